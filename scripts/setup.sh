@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine (Debian 12 + Node 20 + npm) for Peel: system packages, pnpm, dependencies.
+# Idempotent: a second run only checks. PEEL_SETUP_SYSTEM=0 skips the apt part (e.g. no root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION=12.4.2
+# Tools the tests drive for real: Chromium (Playwright), Docker, skopeo, umoci; busybox-static
+# is the only program inside the images the interop tests build FROM scratch.
+APT_PACKAGES=(chromium docker.io skopeo umoci busybox-static)
+
+if [ "${PEEL_SETUP_SYSTEM:-1}" = 1 ]; then
+  missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]} (apt)"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
+
+if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+  echo "setup: installing pnpm $PNPM_VERSION (npm)"
+  npm i -g "pnpm@$PNPM_VERSION" >/dev/null 2>&1
+fi
+
+# better-sqlite3 compiles from source here: node-gyp must use the installed Node headers
+# instead of downloading them (pnpm ignores nodedir in .npmrc).
+export npm_config_nodedir=/usr
+pnpm install --frozen-lockfile --reporter=append-only | tail -3
+echo "setup: done"

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Sets up (if needed), builds the web UI and starts Peel on http://127.0.0.1:7777 (PORT, HOST,
+# PEEL_DATA_DIR override). Data lives in ~/.local/share/peel by default.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -d node_modules ] || [ "$(pnpm --version 2>/dev/null || true)" != 12.4.2 ]; then
+  PEEL_SETUP_SYSTEM=${PEEL_SETUP_SYSTEM:-0} bash scripts/setup.sh
+fi
+pnpm --filter @peel/web run build >/dev/null
+exec pnpm --filter @peel/server run start
