@@ -1,0 +1,12 @@
+/**
+ * @peel/engine: reads container image archives (docker save, OCI layouts, containerd exports),
+ * indexes every layer's tar, merges and diffs layers with overlay semantics, reads file bytes back
+ * by offset, and writes rebuilt archives. Pure: no HTTP, no UI, no database.
+ */
+export * from './types.js';
+export * from './errors.js';
+export { FsBlobStore, digestHex, type BlobStore, type BlobWriter } from './store/blob-store.js';
+export { openImageArchive, type ImageArchive, type OpenOptions } from './archive/open.js';
+export { mergeLayers, MergedFs, type FsNode, type ShadowedNode } from './fs/merge.js';
+export { layerChanges, type LayerChange } from './fs/changes.js';
+export { openEntryContent, resolvePath } from './fs/content.js';
