@@ -16,7 +16,7 @@ export interface Platform {
 
 export interface PlatformChoice {
   platform: Platform;
-  manifestDigest: string;
+  manifestDigest: string | null;
   available: boolean;
   tags: string[];
 }

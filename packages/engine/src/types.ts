@@ -188,7 +188,8 @@ export interface ContainerConfig {
 /** A platform listed by an index, whether or not its blobs are present. */
 export interface PlatformChoice {
   platform: Platform;
-  manifestDigest: string;
+  /** Null for images described only by manifest.json. */
+  manifestDigest: string | null;
   available: boolean;
   tags: string[];
 }

@@ -1,0 +1,218 @@
+import type { Transform } from 'node:stream';
+import { EngineError } from '../errors.js';
+import { createDecompressor } from '../compress/decompressor.js';
+import { SNIFF_BYTES, sniffCompression, type Detected } from '../compress/sniff.js';
+import { LayerIndexer, type LayerIndex, type LayerIndexLimits } from '../layer/indexer.js';
+import type { BlobStore, BlobWriter } from '../store/blob-store.js';
+import type { Compression } from '../types.js';
+
+/** What one file of the outer archive turned out to be, learnt in the single pass. */
+export interface ScannedFile {
+  path: string;
+  digest: string;
+  size: number;
+  compression: Detected;
+  /** The bytes, when the file looks like JSON and is small enough to parse later. */
+  json: Buffer | null;
+  /** Set when the file is JSON-looking but over the JSON size limit. */
+  jsonTooLarge: boolean;
+  /** The layer index, when the (decompressed) bytes are a tar. */
+  layer: (LayerIndex & { compression: Compression; tarBlob: string }) | null;
+  /** Why the bytes are not a usable layer (only an error if something references it as a layer). */
+  layerError: EngineError | null;
+}
+
+export interface ScanLimits extends LayerIndexLimits {
+  maxJsonBytes: number;
+}
+
+type Mode = 'sniffing' | 'json' | 'tar' | 'compressed' | 'opaque';
+
+/**
+ * Takes one outer-archive file as it streams: stores it by digest and, depending on its first
+ * bytes, buffers it as JSON, indexes it as a tar, or decompresses and indexes it (storing the
+ * uncompressed tar too, so file bytes can later be read back by offset).
+ */
+export class BlobScanner {
+  private readonly stored: BlobWriter;
+  private mode: Mode = 'sniffing';
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private json: Buffer[] = [];
+  private jsonBytes = 0;
+  private jsonTooLarge = false;
+  private indexer: LayerIndexer | null = null;
+  private decomp: Transform | null = null;
+  private decompDone: Promise<void> | null = null;
+  private tarWriter: BlobWriter | null = null;
+  private detected: Detected = 'none';
+  private layerError: EngineError | null = null;
+
+  constructor(private readonly store: BlobStore, readonly path: string, private readonly limits: ScanLimits, private readonly onCommit: (digest: string, existed: boolean) => void) {
+    this.stored = store.create();
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    await this.stored.write(chunk);
+    if (this.mode === 'sniffing') {
+      this.head.push(chunk);
+      this.headBytes += chunk.length;
+      if (this.headBytes < SNIFF_BYTES) return;
+      const head = Buffer.concat(this.head);
+      this.head = [];
+      this.decide(head);
+      await this.route(head);
+      return;
+    }
+    await this.route(chunk);
+  }
+
+  private decide(head: Buffer): void {
+    this.detected = sniffCompression(head);
+    if (this.detected === 'gzip' || this.detected === 'zstd') {
+      this.mode = 'compressed';
+      this.indexer = new LayerIndexer(this.path, this.limits);
+      this.tarWriter = this.store.create();
+      const decomp = createDecompressor(this.detected, this.path);
+      this.decomp = decomp;
+      this.decompDone = new Promise<void>((resolve) => {
+        decomp.on('data', (u: Buffer) => {
+          const pending = this.onUncompressed(u);
+          if (pending) {
+            decomp.pause();
+            pending.then(() => decomp.resume(), (e: Error) => this.failDecompression(e));
+          }
+        });
+        decomp.on('end', () => resolve());
+        decomp.on('close', () => resolve());
+        decomp.on('error', (e) => {
+          this.failDecompression(e);
+          resolve();
+        });
+      });
+    } else if (this.detected === 'bzip2' || this.detected === 'xz') {
+      this.mode = 'opaque';
+      this.layerError = new EngineError('UNSUPPORTED_COMPRESSION', `${this.path} is ${this.detected}-compressed; Peel reads uncompressed, gzip and zstd layers`, { subject: this.path });
+    } else if (looksLikeJson(head)) {
+      this.mode = 'json';
+    } else {
+      this.mode = 'tar';
+      this.indexer = new LayerIndexer(this.path, this.limits);
+    }
+  }
+
+  private async route(chunk: Buffer): Promise<void> {
+    switch (this.mode) {
+      case 'json':
+        if (this.jsonTooLarge) return;
+        this.jsonBytes += chunk.length;
+        if (this.jsonBytes > this.limits.maxJsonBytes) {
+          this.jsonTooLarge = true;
+          this.json = [];
+          return;
+        }
+        this.json.push(chunk);
+        return;
+      case 'tar':
+        this.indexer!.push(chunk);
+        return;
+      case 'compressed': {
+        const decomp = this.decomp;
+        if (!decomp || decomp.destroyed) return;
+        if (!decomp.write(chunk)) await waitDrain(decomp);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private onUncompressed(u: Buffer): Promise<void> | undefined {
+    const indexer = this.indexer!;
+    indexer.push(u);
+    if (indexer.failure) {
+      // Not a layer after all (or a bomb): stop inflating; the stored bytes are still kept.
+      this.decomp?.destroy();
+      return undefined;
+    }
+    return this.tarWriter?.write(u);
+  }
+
+  private failDecompression(e: Error): void {
+    if (!this.layerError) {
+      const err = e instanceof EngineError ? e : new EngineError('DECOMPRESSION_FAILED', `${this.path} could not be ${this.detected}-decompressed: ${e.message} (truncated or corrupt blob?)`, { subject: this.path, cause: e });
+      this.layerError = err;
+    }
+    this.decomp?.destroy();
+  }
+
+  async finish(): Promise<ScannedFile> {
+    if (this.mode === 'sniffing') {
+      const head = Buffer.concat(this.head);
+      this.head = [];
+      this.decide(head);
+      await this.route(head);
+    }
+    if (this.decomp && !this.decomp.destroyed) {
+      this.decomp.end();
+    }
+    if (this.decompDone) await this.decompDone;
+    const { digest, size, existed } = await this.stored.commit();
+    this.onCommit(digest, existed);
+    let layer: ScannedFile['layer'] = null;
+    if (this.indexer && !this.layerError) {
+      try {
+        const index = this.indexer.finish();
+        if (this.tarWriter) {
+          const tar = await this.tarWriter.commit();
+          this.onCommit(tar.digest, tar.existed);
+          layer = { ...index, compression: this.detected as Compression, tarBlob: tar.digest };
+        } else {
+          layer = { ...index, compression: 'none', tarBlob: digest };
+        }
+      } catch (e) {
+        this.layerError = e as EngineError;
+      }
+    } else if (this.indexer && this.layerError === null) {
+      this.layerError = this.indexer.failure;
+    }
+    if (!layer && this.tarWriter) await this.tarWriter.abort();
+    return {
+      path: this.path,
+      digest,
+      size,
+      compression: this.detected,
+      json: this.mode === 'json' && !this.jsonTooLarge ? Buffer.concat(this.json) : null,
+      jsonTooLarge: this.jsonTooLarge,
+      layer,
+      layerError: layer ? null : this.layerError,
+    };
+  }
+
+  async abort(): Promise<void> {
+    this.decomp?.destroy();
+    await Promise.all([this.stored.abort(), this.tarWriter?.abort()]);
+  }
+}
+
+function looksLikeJson(head: Buffer): boolean {
+  for (const b of head) {
+    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) continue;
+    return b === 0x7b /* { */ || b === 0x5b /* [ */ || b === 0x6e /* n(ull) */ || b === 0x22 /* " */;
+  }
+  return head.length === 0 ? false : true;
+}
+
+function waitDrain(s: Transform): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      s.off('drain', done);
+      s.off('close', done);
+      s.off('error', done);
+      resolve();
+    };
+    s.on('drain', done);
+    s.on('close', done);
+    s.on('error', done);
+  });
+}

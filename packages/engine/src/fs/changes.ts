@@ -1,0 +1,98 @@
+import type { EntryType, LayerEntry } from '../types.js';
+import { mergeLayers, type FsNode } from './merge.js';
+
+/** One change a layer makes to the filesystem below it. A closed set of kinds. */
+export interface LayerChange {
+  path: string;
+  change: 'added' | 'modified' | 'deleted';
+  type: EntryType;
+  /** Size now (added, modified) or of what was deleted. */
+  size: number;
+  /** The layer that provided the previous version (modified, deleted); null for added. */
+  previousLayer: number | null;
+  previousSize: number | null;
+  /** Modified, but the bytes are the same: only mode, owner, times or xattrs changed. */
+  metadataOnly: boolean;
+  /** The entry this layer wrote (null for deletions). */
+  entry: LayerEntry | null;
+}
+
+type Kind = LayerChange['change'];
+
+/**
+ * Collects one layer's changes while MergedFs applies it. A path deleted and written again in
+ * the same layer (opaque directory re-created, `.wh.x` then `x`) is one modification.
+ */
+export class ChangeRecorder {
+  private readonly byPath = new Map<string, LayerChange>();
+  private readonly removed = new Map<string, FsNode>();
+
+  deleted(node: FsNode): void {
+    this.removed.set(node.path, node);
+    this.set(node.path, 'deleted', node.entry.type as EntryType, sizeOf(node), node, null, false);
+  }
+
+  /** `previous` is what the path held before (already removed by the caller), if anything. */
+  written(node: FsNode, previous: FsNode | undefined): void {
+    const before = previous ?? this.removed.get(node.path);
+    if (!before) {
+      this.set(node.path, 'added', node.entry.type as EntryType, sizeOf(node), null, node.entry, false);
+      return;
+    }
+    this.set(node.path, 'modified', node.entry.type as EntryType, sizeOf(node), before, node.entry, sameContent(before, node));
+  }
+
+  /** A directory declared again over a directory: a change only if its attributes differ. */
+  dirUpdated(before: FsNode, after: FsNode): void {
+    const a = before.entry;
+    const b = after.entry;
+    if (a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && JSON.stringify(a.xattrs) === JSON.stringify(b.xattrs)) return;
+    this.set(after.path, 'modified', 'dir', 0, before, b, true);
+  }
+
+  result(): LayerChange[] {
+    return [...this.byPath.values()];
+  }
+
+  private set(path: string, change: Kind, type: EntryType, size: number, previous: FsNode | null, entry: LayerEntry | null, metadataOnly: boolean): void {
+    this.byPath.set(path, {
+      path,
+      change,
+      type,
+      size,
+      previousLayer: previous ? previous.layer : null,
+      previousSize: previous ? sizeOf(previous) : null,
+      metadataOnly,
+      entry,
+    });
+  }
+}
+
+function sizeOf(node: FsNode): number {
+  return node.content ? node.content.entry.size : node.entry.size;
+}
+
+function sameContent(a: FsNode, b: FsNode): boolean {
+  if (a.entry.type !== b.entry.type) {
+    // A file and a hard link to identical bytes are the same content.
+    const bytesA = a.content?.entry.digest;
+    return !!bytesA && bytesA === b.content?.entry.digest;
+  }
+  switch (a.entry.type) {
+    case 'file':
+    case 'hardlink':
+      return !!a.content && !!b.content && a.content.entry.digest === b.content.entry.digest;
+    case 'symlink':
+      return a.entry.linkTarget === b.entry.linkTarget;
+    case 'char':
+    case 'block':
+      return a.entry.devMajor === b.entry.devMajor && a.entry.devMinor === b.entry.devMinor;
+    default:
+      return true;
+  }
+}
+
+/** The changes of layer `n` against the layers below it. */
+export function layerChanges(layers: ReadonlyArray<readonly LayerEntry[]>, n: number): LayerChange[] {
+  return mergeLayers(layers.slice(0, n + 1)).changes(n);
+}

@@ -1,0 +1,218 @@
+import type { LayerEntry, Problem } from '../types.js';
+import { baseName, joinPath, parentOf } from '../layer/normalize.js';
+import { ChangeRecorder, type LayerChange } from './changes.js';
+
+/** Where a file's bytes are: its own entry, or for a hard link the entry it was linked to. */
+export interface ContentRef {
+  layer: number;
+  entry: LayerEntry;
+}
+
+/** An entry of the merged filesystem. */
+export interface FsNode {
+  path: string;
+  name: string;
+  /** The entry as written by `layer` (never a whiteout). */
+  entry: LayerEntry;
+  /** The layer that provided this entry. */
+  layer: number;
+  content: ContentRef | null;
+  /** A parent directory that no layer declared (created implicitly, as Docker does). */
+  implicit: boolean;
+}
+
+/** Something a lower layer had that a later layer deleted or overwrote; still readable from its layer. */
+export interface ShadowedNode extends FsNode {
+  deletedBy: number | null;
+  overwrittenBy: number | null;
+}
+
+/**
+ * The merged filesystem of a stack of layers, with OCI overlay semantics (image-spec layer.md):
+ * - whiteouts (`.wh.x`) and opaque markers apply to lower layers only, whatever their position
+ *   in the layer; entries of the same layer survive them;
+ * - an entry over an existing path replaces it (and its subtree), except directory over
+ *   directory, which merges and takes the new attributes;
+ * - missing parents are created implicitly; a non-directory parent is replaced by a directory
+ *   (what overlay drivers show; Docker's vfs driver would write through a symlinked parent);
+ * - a hard link shares its target's content at the time it is applied, so it keeps the bytes
+ *   when the target is deleted or replaced later.
+ * Everything removed is kept as a ShadowedNode, so deleted secrets stay findable and readable.
+ */
+export class MergedFs {
+  private readonly byPath = new Map<string, FsNode>();
+  private readonly kids = new Map<string, Map<string, FsNode>>();
+  private readonly shadowByParent = new Map<string, ShadowedNode[]>();
+  private readonly changesByLayer: LayerChange[][] = [];
+  readonly problems: Problem[] = [];
+
+  get layerCount(): number {
+    return this.changesByLayer.length;
+  }
+
+  get(path: string): FsNode | undefined {
+    return this.byPath.get(path);
+  }
+
+  /** Entries directly in `dir` ('' is the root), in the order they were created. */
+  children(dir: string): FsNode[] {
+    return [...(this.kids.get(dir)?.values() ?? [])];
+  }
+
+  /** What lower layers had directly in `dir` and was deleted or overwritten. */
+  shadowed(dir: string): ShadowedNode[] {
+    return this.shadowByParent.get(dir) ?? [];
+  }
+
+  allShadowed(): ShadowedNode[] {
+    return [...this.shadowByParent.values()].flat();
+  }
+
+  nodes(): IterableIterator<FsNode> {
+    return this.byPath.values();
+  }
+
+  get size(): number {
+    return this.byPath.size;
+  }
+
+  /** What layer `n` added, modified and deleted against the filesystem below it. */
+  changes(n: number): LayerChange[] {
+    return this.changesByLayer[n] ?? [];
+  }
+
+  /** Applies the next layer's entries (tar order) and returns its changes. */
+  applyLayer(entries: readonly LayerEntry[]): LayerChange[] {
+    const layer = this.changesByLayer.length;
+    const rec = new ChangeRecorder();
+    const added = new Map<string, number>();
+    entries.forEach((e, i) => {
+      if (e.type !== 'whiteout' && e.type !== 'opaque') added.set(e.path, i);
+    });
+    // Whiteouts first: they only ever hide what lower layers had.
+    entries.forEach((e, i) => {
+      if (e.type === 'whiteout') {
+        const before = added.get(e.path);
+        if (before !== undefined && before < i) {
+          this.problem(layer, e.path, 'SAME_LAYER_WHITEOUT', 'warning', `${e.path} and its whiteout are in the same layer; per the OCI spec the file stays, but Docker's vfs driver deletes it and overlay drivers fail`);
+        }
+        const node = this.byPath.get(e.path);
+        if (!node) return;
+        this.remove(node, layer, 'deleted');
+        rec.deleted(node);
+      } else if (e.type === 'opaque') {
+        for (const child of this.children(e.path)) {
+          this.remove(child, layer, 'deleted');
+          rec.deleted(child);
+        }
+      }
+    });
+    for (const e of entries) {
+      if (e.type === 'whiteout' || e.type === 'opaque') {
+        if (e.type === 'opaque') this.ensureParents(joinPath(e.path, '_'), layer, rec);
+        continue;
+      }
+      this.ensureParents(e.path, layer, rec);
+      const existing = this.byPath.get(e.path);
+      const node: FsNode = { path: e.path, name: baseName(e.path), entry: e, layer, content: null, implicit: false };
+      if (e.type === 'file') node.content = { layer, entry: e };
+      if (e.type === 'hardlink') node.content = this.linkContent(e, layer);
+      if (existing && existing.entry.type === 'dir' && e.type === 'dir') {
+        this.replaceNode(node);
+        rec.dirUpdated(existing, node);
+        continue;
+      }
+      if (existing) this.remove(existing, layer, 'overwritten');
+      this.insert(node);
+      rec.written(node, existing);
+    }
+    const changes = rec.result();
+    this.changesByLayer.push(changes);
+    return changes;
+  }
+
+  private linkContent(e: LayerEntry, layer: number): ContentRef | null {
+    const target = this.byPath.get(e.linkTarget ?? '');
+    if (!target) {
+      this.problem(layer, e.path, 'HARDLINK_MISSING_TARGET', 'error', `hard link ${e.path} points at ${e.linkTarget}, which does not exist at that point; docker load fails on it ("no such file or directory")`);
+      return null;
+    }
+    if (target.layer !== layer) {
+      this.problem(layer, e.path, 'HARDLINK_TO_LOWER_LAYER', 'warning', `hard link ${e.path} points at ${e.linkTarget} in layer ${target.layer}; overlay snapshotters (containerd overlayfs) fail on links across layers`);
+    }
+    return target.content;
+  }
+
+  private ensureParents(path: string, layer: number, rec: ChangeRecorder): void {
+    const parts = path.split('/');
+    let dir = '';
+    for (let i = 0; i < parts.length - 1; i++) {
+      dir = joinPath(dir, parts[i]);
+      const node = this.byPath.get(dir);
+      if (node && node.entry.type === 'dir') continue;
+      if (node) {
+        this.problem(layer, path, 'WRITE_THROUGH_NON_DIRECTORY', 'warning', `${path} is written under ${dir}, which is a ${node.entry.type} in layer ${node.layer}; shown as a directory (overlay drivers do this; Docker's vfs driver would follow a symlink)`);
+        this.remove(node, layer, 'overwritten');
+      }
+      const implicit: FsNode = { path: dir, name: baseName(dir), entry: impliedDir(dir), layer, content: null, implicit: true };
+      this.insert(implicit);
+      rec.written(implicit, node);
+    }
+  }
+
+  private insert(node: FsNode): void {
+    this.byPath.set(node.path, node);
+    const parent = parentOf(node.path);
+    let siblings = this.kids.get(parent);
+    if (!siblings) this.kids.set(parent, (siblings = new Map()));
+    siblings.set(node.name, node);
+  }
+
+  private replaceNode(next: FsNode): void {
+    this.byPath.set(next.path, next);
+    this.kids.get(parentOf(next.path))!.set(next.name, next);
+  }
+
+  /** Removes a node and its subtree, keeping them as shadowed entries. */
+  private remove(node: FsNode, layer: number, how: 'deleted' | 'overwritten'): void {
+    this.shadow(node, how === 'deleted' ? layer : null, how === 'overwritten' ? layer : null);
+    this.kids.get(parentOf(node.path))?.delete(node.name);
+    this.byPath.delete(node.path);
+    if (node.entry.type !== 'dir') return;
+    const stack = [node.path];
+    while (stack.length) {
+      const dir = stack.pop()!;
+      const children = this.kids.get(dir);
+      if (!children) continue;
+      this.kids.delete(dir);
+      for (const child of children.values()) {
+        this.shadow(child, layer, null);
+        this.byPath.delete(child.path);
+        if (child.entry.type === 'dir') stack.push(child.path);
+      }
+    }
+  }
+
+  private shadow(node: FsNode, deletedBy: number | null, overwrittenBy: number | null): void {
+    const parent = parentOf(node.path);
+    let list = this.shadowByParent.get(parent);
+    if (!list) this.shadowByParent.set(parent, (list = []));
+    list.push({ ...node, deletedBy, overwrittenBy });
+  }
+
+  private problem(layer: number, path: string, code: string, severity: Problem['severity'], message: string): void {
+    this.problems.push({ code, severity, message, layer, path });
+  }
+}
+
+function impliedDir(path: string): LayerEntry {
+  return { path, type: 'dir', mode: 0o755, uid: 0, gid: 0, uname: '', gname: '', size: 0, mtime: 0, linkTarget: null, devMajor: 0, devMinor: 0, xattrs: null, dataOffset: 0, headerOffset: 0, digest: null };
+}
+
+/** The merged filesystem after applying `layers` (base first). */
+export function mergeLayers(layers: ReadonlyArray<readonly LayerEntry[]>): MergedFs {
+  const fs = new MergedFs();
+  for (const entries of layers) fs.applyLayer(entries);
+  return fs;
+}
+

@@ -1,0 +1,180 @@
+import { createHash, type Hash } from 'node:crypto';
+import { EngineError } from '../errors.js';
+import { TarParser, type TarHandler, type TarHeader } from '../tar/reader.js';
+import type { LayerEntry, LayerEntryType, Problem } from '../types.js';
+import { AUFS_META_PREFIX, OPAQUE_MARKER, WHITEOUT_PREFIX, baseName, joinPath, normalizePath, parentOf } from './normalize.js';
+
+export interface LayerIndexLimits {
+  /** Uncompressed bytes after which the layer is refused (decompression bombs). */
+  maxBytes: number;
+  /** Entries after which the layer is refused. */
+  maxEntries: number;
+}
+
+export interface LayerIndex {
+  diffId: string;
+  uncompressedSize: number;
+  entries: LayerEntry[];
+  problems: Problem[];
+}
+
+/**
+ * Indexes one layer's uncompressed tar as it streams by: the diff_id over every byte (trailing
+ * bytes after the end marker included, as Docker computes it), one LayerEntry per tar entry
+ * with its data offset, and a sha256 of every file's content. Never holds file data.
+ */
+export class LayerIndexer implements TarHandler {
+  readonly entries: LayerEntry[] = [];
+  readonly problems: Problem[] = [];
+  private readonly hash = createHash('sha256');
+  private readonly parser = new TarParser(this);
+  private readonly seen = new Set<string>();
+  private fileHash: Hash | null = null;
+  private current: LayerEntry | null = null;
+  private error: EngineError | null = null;
+  bytes = 0;
+
+  constructor(private readonly subject: string, private readonly limits: LayerIndexLimits) {}
+
+  /** The first reason this stream cannot be a layer, if any. */
+  get failure(): EngineError | null {
+    return this.error;
+  }
+
+  push(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    if (this.error) return;
+    if (this.bytes > this.limits.maxBytes) {
+      this.error = new EngineError('LIMIT_EXCEEDED', `${this.subject} decompresses to more than ${this.limits.maxBytes} bytes (the configured limit); refusing it as a possible decompression bomb`, { subject: this.subject });
+      return;
+    }
+    if (this.parser.finished) return;
+    try {
+      this.parser.push(chunk);
+    } catch (e) {
+      this.error = asEngineError(e, this.subject);
+    }
+  }
+
+  finish(): LayerIndex {
+    if (!this.error && !this.parser.finished) {
+      try {
+        this.parser.end();
+      } catch (e) {
+        this.error = asEngineError(e, this.subject);
+      }
+    }
+    if (this.error) throw this.error;
+    return { diffId: `sha256:${this.hash.digest('hex')}`, uncompressedSize: this.bytes, entries: this.entries, problems: this.problems };
+  }
+
+  entry(h: TarHeader): void {
+    if (this.entries.length >= this.limits.maxEntries) {
+      throw new EngineError('LIMIT_EXCEEDED', `${this.subject} has more than ${this.limits.maxEntries} entries (the configured limit)`, { subject: this.subject });
+    }
+    this.current = null;
+    this.fileHash = null;
+    const { path: cleaned, escaped } = normalizePath(h.name);
+    if (escaped) this.problem('PATH_ESCAPE', 'warning', `entry name ${JSON.stringify(h.name)} climbs above the root; read as /${cleaned}`, cleaned);
+    if (cleaned === '') return; // the root entry: Docker ignores its metadata
+    const base = baseName(cleaned);
+    let type: LayerEntryType;
+    let path = cleaned;
+    if (base === OPAQUE_MARKER) {
+      type = 'opaque';
+      path = parentOf(cleaned);
+    } else if (base.startsWith(AUFS_META_PREFIX) || cleaned.split('/').some((p) => p.startsWith(AUFS_META_PREFIX))) {
+      this.problem('AUFS_METADATA', 'info', `AUFS bookkeeping entry ${cleaned} is hidden`, cleaned);
+      return;
+    } else if (base.startsWith(WHITEOUT_PREFIX)) {
+      const target = base.slice(WHITEOUT_PREFIX.length);
+      if (target === '' || target === '.' || target === '..') {
+        this.problem('BAD_WHITEOUT', 'error', `whiteout ${JSON.stringify(cleaned)} names nothing; it is ignored (the OCI spec says implementations should refuse it)`, cleaned);
+        return;
+      }
+      type = 'whiteout';
+      path = joinPath(parentOf(cleaned), target);
+    } else {
+      const mapped = mapType(h);
+      if (!mapped) {
+        this.problem('UNSUPPORTED_ENTRY', 'warning', `entry ${cleaned} has tar type ${JSON.stringify(h.typeflag)}, which no container runtime applies; skipped`, cleaned);
+        return;
+      }
+      type = mapped;
+    }
+    const key = `${type === 'whiteout' || type === 'opaque' ? type : 'entry'}:${path}`;
+    if (this.seen.has(key)) {
+      this.problem('DUPLICATE_PATH', 'warning', `${path} appears more than once in this layer; the last one wins here, but docker load and podman refuse such a layer ("duplicates of file paths not supported")`, path);
+    }
+    this.seen.add(key);
+    if (h.type === 'sparse') this.problem('SPARSE_FILE', 'info', `${path} is a sparse file (${h.realSize} bytes, ${h.size} stored)`, path);
+    if (h.type === 'char' && h.devMajor === 0 && h.devMinor === 0) {
+      this.problem('CHAR_DEVICE_0_0', 'warning', `${path} is a char device 0:0: overlay snapshotters treat it as a whiteout, plain extraction as a device`, path);
+    }
+    let linkTarget: string | null = null;
+    if (type === 'symlink') linkTarget = h.linkName;
+    if (type === 'hardlink') linkTarget = normalizePath(h.linkName).path;
+    const entry: LayerEntry = {
+      path,
+      type,
+      mode: h.mode & 0o7777,
+      uid: h.uid,
+      gid: h.gid,
+      uname: h.uname,
+      gname: h.gname,
+      size: type === 'file' ? h.realSize : 0,
+      mtime: h.mtime,
+      linkTarget,
+      devMajor: h.devMajor,
+      devMinor: h.devMinor,
+      xattrs: h.xattrs ? Object.fromEntries(Object.entries(h.xattrs).map(([k, v]) => [k, v.toString('base64')])) : null,
+      dataOffset: h.dataOffset,
+      headerOffset: h.headerOffset,
+      digest: null,
+    };
+    this.entries.push(entry);
+    if (type === 'file') {
+      this.current = entry;
+      this.fileHash = createHash('sha256');
+    }
+  }
+
+  data(chunk: Buffer): void {
+    this.fileHash?.update(chunk);
+  }
+
+  entryEnd(): void {
+    if (this.current && this.fileHash) this.current.digest = `sha256:${this.fileHash.digest('hex')}`;
+    this.current = null;
+    this.fileHash = null;
+  }
+
+  private problem(code: string, severity: Problem['severity'], message: string, path?: string): void {
+    this.problems.push({ code, severity, message, path });
+  }
+}
+
+function mapType(h: TarHeader): LayerEntryType | null {
+  switch (h.type) {
+    case 'file':
+    case 'sparse':
+      return 'file';
+    case 'dir':
+    case 'symlink':
+    case 'hardlink':
+    case 'char':
+    case 'block':
+    case 'fifo':
+      return h.type;
+    default:
+      return null;
+  }
+}
+
+function asEngineError(e: unknown, subject: string): EngineError {
+  if (e instanceof EngineError) {
+    return new EngineError(e.code, `${subject}: ${e.message}`, { subject, cause: e });
+  }
+  return new EngineError('BAD_TAR_HEADER', `${subject}: ${(e as Error).message}`, { subject, cause: e });
+}
