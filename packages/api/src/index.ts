@@ -19,6 +19,8 @@ export interface PlatformChoice {
   manifestDigest: string | null;
   available: boolean;
   tags: string[];
+  /** The id of this platform's image when it is stored (uploaded with `?platform=`), else null. */
+  imageId?: string | null;
 }
 
 /** `GET /api/images` items, and the reply of `POST /api/images`. */
@@ -34,6 +36,10 @@ export interface ImageSummary {
   layerCount: number;
   /** ISO time the image was added to Peel. */
   createdAt: string;
+  /** sha256 of the uploaded archive. */
+  archiveDigest?: string;
+  /** Number of entries in the merged filesystem. */
+  fileCount?: number;
 }
 
 export interface LayerInfo {
@@ -48,6 +54,10 @@ export interface LayerInfo {
   contentSize: number;
   /** The history step that made this layer (index into `history`), or null. */
   history: number | null;
+  /** 'none' | 'gzip' | 'zstd', as stored in the archive. */
+  compression?: string;
+  /** Where the layer blob sits in the archive. */
+  archivePath?: string;
 }
 
 export interface HistoryStep {
@@ -57,6 +67,7 @@ export interface HistoryStep {
   emptyLayer: boolean;
   /** Index of the layer this step made, or null. */
   layer: number | null;
+  author?: string | null;
 }
 
 export interface Problem {
@@ -84,6 +95,11 @@ export interface ImageDetail {
   problems: Problem[];
   size: number;
   createdAt: string;
+  archiveDigest?: string;
+  archiveSize?: number;
+  /** 'none' | 'gzip' | 'zstd': how the uploaded archive itself was compressed. */
+  outerCompression?: string;
+  fileCount?: number;
 }
 
 /** `GET /api/images/:id/archive` items. */
@@ -124,6 +140,14 @@ export interface FsEntry {
   deletedBy?: number;
   overwrittenBy?: number;
   digest?: string | null;
+  uname?: string;
+  gname?: string;
+  devMajor?: number;
+  devMinor?: number;
+  /** `SCHILY.xattr.*` records: name → base64 value. */
+  xattrs?: Record<string, string> | null;
+  /** A directory no layer declared (it exists because something below it does). */
+  implicit?: boolean;
 }
 
 export type ChangeKind = 'added' | 'modified' | 'deleted';
@@ -151,4 +175,33 @@ export interface SearchResult {
 
 export interface ApiErrorBody {
   error: { code: string; message: string };
+}
+
+/** `GET /api/health` */
+export interface HealthResponse {
+  ok: true;
+}
+
+/**
+ * Percent-encodes a path (or any string the API returned) for a query parameter, byte by byte.
+ * Names that are not valid UTF-8 come back from the API with each raw byte as a lone surrogate
+ * U+DC80..U+DCFF; `encodeURIComponent` and URLSearchParams cannot carry those, this can:
+ * `/api/images/${id}/content?path=${encodePathParam(entry.path)}`.
+ */
+export function encodePathParam(path: string): string {
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c >= 0xdc80 && c <= 0xdcff) {
+      out += `%${(c - 0xdc00).toString(16).toUpperCase()}`;
+    } else if (c >= 0xd800 && c <= 0xdbff && (path.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      out += encodeURIComponent(path.slice(i, i + 2));
+      i++;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      out += '%EF%BF%BD';
+    } else {
+      out += encodeURIComponent(path[i]);
+    }
+  }
+  return out;
 }
