@@ -13,9 +13,14 @@ case "${1:-start}" in
     mkdir -p "$ROOT"
     if DOCKER_HOST="$HOST" docker version >/dev/null 2>&1; then echo "$HOST"; exit 0; fi
     command -v dockerd >/dev/null || { echo "dockerd is not installed: run scripts/setup.sh" >&2; exit 1; }
-    dockerd --iptables=false --ip-masq=false --bridge=none --storage-driver="$DRIVER" \
-      --data-root "$ROOT/data" --exec-root "$ROOT/exec" --pidfile "$ROOT/dockerd.pid" \
-      --host "$HOST" >"$ROOT/dockerd.log" 2>&1 &
+    # A daemon that is still starting (another caller launched it) is waited for, not doubled.
+    if [ "$(cat "/proc/$(cat "$ROOT/dockerd.pid" 2>/dev/null || echo none)/comm" 2>/dev/null)" != dockerd ]; then
+      # setsid + no inherited stdio: the daemon outlives the caller and is not killed with its
+      # process group (Ctrl-C on a test run, a job runner ending the test command).
+      setsid dockerd --iptables=false --ip-masq=false --bridge=none --storage-driver="$DRIVER" \
+        --data-root "$ROOT/data" --exec-root "$ROOT/exec" --pidfile "$ROOT/dockerd.pid" \
+        --host "$HOST" </dev/null >"$ROOT/dockerd.log" 2>&1 &
+    fi
     for _ in $(seq 1 100); do
       if DOCKER_HOST="$HOST" docker version >/dev/null 2>&1; then echo "$HOST"; exit 0; fi
       sleep 0.2
