@@ -1,0 +1,108 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { FsBlobStore } from '@peel/engine';
+import { openDatabase, type Db } from './store/db.js';
+import { purgeImage, unfinishedImages } from './store/image-purge.js';
+import { createServices, type Services } from './services/index.js';
+import type { IngestLimits } from './services/ingest.js';
+import { parseQuery } from './http/querystring.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { registerSecurity } from './http/security.js';
+import { collectRoutes, openApiDocument } from './http/openapi.js';
+import { imageRoutes } from './routes/images.js';
+import { fsRoutes } from './routes/fs.js';
+import { archiveRoutes } from './routes/archive.js';
+import { metaRoutes } from './routes/meta.js';
+import { registerWeb } from './web.js';
+
+export interface AppOptions {
+  /** Where the database and the blobs live (created if missing). */
+  dataDir: string;
+  limits?: Partial<IngestLimits>;
+  /** The address the server binds; requests may name it, localhost, 127.0.0.1 or [::1]. */
+  host?: string;
+  /** More host names requests may use (e.g. a machine name when bound to 0.0.0.0). */
+  extraHosts?: string[];
+  /** The built web UI to serve, if any. */
+  webDist?: string | null;
+  logger?: FastifyServerOptions['logger'];
+  /** Rows per write transaction; between two, other requests are served. */
+  chunkRows?: number;
+}
+
+export interface PeelContext {
+  db: Db;
+  store: FsBlobStore;
+  services: Services;
+  /** Resolves when queued writes and blob deletions have finished (for tests and shutdown). */
+  idle(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    peel: PeelContext;
+  }
+}
+
+export const DEFAULT_LIMITS: IngestLimits = {
+  maxUploadBytes: 64 * 1024 ** 3,
+  maxLayerBytes: 64 * 1024 ** 3,
+  maxJsonBytes: 16 * 1024 * 1024,
+  maxEntriesPerLayer: 5_000_000,
+};
+
+const VERSION = '0.1.0';
+
+/** Builds the whole server (API, security, web UI) without listening. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  await mkdir(opts.dataDir, { recursive: true });
+  const blobDir = join(opts.dataDir, 'blobs');
+  const store = await new FsBlobStore(blobDir).init();
+  await store.cleanTemp();
+  const db = openDatabase(join(opts.dataDir, 'peel.db'));
+  const chunkRows = opts.chunkRows ?? 5000;
+  const services = createServices(db, store, { ...DEFAULT_LIMITS, ...opts.limits }, chunkRows);
+  await recover(db, store, services, blobDir, chunkRows);
+
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    routerOptions: { querystringParser: parseQuery },
+    // Uploads are streamed by their own parser; JSON bodies stay small.
+    bodyLimit: 1024 * 1024,
+  });
+  // Plain JSON.stringify: it escapes lone surrogates (non-UTF-8 names) the way JSON.parse reads them back.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.decorate('peel', {
+    db,
+    store,
+    services,
+    idle: async () => {
+      await services.queue.idle();
+      await services.collector.release([]);
+    },
+  } satisfies PeelContext);
+  app.addHook('onClose', async () => {
+    await services.queue.idle();
+    db.close();
+  });
+
+  const hosts = ['localhost', '127.0.0.1', '[::1]', ...(opts.host ? [opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host] : []), ...(opts.extraHosts ?? [])];
+  registerSecurity(app, { allowedHosts: hosts });
+  registerErrorHandler(app);
+  const routes = collectRoutes(app);
+  let doc: Record<string, unknown> | null = null;
+  await app.register(metaRoutes, { openapi: () => (doc ??= openApiDocument(routes, VERSION)) });
+  await app.register(imageRoutes, { services });
+  await app.register(fsRoutes, { services });
+  await app.register(archiveRoutes, { services, db });
+  await registerWeb(app, opts.webDist ?? null);
+  return app;
+}
+
+/** Finishes what a stopped process left: half-written or half-deleted images, orphan blobs. */
+async function recover(db: Db, store: FsBlobStore, services: Services, blobDir: string, chunkRows: number): Promise<void> {
+  for (const key of unfinishedImages(db)) await purgeImage(db, key, chunkRows);
+  await services.collector.sweepUnreferenced(blobDir, services.images.repo.referencedBlobs());
+  void store;
+}

@@ -1,0 +1,45 @@
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp, type AppOptions } from './app.js';
+
+/** Reads the environment, builds the app and listens. Nothing else lives here. */
+function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: string } {
+  const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bytes = (name: string): number | undefined => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive number of bytes, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const host = env.HOST || '127.0.0.1';
+  return {
+    port: env.PORT === undefined || env.PORT === '' ? 7777 : Number(env.PORT),
+    host,
+    dataDir: resolve(env.PEEL_DATA_DIR || join(dataHome, 'peel')),
+    webDist: resolve(env.PEEL_WEB_DIST || join(here, '..', '..', 'web', 'dist')),
+    extraHosts: (env.PEEL_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    limits: {
+      maxUploadBytes: bytes('PEEL_MAX_UPLOAD_BYTES'),
+      maxLayerBytes: bytes('PEEL_MAX_LAYER_BYTES'),
+      maxJsonBytes: bytes('PEEL_MAX_JSON_BYTES'),
+    },
+    logger: { level: env.LOG_LEVEL || 'info' },
+  };
+}
+
+const config = fromEnv(process.env);
+for (const k of Object.keys(config.limits ?? {}) as Array<keyof NonNullable<AppOptions['limits']>>) {
+  if (config.limits?.[k] === undefined) delete config.limits?.[k];
+}
+const app = await buildApp(config);
+const shutdown = () => {
+  app.close().then(() => process.exit(0), () => process.exit(1));
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);
+const address = await app.listen({ port: config.port, host: config.host });
+// One plain line for people and for scripts that start the server on port 0.
+console.log(`peel listening on ${address} (data: ${config.dataDir})`);

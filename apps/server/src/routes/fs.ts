@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../services/index.js';
+import { SEARCH_MAX_LIMIT } from '../services/fs.js';
+import { safeContentType, sendContent } from '../http/send-content.js';
+import { binaryResponse, errors, fsEntrySchema, idParam, idParams, layerChangeSchema, pathQuery, searchResultSchema } from './schemas.js';
+
+const flag = { type: 'string', enum: ['0', '1', 'true', 'false'] };
+const isOn = (v: string | undefined): boolean => v === '1' || v === 'true';
+const layerParam = { type: 'integer', minimum: 0, maximum: 100000 };
+
+export async function fsRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+  app.get('/api/images/:id/fs', {
+    schema: {
+      summary: "A directory of the merged filesystem, or (layer=N) of one layer's own entries",
+      tags: ['filesystem'],
+      params: idParams,
+      querystring: {
+        type: 'object',
+        properties: { path: pathQuery, layer: layerParam, deleted: flag },
+      },
+      response: { 200: { type: 'array', items: fsEntrySchema }, ...errors(400, 404) },
+    },
+  }, async (req) => {
+    const q = req.query as { path?: string; layer?: number; deleted?: string };
+    return services.fs.list((req.params as { id: string }).id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) });
+  });
+
+  app.get('/api/images/:id/content', {
+    schema: {
+      summary: 'The raw bytes of a file (merged view, or layer=N); Range requests work',
+      tags: ['filesystem'],
+      params: idParams,
+      querystring: {
+        type: 'object',
+        properties: { path: pathQuery, layer: layerParam, download: flag },
+        required: ['path'],
+      },
+      response: {
+        200: binaryResponse('the file'),
+        206: binaryResponse('the requested byte range'),
+        304: { description: 'unchanged (If-None-Match)', type: 'null' },
+        ...errors(400, 404, 416),
+      },
+    },
+  }, async (req, reply) => {
+    const q = req.query as { path: string; layer?: number; download?: string };
+    const content = services.content.file((req.params as { id: string }).id, q.path, q.layer);
+    return sendContent(req, reply, content, safeContentType(content.name), isOn(q.download));
+  });
+
+  app.get('/api/images/:id/layers/:n/changes', {
+    schema: {
+      summary: 'What layer n added, modified and deleted',
+      tags: ['filesystem'],
+      params: { type: 'object', properties: { id: idParam, n: layerParam }, required: ['id', 'n'] },
+      querystring: {
+        type: 'object',
+        properties: { limit: { type: 'integer', minimum: 1, maximum: 10_000_000 }, offset: { type: 'integer', minimum: 0 } },
+      },
+      response: { 200: { type: 'array', items: layerChangeSchema }, ...errors(400, 404) },
+    },
+  }, async (req) => {
+    const p = req.params as { id: string; n: number };
+    const q = req.query as { limit?: number; offset?: number };
+    return services.fs.changes(p.id, p.n, q.limit ?? -1, q.offset ?? 0);
+  });
+
+  app.get('/api/images/:id/search', {
+    schema: {
+      summary: 'Paths of the merged filesystem (and deleted ones) containing q, or matching q as a glob',
+      tags: ['filesystem'],
+      params: idParams,
+      querystring: {
+        type: 'object',
+        properties: {
+          q: { type: 'string', minLength: 1, maxLength: 4096 },
+          deleted: flag,
+          limit: { type: 'integer', minimum: 1, maximum: SEARCH_MAX_LIMIT },
+          offset: { type: 'integer', minimum: 0 },
+        },
+        required: ['q'],
+      },
+      response: { 200: searchResultSchema, ...errors(400, 404) },
+    },
+  }, async (req) => {
+    const q = req.query as { q: string; deleted?: string; limit?: number; offset?: number };
+    return services.fs.search((req.params as { id: string }).id, q.q, {
+      deleted: q.deleted === undefined ? true : isOn(q.deleted),
+      limit: q.limit ?? 100,
+      offset: q.offset ?? 0,
+    });
+  });
+}

@@ -1,0 +1,99 @@
+import type { FsEntry, LayerChange, SearchResult } from '@peel/api';
+import type { Db } from '../store/db.js';
+import { FsRepo, type SearchQuery } from '../store/fs-repo.js';
+import { ChangesRepo } from '../store/changes-repo.js';
+import type { ImageLayerRow } from '../store/images-repo.js';
+import { decodePath } from '../store/path-codec.js';
+import { toApiPath, toEnginePath } from '../store/image-path.js';
+import { badRequest, notFound } from '../errors.js';
+import { layerEntry, nodeEntry, searchEntry, shadowedEntry } from './entries.js';
+import { resolveInImage } from './resolve.js';
+import type { ImagesService } from './images.js';
+
+export interface ListOptions {
+  layer?: number;
+  deleted?: boolean;
+}
+
+export const SEARCH_MAX_LIMIT = 1000;
+
+/** Directory listings (merged or one layer's own), per-layer changes and search. */
+export class FsService {
+  readonly repo: FsRepo;
+  private readonly changesRepo: ChangesRepo;
+
+  constructor(db: Db, private readonly images: ImagesService) {
+    this.repo = new FsRepo(db);
+    this.changesRepo = new ChangesRepo(db);
+  }
+
+  /** The image key and its layer `n` (404 for an unknown image or layer). */
+  layerOf(id: string, n: number): { key: number; layer: ImageLayerRow } {
+    const { key } = this.images.require(id);
+    const layer = this.images.repo.layers(key)[n];
+    if (!layer) throw notFound(`image ${id} has no layer ${n}`);
+    return { key, layer };
+  }
+
+  list(id: string, apiPath: string, opts: ListOptions): FsEntry[] {
+    const path = toEnginePath(apiPath);
+    if (opts.layer !== undefined) return this.listLayer(id, path, opts.layer);
+    const { key } = this.images.require(id);
+    const resolved = resolveInImage(this.repo, key, path);
+    if (!resolved) {
+      // A directory that a later layer deleted: only its shadowed entries remain.
+      const gone = opts.deleted ? this.repo.shadowedIn(key, path) : [];
+      if (gone.length === 0) throw notFound(`no ${apiPath} in image ${id}`);
+      return gone.map(shadowedEntry);
+    }
+    if (resolved.node && resolved.node.type !== 'dir') throw badRequest('NOT_A_DIRECTORY', `${apiPath} is a ${resolved.node.type}, not a directory`);
+    const entries = this.repo.children(key, resolved.path).map(nodeEntry);
+    if (!opts.deleted) return entries;
+    return [...entries, ...this.repo.shadowedIn(key, resolved.path).map(shadowedEntry)].sort(byName);
+  }
+
+  private listLayer(id: string, path: string, n: number): FsEntry[] {
+    const { layer } = this.layerOf(id, n);
+    if (path !== '') {
+      const entry = this.repo.layerEntry(layer.layer, path);
+      if (!entry) throw notFound(`layer ${n} of image ${id} has no ${toApiPath(path)}`);
+      if (entry.type !== 'dir' && entry.type !== 'opaque') throw badRequest('NOT_A_DIRECTORY', `${toApiPath(path)} is a ${entry.type} in layer ${n}, not a directory`);
+    }
+    return this.repo.layerChildren(layer.layer, path).map((row) => layerEntry(row, n));
+  }
+
+  changes(id: string, n: number, limit: number, offset: number): LayerChange[] {
+    const { key } = this.layerOf(id, n);
+    return this.changesRepo.changes(key, n, limit, offset).map((c) => ({
+      path: toApiPath(decodePath(c.path)),
+      change: c.change as LayerChange['change'],
+      type: c.type as LayerChange['type'],
+      size: c.size,
+      previousLayer: c.previous_layer,
+      metadataOnly: c.metadata_only === 1,
+      previousSize: c.previous_size,
+    }));
+  }
+
+  /**
+   * Paths in the merged filesystem (and, unless `deleted` is false, deleted or overwritten ones)
+   * that contain `q` (ASCII case-insensitive) or, when `q` has `*`, `?` or `[`, match it as a
+   * glob: against the name, or against the absolute path when the pattern has a `/`.
+   */
+  search(id: string, q: string, opts: { deleted: boolean; limit: number; offset: number }): SearchResult {
+    const { key } = this.images.require(id);
+    if (q.length === 0) throw badRequest('BAD_QUERY', 'the search query is empty');
+    const glob = /[*?[]/.test(q);
+    const query: SearchQuery = {
+      pattern: glob ? q : q.replace(/[A-Z]/g, (c) => c.toLowerCase()),
+      mode: glob ? (q.includes('/') ? 'glob-path' : 'glob-name') : 'substring',
+      deleted: opts.deleted,
+      limit: Math.min(opts.limit, SEARCH_MAX_LIMIT),
+      offset: opts.offset,
+    };
+    const { rows, total } = this.repo.search(key, query);
+    return { items: rows.map(searchEntry), total, offset: query.offset, limit: query.limit };
+  }
+}
+
+const byName = (a: FsEntry, b: FsEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : (a.deletedBy ?? a.overwrittenBy ?? -1) - (b.deletedBy ?? b.overwrittenBy ?? -1));

@@ -1,0 +1,30 @@
+import type { BlobStore } from '@peel/engine';
+import type { Db } from '../store/db.js';
+import { ChangesRepo } from '../store/changes-repo.js';
+import { ImagesRepo } from '../store/images-repo.js';
+import { BlobCollector } from './blob-collector.js';
+import { ContentService } from './content.js';
+import { FsService } from './fs.js';
+import { ImagesService } from './images.js';
+import { IngestService, type IngestLimits } from './ingest.js';
+import { WriteQueue } from './write-queue.js';
+
+export interface Services {
+  images: ImagesService;
+  ingest: IngestService;
+  fs: FsService;
+  content: ContentService;
+  queue: WriteQueue;
+  collector: BlobCollector;
+}
+
+export function createServices(db: Db, store: BlobStore, limits: IngestLimits, chunkRows: number): Services {
+  const queue = new WriteQueue();
+  const repo = new ImagesRepo(db);
+  const collector = new BlobCollector(store, (d) => repo.isReferenced(d));
+  const images = new ImagesService(db, queue, collector, chunkRows);
+  const fs = new FsService(db, images);
+  const content = new ContentService(store, images, fs, new ChangesRepo(db));
+  const ingest = new IngestService({ db, store, queue, collector, images, limits, chunkRows });
+  return { images, ingest, fs, content, queue, collector };
+}

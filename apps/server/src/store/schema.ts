@@ -1,0 +1,171 @@
+/**
+ * The SQLite schema, as an ordered list of migrations (PRAGMA user_version counts the applied
+ * ones). Append a migration to change it; never edit one that has shipped.
+ *
+ * Paths are BLOBs of raw bytes (see path-codec.ts) split into (parent, name), so that a directory
+ * listing is one range scan of a WITHOUT ROWID primary key and a path lookup is one seek.
+ * Images are visible only in state 'ready': an ingest writes its rows in chunks while 'pending'
+ * and flips the state at the end; a delete flips to 'deleting' first. Startup purges the rest.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE images (
+    key INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'ready', 'deleting')),
+    name TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    format TEXT NOT NULL,
+    platform TEXT NOT NULL,
+    platforms TEXT NOT NULL,
+    manifest_digest TEXT,
+    manifest_media_type TEXT,
+    config_digest TEXT NOT NULL,
+    config BLOB NOT NULL,
+    history TEXT NOT NULL,
+    problems TEXT NOT NULL,
+    archive_digest TEXT NOT NULL,
+    archive_size INTEGER NOT NULL,
+    outer_compression TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    layer_count INTEGER NOT NULL,
+    file_count INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+
+  -- Layers are shared across images, keyed by the digest of the stored blob.
+  CREATE TABLE layers (
+    key INTEGER PRIMARY KEY,
+    digest TEXT NOT NULL UNIQUE,
+    diff_id TEXT NOT NULL,
+    compression TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    uncompressed_size INTEGER NOT NULL,
+    tar_blob TEXT NOT NULL,
+    entry_count INTEGER NOT NULL,
+    content_size INTEGER NOT NULL,
+    problems TEXT NOT NULL
+  );
+
+  CREATE TABLE image_layers (
+    image INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    layer INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    archive_path TEXT NOT NULL,
+    history INTEGER,
+    PRIMARY KEY (image, idx)
+  ) WITHOUT ROWID;
+  CREATE INDEX image_layers_by_layer ON image_layers (layer);
+
+  -- A layer's own entries in tar order, plus the directories it implies (implicit = 1).
+  CREATE TABLE layer_entries (
+    layer INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    parent BLOB NOT NULL,
+    name BLOB NOT NULL,
+    type TEXT NOT NULL,
+    mode INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    gid INTEGER NOT NULL,
+    uname TEXT NOT NULL,
+    gname TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime REAL NOT NULL,
+    link_target BLOB,
+    dev_major INTEGER NOT NULL,
+    dev_minor INTEGER NOT NULL,
+    xattrs TEXT,
+    data_offset INTEGER NOT NULL,
+    header_offset INTEGER NOT NULL,
+    digest TEXT,
+    implicit INTEGER NOT NULL,
+    PRIMARY KEY (layer, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX layer_entries_by_dir ON layer_entries (layer, parent, name);
+
+  -- The merged (final) filesystem of each image. A file's bytes (for a hard link: its target's)
+  -- are those of layer_entries row content_seq of the image's layer content_layer.
+  CREATE TABLE fs_nodes (
+    image INTEGER NOT NULL,
+    parent BLOB NOT NULL,
+    name BLOB NOT NULL,
+    type TEXT NOT NULL,
+    mode INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    gid INTEGER NOT NULL,
+    uname TEXT NOT NULL,
+    gname TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime REAL NOT NULL,
+    link_target BLOB,
+    dev_major INTEGER NOT NULL,
+    dev_minor INTEGER NOT NULL,
+    xattrs TEXT,
+    layer INTEGER NOT NULL,
+    implicit INTEGER NOT NULL,
+    child_count INTEGER NOT NULL,
+    digest TEXT,
+    content_layer INTEGER,
+    content_seq INTEGER,
+    PRIMARY KEY (image, parent, name)
+  ) WITHOUT ROWID;
+
+  -- What lower layers had and a later layer deleted or overwrote.
+  CREATE TABLE fs_shadowed (
+    image INTEGER NOT NULL,
+    parent BLOB NOT NULL,
+    name BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    mode INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    gid INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    mtime REAL NOT NULL,
+    link_target BLOB,
+    layer INTEGER NOT NULL,
+    deleted_by INTEGER,
+    overwritten_by INTEGER,
+    digest TEXT,
+    PRIMARY KEY (image, parent, name, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE layer_changes (
+    image INTEGER NOT NULL,
+    layer INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    path BLOB NOT NULL,
+    change TEXT NOT NULL,
+    type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    previous_layer INTEGER,
+    metadata_only INTEGER NOT NULL,
+    previous_size INTEGER,
+    PRIMARY KEY (image, layer, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE archive_entries (
+    image INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    path BLOB NOT NULL,
+    type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    digest TEXT,
+    link_target BLOB,
+    role TEXT NOT NULL,
+    label TEXT,
+    media_type TEXT,
+    PRIMARY KEY (image, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX archive_entries_by_path ON archive_entries (image, path);
+
+  -- Every blob an image needs (outer archive files, layer blobs, uncompressed layer tars).
+  CREATE TABLE image_blobs (
+    image INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    PRIMARY KEY (image, digest)
+  ) WITHOUT ROWID;
+  CREATE INDEX image_blobs_by_digest ON image_blobs (digest);
+  `,
+];
