@@ -1,0 +1,36 @@
+import { useState } from 'react';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { Link } from 'wouter';
+import { Icon } from '../components/Icon.js';
+import { DropOverlay } from '../features/upload/DropOverlay.js';
+import { UploadButton } from '../features/upload/UploadButton.js';
+import { UploadPanel } from '../features/upload/UploadPanel.js';
+import { UploadProvider } from '../features/upload/upload-context.js';
+import { createQueryClient } from './query-client.js';
+import { AppRoutes } from './routes.js';
+
+/** The app: server state in TanStack Query, uploads shared by every view, routes below a top bar. */
+export function App() {
+  const [client] = useState(createQueryClient);
+  return (
+    <QueryClientProvider client={client}>
+      <UploadProvider>
+        <div className="app">
+          <header className="top-bar">
+            <Link href="/" className="brand">
+              <Icon name="layers" />
+              Peel
+            </Link>
+            <span className="brand-tagline">container images, opened up</span>
+            <div className="top-actions">
+              <UploadButton />
+            </div>
+          </header>
+          <AppRoutes />
+          <UploadPanel />
+          <DropOverlay />
+        </div>
+      </UploadProvider>
+    </QueryClientProvider>
+  );
+}

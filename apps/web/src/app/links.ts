@@ -1,0 +1,52 @@
+/** Every view's URL in one place, so links, redirects and tests agree. */
+
+export type LayerTab = 'files' | 'changes';
+
+function withQuery(path: string, params: Record<string, string | number | boolean | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === false || value === '') continue;
+    search.set(key, value === true ? '1' : String(value));
+  }
+  const query = search.toString().replaceAll('%2F', '/');
+  return query ? `${path}?${query}` : path;
+}
+
+const base = (id: string) => `/images/${encodeURIComponent(id)}`;
+
+export interface FilesParams {
+  path?: string;
+  /** Show deleted and overwritten entries (merged view). */
+  deleted?: boolean;
+  /** The layer of a version that is gone, when `path` names one. */
+  at?: number;
+  q?: string;
+  sort?: 'name' | 'size';
+}
+
+export interface ChangesParams {
+  path?: string;
+  kinds?: string;
+  q?: string;
+  view?: 'split' | 'unified';
+}
+
+export const links = {
+  home: () => '/',
+  image: (id: string) => `${base(id)}/layers`,
+  layers: (id: string) => `${base(id)}/layers`,
+  layerFiles: (id: string, layer: number, params: FilesParams = {}) =>
+    withQuery(`${base(id)}/layers/${layer}/files`, { path: params.path, q: params.q, sort: params.sort === 'size' ? 'size' : undefined }),
+  layerChanges: (id: string, layer: number, params: ChangesParams = {}) =>
+    withQuery(`${base(id)}/layers/${layer}/changes`, { ...params }),
+  files: (id: string, params: FilesParams = {}) =>
+    withQuery(`${base(id)}/files`, {
+      path: params.path,
+      deleted: params.deleted,
+      at: params.at,
+      q: params.q,
+      sort: params.sort === 'size' ? 'size' : undefined,
+    }),
+  config: (id: string) => `${base(id)}/config`,
+  archive: (id: string, path?: string) => withQuery(`${base(id)}/archive`, { path }),
+};

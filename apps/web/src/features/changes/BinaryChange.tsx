@@ -1,0 +1,74 @@
+import { useQuery } from '@tanstack/react-query';
+import { Digest } from '../../components/Digest.js';
+import { formatBytesExact, formatSize } from '../../lib/format-size.js';
+import { getContentPage } from '../viewer/api/get-content.js';
+import { useLayerEntry } from './MetadataChange.js';
+
+/** Files up to this size are hashed in the browser when the server gives no digest. */
+const HASH_LIMIT = 64 * 1024 * 1024;
+
+/** SHA-256 of one version: the server's digest when it has one, else computed here. */
+function useVersionHash(imageId: string, path: string, layer: number, size: number) {
+  const { entry } = useLayerEntry(imageId, layer, path);
+  const fromServer = entry?.digest ?? null;
+  const computed = useQuery({
+    queryKey: ['sha256', imageId, layer, path],
+    enabled: entry !== undefined && !fromServer && size <= HASH_LIMIT,
+    staleTime: Number.POSITIVE_INFINITY,
+    queryFn: async () => {
+      const page = await getContentPage(imageId, path, layer, 0, Math.max(1, size));
+      const digest = await crypto.subtle.digest('SHA-256', page.bytes as Uint8Array<ArrayBuffer>);
+      return `sha256:${Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+    },
+  });
+  return fromServer ?? computed.data ?? null;
+}
+
+interface Props {
+  imageId: string;
+  path: string;
+  oldLayer: number;
+  newLayer: number;
+  oldSize: number;
+  newSize: number;
+}
+
+/** A binary (or very large) file's change: size before and after, and whether the bytes differ. */
+export function BinaryChange({ imageId, path, oldLayer, newLayer, oldSize, newSize }: Props) {
+  const oldHash = useVersionHash(imageId, path, oldLayer, oldSize);
+  const newHash = useVersionHash(imageId, path, newLayer, newSize);
+  const delta = newSize - oldSize;
+  return (
+    <div className="binary-change">
+      <p className="muted small">Binary or large file: compared by size and hash.</p>
+      <table className="meta-diff">
+        <thead>
+          <tr>
+            <th scope="col" />
+            <th scope="col">Layer {oldLayer}</th>
+            <th scope="col">Layer {newLayer}</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr className={delta !== 0 ? 'changed' : undefined}>
+            <th scope="row">Size</th>
+            <td title={formatBytesExact(oldSize)}>{formatSize(oldSize)}</td>
+            <td title={formatBytesExact(newSize)}>
+              {formatSize(newSize)}{' '}
+              <span className={delta > 0 ? 'diff-add' : delta < 0 ? 'diff-del' : 'muted'}>
+                ({delta > 0 ? '+' : delta < 0 ? '−' : '±'}
+                {formatSize(Math.abs(delta))})
+              </span>
+            </td>
+          </tr>
+          <tr className={oldHash && newHash && oldHash !== newHash ? 'changed' : undefined}>
+            <th scope="row">SHA-256</th>
+            <td>{oldHash ? <Digest value={oldHash} /> : <span className="muted">{oldSize > HASH_LIMIT ? 'too large to hash here' : 'computing…'}</span>}</td>
+            <td>{newHash ? <Digest value={newHash} /> : <span className="muted">{newSize > HASH_LIMIT ? 'too large to hash here' : 'computing…'}</span>}</td>
+          </tr>
+        </tbody>
+      </table>
+      {oldHash && newHash ? <p className="small">{oldHash === newHash ? 'The bytes are identical.' : 'The bytes differ.'}</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import { useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { SideLine, SplitRow, UnifiedRow } from '../../lib/diff-rows.js';
+
+const ROW = 20;
+const SIGN = { add: '+', del: '−', context: ' ' } as const;
+
+function Side({ line, side }: { line: SideLine | null; side: 'old' | 'new' }) {
+  if (!line) return <div className={`diff-side empty ${side}`} />;
+  return (
+    <div className={`diff-side ${side} line-${line.kind}`}>
+      <span className="diff-no">{line.no}</span>
+      <span className="diff-sign">{SIGN[line.kind]}</span>
+      <span className="diff-text">{line.text}</span>
+    </div>
+  );
+}
+
+/** Diff lines, virtualised: side by side when `split` is given, unified otherwise. */
+export function DiffRows({ unified, split, oldLayer, newLayer }: { unified: UnifiedRow[]; split: SplitRow[] | null; oldLayer: number; newLayer: number }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const count = split ? split.length : unified.length;
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 20 });
+  return (
+    <div className="diff-rows" role="table" aria-label={split ? 'Side-by-side diff' : 'Unified diff'}>
+      <div className="diff-head" role="row">
+        {split ? (
+          <>
+            <span role="columnheader">Layer {oldLayer} (before)</span>
+            <span role="columnheader">Layer {newLayer} (after)</span>
+          </>
+        ) : (
+          <span role="columnheader">
+            Layer {oldLayer} → layer {newLayer}
+          </span>
+        )}
+      </div>
+      <div ref={scroller} className="diff-scroll">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: '100%' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const style = { transform: `translateY(${item.start}px)`, height: ROW };
+            if (split) {
+              const row = split[item.index];
+              if (row.kind === 'gap') {
+                return (
+                  <div key={item.key} role="row" className="diff-row gap" style={style}>
+                    ⋯ {row.count} unchanged {row.count === 1 ? 'line' : 'lines'}
+                  </div>
+                );
+              }
+              return (
+                <div key={item.key} role="row" className="diff-row split" style={style}>
+                  <Side line={row.left} side="old" />
+                  <Side line={row.right} side="new" />
+                </div>
+              );
+            }
+            const row = unified[item.index];
+            if (row.kind === 'gap') {
+              return (
+                <div key={item.key} role="row" className="diff-row gap" style={style}>
+                  ⋯ {row.count} unchanged {row.count === 1 ? 'line' : 'lines'}
+                </div>
+              );
+            }
+            return (
+              <div key={item.key} role="row" className={`diff-row unified line-${row.kind}`} style={style}>
+                <span className="diff-no">{row.oldNo ?? ''}</span>
+                <span className="diff-no">{row.newNo ?? ''}</span>
+                <span className="diff-sign">{SIGN[row.kind]}</span>
+                <span className="diff-text">{row.text}</span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,171 @@
+import { useEffect, useId, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useQueries } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { FsEntry } from '@peel/api';
+import { errorMessage } from '../../lib/api-client.js';
+import { parentPath } from '../../lib/paths.js';
+import { dirQueryOptions, type FsScope } from './api/get-dir.js';
+import { buildTreeRows, HEADER_HEIGHT, ROW_HEIGHT, type Listing, type SortKey, type TreeRow } from './tree-rows.js';
+import { TreeHeader } from './TreeHeader.js';
+import { TreeRowView } from './TreeRowView.js';
+import type { Expanded } from './use-expanded.js';
+
+interface Props {
+  scope: FsScope;
+  label: string;
+  selectedKey: string | null;
+  sort: SortKey;
+  onSortChange: (sort: SortKey) => void;
+  /** `replace`: a keyboard step, which should not add a history entry per row. */
+  onSelect: (entry: FsEntry, options: { replace: boolean }) => void;
+  expansion: Expanded;
+}
+
+/** Directories whose listing is needed: the root and every open directory that is visible. */
+function visibleDirs(expanded: ReadonlySet<string>): string[] {
+  const dirs = ['/'];
+  for (const dir of expanded) {
+    let visible = true;
+    for (let p = parentPath(dir); p !== '/'; p = parentPath(p)) {
+      if (!expanded.has(p)) {
+        visible = false;
+        break;
+      }
+    }
+    if (visible) dirs.push(dir);
+  }
+  return dirs;
+}
+
+/**
+ * A lazily loaded, virtualised file tree: one request per opened directory, and only the rows
+ * in view are in the DOM, so a directory with 50,000 entries scrolls like one with 5.
+ */
+export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSelect, expansion }: Props) {
+  const { expanded, toggle } = expansion;
+  const dirs = useMemo(() => visibleDirs(expanded), [expanded]);
+  const results = useQueries({ queries: dirs.map((dir) => dirQueryOptions(scope, dir)) });
+  const listings = new Map<string, Listing>();
+  dirs.forEach((dir, i) => {
+    const r = results[i];
+    listings.set(dir, r.data ? { status: 'ready', entries: r.data } : r.isError ? { status: 'error', message: errorMessage(r.error) } : { status: 'loading' });
+  });
+  const rows = buildTreeRows('/', listings, expanded, sort);
+  const selectedIndex = selectedKey === null ? -1 : rows.findIndex((r) => r.key === selectedKey);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    // The sticky column header sits above the rows inside the same scroller.
+    scrollMargin: HEADER_HEIGHT,
+    scrollPaddingStart: HEADER_HEIGHT,
+    getItemKey: (i) => rows[i]?.key ?? i,
+  });
+  const idBase = useId();
+  const rowId = (i: number) => `${idBase}-row-${i}`;
+
+  // Bring the selected row into view when it changes (deep link, followed link, keyboard).
+  useEffect(() => {
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedIndex, virtualizer]);
+
+  const entryAt = (i: number) => {
+    const row = rows[i];
+    return row?.kind === 'entry' ? row : null;
+  };
+  const step = (from: number, delta: number) => {
+    for (let i = from + delta; i >= 0 && i < rows.length; i += delta) if (entryAt(i)) return i;
+    return from;
+  };
+  const selectIndex = (i: number) => {
+    const row = entryAt(i);
+    if (row) onSelect(row.entry, { replace: true });
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const current = selectedIndex >= 0 ? selectedIndex : -1;
+    const row = current >= 0 ? entryAt(current) : null;
+    switch (event.key) {
+      case 'ArrowDown':
+        selectIndex(current < 0 ? step(-1, 1) : step(current, 1));
+        break;
+      case 'ArrowUp':
+        selectIndex(current < 0 ? step(-1, 1) : step(current, -1));
+        break;
+      case 'Home':
+        selectIndex(step(-1, 1));
+        break;
+      case 'End':
+        selectIndex(step(rows.length, -1));
+        break;
+      case 'PageDown':
+        selectIndex(step(Math.min(rows.length - 1, current + 20) - 1, 1));
+        break;
+      case 'PageUp':
+        selectIndex(step(Math.max(0, current - 20) + 1, -1));
+        break;
+      case 'ArrowRight':
+        if (row?.expanded === false) toggle(row.entry.path, true);
+        else if (row?.expanded === true) selectIndex(step(current, 1));
+        else return;
+        break;
+      case 'ArrowLeft':
+      case 'Backspace': {
+        if (event.key === 'ArrowLeft' && row?.expanded === true) {
+          toggle(row.entry.path, false);
+          break;
+        }
+        if (!row) return;
+        const parent = parentPath(row.entry.path);
+        const parentIndex = rows.findIndex((r) => r.kind === 'entry' && r.entry.path === parent && r.depth === row.depth - 1);
+        if (parentIndex >= 0) selectIndex(parentIndex);
+        else return;
+        break;
+      }
+      case 'Enter':
+      case ' ':
+        if (!row) return;
+        if (row.expanded !== null) toggle(row.entry.path);
+        onSelect(row.entry, { replace: false });
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+  };
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div ref={scroller} className="tree-scroll">
+      <TreeHeader sort={sort} onSortChange={onSortChange} showLayer={scope.layer === undefined} />
+      <div
+        role="tree"
+        aria-label={label}
+        tabIndex={0}
+        className={scope.layer === undefined ? 'tree with-layer' : 'tree'}
+        aria-activedescendant={selectedIndex >= 0 ? rowId(selectedIndex) : undefined}
+        onKeyDown={onKeyDown}
+        style={{ height: virtualizer.getTotalSize() }}
+      >
+        {items.map((item) => {
+          const row = rows[item.index] as TreeRow;
+          return (
+            <TreeRowView
+              key={item.key}
+              id={rowId(item.index)}
+              row={row}
+              top={item.start - HEADER_HEIGHT}
+              selected={item.index === selectedIndex}
+              showLayer={scope.layer === undefined}
+              onToggle={toggle}
+              onSelect={(entry) => onSelect(entry, { replace: false })}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}

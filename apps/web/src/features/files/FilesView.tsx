@@ -1,0 +1,83 @@
+import { useLocation } from 'wouter';
+import type { FsEntry } from '@peel/api';
+import type { FilesParams } from '../../app/links.js';
+import type { FsScope } from './api/get-dir.js';
+import { EntryDetail } from './EntryDetail.js';
+import { FileTree } from './FileTree.js';
+import { SearchResults } from './SearchResults.js';
+import { isGone } from './tree-rows.js';
+import { useExpanded } from './use-expanded.js';
+import { useFilterInput } from './use-filter-input.js';
+
+interface Props {
+  scope: FsScope;
+  params: FilesParams;
+  makeUrl: (params: FilesParams) => string;
+  label: string;
+}
+
+/** A file tree beside the selected entry's details; everything that matters is in the URL. */
+export function FilesView({ scope, params, makeUrl, label }: Props) {
+  const [, navigate] = useLocation();
+  const merged = scope.layer === undefined;
+  const path = params.path ?? null;
+  const selectedKey = path === null ? null : params.at !== undefined ? `${path}@${params.at}` : path;
+  const expansion = useExpanded(path);
+  const filter = useFilterInput(params.q ?? '', (q) => navigate(makeUrl({ ...params, q }), { replace: true }));
+
+  const select = (entry: FsEntry, { replace }: { replace: boolean }) =>
+    navigate(makeUrl({ ...params, path: entry.path, at: merged && isGone(entry) ? entry.layer : undefined }), { replace });
+
+  return (
+    <div className="files-view">
+      <section className="tree-pane" aria-label={label}>
+        <div className="tree-toolbar">
+          <input
+            type="search"
+            className="filter-input"
+            placeholder="Filter paths: os-release, *.conf, /etc/**"
+            aria-label="Filter paths"
+            value={filter.text}
+            onChange={(event) => filter.onChange(event.target.value)}
+          />
+          {merged ? (
+            <label className="toggle">
+              <input
+                type="checkbox"
+                checked={!!params.deleted}
+                onChange={(event) => navigate(makeUrl({ ...params, deleted: event.target.checked, at: event.target.checked ? params.at : undefined }), { replace: true })}
+              />
+              Show deleted and overwritten
+            </label>
+          ) : null}
+          <button type="button" className="button small" onClick={expansion.collapseAll}>
+            Collapse all
+          </button>
+        </div>
+        {params.q ? (
+          <SearchResults
+            imageId={scope.imageId}
+            query={params.q}
+            layer={scope.layer}
+            includeGone={!merged || !!params.deleted}
+            selectedKey={selectedKey}
+            onSelect={(entry) => select(entry, { replace: false })}
+          />
+        ) : (
+          <FileTree
+            scope={scope}
+            label={label}
+            selectedKey={selectedKey}
+            sort={params.sort ?? 'name'}
+            onSortChange={(sort) => navigate(makeUrl({ ...params, sort }), { replace: true })}
+            onSelect={select}
+            expansion={expansion}
+          />
+        )}
+      </section>
+      <section className="detail-pane" aria-label="Selected entry">
+        <EntryDetail scope={{ ...scope, deleted: scope.deleted || params.at !== undefined }} path={path} at={params.at} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import type { FsEntry } from '@peel/api';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { Icon } from '../../components/Icon.js';
+import { Loading } from '../../components/Loading.js';
+import { formatSize } from '../../lib/format-size.js';
+import { useSearchPaths } from './api/search-paths.js';
+import { displayName, iconFor } from './entry-labels.js';
+import { entryKey } from './tree-rows.js';
+import { goneLabel } from './TreeRowView.js';
+
+interface Props {
+  imageId: string;
+  query: string;
+  /** Keep only entries a given layer provided (layer views). */
+  layer?: number;
+  /** Merged view without deleted entries: leave those out. */
+  includeGone: boolean;
+  selectedKey: string | null;
+  onSelect: (entry: FsEntry) => void;
+}
+
+/** Paths matching the filter, as a flat list of full paths. */
+export function SearchResults({ imageId, query, layer, includeGone, selectedKey, onSelect }: Props) {
+  const search = useSearchPaths(imageId, query);
+  if (search.isPending) return <Loading lines={4} label="Searching" />;
+  if (search.isError) return <ErrorNote error={search.error} title="Search failed" />;
+  const items = search.data.items.filter((item) => (layer === undefined || item.layer === layer) && (includeGone || !(goneLabel(item) || item.deleted)));
+  return (
+    <div className="search-results tree-scroll">
+      <p className="search-summary muted small" aria-live="polite">
+        {items.length === 0
+          ? `No paths match “${query}”.`
+          : `${items.length} ${items.length === 1 ? 'match' : 'matches'}${search.data.total > search.data.items.length ? ` (first ${search.data.items.length} of ${search.data.total} searched)` : ''}`}
+      </p>
+      <div role="tree" aria-label="Matching paths" className="search-list">
+        {items.map((item) => {
+          const key = entryKey(item);
+          const gone = goneLabel(item) ?? (item.deleted ? 'deleted' : null);
+          return (
+            <div
+              key={key}
+              role="treeitem"
+              aria-level={1}
+              aria-label={displayName(item)}
+              aria-description={item.path}
+              aria-selected={key === selectedKey}
+              className={`search-row${key === selectedKey ? ' selected' : ''}${gone ? ' gone' : ''}`}
+              onClick={() => onSelect(item)}
+            >
+              <Icon name={iconFor(item, false)} />
+              <span className="entry-name mono">{item.path}</span>
+              {gone ? <span className="badge badge-deleted">{gone}</span> : null}
+              <span className="layer-chip">L{item.layer}</span>
+              <span className="muted small num">{item.type === 'dir' ? '' : formatSize(item.size)}</span>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+import { memo } from 'react';
+import type { FsEntry } from '@peel/api';
+import { Icon } from '../../components/Icon.js';
+import { formatSize } from '../../lib/format-size.js';
+import { formatDateTime } from '../../lib/format-time.js';
+import { hasSpecialBits, modeOctal, modeString } from '../../lib/mode-string.js';
+import { displayName, iconFor } from './entry-labels.js';
+import { ROW_HEIGHT, type TreeRow } from './tree-rows.js';
+
+interface Props {
+  id: string;
+  row: TreeRow;
+  top: number;
+  selected: boolean;
+  showLayer: boolean;
+  onToggle: (path: string) => void;
+  onSelect: (entry: FsEntry) => void;
+}
+
+const INDENT = 16;
+
+/** What happened to an entry that is not in the final filesystem, in words. */
+export function goneLabel(entry: FsEntry): string | null {
+  if (entry.deletedBy !== undefined && entry.deletedBy !== null) return `deleted by layer ${entry.deletedBy}`;
+  if (entry.overwrittenBy !== undefined && entry.overwrittenBy !== null) return `overwritten by layer ${entry.overwrittenBy}`;
+  return null;
+}
+
+/** One row of the file tree: an entry with its columns, or a loading/empty/error line. */
+export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, showLayer, onToggle, onSelect }: Props) {
+  const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
+  if (row.kind !== 'entry') {
+    const text = row.kind === 'error' ? `Could not list ${row.path}: ${row.message}` : row.kind === 'loading' ? 'Loading…' : 'Empty directory';
+    return (
+      <div role="none" className={`tree-row note ${row.kind}`} style={{ ...style, paddingLeft: 8 + row.depth * INDENT + 20 }}>
+        {text}
+      </div>
+    );
+  }
+  const { entry, depth, expanded } = row;
+  const gone = goneLabel(entry);
+  const isWhiteout = entry.type === 'whiteout' || entry.type === 'opaque';
+  const name = displayName(entry);
+  const classes = ['tree-row'];
+  if (selected) classes.push('selected');
+  if (gone) classes.push('gone');
+  if (isWhiteout) classes.push('whiteout');
+  const description = gone ?? (entry.type === 'whiteout' ? 'whiteout: deleted in this layer' : entry.type === 'opaque' ? 'opaque: hides lower contents' : undefined);
+  return (
+    <div
+      id={id}
+      role="treeitem"
+      aria-label={name}
+      aria-description={description}
+      aria-level={depth}
+      aria-setsize={row.setsize}
+      aria-posinset={row.posinset}
+      aria-expanded={expanded === null ? undefined : expanded}
+      aria-selected={selected}
+      className={classes.join(' ')}
+      style={style}
+      data-path={entry.path}
+      onClick={() => {
+        if (expanded !== null) onToggle(entry.path);
+        onSelect(entry);
+      }}
+    >
+      <div className="tree-cell name-cell" style={{ paddingLeft: 4 + (depth - 1) * INDENT }}>
+        <span
+          className={expanded === null ? 'chevron none' : expanded ? 'chevron open' : 'chevron'}
+          onClick={(event) => {
+            if (expanded === null) return;
+            event.stopPropagation();
+            onToggle(entry.path);
+          }}
+        >
+          {expanded === null ? null : <Icon name="chevron" />}
+        </span>
+        <Icon name={iconFor(entry, expanded)} className={`type-${entry.type}`} />
+        <span className="entry-name">{name}</span>
+        {entry.type === 'whiteout' ? <span className="badge badge-deleted">deleted here</span> : null}
+        {entry.type === 'opaque' ? <span className="badge badge-deleted">opaque: hides lower files</span> : null}
+        {gone ? <span className="badge badge-deleted">{gone}</span> : null}
+        {hasSpecialBits(entry.mode) && entry.type !== 'symlink' ? (
+          <span className="badge badge-warning" title={`mode ${modeOctal(entry.mode)}`}>
+            {entry.mode & 0o4000 ? 'setuid' : entry.mode & 0o2000 ? 'setgid' : 'sticky'}
+          </span>
+        ) : null}
+      </div>
+      <div className="tree-cell num">
+        {entry.type === 'dir' ? (entry.childCount !== undefined ? <span className="muted">{entry.childCount} items</span> : '') : isWhiteout ? '' : formatSize(entry.size)}
+      </div>
+      <div className="tree-cell mono" title={modeOctal(entry.mode)}>
+        {isWhiteout ? '' : modeString(entry.type, entry.mode)}
+      </div>
+      <div className="tree-cell mono">{isWhiteout ? '' : `${entry.uid}:${entry.gid}`}</div>
+      <div className="tree-cell muted">{formatDateTime(entry.mtime)}</div>
+      {showLayer ? (
+        <div className="tree-cell">
+          <span className="layer-chip">L{entry.layer}</span>
+        </div>
+      ) : null}
+      <div className="tree-cell link-target mono">{entry.linkTarget ? `→ ${entry.linkTarget}` : ''}</div>
+    </div>
+  );
+});

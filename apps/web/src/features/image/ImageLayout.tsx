@@ -1,0 +1,83 @@
+import type { ReactNode } from 'react';
+import { links } from '../../app/links.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { Loading } from '../../components/Loading.js';
+import { TabNav } from '../../components/TabNav.js';
+import { formatSize } from '../../lib/format-size.js';
+import { formatDateTime } from '../../lib/format-time.js';
+import { useImage } from '../images/api/get-image.js';
+import { platformLabel } from '../images/platform.js';
+import { ImageContext } from './image-context.js';
+import { ProblemList } from './ProblemList.js';
+
+export type ImageTab = 'layers' | 'files' | 'config' | 'archive';
+
+/** The frame of every image page: what the image is, and tabs to its views. */
+export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; children: ReactNode }) {
+  const image = useImage(id);
+  if (image.isPending) {
+    return (
+      <main className="image-page">
+        <Loading lines={4} label="Loading image" />
+      </main>
+    );
+  }
+  if (image.isError) {
+    return (
+      <main className="image-page">
+        <ErrorNote error={image.error} title="Could not open this image" onRetry={() => image.refetch()} />
+      </main>
+    );
+  }
+  const detail = image.data;
+  const created = typeof detail.config.created === 'string' ? detail.config.created : null;
+  return (
+    <ImageContext.Provider value={detail}>
+      <main className="image-page">
+        <header className="image-header">
+          <div className="image-title">
+            <h1>{detail.name}</h1>
+            {detail.tags.map((tag) => (
+              <span key={tag} className="tag">
+                {tag}
+              </span>
+            ))}
+          </div>
+          <dl className="image-facts">
+            <div>
+              <dt>Platform</dt>
+              <dd>{platformLabel(detail.platform)}</dd>
+            </div>
+            <div>
+              <dt>Size</dt>
+              <dd>{formatSize(detail.size)}</dd>
+            </div>
+            <div>
+              <dt>Layers</dt>
+              <dd>{detail.layers.length}</dd>
+            </div>
+            <div>
+              <dt>Format</dt>
+              <dd>{detail.format}</dd>
+            </div>
+            <div>
+              <dt>Built</dt>
+              <dd>{formatDateTime(created)}</dd>
+            </div>
+          </dl>
+        </header>
+        <TabNav
+          label="Image views"
+          items={[
+            { label: 'Layers', href: links.layers(id), active: tab === 'layers', count: detail.layers.length },
+            { label: 'Files', href: links.files(id), active: tab === 'files' },
+            { label: 'Config', href: links.config(id), active: tab === 'config' },
+            { label: 'Archive', href: links.archive(id), active: tab === 'archive' },
+          ]}
+        />
+        <ProblemList problems={detail.problems} />
+        <div className="image-body">{children}</div>
+      </main>
+    </ImageContext.Provider>
+  );
+}

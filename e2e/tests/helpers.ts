@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import type { ImageSummary } from '@peel/api';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const FIXTURES = join(here, '..', '..', 'fixtures');
+const SCREENSHOTS = join(here, '..', 'screenshots');
+
+export function fixturePath(name: string): string {
+  return join(FIXTURES, name);
+}
+
+/** Stores a fixture through the real API (for tests that are not about uploading). */
+export async function uploadViaApi(request: APIRequestContext, name: string): Promise<ImageSummary> {
+  const response = await request.post(`/api/images?name=${encodeURIComponent(name)}`, {
+    data: readFileSync(fixturePath(name)),
+    headers: { 'Content-Type': 'application/octet-stream' },
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  return (await response.json()) as ImageSummary;
+}
+
+/** Saves a full-window screenshot into e2e/screenshots/ (git-ignored) for a person to look at. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/**
+ * A real drag and drop: builds a DataTransfer holding the fixture's bytes inside the page and
+ * dispatches dragenter, dragover and drop with it, as the browser does for a file from the desktop.
+ */
+export async function dropFixture(page: Page, target: Locator, name: string): Promise<void> {
+  const base64 = readFileSync(fixturePath(name)).toString('base64');
+  const dataTransfer = await page.evaluateHandle(
+    ({ base64, name }) => {
+      const binary = atob(base64);
+      const bytes = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], name, { type: 'application/x-tar' }));
+      return transfer;
+    },
+    { base64, name },
+  );
+  await target.dispatchEvent('dragenter', { dataTransfer });
+  await target.dispatchEvent('dragover', { dataTransfer });
+  await target.dispatchEvent('drop', { dataTransfer });
+}
+
+/** Slows uploads down (DevTools network emulation) so progress can be watched and cancelled. */
+export async function throttleUpload(page: Page, bytesPerSecond: number): Promise<() => Promise<void>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: bytesPerSecond });
+  return async () => {
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.detach();
+  };
+}
+
+/** The tree item for a name inside a tree (exact accessible name). */
+export function treeItem(scope: Page | Locator, name: string): Locator {
+  return scope.getByRole('tree').first().getByRole('treeitem', { name, exact: true });
+}
