@@ -15,6 +15,11 @@ export class BlobCollector {
 
   constructor(private readonly store: BlobStore, private readonly isReferenced: (digest: string) => boolean) {}
 
+  /** Ingests currently streaming or writing. */
+  get active(): number {
+    return this.inFlight;
+  }
+
   /**
    * Call before an ingest touches the store (it waits for a running sweep, so that no blob the
    * ingest sees as present is deleted under it); call the returned function when it has finished.
