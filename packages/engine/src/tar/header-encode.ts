@@ -1,12 +1,13 @@
 /**
  * Encodes the header blocks of one entry: a USTAR block, preceded by a PAX 'x' header when a
  * value does not fit USTAR (as Go's tar.Writer does). Names are strings in the `names.ts`
- * convention, so non-UTF-8 names written here read back to the same bytes.
+ * convention, so non-UTF-8 names written here read back to the same bytes. Like Go, raw bytes go
+ * into PAX values without `hdrcharset=BINARY` (GNU tar 1.34 warns about that keyword; Go, GNU
+ * tar and Docker all keep the bytes as they are).
  */
 import { BLOCK, F, checksums, fitsOctal, writeBytes, writeNumeric, writeOctal } from './fields.js';
 import { encodeName } from './names.js';
 import { encodePaxRecords, formatPaxTime } from './pax.js';
-import { isUtf8 } from 'node:buffer';
 
 export interface TarWriteHeader {
   name: string;
@@ -145,11 +146,6 @@ export function encodeHeader(h: TarWriteHeader): Buffer {
   for (const [key, value] of Object.entries(h.xattrs ?? {})) {
     if (key === '' || key.includes('=') || key.includes('\0')) throw new RangeError(`tar: bad xattr name "${key}"`);
     pax.set(`SCHILY.xattr.${key}`, value);
-  }
-  // POSIX: hdrcharset=BINARY says path/linkpath/uname/gname are raw bytes, not UTF-8.
-  for (const key of ['path', 'linkpath', 'uname', 'gname']) {
-    const v = pax.get(key);
-    if (v !== undefined && !isUtf8(v)) pax.set('hdrcharset', Buffer.from('BINARY'));
   }
 
   const main = ustarBlock(f);

@@ -31,6 +31,13 @@ export interface TarParserOptions {
 const S = { header: 0, zero: 1, payload: 2, sparseExt: 3, sparseMap: 4, data: 5, skip: 6, done: 7 } as const;
 type State = (typeof S)[keyof typeof S];
 
+/** gzip, zstd, bzip2 and xz magic numbers: a short input that starts so is not a cut tar. */
+const looksCompressed = (b: Buffer): boolean =>
+  (b[0] === 0x1f && b[1] === 0x8b) ||
+  b.readUInt32LE(0) === 0xfd2fb528 ||
+  b.toString('latin1', 0, 3) === 'BZh' ||
+  b.toString('latin1', 0, 6) === '\xfd7zXZ\0';
+
 const padding = (n: number): number => (BLOCK - (n % BLOCK)) % BLOCK;
 const bad = (offset: number, why: string): EngineError =>
   new EngineError('BAD_TAR_HEADER', `bad tar header at offset ${offset}: ${why}`);
@@ -92,7 +99,11 @@ export class TarParser {
       this.state === S.done ||
       (this.state === S.header && this.blockFill === 0 && this.pending === null) ||
       (this.state === S.zero && this.blockFill === 0);
-    if (!clean) throw new EngineError('TRUNCATED', `archive ends inside ${this.where()} at byte ${this.consumed}`);
+    if (clean) return;
+    if (this.consumed === this.blockFill && looksCompressed(this.block)) {
+      throw new EngineError('BAD_TAR_HEADER', `not a tar archive (${this.consumed} bytes of compressed-looking data) — is the file compressed?`);
+    }
+    throw new EngineError('TRUNCATED', `archive ends inside ${this.where()} at byte ${this.consumed}`);
   }
 
   private where(): string {

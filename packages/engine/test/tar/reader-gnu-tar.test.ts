@@ -39,6 +39,10 @@ function makeTree(root: string): void {
   writeSync(fd, Buffer.from('middle'), 0, 6, 2 << 20);
   writeSync(fd, Buffer.from('tail'), 0, 4, (5 << 20) - 4);
   closeSync(fd);
+  // 150 data regions: old GNU 'S' needs extension blocks, a PAX 1.0 map needs several blocks.
+  const holes = openSync(p('many-holes'), 'w');
+  for (let i = 0; i < 150; i++) writeSync(holes, `region ${i}`, i * 65536 + 100);
+  closeSync(holes);
   writeFileSync(p('old'), 'from 1960');
   utimesSync(p('old'), -315_619_200, -315_619_200);
 }
@@ -90,6 +94,9 @@ describe('TarParser reads GNU tar archives', () => {
     const sparse = byName(p, './sparse');
     expect(sparse).toMatchObject({ typeflag: 'S', type: 'sparse', realSize: 5 << 20 });
     expect(sparse.size).toBeLessThan(64 * 1024);
+    const holes = byName(p, './many-holes');
+    expect(holes.sparse?.length).toBeGreaterThanOrEqual(150);
+    expect(holes.dataOffset - holes.headerOffset).toBeGreaterThan(512); // extension blocks
     // The long name's headerOffset points at its ././@LongLink header, not the entry's own block.
     const long = byName(p, `./${LONG_FILE}`);
     expect(long.dataOffset - long.headerOffset).toBeGreaterThan(512);
@@ -123,6 +130,7 @@ describe('TarParser reads GNU tar archives', () => {
       expect(h).toMatchObject({ type: 'file', realSize: 5 << 20 });
       expect(h.sparse?.length).toBeGreaterThanOrEqual(3);
       expect(h.size).toBe(h.sparse?.reduce((n, s) => n + s.length, 0));
+      expect(byName(p, './many-holes').sparse?.length).toBeGreaterThanOrEqual(150);
     });
   }
 
