@@ -25,13 +25,13 @@ export interface GenFile {
   size?: number;
   fill?: 'random' | 'text';
   mode?: number;
-  symlink?: string;
+  symlink?: string | Buffer;
 }
 
 export interface GenLayer {
   files: GenFile[];
   /** Paths this layer deletes (written as `.wh.` files). */
-  whiteouts?: string[];
+  whiteouts?: Array<string | Buffer>;
   gzip?: boolean;
 }
 
@@ -47,10 +47,10 @@ export async function generateDockerArchive(out: string, layers: GenLayer[], tag
       await mkdir(root);
       for (const f of layer.files) await writeGenFile(root, f);
       for (const w of layer.whiteouts ?? []) {
-        const slash = w.lastIndexOf('/');
-        const wh = slash < 0 ? `.wh.${w}` : `${w.slice(0, slash)}/.wh.${w.slice(slash + 1)}`;
-        await mkdir(dirname(join(root, wh)), { recursive: true });
-        await writeFile(join(root, wh), '');
+        const name = typeof w === 'string' ? Buffer.from(w) : w;
+        const slash = name.lastIndexOf(0x2f);
+        const wh = Buffer.concat([name.subarray(0, slash + 1), Buffer.from('.wh.'), name.subarray(slash + 1)]);
+        await writeGenFile(root, { path: wh, content: '' });
       }
       const tar = join(work, `layer-${i}.tar`);
       await run('tar', ['--format=posix', '--sort=name', '--mtime=@1704067200', '--owner=0', '--group=0', '--numeric-owner',

@@ -5,6 +5,8 @@ import { parseQuery } from '../src/http/querystring.js';
 import { parseRange } from '../src/http/range.js';
 import { splitHost } from '../src/http/security.js';
 import { splitPath, toEnginePath } from '../src/store/image-path.js';
+import { globToRegExp } from '../src/store/fs-repo.js';
+import Database from 'better-sqlite3';
 
 describe('path codec', () => {
   it('round-trips any bytes through engine strings', () => {
@@ -59,5 +61,20 @@ describe('Range and Host parsing', () => {
     expect(splitHost('127.0.0.1')).toEqual({ host: '127.0.0.1', port: null });
     expect(splitHost('a:b:c')).toBeNull();
     expect(splitHost('evil.example:80@localhost')).toBeNull();
+  });
+});
+
+describe('glob fallback', () => {
+  it('agrees with SQLite GLOB on UTF-8 names', () => {
+    const db = new Database(':memory:');
+    const glob = db.prepare('SELECT ? GLOB ?').pluck();
+    const subjects = ['/etc/os-release', 'a.conf', 'with space.conf', '/opt/app/conf/keep.conf', 'x]y', 'abc', 'a*b', '[x]', 'ünï.txt', 'a.b.c'];
+    const patterns = ['*.conf', '/etc/*', '?bc', '[ab]bc', '[^a]bc', '*[]]*', '[a-c]*', 'a\\*b', '*', '/opt/*/*/*.conf', 'ü*', '*.?', '[x'];
+    for (const p of patterns) {
+      for (const subject of subjects) {
+        expect(globToRegExp(p).test(subject), `${subject} GLOB ${p}`).toBe(glob.get(subject, p) === 1);
+      }
+    }
+    db.close();
   });
 });

@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
-import { encodePath } from './path-codec.js';
-import { splitPath } from './image-path.js';
+import { decodePath, encodePath } from './path-codec.js';
+import { joinPath, splitPath } from './image-path.js';
 
 /** Columns every entry-like row has (merged node, shadowed entry, layer entry). */
 export interface EntryCols {
@@ -66,18 +66,26 @@ export interface SearchQuery {
 }
 
 const ABS_PATH = `('/' || CASE WHEN length(parent) = 0 THEN CAST(name AS TEXT) ELSE parent || '/' || name END)`;
+/**
+ * Substrings compare bytes (BLOB instr), so any name matches exactly. SQLite's GLOB reads
+ * invalid UTF-8 as U+FFFD, so a pattern naming raw bytes goes through peel_glob (JS) instead.
+ */
 const MATCH = {
-  substring: `instr(lower(${ABS_PATH}), CAST(@pattern AS TEXT)) > 0`,
+  substring: `instr(CAST(lower(${ABS_PATH}) AS BLOB), @pattern) > 0`,
   'glob-name': `CAST(name AS TEXT) GLOB CAST(@pattern AS TEXT)`,
   'glob-path': `${ABS_PATH} GLOB CAST(@pattern AS TEXT)`,
+  'raw-glob-name': `peel_glob_name(@pattern, name)`,
+  'raw-glob-path': `peel_glob_path(@pattern, parent, name)`,
 } as const;
+type MatchMode = keyof typeof MATCH;
 
 /** Indexed lookups into an image's merged filesystem and its layers' own entries. */
 export class FsRepo {
   private readonly s;
 
   constructor(db: Db) {
-    const search = (mode: SearchQuery['mode']) => ({
+    registerGlob(db);
+    const search = (mode: MatchMode) => ({
       page: db.prepare(`
         SELECT parent, name, 0 AS deleted, 0 AS seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, child_count,
                NULL AS deleted_by, NULL AS overwritten_by
@@ -96,7 +104,7 @@ export class FsRepo {
       layerEntry: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND parent = ? AND name = ? ORDER BY implicit, seq DESC LIMIT 1`),
       layerChildren: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND parent = ? ORDER BY name, seq`),
       entryBySeq: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND seq = ?`),
-      search: { substring: search('substring'), 'glob-name': search('glob-name'), 'glob-path': search('glob-path') },
+      search: Object.fromEntries(Object.keys(MATCH).map((m) => [m, search(m as MatchMode)])) as Record<MatchMode, ReturnType<typeof search>>,
     };
   }
 
@@ -128,11 +136,52 @@ export class FsRepo {
   }
 
   search(image: number, q: SearchQuery): { rows: SearchRow[]; total: number } {
-    const st = this.s.search[q.mode];
+    const raw = q.mode !== 'substring' && /[\uDC80-\uDCFF]/.test(q.pattern);
+    const st = this.s.search[raw ? (`raw-${q.mode}` as MatchMode) : q.mode];
     const pattern = encodePath(q.pattern);
     const deleted = q.deleted ? 1 : 0;
     const rows = st.page.all({ image, pattern, deleted, limit: q.limit, offset: q.offset }) as SearchRow[];
     const total = st.count.get({ image, pattern, deleted }) as number;
     return { rows, total };
   }
+}
+
+/** peel_glob(pattern, subject): SQLite GLOB semantics on decoded (lossless) names and paths. */
+function registerGlob(db: Db): void {
+  const cache = new Map<string, RegExp>();
+  const regexp = (pattern: unknown): RegExp => {
+    const src = decodePath(pattern as Buffer);
+    let re = cache.get(src);
+    if (!re) {
+      if (cache.size > 100) cache.clear();
+      cache.set(src, (re = globToRegExp(src)));
+    }
+    return re;
+  };
+  db.function('peel_glob_name', { deterministic: true }, (pattern: unknown, name: unknown) =>
+    (regexp(pattern).test(decodePath(name as Buffer)) ? 1 : 0));
+  db.function('peel_glob_path', { deterministic: true }, (pattern: unknown, parent: unknown, name: unknown) =>
+    (regexp(pattern).test(`/${joinPath(decodePath(parent as Buffer), decodePath(name as Buffer))}`) ? 1 : 0));
+}
+
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') out += '[^]*';
+    else if (c === '?') out += '[^]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 2);
+      if (end < 0) {
+        out += '\\[';
+        continue;
+      }
+      let body = glob.slice(i + 1, end);
+      const negate = body.startsWith('^');
+      if (negate) body = body.slice(1);
+      out += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
+      i = end;
+    } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
 }

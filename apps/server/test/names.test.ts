@@ -1,0 +1,77 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { encodePathParam, type FsEntry, type LayerChange, type SearchResult } from '@peel/api';
+import { build, getJson, removeDir, tempDir, upload } from './helper.js';
+import { generateDockerArchive } from './generate-image.js';
+
+const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x74, 0x78, 0x74]); // "café.txt" in Latin-1: not UTF-8
+const NAMES = {
+  latin1: 'caf\udce9.txt',
+  badDir: 'dir\udcff',
+  utf8: 'ünï/çødé.txt',
+  odd: 'with space & plus+%2F.txt',
+};
+
+describe('names that are not UTF-8 (or not URL-friendly) survive the store and the API', () => {
+  let dir: string;
+  let app: FastifyInstance;
+  let id: string;
+  beforeAll(async () => {
+    dir = await tempDir();
+    const tar = join(dir, 'names.tar');
+    await generateDockerArchive(tar, [
+      {
+        files: [
+          { path: latin1, content: 'latin-1 name\n' },
+          { path: Buffer.concat([Buffer.from('dir'), Buffer.from([0xff]), Buffer.from('/inner.txt')]), content: 'inside\n' },
+          { path: 'ünï/çødé.txt', content: 'utf-8 name\n' },
+          { path: NAMES.odd, content: 'odd\n' },
+          { path: 'link', symlink: latin1 },
+        ],
+      },
+      { files: [{ path: 'new.txt', content: 'layer 1\n' }], whiteouts: [latin1] },
+    ]);
+    app = await build(join(dir, 'data'));
+    const res = await upload(app, tar);
+    expect(res.statusCode, res.body).toBe(201);
+    id = res.json().id;
+  });
+  afterAll(async () => {
+    await app.close();
+    await removeDir(dir);
+  });
+
+  it('lists raw names as lone surrogates, in JSON that round-trips', async () => {
+    const root = await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=/&layer=0`);
+    const names = root.map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining([NAMES.latin1, NAMES.badDir, 'ünï', NAMES.odd, 'link']));
+    const inner = await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=${encodePathParam(`/${NAMES.badDir}`)}`);
+    expect(inner.map((e) => e.path)).toEqual([`/${NAMES.badDir}/inner.txt`]);
+  });
+
+  it('serves content by the exact bytes of the name', async () => {
+    const read = (path: string, layer = '') => app.inject(`/api/images/${id}/content?path=${encodePathParam(path)}${layer}`);
+    expect((await read(`/${NAMES.badDir}/inner.txt`)).body).toBe('inside\n');
+    expect((await read(`/${NAMES.utf8}`)).body).toBe('utf-8 name\n');
+    expect((await read(`/${NAMES.odd}`)).body).toBe('odd\n');
+    // Deleted by layer 1, still in layer 0 (and its symlink now dangles).
+    expect((await read(`/${NAMES.latin1}`)).statusCode).toBe(404);
+    expect((await read(`/${NAMES.latin1}`, '&layer=0')).body).toBe('latin-1 name\n');
+    expect((await read('/link', '&layer=0')).body).toBe('latin-1 name\n');
+    expect((await read('/link')).statusCode).toBe(404);
+    const disposition = (await read(`/${NAMES.badDir}/inner.txt`)).headers['content-disposition'];
+    expect(disposition).toBe("inline; filename*=UTF-8''inner.txt");
+  });
+
+  it('finds, diffs and reports deletions of such names', async () => {
+    const found = await getJson<SearchResult>(app, `/api/images/${id}/search?q=${encodePathParam('caf\udce9')}`);
+    expect(found.items.map((i) => [i.path, i.deleted])).toEqual([[`/${NAMES.latin1}`, true]]);
+    const glob = await getJson<SearchResult>(app, `/api/images/${id}/search?q=${encodePathParam('*\udcff*')}`);
+    expect(glob.items.map((i) => i.path)).toEqual([`/${NAMES.badDir}`]);
+    const changes = await getJson<LayerChange[]>(app, `/api/images/${id}/layers/1/changes`);
+    expect(changes.map((c) => [c.path, c.change])).toEqual(expect.arrayContaining([[`/${NAMES.latin1}`, 'deleted'], ['/new.txt', 'added']]));
+    const layer1 = await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=/&layer=1`);
+    expect(layer1.find((e) => e.type === 'whiteout')?.name).toBe(NAMES.latin1);
+  });
+});
