@@ -38,11 +38,6 @@ export function fieldBytes(b: Buffer, start: number, end: number): Buffer {
   return b.subarray(start, nul >= 0 && nul < end ? nul : end);
 }
 
-/** ASCII text of a field up to its first NUL (magic values, typeflag). */
-export function fieldAscii(b: Buffer, start: number, end: number): string {
-  return fieldBytes(b, start, end).toString('latin1');
-}
-
 /**
  * Parses a numeric field. Base-256 when the high bit of the first byte is set (negative values
  * allowed only when `allowNegative`), else octal with leading/trailing spaces and NULs ignored.

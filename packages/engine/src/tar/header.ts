@@ -45,7 +45,7 @@ const badHeader = (offset: number, why: string): EngineError =>
   new EngineError('BAD_TAR_HEADER', `bad tar header at offset ${offset}: ${why}`);
 
 /** Throws BAD_TAR_HEADER unless the block's checksum (signed or unsigned) matches. */
-export function verifyChecksum(b: Buffer, s: number, offset: number): void {
+function verifyChecksum(b: Buffer, s: number, offset: number): void {
   let stored: number;
   try {
     stored = parseNumeric(b, s + F.chksum[0], s + F.chksum[1]);
@@ -100,11 +100,6 @@ export function parseHeaderBlock(b: Buffer, s: number, offset: number): HeaderBl
   const prefix = format === 'ustar' ? str(F.prefix) : format === 'star' ? str(F.starPrefix) : '';
   if (prefix !== '') h.name = `${prefix}/${h.name}`;
   return h;
-}
-
-/** Typeflag text, e.g. for messages: printable or as an escape. */
-export function typeflagLabel(typeflag: string): string {
-  return /^[\x21-\x7e]$/.test(typeflag) ? `'${typeflag}'` : `0x${typeflag.charCodeAt(0).toString(16)}`;
 }
 
 export interface SparseSpan {
