@@ -26,7 +26,7 @@ function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: str
       maxLayerBytes: bytes('PEEL_MAX_LAYER_BYTES'),
       maxJsonBytes: bytes('PEEL_MAX_JSON_BYTES'),
     },
-    logger: { level: env.LOG_LEVEL || 'info' },
+    logger: { level: env.LOG_LEVEL || 'warn' },
   };
 }
 

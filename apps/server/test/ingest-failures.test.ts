@@ -58,6 +58,27 @@ describe('failed, refused and cancelled uploads leave nothing behind', () => {
     await expectUntouched();
   });
 
+  it('cut anywhere or with any byte flipped: always a 4xx, never a 5xx, never a leftover', async () => {
+    for (const name of ['multi-oci', 'tiny-multiarch-oci']) {
+      const bytes = readFileSync(fixture(name));
+      for (let i = 1; i <= 12; i++) {
+        const at = Math.floor((bytes.length * i) / 13);
+        const cut = await uploadBytes(app, bytes.subarray(0, at));
+        expect(cut.statusCode, `${name} cut at ${at}: ${cut.body}`).toBeGreaterThanOrEqual(400);
+        expect(cut.statusCode, `${name} cut at ${at}: ${cut.body}`).toBeLessThan(500);
+        const flipped = Buffer.from(bytes);
+        flipped[at] ^= 0x5a;
+        const res = await uploadBytes(app, flipped);
+        // A flip in tar padding changes nothing that matters; anything else must be refused.
+        expect([200, 201, 400, 413, 415], `${name} flip at ${at}: ${res.body}`).toContain(res.statusCode);
+        if (res.statusCode < 300) {
+          expect((await app.inject({ method: 'DELETE', url: `/api/images/${res.json().id}` })).statusCode).toBe(204);
+        }
+      }
+    }
+    await expectUntouched();
+  });
+
   it('a layer whose bytes do not match its diff_id', async () => {
     const res = await uploadBytes(app, corruptLayer());
     expect(res.statusCode, res.body).toBe(400);
@@ -96,6 +117,19 @@ describe('failed, refused and cancelled uploads leave nothing behind', () => {
       });
       expect(streamed.statusCode, streamed.body).toBe(413);
       expect(streamed.json().error.code).toBe('UPLOAD_TOO_LARGE');
+      expect(await storeState(small, dir)).toEqual(baseline);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('a layer that decompresses past the layer limit (decompression bomb)', async () => {
+    const small = await build(dir, { limits: { maxLayerBytes: 1024 * 1024 } });
+    try {
+      // multi-oci's gzip layer 7 holds 2 MiB of data.
+      const res = await upload(small, fixture('multi-oci'));
+      expect(res.statusCode, res.body).toBe(413);
+      expect(res.json().error.code).toBe('LIMIT_EXCEEDED');
       expect(await storeState(small, dir)).toEqual(baseline);
     } finally {
       await small.close();

@@ -32,7 +32,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
     else req.log.info({ code: body.error.code }, body.error.message);
     if (reply.sent || reply.raw.destroyed) return;
     // A refused upload may still be arriving: do not keep reading it after the reply.
-    if (status === 413) reply.header('connection', 'close');
+    if (status === 413 || !req.raw.complete) reply.header('connection', 'close');
     reply.status(status).type('application/json; charset=utf-8').send(body);
   });
 }
