@@ -52,7 +52,7 @@ describe('images: upload, list, describe, delete', () => {
       expect(l.history).not.toBeNull();
       expect(d.history[l.history!].layer).toBe(l.index);
     }
-    // The 2 MiB file is layer 7's content; docker history reports the layer 3 RUN as 0 B.
+    // contentSize is what docker history calls SIZE: the 2 MiB file of layer 7.
     expect(d.layers[7].contentSize).toBe(2097152);
     expect(d.layers[0].entryCount).toBe(73);
     expect((d.config as { rootfs: { diff_ids: string[] } }).rootfs.diff_ids).toEqual(d.layers.map((l) => l.diffId));
@@ -109,6 +109,19 @@ describe('images: upload, list, describe, delete', () => {
     const big = await app.inject({ url: `/api/images/${skopeo}/content?path=/var/lib/app/big.bin&layer=7`, headers: { range: 'bytes=0-15' } });
     expect(big.statusCode).toBe(206);
     expect(big.rawPayload).toHaveLength(16);
+  });
+
+  it('a delete racing a new upload of the same archive leaves a consistent store', async () => {
+    const id = await ingest(app, 'multi-podman-oci');
+    const [del, up] = await Promise.all([app.inject({ method: 'DELETE', url: `/api/images/${id}` }), upload(app, fixture('multi-podman-oci'))]);
+    expect(del.statusCode).toBe(204);
+    expect([200, 201, 404]).toContain(up.statusCode);
+    const now = await app.inject(`/api/images/${id}`);
+    if (now.statusCode === 200) {
+      expect((await app.inject(`/api/images/${id}/content?path=/etc/os-release`)).body).toContain('Tiny Linux');
+    } else {
+      expect(now.statusCode).toBe(404);
+    }
   });
 
   it('deleting every image leaves an empty store', async () => {

@@ -78,7 +78,8 @@ export class IngestService {
       const check = () => {
         if (req.signal.aborted) throw new EngineError('ABORTED', 'the client cancelled the upload');
       };
-      const { created } = await queue.run(() => writeImage(db, { id, name, archive, image, layers, fs }, { chunkRows, check }));
+      const { created, released } = await queue.run(() => writeImage(db, { id, name, archive, image, layers, fs }, { chunkRows, check }));
+      fresh = [...fresh, ...released];
       return { summary: images.summary(id), created };
     } finally {
       await collector.release(fresh);

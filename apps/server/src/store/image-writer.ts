@@ -27,9 +27,11 @@ export interface WriteOptions {
  * cannot race. The image row stays 'pending', invisible to every reader, until the last chunk
  * is in; any failure purges what was written.
  */
-export async function writeImage(db: Db, plan: ImagePlan, opts: WriteOptions): Promise<{ key: number; created: boolean }> {
-  const existing = db.prepare(`SELECT key FROM images WHERE id = ? AND state = 'ready'`).get(plan.id) as { key: number } | undefined;
-  if (existing) return { key: existing.key, created: false };
+export async function writeImage(db: Db, plan: ImagePlan, opts: WriteOptions): Promise<{ key: number; created: boolean; released: string[] }> {
+  const existing = db.prepare(`SELECT key, state FROM images WHERE id = ?`).get(plan.id) as { key: number; state: string } | undefined;
+  if (existing?.state === 'ready') return { key: existing.key, created: false, released: [] };
+  // Being deleted while the same archive came in again: finish the delete, then store anew.
+  const released = existing ? await purgeImage(db, existing.key, opts.chunkRows) : [];
 
   const { key, newLayers } = db.transaction(() => insertHeads(db, plan))();
   try {
@@ -44,8 +46,9 @@ export async function writeImage(db: Db, plan: ImagePlan, opts: WriteOptions): P
     await insertChunked(db, db.prepare(`INSERT INTO archive_entries VALUES (${marks(10)})`), archiveRows(key, plan.archive), opts.chunkRows, opts.check);
     opts.check?.();
     db.prepare(`UPDATE images SET state = 'ready' WHERE key = ?`).run(key);
-    return { key, created: true };
+    return { key, created: true, released };
   } catch (e) {
+    // The blobs stay for the ingest's own cleanup (they are its new blobs, or another image's).
     await purgeImage(db, key, opts.chunkRows);
     throw e;
   }
