@@ -17,8 +17,11 @@ describe('parseApiError', () => {
 describe('apiUrl', () => {
   it('encodes parameters and skips empty ones', () => {
     expect(apiUrl('/api/images/x/fs', { path: '/opt/app/conf/with space.conf', layer: 3, deleted: false, q: undefined }))
-      .toBe('/api/images/x/fs?path=%2Fopt%2Fapp%2Fconf%2Fwith+space.conf&layer=3');
+      .toBe('/api/images/x/fs?path=%2Fopt%2Fapp%2Fconf%2Fwith%20space.conf&layer=3');
     expect(apiUrl('/api/images/x/fs', { deleted: true })).toBe('/api/images/x/fs?deleted=1');
     expect(apiUrl('/api/images')).toBe('/api/images');
+  });
+  it('carries names that are not valid UTF-8 byte by byte', () => {
+    expect(apiUrl('/api/images/x/content', { path: '/bad\udcff' })).toBe('/api/images/x/content?path=%2Fbad%FF');
   });
 });

@@ -1,4 +1,4 @@
-import type { ApiErrorBody } from '@peel/api';
+import { encodePathParam, type ApiErrorBody } from '@peel/api';
 
 /** An error reply of the Peel API, carrying the server's code and message. */
 export class ApiError extends Error {
@@ -43,15 +43,17 @@ export async function apiJson<T>(url: string, init?: RequestInit): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** Builds `/api/...?a=1&b=2`, skipping undefined and null parameters. */
+/**
+ * Builds `/api/...?a=1&b=2`, skipping undefined, null and false parameters. Values go through the
+ * contract's encodePathParam, which also carries names that are not valid UTF-8.
+ */
 export function apiUrl(path: string, params: Record<string, string | number | boolean | null | undefined> = {}): string {
-  const search = new URLSearchParams();
+  const parts: string[] = [];
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined || value === null || value === false) continue;
-    search.set(key, value === true ? '1' : String(value));
+    parts.push(`${key}=${encodePathParam(value === true ? '1' : String(value))}`);
   }
-  const query = search.toString();
-  return query ? `${path}?${query}` : path;
+  return parts.length ? `${path}?${parts.join('&')}` : path;
 }
 
 /** A readable message for anything thrown. */

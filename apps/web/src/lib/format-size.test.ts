@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytesExact, formatSize, formatSpeed } from './format-size.js';
+import { formatBytesExact, formatCount, formatSize, formatSpeed } from './format-size.js';
 
 describe('formatSize', () => {
   it('keeps bytes below 1 KB exact', () => {
@@ -33,5 +33,14 @@ describe('formatSpeed', () => {
   it('appends per second', () => {
     expect(formatSpeed(1536)).toBe('1.5 KB/s');
     expect(formatSpeed(0)).toBe('–');
+  });
+});
+
+describe('formatCount', () => {
+  it('stays short', () => {
+    expect(formatCount(7)).toBe('7');
+    expect(formatCount(999)).toBe('999');
+    expect(formatCount(50_000)).toBe('50K');
+    expect(formatCount(1_250_000)).toBe('1.3M');
   });
 });

@@ -28,3 +28,10 @@ export function formatSpeed(bytesPerSecond: number): string {
   if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return '–';
   return `${formatSize(Math.round(bytesPerSecond))}/s`;
 }
+
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** A count that fits a narrow column: 999 → "999", 50000 → "50K", 1250000 → "1.3M". */
+export function formatCount(n: number): string {
+  return compact.format(n);
+}

@@ -11,7 +11,7 @@ import { looksLikeText } from '../../lib/binary.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
 import { hexDumpText } from '../../lib/hexdump.js';
 import { useCurrentImage } from '../image/image-context.js';
-import { digestResolver } from '../json/digest-links.js';
+import { archiveLinkResolver } from '../json/digest-links.js';
 import { JsonViewer } from '../json/JsonViewer.js';
 import { archiveContentUrl, useArchiveContent } from './api/get-archive-content.js';
 import { useArchive } from './api/get-archive.js';
@@ -58,7 +58,7 @@ function ArchiveEntryView({ image, entry, archive }: { image: ImageDetail; entry
   const isLayer = entry.role === 'layer' && entry.layer !== undefined;
   const wantsContent = entry.type === 'file' && entry.role !== 'layer';
   const content = useArchiveContent(image.id, wantsContent ? entry.path : null);
-  const resolve = useMemo(() => digestResolver(image, archive), [image, archive]);
+  const resolve = useMemo(() => archiveLinkResolver(image, archive), [image, archive]);
   return (
     <div className="entry-detail">
       <div className="entry-head">
@@ -121,11 +121,11 @@ function ArchiveEntryView({ image, entry, archive }: { image: ImageDetail; entry
   );
 }
 
-function ArchiveContentView({ entry, bytes, truncated, resolve }: { entry: ArchiveEntry; bytes: Uint8Array; truncated: boolean; resolve: ReturnType<typeof digestResolver> }) {
+function ArchiveContentView({ entry, bytes, truncated, resolve }: { entry: ArchiveEntry; bytes: Uint8Array; truncated: boolean; resolve: ReturnType<typeof archiveLinkResolver> }) {
   const text = looksLikeText(bytes) ? new TextDecoder().decode(bytes) : null;
   if (text !== null && !truncated && isJsonRole(entry)) {
     try {
-      return <JsonViewer value={JSON.parse(text)} resolveDigest={resolve} label={`${entry.path} JSON`} />;
+      return <JsonViewer value={JSON.parse(text)} resolveLink={resolve} label={`${entry.path} JSON`} />;
     } catch {
       // Not valid JSON after all: show it as text below.
     }

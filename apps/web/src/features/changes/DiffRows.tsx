@@ -20,7 +20,9 @@ function Side({ line, side }: { line: SideLine | null; side: 'old' | 'new' }) {
 export function DiffRows({ unified, split, oldLayer, newLayer }: { unified: UnifiedRow[]; split: SplitRow[] | null; oldLayer: number; newLayer: number }) {
   const scroller = useRef<HTMLDivElement>(null);
   const count = split ? split.length : unified.length;
+  // Long lines wrap, so rows are measured after rendering instead of assumed one line high.
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 20 });
+  const measure = virtualizer.measureElement;
   return (
     <div className="diff-rows" role="table" aria-label={split ? 'Side-by-side diff' : 'Unified diff'}>
       <div className="diff-head" role="row">
@@ -38,18 +40,19 @@ export function DiffRows({ unified, split, oldLayer, newLayer }: { unified: Unif
       <div ref={scroller} className="diff-scroll">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', minWidth: '100%' }}>
           {virtualizer.getVirtualItems().map((item) => {
-            const style = { transform: `translateY(${item.start}px)`, height: ROW };
+            const style = { transform: `translateY(${item.start}px)` };
+            const common = { 'data-index': item.index, ref: measure, role: 'row', style };
             if (split) {
               const row = split[item.index];
               if (row.kind === 'gap') {
                 return (
-                  <div key={item.key} role="row" className="diff-row gap" style={style}>
+                  <div key={item.key} {...common} className="diff-row gap">
                     ⋯ {row.count} unchanged {row.count === 1 ? 'line' : 'lines'}
                   </div>
                 );
               }
               return (
-                <div key={item.key} role="row" className="diff-row split" style={style}>
+                <div key={item.key} {...common} className="diff-row split">
                   <Side line={row.left} side="old" />
                   <Side line={row.right} side="new" />
                 </div>
@@ -58,13 +61,13 @@ export function DiffRows({ unified, split, oldLayer, newLayer }: { unified: Unif
             const row = unified[item.index];
             if (row.kind === 'gap') {
               return (
-                <div key={item.key} role="row" className="diff-row gap" style={style}>
+                <div key={item.key} {...common} className="diff-row gap">
                   ⋯ {row.count} unchanged {row.count === 1 ? 'line' : 'lines'}
                 </div>
               );
             }
             return (
-              <div key={item.key} role="row" className={`diff-row unified line-${row.kind}`} style={style}>
+              <div key={item.key} {...common} className={`diff-row unified line-${row.kind}`}>
                 <span className="diff-no">{row.oldNo ?? ''}</span>
                 <span className="diff-no">{row.newNo ?? ''}</span>
                 <span className="diff-sign">{SIGN[row.kind]}</span>

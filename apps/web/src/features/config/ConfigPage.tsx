@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { formatDateTime } from '../../lib/format-time.js';
 import { useArchive } from '../archive/api/get-archive.js';
 import { useCurrentImage } from '../image/image-context.js';
-import { digestResolver } from '../json/digest-links.js';
+import { archiveLinkResolver } from '../json/digest-links.js';
 import { JsonViewer } from '../json/JsonViewer.js';
 import { commandLine, readConfig } from './read-config.js';
 
@@ -26,7 +26,7 @@ export function ConfigPage() {
   const run = commandLine(c.entrypoint, c.cmd);
   return (
     <div className="config-page">
-      <section className="card" aria-labelledby="cfg-run">
+      <section className="card run" aria-labelledby="cfg-run">
         <h2 id="cfg-run">How it runs</h2>
         <dl className="config-list">
           <Row label="Command">{run ? <code className="command-line">{run}</code> : none}</Row>
@@ -46,7 +46,7 @@ export function ConfigPage() {
           <Row label="Architecture">{c.architecture ?? none}</Row>
           <Row label="OS">{c.os ?? none}</Row>
           <Row label="Variant">{c.variant ?? none}</Row>
-          <Row label="Created">{c.created ? `${formatDateTime(c.created)} (${c.created})` : none}</Row>
+          <Row label="Created">{c.created ? <span title={c.created}>{formatDateTime(c.created)}</span> : none}</Row>
           {c.author ? <Row label="Author">{c.author}</Row> : null}
           <Row label="Layers">{c.diffIds.length} diff IDs</Row>
         </dl>
@@ -69,7 +69,7 @@ export function ConfigPage() {
       <section className="card wide" aria-labelledby="cfg-raw">
         <details>
           <summary id="cfg-raw">Raw config JSON</summary>
-          <JsonViewer value={image.config} label="Image config JSON" resolveDigest={digestResolver(image, archive.data)} openDepth={2} />
+          <JsonViewer value={image.config} label="Image config JSON" resolveLink={archiveLinkResolver(image, archive.data)} openDepth={2} />
         </details>
       </section>
     </div>

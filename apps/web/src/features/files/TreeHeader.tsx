@@ -10,7 +10,7 @@ export function TreeHeader({ sort, onSortChange, showLayer }: { sort: SortKey; o
       <button type="button" className="th sortable num" aria-pressed={sort === 'size'} onClick={() => onSortChange('size')}>
         {sort === 'size' ? <span aria-hidden="true">↓</span> : null} Size
       </button>
-      <span className="th">Permissions</span>
+      <span className="th" title="Permissions">Mode</span>
       <span className="th">Owner</span>
       <span className="th">Modified</span>
       {showLayer ? <span className="th">Layer</span> : null}

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import type { FsEntry } from '@peel/api';
 import { Icon } from '../../components/Icon.js';
-import { formatSize } from '../../lib/format-size.js';
+import { formatCount, formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { hasSpecialBits, modeOctal, modeString } from '../../lib/mode-string.js';
 import { displayName, iconFor } from './entry-labels.js';
@@ -88,7 +88,7 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
         ) : null}
       </div>
       <div className="tree-cell num">
-        {entry.type === 'dir' ? (entry.childCount !== undefined ? <span className="muted">{entry.childCount} items</span> : '') : isWhiteout ? '' : formatSize(entry.size)}
+        {entry.type === 'dir' ? (entry.childCount !== undefined ? <span className="muted" title={`${entry.childCount.toLocaleString('en-US')} entries`}>{formatCount(entry.childCount)} {entry.childCount === 1 ? 'item' : 'items'}</span> : '') : isWhiteout ? '' : formatSize(entry.size)}
       </div>
       <div className="tree-cell mono" title={modeOctal(entry.mode)}>
         {isWhiteout ? '' : modeString(entry.type, entry.mode)}

@@ -1,21 +1,19 @@
 import { useState, type ReactNode } from 'react';
 import { Link } from 'wouter';
 
-/** Where a digest string leads, or null when it names nothing in this image. */
-export type DigestResolver = (digest: string) => string | null;
-
-const DIGEST = /^sha(256|384|512):[a-f0-9]{32,128}$/;
+/** Where a string value leads (a digest, an archive path), or null when it names nothing here. */
+export type LinkResolver = (value: string) => string | null;
 
 interface Props {
   value: unknown;
-  resolveDigest?: DigestResolver;
+  resolveLink?: LinkResolver;
   /** Levels open at first; deeper objects start folded. */
   openDepth?: number;
   label: string;
 }
 
-/** Pretty, foldable JSON; digests that name a blob or layer of this image are links. */
-export function JsonViewer({ value, resolveDigest, openDepth = 3, label }: Props) {
+/** Pretty, foldable JSON; digests and paths that name a blob or layer of this image are links. */
+export function JsonViewer({ value, resolveLink, openDepth = 3, label }: Props) {
   const [generation, setGeneration] = useState(0);
   const [depth, setDepth] = useState(openDepth);
   return (
@@ -29,18 +27,18 @@ export function JsonViewer({ value, resolveDigest, openDepth = 3, label }: Props
         </button>
       </div>
       <div className="json-body mono" role="tree" aria-label={label}>
-        <JsonNode key={generation} value={value} depth={0} openDepth={depth} resolveDigest={resolveDigest} last />
+        <JsonNode key={generation} value={value} depth={0} openDepth={depth} resolveLink={resolveLink} last />
       </div>
     </div>
   );
 }
 
-function Scalar({ value, resolveDigest }: { value: unknown; resolveDigest?: DigestResolver }) {
+function Scalar({ value, resolveLink }: { value: unknown; resolveLink?: LinkResolver }) {
   if (value === null) return <span className="json-null">null</span>;
   if (typeof value === 'number') return <span className="json-number">{value}</span>;
   if (typeof value === 'boolean') return <span className="json-bool">{String(value)}</span>;
   const text = String(value);
-  const href = typeof value === 'string' && DIGEST.test(value) && resolveDigest ? resolveDigest(value) : null;
+  const href = typeof value === 'string' && resolveLink ? resolveLink(value) : null;
   if (href) {
     return (
       <span className="json-string">
@@ -60,11 +58,11 @@ interface NodeProps {
   value: unknown;
   depth: number;
   openDepth: number;
-  resolveDigest?: DigestResolver;
+  resolveLink?: LinkResolver;
   last: boolean;
 }
 
-function JsonNode({ name, value, depth, openDepth, resolveDigest, last }: NodeProps) {
+function JsonNode({ name, value, depth, openDepth, resolveLink, last }: NodeProps) {
   const isObject = value !== null && typeof value === 'object';
   const [open, setOpen] = useState(depth < openDepth);
   const comma = last ? '' : ',';
@@ -77,7 +75,7 @@ function JsonNode({ name, value, depth, openDepth, resolveDigest, last }: NodePr
     return (
       <div className="json-line" style={{ paddingLeft: depth * 16 + 18 }}>
         {keyPart}
-        <Scalar value={value} resolveDigest={resolveDigest} />
+        <Scalar value={value} resolveLink={resolveLink} />
         {comma}
       </div>
     );
@@ -119,7 +117,7 @@ function JsonNode({ name, value, depth, openDepth, resolveDigest, last }: NodePr
               value={child}
               depth={depth + 1}
               openDepth={openDepth}
-              resolveDigest={resolveDigest}
+              resolveLink={resolveLink}
               last={i === entries.length - 1}
             />
           ))}

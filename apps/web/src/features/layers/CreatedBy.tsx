@@ -8,13 +8,14 @@ export function CreatedBy({ text, clamp = true }: { text: string | null; clamp?:
   const trimmed = trimCreatedBy(text);
   const instruction = instructionOf(trimmed);
   const body = instruction ? trimmed.slice(instruction.length).trimStart() : trimmed;
-  const long = trimmed.length > 160 || trimmed !== text;
+  // Short commands fit in the clamp; the original text is still one hover away.
+  const long = trimmed.length > 160 || text.includes('\n');
   return (
     <div className="created-by">
       {full ? (
         <pre className="created-by-full">{text}</pre>
       ) : (
-        <div className={clamp ? 'created-by-text clamped' : 'created-by-text'}>
+        <div className={clamp ? 'created-by-text clamped' : 'created-by-text'} title={text}>
           {instruction ? <span className="instruction">{instruction}</span> : null} <code>{body}</code>
         </div>
       )}

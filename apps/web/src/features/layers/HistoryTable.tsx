@@ -56,8 +56,8 @@ export function HistoryTable({ image }: { image: ImageDetail }) {
                   <div className="size-cell" title={`${formatBytesExact(layer.uncompressedSize)} uncompressed, ${formatBytesExact(layer.size)} stored`}>
                     <SizeBar value={layer.uncompressedSize} max={max} />
                     <span className="size-main">{formatSize(layer.contentSize)}</span>
-                    <span className="muted small">
-                      {formatSize(layer.size)} stored · {formatSize(layer.uncompressedSize)} tar
+                    <span className="size-detail muted small">
+                      {formatSize(layer.size)} stored · {formatSize(layer.uncompressedSize)} unpacked
                     </span>
                   </div>
                 ) : (

@@ -9,6 +9,7 @@ import { contentPageQueryOptions } from './api/get-content.js';
 const CHUNK = 64 * 1024;
 const ROWS_PER_CHUNK = CHUNK / HEX_ROW_BYTES;
 const ROW_HEIGHT = 20;
+const HEADER_HEIGHT = 24;
 
 interface Props {
   imageId: string;
@@ -26,7 +27,14 @@ interface Props {
 export function HexView({ imageId, path, layer, windowStart, windowLength }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const rowCount = Math.ceil(windowLength / HEX_ROW_BYTES);
-  const virtualizer = useVirtualizer({ count: rowCount, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 30 });
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 30,
+    // The sticky column header sits above the rows inside the scroller.
+    scrollMargin: HEADER_HEIGHT,
+  });
   const items = virtualizer.getVirtualItems();
   const firstChunk = items.length ? Math.floor(items[0].index / ROWS_PER_CHUNK) : 0;
   const lastChunk = items.length ? Math.floor(items[items.length - 1].index / ROWS_PER_CHUNK) : 0;
@@ -41,17 +49,17 @@ export function HexView({ imageId, path, layer, windowStart, windowLength }: Pro
   return (
     <div className="hex-view">
       {failed ? <ErrorNote compact error={failed.error} title="Could not read bytes" /> : null}
-      <div className="hex-header" aria-hidden="true">
-        <span className="hex-offset">Offset</span>
-        <span className="hex-bytes">00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f</span>
-        <span className="hex-ascii">ASCII</span>
-      </div>
       <div ref={scroller} className="hex-scroll" tabIndex={0} aria-label="Hex dump">
+        <div className="hex-header" aria-hidden="true">
+          <span className="hex-offset">Offset</span>
+          <span className="hex-bytes">00 01 02 03 04 05 06 07  08 09 0a 0b 0c 0d 0e 0f</span>
+          <span className="hex-ascii">ASCII</span>
+        </div>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const chunk = chunks[Math.floor(item.index / ROWS_PER_CHUNK) - firstChunk]?.data;
             const rowStart = (item.index % ROWS_PER_CHUNK) * HEX_ROW_BYTES;
-            const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT };
+            const style = { transform: `translateY(${item.start - HEADER_HEIGHT}px)`, height: ROW_HEIGHT };
             if (!chunk) {
               return (
                 <div key={item.key} className="hex-row pending" style={style}>

@@ -1,0 +1,73 @@
+import { expect, test } from '@playwright/test';
+import type { ImageSummary } from '@peel/api';
+import { wideImage } from './make-image.js';
+import { shot, treeItem } from './helpers.js';
+
+const COUNT = 50_000;
+let image: ImageSummary;
+
+test.beforeAll(async ({ request }) => {
+  const response = await request.post('/api/images?name=wide-50k.tar', { data: wideImage(COUNT), headers: { 'Content-Type': 'application/x-tar' }, timeout: 120_000 });
+  expect([200, 201], await response.text()).toContain(response.status());
+  image = (await response.json()) as ImageSummary;
+});
+
+test('a directory with 50,000 entries opens, scrolls and navigates smoothly', async ({ page }) => {
+  await page.goto(`/images/${image.id}/files`);
+  const tree = page.getByRole('tree', { name: 'Merged filesystem' });
+  const big = treeItem(tree, 'big');
+  await expect(big).toContainText('50K items');
+
+  const started = Date.now();
+  await big.click();
+  await expect(treeItem(tree, 'f00000')).toBeVisible();
+  const openMs = Date.now() - started;
+
+  // Virtualised: only the rows in view (plus a little overscan) are in the DOM.
+  const rendered = await tree.getByRole('treeitem').count();
+  expect(rendered).toBeLessThan(120);
+  await expect(treeItem(tree, 'f00000')).toHaveAttribute('aria-setsize', String(COUNT));
+
+  // Scroll through the list in big jumps and time each frame that follows.
+  const frames = await page.evaluate(async () => {
+    const scroller = document.querySelector('.tree-scroll') as HTMLElement;
+    const times: number[] = [];
+    for (let i = 1; i <= 20; i += 1) {
+      const t0 = performance.now();
+      scroller.scrollTop = (scroller.scrollHeight * i) / 20;
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      times.push(performance.now() - t0);
+    }
+    return times;
+  });
+  const slowest = Math.max(...frames);
+  await expect(treeItem(tree, 'f49999')).toBeVisible();
+
+  await tree.focus();
+  const endStarted = Date.now();
+  // The last row is /etc (after /big and its 50,000 children); one up is the last file in /big.
+  await page.keyboard.press('End');
+  await expect(page).toHaveURL(/path=\/etc$/);
+  await page.keyboard.press('ArrowUp');
+  await expect(page).toHaveURL(/path=\/big\/f49999$/);
+  await expect(treeItem(tree, 'f49999')).toHaveAttribute('aria-selected', 'true');
+  const endMs = Date.now() - endStarted;
+  await page.keyboard.press('Home');
+  await expect(page).toHaveURL(/path=\/big$/);
+  await shot(page, '20-wide-directory');
+
+  test.info().annotations.push({ type: 'timing', description: `open ${openMs} ms, slowest scroll frame ${slowest.toFixed(0)} ms, End+Up ${endMs} ms` });
+  console.log(`50k directory: open ${openMs} ms, slowest scroll frame ${slowest.toFixed(0)} ms, End+Up keys ${endMs} ms, ${rendered} rows in the DOM`);
+  expect(slowest).toBeLessThan(250);
+});
+
+test('filtering finds paths across the image', async ({ page }) => {
+  await page.goto(`/images/${image.id}/files?q=f4999*`);
+  const results = page.getByRole('tree', { name: 'Matching paths' });
+  await expect(results.getByRole('treeitem')).toHaveCount(10);
+  await results.getByRole('treeitem', { name: 'f49990' }).click();
+  await expect(page).toHaveURL(/path=\/big\/f49990/);
+  await page.getByRole('searchbox', { name: 'Filter paths' }).fill('');
+  await expect(page).not.toHaveURL(/q=/);
+  await expect(treeItem(page.getByRole('tree', { name: 'Merged filesystem' }), 'f49990')).toHaveAttribute('aria-selected', 'true');
+});
