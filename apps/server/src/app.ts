@@ -61,7 +61,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const store = await new FsBlobStore(blobDir).init();
   await store.cleanTemp();
   const db = openDatabase(join(opts.dataDir, 'peel.db'));
-  const chunkRows = opts.chunkRows ?? 5000;
+  const chunkRows = opts.chunkRows ?? 2000;
   const services = createServices(db, store, { ...DEFAULT_LIMITS, ...opts.limits }, chunkRows);
   await recover(db, store, services, blobDir, chunkRows);
 
