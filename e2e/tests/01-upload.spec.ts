@@ -72,6 +72,26 @@ test.describe('opening an image', () => {
     await expect(page.getByRole('button', { name: 'Upload image' }).first()).toBeEnabled();
   });
 
+  test('another platform of a multi-platform archive opens from the same file', async ({ page }) => {
+    await page.goto('/');
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Upload image' }).first().click();
+    await (await chooser).setFiles(fixturePath('tiny-multiarch-oci.tar'));
+    await expect(page).toHaveURL(/\/layers$/, { timeout: 30_000 });
+    const platforms = page.getByRole('group', { name: 'Platforms in this archive' });
+    await expect(platforms.locator('[aria-current="true"]')).toHaveText('linux/amd64');
+    const firstUrl = page.url();
+    await platforms.getByRole('button', { name: 'Open linux/arm64' }).click();
+    await expect(page).not.toHaveURL(firstUrl, { timeout: 30_000 });
+    await expect(platforms.locator('[aria-current="true"]')).toHaveText('linux/arm64');
+    await page.getByRole('link', { name: 'Files' }).click();
+    await page.goto(page.url() + '?path=/etc/os-release');
+    await expect(page.getByRole('textbox', { name: 'Contents of os-release' })).toContainText('arm64 stub');
+    await shot(page, '05-multiarch-arm64');
+    // Both platforms are stored now: the switcher links between them.
+    await expect(platforms.getByRole('link', { name: 'linux/amd64' })).toBeVisible();
+  });
+
   test('the home page lists stored images with open and delete', async ({ page }) => {
     await page.goto('/');
     const row = page.getByRole('row').filter({ hasText: 'tiny-docker-legacy.tar' });

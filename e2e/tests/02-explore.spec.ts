@@ -204,3 +204,16 @@ test('deep links survive a reload, and back/forward walk the views', async ({ pa
   await page.goForward();
   await expect(page.getByRole('region', { name: 'How it runs' })).toBeVisible();
 });
+
+test.describe('dark system theme', () => {
+  test.use({ colorScheme: 'dark' });
+  test('the views follow the system colour scheme', async ({ page }) => {
+    await page.goto(`/images/${image.id}/files?path=/usr/local/bin/docker-entrypoint.sh`);
+    await expect(page.getByRole('textbox', { name: 'Contents of docker-entrypoint.sh' })).toContainText('#!/bin/sh');
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe('rgb(15, 19, 24)');
+    await shot(page, '22-dark-merged-script');
+    await page.goto(`/images/${image.id}/layers`);
+    await shot(page, '23-dark-layers');
+  });
+});

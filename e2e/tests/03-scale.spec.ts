@@ -71,3 +71,18 @@ test('filtering finds paths across the image', async ({ page }) => {
   await expect(page).not.toHaveURL(/q=/);
   await expect(treeItem(page.getByRole('tree', { name: 'Merged filesystem' }), 'f49990')).toHaveAttribute('aria-selected', 'true');
 });
+
+test('a large text file is read in pages with Range requests', async ({ page }) => {
+  const ranges: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/content?path=%2Fetc%2Flong.txt')) ranges.push(request.headers().range ?? 'none');
+  });
+  await page.goto(`/images/${image.id}/files?path=/etc/long.txt`);
+  const detail = page.getByRole('region', { name: 'Selected entry' });
+  await expect(detail.getByRole('textbox', { name: 'Contents of long.txt' })).toContainText('line 00001: lorem ipsum');
+  await expect(detail).toContainText('Showing 256 KB of');
+  await detail.getByRole('button', { name: 'Load next 256 KB' }).click();
+  await expect(detail).toContainText('Showing 512 KB of');
+  await shot(page, '21-paged-text');
+  expect(ranges).toEqual(['bytes=0-262143', 'bytes=262144-524287']);
+});

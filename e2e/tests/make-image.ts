@@ -50,7 +50,14 @@ export function tar(entries: Array<TarEntry | { path: string; type: 'plain'; con
  * test time so the fixture folder stays small.
  */
 export function wideImage(count: number): Buffer {
-  const entries: TarEntry[] = [{ path: 'big', type: 'dir' }, { path: 'etc', type: 'dir' }, { path: 'etc/os-release', type: 'file', content: Buffer.from('ID=wide\n') }];
+  // A 20,000-line text file (about 700 KB) to page through.
+  const longText = Buffer.from(Array.from({ length: 20_000 }, (_, i) => `line ${String(i + 1).padStart(5, '0')}: ${'lorem ipsum '.repeat(2)}`).join('\n') + '\n');
+  const entries: TarEntry[] = [
+    { path: 'big', type: 'dir' },
+    { path: 'etc', type: 'dir' },
+    { path: 'etc/os-release', type: 'file', content: Buffer.from('ID=wide\n') },
+    { path: 'etc/long.txt', type: 'file', content: longText },
+  ];
   for (let i = 0; i < count; i += 1) entries.push({ path: `big/f${String(i).padStart(5, '0')}`, type: 'file' });
   const layer = tar(entries);
   const diffId = `sha256:${createHash('sha256').update(layer).digest('hex')}`;

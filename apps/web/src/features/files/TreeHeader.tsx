@@ -14,7 +14,7 @@ export function TreeHeader({ sort, onSortChange, showLayer }: { sort: SortKey; o
       <span className="th">Owner</span>
       <span className="th">Modified</span>
       {showLayer ? <span className="th">Layer</span> : null}
-      <span className="th">Link target</span>
+      <span className="th" title="Link target">Target</span>
     </div>
   );
 }

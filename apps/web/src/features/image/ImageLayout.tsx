@@ -8,6 +8,7 @@ import { formatDateTime } from '../../lib/format-time.js';
 import { useImage } from '../images/api/get-image.js';
 import { platformLabel } from '../images/platform.js';
 import { ImageContext } from './image-context.js';
+import { PlatformSwitcher } from './PlatformSwitcher.js';
 import { ProblemList } from './ProblemList.js';
 
 export type ImageTab = 'layers' | 'files' | 'config' | 'archive';
@@ -65,6 +66,7 @@ export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; 
               <dd>{formatDateTime(created)}</dd>
             </div>
           </dl>
+          <PlatformSwitcher image={detail} />
         </header>
         <TabNav
           label="Image views"

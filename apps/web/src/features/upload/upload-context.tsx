@@ -13,7 +13,9 @@ export type UploadState =
 interface UploadApi {
   state: UploadState;
   /** Starts uploading a file; ignored while another upload runs. */
-  start: (file: File) => void;
+  start: (file: File, options?: { platform?: string }) => void;
+  /** The file an image was opened from in this session, to open its other platforms without asking again. */
+  fileOf: (imageId: string) => File | undefined;
   cancel: () => void;
   dismiss: () => void;
 }
@@ -24,11 +26,12 @@ const UploadContext = createContext<UploadApi | null>(null);
 export function UploadProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<UploadState>({ status: 'idle' });
   const controller = useRef<AbortController | null>(null);
+  const files = useRef(new Map<string, File>());
   const { mutateAsync } = useUploadImage();
   const [, navigate] = useLocation();
 
   const start = useCallback(
-    (file: File) => {
+    (file: File, options: { platform?: string } = {}) => {
       if (controller.current) return;
       const abort = new AbortController();
       controller.current = abort;
@@ -37,6 +40,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
       setState({ status: 'uploading', fileName: file.name, stats: meter.stats(file.size) });
       mutateAsync({
           file,
+          platform: options.platform,
           signal: abort.signal,
           onProgress: ({ loaded, total }) => {
             meter.add({ loaded, at: performance.now() });
@@ -45,6 +49,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
           onSent: () => setState((s) => (s.status === 'uploading' ? { ...s, status: 'processing', stats: meter.stats(file.size) } : s)),
         })
         .then((image) => {
+          files.current.set(image.id, file);
           setState({ status: 'idle' });
           navigate(links.image(image.id));
         })
@@ -61,7 +66,8 @@ export function UploadProvider({ children }: { children: ReactNode }) {
 
   const cancel = useCallback(() => controller.current?.abort(), []);
   const dismiss = useCallback(() => setState({ status: 'idle' }), []);
-  const api = useMemo(() => ({ state, start, cancel, dismiss }), [state, start, cancel, dismiss]);
+  const fileOf = useCallback((imageId: string) => files.current.get(imageId), []);
+  const api = useMemo(() => ({ state, start, cancel, dismiss, fileOf }), [state, start, cancel, dismiss, fileOf]);
   return <UploadContext.Provider value={api}>{children}</UploadContext.Provider>;
 }
 

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ImageSummary } from '@peel/api';
-import { ApiError, parseApiError } from '../../../lib/api-client.js';
+import { ApiError, apiUrl, parseApiError } from '../../../lib/api-client.js';
 import { imagesQueryOptions } from '../../images/api/get-images.js';
 
 export interface UploadProgress {
@@ -10,6 +10,8 @@ export interface UploadProgress {
 
 export interface UploadRequest {
   file: File;
+  /** Which image of a multi-platform archive to open, e.g. "linux/arm64". */
+  platform?: string;
   onProgress: (progress: UploadProgress) => void;
   /** Called once every byte is sent, while the server finishes indexing. */
   onSent?: () => void;
@@ -28,10 +30,10 @@ export class UploadCancelled extends Error {
  * `POST /api/images?name=` with the File itself as the body. XMLHttpRequest rather than fetch,
  * because only XHR reports upload progress; the browser streams the file from disk.
  */
-export function uploadImage({ file, onProgress, onSent, signal }: UploadRequest): Promise<ImageSummary> {
+export function uploadImage({ file, platform, onProgress, onSent, signal }: UploadRequest): Promise<ImageSummary> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/images?name=${encodeURIComponent(file.name)}`);
+    xhr.open('POST', apiUrl('/api/images', { name: file.name, platform }));
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.upload.onprogress = (event) => onProgress({ loaded: event.loaded, total: event.lengthComputable ? event.total : file.size });
     xhr.upload.onload = () => onSent?.();
@@ -61,6 +63,7 @@ export function useUploadImage() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: uploadImage,
-    onSuccess: () => client.invalidateQueries({ queryKey: imagesQueryOptions().queryKey, exact: true }),
+    // Not exact: other images' details list this one among their platforms.
+    onSuccess: () => client.invalidateQueries({ queryKey: imagesQueryOptions().queryKey }),
   });
 }
