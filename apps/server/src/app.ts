@@ -63,7 +63,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const db = openDatabase(join(opts.dataDir, 'peel.db'));
   const chunkRows = opts.chunkRows ?? 2000;
   const services = createServices(db, store, { ...DEFAULT_LIMITS, ...opts.limits }, chunkRows);
-  await recover(db, store, services, blobDir, chunkRows);
+  await recover(db, services, blobDir, chunkRows);
 
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -95,14 +95,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(metaRoutes, { openapi: () => (doc ??= openApiDocument(routes, VERSION)) });
   await app.register(imageRoutes, { services });
   await app.register(fsRoutes, { services });
-  await app.register(archiveRoutes, { services, db });
+  await app.register(archiveRoutes, { services });
   await registerWeb(app, opts.webDist ?? null);
   return app;
 }
 
 /** Finishes what a stopped process left: half-written or half-deleted images, orphan blobs. */
-async function recover(db: Db, store: FsBlobStore, services: Services, blobDir: string, chunkRows: number): Promise<void> {
+async function recover(db: Db, services: Services, blobDir: string, chunkRows: number): Promise<void> {
   for (const key of unfinishedImages(db)) await purgeImage(db, key, chunkRows);
   await services.collector.sweepUnreferenced(blobDir, services.images.repo.referencedBlobs());
-  void store;
 }

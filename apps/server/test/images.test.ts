@@ -1,4 +1,5 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ImageDetail, ImageSummary } from '@peel/api';
@@ -80,6 +81,16 @@ describe('images: upload, list, describe, delete', () => {
     const missing = await upload(app, fixture('tiny-multiarch-oci'), 'platform=linux/s390x');
     expect(missing.statusCode).toBe(400);
     expect(missing.json().error.code).toBe('NO_SUCH_PLATFORM');
+  });
+
+  it('accepts a compressed archive (docker save | gzip) under any upload content type', async () => {
+    const gz = gzipSync(readFileSync(fixture('tiny-docker-legacy')));
+    for (const type of ['application/gzip', 'application/octet-stream', '']) {
+      const res = await app.inject({ method: 'POST', url: '/api/images?name=tiny.tar.gz', headers: type ? { 'content-type': type } : {}, payload: gz });
+      expect([200, 201], `${type}: ${res.body}`).toContain(res.statusCode);
+      const d = await getJson<ImageDetail>(app, `/api/images/${res.json().id}`);
+      expect(d.outerCompression).toBe('gzip');
+    }
   });
 
   it('stores the same archive once: the second upload answers 200 with the same image', async () => {

@@ -1,17 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { ArchiveEntry } from '@peel/api';
 import type { Services } from '../services/index.js';
-import { ChangesRepo } from '../store/changes-repo.js';
-import { decodePath } from '../store/path-codec.js';
-import type { Db } from '../store/db.js';
 import { sendContent } from '../http/send-content.js';
 import { archiveEntrySchema, binaryResponse, errors, idParams, pathQuery } from './schemas.js';
 
 const JSON_ROLES = new Set(['manifest.json', 'index.json', 'oci-layout', 'repositories', 'index', 'manifest', 'config', 'legacy-json']);
 
-export async function archiveRoutes(app: FastifyInstance, { services, db }: { services: Services; db: Db }): Promise<void> {
-  const repo = new ChangesRepo(db);
-
+export async function archiveRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.get('/api/images/:id/archive', {
     schema: {
       summary: "The uploaded archive's own entries (manifest.json, index.json, blobs…)",
@@ -19,25 +13,7 @@ export async function archiveRoutes(app: FastifyInstance, { services, db }: { se
       params: idParams,
       response: { 200: { type: 'array', items: archiveEntrySchema }, ...errors(404) },
     },
-  }, async (req) => {
-    const image = services.images.require((req.params as { id: string }).id);
-    const layerByDigest = new Map(services.images.repo.layers(image.key).map((l) => [l.digest, l.idx]));
-    return repo.archiveEntries(image.key).map((e): ArchiveEntry => {
-      const out: ArchiveEntry = {
-        path: decodePath(e.path),
-        type: e.type as ArchiveEntry['type'],
-        size: e.size,
-        role: e.role,
-        digest: e.digest,
-        linkTarget: e.link_target === null ? null : decodePath(e.link_target),
-        label: e.label,
-        mediaType: e.media_type,
-      };
-      const layer = e.role === 'layer' && e.digest ? layerByDigest.get(e.digest) : undefined;
-      if (layer !== undefined) out.layer = layer;
-      return out;
-    });
-  });
+  }, async (req) => services.archive.entries((req.params as { id: string }).id));
 
   app.get('/api/images/:id/archive/content', {
     schema: {
@@ -49,7 +25,7 @@ export async function archiveRoutes(app: FastifyInstance, { services, db }: { se
     },
   }, async (req, reply) => {
     const q = req.query as { path: string; download?: string };
-    const file = services.content.archiveFile((req.params as { id: string }).id, q.path);
+    const file = services.archive.file((req.params as { id: string }).id, q.path);
     const isJson = JSON_ROLES.has(file.entry.role) || file.name.endsWith('.json');
     return sendContent(req, reply, file, isJson ? 'application/json; charset=utf-8' : 'application/octet-stream', q.download === '1' || q.download === 'true');
   });

@@ -1,9 +1,8 @@
 import type { Readable } from 'node:stream';
 import { openEntryContent, type BlobStore } from '@peel/engine';
-import { decodePath, encodePath } from '../store/path-codec.js';
+import { decodePath } from '../store/path-codec.js';
 import type { FsRepo, LayerEntryRow } from '../store/fs-repo.js';
-import type { ChangesRepo, ArchiveEntryRow } from '../store/changes-repo.js';
-import { splitPath, toApiPath, toEnginePath } from '../store/image-path.js';
+import { linkTargetPath, splitPath, toApiPath, toEnginePath } from '../store/image-path.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { toLayerEntry } from './entries.js';
 import { resolveInImage } from './resolve.js';
@@ -18,7 +17,7 @@ export interface ContentHandle {
   open(range?: { start: number; end: number }): Readable;
 }
 
-const MAX_HOPS = 40;
+export const MAX_HOPS = 40;
 
 /** File bytes from the merged view, one layer, or the outer archive; never from the host. */
 export class ContentService {
@@ -26,7 +25,6 @@ export class ContentService {
     private readonly store: BlobStore,
     private readonly images: ImagesService,
     private readonly fs: FsService,
-    private readonly archive: ChangesRepo,
   ) {}
 
   private get repo(): FsRepo {
@@ -62,7 +60,7 @@ export class ContentService {
       if (entry.type === 'file') return this.handle(splitPath(current).name, layer.tar_blob, entry);
       if ((entry.type === 'symlink' || entry.type === 'hardlink') && entry.link_target !== null) {
         const target = decodePath(entry.link_target);
-        current = entry.type === 'hardlink' || target.startsWith('/') ? toEnginePath(target) : toEnginePath(`${splitPath(current).parent}/${target}`);
+        current = linkTargetPath(current, target, entry.type === 'hardlink');
         continue;
       }
       throw badRequest('NOT_A_FILE', `${toApiPath(current)} is a ${entry.type} in layer ${n}, not a file`);
@@ -78,30 +76,5 @@ export class ContentService {
       digest: entry.digest,
       open: (range) => openEntryContent(this.store, tarBlob, entry, range),
     };
-  }
-
-  /** An entry of the uploaded archive itself (manifest.json, a config, a layer blob…). */
-  archiveFile(id: string, path: string): ContentHandle & { entry: ArchiveEntryRow } {
-    const { key } = this.images.require(id);
-    let current = toEnginePath(path);
-    for (let hop = 0; hop <= MAX_HOPS; hop++) {
-      const entry = this.archive.archiveEntry(key, encodePath(current));
-      if (!entry) throw notFound(`the archive of image ${id} has no ${path}`);
-      if ((entry.type === 'symlink' || entry.type === 'hardlink') && entry.link_target !== null) {
-        const target = decodePath(entry.link_target);
-        current = entry.type === 'hardlink' || target.startsWith('/') ? toEnginePath(target) : toEnginePath(`${splitPath(current).parent}/${target}`);
-        continue;
-      }
-      if (entry.type !== 'file' || entry.digest === null) throw badRequest('NOT_A_FILE', `${path} is a ${entry.type} in the archive, not a file`);
-      const digest = entry.digest;
-      return {
-        entry,
-        name: splitPath(current).name,
-        size: entry.size,
-        digest,
-        open: (range) => this.store.open(digest, range),
-      };
-    }
-    throw badRequest('LINK_LOOP', `too many links from ${path} in the archive`);
   }
 }

@@ -1,7 +1,7 @@
 import type { BlobStore } from '@peel/engine';
 import type { Db } from '../store/db.js';
-import { ChangesRepo } from '../store/changes-repo.js';
 import { ImagesRepo } from '../store/images-repo.js';
+import { ArchiveService } from './archive.js';
 import { BlobCollector } from './blob-collector.js';
 import { ContentService } from './content.js';
 import { FsService } from './fs.js';
@@ -14,6 +14,7 @@ export interface Services {
   ingest: IngestService;
   fs: FsService;
   content: ContentService;
+  archive: ArchiveService;
   queue: WriteQueue;
   collector: BlobCollector;
 }
@@ -24,7 +25,8 @@ export function createServices(db: Db, store: BlobStore, limits: IngestLimits, c
   const collector = new BlobCollector(store, (d) => repo.isReferenced(d));
   const images = new ImagesService(db, queue, collector, chunkRows);
   const fs = new FsService(db, images);
-  const content = new ContentService(store, images, fs, new ChangesRepo(db));
+  const content = new ContentService(store, images, fs);
+  const archive = new ArchiveService(db, store, images);
   const ingest = new IngestService({ db, store, queue, collector, images, limits, chunkRows });
-  return { images, ingest, fs, content, queue, collector };
+  return { images, ingest, fs, content, archive, queue, collector };
 }

@@ -28,3 +28,11 @@ export function splitPath(enginePath: string): { parent: string; name: string } 
 
 /** Joins a parent directory and a name (the root is ''). */
 export const joinPath = (parent: string, name: string): string => (parent === '' ? name : `${parent}/${name}`);
+
+/**
+ * Where a link at `from` points, as a normalised path: hard-link targets and absolute symlink
+ * targets start at the root, relative symlink targets at the link's directory.
+ */
+export function linkTargetPath(from: string, target: string, hard: boolean): string {
+  return hard || target.startsWith('/') ? toEnginePath(target) : toEnginePath(`${splitPath(from).parent}/${target}`);
+}
