@@ -2,11 +2,22 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
+const API = process.env.PEEL_API ?? 'http://127.0.0.1:7777';
+
 // In development Vite serves the UI and proxies the API to the Peel server; in production the
-// server serves `dist/` itself.
+// server serves `dist/` itself. The server refuses state-changing requests from another origin,
+// so the proxy presents the dev page's requests as the server's own (dev only).
 export default defineConfig({
   plugins: [react()],
-  server: { proxy: { '/api': 'http://127.0.0.1:7777' } },
+  server: {
+    proxy: {
+      '/api': {
+        target: API,
+        changeOrigin: true,
+        headers: { origin: API },
+      },
+    },
+  },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
   test: { environment: 'node', include: ['src/**/*.test.ts'] },
 });

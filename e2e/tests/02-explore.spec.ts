@@ -134,6 +134,17 @@ test('keyboard: arrows, Enter and Backspace move through the tree', async ({ pag
   await expect(page).toHaveURL(/path=\/data$/);
 });
 
+test('sorting by size puts the largest files first', async ({ page }) => {
+  await page.goto(`/images/${image.id}/files?path=/etc/passwd`);
+  const tree = page.getByRole('tree', { name: 'Merged filesystem' });
+  const etcFiles = () => tree.locator('[role="treeitem"][aria-level="2"]:not([aria-expanded])');
+  await expect(etcFiles().first()).toHaveAttribute('aria-label', 'app.conf');
+  await page.getByRole('button', { name: /Size/ }).click();
+  await expect(page).toHaveURL(/sort=size/);
+  await expect(etcFiles().first()).toHaveAttribute('aria-label', 'passwd');
+  await expect(etcFiles().nth(1)).toHaveAttribute('aria-label', 'os-release');
+});
+
 test('symlinks and hard links are followed inside the image; binaries show as hex', async ({ page }) => {
   await page.goto(`/images/${image.id}/files?path=/etc/app.conf`);
   const detail = page.getByRole('region', { name: 'Selected entry' });

@@ -67,6 +67,12 @@ test('filtering finds paths across the image', async ({ page }) => {
   await expect(results.getByRole('treeitem')).toHaveCount(10);
   await results.getByRole('treeitem', { name: 'f49990' }).click();
   await expect(page).toHaveURL(/path=\/big\/f49990/);
+  await page.getByRole('searchbox', { name: 'Filter paths' }).fill('/big/f0*');
+  await expect(page).toHaveURL(/q=%2Fbig%2Ff0\*|q=\/big\/f0\*/);
+  await expect(results.getByRole('treeitem')).toHaveCount(500);
+  await expect(page.getByText('500 matches among the first 500 of 10,000 in the image')).toBeVisible();
+  await page.getByRole('button', { name: 'Load more matches' }).click();
+  await expect(results.getByRole('treeitem')).toHaveCount(1000);
   await page.getByRole('searchbox', { name: 'Filter paths' }).fill('');
   await expect(page).not.toHaveURL(/q=/);
   await expect(treeItem(page.getByRole('tree', { name: 'Merged filesystem' }), 'f49990')).toHaveAttribute('aria-selected', 'true');

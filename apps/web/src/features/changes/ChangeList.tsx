@@ -1,4 +1,4 @@
-import { useEffect, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LayerChange } from '@peel/api';
 import { formatSize } from '../../lib/format-size.js';
@@ -22,6 +22,7 @@ export function ChangeList({ changes, selected, onSelect }: { changes: LayerChan
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: changes.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 10 });
   const index = changes.findIndex((c) => c.path === selected);
+  const idBase = useId();
   useEffect(() => {
     if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
   }, [index, virtualizer]);
@@ -35,7 +36,7 @@ export function ChangeList({ changes, selected, onSelect }: { changes: LayerChan
   };
 
   return (
-    <div ref={scroller} className="change-scroll" role="listbox" aria-label="Changed paths" tabIndex={0} onKeyDown={onKeyDown}>
+    <div ref={scroller} className="change-scroll" role="listbox" aria-label="Changed paths" tabIndex={0} onKeyDown={onKeyDown} aria-activedescendant={index >= 0 ? `${idBase}-${index}` : undefined}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((item) => {
           const change = changes[item.index];
@@ -43,6 +44,7 @@ export function ChangeList({ changes, selected, onSelect }: { changes: LayerChan
           return (
             <div
               key={item.key}
+              id={`${idBase}-${item.index}`}
               role="option"
               aria-selected={isSelected}
               aria-label={`${change.change} ${change.path}`}

@@ -22,15 +22,18 @@ interface Props {
 /** Paths matching the filter, as a flat list of full paths. */
 export function SearchResults({ imageId, query, layer, includeGone, selectedKey, onSelect }: Props) {
   const search = useSearchPaths(imageId, query);
+  const { fetchNextPage, hasNextPage, isFetchingNextPage, isFetchNextPageError, error } = search;
   if (search.isPending) return <Loading lines={4} label="Searching" />;
   if (search.isError) return <ErrorNote error={search.error} title="Search failed" />;
-  const items = search.data.items.filter((item) => (layer === undefined || item.layer === layer) && (includeGone || !(goneLabel(item) || item.deleted)));
+  const all = search.data.pages.flatMap((page) => page.items);
+  const total = search.data.pages[0]?.total ?? 0;
+  const items = all.filter((item) => (layer === undefined || item.layer === layer) && (includeGone || !(goneLabel(item) || item.deleted)));
   return (
     <div className="search-results tree-scroll">
       <p className="search-summary muted small" aria-live="polite">
-        {items.length === 0
-          ? `No paths match “${query}”.`
-          : `${items.length} ${items.length === 1 ? 'match' : 'matches'}${search.data.total > search.data.items.length ? ` (first ${search.data.items.length} of ${search.data.total} searched)` : ''}`}
+        {items.length === 0 && !hasNextPage
+          ? `No paths match “${query}”${layer !== undefined ? ` in layer ${layer}` : ''}.`
+          : `${items.length.toLocaleString('en-US')} ${items.length === 1 ? 'match' : 'matches'}${layer !== undefined ? ` from layer ${layer}` : ''}${hasNextPage ? ` among the first ${all.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} in the image` : ''}`}
       </p>
       <div role="tree" aria-label="Matching paths" className="search-list">
         {items.map((item) => {
@@ -56,6 +59,12 @@ export function SearchResults({ imageId, query, layer, includeGone, selectedKey,
           );
         })}
       </div>
+      {hasNextPage ? (
+        <button type="button" className="button small load-more" disabled={isFetchingNextPage} onClick={() => fetchNextPage()}>
+          {isFetchingNextPage ? 'Loading…' : 'Load more matches'}
+        </button>
+      ) : null}
+      {isFetchNextPageError ? <ErrorNote compact error={error} title="Could not load more matches" /> : null}
     </div>
   );
 }

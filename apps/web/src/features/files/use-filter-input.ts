@@ -19,7 +19,7 @@ export function useFilterInput(value: string, commit: (next: string) => void, de
   const onChange = (next: string) => {
     setText(next);
     if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(() => commitRef.current(next.trim()), delayMs);
+    timer.current = setTimeout(() => commitRef.current(next), delayMs);
   };
   return { text, onChange };
 }

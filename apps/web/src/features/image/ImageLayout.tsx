@@ -17,9 +17,13 @@ export type ImageTab = 'layers' | 'files' | 'config' | 'archive';
 export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; children: ReactNode }) {
   const image = useImage(id);
   if (image.isPending) {
+    // Same height as the real header and tabs, so nothing moves when the image arrives.
     return (
       <main className="image-page">
-        <Loading lines={4} label="Loading image" />
+        <div className="image-header placeholder">
+          <Loading lines={2} label="Loading image" />
+        </div>
+        <div className="tab-nav placeholder" />
       </main>
     );
   }
