@@ -1,7 +1,7 @@
 import type { Transform } from 'node:stream';
 import { EngineError } from '../errors.js';
 import { createDecompressor } from '../compress/decompressor.js';
-import { SNIFF_BYTES, sniffCompression, type Detected } from '../compress/sniff.js';
+import { sniffCompression, type Detected } from '../compress/sniff.js';
 import { LayerIndexer, type LayerIndex, type LayerIndexLimits } from '../layer/indexer.js';
 import type { BlobStore, BlobWriter } from '../store/blob-store.js';
 import type { Compression } from '../types.js';
@@ -57,7 +57,9 @@ export class BlobScanner {
     if (this.mode === 'sniffing') {
       this.head.push(chunk);
       this.headBytes += chunk.length;
-      if (this.headBytes < SNIFF_BYTES) return;
+      // 512 bytes: enough to recognise a tar header before guessing JSON (a layer whose first
+      // entry is `names/` starts with an `n`, like `null`).
+      if (this.headBytes < TAR_BLOCK) return;
       const head = Buffer.concat(this.head);
       this.head = [];
       this.decide(head);
@@ -93,7 +95,7 @@ export class BlobScanner {
     } else if (this.detected === 'bzip2' || this.detected === 'xz') {
       this.mode = 'opaque';
       this.layerError = new EngineError('UNSUPPORTED_COMPRESSION', `${this.path} is ${this.detected}-compressed; Peel reads uncompressed, gzip and zstd layers`, { subject: this.path });
-    } else if (looksLikeJson(head)) {
+    } else if (!isTarHeader(head) && looksLikeJson(head)) {
       this.mode = 'json';
     } else {
       this.mode = 'tar';
@@ -193,6 +195,18 @@ export class BlobScanner {
     this.decomp?.destroy();
     await Promise.all([this.stored.abort(), this.tarWriter?.abort()]);
   }
+}
+
+const TAR_BLOCK = 512;
+
+/** A valid tar header checksum in the first block (what every tar reader checks first). */
+function isTarHeader(head: Buffer): boolean {
+  if (head.length < TAR_BLOCK) return false;
+  const stored = parseInt(head.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/g, '').trim(), 8);
+  if (!Number.isFinite(stored)) return false;
+  let sum = 0;
+  for (let i = 0; i < TAR_BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : head[i];
+  return sum === stored;
 }
 
 function looksLikeJson(head: Buffer): boolean {

@@ -54,7 +54,7 @@ export const DEFAULT_LIMITS = {
  * images. Throws EngineError for anything wrong with the input; on failure the blobs it added
  * are removed (see `cleanup`), so nothing of a refused archive remains.
  */
-export async function openImageArchive(input: Readable | AsyncIterable<Buffer>, store: BlobStore, options: OpenOptions = {}): Promise<ImageArchive> {
+export async function openImageArchive(input: Readable | AsyncIterable<Buffer> | Iterable<Buffer>, store: BlobStore, options: OpenOptions = {}): Promise<ImageArchive> {
   const committed: Array<{ digest: string; existed: boolean }> = [];
   try {
     const scan = await scanArchive(input, store, {

@@ -43,7 +43,7 @@ type Event = { kind: 'entry'; header: TarHeader } | { kind: 'data'; chunk: Buffe
  * is stored by digest and classified while it streams (see BlobScanner). Nothing is extracted to
  * the host filesystem and no file is held whole in memory (except small JSON documents).
  */
-export async function scanArchive(input: AsyncIterable<Buffer> | Readable, store: BlobStore, options: ScanOptions): Promise<ArchiveScan> {
+export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer> | Readable, store: BlobStore, options: ScanOptions): Promise<ArchiveScan> {
   const scan: ArchiveScan = {
     archiveDigest: '',
     archiveSize: 0,
@@ -61,7 +61,7 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Readable, store
   };
 
   const raw = (async function* () {
-    for await (const c of input as AsyncIterable<Buffer>) {
+    for await (const c of input as AsyncIterable<Buffer | string>) {
       const chunk = typeof c === 'string' ? Buffer.from(c) : c;
       if (options.signal?.aborted) throw new EngineError('ABORTED', 'the upload was cancelled');
       rawHash.update(chunk);
