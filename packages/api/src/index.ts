@@ -148,6 +148,11 @@ export interface FsEntry {
   xattrs?: Record<string, string> | null;
   /** A directory no layer declared (it exists because something below it does). */
   implicit?: boolean;
+  /**
+   * With `draft=1`: the draft made or changed this entry. Entries the draft made have no image
+   * layer; their `layer` is the image's layer count (the layer an append export adds).
+   */
+  edited?: boolean;
 }
 
 export type ChangeKind = 'added' | 'modified' | 'deleted';
@@ -181,6 +186,126 @@ export interface ApiErrorBody {
 export interface HealthResponse {
   ok: true;
 }
+
+// ---- Drafts and export (issue 5) ----------------------------------------------------------
+//
+// A draft holds an image's pending edits; it is persisted and every edit replies with the
+// whole DraftState. Routes (all under /api/images/:id):
+//   GET    draft                         the DraftState (an image without edits has an empty one)
+//   DELETE draft                         discard everything (ops, config patch, tag)
+//   PUT    draft/content?path=P[&mode=0644&uid=0&gid=0]   raw body = the file's new bytes (mode: octal text)
+//   DELETE draft/content?path=P          delete a file or a folder (a deleted secret: purge)
+//   POST   draft/ops                     JSON DraftOpRequest (mkdir, symlink, rename, chmod, chown, delete)
+//   PATCH  draft/config                  JSON: keys of the config's `config` object, merged; null removes
+//   DELETE draft/config                  discard the config patch
+//   PUT    draft/tag                     JSON DraftTagRequest
+//   DELETE draft/changes/:index          discard one change (409 when a later change needs it)
+//   DELETE draft/changes?path=P          discard every change made to P
+//   POST   draft/undo                    discard the last change
+//   GET    fs?path=P&draft=1             the folder as the draft leaves it (edited entries marked)
+//   GET    content?path=P&draft=1        the draft's bytes of a file
+
+/**
+ * Edits `POST /api/images/:id/draft/ops` takes (file bytes go through `PUT …/draft/content`).
+ * Paths are absolute; `mode` is the permission bits as a number (0o755 = 493). Symlinks in the
+ * parent folders are followed inside the edited filesystem, the way the kernel would, so an op
+ * always names a real folder; chmod and chown also follow a final symlink.
+ */
+export type DraftOpRequest =
+  | { op: 'mkdir'; path: string; mode?: number; uid?: number; gid?: number }
+  | { op: 'symlink'; path: string; target: string }
+  | { op: 'rename'; from: string; to: string }
+  | { op: 'chmod'; path: string; mode: number }
+  | { op: 'chown'; path: string; uid: number; gid: number }
+  | { op: 'delete'; path: string };
+
+export type DraftOpName = 'write' | 'delete' | 'mkdir' | 'symlink' | 'rename' | 'chmod' | 'chown';
+
+/** One pending change of a draft, in the order it was made (`GET /api/images/:id/draft` → `ops`). */
+export interface DraftOpItem {
+  /** Position in the list, 0 first. `DELETE /api/images/:id/draft/changes/:index` discards it. */
+  index: number;
+  op: DraftOpName;
+  /** The path the change is about (for rename: the new path). */
+  path: string;
+  /** rename: the old path. */
+  from?: string;
+  /** What it did to `path` when it was made ('moved' for rename). */
+  kind: ChangeKind | 'moved';
+  /** The entry's type after the change (for delete: before it). */
+  type: EntryType;
+  /** Bytes of file content it added to the filesystem (negative when it removed some). */
+  sizeDelta: number;
+  /** write: size of the new content. */
+  size?: number;
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  /** symlink: its target. */
+  target?: string;
+  /** delete of a path only lower layers still hold (a deleted secret): only the rewrite export removes it. */
+  purgeOnly?: boolean;
+  /** ISO time the change was made. */
+  createdAt: string;
+}
+
+/** Net effect of a draft on one path (several changes of one path count once). */
+export interface DraftPathChange {
+  path: string;
+  kind: ChangeKind;
+  type: EntryType;
+  sizeDelta: number;
+  purgeOnly?: boolean;
+}
+
+/** One key of the image config's `config` object the draft changes. */
+export interface DraftConfigChange {
+  key: string;
+  /** The image's value (null: not set). */
+  before: unknown;
+  /** The value after the draft (null: removed). */
+  after: unknown;
+}
+
+/** `GET /api/images/:id/draft`, and the reply of every draft edit. */
+export interface DraftState {
+  imageId: string;
+  /** Pending file changes in the order they were made; undo discards the last one. */
+  ops: DraftOpItem[];
+  /** What the ops do to the filesystem, one item per path, sorted by path. */
+  changes: DraftPathChange[];
+  /** The config patch as sent (`PATCH …/draft/config`): keys of the image config's `config`; null removes one. */
+  config: Record<string, unknown>;
+  /** The image config's `config` object with the patch applied: what an export writes. */
+  resultConfig: Record<string, unknown>;
+  configChanges: DraftConfigChange[];
+  /** name:tag of the result (`PUT …/draft/tag`), or null for the default. */
+  tag: string | null;
+  /** The tag an export writes when none is given: `tag`, else the image's first tag, else `peel/<id>:latest`. */
+  resultTag: string;
+  /** Bytes of file content in the filesystem before and after the draft (uncompressed). */
+  size: { before: number; after: number };
+  /** Nothing is pending (no op, no config change, no tag). */
+  empty: boolean;
+  /** ISO time of the last edit, or null for an empty draft. */
+  updatedAt: string | null;
+}
+
+/** `PUT /api/images/:id/draft/tag` body. */
+export interface DraftTagRequest {
+  /** e.g. `alpyne:latest`; null returns to the default. */
+  tag: string | null;
+}
+
+/**
+ * `GET /api/images/:id/export?mode=…&tag=…&compression=gzip|none` streams the archive;
+ * `POST /api/images/:id/export/save?mode=…&tag=…` stores it as a new image (201, ImageSummary).
+ * - append: original layers byte-identical, one new layer with the changes (deleted bytes stay in lower layers);
+ * - flatten: one layer with the final filesystem, one history entry (deleted bytes are gone);
+ * - rewrite: every layer rewritten without the deleted paths, unchanged layers keep their digests.
+ */
+export type ExportMode = 'append' | 'flatten' | 'rewrite';
+export type ExportCompression = 'gzip' | 'none';
 
 /**
  * Percent-encodes a path (or any string the API returned) for a query parameter, byte by byte.
