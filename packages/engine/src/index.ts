@@ -10,3 +10,10 @@ export { openImageArchive, type ImageArchive, type OpenOptions } from './archive
 export { mergeLayers, MergedFs, type FsNode, type ShadowedNode } from './fs/merge.js';
 export { layerChanges, type LayerChange } from './fs/changes.js';
 export { openEntryContent, resolvePath } from './fs/content.js';
+export { DraftView, fromBase, type FsLookup } from './draft/view.js';
+export { emptyDraft, type Draft, type DraftOp, type DraftNode, type DraftChange, type DraftSource } from './draft/types.js';
+export { exportImage, type ExportOptions, type ExportResult } from './export/export-image.js';
+export { scratchSource, type ExportSource } from './export/source.js';
+export { archiveFileName, qualifyTag } from './export/tags.js';
+export type { ExportMode } from './export/config.js';
+export { TarParser, TarWriter, decodeName, encodeName, type TarHeader, type TarWriteHeader, type ByteSink } from './tar/index.js';

@@ -21,11 +21,8 @@ export function createDecompressor(kind: Exclude<Detected, 'none'>, subject: str
 }
 
 function zstdTransform(): Transform {
-  let t!: Transform;
-  const d = new fzstd.Decompress((chunk) => {
-    t.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  });
-  t = new Transform({
+  // `d` is only used once data flows, after both are built.
+  const t: Transform = new Transform({
     transform(c: Buffer, _e, cb) {
       try {
         d.push(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
@@ -42,6 +39,9 @@ function zstdTransform(): Transform {
         cb(e as Error);
       }
     },
+  });
+  const d = new fzstd.Decompress((chunk) => {
+    t.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   });
   return t;
 }

@@ -64,6 +64,11 @@ export class MergedFs {
     return this.shadowByParent.get(dir) ?? [];
   }
 
+  /** A lower layer held `path` and a later one deleted or overwrote it. */
+  hasShadowed(path: string): boolean {
+    return this.shadowed(parentOf(path)).some((s) => s.path === path);
+  }
+
   allShadowed(): ShadowedNode[] {
     return [...this.shadowByParent.values()].flat();
   }

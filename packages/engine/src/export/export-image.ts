@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { EngineError } from '../errors.js';
+import { mergeLayers } from '../fs/merge.js';
+import { DraftView } from '../draft/view.js';
+import type { Draft } from '../draft/types.js';
+import type { BlobStore } from '../store/blob-store.js';
+import type { ByteSink } from '../tar/writer.js';
+import { archiveSize, planArchive, writeArchive, type ArchiveLayer } from './archive-writer.js';
+import { buildConfig, describeDraft, originalHistory, type ExportMode, type HistoryEntry } from './config.js';
+import { buildFlatLayer } from './flatten.js';
+import { OCI_LAYER, OCI_LAYER_GZIP, type BuiltLayer, type OutputCompression } from './layer-builder.js';
+import { buildChangesLayer } from './new-layer.js';
+import { rewriteLayer, type Purge } from './rewrite.js';
+import type { ExportSource } from './source.js';
+import { qualifyTag } from './tags.js';
+
+export interface ExportOptions {
+  mode: ExportMode;
+  store: BlobStore;
+  /** name:tag of the result; default: the draft's tag, else the image's first tag. */
+  tag?: string;
+  /** Compression of the layers the export writes (kept layers stay as they are). Default gzip. */
+  compression?: OutputCompression;
+  /** The image's creation time (and the mtime of what the draft wrote); default now. */
+  created?: Date;
+}
+
+export interface ExportResult {
+  mode: ExportMode;
+  tags: string[];
+  configDigest: string;
+  manifestDigest: string;
+  layers: Array<{ blob: string; diffId: string; size: number; mediaType: string; reused: boolean }>;
+  /** Exact archive size in bytes. */
+  size: number;
+  /** Streams the archive (layer blobs are already in the store). */
+  write(sink: ByteSink): Promise<void>;
+}
+
+/**
+ * Rebuilds an image with a draft applied, in one of three modes (see the README):
+ * append — original layers byte-identical, one new layer with the changes;
+ * flatten — one layer holding the edited filesystem;
+ * rewrite — every layer without the deleted or replaced paths, plus one layer with the rest.
+ */
+export async function exportImage(source: ExportSource, draft: Draft, options: ExportOptions): Promise<ExportResult> {
+  const created = options.created ?? new Date();
+  const mtime = Math.floor(created.getTime() / 1000);
+  const compression = options.compression ?? 'gzip';
+  const { store, mode } = options;
+  const view = new DraftView(mergeLayers(source.layers), draft, mtime);
+  const changes = view.changes();
+  const configKeys = Object.keys(draft.config);
+  const tagText = options.tag ?? draft.tag ?? source.image.tags[0];
+  let tags;
+  try {
+    tags = tagText ? [qualifyTag(tagText)] : [];
+  } catch (e) {
+    throw new EngineError('NOT_AN_IMAGE', (e as Error).message);
+  }
+  const step = (emptyLayer: boolean): HistoryEntry => ({ created: created.toISOString(), created_by: describeDraft(mode, changes.length, configKeys), comment: 'made with Peel', ...(emptyLayer ? { empty_layer: true } : {}) });
+
+  const layers: Array<ArchiveLayer & { diffId: string; reused: boolean }> = [];
+  const keep = (i: number) => {
+    const l = source.image.layers[i];
+    return { blob: l.blob, size: l.size, diffId: l.diffId, mediaType: ociLayerType(l.compression, l.mediaType), reused: true };
+  };
+  const fresh = (b: BuiltLayer) => ({ blob: b.blob, size: b.size, diffId: b.diffId, mediaType: b.mediaType, reused: false });
+  let history: HistoryEntry[];
+
+  if (mode === 'flatten') {
+    layers.push(fresh(await buildFlatLayer(view, source, store, compression, mtime)));
+    history = [{ created: created.toISOString(), created_by: `peel flatten: ${source.image.layers.length} layers merged into one${changes.length ? `, ${changes.length} change${changes.length === 1 ? '' : 's'} applied` : ''}`, comment: 'FROM scratch + COPY . . of the edited filesystem' }];
+  } else {
+    const old = originalHistory(source.image.configRaw);
+    if (mode === 'append') {
+      // zstd layers cannot be kept (Docker < 23 and umoci < 0.5 refuse them): re-encode as gzip.
+      for (let i = 0; i < source.image.layers.length; i++) {
+        const r = source.image.layers[i].compression === 'zstd' ? await rewriteLayer(source, i, NOTHING, store) : 'unchanged';
+        layers.push(r === 'unchanged' ? keep(i) : fresh(r));
+      }
+    } else {
+      const purge = purgeOf(view, changes);
+      for (let i = 0; i < source.image.layers.length; i++) {
+        const r = await rewriteLayer(source, i, purge, store);
+        layers.push(r === 'unchanged' ? keep(i) : fresh(r));
+      }
+    }
+    const added = await buildChangesLayer(view, source, store, compression, { whiteouts: mode === 'append', mtime });
+    if (added) layers.push(fresh(added));
+    history = [...old];
+    if (added) history.push(step(false));
+    else if (changes.length || configKeys.length) history.push(step(true));
+  }
+
+  const unchanged = mode === 'append' && changes.length === 0 && configKeys.length === 0 && layers.every((l) => l.reused);
+  const config = unchanged ? source.image.configRaw : buildConfig(source.image.configRaw, draft.config, layers.map((l) => l.diffId), history, created);
+  const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
+  const plan = planArchive(layers, config, configDigest, source.image.platform, tags, mtime);
+  return {
+    mode,
+    tags: tags.map((t) => t.full),
+    configDigest,
+    manifestDigest: plan.manifestDigest,
+    layers: layers.map(({ blob, diffId, size, mediaType, reused }) => ({ blob, diffId, size, mediaType, reused })),
+    size: archiveSize(plan),
+    write: (sink) => writeArchive(plan, store, sink),
+  };
+}
+
+const NOTHING: Purge = { trees: [], exact: new Set() };
+
+/** Deleted paths go from every layer with their trees; replaced files lose their older copies. */
+function purgeOf(view: DraftView, changes: ReturnType<DraftView['changes']>): Purge {
+  const trees = changes.filter((c) => c.kind === 'deleted').map((c) => c.path);
+  const exact = new Set(changes.filter((c) => c.kind === 'modified' && c.type !== 'dir').map((c) => c.path));
+  for (const p of view.purged) if (!view.get(p)) trees.push(p);
+  return { trees: [...new Set(trees)], exact };
+}
+
+/** Media types inside an OCI manifest must be OCI ones: map Docker's by what the bytes are. */
+function ociLayerType(compression: string, original: string): string {
+  if (original.startsWith('application/vnd.oci.')) return original;
+  return compression === 'gzip' ? OCI_LAYER_GZIP : OCI_LAYER;
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { createGzip, type Gzip } from 'node:zlib';
+import { TarWriter } from '../tar/writer.js';
+import type { BlobStore, BlobWriter } from '../store/blob-store.js';
+
+export type OutputCompression = 'gzip' | 'none';
+
+export interface BuiltLayer {
+  blob: string;
+  diffId: string;
+  size: number;
+  mediaType: string;
+  compression: OutputCompression;
+}
+
+export const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar';
+export const OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
+
+/**
+ * Writes a new layer into the store while it is produced: the tar goes through sha256 (its
+ * diff_id) and, for gzip, a compressor, into a blob writer. Memory stays bounded.
+ */
+export class LayerBuilder {
+  readonly tar: TarWriter;
+  private readonly hash = createHash('sha256');
+  private readonly out: BlobWriter;
+  private readonly gzip: Gzip | null;
+  private pending: Promise<void> = Promise.resolve();
+  private failure: Error | null = null;
+
+  constructor(store: BlobStore, readonly compression: OutputCompression) {
+    this.out = store.create();
+    this.gzip = compression === 'gzip' ? createGzip({ level: 6, chunkSize: 64 * 1024 }) : null;
+    if (this.gzip) {
+      const gz = this.gzip;
+      gz.on('data', (c: Buffer) => {
+        gz.pause();
+        this.pending = this.out.write(c).then(() => void gz.resume(), (e: Error) => {
+          this.failure = e;
+          gz.destroy(e);
+        });
+      });
+    }
+    this.tar = new TarWriter({ write: (chunk) => this.write(chunk) });
+  }
+
+  /** Raw tar bytes (e.g. entries copied verbatim from another layer). */
+  async write(chunk: Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    this.hash.update(chunk);
+    if (!this.gzip) return this.out.write(chunk);
+    if (!this.gzip.write(chunk)) await new Promise<void>((resolve) => this.gzip!.once('drain', resolve));
+  }
+
+  async finish(): Promise<BuiltLayer> {
+    await this.tar.finish();
+    if (this.gzip) {
+      const gz = this.gzip;
+      await new Promise<void>((resolve, reject) => {
+        gz.once('end', resolve);
+        gz.once('error', reject);
+        gz.end();
+      });
+      await this.pending;
+    }
+    if (this.failure) throw this.failure;
+    const { digest, size } = await this.out.commit();
+    return {
+      blob: digest,
+      diffId: `sha256:${this.hash.digest('hex')}`,
+      size,
+      mediaType: this.gzip ? OCI_LAYER_GZIP : OCI_LAYER,
+      compression: this.compression,
+    };
+  }
+
+  async abort(): Promise<void> {
+    this.gzip?.destroy();
+    await this.out.abort();
+  }
+}

@@ -1,0 +1,59 @@
+import type { Readable } from 'node:stream';
+import type { BlobStore } from '../store/blob-store.js';
+import type { Compression, LayerEntry, Platform } from '../types.js';
+import { openEntryContent } from '../fs/content.js';
+import type { DraftNode } from '../draft/types.js';
+import type { TarWriteHeader } from '../tar/writer.js';
+
+/** What an export reads: the image's config and layers, and every layer's indexed entries. */
+export interface ExportSource {
+  image: {
+    configRaw: Buffer;
+    platform: Platform;
+    tags: string[];
+    layers: Array<{ blob: string; tarBlob: string; diffId: string; mediaType: string; compression: Compression; size: number }>;
+  };
+  /** Entries of each layer in tar order, as indexed (offsets into the layer's tarBlob). */
+  layers: LayerEntry[][];
+}
+
+/** An empty image: what `FROM scratch` starts from. */
+export function scratchSource(platform: Platform = { os: 'linux', architecture: 'amd64' }): ExportSource {
+  const config = { architecture: platform.architecture, os: platform.os, ...(platform.variant ? { variant: platform.variant } : {}), config: {}, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
+  return { image: { configRaw: Buffer.from(JSON.stringify(config)), platform, tags: [], layers: [] }, layers: [] };
+}
+
+/** The bytes of a draft node: from an image layer by offset, or from a draft blob. */
+export function openNodeBytes(store: BlobStore, source: ExportSource, node: DraftNode): Readable {
+  if (node.source.kind === 'image') return openEntryContent(store, source.image.layers[node.source.layer].tarBlob, node.source.entry);
+  if (node.source.kind === 'blob') return store.open(node.source.blob);
+  throw new Error(`${node.path} has no content`);
+}
+
+/** A tar header for a draft node (hard links are written by the caller). */
+export function headerOf(node: DraftNode, path: string, mtime?: number): TarWriteHeader {
+  const type = node.type === 'hardlink' ? 'file' : node.type;
+  return {
+    name: path,
+    type,
+    mode: node.mode,
+    uid: node.uid,
+    gid: node.gid,
+    size: type === 'file' ? node.size : 0,
+    mtime: mtime ?? node.mtime,
+    linkName: type === 'symlink' ? node.linkTarget ?? '' : undefined,
+    devMajor: node.devMajor,
+    devMinor: node.devMinor,
+    xattrs: node.xattrs ? Object.fromEntries(Object.entries(node.xattrs).map(([k, v]) => [k, Buffer.from(v, 'base64')])) : undefined,
+  };
+}
+
+/** Parents before children, siblings in byte order: the order Docker's own layer writer uses. */
+export function comparePaths(a: string, b: string): number {
+  const pa = a.split('/');
+  const pb = b.split('/');
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    if (pa[i] !== pb[i]) return pa[i] < pb[i] ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
