@@ -29,6 +29,7 @@ fi
 
 # better-sqlite3 compiles from source here: node-gyp must use the installed Node headers
 # instead of downloading them (pnpm ignores nodedir in .npmrc).
-export npm_config_nodedir=/usr
+NODE_PREFIX=$(node -p "require('path').resolve(process.execPath, '../..')")
+export npm_config_nodedir="${npm_config_nodedir:-$NODE_PREFIX}"
 pnpm install --frozen-lockfile --reporter=append-only | tail -3
 echo "setup: done"
