@@ -16,8 +16,8 @@ step() {
   if "$@" 2>&1 | tee "$logs/$name.log"; then passed=$((passed+1)); else failed=$((failed+1)); failures+=("$name"); fi
   # vitest: "Tests  12 passed | 1 failed (13)"; playwright: "  22 passed (31.2s)" / "  1 failed"
   local p f
-  p=$(grep -hoE '^\s*Tests\s+.*' "$logs/$name.log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
-  f=$(grep -hoE '^\s*Tests\s+.*' "$logs/$name.log" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+  p=$(grep -hoE 'Tests +[0-9][^(]*' "$logs/$name.log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+  f=$(grep -hoE 'Tests +[0-9][^(]*' "$logs/$name.log" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
   if [ "$name" = e2e ]; then
     p=$(grep -hoE '^\s+[0-9]+ passed' "$logs/$name.log" | awk '{s+=$1} END {print s+0}')
     f=$(grep -hoE '^\s+[0-9]+ failed' "$logs/$name.log" | awk '{s+=$1} END {print s+0}')
