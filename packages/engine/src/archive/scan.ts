@@ -160,7 +160,9 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
 
 function outerError(e: unknown, entriesSoFar: number): EngineError {
   if (e instanceof EngineError && e.code === 'BAD_TAR_HEADER' && entriesSoFar === 0) {
-    return new EngineError('NOT_A_TAR', `not a tar archive: ${e.message}. Expected a \`docker save\` or OCI image archive (.tar or .tar.gz)`, { cause: e });
+    // The archive itself was already un-gzipped if it was compressed: say what we expected instead.
+    const detail = /\(([^)]*)\)/.exec(e.message)?.[1] ?? e.message;
+    return new EngineError('NOT_A_TAR', `the file is not a tar archive (${detail}); expected a \`docker save\` or OCI image archive (.tar or .tar.gz)`, { cause: e });
   }
   if (e instanceof EngineError) return e;
   return new EngineError('BAD_TAR_HEADER', `the archive is not a valid tar: ${(e as Error).message}`, { cause: e });
