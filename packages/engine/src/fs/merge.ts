@@ -119,7 +119,9 @@ export class MergedFs {
       }
       this.ensureParents(e.path, layer, rec);
       const existing = this.byPath.get(e.path);
-      const node: FsNode = { path: e.path, name: baseName(e.path), entry: e, layer, content: null, implicit: false };
+      // Linux has no symlink permissions: whatever the header says, a runtime shows 0777.
+      const entry = e.type === 'symlink' && e.mode !== 0o777 ? { ...e, mode: 0o777 } : e;
+      const node: FsNode = { path: e.path, name: baseName(e.path), entry, layer, content: null, implicit: false };
       if (e.type === 'file') node.content = { layer, entry: e };
       if (e.type === 'hardlink') node.content = this.linkContent(e, layer);
       if (existing && existing.entry.type === 'dir' && e.type === 'dir') {
