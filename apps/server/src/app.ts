@@ -14,6 +14,8 @@ import { imageRoutes } from './routes/images.js';
 import { fsRoutes } from './routes/fs.js';
 import { archiveRoutes } from './routes/archive.js';
 import { metaRoutes } from './routes/meta.js';
+import { draftRoutes } from './routes/drafts.js';
+import { exportRoutes } from './routes/export.js';
 import { registerWeb } from './web.js';
 
 export interface AppOptions {
@@ -96,6 +98,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(imageRoutes, { services });
   await app.register(fsRoutes, { services });
   await app.register(archiveRoutes, { services });
+  await app.register(draftRoutes, { services });
+  await app.register(exportRoutes, { services });
   await registerWeb(app, opts.webDist ?? null);
   return app;
 }

@@ -16,6 +16,19 @@ const ROUTES = [
   'get /api/images/{id}/content',
   'get /api/images/{id}/layers/{n}/changes',
   'get /api/images/{id}/search',
+  'get /api/images/{id}/draft',
+  'delete /api/images/{id}/draft',
+  'put /api/images/{id}/draft/content',
+  'delete /api/images/{id}/draft/content',
+  'post /api/images/{id}/draft/ops',
+  'patch /api/images/{id}/draft/config',
+  'delete /api/images/{id}/draft/config',
+  'put /api/images/{id}/draft/tag',
+  'delete /api/images/{id}/draft/changes/{index}',
+  'delete /api/images/{id}/draft/changes',
+  'post /api/images/{id}/draft/undo',
+  'get /api/images/{id}/export',
+  'post /api/images/{id}/export/save',
 ];
 
 describe('OpenAPI document', () => {
@@ -51,6 +64,6 @@ describe('OpenAPI document', () => {
     const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((o) => o.operationId));
     expect(new Set(ids).size).toBe(ids.length);
     const fs = doc.paths['/api/images/{id}/fs'].get;
-    expect(fs.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id', 'query:path', 'query:layer', 'query:deleted']);
+    expect(fs.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id', 'query:path', 'query:layer', 'query:deleted', 'query:draft']);
   });
 });

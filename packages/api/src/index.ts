@@ -149,8 +149,9 @@ export interface FsEntry {
   /** A directory no layer declared (it exists because something below it does). */
   implicit?: boolean;
   /**
-   * With `draft=1`: the draft made or changed this entry. Entries the draft made have no image
-   * layer; their `layer` is the image's layer count (the layer an append export adds).
+   * With `draft=1`: the draft made or changed this entry; its `layer` is then the image's layer
+   * count (the layer an append export adds). With `draft=1&deleted=1`, entries the draft
+   * deletes are listed with `deletedBy` = that layer and `edited: true`.
    */
   edited?: boolean;
 }
@@ -330,3 +331,5 @@ export function encodePathParam(path: string): string {
   }
   return out;
 }
+
+export * from './docker.js';

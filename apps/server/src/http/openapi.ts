@@ -7,6 +7,8 @@ interface RouteSchema {
   params?: Schema;
   querystring?: Schema;
   consumes?: string[];
+  /** A JSON request body. */
+  body?: Schema;
   response?: Record<string, Schema>;
 }
 
@@ -45,6 +47,7 @@ export function openApiDocument(routes: ReturnType<typeof collectRoutes>, versio
         content: Object.fromEntries(s.consumes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
       };
     }
+    if (s.body) op.requestBody = { required: true, content: { 'application/json': { schema: s.body } } };
     (paths[path] ??= {})[String(r.method).toLowerCase()] = op;
   }
   return {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services/index.js';
 import { SEARCH_MAX_LIMIT } from '../services/fs.js';
+import { badRequest } from '../errors.js';
 import { safeContentType, sendContent } from '../http/send-content.js';
 import { binaryResponse, errors, fsEntrySchema, idParam, idParams, layerChangeSchema, pathQuery, searchResultSchema } from './schemas.js';
 
@@ -11,28 +12,33 @@ const layerParam = { type: 'integer', minimum: 0, maximum: 100000 };
 export async function fsRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.get('/api/images/:id/fs', {
     schema: {
-      summary: "A directory of the merged filesystem, or (layer=N) of one layer's own entries",
+      summary: "A directory of the merged filesystem, (layer=N) of one layer's own entries, or (draft=1) as the draft leaves it",
       tags: ['filesystem'],
       params: idParams,
       querystring: {
         type: 'object',
-        properties: { path: pathQuery, layer: layerParam, deleted: flag },
+        properties: { path: pathQuery, layer: layerParam, deleted: flag, draft: flag },
       },
       response: { 200: { type: 'array', items: fsEntrySchema }, ...errors(400, 404) },
     },
   }, async (req) => {
-    const q = req.query as { path?: string; layer?: number; deleted?: string };
-    return services.fs.list((req.params as { id: string }).id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) });
+    const q = req.query as { path?: string; layer?: number; deleted?: string; draft?: string };
+    const id = (req.params as { id: string }).id;
+    if (isOn(q.draft)) {
+      if (q.layer !== undefined) throw badRequest('BAD_QUERY', 'draft=1 shows the edited filesystem; it cannot be combined with layer');
+      return services.draftFs.list(id, q.path ?? '/', { deleted: isOn(q.deleted) });
+    }
+    return services.fs.list(id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) });
   });
 
   app.get('/api/images/:id/content', {
     schema: {
-      summary: 'The raw bytes of a file (merged view, or layer=N); Range requests work',
+      summary: 'The raw bytes of a file (merged view, layer=N, or draft=1); Range requests work',
       tags: ['filesystem'],
       params: idParams,
       querystring: {
         type: 'object',
-        properties: { path: pathQuery, layer: layerParam, download: flag },
+        properties: { path: pathQuery, layer: layerParam, download: flag, draft: flag },
         required: ['path'],
       },
       response: {
@@ -43,8 +49,10 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
       },
     },
   }, async (req, reply) => {
-    const q = req.query as { path: string; layer?: number; download?: string };
-    const content = services.content.file((req.params as { id: string }).id, q.path, q.layer);
+    const q = req.query as { path: string; layer?: number; download?: string; draft?: string };
+    const id = (req.params as { id: string }).id;
+    if (isOn(q.draft) && q.layer !== undefined) throw badRequest('BAD_QUERY', 'draft=1 reads the edited filesystem; it cannot be combined with layer');
+    const content = isOn(q.draft) ? services.draftFs.file(id, q.path) : services.content.file(id, q.path, q.layer);
     return sendContent(req, reply, content, safeContentType(content.name), isOn(q.download));
   });
 

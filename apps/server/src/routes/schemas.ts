@@ -116,8 +116,69 @@ export const errors = (...codes: number[]): Record<number, Schema> =>
 const ERROR_TEXT: Record<number, string> = {
   400: 'bad input (the error code says which)',
   403: 'refused: foreign Host or Origin',
-  404: 'no such image, layer or path',
+  404: 'no such image, layer, path or draft change',
+  409: 'the draft change cannot be discarded: a later change needs it',
   413: 'upload or decompression limit exceeded',
   415: 'unsupported archive format or media type',
   416: 'the range is outside the file',
+};
+
+// ---- Drafts and export ----
+
+const changeKind = { enum: ['added', 'modified', 'deleted'] };
+const draftOpItemSchema = obj(
+  {
+    index: int, op: { enum: ['write', 'delete', 'mkdir', 'symlink', 'rename', 'chmod', 'chown'] }, path: str, from: str,
+    kind: { enum: ['added', 'modified', 'deleted', 'moved'] }, type: entryType, sizeDelta: int, size: int, mode: int, uid: int, gid: int,
+    target: str, purgeOnly: bool, createdAt: { type: 'string', format: 'date-time' },
+  },
+  ['index', 'op', 'path', 'kind', 'type', 'sizeDelta', 'createdAt'],
+);
+const draftPathChangeSchema = obj({ path: str, kind: changeKind, type: entryType, sizeDelta: int, purgeOnly: bool }, ['path', 'kind', 'type', 'sizeDelta']);
+const anyObject = { type: 'object', additionalProperties: true };
+export const draftStateSchema = obj({
+  imageId: str,
+  ops: arrayOf(draftOpItemSchema),
+  changes: arrayOf(draftPathChangeSchema),
+  config: anyObject,
+  resultConfig: anyObject,
+  configChanges: arrayOf(obj({ key: str, before: {}, after: {} })),
+  tag: nullable(str),
+  resultTag: str,
+  size: obj({ before: int, after: int }),
+  empty: bool,
+  updatedAt: nullable({ type: 'string', format: 'date-time' }),
+});
+
+const modeBits = { type: 'integer', minimum: 0, maximum: 0o7777 };
+const ownerId = { type: 'integer', minimum: 0, maximum: 2147483647 };
+const opPath = { type: 'string', minLength: 1, maxLength: 65536 };
+/** One schema for every op (the per-op required fields are checked with clearer messages in code). */
+export const draftOpRequestSchema: Schema = {
+  type: 'object',
+  properties: {
+    op: { enum: ['mkdir', 'symlink', 'rename', 'chmod', 'chown', 'delete'] },
+    path: opPath, from: opPath, to: opPath, target: { type: 'string', minLength: 1, maxLength: 4096 },
+    mode: modeBits, uid: ownerId, gid: ownerId,
+  },
+  required: ['op'],
+  additionalProperties: false,
+  description: 'mkdir {path, mode?, uid?, gid?} | symlink {path, target} | rename {from, to} | chmod {path, mode} | chown {path, uid, gid} | delete {path}',
+};
+export const draftTagRequestSchema = obj({ tag: nullable({ type: 'string', maxLength: 512 }) });
+export const configPatchSchema: Schema = {
+  type: 'object',
+  additionalProperties: true,
+  description: 'keys of the image config\'s "config" object (Cmd, Entrypoint, Env, WorkingDir, User, ExposedPorts, Volumes, Labels, StopSignal…); null removes a key',
+};
+export const octalMode = { type: 'string', pattern: '^[0-7]{1,4}$', description: 'permission bits in octal, e.g. 0644' };
+export const ownerQuery = { type: 'integer', minimum: 0, maximum: 2147483647 };
+export const exportQuery: Schema = {
+  type: 'object',
+  properties: {
+    mode: { enum: ['append', 'flatten', 'rewrite'] },
+    tag: { type: 'string', maxLength: 512 },
+    compression: { enum: ['gzip', 'none'] },
+  },
+  required: ['mode'],
 };

@@ -8,6 +8,10 @@ import { FsService } from './fs.js';
 import { ImagesService } from './images.js';
 import { IngestService, type IngestLimits } from './ingest.js';
 import { WriteQueue } from './write-queue.js';
+import { DraftLoader } from './draft-context.js';
+import { DraftService } from './drafts.js';
+import { DraftFsService } from './draft-fs.js';
+import { ExportService } from './export.js';
 
 export interface Services {
   images: ImagesService;
@@ -17,6 +21,9 @@ export interface Services {
   archive: ArchiveService;
   queue: WriteQueue;
   collector: BlobCollector;
+  drafts: DraftService;
+  draftFs: DraftFsService;
+  exports: ExportService;
 }
 
 export function createServices(db: Db, store: BlobStore, limits: IngestLimits, chunkRows: number): Services {
@@ -28,5 +35,9 @@ export function createServices(db: Db, store: BlobStore, limits: IngestLimits, c
   const content = new ContentService(store, images, fs);
   const archive = new ArchiveService(db, store, images);
   const ingest = new IngestService({ db, store, queue, collector, images, limits, chunkRows });
-  return { images, ingest, fs, content, archive, queue, collector };
+  const loader = new DraftLoader(db, images, fs);
+  const drafts = new DraftService(db, store, loader, collector, limits.maxUploadBytes);
+  const draftFs = new DraftFsService(store, loader, fs.repo);
+  const exports = new ExportService(db, store, loader, collector, ingest);
+  return { images, ingest, fs, content, archive, queue, collector, drafts, draftFs, exports };
 }

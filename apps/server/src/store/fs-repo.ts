@@ -101,6 +101,7 @@ export class FsRepo {
       node: db.prepare(`SELECT * FROM fs_nodes WHERE image = ? AND parent = ? AND name = ?`),
       children: db.prepare(`SELECT * FROM fs_nodes WHERE image = ? AND parent = ? ORDER BY name`),
       shadowed: db.prepare(`SELECT * FROM fs_shadowed WHERE image = ? AND parent = ? ORDER BY name, seq`),
+      hasShadowed: db.prepare(`SELECT 1 FROM fs_shadowed WHERE image = ? AND parent = ? AND name = ? LIMIT 1`).pluck(),
       layerEntry: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND parent = ? AND name = ? ORDER BY implicit, seq DESC LIMIT 1`),
       layerChildren: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND parent = ? ORDER BY name, seq`),
       entryBySeq: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND seq = ?`),
@@ -119,6 +120,12 @@ export class FsRepo {
 
   shadowedIn(image: number, dir: string): ShadowedRow[] {
     return this.s.shadowed.all(image, encodePath(dir)) as ShadowedRow[];
+  }
+
+  /** True when a lower layer held `path` and a later one deleted or overwrote it. */
+  hasShadowed(image: number, path: string): boolean {
+    const { parent, name } = splitPath(path);
+    return this.s.hasShadowed.get(image, encodePath(parent), encodePath(name)) !== undefined;
   }
 
   /** The entry a layer has for a path (the last one when the tar repeats it; real before implicit). */

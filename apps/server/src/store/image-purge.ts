@@ -2,8 +2,8 @@ import type { Db } from './db.js';
 import { deleteChunked } from './chunked.js';
 
 /**
- * Removes an image's rows, and the layers no other image uses, in chunks. Returns the blob
- * digests the image referenced: candidates for the blob collector, which keeps those that
+ * Removes an image's rows (its draft too), and the layers no other image uses, in chunks.
+ * Returns the blob digests the image and its draft referenced: candidates for the blob collector, which keeps those that
  * another image still needs. Callers serialise it with writes (WriteQueue).
  */
 export async function purgeImage(db: Db, key: number, chunk: number): Promise<string[]> {
@@ -23,8 +23,11 @@ export async function purgeImage(db: Db, key: number, chunk: number): Promise<st
     db.prepare(`DELETE FROM layers WHERE key = ?`).run(layer);
   }
 
-  const blobs = db.prepare(`SELECT digest FROM image_blobs WHERE image = ?`).pluck().all(key) as string[];
+  const blobs = db.prepare(`SELECT digest FROM image_blobs WHERE image = ?
+    UNION SELECT blob FROM draft_ops WHERE image = ? AND blob IS NOT NULL`).pluck().all(key, key) as string[];
   db.transaction(() => {
+    db.prepare(`DELETE FROM draft_ops WHERE image = ?`).run(key);
+    db.prepare(`DELETE FROM drafts WHERE image = ?`).run(key);
     db.prepare(`DELETE FROM image_blobs WHERE image = ?`).run(key);
     db.prepare(`DELETE FROM images WHERE key = ?`).run(key);
   })();

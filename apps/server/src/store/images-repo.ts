@@ -84,14 +84,16 @@ export class ImagesRepo {
     return key;
   }
 
-  /** Every blob digest a stored image (in any state) or layer refers to. */
+  /** Every blob digest a stored image (in any state), layer or draft refers to. */
   referencedBlobs(): Set<string> {
-    const rows = this.db.prepare(`SELECT digest FROM image_blobs UNION SELECT digest FROM layers UNION SELECT tar_blob FROM layers`).pluck().all() as string[];
+    const rows = this.db.prepare(`SELECT digest FROM image_blobs UNION SELECT digest FROM layers UNION SELECT tar_blob FROM layers
+      UNION SELECT blob FROM draft_ops WHERE blob IS NOT NULL`).pluck().all() as string[];
     return new Set(rows);
   }
 
   isReferenced(digest: string): boolean {
-    return this.db.prepare(`SELECT 1 FROM image_blobs WHERE digest = ? UNION ALL SELECT 1 FROM layers WHERE digest = ? OR tar_blob = ? LIMIT 1`)
-      .pluck().get(digest, digest, digest) !== undefined;
+    return this.db.prepare(`SELECT 1 FROM image_blobs WHERE digest = ? UNION ALL SELECT 1 FROM layers WHERE digest = ? OR tar_blob = ?
+      UNION ALL SELECT 1 FROM draft_ops WHERE blob = ? LIMIT 1`)
+      .pluck().get(digest, digest, digest, digest) !== undefined;
   }
 }

@@ -168,4 +168,28 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX image_blobs_by_digest ON image_blobs (digest);
   `,
+  `
+  -- A draft: an image's pending edits (issue 5). One row per image that has any.
+  CREATE TABLE drafts (
+    image INTEGER PRIMARY KEY,
+    -- JSON: keys of the image config's "config" object to set; null removes one.
+    config TEXT NOT NULL,
+    tag TEXT,
+    updated_at TEXT NOT NULL
+  );
+
+  -- The draft's file edits in the order they were made. op is the engine's DraftOp as JSON
+  -- (lone surrogates of non-UTF-8 names stay escaped); summary is what it did when it was made.
+  -- blob: the new bytes of a write, kept in the blob store while the row exists.
+  CREATE TABLE draft_ops (
+    image INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    op TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    blob TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (image, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX draft_ops_by_blob ON draft_ops (blob) WHERE blob IS NOT NULL;
+  `,
 ];

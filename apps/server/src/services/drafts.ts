@@ -1,0 +1,213 @@
+import type { Readable } from 'node:stream';
+import type { DraftOpRequest, DraftState } from '@peel/api';
+import { qualifyTag, type BlobStore, type DraftOp, type DraftView } from '@peel/engine';
+import type { Db } from '../store/db.js';
+import type { StoredOp } from '../store/draft-repo.js';
+import { toApiPath, toEnginePath } from '../store/image-path.js';
+import { ApiError, badRequest, notFound } from '../errors.js';
+import { limitBytes } from './byte-limit.js';
+import { checkConfigPatch, imageContainerConfig, mergeConfigPatch } from './config-patch.js';
+import { replay, viewOf, type DraftContext, type DraftLoader } from './draft-context.js';
+import { resolveDraftPath } from './draft-resolve.js';
+import { draftState } from './draft-state.js';
+import { summarize } from './op-summary.js';
+import type { BlobCollector } from './blob-collector.js';
+
+export interface WriteMeta {
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
+/**
+ * Edits to an image's draft. Each edit is checked by replaying the draft with the engine's
+ * DraftView (an impossible op is a 400 that names it) and stored in the same synchronous step,
+ * so two edits never interleave. Every edit answers with the whole DraftState.
+ */
+export class DraftService {
+  constructor(
+    private readonly db: Db,
+    private readonly store: BlobStore,
+    private readonly loader: DraftLoader,
+    private readonly collector: BlobCollector,
+    private readonly maxUploadBytes: number,
+  ) {}
+
+  state(id: string): DraftState {
+    const ctx = this.loader.load(id);
+    return draftState(ctx, viewOf(ctx), this.loader.contentSize(ctx.image));
+  }
+
+  /** Streams the new bytes into the blob store, then records the write. */
+  async write(id: string, apiPath: string, body: Readable, meta: WriteMeta, signal: AbortSignal): Promise<DraftState> {
+    // Refuse a write into a folder before reading a possibly large body.
+    const preView = viewOf(this.loader.load(id));
+    const prePath = this.target(preView, apiPath, true);
+    if (preView.get(prePath)?.type === 'dir') throw badRequest('BAD_DRAFT_OP', `${toApiPath(prePath)} is a folder`);
+
+    const done = await this.collector.begin();
+    try {
+      const writer = this.store.create();
+      let blob: { digest: string; size: number };
+      try {
+        for await (const chunk of limitBytes(body, this.maxUploadBytes)) {
+          if (signal.aborted) throw new ApiError(400, 'ABORTED', 'the client cancelled the upload');
+          await writer.write(chunk as Buffer);
+        }
+        blob = await writer.commit();
+      } catch (e) {
+        await writer.abort();
+        throw e;
+      }
+      try {
+        return this.addOp(id, (before) => ({
+          op: { op: 'write', path: this.target(before, apiPath, true), blob: blob.digest, size: blob.size, ...meta },
+          blob: blob.digest,
+        }));
+      } catch (e) {
+        await this.collector.release([blob.digest]);
+        throw e;
+      }
+    } finally {
+      await done();
+    }
+  }
+
+  /** mkdir, symlink, rename, chmod, chown and delete. */
+  apply(id: string, req: DraftOpRequest): DraftState {
+    return this.addOp(id, (before) => ({ op: toEngineOp(req, (p, follow) => this.target(before, p, follow)), blob: null }));
+  }
+
+  patchConfig(id: string, body: unknown): DraftState {
+    const patch = checkConfigPatch(body);
+    return this.mutateHead(id, (ctx) => ({ config: mergeConfigPatch(imageContainerConfig(ctx.image.config), ctx.head?.config ?? {}, patch) }));
+  }
+
+  clearConfig(id: string): DraftState {
+    return this.mutateHead(id, () => ({ config: {} }));
+  }
+
+  setTag(id: string, tag: string | null): DraftState {
+    let value = tag === null ? null : tag.trim();
+    if (value !== null) {
+      try {
+        qualifyTag(value);
+      } catch (e) {
+        throw badRequest('BAD_TAG', (e as Error).message);
+      }
+    }
+    if (value === '') value = null;
+    return this.mutateHead(id, () => ({ tag: value }));
+  }
+
+  /** Discards the op at `index`; 409 when a later op needs it. */
+  discard(id: string, index: number): Promise<DraftState> {
+    return this.discardWhere(id, (ops) => {
+      if (index >= ops.length) throw notFound(`the draft of image ${id} has ${ops.length} change(s); there is no change ${index}`);
+      return [index];
+    });
+  }
+
+  undo(id: string): Promise<DraftState> {
+    return this.discardWhere(id, (ops) => {
+      if (ops.length === 0) throw notFound(`the draft of image ${id} has no change to undo`);
+      return [ops.length - 1];
+    });
+  }
+
+  /** Discards every op made to `apiPath` (its path, or a rename's old or new path). */
+  discardPath(id: string, apiPath: string): Promise<DraftState> {
+    const path = toEnginePath(apiPath);
+    return this.discardWhere(id, (ops) => {
+      const hits = ops.flatMap(({ op }, i) => ((op.op === 'rename' ? op.from === path || op.to === path : op.path === path) ? [i] : []));
+      if (hits.length === 0) throw notFound(`the draft of image ${id} has no change to ${apiPath}`);
+      return hits;
+    });
+  }
+
+  async clear(id: string): Promise<DraftState> {
+    const { key } = this.loader.load(id).image;
+    const blobs = this.loader.repo.clear(key);
+    await this.collector.release(blobs);
+    return this.state(id);
+  }
+
+  private target(view: DraftView, apiPath: string, followLast: boolean): string {
+    const path = resolveDraftPath(view, toEnginePath(apiPath), followLast);
+    if (path === '') throw badRequest('BAD_DRAFT_OP', 'the root folder itself cannot be changed');
+    return path;
+  }
+
+  /** Appends one op: resolved and checked against the current draft, stored, answered. */
+  private addOp(id: string, make: (before: DraftView) => { op: DraftOp; blob: string | null }): DraftState {
+    return this.db.transaction(() => {
+      const ctx = this.loader.load(id);
+      const before = viewOf(ctx);
+      const { op, blob } = make(before);
+      const summary = summarize(before, op);
+      const now = new Date().toISOString();
+      const after = viewOf(ctx, [...ctx.ops.map((o) => o.op), op]);
+      const stored: StoredOp = { op, summary, blob, createdAt: now };
+      this.loader.repo.appendOp(ctx.image.key, stored);
+      this.loader.repo.saveHead(ctx.image.key, ctx.head?.config ?? {}, ctx.head?.tag ?? null, now);
+      const next: DraftContext = { ...ctx, ops: [...ctx.ops, stored], head: { config: ctx.head?.config ?? {}, tag: ctx.head?.tag ?? null, updatedAt: now } };
+      return draftState(next, after, this.loader.contentSize(ctx.image));
+    })();
+  }
+
+  private mutateHead(id: string, change: (ctx: DraftContext) => { config?: Record<string, unknown>; tag?: string | null }): DraftState {
+    return this.db.transaction(() => {
+      const ctx = this.loader.load(id);
+      const next = change(ctx);
+      const config = next.config ?? ctx.head?.config ?? {};
+      const tag = next.tag === undefined ? (ctx.head?.tag ?? null) : next.tag;
+      this.saveOrClear(ctx, ctx.ops, config, tag);
+      return this.state(id);
+    })();
+  }
+
+  /** Drops the ops `pick` names and replays the rest (409 when one of them no longer applies). */
+  private async discardWhere(id: string, pick: (ops: readonly StoredOp[]) => number[]): Promise<DraftState> {
+    const { state, released } = this.db.transaction(() => {
+      const ctx = this.loader.load(id);
+      const drop = new Set(pick(ctx.ops));
+      const keptIndex = ctx.ops.flatMap((_, i) => (drop.has(i) ? [] : [i]));
+      const keep = keptIndex.map((i) => ctx.ops[i]);
+      const { ops } = replay(ctx, keep, (k) => `change ${keptIndex[k]} (${describe(keep[k].op)})`);
+      this.loader.repo.replaceOps(ctx.image.key, ops);
+      this.saveOrClear(ctx, ops, ctx.head?.config ?? {}, ctx.head?.tag ?? null);
+      const stillUsed = new Set(ops.map((o) => o.blob));
+      const gone = ctx.ops.filter((_, i) => drop.has(i)).map((o) => o.blob);
+      return { state: this.state(id), released: gone.filter((b): b is string => b !== null && !stillUsed.has(b)) };
+    })();
+    await this.collector.release(released);
+    return state;
+  }
+
+  /** Stores the head, or drops the draft when nothing is left in it. */
+  private saveOrClear(ctx: DraftContext, ops: readonly StoredOp[], config: Record<string, unknown>, tag: string | null): void {
+    if (ops.length === 0 && Object.keys(config).length === 0 && tag === null) this.loader.repo.clear(ctx.image.key);
+    else this.loader.repo.saveHead(ctx.image.key, config, tag, new Date().toISOString());
+  }
+}
+
+function toEngineOp(req: DraftOpRequest, target: (apiPath: string, followLast: boolean) => string): DraftOp {
+  switch (req.op) {
+    case 'mkdir':
+      return { op: 'mkdir', path: target(req.path, false), mode: req.mode, uid: req.uid, gid: req.gid };
+    case 'symlink':
+      return { op: 'symlink', path: target(req.path, false), target: req.target };
+    case 'rename':
+      return { op: 'rename', from: target(req.from, false), to: target(req.to, false) };
+    case 'chmod':
+      return { op: 'chmod', path: target(req.path, true), mode: req.mode };
+    case 'chown':
+      return { op: 'chown', path: target(req.path, true), uid: req.uid, gid: req.gid };
+    case 'delete':
+      return { op: 'delete', path: target(req.path, false) };
+  }
+}
+
+function describe(op: DraftOp): string {
+  return op.op === 'rename' ? `rename ${toApiPath(op.from)} to ${toApiPath(op.to)}` : `${op.op} ${toApiPath(op.path)}`;
+}

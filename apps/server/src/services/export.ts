@@ -1,0 +1,90 @@
+import type { PassThrough } from 'node:stream';
+import type { ExportCompression, ExportMode, ImageSummary } from '@peel/api';
+import { archiveFileName, exportImage, isEngineError, qualifyTag, type BlobStore, type ExportResult } from '@peel/engine';
+import type { Db } from '../store/db.js';
+import { ApiError, badRequest } from '../errors.js';
+import { draftOf, type DraftLoader } from './draft-context.js';
+import { resultTag } from './draft-state.js';
+import { exportSource } from './export-source.js';
+import { readableSink } from './stream-sink.js';
+import type { BlobCollector } from './blob-collector.js';
+import type { IngestService } from './ingest.js';
+
+export interface ExportRequest {
+  mode: ExportMode;
+  /** name:tag of the result; default: the draft's tag, else the image's first tag. */
+  tag?: string;
+  compression?: ExportCompression;
+}
+
+/** An export whose new layers are in the store: stream it, then call `finish`. */
+export interface PreparedExport {
+  result: ExportResult;
+  fileName: string;
+  /** Streams the archive into a Readable (backpressure; fails if the reader goes away). */
+  open(): { stream: PassThrough; done: Promise<void> };
+  /** Lets the blob collector have the new layers back (call once, after streaming). */
+  finish(): Promise<void>;
+}
+
+/**
+ * Exports an image with its draft applied. The engine writes the new layer blobs into the store
+ * first (bounded memory), guarded from the blob collector until `finish`; the archive itself is
+ * streamed from the store and never written to disk.
+ */
+export class ExportService {
+  constructor(
+    private readonly db: Db,
+    private readonly store: BlobStore,
+    private readonly loader: DraftLoader,
+    private readonly collector: BlobCollector,
+    private readonly ingest: IngestService,
+  ) {}
+
+  async prepare(id: string, req: ExportRequest): Promise<PreparedExport> {
+    const ctx = this.loader.load(id);
+    const tag = req.tag?.trim() || resultTag(ctx);
+    try {
+      qualifyTag(tag);
+    } catch (e) {
+      throw badRequest('BAD_TAG', (e as Error).message);
+    }
+    const done = await this.collector.begin();
+    let result: ExportResult;
+    try {
+      result = await exportImage(exportSource(this.db, ctx), draftOf(ctx), { mode: req.mode, store: this.store, tag, compression: req.compression });
+    } catch (e) {
+      await done();
+      if (isEngineError(e)) throw new ApiError(400, 'EXPORT_FAILED', e.message);
+      throw e;
+    }
+    let finished: Promise<void> | null = null;
+    return {
+      result,
+      fileName: archiveFileName(tag),
+      open: () => {
+        const { stream, sink } = readableSink();
+        const written = result.write(sink).then(() => void stream.end(), (e: Error) => void stream.destroy(e));
+        return { stream, done: written };
+      },
+      finish: () => (finished ??= (async () => {
+        await this.collector.release(result.layers.filter((l) => !l.reused).map((l) => l.blob));
+        await done();
+      })()),
+    };
+  }
+
+  /** Stores the export as a new image, as if its archive had been uploaded. */
+  async save(id: string, req: ExportRequest): Promise<{ summary: ImageSummary; created: boolean }> {
+    const prepared = await this.prepare(id, req);
+    const { stream, done } = prepared.open();
+    const ac = new AbortController();
+    try {
+      return await this.ingest.ingest({ body: stream, name: prepared.fileName, contentLength: prepared.result.size, signal: ac.signal });
+    } finally {
+      stream.destroy();
+      await done;
+      await prepared.finish();
+    }
+  }
+}
