@@ -17,3 +17,4 @@ export { scratchSource, type ExportSource } from './export/source.js';
 export { archiveFileName, qualifyTag } from './export/tags.js';
 export type { ExportMode } from './export/config.js';
 export { TarParser, TarWriter, decodeName, encodeName, type TarHeader, type TarWriteHeader, type ByteSink } from './tar/index.js';
+export * from './findings/index.js';
