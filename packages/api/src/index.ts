@@ -333,3 +333,162 @@ export function encodePathParam(path: string): string {
 }
 
 export * from './docker.js';
+
+// ---- Findings (issue 8) ---------------------------------------------------------------------
+//
+// `GET /api/images/:id/findings`: sizes, waste and baked-in secrets of one image. Computed on
+// the first request and cached (the image never changes, so neither does the answer).
+
+/** A file or folder with its size. */
+export interface SizedPath {
+  path: string;
+  size: number;
+  /** The layer that wrote the file; null for folders. */
+  layer: number | null;
+  type: 'file' | 'dir';
+  /** Files under a folder. */
+  files?: number;
+}
+
+/** A node of the size tree of the final filesystem; `other` gathers the small entries of a folder. */
+export interface SizeTreeNode {
+  name: string;
+  path: string;
+  size: number;
+  files: number;
+  type: 'file' | 'dir' | 'other';
+  layer: number | null;
+  children?: SizeTreeNode[];
+}
+
+export interface LayerSizeInfo {
+  index: number;
+  /** Bytes of the blob as stored. */
+  stored: number;
+  /** Bytes of the uncompressed tar. */
+  uncompressed: number;
+  /** Sum of the layer's file sizes. */
+  content: number;
+  files: number;
+  /** Bytes the layer added to the filesystem minus the bytes it deleted or overwrote (can be negative). */
+  contribution: number;
+  /** Bytes of this layer still in the final filesystem. */
+  survives: number;
+  /** Bytes of this layer a later layer deleted or overwrote. */
+  removedLater: number;
+  biggestFiles: SizedPath[];
+  biggestDirs: SizedPath[];
+  historyStep: number | null;
+  createdBy: string | null;
+  /** The layer came from the base image (see FindingsResponse.base). */
+  fromBase: boolean;
+}
+
+export interface SizeFindings {
+  stored: number;
+  uncompressed: number;
+  /** Sum of every file copy in every layer. */
+  shipped: number;
+  /** Bytes of the final filesystem (hard links counted once). */
+  final: number;
+  layers: LayerSizeInfo[];
+  biggestFiles: SizedPath[];
+  biggestDirs: SizedPath[];
+  tree: SizeTreeNode;
+}
+
+export type WasteItem =
+  | {
+      kind: 'removed';
+      /** Absolute path. */
+      path: string;
+      bytes: number;
+      copies: Array<{ layer: number; size: number; digest: string | null; removedIn: number; how: 'deleted' | 'overwritten' }>;
+      /** The copy in the final filesystem, or null when the path is gone. */
+      survivor: { layer: number; size: number } | null;
+    }
+  | {
+      kind: 'duplicate';
+      digest: string;
+      size: number;
+      bytes: number;
+      copies: Array<{ path: string; layer: number }>;
+    };
+
+export interface WasteFindings {
+  /** Reclaimable bytes: shipped − unique. */
+  bytes: number;
+  shipped: number;
+  /** Sum of the distinct file contents (by sha256) of the final filesystem. */
+  unique: number;
+  removed: number;
+  duplicate: number;
+  /** unique ÷ shipped (1 when nothing ships). */
+  efficiency: number;
+  /** The definition, in words. */
+  formula: string;
+  items: WasteItem[];
+  itemCount: number;
+}
+
+export type SecretKind =
+  | 'private-key' | 'aws-access-key' | 'aws-secret-key' | 'gcp-service-account' | 'google-api-key' | 'github-token'
+  | 'gitlab-token' | 'slack-token' | 'slack-webhook' | 'stripe-key' | 'npm-token' | 'registry-auth' | 'netrc-password'
+  | 'url-credentials' | 'dotenv' | 'secret-assignment';
+
+export interface SecretFinding {
+  id: string;
+  kind: SecretKind;
+  title: string;
+  /** Where it was found: a file of a layer, or the config's Env, Labels, Cmd/Entrypoint, history. */
+  source: 'file' | 'env' | 'label' | 'cmd' | 'history';
+  /** Absolute file path (source 'file'), the Env/label name, or null. */
+  path: string | null;
+  /** The layer that ships the bytes (files), or that the history step made. */
+  layer: number | null;
+  /** 1-based line in the file (Env: entry; history: step). */
+  line: number | null;
+  /** The layer that deleted or overwrote this copy; null while it is in the final filesystem (or config). */
+  deletedIn: number | null;
+  status: 'present' | 'deleted' | 'overwritten' | 'config';
+  name: string | null;
+  /** The line, value masked. */
+  preview: string;
+  historyStep: number | null;
+  createdBy: string | null;
+  fromBase: boolean;
+  /** What to do, in words. */
+  fix: string;
+}
+
+export interface BaseImageInfo {
+  /** Layers [0, baseLayers) came from the base image. */
+  baseLayers: number;
+  lastBaseStep: number | null;
+  rule: 'from-comment' | 'first-cmd' | 'none';
+  /** The heuristic, stated for people. */
+  explanation: string;
+}
+
+export interface FindingsScanInfo {
+  filesConsidered: number;
+  filesScanned: number;
+  bytesRead: number;
+  skippedBinary: number;
+  skippedLarge: number;
+  truncated: number;
+  /** Time the analysis took when it ran. */
+  millis: number;
+}
+
+/** `GET /api/images/:id/findings` */
+export interface FindingsResponse {
+  imageId: string;
+  secrets: SecretFinding[];
+  waste: WasteFindings;
+  sizes: SizeFindings;
+  base: BaseImageInfo;
+  scan: FindingsScanInfo;
+  /** ISO time the findings were computed (then cached). */
+  computedAt: string;
+}
