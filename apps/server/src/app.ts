@@ -16,6 +16,8 @@ import { archiveRoutes } from './routes/archive.js';
 import { metaRoutes } from './routes/meta.js';
 import { draftRoutes } from './routes/drafts.js';
 import { exportRoutes } from './routes/export.js';
+import { dockerRoutes } from './routes/docker.js';
+import type { DockerOptions } from './docker/index.js';
 import { registerWeb } from './web.js';
 
 export interface AppOptions {
@@ -31,6 +33,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Rows per write transaction; between two, other requests are served. */
   chunkRows?: number;
+  /** The Docker engine to open images from, load and run them in (DOCKER_HOST); runs need a loopback `host`. */
+  docker?: DockerOptions;
 }
 
 export interface PeelContext {
@@ -100,6 +104,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(archiveRoutes, { services });
   await app.register(draftRoutes, { services });
   await app.register(exportRoutes, { services });
+  await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
   await registerWeb(app, opts.webDist ?? null);
   return app;
 }

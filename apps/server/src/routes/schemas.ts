@@ -165,7 +165,8 @@ export const draftOpRequestSchema: Schema = {
   additionalProperties: false,
   description: 'mkdir {path, mode?, uid?, gid?} | symlink {path, target} | rename {from, to} | chmod {path, mode} | chown {path, uid, gid} | delete {path}',
 };
-export const draftTagRequestSchema = obj({ tag: nullable({ type: 'string', maxLength: 512 }) });
+// type: [string, null], not anyOf: Fastify's Ajv would coerce null to '' for the first branch.
+export const draftTagRequestSchema = obj({ tag: { type: ['string', 'null'], maxLength: 512 } });
 export const configPatchSchema: Schema = {
   type: 'object',
   additionalProperties: true,

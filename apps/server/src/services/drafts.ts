@@ -88,7 +88,7 @@ export class DraftService {
   }
 
   setTag(id: string, tag: string | null): DraftState {
-    let value = tag === null ? null : tag.trim();
+    const value = tag === null || tag.trim() === '' ? null : tag.trim();
     if (value !== null) {
       try {
         qualifyTag(value);
@@ -96,7 +96,6 @@ export class DraftService {
         throw badRequest('BAD_TAG', (e as Error).message);
       }
     }
-    if (value === '') value = null;
     return this.mutateHead(id, () => ({ tag: value }));
   }
 

@@ -1,0 +1,45 @@
+import type { IngestService } from '../services/ingest.js';
+import { DockerEngine } from './engine.js';
+import { OpenJobs } from './open-jobs.js';
+import { DEFAULT_RUN_LIMITS, type RunLimits } from './run-limits.js';
+import { runPolicy, type RunPolicy } from './run-policy.js';
+import { DockerRuns } from './runs.js';
+
+/** How the server reaches Docker, and whether it may run containers (see run-policy.ts). */
+export interface DockerOptions {
+  /** DOCKER_HOST (`unix:///…` or `tcp://…`); /var/run/docker.sock when unset. */
+  dockerHost?: string;
+  /** DOCKER_TLS_VERIFY: TLS is not spoken, so a set value makes the engine unavailable with that reason. */
+  tlsVerify?: string;
+  /** Allow runs although the server binds a non-loopback address (needs `runToken`). */
+  allowRuns?: boolean;
+  runToken?: string | null;
+  limits?: Partial<RunLimits>;
+}
+
+export interface DockerContext {
+  engine: DockerEngine;
+  policy: RunPolicy;
+  opens: OpenJobs;
+  runs: DockerRuns;
+  /** Cancels opens and stops containers (server shutdown). */
+  close(): Promise<void>;
+}
+
+export function createDocker(opts: DockerOptions & { host?: string }, ingest: IngestService): DockerContext {
+  const engine = new DockerEngine({ dockerHost: opts.dockerHost, tlsVerify: opts.tlsVerify });
+  const policy = runPolicy({ host: opts.host, allowRuns: opts.allowRuns, token: opts.runToken });
+  const opens = new OpenJobs(engine, ingest);
+  const runs = new DockerRuns(engine, policy, { ...DEFAULT_RUN_LIMITS, ...opts.limits });
+  return {
+    engine,
+    policy,
+    opens,
+    runs,
+    close: async () => {
+      await Promise.allSettled([opens.cancelAll(), runs.stopAll()]);
+    },
+  };
+}
+
+export type { RunLimits } from './run-limits.js';

@@ -1,0 +1,161 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import websocket from '@fastify/websocket';
+import type { DockerOpenRequest, DockerRunRequest } from '@peel/api';
+import type { Services } from '../services/index.js';
+import type { ExportRequest } from '../services/export.js';
+import { ApiError } from '../errors.js';
+import { createDocker, type DockerOptions } from '../docker/index.js';
+import { listImages } from '../docker/images.js';
+import { loadArchive } from '../docker/load.js';
+import { bridgeTerminal } from '../docker/terminal-socket.js';
+import { errors, exportQuery, idParams, imageSummarySchema } from './schemas.js';
+import {
+  attachQuery, dockerErrors, dockerImageSchema, dockerLoadResultSchema, dockerOpenJobSchema, dockerOpenRequestSchema, dockerRunRequestSchema,
+  dockerRunSchema, dockerStatusSchema, uuidParams,
+} from './docker-schemas.js';
+
+export interface DockerRoutesOptions {
+  services: Services;
+  /** The address the server binds: runs are on only for loopback (see docker/run-policy.ts). */
+  host?: string;
+  docker?: DockerOptions;
+}
+
+/** The Docker integration: open from the engine, load into it, run containers in a terminal. */
+export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptions): Promise<void> {
+  const docker = createDocker({ ...opts.docker, host: opts.host }, opts.services.ingest);
+  app.addHook('onClose', () => docker.close());
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+
+  /** Runs need the operator's token when one is set (header, or `?token=` on the websocket). */
+  const checkRunToken = async (req: FastifyRequest) => {
+    const token = docker.policy.token;
+    if (!token) return;
+    const given = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? (req.query as { token?: string }).token;
+    if (given !== token) throw new ApiError(401, 'RUN_TOKEN_REQUIRED', 'this server runs containers only for requests carrying its run token (Authorization: Bearer …)');
+  };
+
+  app.get('/api/docker', {
+    schema: { summary: 'Whether a Docker engine is reachable (and why not), its version, and whether runs are on', tags: ['docker'], response: { 200: dockerStatusSchema } },
+  }, async () => docker.engine.status(docker.policy));
+
+  app.get('/api/docker/images', {
+    schema: { summary: "The engine's images, one per id with all its tags", tags: ['docker'], response: { 200: { type: 'array', items: dockerImageSchema }, ...dockerErrors(503) } },
+  }, async () => listImages(await docker.engine.client()));
+
+  app.post('/api/docker/images/open', {
+    schema: {
+      summary: 'Open an image from Docker: `docker save` streamed into the ingest (waits for it)',
+      tags: ['docker'],
+      body: dockerOpenRequestSchema,
+      response: {
+        200: { ...imageSummarySchema, description: 'the same archive was stored before: its image' },
+        201: { ...imageSummarySchema, description: 'the image, stored and indexed' },
+        ...dockerErrors(400, 403, 404, 429, 502, 503),
+      },
+    },
+  }, async (req, reply) => {
+    const job = docker.opens.start((req.body as DockerOpenRequest).ref);
+    const onClose = () => {
+      if (!reply.raw.writableFinished) docker.opens.cancel(job.view.id);
+    };
+    reply.raw.on('close', onClose);
+    try {
+      const { summary, created } = await job.done;
+      return reply.status(created ? 201 : 200).send(summary);
+    } finally {
+      reply.raw.off('close', onClose);
+    }
+  });
+
+  app.post('/api/docker/open-jobs', {
+    schema: {
+      summary: 'Open an image from Docker in the background; poll the job for its progress',
+      tags: ['docker'],
+      body: dockerOpenRequestSchema,
+      response: { 202: dockerOpenJobSchema, ...dockerErrors(400, 403, 429) },
+    },
+  }, async (req, reply) => reply.status(202).send(docker.opens.start((req.body as DockerOpenRequest).ref).view));
+
+  app.get('/api/docker/open-jobs/:id', {
+    schema: { summary: 'An open-from-Docker job: bytes received, state, the image when done', tags: ['docker'], params: uuidParams, response: { 200: dockerOpenJobSchema, ...dockerErrors(404) } },
+  }, async (req) => docker.opens.get((req.params as { id: string }).id));
+
+  app.delete('/api/docker/open-jobs/:id', {
+    schema: { summary: 'Cancel an open-from-Docker job (nothing of it is kept)', tags: ['docker'], params: uuidParams, response: { 200: dockerOpenJobSchema, ...dockerErrors(403, 404) } },
+  }, async (req) => docker.opens.cancel((req.params as { id: string }).id));
+
+  app.post('/api/images/:id/export/docker', {
+    schema: {
+      summary: 'Load the export (the draft applied) into Docker, as `docker load` would',
+      tags: ['docker', 'export'],
+      params: idParams,
+      querystring: exportQuery,
+      response: { 200: dockerLoadResultSchema, ...errors(400, 403, 404), ...dockerErrors(502, 503) },
+    },
+  }, async (req) => {
+    const client = await docker.engine.client();
+    const prepared = await opts.services.exports.prepare((req.params as { id: string }).id, req.query as ExportRequest);
+    try {
+      return await loadArchive(client, (sink) => prepared.result.write(sink));
+    } finally {
+      await prepared.finish();
+    }
+  });
+
+  app.post('/api/docker/runs', {
+    preHandler: checkRunToken,
+    schema: {
+      summary: 'Run a container (--network none, removed when it stops, memory/pids/time limits); with tty, attach a terminal to start it',
+      tags: ['docker'],
+      body: dockerRunRequestSchema,
+      response: { 201: dockerRunSchema, ...dockerErrors(400, 401, 403, 404, 429, 502, 503) },
+    },
+  }, async (req, reply) => reply.status(201).send(await docker.runs.create(req.body as DockerRunRequest)));
+
+  app.get('/api/docker/runs/:id', {
+    schema: { summary: 'A run: state, exit code, output', tags: ['docker'], params: uuidParams, response: { 200: dockerRunSchema, ...dockerErrors(404) } },
+  }, async (req) => docker.runs.get((req.params as { id: string }).id));
+
+  app.delete('/api/docker/runs/:id', {
+    preHandler: checkRunToken,
+    schema: { summary: 'Stop a run (the container is removed)', tags: ['docker'], params: uuidParams, response: { 200: dockerRunSchema, ...dockerErrors(401, 403, 404, 503) } },
+  }, async (req) => docker.runs.stop((req.params as { id: string }).id));
+
+  app.get('/api/docker/runs/:id/attach', {
+    websocket: true,
+    // A websocket is a GET, which the global Origin check lets through: refuse any page but ours.
+    preValidation: async (req) => {
+      sameOrigin(req);
+      await checkRunToken(req);
+      const run = docker.runs.get((req.params as { id: string }).id);
+      if (!run.tty || run.state !== 'created') throw new ApiError(409, 'NOT_ATTACHABLE', run.tty ? `this run is ${run.state}` : 'this run has no TTY');
+    },
+    schema: { summary: "Websocket to a TTY run's terminal (binary frames: bytes; text: resize/exit); it starts the container, closing it stops it", tags: ['docker'], params: uuidParams, querystring: attachQuery },
+  }, async (socket, req) => {
+    const fail = (err: Error) => req.log.warn({ err }, 'terminal attach');
+    try {
+      const attachment = await docker.runs.attach((req.params as { id: string }).id);
+      bridgeTerminal(socket, attachment, fail);
+      const { cols, rows } = req.query as { cols?: number; rows?: number };
+      if (cols && rows) await attachment.resize(cols, rows).catch(fail);
+    } catch (err) {
+      fail(err as Error);
+      socket.close(1011, (err as Error).message.slice(0, 120));
+    }
+  });
+}
+
+/** The websocket's Origin must be the page this server served: same host and port as the request. */
+function sameOrigin(req: FastifyRequest): void {
+  const origin = req.headers.origin;
+  let host: string | null = null;
+  try {
+    host = origin ? new URL(origin).host.toLowerCase() : null;
+  } catch {
+    host = null;
+  }
+  if (!host || host !== (req.headers.host ?? '').toLowerCase() || req.headers['sec-fetch-site'] === 'cross-site') {
+    throw new ApiError(403, 'BAD_ORIGIN', `a terminal may only be opened from this server's own page (Origin: ${JSON.stringify(origin ?? '')} refused)`);
+  }
+}
