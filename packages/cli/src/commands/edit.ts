@@ -1,0 +1,109 @@
+/** `peel edit`: the web editor's drafts, scripted: put/remove files, change config, re-export. */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { exportImage, resolvePath, type BlobStore, type DraftOp, type ExportMode, type ExportResult } from '@peel/engine';
+import { defineCommand } from '../command.js';
+import type { CommandContext } from '../context.js';
+import { InputError, UsageError } from '../exit-codes.js';
+import { humanSize } from '../format.js';
+import { resolveFrom } from '../image-source.js';
+import { writeOutput } from '../output.js';
+import { CONFIG_OPTIONS, configPatch, createdTime } from '../build/config-flags.js';
+import { cleanPath } from '../view/fs-view.js';
+import { compressionOf } from './build.js';
+
+const MODES: readonly ExportMode[] = ['append', 'flatten', 'rewrite'];
+
+export const editCommand = defineCommand({
+  name: 'edit',
+  summary: 'put or remove files and change the config of an image, then write it out',
+  usage: 'IMAGE.tar [--put /PATH=FILE]… [--rm /PATH]… [--cmd JSON] [--entrypoint JSON] [--env K=V]… [--mode append|flatten|rewrite] [-t NAME:TAG] -o OUT.tar',
+  description: `
+Applies edits to an image and writes the result, as the web editor does. All --rm are applied
+first, then all --put (so \`--rm /opt/app --put /opt/app/x=./x\` gives a folder holding only x).
+A put file keeps the mode of the file it replaces; a new one takes the local file's mode.
+
+Modes: append (default) keeps every layer byte for byte and adds one layer with the changes
+(a removed file is hidden by a whiteout but still stored below); flatten writes one layer
+holding the edited filesystem; rewrite strips removed and replaced paths from every layer
+(unchanged layers keep their digests): use it to really get rid of a leaked secret.`,
+  positionals: { min: 1, max: 1 },
+  options: {
+    put: { type: 'string', multiple: true, value: '/PATH=FILE', description: 'write the local FILE at /PATH in the image (creates parents)' },
+    rm: { type: 'string', multiple: true, value: '/PATH', description: 'remove a file or folder (also one only a lower layer still stores)' },
+    ...CONFIG_OPTIONS,
+    mode: { type: 'string', value: 'MODE', description: 'append (default), flatten or rewrite' },
+    tag: { type: 'string', short: 't', value: 'NAME:TAG', description: 'name of the result (default: the image\'s first tag)' },
+    output: { type: 'string', short: 'o', value: 'OUT.tar', description: 'the archive to write (`-` for stdout)' },
+    'source-date-epoch': { type: 'string', value: 'N', description: 'created time and mtime of what the edit writes (default $SOURCE_DATE_EPOCH, else now)' },
+    compression: { type: 'string', value: 'gzip|none', description: 'compression of the layers written (default gzip)' },
+  },
+  examples: [
+    'peel edit tiny.tar --put /etc/os-release=./os-release -t alpyne:latest -o alpyne.tar',
+    'peel edit app.tar --rm /opt/app/.env --mode rewrite -o clean.tar',
+  ],
+  async run({ positionals, values }, ctx) {
+    if (!values.output) throw new UsageError('-o OUT.tar is required (or -o - for stdout)');
+    const mode = (values.mode ?? 'append') as ExportMode;
+    if (!MODES.includes(mode)) throw new UsageError(`--mode is append, flatten or rewrite, got ${JSON.stringify(values.mode)}`);
+    const compression = compressionOf(values.compression);
+    const created = createdTime(values['source-date-epoch'], ctx.io.env, () => new Date());
+    const puts = (values.put ?? []).map(parsePut);
+    const removals = (values.rm ?? []).map((p) => imagePath('--rm', p));
+
+    const img = await ctx.openImage(positionals[0]);
+    const config = configPatch(values, img.image.config.config?.Env ?? []);
+    const store = await ctx.store();
+    const ops: DraftOp[] = removals.map((path) => ({ op: 'delete', path }));
+    for (const p of puts) ops.push(await putOp(p, store, ctx, (path) => resolvePath(img.merged(), path) !== null && !removals.some((r) => path === r || path.startsWith(`${r}/`))));
+
+    ctx.progress.start({ label: `exporting (${mode})` });
+    const result = await exportImage({ image: img.image, layers: img.layers }, { ops, config, tag: null }, { mode, store, tag: values.tag, compression, created });
+    ctx.progress.finish();
+    await writeOutput(result, values.output, ctx);
+    await reportExport(result, values.output, ctx, `${ops.length} change${ops.length === 1 ? '' : 's'}`);
+  },
+});
+
+interface Put {
+  path: string;
+  file: string;
+}
+
+function parsePut(text: string): Put {
+  const eq = text.indexOf('=');
+  if (eq <= 0 || eq === text.length - 1) throw new UsageError(`--put takes /PATH=FILE, got ${JSON.stringify(text)}`);
+  return { path: imagePath('--put', text.slice(0, eq)), file: text.slice(eq + 1) };
+}
+
+function imagePath(flag: string, p: string): string {
+  const clean = cleanPath(p);
+  if (clean === '' || p.split('/').includes('..')) throw new UsageError(`${flag} needs a path in the image like /etc/os-release, got ${JSON.stringify(p)}`);
+  return clean;
+}
+
+async function putOp(p: Put, store: BlobStore, ctx: CommandContext, exists: (path: string) => boolean): Promise<DraftOp> {
+  const host = resolveFrom(ctx.io.cwd, p.file);
+  const st = await stat(host).catch(() => null);
+  if (!st?.isFile()) throw new InputError(`--put ${p.path}: ${p.file} is not a readable file`);
+  const w = store.create();
+  try {
+    for await (const chunk of createReadStream(host)) await w.write(chunk as Buffer);
+    const { digest, size } = await w.commit();
+    // A replaced file keeps its mode and owner (as the web editor does); a new one takes the local mode.
+    return { op: 'write', path: p.path, blob: digest, size, ...(exists(p.path) ? {} : { mode: st.mode & 0o7777 }) };
+  } catch (e) {
+    await w.abort();
+    throw e;
+  }
+}
+
+/** The summary on stderr; the image ID alone on stdout (unless the archive itself went there). */
+export async function reportExport(result: ExportResult, out: string, ctx: CommandContext, what: string): Promise<void> {
+  if (!ctx.quiet) {
+    const added = result.layers.filter((l) => !l.reused);
+    ctx.io.stderr.write(`wrote ${out === '-' ? 'stdout' : out} (${humanSize(result.size)}, ${result.mode}): ${result.tags.join(', ') || 'untagged'}, `
+      + `${result.layers.length} layer${result.layers.length === 1 ? '' : 's'} (${added.length} new), ${what}\n`);
+  }
+  if (out !== '-') await ctx.print(result.configDigest);
+}

@@ -1,0 +1,72 @@
+/**
+ * Opens the image a command names: a file path, or `-` for stdin (`docker save img | peel …`).
+ * The archive streams once into the store; layers are indexed on the way (nothing is unpacked).
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { isEngineError, mergeLayers, openImageArchive, type BlobStore, type ImageArchive, type LayerEntry, type MergedFs, type ResolvedImage } from '@peel/engine';
+import { InputError } from './exit-codes.js';
+import type { Progress } from './progress.js';
+
+export interface OpenedImage {
+  /** What the command line named (`-` for stdin). */
+  source: string;
+  archive: ImageArchive;
+  /** The selected platform's image. */
+  image: ResolvedImage;
+  store: BlobStore;
+  /** Every layer's entries in tar order, base first. */
+  layers: LayerEntry[][];
+  /** The merged filesystem (computed once, on first use). */
+  merged(): MergedFs;
+}
+
+export interface OpenImageOptions {
+  store: BlobStore;
+  stdin: Readable;
+  cwd: string;
+  platform?: string;
+  progress: Progress;
+  signal?: AbortSignal;
+}
+
+export async function openImage(source: string, o: OpenImageOptions): Promise<OpenedImage> {
+  let input: Readable;
+  let total: number | undefined;
+  if (source === '-') {
+    input = o.stdin;
+  } else {
+    const path = resolveFrom(o.cwd, source);
+    const s = await stat(path).catch((e: NodeJS.ErrnoException) => {
+      throw new InputError(`cannot read ${source}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    });
+    if (!s.isFile()) throw new InputError(`${source} is not a file (expected an image archive, e.g. from \`docker save\`)`);
+    total = s.size;
+    input = createReadStream(path);
+  }
+  o.progress.start({ label: `reading ${source === '-' ? 'stdin' : source}`, total });
+  let archive: ImageArchive;
+  try {
+    archive = await openImageArchive(input, o.store, { platform: o.platform, signal: o.signal, onProgress: (b) => o.progress.set(b) });
+  } catch (e) {
+    if (isEngineError(e)) throw new InputError(`${source}: ${e.message} [${e.code}]`, { cause: e });
+    throw e;
+  } finally {
+    o.progress.finish();
+    if (source !== '-') input.destroy();
+  }
+  const image = archive.image;
+  const layers = image.layers.map((l) => {
+    const scan = archive.layerScans.get(l.blob);
+    if (!scan) throw new Error(`layer ${l.index} (${l.blob}) has no index`);
+    return scan.entries;
+  });
+  let merged: MergedFs | null = null;
+  return { source, archive, image, store: o.store, layers, merged: () => (merged ??= mergeLayers(layers)) };
+}
+
+export function resolveFrom(cwd: string, p: string): string {
+  return resolve(cwd, p);
+}
