@@ -17,6 +17,8 @@ import { metaRoutes } from './routes/meta.js';
 import { draftRoutes } from './routes/drafts.js';
 import { exportRoutes } from './routes/export.js';
 import { dockerRoutes } from './routes/docker.js';
+import { findingsRoutes } from './routes/findings.js';
+import { FindingsService } from './services/findings.js';
 import type { DockerOptions } from './docker/index.js';
 import { registerWeb } from './web.js';
 
@@ -105,6 +107,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(draftRoutes, { services });
   await app.register(exportRoutes, { services });
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
+  await app.register(findingsRoutes, { findings: new FindingsService(db, store, services.images) });
   await registerWeb(app, opts.webDist ?? null);
   return app;
 }

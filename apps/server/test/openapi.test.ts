@@ -29,6 +29,7 @@ const ROUTES = [
   'post /api/images/{id}/draft/undo',
   'get /api/images/{id}/export',
   'post /api/images/{id}/export/save',
+  'get /api/images/{id}/findings',
 ];
 
 describe('OpenAPI document', () => {
