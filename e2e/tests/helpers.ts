@@ -33,17 +33,22 @@ export async function shot(page: Page, name: string): Promise<void> {
  * dispatches dragenter, dragover and drop with it, as the browser does for a file from the desktop.
  */
 export async function dropFixture(page: Page, target: Locator, name: string): Promise<void> {
-  const base64 = readFileSync(fixturePath(name)).toString('base64');
+  await dropBytes(page, target, name, readFileSync(fixturePath(name)), 'application/x-tar');
+}
+
+/** Drops a file with the given name and bytes onto an element (see dropFixture). */
+export async function dropBytes(page: Page, target: Locator, name: string, bytes: Uint8Array, type = 'application/octet-stream'): Promise<void> {
+  const base64 = Buffer.from(bytes).toString('base64');
   const dataTransfer = await page.evaluateHandle(
-    ({ base64, name }) => {
+    ({ base64, name, type }) => {
       const binary = atob(base64);
       const bytes = new Uint8Array(binary.length);
       for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
       const transfer = new DataTransfer();
-      transfer.items.add(new File([bytes], name, { type: 'application/x-tar' }));
+      transfer.items.add(new File([bytes], name, { type }));
       return transfer;
     },
-    { base64, name },
+    { base64, name, type },
   );
   await target.dispatchEvent('dragenter', { dataTransfer });
   await target.dispatchEvent('dragover', { dataTransfer });
@@ -64,4 +69,17 @@ export async function throttleUpload(page: Page, bytesPerSecond: number): Promis
 /** The tree item for a name inside a tree (exact accessible name). */
 export function treeItem(tree: Locator, name: string): Locator {
   return tree.getByRole('treeitem', { name, exact: true });
+}
+
+/** The image id in a page URL like /images/<id>/files. */
+export function imageIdOf(url: string): string {
+  const match = /\/images\/([^/?#]+)/.exec(url);
+  if (!match) throw new Error(`no image id in ${url}`);
+  return decodeURIComponent(match[1]);
+}
+
+/** Throws an image's draft away through the API, so a test starts (and leaves) it empty. */
+export async function clearDraft(request: APIRequestContext, imageId: string): Promise<void> {
+  const response = await request.delete(`/api/images/${encodeURIComponent(imageId)}/draft`);
+  expect(response.status(), await response.text()).toBe(200);
 }

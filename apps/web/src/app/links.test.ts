@@ -11,4 +11,10 @@ describe('links', () => {
     expect(links.layerChanges('abc', 3, { path: '/etc/passwd', view: 'unified' })).toBe('/images/abc/layers/3/changes?path=/etc/passwd&view=unified');
     expect(links.archive('abc', 'manifest.json')).toBe('/images/abc/archive?path=manifest.json');
   });
+  it('addresses the editor, the config editor and the draft', () => {
+    expect(links.files('abc', { path: '/etc/os-release', edit: true })).toBe('/images/abc/files?path=/etc/os-release&edit=1');
+    expect(links.config('abc', { edit: true })).toBe('/images/abc/config?edit=1');
+    expect(links.config('abc')).toBe('/images/abc/config');
+    expect(links.draft('abc')).toBe('/images/abc/draft');
+  });
 });

@@ -22,6 +22,8 @@ export interface FilesParams {
   at?: number;
   q?: string;
   sort?: 'name' | 'size';
+  /** Merged view: the selected file is open in the editor. */
+  edit?: boolean;
 }
 
 export interface ChangesParams {
@@ -46,7 +48,9 @@ export const links = {
       at: params.at,
       q: params.q,
       sort: params.sort === 'size' ? 'size' : undefined,
+      edit: params.edit,
     }),
-  config: (id: string) => `${base(id)}/config`,
+  config: (id: string, params: { edit?: boolean } = {}) => withQuery(`${base(id)}/config`, { edit: params.edit }),
+  draft: (id: string) => `${base(id)}/draft`,
   archive: (id: string, path?: string) => withQuery(`${base(id)}/archive`, { path }),
 };

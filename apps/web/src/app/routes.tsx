@@ -1,6 +1,7 @@
 import { Link, Redirect, Route, Switch } from 'wouter';
 import { ArchivePage } from '../features/archive/ArchivePage.js';
 import { ConfigPage } from '../features/config/ConfigPage.js';
+import { DraftPage } from '../features/draft/DraftPage.js';
 import { MergedFilesPage } from '../features/files/MergedFilesPage.js';
 import { ImageLayout } from '../features/image/ImageLayout.js';
 import { HomePage } from '../features/images/components/HomePage.js';
@@ -53,6 +54,13 @@ export function AppRoutes() {
         {({ id }) => (
           <ImageLayout id={id} tab="archive">
             <ArchivePage />
+          </ImageLayout>
+        )}
+      </Route>
+      <Route path="/images/:id/draft">
+        {({ id }) => (
+          <ImageLayout id={id} tab="draft">
+            <DraftPage />
           </ImageLayout>
         )}
       </Route>

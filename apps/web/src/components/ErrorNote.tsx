@@ -5,11 +5,12 @@ interface Props {
   /** What was being done, e.g. "Could not list /etc". */
   title?: string;
   onRetry?: () => void;
+  onDismiss?: () => void;
   compact?: boolean;
 }
 
 /** An API error shown where it happened, with the server's own message. */
-export function ErrorNote({ error, title, onRetry, compact }: Props) {
+export function ErrorNote({ error, title, onRetry, onDismiss, compact }: Props) {
   const status = error instanceof ApiError && error.status > 0 ? `${error.status} ${error.code}` : null;
   return (
     <div className={compact ? 'error-note compact' : 'error-note'} role="alert">
@@ -21,6 +22,11 @@ export function ErrorNote({ error, title, onRetry, compact }: Props) {
       {onRetry ? (
         <button type="button" className="button small" onClick={onRetry}>
           Try again
+        </button>
+      ) : null}
+      {onDismiss ? (
+        <button type="button" className="button small" onClick={onDismiss}>
+          Dismiss
         </button>
       ) : null}
     </div>

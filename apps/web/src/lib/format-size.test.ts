@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytesExact, formatCount, formatSize, formatSpeed } from './format-size.js';
+import { formatBytesExact, formatSizeDelta, formatCount, formatSize, formatSpeed } from './format-size.js';
 
 describe('formatSize', () => {
   it('keeps bytes below 1 KB exact', () => {
@@ -42,5 +42,13 @@ describe('formatCount', () => {
     expect(formatCount(999)).toBe('999');
     expect(formatCount(50_000)).toBe('50K');
     expect(formatCount(1_250_000)).toBe('1.3M');
+  });
+});
+
+describe('formatSizeDelta', () => {
+  it('signs the change', () => {
+    expect(formatSizeDelta(97)).toBe('+97 B');
+    expect(formatSizeDelta(-1536)).toBe('−1.5 KB');
+    expect(formatSizeDelta(0)).toBe('±0 B');
   });
 });

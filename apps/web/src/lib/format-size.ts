@@ -35,3 +35,9 @@ const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFra
 export function formatCount(n: number): string {
   return compact.format(n);
 }
+
+/** A signed size change: 97 → "+97 B", -1536 → "−1.5 KB", 0 → "±0 B". */
+export function formatSizeDelta(bytes: number): string {
+  if (bytes === 0) return '±0 B';
+  return `${bytes > 0 ? '+' : '−'}${formatSize(Math.abs(bytes))}`;
+}

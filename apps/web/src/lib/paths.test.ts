@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ancestors, baseName, depth, normalizePath, parentPath, resolveLinkTarget } from './paths.js';
+import { ancestors, joinChild, baseName, depth, normalizePath, parentPath, resolveLinkTarget } from './paths.js';
 
 describe('paths', () => {
   it('finds parents and names', () => {
@@ -29,5 +29,9 @@ describe('paths', () => {
     expect(resolveLinkTarget('/etc/app.conf', '/opt/app/conf/keep.conf', 'symlink')).toBe('/opt/app/conf/keep.conf');
     expect(resolveLinkTarget('/bin/sh', 'busybox', 'symlink')).toBe('/bin/busybox');
     expect(resolveLinkTarget('/opt/app/conf/data.hardlink', 'opt/app/conf/data.bin', 'hardlink')).toBe('/opt/app/conf/data.bin');
+  });
+  it('joins a child name to a folder', () => {
+    expect(joinChild('/', 'etc')).toBe('/etc');
+    expect(joinChild('/etc', 'motd')).toBe('/etc/motd');
   });
 });

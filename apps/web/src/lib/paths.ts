@@ -49,3 +49,8 @@ export function resolveLinkTarget(linkPath: string, target: string, kind: 'symli
   if (target.startsWith('/') || kind === 'hardlink') return normalizePath(target);
   return normalizePath(`${parentPath(linkPath)}/${target}`);
 }
+
+/** A child of a folder: ("/", "etc") → "/etc"; ("/etc", "motd") → "/etc/motd". */
+export function joinChild(folder: string, name: string): string {
+  return folder === '/' ? `/${name}` : `${folder}/${name}`;
+}

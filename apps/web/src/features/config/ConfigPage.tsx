@@ -1,15 +1,31 @@
 import type { ReactNode } from 'react';
+import { Link, useSearchParams } from 'wouter';
+import { links } from '../../app/links.js';
+import { Badge } from '../../components/Badge.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { Loading } from '../../components/Loading.js';
 import { formatDateTime } from '../../lib/format-time.js';
+import { useDraft } from '../draft/api/get-draft.js';
 import { useArchive } from '../archive/api/get-archive.js';
 import { useCurrentImage } from '../image/image-context.js';
 import { archiveLinkResolver } from '../json/digest-links.js';
 import { JsonViewer } from '../json/JsonViewer.js';
+import { ConfigEditor } from './ConfigEditor.js';
 import { commandLine, readConfig } from './read-config.js';
 
-function Row({ label, children }: { label: string; children: ReactNode }) {
+/** One fact of the config; `edited` marks a key the draft changes. */
+function Row({ label, children, edited = false }: { label: string; children: ReactNode; edited?: boolean }) {
   return (
-    <div className="config-row">
-      <dt>{label}</dt>
+    <div className={edited ? 'config-row edited' : 'config-row'}>
+      <dt>
+        {label}
+        {edited ? (
+          <>
+            {' '}
+            <Badge tone="modified" title="Changed by the draft">edited</Badge>
+          </>
+        ) : null}
+      </dt>
       <dd>{children}</dd>
     </div>
   );
@@ -18,26 +34,57 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 const none = <span className="muted">not set</span>;
 const argv = (list: string[] | null) => (list ? <code>{JSON.stringify(list)}</code> : none);
 
-/** The image config as a person reads it, with the raw JSON one click away. */
+/**
+ * The image config as a person reads it, with the raw JSON one click away; with `?edit=1`, the
+ * editor. Pending draft changes show applied and marked.
+ */
 export function ConfigPage() {
   const image = useCurrentImage();
+  const [search] = useSearchParams();
+  const draft = useDraft(image.id);
+  if (search.get('edit') === '1') {
+    if (draft.isPending) return <Loading lines={8} label="Loading the draft" />;
+    if (draft.isError) return <ErrorNote error={draft.error} title="Could not read the draft to edit the config" onRetry={() => draft.refetch()} />;
+    return <ConfigEditor key={draft.data.updatedAt ?? 'empty'} image={image} draft={draft.data} />;
+  }
+  return <ConfigView draftChanges={draft.data?.configChanges.map((c) => c.key) ?? []} resultConfig={draft.data?.resultConfig} draftError={draft.error} />;
+}
+
+function ConfigView({ draftChanges, resultConfig, draftError }: { draftChanges: string[]; resultConfig?: Record<string, unknown>; draftError: unknown }) {
+  const image = useCurrentImage();
   const archive = useArchive(image.id);
-  const c = readConfig(image.config);
+  const edited = draftChanges.length > 0 && resultConfig !== undefined;
+  const c = readConfig(edited ? { ...image.config, config: resultConfig } : image.config);
+  const changed = new Set(draftChanges);
   const run = commandLine(c.entrypoint, c.cmd);
   return (
     <div className="config-page">
+      <div className="config-toolbar wide">
+        <Link href={links.config(image.id, { edit: true })} className="button primary">
+          Edit config
+        </Link>
+        {edited ? (
+          <span className="small">
+            Showing the draft's {draftChanges.length} config {draftChanges.length === 1 ? 'change' : 'changes'} applied ({draftChanges.join(', ')}).{' '}
+            <Link href={links.draft(image.id)}>Review the draft</Link>
+          </span>
+        ) : (
+          <span className="muted small">Change Cmd, Entrypoint, Env, ports, labels and the result's name; edits wait in the draft until you export.</span>
+        )}
+        {draftError ? <ErrorNote compact error={draftError} title="Could not read the draft" /> : null}
+      </div>
       <section className="card run" aria-labelledby="cfg-run">
         <h2 id="cfg-run">How it runs</h2>
         <dl className="config-list">
-          <Row label="Command">{run ? <code className="command-line">{run}</code> : none}</Row>
-          <Row label="Entrypoint">{argv(c.entrypoint)}</Row>
-          <Row label="Cmd">{argv(c.cmd)}</Row>
-          <Row label="WorkingDir">{c.workingDir ? <code>{c.workingDir}</code> : <span className="muted">/ (not set)</span>}</Row>
-          <Row label="User">{c.user ? <code>{c.user}</code> : <span className="muted">root (not set)</span>}</Row>
-          <Row label="StopSignal">{c.stopSignal ? <code>{c.stopSignal}</code> : <span className="muted">SIGTERM (not set)</span>}</Row>
-          {c.healthcheck ? <Row label="Healthcheck">{argv(c.healthcheck)}</Row> : null}
-          {c.shell ? <Row label="Shell">{argv(c.shell)}</Row> : null}
-          {c.onBuild.length ? <Row label="OnBuild">{argv(c.onBuild)}</Row> : null}
+          <Row label="Command" edited={changed.has('Cmd') || changed.has('Entrypoint')}>{run ? <code className="command-line">{run}</code> : none}</Row>
+          <Row label="Entrypoint" edited={changed.has('Entrypoint')}>{argv(c.entrypoint)}</Row>
+          <Row label="Cmd" edited={changed.has('Cmd')}>{argv(c.cmd)}</Row>
+          <Row label="WorkingDir" edited={changed.has('WorkingDir')}>{c.workingDir ? <code>{c.workingDir}</code> : <span className="muted">/ (not set)</span>}</Row>
+          <Row label="User" edited={changed.has('User')}>{c.user ? <code>{c.user}</code> : <span className="muted">root (not set)</span>}</Row>
+          <Row label="StopSignal" edited={changed.has('StopSignal')}>{c.stopSignal ? <code>{c.stopSignal}</code> : <span className="muted">SIGTERM (not set)</span>}</Row>
+          {c.healthcheck ? <Row label="Healthcheck" edited={changed.has('Healthcheck')}>{argv(c.healthcheck)}</Row> : null}
+          {c.shell ? <Row label="Shell" edited={changed.has('Shell')}>{argv(c.shell)}</Row> : null}
+          {c.onBuild.length ? <Row label="OnBuild" edited={changed.has('OnBuild')}>{argv(c.onBuild)}</Row> : null}
         </dl>
       </section>
       <section className="card" aria-labelledby="cfg-platform">
@@ -54,21 +101,25 @@ export function ConfigPage() {
       <section className="card" aria-labelledby="cfg-ports">
         <h2 id="cfg-ports">Ports and volumes</h2>
         <dl className="config-list">
-          <Row label="ExposedPorts">{c.exposedPorts.length ? c.exposedPorts.map((p) => <code key={p} className="chip">{p}</code>) : none}</Row>
-          <Row label="Volumes">{c.volumes.length ? c.volumes.map((v) => <code key={v} className="chip">{v}</code>) : none}</Row>
+          <Row label="ExposedPorts" edited={changed.has('ExposedPorts')}>{c.exposedPorts.length ? c.exposedPorts.map((p) => <code key={p} className="chip">{p}</code>) : none}</Row>
+          <Row label="Volumes" edited={changed.has('Volumes')}>{c.volumes.length ? c.volumes.map((v) => <code key={v} className="chip">{v}</code>) : none}</Row>
         </dl>
       </section>
       <section className="card wide" aria-labelledby="cfg-env">
-        <h2 id="cfg-env">Environment ({c.env.length})</h2>
+        <h2 id="cfg-env">
+          Environment ({c.env.length}){changed.has('Env') ? <> <Badge tone="modified">edited</Badge></> : null}
+        </h2>
         <KeyValueTable rows={c.env} empty="No environment variables." keyLabel="Variable" />
       </section>
       <section className="card wide" aria-labelledby="cfg-labels">
-        <h2 id="cfg-labels">Labels ({c.labels.length})</h2>
+        <h2 id="cfg-labels">
+          Labels ({c.labels.length}){changed.has('Labels') ? <> <Badge tone="modified">edited</Badge></> : null}
+        </h2>
         <KeyValueTable rows={c.labels} empty="No labels." keyLabel="Label" />
       </section>
       <section className="card wide" aria-labelledby="cfg-raw">
         <details>
-          <summary id="cfg-raw">Raw config JSON</summary>
+          <summary id="cfg-raw">Raw config JSON{edited ? ' (as stored, without the draft)' : ''}</summary>
           <JsonViewer value={image.config} label="Image config JSON" resolveLink={archiveLinkResolver(image, archive.data)} openDepth={2} />
         </details>
       </section>

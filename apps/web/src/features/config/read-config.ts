@@ -1,3 +1,5 @@
+import { quoteWord } from '../../lib/shell-words.js';
+
 /** The parts of an image config people read, pulled out of the stored JSON tolerantly. */
 export interface ReadableConfig {
   architecture: string | null;
@@ -54,10 +56,7 @@ export function readConfig(config: Record<string, unknown>): ReadableConfig {
 }
 
 /** Quotes one argument for display as a shell word (only when needed). */
-export function shellQuote(arg: string): string {
-  if (arg !== '' && /^[\w@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replaceAll("'", `'"'"'`)}'`;
-}
+export const shellQuote = quoteWord;
 
 /** What `docker run IMAGE` executes: entrypoint followed by cmd, as one command line. */
 export function commandLine(entrypoint: string[] | null, cmd: string[] | null): string {

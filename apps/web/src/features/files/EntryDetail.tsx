@@ -8,22 +8,33 @@ import { formatBytesExact, formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { modeOctal, modeString } from '../../lib/mode-string.js';
 import { baseName, parentPath, resolveLinkTarget } from '../../lib/paths.js';
-import { contentUrl } from '../viewer/api/get-content.js';
+import { EntryActions } from '../draft/EntryActions.js';
+import { FileEditor } from '../editor/FileEditor.js';
+import { contentUrl, type ContentLayer } from '../viewer/api/get-content.js';
 import { FileViewer } from '../viewer/FileViewer.js';
 import { useDir, type FsScope } from './api/get-dir.js';
 import { displayName, hasContent, typeLabel, whiteoutTarget } from './entry-labels.js';
 import { isGone } from './tree-rows.js';
 import { goneLabel } from './TreeRowView.js';
 
+/** What the merged view lets a person do to the draft from the selected entry. */
+export interface EditHooks {
+  open: (path: string, options?: { edit?: boolean }) => void;
+  /** The selected file is open in the editor. */
+  editing: boolean;
+  close: () => void;
+}
+
 interface Props {
   scope: FsScope;
   path: string | null;
   /** The layer of a version that is gone (merged view). */
   at?: number;
+  edit?: EditHooks;
 }
 
 /** The selected entry: its metadata, what happened to it, links to follow, and its contents. */
-export function EntryDetail({ scope, path, at }: Props) {
+export function EntryDetail({ scope, path, at, edit }: Props) {
   const parent = useDir(scope, parentPath(path ?? '/'), path !== null && path !== '/');
   if (path === null || path === '/') {
     return (
@@ -48,13 +59,15 @@ export function EntryDetail({ scope, path, at }: Props) {
       </div>
     );
   }
-  return <EntryPanel scope={scope} entry={entry} />;
+  return <EntryPanel scope={scope} entry={entry} edit={edit} />;
 }
 
-function EntryPanel({ scope, entry }: { scope: FsScope; entry: FsEntry }) {
+function EntryPanel({ scope, entry, edit }: { scope: FsScope; entry: FsEntry; edit?: EditHooks }) {
   const gone = goneLabel(entry);
   // Versions that are gone live on in the layer that wrote them.
-  const readLayer = scope.layer ?? (isGone(entry) ? entry.layer : undefined);
+  const readLayer: ContentLayer = scope.layer ?? (isGone(entry) ? entry.layer : scope.draft ? 'draft' : undefined);
+  const canEdit = edit && !gone && entry.type !== 'whiteout' && entry.type !== 'opaque';
+  const editing = canEdit && edit.editing && entry.type === 'file';
   const linkKind = entry.type === 'symlink' ? 'symlink' : entry.type === 'hardlink' ? 'hardlink' : null;
   const linkTo = linkKind && entry.linkTarget ? resolveLinkTarget(entry.path, entry.linkTarget, linkKind) : null;
   // Symlinks resolve in the final filesystem; hard links point into the same layer.
@@ -73,7 +86,11 @@ function EntryPanel({ scope, entry }: { scope: FsScope; entry: FsEntry }) {
               Follow link
             </Link>
           ) : null}
-          {scope.layer === undefined ? (
+          {entry.edited ? (
+            <Link href={links.draft(scope.imageId)} className="button small">
+              See the draft
+            </Link>
+          ) : scope.layer === undefined ? (
             <Link href={links.layerFiles(scope.imageId, entry.layer, { path: entry.path })} className="button small">
               Open in layer {entry.layer}
             </Link>
@@ -90,6 +107,7 @@ function EntryPanel({ scope, entry }: { scope: FsScope; entry: FsEntry }) {
         </div>
       </div>
       <div className="entry-path mono">{entry.path}</div>
+      {canEdit && !editing ? <EntryActions key={entry.path} imageId={scope.imageId} entry={entry} onOpen={edit.open} /> : null}
       {gone ? (
         <p className="gone-note">
           This version came from layer {entry.layer} and was {gone}. Its bytes are still in the image.
@@ -127,7 +145,7 @@ function EntryPanel({ scope, entry }: { scope: FsScope; entry: FsEntry }) {
         <div>
           <dt>From layer</dt>
           <dd>
-            <Link href={links.layerFiles(scope.imageId, entry.layer)}>Layer {entry.layer}</Link>
+            {entry.edited ? <span className="badge badge-modified">the draft</span> : <Link href={links.layerFiles(scope.imageId, entry.layer)}>Layer {entry.layer}</Link>}
           </dd>
         </div>
         {entry.linkTarget ? (
@@ -137,12 +155,16 @@ function EntryPanel({ scope, entry }: { scope: FsScope; entry: FsEntry }) {
           </div>
         ) : null}
       </dl>
-      <EntryBody scope={scope} entry={entry} readLayer={readLayer} />
+      {editing ? (
+        <FileEditor key={entry.path} imageId={scope.imageId} path={entry.path} name={displayName(entry)} edited={entry.edited} onClose={edit.close} />
+      ) : (
+        <EntryBody scope={scope} entry={entry} readLayer={readLayer} />
+      )}
     </div>
   );
 }
 
-function EntryBody({ scope, entry, readLayer }: { scope: FsScope; entry: FsEntry; readLayer: number | undefined }) {
+function EntryBody({ scope, entry, readLayer }: { scope: FsScope; entry: FsEntry; readLayer: ContentLayer }) {
   if (entry.type === 'whiteout') {
     const target = whiteoutTarget(entry);
     return (

@@ -19,6 +19,8 @@ interface Props {
   /** `replace`: a keyboard step, which should not add a history entry per row. */
   onSelect: (entry: FsEntry, options: { replace: boolean }) => void;
   expansion: Expanded;
+  /** Folders accept files dropped from the computer (draft view). */
+  onDropFiles?: (folder: string, files: File[]) => void;
 }
 
 /** Directories whose listing is needed: the root and every open directory that is visible. */
@@ -41,7 +43,7 @@ function visibleDirs(expanded: ReadonlySet<string>): string[] {
  * A lazily loaded, virtualised file tree: one request per opened directory, and only the rows
  * in view are in the DOM, so a directory with 50,000 entries scrolls like one with 5.
  */
-export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSelect, expansion }: Props) {
+export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSelect, expansion, onDropFiles }: Props) {
   const { expanded, toggle } = expansion;
   const dirs = useMemo(() => visibleDirs(expanded), [expanded]);
   const results = useQueries({ queries: dirs.map((dir) => dirQueryOptions(scope, dir)) });
@@ -162,6 +164,7 @@ export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSele
               showLayer={scope.layer === undefined}
               onToggle={toggle}
               onSelect={(entry) => onSelect(entry, { replace: false })}
+              onDropFiles={onDropFiles}
             />
           );
         })}

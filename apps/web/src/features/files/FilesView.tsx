@@ -1,7 +1,11 @@
+import type { ReactNode } from 'react';
 import { useLocation } from 'wouter';
 import type { FsEntry } from '@peel/api';
 import type { FilesParams } from '../../app/links.js';
-import type { FsScope } from './api/get-dir.js';
+import { parentPath } from '../../lib/paths.js';
+import { FolderActions } from '../draft/FolderActions.js';
+import { useUploadInto } from '../draft/use-upload-into.js';
+import { useDir, type FsScope } from './api/get-dir.js';
 import { EntryDetail } from './EntryDetail.js';
 import { FileTree } from './FileTree.js';
 import { SearchResults } from './SearchResults.js';
@@ -14,10 +18,14 @@ interface Props {
   params: FilesParams;
   makeUrl: (params: FilesParams) => string;
   label: string;
+  /** The merged view of an image: edits go to its draft. */
+  editable?: boolean;
+  /** A line above the tree saying what it shows. */
+  note?: ReactNode;
 }
 
 /** A file tree beside the selected entry's details; everything that matters is in the URL. */
-export function FilesView({ scope, params, makeUrl, label }: Props) {
+export function FilesView({ scope, params, makeUrl, label, editable = false, note }: Props) {
   const [, navigate] = useLocation();
   const merged = scope.layer === undefined;
   const path = params.path ?? null;
@@ -26,7 +34,14 @@ export function FilesView({ scope, params, makeUrl, label }: Props) {
   const filter = useFilterInput(params.q ?? '', (q) => navigate(makeUrl({ ...params, q }), { replace: true }));
 
   const select = (entry: FsEntry, { replace }: { replace: boolean }) =>
-    navigate(makeUrl({ ...params, path: entry.path, at: merged && isGone(entry) ? entry.layer : undefined }), { replace });
+    navigate(makeUrl({ ...params, path: entry.path, at: merged && isGone(entry) ? entry.layer : undefined, edit: false }), { replace });
+
+  const uploads = useUploadInto(scope.imageId);
+  const open = (target: string, options: { edit?: boolean } = {}) => navigate(makeUrl({ ...params, path: target, at: undefined, edit: options.edit }));
+  // New things go into the selected folder, or beside the selected file.
+  const siblings = useDir(scope, parentPath(path ?? '/'), editable && path !== null && path !== '/');
+  const selected = siblings.data?.find((e) => e.path === path && !isGone(e));
+  const folder = path === null ? '/' : selected?.type === 'dir' || path === '/' ? path : parentPath(path);
 
   return (
     <div className="files-view">
@@ -54,6 +69,8 @@ export function FilesView({ scope, params, makeUrl, label }: Props) {
             Collapse all
           </button>
         </div>
+        {editable ? <FolderActions imageId={scope.imageId} folder={folder} uploads={uploads} onOpen={open} /> : null}
+        {note}
         {params.q ? (
           <SearchResults
             imageId={scope.imageId}
@@ -72,11 +89,17 @@ export function FilesView({ scope, params, makeUrl, label }: Props) {
             onSortChange={(sort) => navigate(makeUrl({ ...params, sort }), { replace: true })}
             onSelect={select}
             expansion={expansion}
+            onDropFiles={editable ? (dir, files) => void uploads.upload(dir, files) : undefined}
           />
         )}
       </section>
       <section className="detail-pane" aria-label="Selected entry">
-        <EntryDetail scope={{ ...scope, deleted: scope.deleted || params.at !== undefined }} path={path} at={params.at} />
+        <EntryDetail
+          scope={params.at !== undefined ? { ...scope, deleted: true } : scope}
+          path={path}
+          at={params.at}
+          edit={editable ? { open, editing: !!params.edit, close: () => navigate(makeUrl({ ...params, edit: false }), { replace: true }) } : undefined}
+        />
       </section>
     </div>
   );

@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useState, type DragEvent } from 'react';
 import type { FsEntry } from '@peel/api';
 import { Icon } from '../../components/Icon.js';
 import { formatCount, formatSize } from '../../lib/format-size.js';
@@ -15,19 +15,23 @@ interface Props {
   showLayer: boolean;
   onToggle: (path: string) => void;
   onSelect: (entry: FsEntry) => void;
+  /** When set, folders accept files dropped from the computer (the draft's upload). */
+  onDropFiles?: (folder: string, files: File[]) => void;
 }
 
 const INDENT = 16;
 
 /** What happened to an entry that is not in the final filesystem, in words. */
 export function goneLabel(entry: FsEntry): string | null {
+  if (entry.edited && entry.deletedBy !== undefined && entry.deletedBy !== null) return 'deleted by the draft';
   if (entry.deletedBy !== undefined && entry.deletedBy !== null) return `deleted by layer ${entry.deletedBy}`;
   if (entry.overwrittenBy !== undefined && entry.overwrittenBy !== null) return `overwritten by layer ${entry.overwrittenBy}`;
   return null;
 }
 
 /** One row of the file tree: an entry with its columns, or a loading/empty/error line. */
-export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, showLayer, onToggle, onSelect }: Props) {
+export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, showLayer, onToggle, onSelect, onDropFiles }: Props) {
+  const [dropping, setDropping] = useState(false);
   const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
   if (row.kind !== 'entry') {
     const text = row.kind === 'error' ? `Could not list ${row.path}: ${row.message}` : row.kind === 'loading' ? 'Loading…' : 'Empty directory';
@@ -45,7 +49,31 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
   if (selected) classes.push('selected');
   if (gone) classes.push('gone');
   if (isWhiteout) classes.push('whiteout');
-  const description = gone ?? (entry.type === 'whiteout' ? 'whiteout: deleted in this layer' : entry.type === 'opaque' ? 'opaque: hides lower contents' : undefined);
+  if (entry.edited) classes.push('edited');
+  if (dropping) classes.push('drop-target');
+  const description = gone ?? (entry.type === 'whiteout' ? 'whiteout: deleted in this layer' : entry.type === 'opaque' ? 'opaque: hides lower contents' : entry.edited ? 'edited in the draft' : undefined);
+  const acceptsFiles = onDropFiles && entry.type === 'dir' && !gone;
+  const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes('Files');
+  // Dragover and drop still bubble to the page-wide image drop, which stands aside for folders.
+  const dropProps = acceptsFiles
+    ? {
+        'data-drop-folder': entry.path,
+        onDragOver: (event: DragEvent) => {
+          if (!hasFiles(event)) return;
+          event.preventDefault();
+          event.dataTransfer.dropEffect = 'copy';
+          setDropping(true);
+        },
+        onDragLeave: () => setDropping(false),
+        onDrop: (event: DragEvent) => {
+          if (!hasFiles(event)) return;
+          event.preventDefault();
+          setDropping(false);
+          const files = Array.from(event.dataTransfer.files);
+          if (files.length) onDropFiles(entry.path, files);
+        },
+      }
+    : {};
   return (
     <div
       id={id}
@@ -60,6 +88,7 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
       className={classes.join(' ')}
       style={style}
       data-path={entry.path}
+      {...dropProps}
       onClick={() => {
         if (expanded !== null) onToggle(entry.path);
         onSelect(entry);
@@ -81,6 +110,8 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
         {entry.type === 'whiteout' ? <span className="badge badge-deleted">deleted here</span> : null}
         {entry.type === 'opaque' ? <span className="badge badge-deleted">opaque: hides lower files</span> : null}
         {gone ? <span className="badge badge-deleted">{gone}</span> : null}
+        {entry.edited ? <span className="badge badge-modified">edited</span> : null}
+        {dropping ? <span className="badge badge-accent">drop to upload here</span> : null}
         {hasSpecialBits(entry.mode) && entry.type !== 'symlink' ? (
           <span className="badge badge-warning" title={`mode ${modeOctal(entry.mode)}`}>
             {entry.mode & 0o4000 ? 'setuid' : entry.mode & 0o2000 ? 'setgid' : 'sticky'}
@@ -97,7 +128,7 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
       <div className="tree-cell muted">{formatDateTime(entry.mtime)}</div>
       {showLayer ? (
         <div className="tree-cell">
-          <span className="layer-chip">L{entry.layer}</span>
+          {entry.edited ? <span className="layer-chip draft" title="Made or changed by the draft">draft</span> : <span className="layer-chip">L{entry.layer}</span>}
         </div>
       ) : null}
       <div className="tree-cell link-target mono">{entry.linkTarget ? `→ ${entry.linkTarget}` : ''}</div>

@@ -1,6 +1,6 @@
 import type { FilesParams } from '../../app/links.js';
 
-/** Reads the file views' URL parameters (`path`, `deleted`, `at`, `q`, `sort`). */
+/** Reads the file views' URL parameters (`path`, `deleted`, `at`, `q`, `sort`, `edit`). */
 export function readFilesParams(search: URLSearchParams): FilesParams {
   const at = search.get('at');
   return {
@@ -9,5 +9,6 @@ export function readFilesParams(search: URLSearchParams): FilesParams {
     at: at !== null && /^\d+$/.test(at) ? Number(at) : undefined,
     q: search.get('q') || undefined,
     sort: search.get('sort') === 'size' ? 'size' : 'name',
+    edit: search.get('edit') === '1',
   };
 }

@@ -5,17 +5,23 @@ import { Loading } from '../../components/Loading.js';
 import { TabNav } from '../../components/TabNav.js';
 import { formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
+import { useDraft } from '../draft/api/get-draft.js';
+import { pendingCount } from '../draft/describe-op.js';
+import { ExportDialogProvider } from '../export/export-dialog-context.js';
+import { ExportButton } from '../export/ExportButton.js';
 import { useImage } from '../images/api/get-image.js';
 import { platformLabel } from '../images/platform.js';
 import { ImageContext } from './image-context.js';
 import { PlatformSwitcher } from './PlatformSwitcher.js';
 import { ProblemList } from './ProblemList.js';
 
-export type ImageTab = 'layers' | 'files' | 'config' | 'archive';
+export type ImageTab = 'layers' | 'files' | 'config' | 'archive' | 'draft';
 
 /** The frame of every image page: what the image is, and tabs to its views. */
 export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; children: ReactNode }) {
   const image = useImage(id);
+  // Fetched beside the image: the tabs count its changes and the Files tab shows it applied.
+  const draft = useDraft(id);
   if (image.isPending) {
     // Same height as the real header and tabs, so nothing moves when the image arrives.
     return (
@@ -36,54 +42,59 @@ export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; 
   }
   const detail = image.data;
   const created = typeof detail.config.created === 'string' ? detail.config.created : null;
+  const pending = draft.data ? pendingCount(draft.data) : 0;
   return (
     <ImageContext.Provider value={detail}>
-      <main className="image-page">
-        <header className="image-header">
-          <div className="image-title">
-            <h1>{detail.name}</h1>
-            {detail.tags.map((tag) => (
-              <span key={tag} className="tag">
-                {tag}
-              </span>
-            ))}
-          </div>
-          <dl className="image-facts">
-            <div>
-              <dt>Platform</dt>
-              <dd>{platformLabel(detail.platform)}</dd>
+      <ExportDialogProvider image={detail}>
+        <main className="image-page">
+          <header className="image-header">
+            <div className="image-title">
+              <h1>{detail.name}</h1>
+              {detail.tags.map((tag) => (
+                <span key={tag} className="tag">
+                  {tag}
+                </span>
+              ))}
             </div>
-            <div>
-              <dt>Size</dt>
-              <dd>{formatSize(detail.size)}</dd>
-            </div>
-            <div>
-              <dt>Layers</dt>
-              <dd>{detail.layers.length}</dd>
-            </div>
-            <div>
-              <dt>Format</dt>
-              <dd>{detail.format}</dd>
-            </div>
-            <div>
-              <dt>Built</dt>
-              <dd>{formatDateTime(created)}</dd>
-            </div>
-          </dl>
-          <PlatformSwitcher image={detail} />
-        </header>
-        <TabNav
-          label="Image views"
-          items={[
-            { label: 'Layers', href: links.layers(id), active: tab === 'layers', count: detail.layers.length },
-            { label: 'Files', href: links.files(id), active: tab === 'files' },
-            { label: 'Config', href: links.config(id), active: tab === 'config' },
-            { label: 'Archive', href: links.archive(id), active: tab === 'archive' },
-          ]}
-        />
-        <ProblemList problems={detail.problems} />
-        <div className="image-body">{children}</div>
-      </main>
+            <dl className="image-facts">
+              <div>
+                <dt>Platform</dt>
+                <dd>{platformLabel(detail.platform)}</dd>
+              </div>
+              <div>
+                <dt>Size</dt>
+                <dd>{formatSize(detail.size)}</dd>
+              </div>
+              <div>
+                <dt>Layers</dt>
+                <dd>{detail.layers.length}</dd>
+              </div>
+              <div>
+                <dt>Format</dt>
+                <dd>{detail.format}</dd>
+              </div>
+              <div>
+                <dt>Built</dt>
+                <dd>{formatDateTime(created)}</dd>
+              </div>
+            </dl>
+            <PlatformSwitcher image={detail} />
+            <ExportButton imageId={detail.id} />
+          </header>
+          <TabNav
+            label="Image views"
+            items={[
+              { label: 'Layers', href: links.layers(id), active: tab === 'layers', count: detail.layers.length },
+              { label: 'Files', href: links.files(id), active: tab === 'files' },
+              { label: 'Config', href: links.config(id), active: tab === 'config' },
+              { label: 'Archive', href: links.archive(id), active: tab === 'archive' },
+              { label: 'Draft', href: links.draft(id), active: tab === 'draft', count: pending > 0 ? pending : undefined },
+            ]}
+          />
+          <ProblemList problems={detail.problems} />
+          <div className="image-body">{children}</div>
+        </main>
+      </ExportDialogProvider>
     </ImageContext.Provider>
   );
 }

@@ -5,9 +5,15 @@ function hasFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes('Files');
 }
 
+/** Over a folder of the edited tree, a dropped file goes into that folder, not to a new image. */
+function overFolder(event: DragEvent): boolean {
+  return event.target instanceof Element && event.target.closest('[data-drop-folder]') !== null;
+}
+
 /**
  * Accepts an archive dropped anywhere on the page. Listens on the document so every view is a
- * drop target; shows a full-page hint while a file is dragged over.
+ * drop target; shows a full-page hint while a file is dragged over (except over the folders of
+ * the edited tree, which take dropped files themselves).
  */
 export function DropOverlay() {
   const { start } = useUpload();
@@ -23,6 +29,9 @@ export function DropOverlay() {
     };
     const over = (event: DragEvent) => {
       if (!hasFiles(event)) return;
+      const folder = overFolder(event);
+      setActive(!folder);
+      if (folder) return;
       event.preventDefault();
       if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
     };
@@ -36,6 +45,7 @@ export function DropOverlay() {
       event.preventDefault();
       depth.current = 0;
       setActive(false);
+      if (overFolder(event)) return;
       const file = event.dataTransfer?.files?.[0];
       if (file) start(file);
     };

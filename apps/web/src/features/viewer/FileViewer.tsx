@@ -4,7 +4,7 @@ import { looksLikeText } from '../../lib/binary.js';
 import { formatSize } from '../../lib/format-size.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
-import { contentPageQueryOptions, useContentPage } from './api/get-content.js';
+import { type ContentLayer, contentPageQueryOptions, useContentPage } from './api/get-content.js';
 import { decodePages } from './decode-pages.js';
 import { HexView } from './HexView.js';
 import { LANGUAGE_LABELS } from './language.js';
@@ -20,7 +20,7 @@ interface Props {
   imageId: string;
   path: string;
   /** Read the file from this layer's own tree; merged filesystem when undefined. */
-  layer?: number;
+  layer?: ContentLayer;
   name: string;
 }
 

@@ -3,7 +3,7 @@ import { useQueries } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { HEX_ROW_BYTES, hexRow } from '../../lib/hexdump.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
-import { contentPageQueryOptions } from './api/get-content.js';
+import { type ContentLayer, contentPageQueryOptions } from './api/get-content.js';
 
 /** Bytes fetched per request while scrolling a hex dump. */
 const CHUNK = 64 * 1024;
@@ -14,7 +14,7 @@ const HEADER_HEIGHT = 24;
 interface Props {
   imageId: string;
   path: string;
-  layer?: number;
+  layer?: ContentLayer;
   /** First byte of the window shown (windows keep the scroll height within browser limits). */
   windowStart: number;
   windowLength: number;

@@ -10,9 +10,12 @@ export interface ContentPage {
   total: number;
 }
 
-/** The URL of a file's bytes: in the merged filesystem, or in one layer's own tree. */
-export function contentUrl(imageId: string, path: string, layer?: number): string {
-  return apiUrl(`/api/images/${encodeURIComponent(imageId)}/content`, { path, layer });
+/** Where a file is read: one layer's own tree (a number), the draft's result, or the merged filesystem (undefined). */
+export type ContentLayer = number | 'draft' | undefined;
+
+/** The URL of a file's bytes: in the merged filesystem, in one layer's own tree, or with the draft applied. */
+export function contentUrl(imageId: string, path: string, layer?: ContentLayer): string {
+  return apiUrl(`/api/images/${encodeURIComponent(imageId)}/content`, layer === 'draft' ? { path, draft: true } : { path, layer });
 }
 
 /** Parses `bytes 0-65535/2097152` into its total; null for `*` or anything else. */
@@ -25,7 +28,7 @@ export function parseContentRangeTotal(header: string | null): number | null {
  * `GET /api/images/:id/content` with `Range: bytes=start-(start+length-1)`: one page of a file,
  * so a large file is never loaded whole.
  */
-export async function getContentPage(imageId: string, path: string, layer: number | undefined, start: number, length: number): Promise<ContentPage> {
+export async function getContentPage(imageId: string, path: string, layer: ContentLayer, start: number, length: number): Promise<ContentPage> {
   let response: Response;
   try {
     response = await fetch(contentUrl(imageId, path, layer), { headers: { Range: `bytes=${start}-${start + length - 1}` } });
@@ -42,7 +45,7 @@ export async function getContentPage(imageId: string, path: string, layer: numbe
   return { bytes: bytes.subarray(start, start + length), start, total: bytes.length };
 }
 
-export const contentPageQueryOptions = (imageId: string, path: string, layer: number | undefined, start: number, length: number) =>
+export const contentPageQueryOptions = (imageId: string, path: string, layer: ContentLayer, start: number, length: number) =>
   queryOptions({
     queryKey: ['content', imageId, layer ?? 'merged', path, start, length],
     queryFn: () => getContentPage(imageId, path, layer, start, length),
@@ -50,6 +53,6 @@ export const contentPageQueryOptions = (imageId: string, path: string, layer: nu
     retry: false,
   });
 
-export function useContentPage(imageId: string, path: string, layer: number | undefined, start: number, length: number, enabled = true) {
+export function useContentPage(imageId: string, path: string, layer: ContentLayer, start: number, length: number, enabled = true) {
   return useQuery({ ...contentPageQueryOptions(imageId, path, layer, start, length), enabled });
 }

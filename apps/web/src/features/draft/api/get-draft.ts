@@ -1,0 +1,17 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import type { DraftState } from '@peel/api';
+import { apiJson } from '../../../lib/api-client.js';
+
+export const draftPath = (imageId: string, rest = '') => `/api/images/${encodeURIComponent(imageId)}/draft${rest}`;
+
+/** `GET /api/images/:id/draft`: the pending edits of an image and what they add up to. */
+export function getDraft(imageId: string): Promise<DraftState> {
+  return apiJson<DraftState>(draftPath(imageId));
+}
+
+export const draftQueryOptions = (imageId: string) =>
+  queryOptions({ queryKey: ['draft', imageId], queryFn: () => getDraft(imageId), staleTime: Number.POSITIVE_INFINITY });
+
+export function useDraft(imageId: string) {
+  return useQuery(draftQueryOptions(imageId));
+}

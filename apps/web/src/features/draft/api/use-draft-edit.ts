@@ -1,0 +1,26 @@
+import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import type { DraftState } from '@peel/api';
+import { draftQueryOptions } from './get-draft.js';
+
+/**
+ * Takes the draft every edit replies with, and drops what the edited filesystem showed before:
+ * listings and file contents of the draft view are fetched again when next shown.
+ */
+export async function applyDraftState(client: QueryClient, imageId: string, state: DraftState | undefined): Promise<void> {
+  // A reply without a body (204) says nothing about the new draft: ask for it.
+  if (state) client.setQueryData(draftQueryOptions(imageId).queryKey, state);
+  await Promise.all([
+    state ? null : client.invalidateQueries({ queryKey: draftQueryOptions(imageId).queryKey }),
+    client.invalidateQueries({ queryKey: ['fs', imageId, 'draft'] }),
+    client.invalidateQueries({ queryKey: ['content', imageId, 'draft'] }),
+  ]);
+}
+
+/** A mutation of an image's draft; its reply (the new draft) replaces the cached one. */
+export function useDraftEdit<V>(imageId: string, send: (imageId: string, vars: V) => Promise<DraftState | undefined>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (vars: V) => send(imageId, vars),
+    onSuccess: (state) => applyDraftState(client, imageId, state),
+  });
+}

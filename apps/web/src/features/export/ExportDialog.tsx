@@ -1,0 +1,105 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { Link } from 'wouter';
+import type { DraftState, ExportMode, ImageDetail } from '@peel/api';
+import { links } from '../../app/links.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { Icon } from '../../components/Icon.js';
+import { imageRefProblem } from '../../lib/image-ref.js';
+import { startDownload } from '../../lib/start-download.js';
+import { pendingCount } from '../draft/describe-op.js';
+import { exportUrl } from './api/export-url.js';
+import { useSaveExport } from './api/save-export.js';
+import { EXPORT_MODES } from './export-modes.js';
+
+interface Props {
+  image: ImageDetail;
+  draft: DraftState | undefined;
+  onClose: () => void;
+}
+
+/** Choose how to rebuild the image and its name, then download the archive or keep it in Peel. */
+export function ExportDialog({ image, draft, onClose }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const [mode, setMode] = useState<ExportMode>('append');
+  const [tag, setTag] = useState(draft?.resultTag ?? image.tags[0] ?? '');
+  const [gzip, setGzip] = useState(true);
+  const [downloaded, setDownloaded] = useState(false);
+  const save = useSaveExport(image.id);
+  const tagProblem = imageRefProblem(tag);
+  const request = { mode, tag, compression: gzip ? ('gzip' as const) : ('none' as const) };
+  const pending = draft ? pendingCount(draft) : 0;
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open) element.showModal();
+  }, []);
+
+  return (
+    <dialog ref={dialog} className="export-dialog" aria-labelledby={titleId} onClose={onClose}>
+      <form method="dialog" className="export-form" onSubmit={(event) => event.preventDefault()}>
+        <header className="dialog-head">
+          <h2 id={titleId}>Export {image.name}</h2>
+          <button type="button" className="button small" onClick={() => dialog.current?.close()}>
+            Close
+          </button>
+        </header>
+        <p className="dialog-summary">
+          {pending === 0
+            ? 'No pending changes: the export re-packs the image as it is.'
+            : `${pending} pending ${pending === 1 ? 'change' : 'changes'} will be applied.`}{' '}
+          {pending > 0 ? <Link href={links.draft(image.id)} onClick={() => dialog.current?.close()}>Review them</Link> : null}
+        </p>
+        <fieldset className="mode-choices">
+          <legend>How to rebuild</legend>
+          {EXPORT_MODES.map((m) => (
+            <label key={m.mode} className={mode === m.mode ? 'mode-choice selected' : 'mode-choice'}>
+              <input type="radio" name="export-mode" value={m.mode} checked={mode === m.mode} onChange={() => setMode(m.mode)} />
+              <span className="mode-choice-text">
+                <strong>{m.title}</strong>
+                <span className="mode-sentence">{m.sentence}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <div className="field-row">
+          <label className="field grow">
+            <span>Name and tag of the result</span>
+            <input className="text-input mono" value={tag} aria-invalid={tagProblem !== null} onChange={(e) => setTag(e.target.value)} />
+          </label>
+          <label className="toggle export-gzip">
+            <input type="checkbox" checked={gzip} onChange={(e) => setGzip(e.target.checked)} />
+            gzip new layers
+          </label>
+        </div>
+        {tagProblem ? <p className="field-error">{tagProblem}</p> : null}
+        <div className="dialog-actions">
+          <button
+            type="button"
+            className="button primary"
+            disabled={tagProblem !== null}
+            onClick={() => {
+              startDownload(exportUrl(image.id, request));
+              setDownloaded(true);
+            }}
+          >
+            <Icon name="download" /> Download
+          </button>
+          <button type="button" className="button" disabled={tagProblem !== null || save.isPending} onClick={() => save.mutate(request)}>
+            {save.isPending ? 'Saving…' : 'Save as new image'}
+          </button>
+        </div>
+        {downloaded ? <p className="dialog-note small" role="status">The download has started; your browser shows its progress. The archive loads with docker load.</p> : null}
+        {save.isError ? <ErrorNote compact error={save.error} title="Could not save the export" /> : null}
+        {save.data ? (
+          <p className="dialog-note small" role="status">
+            Saved as <strong>{save.data.tags[0] ?? save.data.name}</strong>.{' '}
+            <Link href={links.image(save.data.id)} onClick={() => dialog.current?.close()}>
+              Open the new image
+            </Link>
+          </p>
+        ) : null}
+      </form>
+    </dialog>
+  );
+}
