@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['source'] },
-  test: { include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+  test: { include: ['test/**/*.test.ts'], exclude: ['test/interop/**'], testTimeout: 120_000, hookTimeout: 120_000 },
 });

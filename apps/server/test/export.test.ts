@@ -3,26 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { DraftState, FsEntry, ImageDetail, ImageSummary, SearchResult } from '@peel/api';
+import type { DraftState, ImageDetail, ImageSummary, SearchResult } from '@peel/api';
 import { build, FIXTURES, getJson, ingest, removeDir, tempDir } from './helper.js';
 import { tarEntries } from './tar-walk.js';
+import { walkFs } from './fs-walk.js';
 
 const ALPYNE = readFileSync(join(FIXTURES, 'tiny-alpyne-expected.txt'));
 const MODES = ['append', 'flatten', 'rewrite'] as const;
-
-/** The filesystem as the API lists it (draft view or stored image), without times. */
-async function walk(app: FastifyInstance, id: string, query = ''): Promise<string[]> {
-  const out: string[] = [];
-  const dirs = ['/'];
-  while (dirs.length) {
-    const dir = dirs.pop()!;
-    for (const e of await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=${encodeURIComponent(dir)}${query}`)) {
-      out.push([e.path, e.type, e.mode.toString(8), `${e.uid}/${e.gid}`, e.size, e.linkTarget ?? '', e.digest ?? ''].join('\t'));
-      if (e.type === 'dir') dirs.push(e.path);
-    }
-  }
-  return out.sort();
-}
 
 /** The outer archive's files by name, each checked against its blob name when it has one. */
 function archiveFiles(tar: Buffer): Map<string, Buffer> {
@@ -100,7 +87,7 @@ describe('export', () => {
       expect(after.layers.map((l) => l.digest)).toEqual(before.layers.map((l) => l.digest));
       expect(after.configDigest).toBe(before.configDigest);
       expect(after.tags).toEqual(before.tags);
-      expect(await walk(app, saved.id)).toEqual(await walk(app, id));
+      expect(await walkFs(app, saved.id)).toEqual(await walkFs(app, id));
     }
   });
 
@@ -123,7 +110,7 @@ describe('export', () => {
     await edit('PATCH', '/draft/config', { Cmd: ['cat', '/etc/os-release'], Entrypoint: null });
     const state = await edit('PUT', '/draft/tag', { tag: 'alpyne:latest' });
     expect(state.resultTag).toBe('alpyne:latest');
-    const expected = await walk(app, multi, '&draft=1');
+    const expected = await walkFs(app, multi, '&draft=1');
     expect(expected.some((l) => l.startsWith('/opt/app/.env\t'))).toBe(false);
 
     for (const mode of MODES) {
@@ -131,7 +118,7 @@ describe('export', () => {
       expect(res.statusCode, res.body).toBe(201);
       const saved = res.json() as ImageSummary;
       expect(saved.tags).toEqual(['alpyne:latest']);
-      expect(await walk(app, saved.id), mode).toEqual(expected);
+      expect(await walkFs(app, saved.id), mode).toEqual(expected);
       expect((await app.inject(`/api/images/${saved.id}/content?path=/etc/os-release`)).rawPayload.equals(ALPYNE)).toBe(true);
       const detail = await getJson<ImageDetail>(app, `/api/images/${saved.id}`);
       const cfg = detail.config.config as Record<string, unknown>;
