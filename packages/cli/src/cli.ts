@@ -44,7 +44,8 @@ export async function runCli(argv: string[], io: CliIo, signal: AbortSignal = ne
 async function runCommand(cmd: AnyCommand, args: string[], io: CliIo, signal: AbortSignal): Promise<ExitCode> {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args, options: toParseArgs({ ...GLOBAL_OPTIONS, ...cmd.options }), allowPositionals: true, strict: true });
+    const options = { ...GLOBAL_OPTIONS, ...cmd.options };
+    parsed = parseArgs({ args: joinNegativeValues(args, options), options: toParseArgs(options), allowPositionals: true, strict: true });
     if (parsed.values.help) {
       io.stdout.write(commandHelp(cmd));
       return EXIT.ok;
@@ -106,6 +107,17 @@ function report(cmd: AnyCommand, e: unknown, io: CliIo, signal: AbortSignal): Ex
 function toParseArgs(options: OptionSpecs): NonNullable<ParseArgsConfig['options']> {
   const out: NonNullable<ParseArgsConfig['options']> = {};
   for (const [name, o] of Object.entries(options)) out[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  return out;
+}
+
+/** `--layer -1` → `--layer=-1`: parseArgs would take a value starting with `-` for a flag. */
+function joinNegativeValues(args: string[], options: OptionSpecs): string[] {
+  const takesValue = (a: string) => Object.entries(options).some(([name, o]) => o.type === 'string' && (a === `--${name}` || (o.short !== undefined && a === `-${o.short}`)));
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (takesValue(args[i]) && /^-\d+$/.test(args[i + 1] ?? '')) out.push(`${args[i]}=${args[++i]}`);
+    else out.push(args[i]);
+  }
   return out;
 }
 

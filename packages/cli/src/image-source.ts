@@ -47,6 +47,9 @@ export async function openImage(source: string, o: OpenImageOptions): Promise<Op
     input = createReadStream(path);
   }
   o.progress.start({ label: `reading ${source === '-' ? 'stdin' : source}`, total });
+  // Ctrl-C while waiting for input (a slow pipe) must not wait for the next chunk.
+  const stop = () => input.destroy(new Error('interrupted'));
+  o.signal?.addEventListener('abort', stop, { once: true });
   let archive: ImageArchive;
   try {
     archive = await openImageArchive(input, o.store, { platform: o.platform, signal: o.signal, onProgress: (b) => o.progress.set(b) });
@@ -54,6 +57,7 @@ export async function openImage(source: string, o: OpenImageOptions): Promise<Op
     if (isEngineError(e)) throw new InputError(`${source}: ${e.message} [${e.code}]`, { cause: e });
     throw e;
   } finally {
+    o.signal?.removeEventListener('abort', stop);
     o.progress.finish();
     if (source !== '-') input.destroy();
   }

@@ -10,6 +10,8 @@ let signals = 0;
 const onSignal = () => {
   if (++signals > 1) process.exit(EXIT.interrupted);
   controller.abort();
+  // A step that does not watch the signal gets 3 s; the exit hook still removes the temp store.
+  setTimeout(() => process.exit(EXIT.interrupted), 3000).unref();
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);

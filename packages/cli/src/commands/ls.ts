@@ -29,8 +29,11 @@ overwrote (still stored in their layer); in a layer view, the layer's whiteouts.
     const path = positionals[1] ?? '/';
     const rows = collect(view, path, values.deleted === true, values.recursive === true);
     if (values.json) return void (await ctx.print(JSON.stringify(rows, null, 2)));
-    if (values.long) return void (await ctx.print(table(rows.map((r) => longRow(r, values.recursive === true)), new Set([2]))));
-    for (const r of rows) await ctx.print(printable(values.recursive ? `/${r.path}` : r.name) + suffix(r));
+    if (values.long) {
+      if (rows.length) await ctx.print(table(rows.map((r) => longRow(r, values.recursive === true)), new Set([2])));
+      return;
+    }
+    for (const r of rows) await ctx.print(values.recursive ? printable(`/${r.path}`) + suffix(r, false) : printable(r.name) + suffix(r, true));
   },
 });
 
@@ -122,8 +125,9 @@ function parentPath(p: string): string {
   return i < 0 ? '' : p.slice(0, i);
 }
 
-function suffix(r: Row): string {
-  if (r.hidden === null) return r.type === 'dir' ? '/' : '';
+/** `/` after a folder name (short listing only), or why a hidden entry is not in the filesystem. */
+function suffix(r: Row, slash = false): string {
+  if (r.hidden === null) return slash && r.type === 'dir' ? '/' : '';
   if (r.hidden.kind === 'whiteout') return `  (whiteout: deletes /${r.linkTarget})`;
   if (r.hidden.kind === 'opaque') return '  (opaque: hides the folder\'s lower-layer entries)';
   return 'byLayer' in r.hidden ? `  (${r.hidden.kind} by layer ${r.hidden.byLayer})` : '';
