@@ -44,6 +44,7 @@ test('delete a whole folder', async ({ page, request }) => {
   // With deleted files shown, the folder is there, struck through, and says who deleted it.
   await page.getByRole('checkbox', { name: 'Show deleted and overwritten' }).check();
   await expect(treeItem(tree, 'usr')).toContainText('deleted by the draft');
+  await shot(page, '37-folder-deleted');
 });
 
 test('create a file, a folder and a symlink; upload by dropping onto a folder; change permissions', async ({ page, request }) => {
@@ -152,6 +153,7 @@ test('edit Cmd in the config editor; the exported image runs it', async ({ page,
     const cmdRow = page.locator('.config-row').filter({ hasText: /^Cmd/ });
     await expect(cmdRow).toContainText('edited');
     await expect(cmdRow).toContainText('["sh","-c","echo from peel; cat /etc/os-release"]');
+    await shot(page, '36-config-edited');
     const draft = await draftOf(request);
     expect(draft.resultConfig.Cmd).toEqual(['sh', '-c', 'echo from peel; cat /etc/os-release']);
     expect(draft.resultConfig.Env).toEqual(['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'GREETING=hello']);
@@ -226,4 +228,23 @@ test('the API says why an edit is refused, next to where it was made', async ({ 
   const alert = form.getByRole('alert');
   await expect(alert).toContainText('Could not create the folder');
   await expect(alert).toContainText(/\(4\d\d /);
+});
+
+test.describe('dark system theme', () => {
+  test.use({ colorScheme: 'dark' });
+
+  test('the editor, the draft panel and the export dialog follow it', async ({ page, request }) => {
+    const put = await request.put(`/api/images/${image.id}/draft/content?path=/etc/shells`, { data: '/bin/sh\n/bin/ash\n', headers: { 'Content-Type': 'application/octet-stream' } });
+    expect(put.status()).toBe(200);
+    await page.goto(`/images/${image.id}/files?path=/etc/shells&edit=1`);
+    const editor = page.getByRole('textbox', { name: 'Edit shells' });
+    await expect(editor).toContainText('/bin/ash');
+    await expect(page.getByRole('region', { name: 'Selected entry' })).toContainText('as saved in the draft');
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(15, 19, 24)');
+    await shot(page, '38-dark-editor');
+    await page.goto(`/images/${image.id}/draft`);
+    await page.getByRole('button', { name: 'Export…' }).click();
+    await expect(page.getByRole('dialog', { name: /^Export/ })).toBeVisible();
+    await shot(page, '39-dark-export');
+  });
 });

@@ -17,16 +17,16 @@ import { commandLine, readConfig } from './read-config.js';
 function Row({ label, children, edited = false }: { label: string; children: ReactNode; edited?: boolean }) {
   return (
     <div className={edited ? 'config-row edited' : 'config-row'}>
-      <dt>
-        {label}
+      <dt>{label}</dt>
+      <dd>
+        {children}
         {edited ? (
           <>
             {' '}
             <Badge tone="modified" title="Changed by the draft">edited</Badge>
           </>
         ) : null}
-      </dt>
-      <dd>{children}</dd>
+      </dd>
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
 import { formatSize } from '../../lib/format-size.js';
@@ -48,6 +48,13 @@ function EditorPane({ imageId, path, name, edited, initial, onClose }: Props & {
   const [confirmClose, setConfirmClose] = useState(false);
   const write = useWriteFile(imageId);
   const dirty = text !== saved;
+  // Leaving the page (reload, closing the tab) with unsaved edits asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
   const firstLine = initial.slice(0, 200).split('\n', 1)[0];
   const language = languageIdFor(name, firstLine);
   const save = () => {

@@ -68,6 +68,8 @@ function EntryPanel({ scope, entry, edit }: { scope: FsScope; entry: FsEntry; ed
   const readLayer: ContentLayer = scope.layer ?? (isGone(entry) ? entry.layer : scope.draft ? 'draft' : undefined);
   const canEdit = edit && !gone && entry.type !== 'whiteout' && entry.type !== 'opaque';
   const editing = canEdit && edit.editing && entry.type === 'file';
+  // Made or changed by the draft (what the draft deleted is "gone" instead).
+  const edited = entry.edited === true && !gone;
   const linkKind = entry.type === 'symlink' ? 'symlink' : entry.type === 'hardlink' ? 'hardlink' : null;
   const linkTo = linkKind && entry.linkTarget ? resolveLinkTarget(entry.path, entry.linkTarget, linkKind) : null;
   // Symlinks resolve in the final filesystem; hard links point into the same layer.
@@ -86,7 +88,7 @@ function EntryPanel({ scope, entry, edit }: { scope: FsScope; entry: FsEntry; ed
               Follow link
             </Link>
           ) : null}
-          {entry.edited ? (
+          {edited ? (
             <Link href={links.draft(scope.imageId)} className="button small">
               See the draft
             </Link>
@@ -145,7 +147,7 @@ function EntryPanel({ scope, entry, edit }: { scope: FsScope; entry: FsEntry; ed
         <div>
           <dt>From layer</dt>
           <dd>
-            {entry.edited ? <span className="badge badge-modified">the draft</span> : <Link href={links.layerFiles(scope.imageId, entry.layer)}>Layer {entry.layer}</Link>}
+            {edited ? <span className="badge badge-modified">the draft</span> : <Link href={links.layerFiles(scope.imageId, entry.layer)}>Layer {entry.layer}</Link>}
           </dd>
         </div>
         {entry.linkTarget ? (
@@ -156,7 +158,7 @@ function EntryPanel({ scope, entry, edit }: { scope: FsScope; entry: FsEntry; ed
         ) : null}
       </dl>
       {editing ? (
-        <FileEditor key={entry.path} imageId={scope.imageId} path={entry.path} name={displayName(entry)} edited={entry.edited} onClose={edit.close} />
+        <FileEditor key={entry.path} imageId={scope.imageId} path={entry.path} name={displayName(entry)} edited={edited} onClose={edit.close} />
       ) : (
         <EntryBody scope={scope} entry={entry} readLayer={readLayer} />
       )}

@@ -49,9 +49,11 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
   if (selected) classes.push('selected');
   if (gone) classes.push('gone');
   if (isWhiteout) classes.push('whiteout');
-  if (entry.edited) classes.push('edited');
+  // What the draft deleted says so as "gone"; "edited" marks what it made or changed.
+  const edited = entry.edited === true && !gone;
+  if (edited) classes.push('edited');
   if (dropping) classes.push('drop-target');
-  const description = gone ?? (entry.type === 'whiteout' ? 'whiteout: deleted in this layer' : entry.type === 'opaque' ? 'opaque: hides lower contents' : entry.edited ? 'edited in the draft' : undefined);
+  const description = gone ?? (entry.type === 'whiteout' ? 'whiteout: deleted in this layer' : entry.type === 'opaque' ? 'opaque: hides lower contents' : edited ? 'edited in the draft' : undefined);
   const acceptsFiles = onDropFiles && entry.type === 'dir' && !gone;
   const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes('Files');
   // Dragover and drop still bubble to the page-wide image drop, which stands aside for folders.
@@ -110,7 +112,7 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
         {entry.type === 'whiteout' ? <span className="badge badge-deleted">deleted here</span> : null}
         {entry.type === 'opaque' ? <span className="badge badge-deleted">opaque: hides lower files</span> : null}
         {gone ? <span className="badge badge-deleted">{gone}</span> : null}
-        {entry.edited ? <span className="badge badge-modified">edited</span> : null}
+        {edited ? <span className="badge badge-modified">edited</span> : null}
         {dropping ? <span className="badge badge-accent">drop to upload here</span> : null}
         {hasSpecialBits(entry.mode) && entry.type !== 'symlink' ? (
           <span className="badge badge-warning" title={`mode ${modeOctal(entry.mode)}`}>
@@ -128,7 +130,7 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
       <div className="tree-cell muted">{formatDateTime(entry.mtime)}</div>
       {showLayer ? (
         <div className="tree-cell">
-          {entry.edited ? <span className="layer-chip draft" title="Made or changed by the draft">draft</span> : <span className="layer-chip">L{entry.layer}</span>}
+          {edited ? <span className="layer-chip draft" title="Made or changed by the draft">draft</span> : <span className="layer-chip">L{entry.layer}</span>}
         </div>
       ) : null}
       <div className="tree-cell link-target mono">{entry.linkTarget ? `→ ${entry.linkTarget}` : ''}</div>
