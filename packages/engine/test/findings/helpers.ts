@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { openImageArchive, analyzeImage, type AnalyzeOptions, type FsBlobStore, type Findings, type ImageArchive } from '../../src/index.js';
+import { openImageArchive, analyzeImage, type AnalyzeOptions, type BlobStore, type FsBlobStore, type Findings, type ImageArchive } from '../../src/index.js';
 import { dockerArchive, type ImageSpec } from '../build.js';
 import { mergedOf, openFixture } from '../helpers.js';
 
 /** Findings of an opened archive, the way the server computes them. */
-export function analyzeArchive(a: ImageArchive, store: FsBlobStore, options?: AnalyzeOptions): Promise<Findings> {
+export function analyzeArchive(a: ImageArchive, store: BlobStore, options?: AnalyzeOptions): Promise<Findings> {
   return analyzeImage({
     layers: a.image.layers.map((l) => a.layerScans.get(l.blob)!.entries),
     layerFacts: a.image.layers,
@@ -21,7 +21,7 @@ export async function analyzeFixture(name: string, store: FsBlobStore): Promise<
 }
 
 /** Builds a docker-save archive from layer listings, opens it and analyzes it. */
-export async function analyzeSpec(spec: ImageSpec, store: FsBlobStore, options?: AnalyzeOptions, config?: Record<string, unknown>): Promise<Findings> {
+export async function analyzeSpec(spec: ImageSpec, store: BlobStore, options?: AnalyzeOptions, config?: Record<string, unknown>): Promise<Findings> {
   const bytes = await dockerArchive(spec, config ? (files) => patchConfig(files, config) : undefined);
   return analyzeArchive(await openImageArchive([bytes], store), store, options);
 }

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { classifyPath, isSecretName } from '../../src/findings/secrets/names.js';
 import { entropy, isPlaceholder, looksRandom, maskValue } from '../../src/findings/secrets/values.js';
-import { readLines } from '../../src/findings/secrets/read-lines.js';
+import { readText } from '../../src/findings/secrets/read-text.js';
 import { guessBaseImage } from '../../src/index.js';
 import type { HistoryStep } from '../../src/index.js';
 
@@ -45,17 +45,17 @@ describe('which files are read', () => {
   });
 });
 
-describe('readLines', () => {
+describe('readText', () => {
   const collect = async (chunks: Buffer[], limits = { maxBytes: 1 << 20, maxLine: 16, skipBinary: true }) => {
     const lines: Array<[number, string]> = [];
-    const r = await readLines(Readable.from(chunks), limits, (l, n) => lines.push([n, l]));
+    const r = await readText(Readable.from(chunks) as AsyncIterable<Buffer>, limits, (block, first) => block.split('\n').forEach((l, i) => lines.push([first + i, l])));
     return { lines, r };
   };
-  it('splits lines across chunk edges, multi-byte characters included, and drops CRs', async () => {
+  it('splits lines across chunk edges, as latin1 text whose bytes decode back to UTF-8', async () => {
     const text = Buffer.from('a=1\r\nnäme=ü\nlast');
     const chunks = Array.from({ length: text.length }, (_, i) => text.subarray(i, i + 1));
     const { lines } = await collect(chunks);
-    expect(lines).toEqual([[1, 'a=1'], [2, 'näme=ü'], [3, 'last']]);
+    expect(lines.map(([n, l]) => [n, Buffer.from(l, 'latin1').toString('utf8')])).toEqual([[1, 'a=1\r'], [2, 'näme=ü'], [3, 'last']]);
   });
   it('hands long lines over in overlapping pieces under one number', async () => {
     const { lines } = await collect([Buffer.from(`${'x'.repeat(600)}\nok\n`)], { maxBytes: 1 << 20, maxLine: 300, skipBinary: true });

@@ -130,10 +130,42 @@ describe('secrets in files', () => {
     expect(f.scan).toMatchObject({ skippedLarge: 1, truncated: 2 });
   });
 
+  it('reads CRLF files and keys split over blocks', async () => {
+    const f = await analyzeSpec({
+      layers: [[
+        { name: 'app/.env', data: `A=1\r\nDB_PASSWORD=${rand(16)}\r\n` },
+        // The header's line ends at byte 65 536, the end of the first 64 KiB read: its body comes in the next block.
+        { name: 'app/tls.key', data: `${'# padding line\n'.repeat(4367)}${pem('EC PRIVATE KEY')}` },
+      ]],
+    }, store);
+    expect(sites(f.secrets)).toEqual([['dotenv', 'app/.env', 0, 2, null], ['private-key', 'app/tls.key', 0, 4368, null]]);
+  });
+
   it('finds a token in a minified line far longer than the line limit', async () => {
     const line = `${'a'.repeat(50_000)};const k="${GITHUB}";${'b'.repeat(50_000)}`;
     const f = await analyzeSpec({ layers: [[{ name: 'app/bundle.js', data: line }]] }, store);
     expect(sites(f.secrets)).toEqual([['github-token', 'app/bundle.js', 0, 1, null]]);
+  });
+});
+
+describe('reading through any BlobStore', () => {
+  it('finds the same secrets when the store is not on disk (ranged opens instead of positional reads)', async () => {
+    const { FsBlobStore } = await import('../../src/index.js');
+    const disk = store;
+    // A store that is not an FsBlobStore: the scanner must fall back to the store's own ranged open.
+    const wrapped: import('../../src/index.js').BlobStore = {
+      create: () => disk.create(),
+      has: (d) => disk.has(d),
+      size: (d) => disk.size(d),
+      open: (d, r) => disk.open(d, r),
+      delete: (d) => disk.delete(d),
+    };
+    expect(wrapped instanceof FsBlobStore).toBe(false);
+    const spec = { layers: [[{ name: 'app/.env', data: `A=1\nAPI_KEY=${rand(24)}\n${'# x\n'.repeat(30_000)}TOKEN=${rand(20)}\n` }]] };
+    const viaDisk = await analyzeSpec(spec, disk);
+    const viaOpen = await analyzeSpec(spec, wrapped);
+    expect(sites(viaOpen.secrets)).toEqual(sites(viaDisk.secrets));
+    expect(sites(viaOpen.secrets)).toEqual([['dotenv', 'app/.env', 0, 2, null], ['dotenv', 'app/.env', 0, 30_003, null]]);
   });
 });
 

@@ -20,6 +20,11 @@ export class LineDetector {
 
   constructor(private readonly cls: FileClass) {}
 
+  /** A PEM header was seen and its body is still to come. */
+  get pending(): boolean {
+    return this.pendingKey !== null;
+  }
+
   /** The matches a line completes, each with the 1-based line it belongs to. */
   scan(line: string, no: number): Array<{ line: number; match: LineMatch }> {
     const out: Array<{ line: number; match: LineMatch }> = [];

@@ -1,10 +1,11 @@
-import { openEntryContent } from '../../fs/content.js';
 import type { BlobStore } from '../../store/blob-store.js';
 import type { Copy, CopyLedger } from '../copies.js';
 import type { ScanStats } from '../types.js';
 import { LineDetector } from './detector.js';
 import { classifyPath, isCredentialStore, type FileClass } from './names.js';
-import { readLines } from './read-lines.js';
+import { readText } from './read-text.js';
+import { scanBlock } from './block-scan.js';
+import { READ_CHUNK, TarReader } from './tar-reader.js';
 import type { LineMatch } from './rules.js';
 import { maskedPreview } from './values.js';
 
@@ -56,31 +57,37 @@ export async function scanFiles(ledger: CopyLedger, tarBlobs: readonly string[],
   const queue = [...jobs.values()].sort((a, b) => a.copies[0].layer - b.copies[0].layer || a.copies[0].entry.dataOffset - b.copies[0].entry.dataOffset);
   const hits: FileHit[] = [];
   let next = 0;
+  const reader = new TarReader(store);
   const worker = async () => {
+    const scratch = Buffer.allocUnsafe(READ_CHUNK);
     while (next < queue.length) {
       limits.signal?.throwIfAborted();
       const job = queue[next++];
-      const found = await scanOne(job.copies[0], job.cls, tarBlobs, store, limits, stats);
+      const found = await scanOne(job.copies[0], job.cls, tarBlobs, reader, scratch, limits, stats);
       for (const copy of job.copies) for (const h of found) hits.push({ copy, ...h });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, limits.concurrency) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, limits.concurrency) }, worker));
+  } finally {
+    await reader.close();
+  }
   return hits;
 }
 
-async function scanOne(copy: Copy, cls: FileClass, tarBlobs: readonly string[], store: BlobStore, limits: FileScanLimits, stats: ScanStats): Promise<Hit[]> {
+async function scanOne(copy: Copy, cls: FileClass, tarBlobs: readonly string[], reader: TarReader, scratch: Buffer, limits: FileScanLimits, stats: ScanStats): Promise<Hit[]> {
   const detector = new LineDetector(cls);
   const hits: Hit[] = [];
   const seen = new Set<string>();
   const read = Math.min(copy.entry.size, limits.maxReadBytes);
-  const stream = openEntryContent(store, tarBlobs[copy.layer], copy.entry, { start: 0, end: read });
-  const result = await readLines(stream, { maxBytes: read, maxLine: limits.maxLine, skipBinary: cls !== 'key' && !isCredentialStore(cls) }, (text, no) => {
-    for (const { line, match } of detector.scan(text, no)) {
+  const result = await readText(reader.read(tarBlobs[copy.layer], copy.entry, read, scratch), { maxBytes: read, maxLine: limits.maxLine, skipBinary: cls !== 'key' && !isCredentialStore(cls) }, (block, first) => {
+    scanBlock(block, first, detector, ({ line, match, text }) => {
+      // Pieces of a cut line overlap: the same match can come twice.
       const key = `${line}:${match.kind}:${match.value}`;
-      if (seen.has(key)) continue;
+      if (seen.has(key)) return;
       seen.add(key);
       hits.push({ line, match, preview: match.preview ?? maskedPreview(text, match.start, match.value) });
-    }
+    });
   });
   stats.bytesRead += result.bytes;
   if (result.binary) stats.skippedBinary++;

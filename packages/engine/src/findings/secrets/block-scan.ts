@@ -1,0 +1,45 @@
+import { countLines } from './read-text.js';
+import type { LineDetector } from './detector.js';
+import type { LineMatch } from './rules.js';
+
+/**
+ * Every rule needs one of these in its line: a word of a secret's name, a URL's `://`, a PEM
+ * `BEGIN`, or a token's documented prefix. One pass of this over the text finds the few lines
+ * worth the full rules; most lines of most files have none.
+ */
+const TRIGGER = /key|pass|pwd|secret|token|auth|credential|service_account|:\/\/|BEGIN|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|gl(?:pat|rt|dt|ptt)-|xox[abposr]-|[sr]k_(?:live|test)_|npm_|AIza/gi;
+
+export interface BlockHit {
+  line: number;
+  match: LineMatch;
+  /** The text of the line the match was completed on. */
+  text: string;
+}
+
+/** Runs the detector on the lines of `text` (latin1, numbered from `firstLine`) that hold a trigger. */
+export function scanBlock(text: string, firstLine: number, detector: LineDetector, onHit: (h: BlockHit) => void): void {
+  let pos = 0;
+  let line = firstLine;
+  const scanLine = (start: number): number => {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    // Blocks are latin1 (one character per byte): the line is decoded as UTF-8 here, where it matters.
+    const lineText = Buffer.from(text.slice(start, text.charCodeAt(end - 1) === 13 ? end - 1 : end), 'latin1').toString('utf8');
+    for (const h of detector.scan(lineText, line)) onHit({ ...h, text: lineText });
+    line++;
+    return end + 1;
+  };
+  // A PEM header waits for its body on the next lines, which need no trigger.
+  const settle = () => {
+    while (detector.pending && pos < text.length) pos = scanLine(pos);
+  };
+  settle();
+  TRIGGER.lastIndex = pos;
+  for (let m = TRIGGER.exec(text); m; m = TRIGGER.exec(text)) {
+    const start = text.lastIndexOf('\n', m.index - 1) + 1;
+    line += countLines(text, pos, start);
+    pos = scanLine(start);
+    settle();
+    TRIGGER.lastIndex = pos;
+  }
+}
