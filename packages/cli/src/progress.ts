@@ -78,6 +78,11 @@ export class Progress {
     const rate = `${humanSize(Math.round(this.bytes / seconds))}/s`;
     const parts = [p.label];
     if (this.detail) parts.push(this.detail);
+    if (!p.total && this.bytes === 0) {
+      // A step the engine reports no bytes for (building a layer): show that time passes.
+      parts.push(`${Math.floor(seconds)}s`);
+      return parts.join('  ');
+    }
     if (p.total) {
       const frac = Math.min(this.bytes / p.total, 1);
       const filled = Math.round(frac * BAR);

@@ -19,10 +19,11 @@ const BUILT_IN = [inspectCommand, lsCommand, catCommand, unpackCommand, buildCom
 /** Modules loaded when present: `./commands/<name>.js` exporting `command` (or default) as a CommandSpec. */
 const OPTIONAL = ['findings'];
 
-export async function loadCommands(): Promise<AnyCommand[]> {
+/** The commands, built-in first; `optionalDir` is where optional modules are looked for (tests). */
+export async function loadCommands(optionalDir = new URL('./commands/', import.meta.url)): Promise<AnyCommand[]> {
   const commands = [...BUILT_IN];
   for (const name of OPTIONAL) {
-    const mod = await importOptional(`./commands/${name}.js`);
+    const mod = await importOptional(new URL(`${name}.js`, optionalDir));
     if (!mod) continue;
     const spec = (mod.command ?? mod.default) as AnyCommand | undefined;
     if (!spec || typeof spec.run !== 'function' || spec.name !== name) {
@@ -33,10 +34,10 @@ export async function loadCommands(): Promise<AnyCommand[]> {
   return commands;
 }
 
-async function importOptional(specifier: string): Promise<Record<string, unknown> | null> {
+async function importOptional(url: URL): Promise<Record<string, unknown> | null> {
   // Source-first: the file is commands/<name>.ts (run through tsx or vitest); a built copy would be .js.
-  const present = ['.ts', '.js'].some((ext) => existsSync(new URL(specifier.replace(/\.js$/, ext), import.meta.url)));
-  if (!present) return null;
-  // A variable specifier: the module is optional, so the type checker must not require it.
-  return (await import(specifier)) as Record<string, unknown>;
+  const found = ['.ts', '.js'].map((ext) => new URL(url.href.replace(/\.js$/, ext))).find((u) => existsSync(u));
+  if (!found) return null;
+  // A computed specifier: the module is optional, so the type checker must not require it.
+  return (await import(found.href)) as Record<string, unknown>;
 }

@@ -63,7 +63,7 @@ Hard-linked files become separate files (same bytes); fifos, sockets and devices
     const found = await draftFromDir(dir, { store, owners, warn: ctx.warn, progress: ctx.progress, signal: ctx.signal });
     ctx.progress.finish();
     const draft = { ...emptyDraft(), ops: found.ops, config };
-    ctx.progress.start({ label: 'building layer', total: found.bytes });
+    ctx.progress.start({ label: 'building the layer' });
     const result = await exportImage(source, draft, { mode: base ? 'append' : 'flatten', store, tag: values.tag, compression, created });
     ctx.progress.finish();
     await writeOutput(result, values.output, ctx);

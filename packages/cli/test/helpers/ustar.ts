@@ -7,39 +7,46 @@ import { createHash } from 'node:crypto';
 
 export interface TarItem {
   name: string;
-  type?: 'file' | 'dir' | 'symlink' | 'hardlink';
+  type?: 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'fifo';
   body?: string | Buffer;
   link?: string;
   mode?: number;
+  uid?: number;
+  /** major,minor of a device. */
+  dev?: [number, number];
 }
 
-const TYPE_FLAG = { file: '0', hardlink: '1', symlink: '2', dir: '5' } as const;
+const TYPE_FLAG = { file: '0', hardlink: '1', symlink: '2', char: '3', dir: '5', fifo: '6' } as const;
 
 export function ustar(items: TarItem[]): Buffer {
   const blocks: Buffer[] = [];
   for (const it of items) {
     const type = it.type ?? 'file';
     const body = type === 'file' ? Buffer.from(it.body ?? '') : Buffer.alloc(0);
-    blocks.push(header(it.name, type, body.length, it.link ?? '', it.mode ?? (type === 'dir' ? 0o755 : 0o644)));
+    blocks.push(header(it, type, body.length));
     if (body.length) blocks.push(body, Buffer.alloc((512 - (body.length % 512)) % 512));
   }
   blocks.push(Buffer.alloc(1024));
   return Buffer.concat(blocks);
 }
 
-function header(name: string, type: keyof typeof TYPE_FLAG, size: number, link: string, mode: number): Buffer {
+function header(it: TarItem, type: keyof typeof TYPE_FLAG, size: number): Buffer {
+  const { name, link = '', uid = 0, dev = [0, 0] } = it;
+  const mode = it.mode ?? (type === 'dir' ? 0o755 : 0o644);
   if (Buffer.byteLength(name) > 100 || Buffer.byteLength(link) > 100) throw new Error(`name too long for this test writer: ${name}`);
   const h = Buffer.alloc(512);
   h.write(name, 0, 'utf8');
   h.write(octal(mode, 8), 100);
-  h.write(octal(0, 8), 108);
-  h.write(octal(0, 8), 116);
+  h.write(octal(uid, 8), 108);
+  h.write(octal(uid, 8), 116);
   h.write(octal(size, 12), 124);
   h.write(octal(1_700_000_000, 12), 136);
   h.write('        ', 148);
   h.write(TYPE_FLAG[type], 156);
   h.write(link, 157, 'utf8');
   h.write('ustar\u000000', 257, 'latin1');
+  h.write(octal(dev[0], 8), 329);
+  h.write(octal(dev[1], 8), 337);
   let sum = 0;
   for (const b of h) sum += b;
   h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
