@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { DraftState } from '@peel/api';
+import type { DraftState, FsEntry } from '@peel/api';
 import { draftQueryOptions } from './get-draft.js';
 
 /**
@@ -9,6 +9,12 @@ import { draftQueryOptions } from './get-draft.js';
 export async function applyDraftState(client: QueryClient, imageId: string, state: DraftState | undefined): Promise<void> {
   // A reply without a body (204) says nothing about the new draft: ask for it.
   if (state) client.setQueryData(draftQueryOptions(imageId).queryKey, state);
+  // The first edit moves the Files tab to the draft's listings: start them from the plain ones
+  // (refetched right below), so open folders do not blink through "Loading…".
+  for (const [key, entries] of client.getQueriesData<FsEntry[]>({ queryKey: ['fs', imageId, 'merged'] })) {
+    const draftKey = ['fs', imageId, 'draft', ...key.slice(3)];
+    if (entries && client.getQueryData(draftKey) === undefined) client.setQueryData(draftKey, entries);
+  }
   await Promise.all([
     state ? null : client.invalidateQueries({ queryKey: draftQueryOptions(imageId).queryKey }),
     client.invalidateQueries({ queryKey: ['fs', imageId, 'draft'] }),
