@@ -30,7 +30,12 @@ export class ArchiveFiles {
   blob(digest: string): ScannedFile | undefined {
     const [alg, hex] = String(digest).split(':');
     if (!alg || !hex || !/^[a-z0-9]+$/.test(alg) || !/^[a-f0-9]+$/.test(hex)) return undefined;
-    return this.at(`blobs/${alg}/${hex}`);
+    const file = this.at(`blobs/${alg}/${hex}`);
+    // A blob reached through a symlink or hard link was not checked against its name: check it here.
+    if (file && alg === 'sha256' && file.digest !== digest) {
+      throw new EngineError('DIGEST_MISMATCH', `blob ${digest} is a link to ${file.path}, whose content hashes to ${file.digest} (corrupt or tampered archive)`, { subject: `blobs/${alg}/${hex}` });
+    }
+    return file;
   }
 
   has(path: string): boolean {

@@ -2,6 +2,7 @@ import type { Transform } from 'node:stream';
 import { EngineError } from '../errors.js';
 import { createDecompressor } from '../compress/decompressor.js';
 import { sniffCompression, type Detected } from '../compress/sniff.js';
+import { expansionError } from './expansion.js';
 import { LayerIndexer, type LayerIndex, type LayerIndexLimits } from '../layer/indexer.js';
 import type { BlobStore, BlobWriter } from '../store/blob-store.js';
 import type { Compression } from '../types.js';
@@ -24,6 +25,8 @@ export interface ScannedFile {
 
 export interface ScanLimits extends LayerIndexLimits {
   maxJsonBytes: number;
+  /** Refuse a compressed blob that expands more than this (see expansion.ts); 0: no check. */
+  maxExpansionRatio: number;
 }
 
 type Mode = 'sniffing' | 'json' | 'tar' | 'compressed' | 'opaque';
@@ -47,6 +50,10 @@ export class BlobScanner {
   private tarWriter: BlobWriter | null = null;
   private detected: Detected = 'none';
   private layerError: EngineError | null = null;
+  /** A limit was hit (a bomb, a path past PATH_MAX…): the whole archive is refused at once. */
+  private fatal: EngineError | null = null;
+  private rawBytes = 0;
+  private expanded = 0;
 
   constructor(private readonly store: BlobStore, readonly path: string, private readonly limits: ScanLimits, private readonly onCommit: (digest: string, existed: boolean) => void) {
     this.stored = store.create();
@@ -54,6 +61,12 @@ export class BlobScanner {
 
   async write(chunk: Buffer): Promise<void> {
     await this.stored.write(chunk);
+    this.rawBytes += chunk.length;
+    await this.take(chunk);
+    if (this.fatal) throw this.fatal;
+  }
+
+  private async take(chunk: Buffer): Promise<void> {
     if (this.mode === 'sniffing') {
       this.head.push(chunk);
       this.headBytes += chunk.length;
@@ -117,6 +130,7 @@ export class BlobScanner {
         return;
       case 'tar':
         this.indexer!.push(chunk);
+        this.checkFatal();
         return;
       case 'compressed': {
         const decomp = this.decomp;
@@ -132,7 +146,10 @@ export class BlobScanner {
   private onUncompressed(u: Buffer): Promise<void> | undefined {
     const indexer = this.indexer!;
     indexer.push(u);
-    if (indexer.failure) {
+    this.expanded += u.length;
+    this.fatal ??= expansionError(this.path, this.expanded, this.rawBytes, this.limits.maxExpansionRatio);
+    this.checkFatal();
+    if (indexer.failure || this.fatal) {
       // Not a layer after all (or a bomb): stop inflating; the stored bytes are still kept.
       this.decomp?.destroy();
       return undefined;
@@ -140,8 +157,15 @@ export class BlobScanner {
     return this.tarWriter?.write(u);
   }
 
+  /** Limits are not about whether the file is a layer: they refuse the archive. */
+  private checkFatal(): void {
+    const failure = this.indexer?.failure;
+    if (!this.fatal && failure?.code === 'LIMIT_EXCEEDED') this.fatal = failure;
+  }
+
   private failDecompression(e: Error): void {
     if (!this.layerError) {
+      if (e instanceof EngineError && e.code === 'LIMIT_EXCEEDED') this.fatal ??= e;
       const err = e instanceof EngineError ? e : new EngineError('DECOMPRESSION_FAILED', `${this.path} could not be ${this.detected}-decompressed: ${e.message} (truncated or corrupt blob?)`, { subject: this.path, cause: e });
       this.layerError = err;
     }
@@ -159,6 +183,7 @@ export class BlobScanner {
       this.decomp.end();
     }
     if (this.decompDone) await this.decompDone;
+    if (this.fatal) throw this.fatal;
     const { digest, size, existed } = await this.stored.commit();
     this.onCommit(digest, existed);
     let layer: ScannedFile['layer'] = null;

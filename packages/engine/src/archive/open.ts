@@ -19,6 +19,8 @@ export interface OpenOptions {
   /** Per-layer uncompressed byte limit (decompression bombs). */
   maxLayerBytes?: number;
   maxEntriesPerLayer?: number;
+  /** Refuse compressed data that expands more than this many times (decompression bombs); 0: off. */
+  maxExpansionRatio?: number;
   signal?: AbortSignal;
   onProgress?: (bytes: number) => void;
   /** Called with the blobs this ingest added when it fails; default: delete them. */
@@ -47,6 +49,7 @@ export const DEFAULT_LIMITS = {
   maxJsonBytes: 16 * 1024 * 1024,
   maxLayerBytes: 64 * 1024 ** 3,
   maxEntriesPerLayer: 5_000_000,
+  maxExpansionRatio: 200,
 };
 
 /**
@@ -61,6 +64,7 @@ export async function openImageArchive(input: Readable | AsyncIterable<Buffer> |
       maxJsonBytes: options.maxJsonBytes ?? DEFAULT_LIMITS.maxJsonBytes,
       maxBytes: options.maxLayerBytes ?? DEFAULT_LIMITS.maxLayerBytes,
       maxEntries: options.maxEntriesPerLayer ?? DEFAULT_LIMITS.maxEntriesPerLayer,
+      maxExpansionRatio: options.maxExpansionRatio ?? DEFAULT_LIMITS.maxExpansionRatio,
       signal: options.signal,
       onProgress: options.onProgress,
       onCommitted: (c) => committed.push(c),

@@ -7,6 +7,7 @@ import { normalizePath } from '../layer/normalize.js';
 import { TarParser, type TarHeader } from '../tar/reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Problem } from '../types.js';
+import { expansionError } from './expansion.js';
 import { BlobScanner, type ScanLimits, type ScannedFile } from './blob-scanner.js';
 
 /** An outer-archive entry that is not a regular file (directories, layer symlinks…). */
@@ -35,6 +36,9 @@ export interface ScanOptions extends ScanLimits {
   /** Told of every blob committed, also when the scan later fails (so callers can clean up). */
   onCommitted?: (c: { digest: string; existed: boolean }) => void;
 }
+
+/** Outer entries (each one is a stored blob): real archives have a few per layer. */
+const MAX_ARCHIVE_ENTRIES = 100_000;
 
 type Event = { kind: 'entry'; header: TarHeader } | { kind: 'data'; chunk: Buffer } | { kind: 'end' };
 
@@ -97,6 +101,9 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
   const handle = async (ev: Event) => {
     if (ev.kind === 'entry') {
       const h = ev.header;
+      if (parser.entries > MAX_ARCHIVE_ENTRIES) {
+        throw new EngineError('LIMIT_EXCEEDED', `the archive has more than ${MAX_ARCHIVE_ENTRIES} entries; image archives have a few per layer`);
+      }
       const { path, escaped } = normalizePath(h.name);
       if (escaped || h.name.startsWith('/')) {
         scan.problems.push({ code: 'UNSAFE_ARCHIVE_PATH', severity: 'warning', message: `archive entry ${JSON.stringify(h.name)} is not a plain relative path; read as ${JSON.stringify(path)}`, path });
@@ -127,8 +134,12 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
 
   try {
     for await (const chunk of outer) {
-      if (parser.finished) continue; // keep draining (and hashing) trailing bytes
       outerBytes += chunk.length;
+      if (kind !== 'none') {
+        const bomb = expansionError('the archive', outerBytes, scan.archiveSize, options.maxExpansionRatio);
+        if (bomb) throw bomb;
+      }
+      if (parser.finished) continue; // keep draining (and hashing) trailing bytes
       try {
         parser.push(chunk);
       } catch (e) {

@@ -1,3 +1,4 @@
+import { EngineError } from '../errors.js';
 import type { LayerEntry, Problem } from '../types.js';
 import { baseName, joinPath, parentOf } from '../layer/normalize.js';
 import { ChangeRecorder, type LayerChange } from './changes.js';
@@ -45,6 +46,10 @@ export class MergedFs {
   private readonly shadowByParent = new Map<string, ShadowedNode[]>();
   private readonly changesByLayer: LayerChange[][] = [];
   readonly problems: Problem[] = [];
+  private readonly problemCounts = new Map<string, number>();
+  private readonly summaries = new Map<string, Problem>();
+  private implicitCount = 0;
+  private explicitCount = 0;
 
   get layerCount(): number {
     return this.changesByLayer.length;
@@ -90,6 +95,7 @@ export class MergedFs {
   applyLayer(entries: readonly LayerEntry[]): LayerChange[] {
     const layer = this.changesByLayer.length;
     const rec = new ChangeRecorder();
+    this.explicitCount += entries.length;
     const added = new Map<string, number>();
     entries.forEach((e, i) => {
       if (e.type !== 'whiteout' && e.type !== 'opaque') added.set(e.path, i);
@@ -161,6 +167,7 @@ export class MergedFs {
         this.problem(layer, path, 'WRITE_THROUGH_NON_DIRECTORY', 'warning', `${path} is written under ${dir}, which is a ${node.entry.type} in layer ${node.layer}; shown as a directory (overlay drivers do this; Docker's vfs driver would follow a symlink)`);
         this.remove(node, layer, 'overwritten');
       }
+      this.countImplicit(dir);
       const implicit: FsNode = { path: dir, name: baseName(dir), entry: impliedDir(dir), layer, content: null, implicit: true };
       this.insert(implicit);
       rec.written(implicit, node);
@@ -207,10 +214,29 @@ export class MergedFs {
     list.push({ ...node, deletedBy, overwrittenBy });
   }
 
+  /** The first MAX_PROBLEMS_PER_CODE problems of a kind, then one summary that keeps count. */
   private problem(layer: number, path: string, code: string, severity: Problem['severity'], message: string): void {
-    this.problems.push({ code, severity, message, layer, path });
+    const count = (this.problemCounts.get(code) ?? 0) + 1;
+    this.problemCounts.set(code, count);
+    if (count <= MAX_PROBLEMS_PER_CODE) {
+      this.problems.push({ code, severity, message, layer, path });
+      return;
+    }
+    let summary = this.summaries.get(code);
+    if (!summary) this.problems.push((summary = { code, severity, message: '' }));
+    this.summaries.set(code, summary);
+    summary.message = `${count - MAX_PROBLEMS_PER_CODE} more ${code} problems are not listed (${count} in all)`;
+  }
+
+  /** Parents no layer declared cost memory the input did not pay for: a deep path implies one per level. */
+  private countImplicit(path: string): void {
+    if (++this.implicitCount <= this.explicitCount + MAX_EXTRA_IMPLICIT_DIRS) return;
+    throw new EngineError('LIMIT_EXCEEDED', `the layers imply ${this.implicitCount} parent directories that no entry declares (at ${path.slice(0, 80)}); refusing the image (at most ${MAX_EXTRA_IMPLICIT_DIRS} more than its ${this.explicitCount} entries)`, { subject: path });
   }
 }
+
+const MAX_PROBLEMS_PER_CODE = 100;
+const MAX_EXTRA_IMPLICIT_DIRS = 100_000;
 
 function impliedDir(path: string): LayerEntry {
   return { path, type: 'dir', mode: 0o755, uid: 0, gid: 0, uname: '', gname: '', size: 0, mtime: 0, linkTarget: null, devMajor: 0, devMinor: 0, xattrs: null, dataOffset: 0, headerOffset: 0, digest: null };

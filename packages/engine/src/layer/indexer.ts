@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { EngineError } from '../errors.js';
 import { TarParser, type TarHandler, type TarHeader } from '../tar/reader.js';
+import { encodeName } from '../tar/names.js';
 import type { LayerEntry, LayerEntryType, Problem } from '../types.js';
 import { AUFS_META_PREFIX, OPAQUE_MARKER, WHITEOUT_PREFIX, baseName, joinPath, normalizePath, parentOf } from './normalize.js';
 
@@ -29,6 +30,7 @@ export class LayerIndexer implements TarHandler {
   private readonly hash = createHash('sha256');
   private readonly parser = new TarParser(this);
   private readonly seen = new Set<string>();
+  private readonly problemCounts = new Map<string, { count: number; severity: Problem['severity'] }>();
   private fileHash: Hash | null = null;
   private current: LayerEntry | null = null;
   private error: EngineError | null = null;
@@ -66,6 +68,7 @@ export class LayerIndexer implements TarHandler {
       }
     }
     if (this.error) throw this.error;
+    this.summariseProblems();
     return { diffId: `sha256:${this.hash.digest('hex')}`, uncompressedSize: this.bytes, entries: this.entries, problems: this.problems };
   }
 
@@ -77,7 +80,12 @@ export class LayerIndexer implements TarHandler {
     this.fileHash = null;
     const { path: cleaned, escaped } = normalizePath(h.name);
     if (escaped) this.problem('PATH_ESCAPE', 'warning', `entry name ${JSON.stringify(h.name)} climbs above the root; read as /${cleaned}`, cleaned);
-    if (cleaned === '') return; // the root entry: Docker ignores its metadata
+    if (cleaned === '') {
+      // The root entry: Docker ignores a directory's metadata, and fails on anything else.
+      if (h.type !== 'dir') this.problem('EMPTY_NAME', 'warning', `a ${h.type} entry named ${JSON.stringify(h.name)} names the root itself; it is ignored (docker load fails on it)`);
+      return;
+    }
+    checkNameLength(cleaned, this.subject, (message) => this.problem('NAME_TOO_LONG', 'warning', message, cleaned));
     const base = baseName(cleaned);
     let type: LayerEntryType;
     let path = cleaned;
@@ -108,7 +116,7 @@ export class LayerIndexer implements TarHandler {
       this.problem('DUPLICATE_PATH', 'warning', `${path} appears more than once in this layer; the last one wins here, but docker load and podman refuse such a layer ("duplicates of file paths not supported")`, path);
     }
     this.seen.add(key);
-    if (h.type === 'sparse') this.problem('SPARSE_FILE', 'info', `${path} is a sparse file (${h.realSize} bytes, ${h.size} stored)`, path);
+    if (h.type === 'sparse' || h.sparse !== null) this.problem('SPARSE_FILE', 'info', `${path} is a sparse file (${h.realSize} bytes, ${h.size} stored)`, path);
     if (h.type === 'char' && h.devMajor === 0 && h.devMinor === 0) {
       this.problem('CHAR_DEVICE_0_0', 'warning', `${path} is a char device 0:0: overlay snapshotters treat it as a whiteout, plain extraction as a device`, path);
     }
@@ -150,9 +158,38 @@ export class LayerIndexer implements TarHandler {
     this.fileHash = null;
   }
 
+  /** Keeps the first few problems of each kind: a layer of a million duplicates must not make a million reports. */
   private problem(code: string, severity: Problem['severity'], message: string, path?: string): void {
-    this.problems.push({ code, severity, message, path });
+    const seen = this.problemCounts.get(code);
+    this.problemCounts.set(code, { count: (seen?.count ?? 0) + 1, severity });
+    if ((seen?.count ?? 0) < MAX_PROBLEMS_PER_CODE) this.problems.push({ code, severity, message, path });
   }
+
+  private summariseProblems(): void {
+    for (const [code, { count, severity }] of this.problemCounts) {
+      if (count > MAX_PROBLEMS_PER_CODE) this.problems.push({ code, severity, message: `${count - MAX_PROBLEMS_PER_CODE} more ${code} problems in ${this.subject} are not listed (${count} in all)` });
+    }
+  }
+}
+
+const MAX_PROBLEMS_PER_CODE = 100;
+
+/** Linux PATH_MAX and NAME_MAX: longer names cannot be created, so docker load fails on them. */
+const PATH_MAX = 4096;
+const NAME_MAX = 255;
+
+/**
+ * Refuses a path past PATH_MAX (an index of such paths, and the directories they imply, would
+ * grow with the square of their depth) and reports components past NAME_MAX.
+ */
+function checkNameLength(path: string, subject: string, warn: (message: string) => void): void {
+  if (path.length * 3 <= NAME_MAX) return; // UTF-8 takes at most 3 bytes per UTF-16 unit
+  const bytes = encodeName(path).length;
+  if (bytes > PATH_MAX) {
+    throw new EngineError('LIMIT_EXCEEDED', `${subject} has an entry name of ${bytes} bytes (${path.slice(0, 60)}…); Linux allows at most ${PATH_MAX} (PATH_MAX), so no runtime can create it`, { subject });
+  }
+  const long = path.split('/').find((part) => encodeName(part).length > NAME_MAX);
+  if (long !== undefined) warn(`${path.slice(0, 80)}… has a name component of ${encodeName(long).length} bytes; Linux allows at most ${NAME_MAX} (NAME_MAX), so docker load fails on it`);
 }
 
 function mapType(h: TarHeader): LayerEntryType | null {

@@ -1,0 +1,5 @@
+import { defineConfig } from 'vitest/config';
+export default defineConfig({
+  resolve: { conditions: ['source'] },
+  test: { include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+});
