@@ -11,6 +11,7 @@ import type { CommandContext } from './context.js';
 import { writeAll } from './context.js';
 import { OutputError, UsageError } from './exit-codes.js';
 import { resolveFrom } from './image-source.js';
+import { humanSize } from './format.js';
 
 export async function writeOutput(result: ExportResult, out: string, ctx: CommandContext): Promise<void> {
   ctx.progress.start({ label: `writing ${out === '-' ? 'stdout' : out}`, total: result.size });
@@ -41,4 +42,14 @@ export async function writeOutput(result: ExportResult, out: string, ctx: Comman
   } finally {
     ctx.progress.finish();
   }
+}
+
+/** The summary on stderr; the image ID alone on stdout (unless the archive itself went there). */
+export async function reportExport(result: ExportResult, out: string, ctx: CommandContext, what: string): Promise<void> {
+  if (!ctx.quiet) {
+    const added = result.layers.filter((l) => !l.reused);
+    ctx.io.stderr.write(`wrote ${out === '-' ? 'stdout' : out} (${humanSize(result.size)}, ${result.mode}): ${result.tags.join(', ') || 'untagged'}, `
+      + `${result.layers.length} layer${result.layers.length === 1 ? '' : 's'} (${added.length} new), ${what}\n`);
+  }
+  if (out !== '-') await ctx.print(result.configDigest);
 }

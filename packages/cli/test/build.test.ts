@@ -115,6 +115,15 @@ describe('peel build', () => {
     expect(rows.get('bin/tool')?.layer).toBe(1);
   });
 
+  it('an output archive inside DIR is not copied into the next build', async () => {
+    const ctx = await makeContext();
+    const first = await peel(['build', ctx, '-t', 'x:1', '-o', 'image.tar'], { cwd: ctx });
+    const second = await peel(['build', '.', '-t', 'x:1', '-o', 'image.tar'], { cwd: ctx });
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(second.out).toBe(first.out);
+    expect((await listing(path.join(ctx, 'image.tar'))).has('image.tar')).toBe(false);
+  });
+
   it('-o - writes the same archive to stdout', async () => {
     const ctx = await makeContext();
     const file = await out('f.tar');

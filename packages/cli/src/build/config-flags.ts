@@ -67,3 +67,10 @@ export function createdTime(flag: string | undefined, env: Record<string, string
   if (!/^\d+$/.test(text)) throw new UsageError(`--source-date-epoch takes seconds since 1970 (SOURCE_DATE_EPOCH too), got ${JSON.stringify(text)}`);
   return new Date(Number(text) * 1000);
 }
+
+/** --compression of the layers an export writes. */
+export function compressionOf(flag: string | undefined): 'gzip' | 'none' {
+  if (flag === undefined || flag === 'gzip') return 'gzip';
+  if (flag === 'none') return 'none';
+  throw new UsageError(`--compression is gzip or none, got ${JSON.stringify(flag)}`);
+}

@@ -17,6 +17,8 @@ export interface DirDraftOptions {
   warn: (message: string) => void;
   progress: Progress;
   signal: AbortSignal;
+  /** A host path left out (the output archive when it is written inside DIR). */
+  exclude?: string;
 }
 
 export interface DirDraft {
@@ -36,6 +38,7 @@ export async function draftFromDir(root: string, o: DirDraftOptions): Promise<Di
     for (const name of names) {
       o.signal.throwIfAborted();
       const host = Buffer.concat([dir, Buffer.from('/'), name]);
+      if (o.exclude !== undefined && host.equals(Buffer.from(o.exclude))) continue;
       const path = rel === '' ? pathString(name) : `${rel}/${pathString(name)}`;
       const st = await lstat(host);
       const mode = st.mode & 0o7777;

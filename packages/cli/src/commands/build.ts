@@ -6,10 +6,9 @@ import { InputError, UsageError } from '../exit-codes.js';
 import { humanSize } from '../format.js';
 import { resolveFrom } from '../image-source.js';
 import { hostPlatform, parsePlatform } from '../platform.js';
-import { writeOutput } from '../output.js';
+import { reportExport, writeOutput } from '../output.js';
 import { draftFromDir, type OwnerPolicy } from '../build/dir-draft.js';
-import { CONFIG_OPTIONS, configPatch, createdTime } from '../build/config-flags.js';
-import { reportExport } from './edit.js';
+import { CONFIG_OPTIONS, compressionOf, configPatch, createdTime } from '../build/config-flags.js';
 
 export const buildCommand = defineCommand({
   name: 'build',
@@ -60,7 +59,8 @@ Hard-linked files become separate files (same bytes); fifos, sockets and devices
 
     const store = await ctx.store();
     ctx.progress.start({ label: `reading ${positionals[0]}` });
-    const found = await draftFromDir(dir, { store, owners, warn: ctx.warn, progress: ctx.progress, signal: ctx.signal });
+    const exclude = values.output === '-' ? undefined : resolveFrom(ctx.io.cwd, values.output);
+    const found = await draftFromDir(dir, { store, owners, warn: ctx.warn, progress: ctx.progress, signal: ctx.signal, exclude });
     ctx.progress.finish();
     const draft = { ...emptyDraft(), ops: found.ops, config };
     ctx.progress.start({ label: 'building the layer' });
@@ -77,10 +77,4 @@ function ownerPolicy(chown: string | undefined, keep: boolean): OwnerPolicy {
   const m = /^(\d+):(\d+)$/.exec(chown);
   if (!m) throw new UsageError(`--chown takes numeric UID:GID, got ${JSON.stringify(chown)}`);
   return { kind: 'fixed', uid: Number(m[1]), gid: Number(m[2]) };
-}
-
-export function compressionOf(flag: string | undefined): 'gzip' | 'none' {
-  if (flag === undefined || flag === 'gzip') return 'gzip';
-  if (flag === 'none') return 'none';
-  throw new UsageError(`--compression is gzip or none, got ${JSON.stringify(flag)}`);
 }

@@ -1,16 +1,14 @@
 /** `peel edit`: the web editor's drafts, scripted: put/remove files, change config, re-export. */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { exportImage, resolvePath, type BlobStore, type DraftOp, type ExportMode, type ExportResult } from '@peel/engine';
+import { exportImage, resolvePath, type BlobStore, type DraftOp, type ExportMode } from '@peel/engine';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { InputError, UsageError } from '../exit-codes.js';
-import { humanSize } from '../format.js';
 import { resolveFrom } from '../image-source.js';
-import { writeOutput } from '../output.js';
-import { CONFIG_OPTIONS, configPatch, createdTime } from '../build/config-flags.js';
+import { reportExport, writeOutput } from '../output.js';
+import { CONFIG_OPTIONS, compressionOf, configPatch, createdTime } from '../build/config-flags.js';
 import { cleanPath } from '../view/fs-view.js';
-import { compressionOf } from './build.js';
 
 const MODES: readonly ExportMode[] = ['append', 'flatten', 'rewrite'];
 
@@ -96,14 +94,4 @@ async function putOp(p: Put, store: BlobStore, ctx: CommandContext, exists: (pat
     await w.abort();
     throw e;
   }
-}
-
-/** The summary on stderr; the image ID alone on stdout (unless the archive itself went there). */
-export async function reportExport(result: ExportResult, out: string, ctx: CommandContext, what: string): Promise<void> {
-  if (!ctx.quiet) {
-    const added = result.layers.filter((l) => !l.reused);
-    ctx.io.stderr.write(`wrote ${out === '-' ? 'stdout' : out} (${humanSize(result.size)}, ${result.mode}): ${result.tags.join(', ') || 'untagged'}, `
-      + `${result.layers.length} layer${result.layers.length === 1 ? '' : 's'} (${added.length} new), ${what}\n`);
-  }
-  if (out !== '-') await ctx.print(result.configDigest);
 }

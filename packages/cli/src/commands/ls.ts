@@ -4,6 +4,7 @@ import { defineCommand } from '../command.js';
 import { InputError } from '../exit-codes.js';
 import { isoTime, modeString, printable, table } from '../format.js';
 import { cleanPath, lookup, openView, type FsView } from '../view/fs-view.js';
+import { markerPath } from '../view/markers.js';
 
 export const lsCommand = defineCommand({
   name: 'ls',
@@ -110,14 +111,6 @@ function hiddenIn(view: FsView, dir: string): Row[] {
 function markerRow(layer: number, m: LayerEntry): Row {
   const path = markerPath(m);
   return { path, name: path.slice(path.lastIndexOf('/') + 1), type: m.type, mode: m.mode, uid: m.uid, gid: m.gid, size: 0, mtime: m.mtime, linkTarget: m.type === 'whiteout' ? m.path : null, layer, hidden: { kind: m.type as 'whiteout' | 'opaque' } };
-}
-
-/** The marker's name as the layer tar holds it: `dir/.wh.name` or `dir/.wh..wh..opq`. */
-export function markerPath(m: LayerEntry): string {
-  if (m.type === 'opaque') return m.path === '' ? '.wh..wh..opq' : `${m.path}/.wh..wh..opq`;
-  const parent = parentPath(m.path);
-  const name = m.path.slice(m.path.lastIndexOf('/') + 1);
-  return parent === '' ? `.wh.${name}` : `${parent}/.wh.${name}`;
 }
 
 function parentPath(p: string): string {

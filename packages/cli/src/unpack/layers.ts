@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mergeLayers, openEntryContent, type LayerEntry, type MergedFs } from '@peel/engine';
 import type { OpenedImage } from '../image-source.js';
-import { markerPath } from '../commands/ls.js';
+import { markerPath } from '../view/markers.js';
 import { nameBytes } from '../fs-name.js';
 import { SafeTree } from './safe-tree.js';
 import type { UnpackOptions } from './options.js';
