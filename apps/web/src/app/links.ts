@@ -52,5 +52,6 @@ export const links = {
     }),
   config: (id: string, params: { edit?: boolean } = {}) => withQuery(`${base(id)}/config`, { edit: params.edit }),
   draft: (id: string) => `${base(id)}/draft`,
+  findings: (id: string) => `${base(id)}/findings`,
   archive: (id: string, path?: string) => withQuery(`${base(id)}/archive`, { path }),
 };

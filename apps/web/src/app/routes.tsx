@@ -2,6 +2,7 @@ import { Link, Redirect, Route, Switch } from 'wouter';
 import { ArchivePage } from '../features/archive/ArchivePage.js';
 import { ConfigPage } from '../features/config/ConfigPage.js';
 import { DraftPage } from '../features/draft/DraftPage.js';
+import { FindingsPage } from '../features/findings/FindingsPage.js';
 import { MergedFilesPage } from '../features/files/MergedFilesPage.js';
 import { ImageLayout } from '../features/image/ImageLayout.js';
 import { HomePage } from '../features/images/components/HomePage.js';
@@ -54,6 +55,13 @@ export function AppRoutes() {
         {({ id }) => (
           <ImageLayout id={id} tab="archive">
             <ArchivePage />
+          </ImageLayout>
+        )}
+      </Route>
+      <Route path="/images/:id/findings">
+        {({ id }) => (
+          <ImageLayout id={id} tab="findings">
+            <FindingsPage />
           </ImageLayout>
         )}
       </Route>

@@ -15,7 +15,7 @@ import { ImageContext } from './image-context.js';
 import { PlatformSwitcher } from './PlatformSwitcher.js';
 import { ProblemList } from './ProblemList.js';
 
-export type ImageTab = 'layers' | 'files' | 'config' | 'archive' | 'draft';
+export type ImageTab = 'layers' | 'files' | 'config' | 'archive' | 'draft' | 'findings';
 
 /** The frame of every image page: what the image is, and tabs to its views. */
 export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; children: ReactNode }) {
@@ -88,6 +88,7 @@ export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; 
               { label: 'Files', href: links.files(id), active: tab === 'files' },
               { label: 'Config', href: links.config(id), active: tab === 'config' },
               { label: 'Archive', href: links.archive(id), active: tab === 'archive' },
+              { label: 'Findings', href: links.findings(id), active: tab === 'findings' },
               { label: 'Draft', href: links.draft(id), active: tab === 'draft', count: pending > 0 ? pending : undefined },
             ]}
           />
