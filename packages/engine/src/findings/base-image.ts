@@ -18,14 +18,14 @@ export function guessBaseImage(history: readonly HistoryStep[]): BaseImageGuess 
   const firstOwn = history.findIndex((h) => /^FROM\s/.test(h.comment ?? ''));
   if (firstOwn > 0) {
     return guess(history, firstOwn - 1, 'from-comment',
-      `buildah/podman marked the steps this image added with "FROM <base>" comments; the ${firstOwn} step(s) before the first of them are the base image's`);
+      `buildah/podman mark the steps an image adds with "FROM <base>" comments, and the ${firstOwn} step(s) before the first of them are the base image's`);
   }
   const cmd = history.findIndex((h) => RUN_DEFAULTS.test((h.createdBy ?? '').trim()));
   if (cmd >= 0 && history.slice(cmd + 1).some((h) => h.layer !== null)) {
     return guess(history, cmd, 'first-cmd',
-      `history up to the first CMD/ENTRYPOINT step (step ${cmd + 1}) is taken as the base image: a base image ends by saying how to run it, and this image added layers after that`);
+      `the history up to its first CMD/ENTRYPOINT step (step ${cmd + 1}) is taken as the base image's, since a base image ends by saying how to run it and this image adds layers after it`);
   }
-  return { baseLayers: 0, lastBaseStep: null, rule: 'none', explanation: 'no base image could be told apart in the history (no "FROM" comments, no CMD/ENTRYPOINT step followed by layers): every layer is counted as this image\'s own' };
+  return { baseLayers: 0, lastBaseStep: null, rule: 'none', explanation: 'the history has no "FROM" comments and no CMD/ENTRYPOINT step followed by layers, so every layer counts as this image\'s own' };
 }
 
 function guess(history: readonly HistoryStep[], last: number, rule: BaseImageGuess['rule'], explanation: string): BaseImageGuess {

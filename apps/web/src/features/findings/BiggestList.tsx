@@ -20,7 +20,7 @@ export function BiggestList({ imageId, title, items }: { imageId: string; title:
               <span className="biggest-size" title={formatBytesExact(p.size)}>
                 {formatSize(p.size)}
               </span>
-              <span className="muted biggest-note">{p.type === 'dir' ? `${(p.files ?? 0).toLocaleString('en-US')} files` : `layer ${p.layer}`}</span>
+              <span className="muted biggest-note">{p.type === 'dir' ? `${(p.files ?? 0).toLocaleString('en-US')} ${p.files === 1 ? 'file' : 'files'}` : `layer ${p.layer}`}</span>
             </li>
           ))}
         </ol>

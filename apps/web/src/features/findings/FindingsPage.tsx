@@ -73,7 +73,7 @@ function FindingsView({ f }: { f: FindingsResponse }) {
           <input type="checkbox" checked={ownOnly} onChange={(e) => setOwnOnly(e.target.checked)} disabled={f.base.baseLayers === 0} /> Only this image&apos;s own layers
         </label>
         <span className="muted">
-          {f.base.baseLayers > 0 ? `Layers 0–${f.base.baseLayers - 1} are taken as the base image: ` : ''}
+          {f.base.baseLayers === 0 ? 'Base image: none told apart — ' : `Base image: ${f.base.baseLayers === 1 ? 'layer 0' : `layers 0–${f.base.baseLayers - 1}`} — `}
           {f.base.explanation}.
         </span>
       </div>

@@ -18,6 +18,8 @@ export function SecretList({ imageId, secrets }: { imageId: string; secrets: Sec
   if (secrets.length === 0) {
     return <p className="findings-empty">No secrets found in any layer (deleted and overwritten files included), Env, labels, command or history.</p>;
   }
+  // One "Remove" per file copy: several secrets can sit in one file.
+  const firstOfFile = new Set(secrets.filter((s, i) => secrets.findIndex((o) => o.path === s.path && o.source === s.source) === i).map((s) => s.id));
   return (
     <ul className="finding-list" aria-label="Secrets">
       {secrets.map((s) => (
@@ -56,7 +58,7 @@ export function SecretList({ imageId, secrets }: { imageId: string; secrets: Sec
           ) : null}
           <p className="finding-fix">{s.fix}</p>
           {s.source === 'file' && s.path !== null ? (
-            <RemoveFromLayers imageId={imageId} path={s.path} />
+            firstOfFile.has(s.id) ? <RemoveFromLayers imageId={imageId} path={s.path} /> : null
           ) : s.source === 'env' || s.source === 'label' || s.source === 'cmd' ? (
             <Link href={links.config(imageId, { edit: true })} className="button small">
               Edit the config

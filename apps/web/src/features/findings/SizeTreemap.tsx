@@ -1,12 +1,11 @@
-import { useMemo, type CSSProperties } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type RefObject } from 'react';
 import { useLocation } from 'wouter';
 import type { SizeTreeNode } from '@peel/api';
 import { links } from '../../app/links.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
 import { layerColor, layoutTreemap, type TreemapBox } from './treemap-layout.js';
 
-const W = 1000;
-const H = 520;
+const H = 420;
 
 /**
  * The final filesystem as a squarified treemap: area is size, a file's colour is the layer that
@@ -14,12 +13,15 @@ const H = 520;
  */
 export function SizeTreemap({ imageId, tree }: { imageId: string; tree: SizeTreeNode }) {
   const [, navigate] = useLocation();
-  const boxes = useMemo(() => layoutTreemap(tree, { x: 0, y: 0, w: W, h: H }), [tree]);
+  const frame = useRef<HTMLElement>(null);
+  const width = useWidth(frame);
+  // Laid out in screen pixels, so labels keep their shape and their fit can be judged.
+  const boxes = useMemo(() => (width > 0 ? layoutTreemap(tree, { x: 0, y: 0, w: width, h: H }) : []), [tree, width]);
   const layers = useMemo(() => [...new Set(boxes.filter((b) => b.node.type === 'file').map((b) => b.node.layer!))].sort((a, b) => a - b), [boxes]);
   if (tree.size === 0) return <p className="findings-empty">The final filesystem holds no file bytes.</p>;
   return (
-    <figure className="treemap">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Treemap of the final filesystem, ${formatSize(tree.size)}`} preserveAspectRatio="none">
+    <figure className="treemap" ref={frame}>
+      <svg viewBox={`0 0 ${Math.max(width, 1)} ${H}`} height={H} role="img" aria-label={`Treemap of the final filesystem, ${formatSize(tree.size)}`}>
         <defs>
           <pattern id="treemap-other" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <rect width="6" height="6" className="treemap-other-bg" />
@@ -58,6 +60,21 @@ export function SizeTreemap({ imageId, tree }: { imageId: string; tree: SizeTree
       </figcaption>
     </figure>
   );
+}
+
+/** The element's content width, kept up to date as the window changes. */
+function useWidth(ref: RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const measure = () => setWidth(Math.floor(element.clientWidth));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return width;
 }
 
 function fill(b: TreemapBox): CSSProperties | undefined {

@@ -21,7 +21,7 @@ export function WasteList({ imageId, waste, isOwn }: { imageId: string; waste: W
         <p className="muted">
           Shipped: every file copy in every layer. Unique: the distinct file contents (by sha256) of the final filesystem. So a copy that a later layer
           deleted or overwrote counts once ({formatSize(waste.removed)} here), identical files that survive n times count n − 1 times (
-          {formatSize(waste.duplicate)}), and the copy that survives never counts — dive counts it too (wagoodman/dive#684).
+          {formatSize(waste.duplicate)}), and the copy that survives never counts (dive counts it as well, so it counts an overwritten file twice: wagoodman/dive#684).
         </p>
       </div>
       {items.length === 0 ? (

@@ -38,8 +38,8 @@ export function layoutTreemap(root: SizeTreeNode, rect: Rect): TreemapBox[] {
   return boxes;
 }
 
-/** A stable colour per layer, spread around the hue circle so neighbours differ. */
+/** A stable colour per layer, spread around the hue circle so neighbours differ; the base layer is blue. */
 export function layerColor(layer: number): string {
-  const hue = (layer * 137.508) % 360;
+  const hue = (215 + layer * 137.508) % 360;
   return `hsl(${hue.toFixed(0)} 55% 58%)`;
 }

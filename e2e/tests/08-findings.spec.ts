@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import type { FindingsResponse, ImageSummary } from '@peel/api';
+import { clearDraft, shot, treeItem, uploadViaApi } from './helpers.js';
+
+// multi-docker-legacy.tar (fixtures/README.md, layers numbered from 0 here): layer 5 COPYs a fake
+// .env (API_KEY=sk_test_FIXTURE_…, DB_PASSWORD=…) that layer 6 deletes; layer 7 adds a 2 MiB
+// big.bin that layer 8 overwrites with 64 KiB of zeros. Its draft is emptied before and after.
+let multi: ImageSummary;
+
+test.beforeAll(async ({ request }) => {
+  multi = await uploadViaApi(request, 'multi-docker-legacy.tar');
+  await clearDraft(request, multi.id);
+});
+test.afterAll(async ({ request }) => clearDraft(request, multi.id));
+
+test('the multi fixture: the deleted .env secret, the waste with its formula, the size picture', async ({ page }) => {
+  await page.goto(`/images/${multi.id}/layers`);
+  await page.getByRole('link', { name: 'Findings' }).click();
+  await expect(page).toHaveURL(new RegExp(`/images/${multi.id}/findings$`));
+
+  const secrets = page.getByRole('list', { name: 'Secrets' });
+  const apiKey = secrets.getByRole('listitem').filter({ hasText: 'API_KEY in a .env file' });
+  await expect(apiKey).toContainText('deleted in layer 6 but still shipped in layer 5');
+  await expect(apiKey).toContainText('API_KEY=sk_t************');
+  await expect(apiKey).toContainText('COPY');
+  await expect(secrets.getByRole('listitem').filter({ hasText: 'DB_PASSWORD in a .env file' })).toContainText('deleted in layer 6');
+  await expect(page.getByRole('region', { name: 'Findings' })).not.toContainText('0123456789abcdef');
+
+  const waste = page.getByRole('list', { name: 'Waste' });
+  const big = waste.getByRole('listitem').filter({ hasText: '/var/lib/app/big.bin' });
+  await expect(big).toContainText('2 MB');
+  await expect(big).toContainText('layer 7 wrote 2 MB, layer 8 overwrote it');
+  await expect(page.getByLabel('How waste is counted')).toContainText('Reclaimable = shipped − unique');
+  await expect(page.getByLabel('How waste is counted')).toContainText('Efficiency = unique ÷ shipped = 49.4%');
+
+  await shot(page, '30-findings-top');
+  const treemap = page.getByRole('img', { name: /Treemap of the final filesystem/ });
+  await expect(treemap).toBeVisible();
+  await expect(treemap.locator('a')).not.toHaveCount(0);
+  await page.locator('figure.treemap').screenshot({ path: 'screenshots/31-findings-treemap.png' });
+  await page.locator('table.layer-bars').screenshot({ path: 'screenshots/32-findings-layer-bars.png' });
+  await page.getByRole('heading', { name: 'Waste' }).scrollIntoViewIfNeeded();
+  await shot(page, '33-findings-waste');
+
+  // The secret's link opens layer 5's own copy of the file.
+  await apiKey.getByRole('link', { name: '/opt/app/.env:2' }).click();
+  await expect(page).toHaveURL(new RegExp(`/images/${multi.id}/layers/5/files\\?path=/opt/app/.env$`));
+  const layerTree = page.getByRole('tree', { name: 'Files of layer 5' });
+  await expect(treeItem(layerTree, '.env')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('textbox', { name: 'Contents of .env' })).toContainText('DB_PASSWORD=');
+});
+
+test('a treemap box opens its file, and each layer has a bar', async ({ page }) => {
+  await page.goto(`/images/${multi.id}/findings`);
+  const layerBars = page.locator('table.layer-bars');
+  await expect(layerBars.getByRole('row')).toHaveCount(14); // header + 13 layers
+  await expect(layerBars.getByRole('row').filter({ hasText: 'Layer 8' })).toContainText('−1.94 MB');
+  await page.locator('figure.treemap a').filter({ has: page.locator('title', { hasText: '/bin/busybox —' }) }).click();
+  await expect(page).toHaveURL(new RegExp(`/images/${multi.id}/files\\?path=/bin/busybox$`));
+  await expect(treeItem(page.getByRole('tree', { name: 'Merged filesystem' }), 'busybox')).toHaveAttribute('aria-selected', 'true');
+});
+
+test('"Remove from all layers" feeds the rewrite export, whose image has the secret in no layer', async ({ page, request }) => {
+  await page.goto(`/images/${multi.id}/findings`);
+  const apiKey = page.getByRole('list', { name: 'Secrets' }).getByRole('listitem').filter({ hasText: 'API_KEY in a .env file' });
+  await apiKey.getByRole('button', { name: 'Remove from all layers' }).click();
+  const done = apiKey.getByRole('status');
+  await expect(done).toContainText('/opt/app/.env is deleted in the draft');
+  const download = done.getByRole('link', { name: 'Download rewritten image' });
+  await expect(download).toHaveAttribute('href', new RegExp(`/api/images/${multi.id}/export\\?mode=rewrite`));
+  await shot(page, '34-findings-removed');
+
+  const downloading = page.waitForEvent('download');
+  await download.click();
+  const file = await (await downloading).path();
+  const rewritten = await request.post('/api/images?name=multi-rewritten.tar', { data: readFileSync(file), headers: { 'Content-Type': 'application/octet-stream' } });
+  expect(rewritten.status(), await rewritten.text()).toBe(201);
+  const id = ((await rewritten.json()) as ImageSummary).id;
+  const findings = (await (await request.get(`/api/images/${id}/findings`)).json()) as FindingsResponse;
+  expect(findings.secrets).toEqual([]);
+  const before = (await (await request.get(`/api/images/${multi.id}/findings`)).json()) as FindingsResponse;
+  expect(before.waste.bytes - findings.waste.bytes).toBe(143); // the .env copy, 143 bytes, no longer ships
+  await request.delete(`/api/images/${id}`);
+});
+
+test('a clean image: no secrets, nothing wasted', async ({ page, request }) => {
+  const tiny = await uploadViaApi(request, 'tiny-docker-legacy.tar');
+  await page.goto(`/images/${tiny.id}/findings`);
+  await expect(page.getByRole('region', { name: 'Findings' })).toContainText('No secrets found in any layer');
+  await expect(page.getByLabel('How waste is counted')).toContainText('Efficiency = unique ÷ shipped = 100%');
+});
