@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { ImageSummary } from '@peel/api';
+import { build, removeDir, tempDir, upload } from './helper.js';
+import { generateDockerArchive } from './generate-image.js';
+
+/**
+ * Exports stream: an image of a few big files (so the entry index is tiny) is exported in every
+ * mode over a real socket, and the server's RSS stays flat however many bytes go out.
+ */
+const FILE_MB = Number(process.env.PEEL_EXPORT_FILE_MB ?? 200);
+// Measured with 3 x 300 MiB: +36 MiB (rewrite, 600 MiB out), +2 MiB (flatten), +23 MiB (append, 900 MiB out).
+const GROWTH_LIMIT_MB = Number(process.env.PEEL_EXPORT_GROWTH_LIMIT_MB ?? 80);
+
+describe('exports of an image of big files', () => {
+  let dir: string;
+  let app: FastifyInstance;
+  let address: string;
+  let id: string;
+  beforeAll(async () => {
+    dir = await tempDir('peel-big-export-');
+    const archive = join(dir, 'big.tar');
+    await generateDockerArchive(archive, [
+      { files: [1, 2, 3].map((n) => ({ path: `var/lib/blob/big-${n}.bin`, size: FILE_MB * 2 ** 20, fill: 'random' as const })) },
+      { files: [{ path: 'etc/motd', content: 'hello\n' }] },
+    ]);
+    app = await build(join(dir, 'data'));
+    const res = await upload(app, archive);
+    expect(res.statusCode, res.body).toBe(201);
+    id = (res.json() as ImageSummary).id;
+    const del = await app.inject({ method: 'DELETE', url: `/api/images/${id}/draft/content?path=/var/lib/blob/big-1.bin` });
+    expect(del.statusCode).toBe(200);
+    address = await app.listen({ port: 0, host: '127.0.0.1' });
+  }, 600_000);
+  afterAll(async () => {
+    await app?.close();
+    await removeDir(dir);
+  });
+
+  it.each([['rewrite', 2], ['flatten', 2], ['append', 3]] as const)('%s streams with flat memory', async (mode, files) => {
+    const start = process.memoryUsage().rss;
+    let peak = start;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const res = await fetch(`${address}/api/images/${id}/export?mode=${mode}&compression=none`);
+    expect(res.status).toBe(200);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+    }
+    clearInterval(sampler);
+    const line = `${mode}: ${(bytes / 2 ** 20).toFixed(0)} MiB out, RSS ${(start / 2 ** 20).toFixed(0)} → peak ${(peak / 2 ** 20).toFixed(0)} MiB`;
+    console.log(`[big export] ${line}`);
+    expect(bytes).toBe(Number(res.headers.get('content-length')));
+    expect(bytes, line).toBeGreaterThan(files * FILE_MB * 2 ** 20);
+    expect((peak - start) / 2 ** 20, line).toBeLessThan(GROWTH_LIMIT_MB);
+  });
+});
