@@ -9,6 +9,8 @@ import type { IngestLimits } from './services/ingest.js';
 import { parseQuery } from './http/querystring.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerSecurity } from './http/security.js';
+import { DEFAULT_HARDENING, httpServerOptions, registerHardening, type HardeningOptions } from './http/hardening.js';
+import { checkBindPolicy } from './http/bind-policy.js';
 import { collectRoutes, openApiDocument } from './http/openapi.js';
 import { imageRoutes } from './routes/images.js';
 import { fsRoutes } from './routes/fs.js';
@@ -35,6 +37,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Rows per write transaction; between two, other requests are served. */
   chunkRows?: number;
+  /** Request limits, timeouts, and what exposing the server beyond loopback needs (http/hardening.ts). */
+  hardening?: Partial<HardeningOptions>;
   /** The Docker engine to open images from, load and run them in (DOCKER_HOST); runs need a loopback `host`. */
   docker?: DockerOptions;
 }
@@ -58,12 +62,15 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxLayerBytes: 64 * 1024 ** 3,
   maxJsonBytes: 16 * 1024 * 1024,
   maxEntriesPerLayer: 5_000_000,
+  maxExpansionRatio: 200,
 };
 
 const VERSION = '0.1.0';
 
 /** Builds the whole server (API, security, web UI) without listening. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const hardening = { ...DEFAULT_HARDENING, ...opts.hardening };
+  checkBindPolicy(opts.host, hardening);
   await mkdir(opts.dataDir, { recursive: true });
   const blobDir = join(opts.dataDir, 'blobs');
   const store = await new FsBlobStore(blobDir).init();
@@ -78,6 +85,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routerOptions: { querystringParser: parseQuery },
     // Uploads are streamed by their own parser; JSON bodies stay small.
     bodyLimit: 1024 * 1024,
+    http: httpServerOptions(hardening),
   });
   // Plain JSON.stringify: it escapes lone surrogates (non-UTF-8 names) the way JSON.parse reads them back.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
@@ -97,6 +105,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const hosts = ['localhost', '127.0.0.1', '[::1]', ...(opts.host ? [opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host] : []), ...(opts.extraHosts ?? [])];
   registerSecurity(app, { allowedHosts: hosts });
+  registerHardening(app, hardening);
   registerErrorHandler(app);
   const routes = collectRoutes(app);
   let doc: Record<string, unknown> | null = null;

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp, type AppOptions } from './app.js';
+import { archiveLimitsFromEnv, hardeningFromEnv } from './http/hardening-env.js';
 
 /** Reads the environment, builds the app and listens. Nothing else lives here. */
 function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: string } {
@@ -25,7 +26,9 @@ function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: str
       maxUploadBytes: bytes('PEEL_MAX_UPLOAD_BYTES'),
       maxLayerBytes: bytes('PEEL_MAX_LAYER_BYTES'),
       maxJsonBytes: bytes('PEEL_MAX_JSON_BYTES'),
+      ...archiveLimitsFromEnv(env),
     },
+    hardening: hardeningFromEnv(env),
     logger: { level: env.LOG_LEVEL || 'warn' },
   };
 }

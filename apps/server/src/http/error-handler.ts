@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { isEngineError, type EngineErrorCode } from '@peel/engine';
 import type { ApiErrorBody } from '@peel/api';
 import { ApiError } from '../errors.js';
+import { diskFullError } from './disk-full.js';
 
 /** Every EngineError is the input's fault; these ones are about size rather than shape. */
 const ENGINE_STATUS: Partial<Record<EngineErrorCode, number>> = {
@@ -16,6 +17,8 @@ export function describeError(err: unknown): { status: number; body: ApiErrorBod
   // A stream error the engine wrapped (e.g. our 413 from the byte counter) keeps its meaning.
   const cause = err instanceof Error && err.cause instanceof ApiError ? err.cause : err;
   if (cause instanceof ApiError) return { status: cause.status, body: { error: { code: cause.code, message: cause.message } } };
+  const full = diskFullError(err);
+  if (full) return { status: full.status, body: { error: { code: full.code, message: full.message } } };
   if (isEngineError(err)) return { status: ENGINE_STATUS[err.code] ?? 400, body: { error: { code: err.code, message: err.message } } };
   const fe = err as FastifyError;
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

@@ -57,8 +57,10 @@ export function registerSecurity(app: FastifyInstance, opts: SecurityOptions): v
     if (origin !== undefined && !originOk(origin, hostOk)) {
       throw new ApiError(403, 'BAD_ORIGIN', `cross-origin ${req.method} refused (Origin: ${JSON.stringify(origin)})`);
     }
-    if (req.headers['sec-fetch-site'] === 'cross-site') {
-      throw new ApiError(403, 'BAD_ORIGIN', `cross-site ${req.method} refused`);
+    // same-site is another origin too (another port of localhost): only our own pages may write.
+    const site = req.headers['sec-fetch-site'];
+    if (site === 'cross-site' || site === 'same-site') {
+      throw new ApiError(403, 'BAD_ORIGIN', `${site} ${req.method} refused`);
     }
   });
 

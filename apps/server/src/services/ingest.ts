@@ -17,6 +17,8 @@ export interface IngestLimits {
   maxLayerBytes?: number;
   maxJsonBytes?: number;
   maxEntriesPerLayer?: number;
+  /** Compressed data expanding more than this many times is a bomb (0: no check). */
+  maxExpansionRatio?: number;
 }
 
 export interface IngestRequest {
@@ -63,6 +65,7 @@ export class IngestService {
         maxLayerBytes: limits.maxLayerBytes,
         maxJsonBytes: limits.maxJsonBytes,
         maxEntriesPerLayer: limits.maxEntriesPerLayer,
+        maxExpansionRatio: limits.maxExpansionRatio,
         signal: req.signal,
         // Deleting is the collector's job: another upload in flight may need the same blob.
         cleanup: async (digests) => {
