@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { FsEntry } from '@peel/api';
+import { encodePathParam, type FsEntry } from '@peel/api';
 import { getJson } from './helper.js';
 
 /**
@@ -11,7 +11,7 @@ export async function walkFs(app: FastifyInstance, id: string, query = ''): Prom
   const dirs = ['/'];
   while (dirs.length) {
     const dir = dirs.pop()!;
-    for (const e of await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=${encodeURIComponent(dir)}${query}`)) {
+    for (const e of await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=${encodePathParam(dir)}${query}`)) {
       out.push([e.path, e.type, e.mode.toString(8), `${e.uid}/${e.gid}`, e.size, e.linkTarget ?? '', e.digest ?? ''].join('\t'));
       if (e.type === 'dir') dirs.push(e.path);
     }

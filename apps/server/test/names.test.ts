@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { encodePathParam, type FsEntry, type LayerChange, type SearchResult } from '@peel/api';
+import { encodePathParam, type DraftState, type FsEntry, type LayerChange, type SearchResult } from '@peel/api';
 import { build, getJson, removeDir, tempDir, upload } from './helper.js';
 import { generateDockerArchive } from './generate-image.js';
+import { walkFs } from './fs-walk.js';
 
 const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x74, 0x78, 0x74]); // "café.txt" in Latin-1: not UTF-8
 const NAMES = {
@@ -73,5 +74,34 @@ describe('names that are not UTF-8 (or not URL-friendly) survive the store and t
     expect(changes.map((c) => [c.path, c.change])).toEqual(expect.arrayContaining([[`/${NAMES.latin1}`, 'deleted'], ['/new.txt', 'added']]));
     const layer1 = await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=/&layer=1`);
     expect(layer1.find((e) => e.type === 'whiteout')?.name).toBe(NAMES.latin1);
+  });
+
+  it('drafts and exports keep such names byte for byte', async () => {
+    const newName = `/${NAMES.badDir}/new\udcfe.txt`;
+    const edit = async (method: 'PUT' | 'POST' | 'DELETE', url: string, payload?: string | object) => {
+      const res = await app.inject({ method, url: `/api/images/${id}${url}`, payload, headers: typeof payload === 'string' ? { 'content-type': 'application/octet-stream' } : undefined });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as DraftState;
+    };
+    await edit('PUT', `/draft/content?path=${encodePathParam(newName)}`, 'raw name\n');
+    await edit('POST', '/draft/ops', { op: 'rename', from: `/${NAMES.badDir}/inner.txt`, to: `/${NAMES.utf8}.moved` });
+    const state = await edit('DELETE', `/draft/content?path=${encodePathParam(`/${NAMES.latin1}`)}`);
+    expect(state.ops.map((o) => o.path)).toEqual([newName, `/${NAMES.utf8}.moved`, `/${NAMES.latin1}`]);
+    expect(state.ops[2]).toMatchObject({ purgeOnly: true });
+    const listed = await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=${encodePathParam(`/${NAMES.badDir}`)}&draft=1`);
+    expect(listed.map((e) => e.path)).toEqual([newName]);
+    expect((await app.inject(`/api/images/${id}/content?path=${encodePathParam(newName)}&draft=1`)).body).toBe('raw name\n');
+    // Stored as escaped JSON, so SQLite's UTF-8 text cannot turn the raw bytes into U+FFFD.
+    const stored = app.peel.db.prepare(`SELECT op FROM draft_ops ORDER BY seq`).pluck().all() as string[];
+    expect(stored[0]).toContain('\\udcff/new\\udcfe.txt');
+    expect((JSON.parse(stored[0]) as { path: string }).path).toBe(newName.slice(1));
+
+    const saved = await app.inject({ method: 'POST', url: `/api/images/${id}/export/save?mode=rewrite&tag=names:edited` });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const out = (saved.json() as { id: string }).id;
+    expect(await walkFs(app, out)).toEqual(await walkFs(app, id, '&draft=1'));
+    // Rewrite removed the deleted Latin-1 file from layer 0 too.
+    const gone = await getJson<SearchResult>(app, `/api/images/${out}/search?q=${encodePathParam('caf\udce9')}`);
+    expect(gone.items).toEqual([]);
   });
 });
