@@ -185,19 +185,24 @@ export const archiveCases: HostileCase[] = [
     name: 'deeply-nested-json-manifest',
     about: 'deeply nested JSON (manifest.json)',
     bytes: () => dockerArchive([layer], { manifestBytes: Buffer.from(deepJson(1_000_000)) }),
-    expect: { refuse: ['MALFORMED_JSON'] },
+    expect: { refuse: ['LIMIT_EXCEEDED'] },
   },
   {
     name: 'deeply-nested-json-config',
     about: 'deeply nested JSON (a config value)',
     bytes: () => dockerArchive([layer], { configBytes: (b) => Buffer.from(b.toString().replace(/}$/, `,"nest":${deepJson(1_000_000)}}`)) }),
-    expect: { ingest: [] },
-    merged: { has: ['etc/os-release'] },
+    expect: { refuse: ['LIMIT_EXCEEDED'] },
   },
   {
     name: 'deeply-nested-json-labels',
     about: 'deeply nested JSON (config.config.Labels)',
     bytes: () => dockerArchive([layer], { configBytes: (b) => Buffer.from(b.toString().replace('"Cmd"', `"Labels":{"x":${deepJson(100_000)}},"Cmd"`)) }),
+    expect: { refuse: ['LIMIT_EXCEEDED'] },
+  },
+  {
+    name: 'nested-json-within-limit',
+    about: 'deeply nested JSON (500 levels, under the limit: shown)',
+    bytes: () => dockerArchive([layer], { configBytes: (b) => Buffer.from(b.toString().replace('"Cmd"', `"Labels":{"x":"${'['.repeat(2000)}"},"Healthcheck":{"Test":${deepJson(496)}},"Cmd"`)) }),
     expect: { ingest: [] },
   },
   {

@@ -48,6 +48,9 @@ export class ArchiveFiles {
       throw new EngineError('JSON_TOO_LARGE', `${what} (${file.path}) is larger than the JSON limit; refusing to parse it`, { subject: file.path });
     }
     if (!file.json) throw new EngineError('MALFORMED_JSON', `${what} (${file.path}) is not JSON`, { subject: file.path });
+    if (nestedDeeperThan(file.json, MAX_JSON_DEPTH)) {
+      throw new EngineError('LIMIT_EXCEEDED', `${what} (${file.path}) nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep; refusing to read it (no image document needs more than a few)`, { subject: file.path });
+    }
     try {
       return JSON.parse(file.json.toString('utf8'));
     } catch (e) {
@@ -62,4 +65,27 @@ export function isObject(v: unknown): v is Record<string, unknown> {
 
 export function malformed(what: string, path: string, detail: string): EngineError {
   return new EngineError('MALFORMED_JSON', `${what} (${path}) ${detail}`, { subject: path });
+}
+
+/** Deeper JSON would overflow the stack of whoever walks it later (JSON.stringify fails near 5000). */
+export const MAX_JSON_DEPTH = 512;
+
+/** True when `[`/`{` nest deeper than `max` outside strings (a byte scan, before any parsing). */
+function nestedDeeperThan(json: Buffer, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
 }
