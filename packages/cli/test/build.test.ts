@@ -26,13 +26,18 @@ describe('peel build', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^sha256:[a-f0-9]{64}\n$/);
     const files = await listing(tar);
-    expect([...files.keys()].sort()).toEqual(['app', 'app/crème brûlée.txt', 'app/empty', 'app/hello-hardlink.txt', 'app/hello.txt', 'bin', 'bin/dangling', 'bin/hello', 'bin/tool']);
+    expect([...files.keys()].sort()).toEqual(['app', 'app/crème brûlée.txt', 'app/empty', 'app/hello-hardlink.txt', 'app/hello.txt', 'app/zero.txt', 'bin', 'bin/dangling', 'bin/hello', 'bin/tool']);
     expect(files.get('bin/tool')).toMatchObject({ type: 'file', mode: 0o4755, uid: 0, gid: 0 });
     expect(files.get('app/empty')).toMatchObject({ type: 'dir', mode: 0o700 });
     expect(files.get('bin/hello')).toMatchObject({ type: 'symlink', linkTarget: '../app/hello.txt' });
     expect(files.get('bin/dangling')).toMatchObject({ type: 'symlink', linkTarget: '/nowhere' });
     expect(files.get('app/hello-hardlink.txt')).toMatchObject({ type: 'file', size: 6 });
     expect((await peel(['cat', tar, '/bin/hello'])).out).toBe('hello\n');
+    expect(await peel(['cat', tar, '/app/zero.txt'])).toMatchObject({ code: 0, out: '' });
+    const unpacked = path.join(path.dirname(tar), 'unpacked');
+    expect((await peel(['unpack', tar, unpacked, '--merged'])).code).toBe(0);
+    expect(await readFile(path.join(unpacked, 'rootfs/app/zero.txt'), 'utf8')).toBe('');
+    expect(await readFile(path.join(unpacked, 'LAYER_0/bin/tool'), 'utf8')).toBe('#!/bin/sh\necho tool\n');
     expect((await peel(['cat', tar, '/app/crème brûlée.txt'])).out).toBe('unicode and spaces\n');
     const j = JSON.parse((await peel(['inspect', tar, '--json'])).out);
     expect(j.tags).toEqual(['peel-test/build:1']);
@@ -61,7 +66,7 @@ describe('peel build', () => {
     execFileSync('tar', ['-xf', a, '-C', dir]);
     const layerBlob = path.join(dir, JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'))[0].Layers[0]);
     const names = execFileSync('tar', ['-tzf', layerBlob], { encoding: 'utf8' }).split('\n').filter(Boolean).map((n) => n.replace(/\/$/, ''));
-    expect([...names].sort()).toEqual(['app', 'app/crème brûlée.txt', 'app/empty', 'app/hello-hardlink.txt', 'app/hello.txt', 'bin', 'bin/dangling', 'bin/hello', 'bin/tool']);
+    expect([...names].sort()).toEqual(['app', 'app/crème brûlée.txt', 'app/empty', 'app/hello-hardlink.txt', 'app/hello.txt', 'app/zero.txt', 'bin', 'bin/dangling', 'bin/hello', 'bin/tool']);
     names.forEach((n, i) => {
       const parent = path.posix.dirname(n);
       if (parent !== '.') expect(names.indexOf(parent), `${parent} before ${n}`).toBeLessThan(i);

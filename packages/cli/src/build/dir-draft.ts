@@ -27,10 +27,16 @@ export interface DirDraft {
   bytes: number;
 }
 
+/** Files copied into the store at once: small files are bound by syscall latency, not bandwidth. */
+const PARALLEL_FILES = 16;
+
 export async function draftFromDir(root: string, o: DirDraftOptions): Promise<DirDraft> {
   const out: DirDraft = { ops: [], files: 0, bytes: 0 };
   // Hard-linked names share one read (the draft has no hard-link op: each name becomes a file).
-  const byInode = new Map<string, { blob: string; size: number }>();
+  const byInode = new Map<string, Promise<{ blob: string; size: number }>>();
+  const limit = limiter(PARALLEL_FILES);
+  // Ops keep walk order (so the draft is the same every time) while their files are stored.
+  const pending: Array<Promise<void>> = [];
   const owner = (st: { uid: number; gid: number }) => (o.owners.kind === 'keep' ? { uid: st.uid, gid: st.gid } : { uid: o.owners.uid, gid: o.owners.gid });
 
   const walk = async (dir: Buffer, rel: string): Promise<void> => {
@@ -49,12 +55,17 @@ export async function draftFromDir(root: string, o: DirDraftOptions): Promise<Di
         const key = `${st.dev}:${st.ino}`;
         let stored = st.nlink > 1 ? byInode.get(key) : undefined;
         if (!stored) {
-          stored = await storeFile(host, o);
+          stored = limit(() => storeFile(host, o));
           byInode.set(key, stored);
         }
-        out.ops.push({ op: 'write', path, blob: stored.blob, size: stored.size, mode, ...owner(st) });
-        out.files++;
-        out.bytes += stored.size;
+        const at = out.ops.push({ op: 'write', path, blob: '', size: 0, mode, ...owner(st) }) - 1;
+        pending.push(stored.then((s) => {
+          out.ops[at] = { op: 'write', path, blob: s.blob, size: s.size, mode, ...owner(st) };
+          out.files++;
+          out.bytes += s.size;
+        }));
+        // Bounded memory and fail-fast: do not run far ahead of the stores.
+        if (pending.length >= 4 * PARALLEL_FILES) await Promise.all(pending.splice(0));
       } else if (st.isSymbolicLink()) {
         out.ops.push({ op: 'symlink', path, target: pathString(await readlink(host, { encoding: 'buffer' })) });
       } else {
@@ -63,8 +74,27 @@ export async function draftFromDir(root: string, o: DirDraftOptions): Promise<Di
       }
     }
   };
-  await walk(Buffer.from(root), '');
+  // Every store started is settled, also when the walk fails, before the caller cleans up.
+  const walked = await walk(Buffer.from(root), '').then(() => null, (e: unknown) => ({ error: e }));
+  const failed = (await Promise.allSettled(pending)).find((r) => r.status === 'rejected');
+  if (walked) throw walked.error;
+  if (failed) throw (failed as PromiseRejectedResult).reason;
   return out;
+}
+
+/** Runs at most `n` tasks at a time. */
+function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  const next = () => {
+    if (active >= n || queue.length === 0) return;
+    active++;
+    queue.shift()!();
+  };
+  return <T>(task: () => Promise<T>) => new Promise<T>((resolve, reject) => {
+    queue.push(() => task().then(resolve, reject).finally(() => { active--; next(); }));
+    next();
+  });
 }
 
 async function storeFile(host: Buffer, o: DirDraftOptions): Promise<{ blob: string; size: number }> {

@@ -1,6 +1,7 @@
 /** `peel cat`: a file's bytes to stdout, from the merged filesystem or from one layer. */
 import { pipeline } from 'node:stream/promises';
-import { openEntryContent, resolvePath } from '@peel/engine';
+import { resolvePath } from '@peel/engine';
+import { entryBytes } from '../entry-bytes.js';
 import { defineCommand } from '../command.js';
 import { InputError } from '../exit-codes.js';
 import { cleanPath, openView } from '../view/fs-view.js';
@@ -29,6 +30,6 @@ secret, say) is still readable from the layer that added it.`,
     if (node.entry.type === 'dir') throw new InputError(`${path} is a folder${where} (use \`peel ls\`)`);
     const ref = view.content(node);
     if (!ref) throw new InputError(`${path} is a ${node.entry.type}${where}, not a file with content`);
-    await pipeline(openEntryContent(img.store, ref.tarBlob, ref.entry), ctx.io.stdout, { end: false });
+    await pipeline(entryBytes(img.store, ref.tarBlob, ref.entry), ctx.io.stdout, { end: false });
   },
 });

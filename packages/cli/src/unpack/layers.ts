@@ -4,7 +4,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mergeLayers, openEntryContent, type LayerEntry, type MergedFs } from '@peel/engine';
+import { mergeLayers, type LayerEntry, type MergedFs } from '@peel/engine';
+import { entryBytes } from '../entry-bytes.js';
 import type { OpenedImage } from '../image-source.js';
 import { markerPath } from '../view/markers.js';
 import { nameBytes } from '../fs-name.js';
@@ -35,11 +36,11 @@ export async function unpackLayers(img: OpenedImage, dir: string, o: UnpackOptio
           o.tree.warn(`layer ${i}: hard link /${e.path} points at /${e.linkTarget}, which is missing: skipped`);
           continue;
         }
-        await tree.file(e.path, attrs(e), openEntryContent(img.store, img.image.layers[ref.layer].tarBlob, ref.entry));
+        await tree.file(e.path, attrs(e), entryBytes(img.store, img.image.layers[ref.layer].tarBlob, ref.entry));
         o.progress.add(ref.entry.size);
         continue;
       }
-      await writeEntry(tree, e, () => openEntryContent(img.store, tarBlob, e));
+      await writeEntry(tree, e, () => entryBytes(img.store, tarBlob, e));
       if (e.type === 'file') o.progress.add(e.size);
     }
     await tree.finish();

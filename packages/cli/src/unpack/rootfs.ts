@@ -4,7 +4,8 @@
  * was replaced or deleted by a later layer gets its own copy of the bytes it had.
  */
 import { join } from 'node:path';
-import { openEntryContent, type FsNode } from '@peel/engine';
+import type { FsNode } from '@peel/engine';
+import { entryBytes } from '../entry-bytes.js';
 import type { OpenedImage } from '../image-source.js';
 import { attrs, writeEntry } from './layers.js';
 import type { UnpackOptions } from './options.js';
@@ -26,7 +27,7 @@ export async function unpackRootfs(img: OpenedImage, dir: string, o: UnpackOptio
         continue;
       }
       const ref = n.content;
-      await writeEntry(tree, { ...n.entry, path: n.path }, () => openEntryContent(img.store, img.image.layers[ref!.layer].tarBlob, ref!.entry));
+      await writeEntry(tree, { ...n.entry, path: n.path }, () => entryBytes(img.store, img.image.layers[ref!.layer].tarBlob, ref!.entry));
       if (ref) o.progress.add(ref.entry.size);
       if (n.entry.type === 'dir') await walk(n.path);
     }
@@ -40,7 +41,7 @@ export async function unpackRootfs(img: OpenedImage, dir: string, o: UnpackOptio
       o.tree.warn(`hard link /${n.path} points at /${n.entry.linkTarget}, which is missing: skipped`);
       continue;
     }
-    await tree.file(n.path, attrs({ ...ref.entry, mode: n.entry.mode, uid: n.entry.uid, gid: n.entry.gid }), openEntryContent(img.store, img.image.layers[ref.layer].tarBlob, ref.entry));
+    await tree.file(n.path, attrs({ ...ref.entry, mode: n.entry.mode, uid: n.entry.uid, gid: n.entry.gid }), entryBytes(img.store, img.image.layers[ref.layer].tarBlob, ref.entry));
   }
   await tree.finish();
   return { entries };

@@ -8,6 +8,7 @@ export async function makeContext(): Promise<string> {
   await mkdir(path.join(dir, 'app/empty'), { recursive: true });
   await mkdir(path.join(dir, 'bin'));
   await writeFile(path.join(dir, 'app/hello.txt'), 'hello\n');
+  await writeFile(path.join(dir, 'app/zero.txt'), '');
   await writeFile(path.join(dir, 'app/crème brûlée.txt'), 'unicode and spaces\n');
   await link(path.join(dir, 'app/hello.txt'), path.join(dir, 'app/hello-hardlink.txt'));
   await writeFile(path.join(dir, 'bin/tool'), '#!/bin/sh\necho tool\n');
