@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -147,5 +148,32 @@ describe('export', () => {
   it('the draft itself survives an export (nothing is consumed)', async () => {
     const state = await getJson<DraftState>(app, `/api/images/${multi}/draft`);
     expect(state.ops.length).toBeGreaterThan(5);
+  });
+
+  it('the new layers of a download leave the store when it ends, finished or cut off', async () => {
+    const blobs = async () => {
+      await app.peel.idle();
+      return (await readdir(join(dir, 'blobs', 'sha256'))).sort();
+    };
+    const before = await blobs();
+    const full = await app.inject(`/api/images/${multi}/export?mode=flatten`);
+    expect(full.statusCode).toBe(200);
+    expect(await blobs()).toEqual(before);
+
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const ac = new AbortController();
+    const res = await fetch(`${address}/api/images/${multi}/export?mode=rewrite&compression=none`, { signal: ac.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    ac.abort();
+    let after: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      after = await blobs();
+      if (after.length === before.length) break;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    expect(after).toEqual(before);
+    // (Last test: once listening, requests must name the bound port.)
+    expect((await fetch(`${address}/api/images/${multi}/draft`)).status).toBe(200);
   });
 });
