@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { chown, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chown, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, peel } from './helpers/run.js';
 import { makeContext } from './helpers/folder.js';
+import { tempDir } from './helpers/tmp.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const out = async (name: string) => path.join(await mkdtemp(path.join(tmpdir(), 'peel-out-')), name);
+const out = async (name: string) => path.join(await tempDir('out'), name);
 
 interface LsRow { path: string; type: string; mode: number; uid: number; gid: number; size: number; mtime: number; linkTarget: string | null; layer: number }
 async function listing(archive: string): Promise<Map<string, LsRow>> {
@@ -62,7 +62,7 @@ describe('peel build', () => {
     const j = JSON.parse((await peel(['inspect', a, '--json'])).out);
     expect(j.created).toBe('2023-11-14T22:13:20.000Z');
     // the layer tar, listed by GNU tar: parents before children, names in byte order
-    const dir = await mkdtemp(path.join(tmpdir(), 'peel-layer-'));
+    const dir = await tempDir('layer');
     execFileSync('tar', ['-xf', a, '-C', dir]);
     const layerBlob = path.join(dir, JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8'))[0].Layers[0]);
     const names = execFileSync('tar', ['-tzf', layerBlob], { encoding: 'utf8' }).split('\n').filter(Boolean).map((n) => n.replace(/\/$/, ''));

@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, peel, peelBin, peelProcess, repoRoot } from './helpers/run.js';
+import { tempDir } from './helpers/tmp.js';
 
 const tiny = fixture('tiny-docker-legacy.tar');
 const COMMANDS = ['inspect', 'ls', 'cat', 'unpack', 'build', 'edit'];
@@ -50,7 +50,7 @@ describe('peel: help, usage and exit codes', () => {
 
 describe('peel: temporary store and progress', () => {
   it('removes its temporary store after success and after failure; --store keeps blobs', async () => {
-    const tmp = await mkdtemp(path.join(tmpdir(), 'peel-tmpdir-'));
+    const tmp = await tempDir('tmpdir');
     expect((await peel(['inspect', tiny], { env: { TMPDIR: tmp } })).code).toBe(0);
     expect((await peel(['inspect', fixture('multi.oracle/layers.tsv')], { env: { TMPDIR: tmp } })).code).toBe(2);
     expect(await readdir(tmp)).toEqual([]);
@@ -73,7 +73,7 @@ describe('peel: temporary store and progress', () => {
     expect((await peel(['inspect', tiny], { tty: true, env: { CI: 'true' } })).stderr).toBe('');
     expect((await peel(['inspect', tiny, '-q'], { tty: true, env: { CI: undefined } })).stderr).toBe('');
     expect((await peel(['inspect', tiny, '--progress'], { tty: false, env: { CI: 'true' } })).stderr).toMatch(bar);
-    const unpack = await peel(['unpack', fixture('multi-docker-legacy.tar'), path.join(await mkdtemp(path.join(tmpdir(), 'peel-p-')), 'o'), '--progress']);
+    const unpack = await peel(['unpack', fixture('multi-docker-legacy.tar'), path.join(await tempDir('p'), 'o'), '--progress']);
     expect(unpack.stderr).toMatch(/unpacking {2}layer 13\/13 {2}\[/);
   });
 });
@@ -91,7 +91,7 @@ describe('peel as a process (bin/peel.js)', () => {
   });
 
   it('works through a symlink from anywhere (a global install) and as `pnpm peel`', async () => {
-    const bin = await mkdtemp(path.join(tmpdir(), 'peel-bin-'));
+    const bin = await tempDir('bin');
     await symlink(peelBin, path.join(bin, 'peel'));
     const out = execFileSync(path.join(bin, 'peel'), ['cat', tiny, '/etc/hostname'], { cwd: bin, encoding: 'utf8' });
     expect(out).toBe(execFileSync('pnpm', ['--silent', 'peel', 'cat', tiny, '/etc/hostname'], { cwd: repoRoot, encoding: 'utf8' }));
@@ -103,7 +103,7 @@ describe('peel as a process (bin/peel.js)', () => {
   });
 
   it('Ctrl-C while reading stdin: exit 130 and no temporary store left', async () => {
-    const tmp = await mkdtemp(path.join(tmpdir(), 'peel-sigint-'));
+    const tmp = await tempDir('sigint');
     const child = spawn(process.execPath, [peelBin, 'inspect', '-'], { env: { ...process.env, TMPDIR: tmp }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -1,11 +1,11 @@
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, peel } from './helpers/run.js';
+import { tempDir } from './helpers/tmp.js';
 
 const multi = fixture('multi-docker-legacy.tar');
-const work = () => mkdtemp(path.join(tmpdir(), 'peel-edit-'));
+const work = () => tempDir('edit');
 
 interface Inspect { tags: string[]; config: { Cmd?: string[]; Entrypoint?: string[]; Env?: string[] }; layers: Array<{ digest: string; diffId: string }> }
 const inspect = async (tar: string) => JSON.parse((await peel(['inspect', tar, '--json'])).out) as Inspect;

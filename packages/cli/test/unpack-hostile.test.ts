@@ -1,9 +1,9 @@
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { peel } from './helpers/run.js';
 import { dockerArchive } from './helpers/ustar.js';
+import { tempDir } from './helpers/tmp.js';
 
 /** Every path below `root`, for before/after comparisons. */
 async function tree(root: string): Promise<string[]> {
@@ -23,7 +23,7 @@ async function tree(root: string): Promise<string[]> {
 describe('peel unpack of a hostile archive', () => {
   it('writes nothing outside DIR: no `..`, no absolute paths, never through symlinks', async () => {
     // sandbox/ holds the archive, DIR (out/) and a decoy folder the archive aims at.
-    const sandbox = await mkdtemp(path.join(tmpdir(), 'peel-hostile-'));
+    const sandbox = await tempDir('hostile');
     const decoy = path.join(sandbox, 'decoy');
     await mkdir(decoy);
     await writeFile(path.join(decoy, 'victim.txt'), 'untouched');

@@ -1,17 +1,17 @@
 import { execFile } from 'node:child_process';
-import { chmod, chown, lstat, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, chown, lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { peel, peelBin, repoRoot } from './helpers/run.js';
 import { dockerArchive } from './helpers/ustar.js';
+import { tempDir } from './helpers/tmp.js';
 
 const NOBODY = 65534;
 const isRoot = process.getuid?.() === 0;
 
 /** One layer with a device, a fifo, owned files and a private folder. */
 async function specialArchive(): Promise<{ dir: string; file: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'peel-special-'));
+  const dir = await tempDir('special');
   await chmod(dir, 0o755);
   const file = path.join(dir, 'special.tar');
   await writeFile(file, dockerArchive([[

@@ -1,14 +1,14 @@
-import { mkdtemp, readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fixture, peel } from './helpers/run.js';
 import { listFolder, readOracle, rowText, type Row } from './helpers/listing.js';
+import { tempDir } from './helpers/tmp.js';
 
 const isRoot = process.getuid?.() === 0;
 const oracleDir = fixture('multi.oracle');
-const scratch = () => mkdtemp(path.join(tmpdir(), 'peel-unpack-'));
+const scratch = () => tempDir('unpack');
 
 /** Owners survive only as root (documented); elsewhere the comparison leaves them out. */
 const comparable = (rows: Row[]) => rows.map((r) => rowText(isRoot ? r : { ...r, owner: '-' }));

@@ -1,10 +1,10 @@
 /** A small build context made at test time: every kind of entry `peel build` takes. */
-import { chmod, link, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, link, mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { tempDir } from './tmp.js';
 
 export async function makeContext(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'peel-build-'));
+  const dir = await tempDir('build');
   await mkdir(path.join(dir, 'app/empty'), { recursive: true });
   await mkdir(path.join(dir, 'bin'));
   await writeFile(path.join(dir, 'app/hello.txt'), 'hello\n');

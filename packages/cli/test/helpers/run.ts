@@ -4,12 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../../src/cli.js';
+import { tempDir } from './tmp.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const fixture = (name: string) => path.join(repoRoot, 'fixtures', name);
@@ -39,7 +38,7 @@ export async function peel(args: string[], o: RunOptions = {}): Promise<PeelRun>
   stdout.on('data', (c: Buffer) => outChunks.push(c));
   stderr.on('data', (c: Buffer) => errChunks.push(c));
   const stdin = o.stdin === undefined ? Readable.from([]) : Buffer.isBuffer(o.stdin) ? Readable.from([o.stdin]) : createReadStream(o.stdin);
-  const env = { TMPDIR: await mkdtemp(path.join(tmpdir(), 'peel-test-tmp-')), ...o.env };
+  const env = { TMPDIR: await tempDir('test-tmp'), ...o.env };
   const code = await runCli(args, { stdin, stdout, stderr, env, cwd: o.cwd ?? repoRoot, stderrIsTTY: o.tty === true });
   const stdoutBuf = Buffer.concat(outChunks);
   return { code, stdout: stdoutBuf, stderr: Buffer.concat(errChunks).toString('utf8'), out: stdoutBuf.toString('utf8') };

@@ -4,12 +4,12 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { fixture, peel, peelProcess } from '../helpers/run.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const exec = promisify(execFile);
 const run = `t${randomBytes(4).toString('hex')}`;
@@ -32,7 +32,7 @@ async function load(tar: string, name: string): Promise<string> {
   return (await docker(['image', 'inspect', '--format', '{{.Id}}', name])).trim();
 }
 
-const work = () => mkdtemp(path.join(tmpdir(), 'peel-interop-'));
+const work = () => tempDir('interop');
 const expected = () => readFile(fixture('tiny-alpyne-expected.txt'), 'utf8');
 
 afterAll(async () => {
