@@ -49,8 +49,7 @@ export class OpenJobs {
       },
     );
     // A background job's failure is read from its view; only a waiting caller gets the rejection.
-    done.catch(() => {});
-    void done.finally(() => setTimeout(() => this.jobs.delete(view.id), KEEP_MS).unref());
+    done.catch(() => {}).finally(() => setTimeout(() => this.jobs.delete(view.id), KEEP_MS).unref());
     const job = { view, abort, done };
     this.jobs.set(view.id, job);
     return job;

@@ -26,6 +26,11 @@ export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptio
   const docker = createDocker({ ...opts.docker, host: opts.host }, opts.services.ingest);
   app.addHook('onClose', () => docker.close());
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  // A refused websocket upgrade (Host, Origin, token, state) gets its error reply; then its
+  // socket, which no HTTP server tracks any more, is closed rather than left open.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.headers.upgrade && reply.statusCode >= 400) req.raw.socket.end();
+  });
 
   /** Runs need the operator's token when one is set (header, or `?token=` on the websocket). */
   const checkRunToken = async (req: FastifyRequest) => {
@@ -134,15 +139,13 @@ export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptio
     schema: { summary: "Websocket to a TTY run's terminal (binary frames: bytes; text: resize/exit); it starts the container, closing it stops it", tags: ['docker'], params: uuidParams, querystring: attachQuery },
   }, async (socket, req) => {
     const fail = (err: Error) => req.log.warn({ err }, 'terminal attach');
-    try {
-      const attachment = await docker.runs.attach((req.params as { id: string }).id);
-      bridgeTerminal(socket, attachment, fail);
-      const { cols, rows } = req.query as { cols?: number; rows?: number };
+    const { cols, rows } = req.query as { cols?: number; rows?: number };
+    const attaching = docker.runs.attach((req.params as { id: string }).id).then(async (attachment) => {
+      // The terminal's size before its first output, so the shell's first prompt fits.
       if (cols && rows) await attachment.resize(cols, rows).catch(fail);
-    } catch (err) {
-      fail(err as Error);
-      socket.close(1011, (err as Error).message.slice(0, 120));
-    }
+      return attachment;
+    });
+    bridgeTerminal(socket, attaching, fail);
   });
 }
 
