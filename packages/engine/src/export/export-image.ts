@@ -23,6 +23,13 @@ export interface ExportOptions {
   compression?: OutputCompression;
   /** The image's creation time (and the mtime of what the draft wrote); default now. */
   created?: Date;
+  /** The history step recorded for the new layer (default: a summary of the draft). */
+  createdBy?: string;
+  comment?: string;
+  /** Stops building layers; the promise rejects with ABORTED and new blobs are left for the caller's collector. */
+  signal?: AbortSignal;
+  /** Bytes of layer tar produced so far (for progress bars). */
+  onProgress?: (bytes: number) => void;
 }
 
 export interface ExportResult {
@@ -47,7 +54,8 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
   const created = options.created ?? new Date();
   const mtime = Math.floor(created.getTime() / 1000);
   const compression = options.compression ?? 'gzip';
-  const { store, mode } = options;
+  const { mode } = options;
+  const store = watchedStore(options);
   const view = new DraftView(mergeLayers(source.layers), draft, mtime);
   const changes = view.changes();
   const configKeys = Object.keys(draft.config);
@@ -58,7 +66,7 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
   } catch (e) {
     throw new EngineError('NOT_AN_IMAGE', (e as Error).message);
   }
-  const step = (emptyLayer: boolean): HistoryEntry => ({ created: created.toISOString(), created_by: describeDraft(mode, changes.length, configKeys), comment: 'made with Peel', ...(emptyLayer ? { empty_layer: true } : {}) });
+  const step = (emptyLayer: boolean): HistoryEntry => ({ created: created.toISOString(), created_by: options.createdBy ?? describeDraft(mode, changes.length, configKeys), comment: options.comment ?? 'made with Peel', ...(emptyLayer ? { empty_layer: true } : {}) });
 
   const layers: Array<ArchiveLayer & { diffId: string; reused: boolean }> = [];
   const keep = (i: number) => {
@@ -70,7 +78,7 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
 
   if (mode === 'flatten') {
     layers.push(fresh(await buildFlatLayer(view, source, store, compression, mtime)));
-    history = [{ created: created.toISOString(), created_by: `peel flatten: ${source.image.layers.length} layers merged into one${changes.length ? `, ${changes.length} change${changes.length === 1 ? '' : 's'} applied` : ''}`, comment: 'FROM scratch + COPY . . of the edited filesystem' }];
+    history = [{ created: created.toISOString(), created_by: options.createdBy ?? `peel flatten: ${source.image.layers.length} layers merged into one${changes.length ? `, ${changes.length} change${changes.length === 1 ? '' : 's'} applied` : ''}`, comment: options.comment ?? 'FROM scratch + COPY . . of the edited filesystem' }];
   } else {
     const old = originalHistory(source.image.configRaw);
     if (mode === 'append') {
@@ -122,4 +130,36 @@ function purgeOf(view: DraftView, changes: ReturnType<DraftView['changes']>): Pu
 function ociLayerType(compression: string, original: string): string {
   if (original.startsWith('application/vnd.oci.')) return original;
   return compression === 'gzip' ? OCI_LAYER_GZIP : OCI_LAYER;
+}
+
+/**
+ * The store as the layer builders see it: every write reports progress and checks the signal,
+ * so a long flatten stops promptly when its client goes away.
+ */
+function watchedStore(options: ExportOptions): BlobStore {
+  const { store, signal, onProgress } = options;
+  if (!signal && !onProgress) return store;
+  let total = 0;
+  return {
+    has: (d) => store.has(d),
+    size: (d) => store.size(d),
+    open: (d, r) => store.open(d, r),
+    delete: (d) => store.delete(d),
+    create: () => {
+      const w = store.create();
+      return {
+        get bytes() {
+          return w.bytes;
+        },
+        write: (chunk: Buffer) => {
+          if (signal?.aborted) return Promise.reject(new EngineError('ABORTED', 'the export was cancelled'));
+          total += chunk.length;
+          onProgress?.(total);
+          return w.write(chunk);
+        },
+        commit: () => w.commit(),
+        abort: () => w.abort(),
+      };
+    },
+  };
 }

@@ -9,7 +9,11 @@ import type { Findings, ScanStats } from './types.js';
 import { measureWaste } from './waste.js';
 
 export interface AnalyzeOptions {
-  /** Text files larger than this are not read for secrets (default 512 KiB). */
+  /**
+   * Text files larger than this are not read for secrets (default 256 KiB): configuration and
+   * hand-written code sit well below it; above it are mostly generated files, and reading them
+   * would make the scan cost follow the image's size.
+   */
   maxTextBytes?: number;
   /** At most this many bytes of any one file are read (default 4 MiB). */
   maxReadBytes?: number;
@@ -61,7 +65,7 @@ export async function analyzeImage(input: AnalyzeInput): Promise<Findings> {
     config: input.config,
     history: input.history,
     baseLayers: base.baseLayers,
-    limits: { maxTextBytes: o.maxTextBytes ?? 512 * 1024, maxReadBytes: o.maxReadBytes ?? 4 * 1024 * 1024, maxLine: 16 * 1024, concurrency: o.concurrency ?? 8, signal: o.signal },
+    limits: { maxTextBytes: o.maxTextBytes ?? 256 * 1024, maxReadBytes: o.maxReadBytes ?? 4 * 1024 * 1024, maxLine: 16 * 1024, concurrency: o.concurrency ?? 8, signal: o.signal },
     stats: scan,
   });
   scan.millis = Math.round(performance.now() - started);

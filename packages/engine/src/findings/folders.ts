@@ -1,22 +1,34 @@
 import { parentOf } from '../layer/normalize.js';
 import type { SizedPath } from './types.js';
 
-/** Files' sizes summed into every folder above them. */
+interface Sum {
+  size: number;
+  files: number;
+}
+
+/**
+ * Files' sizes summed into every folder above them. Files are added to their own folder only;
+ * the sums move up once, folder by folder, when first read (a folder is walked once, not once
+ * per file under it).
+ */
 export class FolderSizes {
-  private readonly sizes = new Map<string, { size: number; files: number }>();
+  private readonly direct = new Map<string, Sum>();
+  private totals: Map<string, Sum> | null = null;
 
   add(path: string, size: number): void {
-    for (let dir = parentOf(path); ; dir = parentOf(dir)) {
-      let s = this.sizes.get(dir);
-      if (!s) this.sizes.set(dir, (s = { size: 0, files: 0 }));
+    const dir = parentOf(path);
+    const s = this.direct.get(dir);
+    if (s) {
       s.size += size;
       s.files++;
-      if (dir === '') break;
+    } else {
+      this.direct.set(dir, { size, files: 1 });
     }
+    this.totals = null;
   }
 
-  get(dir: string): { size: number; files: number } {
-    return this.sizes.get(dir) ?? { size: 0, files: 0 };
+  get(dir: string): Sum {
+    return this.sums().get(dir) ?? { size: 0, files: 0 };
   }
 
   /**
@@ -24,22 +36,59 @@ export class FolderSizes {
    * (`var` → `var/lib` → `var/lib/app`, all the same size) is shown once, as the deepest.
    */
   biggest(limit: number): SizedPath[] {
+    const sums = this.sums();
     const passThrough = new Set<string>();
-    for (const [dir, s] of this.sizes) {
+    for (const [dir, s] of sums) {
       if (dir === '') continue;
-      const parent = this.sizes.get(parentOf(dir));
+      const parent = sums.get(parentOf(dir));
       if (parent && parent.size === s.size && parent.files === s.files) passThrough.add(parentOf(dir));
     }
-    const rows: SizedPath[] = [];
-    for (const [dir, s] of this.sizes) {
+    const top = new TopK(limit);
+    for (const [dir, s] of sums) {
       if (dir === '' || passThrough.has(dir) || s.size === 0) continue;
-      rows.push({ path: dir, size: s.size, layer: null, type: 'dir', files: s.files });
+      top.push({ path: dir, size: s.size, layer: null, type: 'dir', files: s.files });
     }
-    return topBy(rows, limit);
+    return top.result();
+  }
+
+  private sums(): Map<string, Sum> {
+    if (this.totals) return this.totals;
+    const totals = new Map<string, Sum>();
+    for (const [dir, own] of this.direct) {
+      for (let d = dir; ; d = parentOf(d)) {
+        const t = totals.get(d);
+        if (t) {
+          t.size += own.size;
+          t.files += own.files;
+        } else {
+          totals.set(d, { size: own.size, files: own.files });
+        }
+        if (d === '') break;
+      }
+    }
+    return (this.totals = totals);
   }
 }
 
-/** The `limit` largest rows, largest first; ties by path so results are stable. */
-export function topBy(rows: SizedPath[], limit: number): SizedPath[] {
-  return rows.sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).slice(0, limit);
+const bySizeThenPath = (a: SizedPath, b: SizedPath): number => b.size - a.size || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** The `limit` largest rows seen, largest first; ties by path so results are stable. Memory stays `limit` rows. */
+export class TopK {
+  private readonly rows: SizedPath[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  push(row: SizedPath): void {
+    if (this.limit <= 0) return;
+    const full = this.rows.length >= this.limit;
+    if (full && bySizeThenPath(row, this.rows[this.rows.length - 1]) >= 0) return;
+    let i = this.rows.length;
+    while (i > 0 && bySizeThenPath(row, this.rows[i - 1]) < 0) i--;
+    this.rows.splice(i, 0, row);
+    if (this.rows.length > this.limit) this.rows.pop();
+  }
+
+  result(): SizedPath[] {
+    return [...this.rows];
+  }
 }

@@ -1,9 +1,9 @@
 import type { HistoryStep } from '../types.js';
 import type { MergedFs } from '../fs/merge.js';
 import type { CopyLedger } from './copies.js';
-import { FolderSizes, topBy } from './folders.js';
+import { FolderSizes, TopK } from './folders.js';
 import { sizeTree } from './size-tree.js';
-import type { LayerSize, SizedPath, SizeReport } from './types.js';
+import type { LayerSize, SizeReport } from './types.js';
 
 export interface LayerFacts {
   /** Stored blob bytes. */
@@ -45,7 +45,7 @@ export function measureSizes(ledger: CopyLedger, fs: MergedFs, facts: readonly L
       fromBase: index < baseLayers,
     };
   });
-  const perLayerFiles: SizedPath[][] = facts.map(() => []);
+  const perLayerFiles = facts.map(() => new TopK(limits.biggestPerLayer));
   const perLayerDirs = facts.map(() => new FolderSizes());
   for (const c of ledger.copies) {
     const l = layers[c.layer];
@@ -62,12 +62,12 @@ export function measureSizes(ledger: CopyLedger, fs: MergedFs, facts: readonly L
     perLayerDirs[c.layer].add(c.entry.path, size);
   }
   layers.forEach((l, i) => {
-    l.biggestFiles = topBy(perLayerFiles[i], limits.biggestPerLayer);
+    l.biggestFiles = perLayerFiles[i].result();
     l.biggestDirs = perLayerDirs[i].biggest(limits.biggestPerLayer);
   });
 
   const folders = new FolderSizes();
-  const finalFiles: SizedPath[] = [];
+  const finalFiles = new TopK(limits.biggest);
   const owned = new Map<string, number>();
   for (const c of ledger.reachable()) {
     const owner = c.owner!;
@@ -83,7 +83,7 @@ export function measureSizes(ledger: CopyLedger, fs: MergedFs, facts: readonly L
     shipped,
     final,
     layers,
-    biggestFiles: topBy(finalFiles, limits.biggest),
+    biggestFiles: finalFiles.result(),
     biggestDirs: folders.biggest(limits.biggest),
     tree: sizeTree(fs, folders, owned, limits),
   };

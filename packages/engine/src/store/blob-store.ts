@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, unlink, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 /**
  * Content-addressed blob storage. Blobs are written to a temp file while hashed, then renamed to
@@ -75,11 +75,9 @@ export class FsBlobStore implements BlobStore {
   }
 
   open(digest: string, range?: { start: number; end?: number }): Readable {
+    // createReadStream cannot express an empty range (end: -1 throws on Node 20).
+    if (range && range.end !== undefined && range.end <= range.start) return Readable.from([]);
     const opts = range ? { start: range.start, end: range.end === undefined ? undefined : range.end - 1 } : undefined;
-    if (range && range.end !== undefined && range.end <= range.start) {
-      // createReadStream cannot express an empty range.
-      return createReadStream(this.pathOf(digest), { start: 0, end: -1 });
-    }
     return createReadStream(this.pathOf(digest), opts);
   }
 

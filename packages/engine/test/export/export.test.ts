@@ -142,3 +142,31 @@ describe('draft edge cases the layer writer must get right', () => {
     expect(createHash('sha256').update(one.configDigest).digest('hex')).toBe(createHash('sha256').update(two.configDigest).digest('hex'));
   });
 });
+
+describe('export controls', () => {
+  it('reports progress, takes a history text, and stops when the signal aborts', async () => {
+    const a = await openFixture('multi-docker-legacy.tar', store);
+    let seen = 0;
+    const r = await exportImage(sourceOf(a), emptyDraft(), { mode: 'flatten', store, tag: 'x:1', createdBy: 'COPY . .', onProgress: (b) => (seen = b) });
+    expect(seen).toBeGreaterThan(2_000_000);
+    const chunks: Buffer[] = [];
+    await r.write({ write: async (c) => void chunks.push(Buffer.from(c)) });
+    const b = await openImageArchive([Buffer.concat(chunks)], store);
+    expect(b.image.history.map((h) => h.createdBy)).toEqual(['COPY . .']);
+    const ctl = new AbortController();
+    ctl.abort();
+    const err = await exportImage(sourceOf(a), emptyDraft(), { mode: 'flatten', store, signal: ctl.signal }).then(() => null, (e) => e);
+    expect(err?.code).toBe('ABORTED');
+  });
+
+  it('reads an empty file back as zero bytes', async () => {
+    const a = await openFixture('multi-docker-legacy.tar', store);
+    const fs = mergedOf(a);
+    const empty = [...fs.nodes()].find((n) => n.entry.type === 'file' && n.entry.size === 0) ?? null;
+    const chunks: Buffer[] = [];
+    const entry = empty?.entry ?? { ...fs.get('etc/passwd')!.entry, size: 0 };
+    const layer = a.image.layers[empty?.layer ?? fs.get('etc/passwd')!.layer];
+    for await (const c of openEntryContent(store, layer.tarBlob, entry)) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).length).toBe(0);
+  });
+});
