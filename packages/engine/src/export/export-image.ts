@@ -28,7 +28,7 @@ export interface ExportOptions {
   comment?: string;
   /** Stops building layers; the promise rejects with ABORTED and new blobs are left for the caller's collector. */
   signal?: AbortSignal;
-  /** Bytes of layer tar produced so far (for progress bars). */
+  /** Bytes of new layer blobs written so far (compressed when gzip), for progress bars. */
   onProgress?: (bytes: number) => void;
 }
 

@@ -148,7 +148,7 @@ describe('export controls', () => {
     const a = await openFixture('multi-docker-legacy.tar', store);
     let seen = 0;
     const r = await exportImage(sourceOf(a), emptyDraft(), { mode: 'flatten', store, tag: 'x:1', createdBy: 'COPY . .', onProgress: (b) => (seen = b) });
-    expect(seen).toBeGreaterThan(2_000_000);
+    expect(seen).toBeGreaterThan(500_000); // gzip-compressed bytes of the new layer
     const chunks: Buffer[] = [];
     await r.write({ write: async (c) => void chunks.push(Buffer.from(c)) });
     const b = await openImageArchive([Buffer.concat(chunks)], store);
