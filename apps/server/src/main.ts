@@ -30,6 +30,12 @@ function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: str
     },
     hardening: hardeningFromEnv(env),
     logger: { level: env.LOG_LEVEL || 'warn' },
+    docker: {
+      dockerHost: env.DOCKER_HOST || undefined,
+      tlsVerify: env.DOCKER_TLS_VERIFY || undefined,
+      // Running containers beyond loopback (with PEEL_EXPOSE and PEEL_TOKEN): see src/docker/run-policy.ts.
+      allowRuns: env.PEEL_DOCKER_RUNS === '1',
+    },
   };
 }
 

@@ -30,6 +30,17 @@ const ROUTES = [
   'get /api/images/{id}/export',
   'post /api/images/{id}/export/save',
   'get /api/images/{id}/findings',
+  'get /api/docker',
+  'get /api/docker/images',
+  'post /api/docker/images/open',
+  'post /api/docker/open-jobs',
+  'get /api/docker/open-jobs/{id}',
+  'delete /api/docker/open-jobs/{id}',
+  'post /api/images/{id}/export/docker',
+  'post /api/docker/runs',
+  'get /api/docker/runs/{id}',
+  'delete /api/docker/runs/{id}',
+  'get /api/docker/runs/{id}/attach',
 ];
 
 describe('OpenAPI document', () => {

@@ -27,7 +27,7 @@ export interface DockerStatus {
   apiVersion: string | null;
   /** Why the engine cannot be used, when not available. */
   reason: string | null;
-  /** Containers may be run from this server (it binds loopback, or was started with a run token). */
+  /** Containers may be run from this server (it binds loopback, or runs were switched on with PEEL_DOCKER_RUNS=1). */
   runs: boolean;
   /** Why runs are off, when they are. */
   runsReason: string | null;

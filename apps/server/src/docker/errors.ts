@@ -21,7 +21,7 @@ export class DockerEngineError extends ApiError {
   }
 }
 
-/** Runs are refused on this server (not loopback, no run token), or one of their limits is reached. */
+/** Runs are off on this server: it listens beyond loopback and PEEL_DOCKER_RUNS=1 was not given. */
 export class DockerRunsDisabledError extends ApiError {
   constructor(reason: string) {
     super(403, 'DOCKER_RUNS_DISABLED', reason);

@@ -11,9 +11,8 @@ export interface DockerOptions {
   dockerHost?: string;
   /** DOCKER_TLS_VERIFY: TLS is not spoken, so a set value makes the engine unavailable with that reason. */
   tlsVerify?: string;
-  /** Allow runs although the server binds a non-loopback address (needs `runToken`). */
+  /** Allow runs although the server listens beyond loopback (PEEL_DOCKER_RUNS=1; see run-policy.ts). */
   allowRuns?: boolean;
-  runToken?: string | null;
   limits?: Partial<RunLimits>;
 }
 
@@ -28,7 +27,7 @@ export interface DockerContext {
 
 export function createDocker(opts: DockerOptions & { host?: string }, ingest: IngestService): DockerContext {
   const engine = new DockerEngine({ dockerHost: opts.dockerHost, tlsVerify: opts.tlsVerify });
-  const policy = runPolicy({ host: opts.host, allowRuns: opts.allowRuns, token: opts.runToken });
+  const policy = runPolicy({ host: opts.host, allowRuns: opts.allowRuns });
   const opens = new OpenJobs(engine, ingest);
   const runs = new DockerRuns(engine, policy, { ...DEFAULT_RUN_LIMITS, ...opts.limits });
   return {

@@ -48,11 +48,10 @@ export const dockerRunSchema = obj({
 });
 
 export const uuidParams = obj({ id: { type: 'string', pattern: '^[0-9a-f-]{36}$' } });
-export const attachQuery = obj({ cols: { type: 'integer', minimum: 1, maximum: 1000 }, rows: { type: 'integer', minimum: 1, maximum: 1000 }, token: { type: 'string', maxLength: 512 } }, []);
+export const attachQuery = obj({ cols: { type: 'integer', minimum: 1, maximum: 1000 }, rows: { type: 'integer', minimum: 1, maximum: 1000 } }, []);
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'bad input (the error code says which)',
-  401: 'this server needs its run token (Authorization: Bearer …)',
   403: 'refused: foreign Host or Origin, or runs are off on this server',
   404: 'no such image, job or run',
   409: 'the run is not in a state for that (already attached, not a TTY run)',

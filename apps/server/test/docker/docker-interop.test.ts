@@ -266,36 +266,36 @@ describe('run confinement settings', () => {
     }
   });
 
-  it('refuses runs on a non-loopback bind, unless switched on with a token', async () => {
-    const open = await app({ docker: { dockerHost: host }, host: '0.0.0.0' });
+  it('refuses runs on a server exposed beyond loopback, unless switched on (and the access token still applies)', async () => {
+    const token = 'peel-docker-test-token-0123456789';
+    const auth = { authorization: `Bearer ${token}` };
+    const exposed = { expose: true, token };
+    const payload = { ref: `${repo}:v1`, cmd: ['echo', 'hi'] };
+    const off = await app({ docker: { dockerHost: host }, host: '0.0.0.0', hardening: exposed });
     try {
-      const status = (await open.inject('/api/docker')).json() as DockerStatus;
+      const status = (await off.inject({ url: '/api/docker', headers: auth })).json() as DockerStatus;
       expect(status).toMatchObject({ available: true, runs: false });
-      expect(status.runsReason).toMatch(/0\.0\.0\.0, not loopback/);
-      const res = await open.inject({ method: 'POST', url: '/api/docker/runs', payload: { ref: `${repo}:v1`, cmd: ['true'] } });
+      expect(status.runsReason).toMatch(/0\.0\.0\.0, beyond loopback.*PEEL_DOCKER_RUNS=1/);
+      const res = await off.inject({ method: 'POST', url: '/api/docker/runs', payload, headers: auth });
       expect(res.statusCode).toBe(403);
       expect(res.json().error.code).toBe('DOCKER_RUNS_DISABLED');
-      // Opening and listing stay on: they do not run anything.
-      expect((await open.inject('/api/docker/images')).statusCode).toBe(200);
+      // Listing and opening stay on: they run nothing.
+      expect((await off.inject({ url: '/api/docker/images', headers: auth })).statusCode).toBe(200);
     } finally {
-      await open.close();
+      await off.close();
     }
-    const tokened = await app({ docker: { dockerHost: host, allowRuns: true, runToken: 's3cret' }, host: '0.0.0.0' });
+    const on = await app({ docker: { dockerHost: host, allowRuns: true }, host: '0.0.0.0', hardening: exposed });
     try {
-      const payload = { ref: `${repo}:v1`, cmd: ['echo', 'hi'] };
-      const without = await tokened.inject({ method: 'POST', url: '/api/docker/runs', payload });
-      expect(without.statusCode).toBe(401);
-      const wrong = await tokened.inject({ method: 'POST', url: '/api/docker/runs', payload, headers: { authorization: 'Bearer nope' } });
-      expect(wrong.statusCode).toBe(401);
-      const ok = await tokened.inject({ method: 'POST', url: '/api/docker/runs', payload, headers: { authorization: 'Bearer s3cret' } });
+      expect((await on.inject({ method: 'POST', url: '/api/docker/runs', payload })).statusCode).toBe(401);
+      const ok = await on.inject({ method: 'POST', url: '/api/docker/runs', payload, headers: auth });
       expect(ok.statusCode).toBe(201);
       const run = await eventually(async () => {
-        const r = (await tokened.inject(`/api/docker/runs/${(ok.json() as DockerRun).id}`)).json() as DockerRun;
+        const r = (await on.inject({ url: `/api/docker/runs/${(ok.json() as DockerRun).id}`, headers: auth })).json() as DockerRun;
         return r.state === 'running' ? undefined : r;
       });
       expect(run).toMatchObject({ state: 'exited', exitCode: 0, output: 'hi\n' });
     } finally {
-      await tokened.close();
+      await on.close();
     }
   });
 
