@@ -117,6 +117,25 @@ describe('secrets in files', () => {
     expect(f.secrets).toEqual([]);
   });
 
+  it('in code, takes only quoted literals: names like token/key are everywhere in source', async () => {
+    const literal = rand(24);
+    const f = await analyzeSpec({
+      layers: [[
+        { name: 'app/src/keys.ts', data: [
+          'const key = this._lastStrValue;',
+          '    tokenTable: spec.tokenTable || noTokens,',
+          'const KEY_IGNORE = TMP_KEY_IGNORE;',
+          'type OpeningParenToken = OpeningParenToken$1;',
+          ' * const myURL = new URL("https://abc:xyz@example.com");',
+          'const queryKey = options.queryKey;',
+          `export const API_KEY = "${literal}";`,
+        ].join('\n') },
+        { name: 'app/src/settings.py', data: `SECRET_KEY = os.environ["SECRET_KEY"]\nSECRET_KEY = '${literal}'\n` },
+      ]],
+    }, store);
+    expect(sites(f.secrets)).toEqual([['secret-assignment', 'app/src/keys.ts', 0, 7, null], ['secret-assignment', 'app/src/settings.py', 0, 2, null]]);
+  });
+
   it('skips large text files unless their name says credentials, and reads at most maxReadBytes', async () => {
     const filler = 'x = 1\n'.repeat(40_000);
     const f = await analyzeSpec({

@@ -1,13 +1,16 @@
 import { countLines } from './read-text.js';
 import type { LineDetector } from './detector.js';
-import type { LineMatch } from './rules.js';
+import { FAMILY, type LineMatch } from './rules.js';
 
 /**
  * Every rule needs one of these in its line: a word of a secret's name, a URL's `://`, a PEM
  * `BEGIN`, or a token's documented prefix. One pass of this over the text finds the few lines
  * worth the full rules; most lines of most files have none.
  */
-const TRIGGER = /key|pass|pwd|secret|token|auth|credential|service_account|:\/\/|BEGIN|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|gl(?:pat|rt|dt|ptt)-|xox[abposr]-|[sr]k_(?:live|test)_|npm_|AIza/gi;
+const TRIGGER = /(key|pass|pwd|secret|token|auth|credential|service_account)|(:\/\/)|(BEGIN)|AKIA|ASIA|ABIA|ACCA|gh[pousr]_|github_pat_|gl(?:pat|rt|dt|ptt)-|xox[abposr]-|[sr]k_(?:live|test)_|npm_|AIza/gi;
+
+/** Which rule family a trigger match stands for (its capture group). */
+const familyOf = (m: RegExpExecArray): number => (m[1] ? FAMILY.word : m[2] ? FAMILY.url : m[3] ? FAMILY.pem : FAMILY.token);
 
 export interface BlockHit {
   line: number;
@@ -20,12 +23,12 @@ export interface BlockHit {
 export function scanBlock(text: string, firstLine: number, detector: LineDetector, onHit: (h: BlockHit) => void): void {
   let pos = 0;
   let line = firstLine;
-  const scanLine = (start: number): number => {
+  const scanLine = (start: number, families: number = FAMILY.all): number => {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     // Blocks are latin1 (one character per byte): the line is decoded as UTF-8 here, where it matters.
     const lineText = Buffer.from(text.slice(start, text.charCodeAt(end - 1) === 13 ? end - 1 : end), 'latin1').toString('utf8');
-    for (const h of detector.scan(lineText, line)) onHit({ ...h, text: lineText });
+    for (const h of detector.scan(lineText, line, families)) onHit({ ...h, text: lineText });
     line++;
     return end + 1;
   };
@@ -38,7 +41,12 @@ export function scanBlock(text: string, firstLine: number, detector: LineDetecto
   for (let m = TRIGGER.exec(text); m; m = TRIGGER.exec(text)) {
     const start = text.lastIndexOf('\n', m.index - 1) + 1;
     line += countLines(text, pos, start);
-    pos = scanLine(start);
+    // The line's other triggers say which other rules it needs.
+    let end = text.indexOf('\n', m.index);
+    if (end < 0) end = text.length;
+    let families = familyOf(m);
+    for (let more = TRIGGER.exec(text); more && more.index < end; more = TRIGGER.exec(text)) families |= familyOf(more);
+    pos = scanLine(start, families);
     settle();
     TRIGGER.lastIndex = pos;
   }

@@ -1,6 +1,6 @@
 import type { FileClass } from './names.js';
 import { isSecretName } from './names.js';
-import { assignmentMatches, dedupe, hasKeyBody, pemHeader, shapeMatches, urlCredentialMatches, type LineMatch } from './rules.js';
+import { FAMILY, assignmentMatches, dedupe, hasKeyBody, pemHeader, shapeMatches, urlCredentialMatches, type LineMatch } from './rules.js';
 import { isPlaceholder } from './values.js';
 
 const DOTENV_LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/;
@@ -25,16 +25,19 @@ export class LineDetector {
     return this.pendingKey !== null;
   }
 
-  /** The matches a line completes, each with the 1-based line it belongs to. */
-  scan(line: string, no: number): Array<{ line: number; match: LineMatch }> {
+  /**
+   * The matches a line completes, each with the 1-based line it belongs to. `families` (FAMILY
+   * bits) says what the line holds; rules that need something else are not run.
+   */
+  scan(line: string, no: number, families: number = FAMILY.all): Array<{ line: number; match: LineMatch }> {
     const out: Array<{ line: number; match: LineMatch }> = [];
     // Encrypted PEM keys put `Proc-Type:`/`DEK-Info:` headers before the body.
     if (this.pendingKey && line.trim() !== '' && !/^[A-Za-z-]+:/.test(line)) {
       if (hasKeyBody(line)) out.push(this.pendingKey);
       this.pendingKey = null;
     }
-    if (/"type"\s*:\s*"service_account"/.test(line)) this.serviceAccount = true;
-    const pem = pemHeader(line);
+    if (families & FAMILY.word && /"type"\s*:\s*"service_account"/.test(line)) this.serviceAccount = true;
+    const pem = families & FAMILY.pem ? pemHeader(line) : null;
     if (pem) {
       const preview = `-----BEGIN ${pem.label}----- [key body hidden]`;
       const match: LineMatch = this.serviceAccount
@@ -43,14 +46,16 @@ export class LineDetector {
       if (hasKeyBody(pem.rest)) out.push({ line: no, match });
       else this.pendingKey = { line: no, match };
     }
-    for (const match of this.lineMatches(line)) out.push({ line: no, match });
+    for (const match of this.lineMatches(line, families)) out.push({ line: no, match });
     return out;
   }
 
-  private lineMatches(line: string): LineMatch[] {
+  private lineMatches(line: string, families: number): LineMatch[] {
     if (line.length === 0) return [];
-    const found = [...shapeMatches(line), ...this.classMatches(line), ...urlCredentialMatches(line)];
-    if (this.cls !== 'dotenv') found.push(...assignmentMatches(line, false));
+    const found = shapeMatches(line, families);
+    if (families & FAMILY.word) found.push(...this.classMatches(line));
+    if (families & FAMILY.url) found.push(...urlCredentialMatches(line, this.cls !== 'git-credentials'));
+    if (families & FAMILY.word && this.cls !== 'dotenv') found.push(...assignmentMatches(line, this.cls === 'code' ? 'random-quoted' : 'random'));
     return dedupe(found);
   }
 

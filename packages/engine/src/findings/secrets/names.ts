@@ -4,18 +4,17 @@ import { baseName } from '../../layer/normalize.js';
  * How a file is read for secrets, decided by its path alone:
  * - credential stores (`.env`, `.npmrc`, …) have their own line rules and are read anywhere;
  * - `key` files are read even when they look binary;
- * - `text` files (configuration, scripts, source) get the token-shape and high-entropy rules.
+ * - `text` files (configuration, scripts) get the token-shape and high-entropy rules;
+ * - `code` (source files) too, but an assigned value must be a quoted literal.
  */
-export type FileClass = 'dotenv' | 'npmrc' | 'pypirc' | 'netrc' | 'git-credentials' | 'docker-config' | 'key' | 'text';
+export type FileClass = 'dotenv' | 'npmrc' | 'pypirc' | 'netrc' | 'git-credentials' | 'docker-config' | 'key' | 'text' | 'code';
 
 /** Credential stores: scanned wherever they are, whatever their size up to the read limit. */
 const STORES: ReadonlySet<FileClass> = new Set(['dotenv', 'npmrc', 'pypirc', 'netrc', 'git-credentials', 'docker-config']);
 export const isCredentialStore = (c: FileClass): boolean => STORES.has(c);
 
-const TEXT_EXTENSIONS = new Set([
-  'conf', 'cfg', 'cnf', 'ini', 'json', 'yaml', 'yml', 'toml', 'properties', 'xml', 'tfvars', 'tf', 'hcl', 'env',
-  'sh', 'bash', 'zsh', 'ps1', 'py', 'js', 'mjs', 'cjs', 'ts', 'rb', 'php', 'pl', 'go', 'java', 'kt', 'cs', 'sql', 'rs', 'lua', 'exs',
-]);
+const TEXT_EXTENSIONS = new Set(['conf', 'cfg', 'cnf', 'ini', 'json', 'yaml', 'yml', 'toml', 'properties', 'xml', 'tfvars', 'tf', 'hcl', 'env', 'sh', 'bash', 'zsh', 'ps1', 'sql']);
+const CODE_EXTENSIONS = new Set(['py', 'js', 'mjs', 'cjs', 'ts', 'rb', 'php', 'pl', 'go', 'java', 'kt', 'cs', 'rs', 'lua', 'exs']);
 const TEXT_NAMES = new Set(['dockerfile', 'makefile', 'procfile', 'containerfile', 'credentials', '.htpasswd', '.pgpass', '.my.cnf', '.s3cfg', '.boto', 'authorized_keys']);
 const KEY_EXTENSIONS = new Set(['pem', 'key', 'p8', 'ppk', 'keystore']);
 
@@ -44,6 +43,7 @@ export function classifyPath(path: string): FileClass | null {
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1) : '';
   if (/^id_(rsa|dsa|ecdsa|ed25519)$/.test(name) || /^ssh_host_.*_key$/.test(name) || KEY_EXTENSIONS.has(ext)) return 'key';
+  if (CODE_EXTENSIONS.has(ext)) return 'code';
   if (name.startsWith('.env') || TEXT_EXTENSIONS.has(ext) || TEXT_NAMES.has(name) || /^docker-compose/.test(name)) return 'text';
   if (/(secret|credential|passw(or)?d|token|api[-_]?key)/.test(name)) return 'text';
   if (path.startsWith('etc/') && ext !== 'so' && !name.endsWith('.pub')) return 'text';

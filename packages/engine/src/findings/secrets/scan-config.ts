@@ -48,7 +48,7 @@ export function scanConfig(config: ImageConfig, history: readonly HistoryStep[])
   return hits;
 }
 
-const lineMatches = (text: string): LineMatch[] => (text ? dedupe([...shapeMatches(text), ...urlCredentialMatches(text), ...assignmentMatches(text, true)]) : []);
+const lineMatches = (text: string): LineMatch[] => (text ? dedupe([...shapeMatches(text), ...urlCredentialMatches(text), ...assignmentMatches(text, 'any')]) : []);
 
 /** The ENV step that set a variable, the last one when several did. */
 function envStep(history: readonly HistoryStep[], name: string): number | null {

@@ -45,7 +45,7 @@ export async function scanFiles(ledger: CopyLedger, tarBlobs: readonly string[],
     const cls = classifyPath(copy.entry.path);
     if (!cls) continue;
     stats.filesConsidered++;
-    if (cls === 'text' && copy.entry.size > limits.maxTextBytes) {
+    if ((cls === 'text' || cls === 'code') && copy.entry.size > limits.maxTextBytes) {
       stats.skippedLarge++;
       continue;
     }

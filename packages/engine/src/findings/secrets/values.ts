@@ -35,10 +35,14 @@ export function isPlaceholder(value: string): boolean {
   return false;
 }
 
-/** Looks like a generated secret rather than a word or a setting: long enough, varied characters. */
+/**
+ * Looks like a generated secret rather than a word, a setting or a name in code: long enough,
+ * letters and digits mixed, varied characters, not a dotted identifier (`spec.tokenTable`).
+ */
 export function looksRandom(value: string): boolean {
   if (value.length < 12) return false;
-  if (/^\d+$/.test(value) || /^[a-z]+$/i.test(value)) return false;
+  if (!/\d/.test(value) || !/[a-z]/i.test(value)) return false;
+  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || /[<>[\]{}!$%]/.test(value)) return false;
   if (/^(https?|file):\/\//i.test(value) || /^\.?\.?\//.test(value)) return false;
   return entropy(value) >= 3.5;
 }
