@@ -1,0 +1,61 @@
+import type { ImageKind } from './gen/images.js';
+
+export interface Args {
+  quick: boolean;
+  huge: boolean;
+  only: ImageKind[] | null;
+  runs: number;
+  seed: number;
+  browser: boolean;
+  build: boolean;
+  profile: boolean;
+}
+
+const KINDS: ImageKind[] = ['small', 'large', 'many-files', 'huge'];
+
+const USAGE = `pnpm bench [-- options]
+  --quick          the small image only, fewer runs: checks that the benchmark works
+  --huge           also the 5 GiB image
+  --only=a,b       just these images (${KINDS.join(', ')})
+  --runs=N         runs per tool and layout (default 3; quick 2)
+  --seed=N         generator seed (default 1)
+  --no-browser     skip the Chromium measurements
+  --no-build       use apps/web/dist as it is
+  --profile        write a V8 CPU profile of the server's last ingest of each image to bench/out/profiles`;
+
+export function parseArgs(argv: string[]): Args {
+  const a: Args = { quick: false, huge: false, only: null, runs: 0, seed: 1, browser: true, build: true, profile: false };
+  for (const arg of argv) {
+    const [k, v] = arg.split('=', 2);
+    if (k === '--') continue;
+    else if (k === '--quick') a.quick = true;
+    else if (k === '--huge') a.huge = true;
+    else if (k === '--no-browser') a.browser = false;
+    else if (k === '--no-build') a.build = false;
+    else if (k === '--profile') a.profile = true;
+    else if (k === '--runs') a.runs = positive(k, v);
+    else if (k === '--seed') a.seed = positive(k, v);
+    else if (k === '--only') {
+      const kinds = (v ?? '').split(',').filter(Boolean);
+      for (const x of kinds) if (!KINDS.includes(x as ImageKind)) throw new Error(`--only: unknown image ${JSON.stringify(x)} (${KINDS.join(', ')})\n${USAGE}`);
+      a.only = kinds as ImageKind[];
+    } else if (k === '--help' || k === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else throw new Error(`unknown option ${arg}\n${USAGE}`);
+  }
+  if (a.runs === 0) a.runs = a.quick ? 2 : 3;
+  return a;
+}
+
+export function imagesToRun(a: Args): ImageKind[] {
+  if (a.only) return a.only;
+  if (a.quick) return ['small'];
+  return a.huge ? ['small', 'large', 'many-files', 'huge'] : ['small', 'large', 'many-files'];
+}
+
+function positive(k: string, v: string | undefined): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${k} needs a positive whole number, got ${JSON.stringify(v)}`);
+  return n;
+}

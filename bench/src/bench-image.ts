@@ -1,0 +1,123 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { GeneratedImage } from './gen/generate.js';
+import { apiCalls, measureApi } from './measure/api.js';
+import { clickDirToPainted, dropToInteractive, newPage, withBrowser } from './measure/browser.js';
+import { copyBaseline, editOneFile, measureExports, tarBaseline } from './measure/export.js';
+import { ingestOnce, type ServerContext } from './measure/ingest.js';
+import { startServer } from './measure/server.js';
+import { engineOnly, floor, skopeoCopy, tarExtract, umociUnpack, type Layout, type ToolRun } from './measure/tools.js';
+import type { ImageResult, IngestTool, LayoutResult, Series } from './results.js';
+import { log } from './util/log.js';
+import { median } from './util/stats.js';
+
+export interface BenchOptions {
+  repo: string;
+  benchDir: string;
+  work: string;
+  webDist: string | null;
+  runs: number;
+  apiRequests: number;
+  exportRuns: number;
+  browserRuns: number;
+  quick: boolean;
+  profileDir: string | null;
+}
+
+/** Every measurement of one generated image; the work folder is emptied afterwards. */
+export async function benchImage(img: GeneratedImage, o: BenchOptions): Promise<ImageResult> {
+  const work = join(o.work, img.kind);
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  const load: number[] = [loadavg()[0]];
+  const ctx: ServerContext = { repo: o.repo, work, webDist: join(work, 'no-ui') };
+  const { legacy: legacyFile, oci: ociFile, ...image } = img;
+  const result: ImageResult = {
+    kind: img.kind, at: new Date().toISOString(), quick: o.quick, runs: o.runs, load, image,
+    layouts: [], api: null, exports: null, exportVia: 'GET /api/images/:id/export after PUT …/draft/content', cp: null, gnuTar: null, browser: null,
+  };
+  try {
+    for (const layout of ['legacy', 'oci'] as Layout[]) {
+      const file = layout === 'legacy' ? legacyFile : ociFile;
+      const lr: LayoutResult = { layout, archiveBytes: img.archiveBytes[layout], ingest: {}, serverIdleMiB: [] };
+      result.layouts.push(lr);
+      const add = (tool: IngestTool, r: ToolRun) => {
+        const s: Series = (lr.ingest[tool] ??= { ms: [], peakMiB: [] });
+        s.ms.push(r.ms);
+        s.peakMiB.push(r.peakMiB);
+      };
+      // Runs interleave the tools, so that a busy spell of the machine hits all of them alike.
+      for (let i = 0; i < o.runs; i++) {
+        load.push(loadavg()[0]);
+        const last = layout === 'legacy' && i === o.runs - 1;
+        add('floor', await floor(o.benchDir, file));
+        add('engine', await engineOnly(o.benchDir, file, work));
+        const peel = await ingestOnce(ctx, file, `${layout}-${i}`, last && o.profileDir ? o.profileDir : undefined);
+        add('peel', peel.run);
+        lr.serverIdleMiB.push(peel.run.startMiB);
+        log(`${img.kind} ${layout} run ${i + 1}/${o.runs}: peel ${sec(peel.run.ms)}, floor ${sec(lr.ingest.floor!.ms.at(-1)!)}, engine ${sec(lr.ingest.engine!.ms.at(-1)!)}; peak ${peel.run.peakMiB.toFixed(0)} MiB; load ${peel.run.load.toFixed(1)}`);
+        try {
+          if (last) await afterIngest(img, o, work, peel.server.address, peel.imageId, legacyFile, result);
+        } finally {
+          await peel.dispose();
+        }
+        const oci = join(work, 'skopeo-oci');
+        add('skopeo', await skopeoCopy(file, layout, oci));
+        const bundle = join(work, 'umoci-bundle');
+        add('umoci', await umociUnpack(oci, bundle));
+        await rm(oci, { recursive: true, force: true });
+        if (last) {
+          const t = await tarBaseline(join(bundle, 'rootfs'), work, o.exportRuns);
+          result.gnuTar = t;
+          log(`${img.kind}: GNU tar of the merged rootfs ${sec(median(t.plain))}, with gzip ${sec(median(t.gzip))}`);
+        }
+        await rm(bundle, { recursive: true, force: true });
+        add('tar', await tarExtract(file, layout, join(work, 'tar-x')));
+        await rm(join(work, 'tar-x'), { recursive: true, force: true });
+        log(`${img.kind} ${layout} run ${i + 1}/${o.runs}: skopeo ${sec(lr.ingest.skopeo!.ms.at(-1)!)}, umoci ${sec(lr.ingest.umoci!.ms.at(-1)!)}, tar ${sec(lr.ingest.tar!.ms.at(-1)!)}`);
+      }
+    }
+    if (o.webDist && o.browserRuns > 0) result.browser = await browserRuns(img, o, work, legacyFile);
+    load.push(loadavg()[0]);
+    return result;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** API latency and exports, on the server that holds the image. */
+async function afterIngest(img: GeneratedImage, o: BenchOptions, work: string, address: string, id: string, file: string, result: ImageResult): Promise<void> {
+  result.api = await measureApi(address, apiCalls(id, img.facts), o.apiRequests);
+  for (const a of result.api) log(`${img.kind} API ${a.name}: p50 ${a.p50.toFixed(1)} ms, p95 ${a.p95.toFixed(1)} ms (${a.items} items, ${a.bytes} B)`);
+  await editOneFile(address, id, img.facts.editPath);
+  result.exports = await measureExports(address, id, work, o.exportRuns, img.layers.length);
+  result.cp = await copyBaseline(file, work, o.exportRuns);
+  log(`${img.kind} export: ${result.exports.map((e) => `${e.kind} ${sec(median(e.ms))}`).join(', ')}; cp ${sec(median(result.cp))}`);
+}
+
+/** Drop-to-interactive on a fresh server each time, then the wide directory's click-to-painted. */
+async function browserRuns(img: GeneratedImage, o: BenchOptions, work: string, file: string): Promise<ImageResult['browser']> {
+  const out = { dropToInteractiveMs: [] as number[], wideDirPaintedMs: [] as number[], wideDirEntries: img.facts.wideDirEntries };
+  await withBrowser(async (browser) => {
+    for (let i = 0; i < o.browserRuns; i++) {
+      const dataDir = join(work, `data-browser-${i}`);
+      await mkdir(dataDir, { recursive: true });
+      const server = await startServer({ repo: o.repo, dataDir, webDist: o.webDist! });
+      try {
+        const page = await newPage(browser);
+        const drop = await dropToInteractive(page, server.address, file, img.layers.length);
+        out.dropToInteractiveMs.push(drop.ms);
+        for (let k = 0; k < 3; k++) out.wideDirPaintedMs.push(await clickDirToPainted(page, server.address, drop.imageId, img.facts.wideDir));
+        log(`${img.kind} browser ${i + 1}/${o.browserRuns}: drop → interactive ${sec(drop.ms)}; ${img.facts.wideDir} painted in ${out.wideDirPaintedMs.slice(-3).map((x) => x.toFixed(0)).join(', ')} ms`);
+        await page.close();
+      } finally {
+        await server.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    }
+  });
+  return out;
+}
+
+const sec = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;

@@ -1,0 +1,71 @@
+/**
+ * `pnpm bench`: generates the images, measures Peel against the floor and the tools people use,
+ * and writes bench/RESULTS.md (a --quick run writes bench/out/RESULTS-quick.md instead).
+ * Never part of `pnpm test`. See bench/README.md.
+ */
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { imagesToRun, parseArgs } from './args.js';
+import { benchImage } from './bench-image.js';
+import { generateImage } from './gen/generate.js';
+import { describeMachine } from './machine.js';
+import { renderReport } from './report/report.js';
+import type { ImageResult } from './results.js';
+import { spawnText } from './util/exec.js';
+import { log } from './util/log.js';
+
+const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repo = resolve(benchDir, '..');
+const out = join(benchDir, 'out');
+
+const args = parseArgs(process.argv.slice(2));
+await mkdir(join(out, 'results'), { recursive: true });
+const machine = await describeMachine(out);
+log(`${machine.cpu}, ${machine.cores} cores, ${machine.diskFreeGiB} GiB free; load ${machine.loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+
+let webDist: string | null = null;
+if (args.browser) {
+  webDist = join(repo, 'apps', 'web', 'dist');
+  if (args.build) {
+    log('building the web UI (pnpm --filter @peel/web run build)');
+    await spawnText('pnpm', ['--filter', '@peel/web', 'run', 'build'], { cwd: repo });
+  }
+  await stat(join(webDist, 'index.html')).catch(() => {
+    throw new Error(`${webDist}/index.html is missing: build the web UI (drop --no-build) or pass --no-browser`);
+  });
+}
+
+const profileDir = args.profile ? join(out, 'profiles') : null;
+if (profileDir) await mkdir(profileDir, { recursive: true });
+const fresh: ImageResult[] = [];
+for (const kind of imagesToRun(args)) {
+  const img = await generateImage(out, kind, args.seed);
+  log(`${kind}: measuring (${args.runs} runs per tool and layout)`);
+  const result = await benchImage(img, {
+    repo,
+    benchDir,
+    work: join(out, 'work'),
+    webDist,
+    runs: args.runs,
+    apiRequests: args.quick ? 20 : 50,
+    exportRuns: args.quick ? 1 : 3,
+    browserRuns: args.browser ? (args.quick ? 1 : 2) : 0,
+    quick: args.quick,
+    profileDir,
+  });
+  fresh.push(result);
+  if (!args.quick) await writeFile(join(out, 'results', `${kind}.json`), JSON.stringify(result, null, 1));
+}
+
+// A full report also carries earlier results of images not run this time (e.g. huge), dated.
+const results = args.quick ? fresh : await allResults(join(out, 'results'));
+const notes = await readFile(join(benchDir, 'src', 'report', 'notes.md'), 'utf8');
+const target = args.quick ? join(out, 'RESULTS-quick.md') : join(benchDir, 'RESULTS.md');
+await writeFile(target, renderReport(machine, results, notes));
+log(`wrote ${target}`);
+
+async function allResults(dir: string): Promise<ImageResult[]> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+  return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as ImageResult));
+}

@@ -1,0 +1,104 @@
+import { basename } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** The flags e2e/playwright.config.ts gives Debian's Chromium. */
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+export interface BrowserRun {
+  /** From the drop event to the image page showing every layer (after two animation frames). */
+  dropToInteractiveMs: number;
+  /** From the click on the wide directory to its first rows painted. */
+  wideDirPaintedMs: number[];
+  imageId: string;
+}
+
+export async function withBrowser<T>(fn: (b: Browser) => Promise<T>): Promise<T> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  try {
+    return await fn(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** A page ready for the measurements. tsx (esbuild keepNames) wraps the functions passed to evaluate() in `__name(…)`: define it in the page. */
+export async function newPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.addInitScript('window.__name = (f) => f;');
+  // evaluate() (the drop) has no timeout; locators fail after a minute instead of hanging.
+  page.setDefaultTimeout(60_000);
+  return page;
+}
+
+/**
+ * Drops the archive on the home page as a person would (a File backed by the file on disk, so
+ * the browser streams it like one dragged from the desktop) and waits for the image page.
+ */
+export async function dropToInteractive(page: Page, address: string, archive: string, layers: number): Promise<{ ms: number; imageId: string }> {
+  await page.goto(`${address}/`);
+  await page.getByRole('heading', { name: 'Open a container image' }).waitFor();
+  await page.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = 'bench-file';
+    input.style.display = 'none';
+    document.body.append(input);
+  });
+  await page.setInputFiles('#bench-file', archive);
+  const ms = await page.evaluate(async (want: number) => {
+    const file = (document.getElementById('bench-file') as HTMLInputElement).files![0];
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    const target = document.querySelector('[aria-label="Open an image"]') ?? document.body;
+    const t0 = performance.now();
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      target.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        const ready = /\/images\/[0-9a-f]+\/layers$/.test(location.pathname) && document.querySelectorAll('tr.history-row.has-layer').length >= want;
+        if (ready) resolve();
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return performance.now() - t0;
+  }, layers);
+  const imageId = /\/images\/([0-9a-f]+)\//.exec(page.url())![1];
+  if (!(await page.getByRole('heading', { level: 1 }).textContent())?.includes(basename(archive))) {
+    throw new Error(`the image page does not name ${basename(archive)}`);
+  }
+  return { ms, imageId };
+}
+
+/** Opens the parent of `dir` in the merged tree , then times a click on `dir` until its first child rows are painted. */
+export async function clickDirToPainted(page: Page, address: string, imageId: string, dir: string): Promise<number> {
+  const parent = dir.slice(0, dir.lastIndexOf('/')) || '/';
+  const name = dir.slice(dir.lastIndexOf('/') + 1);
+  // Selecting the parent shows it (ancestors open) but closed: one click opens it.
+  await page.goto(`${address}/images/${imageId}/files?path=${encodeURIComponent(parent)}`);
+  const tree = page.getByRole('tree', { name: 'Merged filesystem' });
+  const item = tree.getByRole('treeitem', { name, exact: true });
+  if (parent !== '/') {
+    const up = tree.getByRole('treeitem', { name: parent.slice(parent.lastIndexOf('/') + 1), exact: true });
+    await up.waitFor();
+    await up.click();
+  }
+  await item.waitFor();
+  const handle = await item.elementHandle();
+  return handle!.evaluate(async (el: Element) => {
+    // Children of the clicked folder are the only rows one level deeper than it.
+    const level = `${Number(el.getAttribute('aria-level')) + 1}`;
+    const childRows = () => document.querySelectorAll(`[role="treeitem"][aria-level="${level}"]`).length;
+    if (childRows() > 0) throw new Error('rows one level below the folder are already shown');
+    const t0 = performance.now();
+    (el as HTMLElement).click();
+    await new Promise<void>((resolve) => {
+      const check = () => (childRows() > 0 ? resolve() : requestAnimationFrame(check));
+      check();
+    });
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return performance.now() - t0;
+  });
+}

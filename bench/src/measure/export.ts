@@ -1,0 +1,96 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { encodePathParam } from '@peel/api';
+import { run, settle, spawnText } from '../util/exec.js';
+import { median } from '../util/stats.js';
+
+export type ExportKind = 'append' | 'rewrite' | 'flatten' | 'flatten-none';
+
+export interface ExportStat {
+  kind: ExportKind;
+  ms: number[];
+  bytes: number;
+}
+
+/** Writes one file of the image through the draft routes (the "one-file edit"). */
+export async function editOneFile(address: string, id: string, path: string): Promise<void> {
+  const res = await fetch(new URL(`/api/images/${id}/draft/content?path=${encodePathParam(`/${path}`)}`, address), {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: `edited by pnpm bench at ${path}\n`,
+  });
+  if (res.status !== 200) throw new Error(`PUT draft/content answered ${res.status}: ${await res.text()}`);
+}
+
+/** GET /api/images/:id/export, streamed to a file; the time is until the last byte is written. */
+export async function downloadExport(address: string, id: string, kind: ExportKind, dest: string): Promise<{ ms: number; bytes: number }> {
+  const mode = kind === 'flatten-none' ? 'flatten' : kind;
+  const compression = kind === 'flatten-none' ? 'none' : 'gzip';
+  await settle();
+  const t0 = performance.now();
+  const res = await fetch(new URL(`/api/images/${id}/export?mode=${mode}&compression=${compression}`, address));
+  if (res.status !== 200 || !res.body) throw new Error(`export ${kind} answered ${res.status}: ${await res.text()}`);
+  await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(dest));
+  const ms = performance.now() - t0;
+  const bytes = Number(res.headers.get('content-length'));
+  return { ms, bytes };
+}
+
+/** Every export kind `runs` times; the first archive of each kind is checked by `skopeo inspect`. */
+export async function measureExports(address: string, id: string, work: string, runs: number, layers: number): Promise<ExportStat[]> {
+  const out: ExportStat[] = [];
+  for (const kind of ['append', 'rewrite', 'flatten', 'flatten-none'] as ExportKind[]) {
+    const stat: ExportStat = { kind, ms: [], bytes: 0 };
+    for (let i = 0; i < runs; i++) {
+      const dest = join(work, `export-${kind}.tar`);
+      const r = await downloadExport(address, id, kind, dest);
+      stat.ms.push(r.ms);
+      stat.bytes = r.bytes;
+      if (i === 0) await checkExport(dest, kind === 'append' ? layers + 1 : kind.startsWith('flatten') ? 1 : layers + 1);
+      await rm(dest, { force: true });
+    }
+    out.push(stat);
+  }
+  return out;
+}
+
+/** The export must be an archive skopeo reads, with the layer count the mode implies. */
+async function checkExport(file: string, layers: number): Promise<void> {
+  const { stdout } = await spawnText('skopeo', ['inspect', `docker-archive:${file}`]);
+  const n = (JSON.parse(stdout) as { Layers: string[] }).Layers.length;
+  if (n !== layers) throw new Error(`export ${file}: skopeo sees ${n} layers, expected ${layers}`);
+}
+
+/** `cp` of the archive: what a download of an unchanged image costs at best. */
+export async function copyBaseline(file: string, work: string, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  const dest = join(work, 'cp-baseline.tar');
+  for (let i = 0; i < runs; i++) {
+    await rm(dest, { force: true });
+    await settle();
+    times.push((await run('cp', [file, dest])).ms);
+  }
+  await rm(dest, { force: true });
+  return times;
+}
+
+/** GNU tar writing an extracted merged filesystem as one tar (and as .tar.gz): what flatten does. */
+export async function tarBaseline(rootfs: string, work: string, runs: number): Promise<{ plain: number[]; gzip: number[] }> {
+  const plain: number[] = [];
+  const gzip: number[] = [];
+  const dest = join(work, 'tar-baseline.tar');
+  for (let i = 0; i < runs; i++) {
+    await settle();
+    plain.push((await run('tar', ['-cf', dest, '-C', rootfs, '.'])).ms);
+    await rm(dest, { force: true });
+    await settle();
+    gzip.push((await run('tar', ['-czf', `${dest}.gz`, '-C', rootfs, '.'])).ms);
+    await rm(`${dest}.gz`, { force: true });
+  }
+  return { plain, gzip };
+}
+
+export const medianOf = (s: { ms: number[] }): number => median(s.ms);
