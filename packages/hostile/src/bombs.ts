@@ -104,17 +104,29 @@ export function archiveAround(layer: Lazy, opts: { diffId?: string } = {}): Lazy
   };
 }
 
-/** A layer of `count` empty files (names `d<k>/f<n>`), generated block by block. */
+/** A layer of `count` empty files (names `d<k>/f<n>`), generated block by block from a template. */
 export function manyEntriesLayer(count: number): Lazy {
+  const template = header({ name: '' });
+  template.fill(0x20, 148, 156);
+  let base = 0;
+  for (const b of template) base += b;
   return {
     size: count * BLOCK + END.length,
     *chunks() {
-      const batch: Buffer[] = [];
-      for (let i = 0; i < count; i++) {
-        batch.push(header({ name: `d${i % 1000}/f${i}` }));
-        if (batch.length === 2048) yield Buffer.concat(batch.splice(0));
+      const per = 2048;
+      for (let i = 0; i < count; i += per) {
+        const n = Math.min(per, count - i);
+        const batch = Buffer.alloc(n * BLOCK);
+        for (let k = 0; k < n; k++) {
+          const at = k * BLOCK;
+          template.copy(batch, at);
+          const len = batch.write(`d${(i + k) % 1000}/f${i + k}`, at, 100, 'latin1');
+          let sum = base;
+          for (let j = at; j < at + len; j++) sum += batch[j];
+          batch.write(`${sum.toString(8).padStart(6, '0')}\0 `, at + 148, 'latin1');
+        }
+        yield batch;
       }
-      if (batch.length) yield Buffer.concat(batch);
       yield END;
     },
   };

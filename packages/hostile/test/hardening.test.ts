@@ -64,7 +64,7 @@ describe('request hardening over a real socket', () => {
   it('over-long query strings: 414 with a JSON error, and past Node\'s header limit a 431', async () => {
     const res = await fetch(`${address}/api/images/${imageId}/fs?path=/${'a'.repeat(14_000)}`);
     expect(res.status).toBe(414);
-    expect((await res.json()).error.code).toBe('QUERY_TOO_LONG');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('QUERY_TOO_LONG');
     const huge = await rawExchange(port, [{ bytes: `GET /api/images?q=${'x'.repeat(100_000)} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n` }]);
     expect(huge.reply).toMatch(/^HTTP\/1\.1 431/);
     await healthy();
@@ -140,7 +140,7 @@ describe('request hardening over a real socket', () => {
     // A symlink that climbs resolves inside the image, as in a chroot: /up is the image's /etc.
     const up = await fetch(`${address}/api/images/${imageId}/fs?path=/up`);
     expect(up.status).toBe(200);
-    expect((await up.json()).map((e: { path: string }) => e.path)).toEqual(['/etc/os-release']);
+    expect(((await up.json()) as Array<{ path: string }>).map((e) => e.path)).toEqual(['/etc/os-release']);
     await healthy();
   });
 
@@ -180,7 +180,7 @@ describe('listening beyond loopback', () => {
         expect((await fetch(`${base}/api/health`)).status).toBe(200);
         const anon = await fetch(`${base}/api/images`);
         expect(anon.status).toBe(401);
-        expect((await anon.json()).error.code).toBe('TOKEN_REQUIRED');
+        expect(((await anon.json()) as { error: { code: string } }).error.code).toBe('TOKEN_REQUIRED');
         expect((await fetch(`${base}/api/images`, { headers: { authorization: 'Bearer wrong-token-wrong-token-xx' } })).status).toBe(401);
         expect((await fetch(`${base}/api/images`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
         const link = await fetch(`${base}/images?token=${token}&x=1`, { redirect: 'manual' });

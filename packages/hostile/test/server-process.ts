@@ -100,7 +100,10 @@ export function uploadStream(address: string, chunks: Iterable<Buffer> | AsyncIt
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
-      res.on('end', () => done({ status: res.statusCode ?? 0, body, sent, ms: performance.now() - t }));
+      res.on('end', () => {
+        done({ status: res.statusCode ?? 0, body, sent, ms: performance.now() - t });
+        req.destroy(); // a refused upload is not worth finishing
+      });
       res.on('error', fail);
     });
     req.on('error', (e) => {
@@ -110,7 +113,17 @@ export function uploadStream(address: string, chunks: Iterable<Buffer> | AsyncIt
       for await (const c of chunks) {
         if (answered || req.destroyed) return;
         sent += c.length;
-        if (!req.write(c)) await new Promise<void>((r) => { req.once('drain', r); req.once('close', r); });
+        if (!req.write(c)) {
+          await new Promise<void>((r) => {
+            const go = () => {
+              req.off('drain', go);
+              req.off('close', go);
+              r();
+            };
+            req.on('drain', go);
+            req.on('close', go);
+          });
+        }
       }
       if (!answered && !req.destroyed) req.end();
     })().catch(() => undefined);

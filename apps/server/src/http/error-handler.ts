@@ -3,6 +3,7 @@ import { isEngineError, type EngineErrorCode } from '@peel/engine';
 import type { ApiErrorBody } from '@peel/api';
 import { ApiError } from '../errors.js';
 import { diskFullError } from './disk-full.js';
+import { lingerThenClose } from './linger.js';
 
 /** Every EngineError is the input's fault; these ones are about size rather than shape. */
 const ENGINE_STATUS: Partial<Record<EngineErrorCode, number>> = {
@@ -34,8 +35,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (status >= 500) req.log.error({ err }, 'request failed');
     else req.log.info({ code: body.error.code }, body.error.message);
     if (reply.sent || reply.raw.destroyed) return;
-    // A refused upload may still be arriving: do not keep reading it after the reply.
-    if (status === 413 || !req.raw.complete) reply.header('connection', 'close');
+    // A refused upload may still be arriving: drop the rest for a moment, then close.
+    if (status === 413 || !req.raw.complete) lingerThenClose(req.raw, reply.raw);
     reply.status(status).type('application/json; charset=utf-8').send(body);
   });
 }
