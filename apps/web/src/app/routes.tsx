@@ -1,6 +1,7 @@
 import { Link, Redirect, Route, Switch } from 'wouter';
 import { ArchivePage } from '../features/archive/ArchivePage.js';
 import { ConfigPage } from '../features/config/ConfigPage.js';
+import { DockerRunPage } from '../features/docker/DockerRunPage.js';
 import { DraftPage } from '../features/draft/DraftPage.js';
 import { FindingsPage } from '../features/findings/FindingsPage.js';
 import { MergedFilesPage } from '../features/files/MergedFilesPage.js';
@@ -14,6 +15,9 @@ import { links } from './links.js';
 export function AppRoutes() {
   return (
     <Switch>
+      <Route path="/docker/run">
+        <DockerRunPage />
+      </Route>
       <Route path="/">
         <HomePage />
       </Route>

@@ -7,6 +7,7 @@ import { Icon } from '../../components/Icon.js';
 import { imageRefProblem } from '../../lib/image-ref.js';
 import { startDownload } from '../../lib/start-download.js';
 import { pendingCount } from '../draft/describe-op.js';
+import { LoadIntoDocker } from '../docker/LoadIntoDocker.js';
 import { exportUrl } from './api/export-url.js';
 import { useSaveExport } from './api/save-export.js';
 import { EXPORT_MODES } from './export-modes.js';
@@ -89,6 +90,7 @@ export function ExportDialog({ image, draft, onClose }: Props) {
             {save.isPending ? 'Saving…' : 'Save as new image'}
           </button>
         </div>
+        <LoadIntoDocker imageId={image.id} request={request} disabled={tagProblem !== null} />
         {downloaded ? <p className="dialog-note small" role="status">The download has started; your browser shows its progress. The archive loads with docker load.</p> : null}
         {save.isError ? <ErrorNote compact error={save.error} title="Could not save the export" /> : null}
         {save.data ? (

@@ -1,10 +1,11 @@
 import { ErrorNote } from '../../../components/ErrorNote.js';
 import { Loading } from '../../../components/Loading.js';
+import { DockerSection } from '../../docker/DockerSection.js';
 import { UploadButton } from '../../upload/UploadButton.js';
 import { useImages } from '../api/get-images.js';
 import { ImageTable } from './ImageTable.js';
 
-/** The start page: a drop target and the stored images. */
+/** The start page: a drop target, the stored images, and the Docker engine's images. */
 export function HomePage() {
   const images = useImages();
   return (
@@ -27,6 +28,7 @@ export function HomePage() {
         {images.data && images.data.length === 0 ? <p className="muted">No images yet. The first one you open will be listed here.</p> : null}
         {images.data && images.data.length > 0 ? <ImageTable images={images.data} /> : null}
       </section>
+      <DockerSection />
     </main>
   );
 }
