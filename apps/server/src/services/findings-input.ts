@@ -21,13 +21,18 @@ export class FindingsInputReader {
       FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`).raw(true);
   }
 
-  read(row: ImageRow, layers: ImageLayerRow[]): Omit<AnalyzeInput, 'store' | 'options'> {
+  /** Reads layer by layer, letting other requests in between (a large image has 100k+ rows). */
+  async read(row: ImageRow, layers: ImageLayerRow[]): Promise<Omit<AnalyzeInput, 'store' | 'options'>> {
     const byKey = new Map<number, LayerEntry[]>();
-    const entries = layers.map((l) => {
+    const entries: LayerEntry[][] = [];
+    for (const l of layers) {
       let list = byKey.get(l.layer);
-      if (!list) byKey.set(l.layer, (list = this.layerEntries(l.layer)));
-      return list;
-    });
+      if (!list) {
+        byKey.set(l.layer, (list = this.layerEntries(l.layer)));
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      entries.push(list);
+    }
     return {
       layers: entries,
       layerFacts: layers.map((l) => ({ size: l.size, uncompressedSize: l.uncompressed_size, tarBlob: l.tar_blob })),

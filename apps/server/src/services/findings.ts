@@ -39,7 +39,7 @@ export class FindingsService {
 
   private async compute(id: string): Promise<FindingsResponse> {
     const row = this.images.require(id);
-    const input = this.input.read(row, this.images.repo.layers(row.key));
+    const input = await this.input.read(row, this.images.repo.layers(row.key));
     const findings: Findings = await analyzeImage({ ...input, store: this.store });
     const response = findingsToApi(id, findings, new Date().toISOString());
     // The image may have been deleted while its files were read: then keep nothing.

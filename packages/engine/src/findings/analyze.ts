@@ -1,6 +1,6 @@
 import type { HistoryStep, ImageConfig, LayerEntry } from '../types.js';
 import type { BlobStore } from '../store/blob-store.js';
-import { mergeLayers, type MergedFs } from '../fs/merge.js';
+import { MergedFs } from '../fs/merge.js';
 import { guessBaseImage } from './base-image.js';
 import { CopyLedger } from './copies.js';
 import { findSecrets } from './secrets/find-secrets.js';
@@ -46,9 +46,10 @@ export interface AnalyzeInput {
 export async function analyzeImage(input: AnalyzeInput): Promise<Findings> {
   const started = performance.now();
   const o = input.options ?? {};
-  const fs = input.fs ?? mergeLayers(input.layers);
+  const fs = input.fs ?? (await mergeYielding(input.layers));
   const ledger = new CopyLedger(input.layers, fs);
   const base = guessBaseImage(input.history);
+  await turn();
   const sizes = measureSizes(ledger, fs, input.layerFacts, input.history, base.baseLayers, {
     biggest: 25,
     biggestPerLayer: 10,
@@ -56,6 +57,7 @@ export async function analyzeImage(input: AnalyzeInput): Promise<Findings> {
     treeMaxDepth: 8,
     treeMinShare: 0.002,
   });
+  await turn();
   const waste = measureWaste(ledger, fs, o.maxWasteItems ?? 200);
   const scan: ScanStats = { filesConsidered: 0, filesScanned: 0, bytesRead: 0, skippedBinary: 0, skippedLarge: 0, truncated: 0, millis: 0 };
   const secrets = await findSecrets({
@@ -70,4 +72,17 @@ export async function analyzeImage(input: AnalyzeInput): Promise<Findings> {
   });
   scan.millis = Math.round(performance.now() - started);
   return { sizes, waste, secrets, base, scan };
+}
+
+/** Lets other work of the process run (a server answers its requests) between long steps. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** mergeLayers, one layer per turn of the event loop. */
+async function mergeYielding(layers: ReadonlyArray<readonly LayerEntry[]>): Promise<MergedFs> {
+  const fs = new MergedFs();
+  for (const entries of layers) {
+    fs.applyLayer(entries);
+    await turn();
+  }
+  return fs;
 }

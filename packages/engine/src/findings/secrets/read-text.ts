@@ -31,16 +31,23 @@ const NL = 10;
  * `maxBytes`. Chunks may be reused by their source once handed over: only a copy of the
  * unfinished last line is kept.
  */
-export async function readText(chunks: AsyncIterable<Buffer>, limits: ReadLimits, onBlock: BlockSink): Promise<ReadResult> {
+export async function readText(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, limits: ReadLimits, onBlock: BlockSink): Promise<ReadResult> {
   const step = Math.max(1, limits.maxLine - OVERLAP);
   let carry: Buffer = Buffer.alloc(0);
   let line = 1;
+  // The last block's lines are counted only when another block follows: most files are one block.
+  let uncounted: string | null = null;
+  const settle = () => {
+    if (uncounted !== null) line += countLines(uncounted, 0, uncounted.length) + 1;
+    uncounted = null;
+  };
   let bytes = 0;
   let truncated = false;
   /** Hands over the full pieces of a line too long to wait for, and returns the rest. */
   const cutLong = (buf: Buffer): Buffer => {
     let at = 0;
     while (buf.length - at > limits.maxLine) {
+      settle();
       onBlock(buf.toString('latin1', at, at + limits.maxLine), line);
       at += step;
     }
@@ -64,16 +71,19 @@ export async function readText(chunks: AsyncIterable<Buffer>, limits: ReadLimits
     }
     if (truncated) break;
   }
+  settle();
   if (carry.length > 0) onBlock(carry.toString('latin1', 0, carry.length), line);
   return { bytes, binary: false, truncated };
 
   function emitLines(whole: Buffer): void {
     if (!hasLongLine(whole, limits.maxLine)) {
       const text = whole.toString('latin1', 0, whole.length);
+      settle();
       onBlock(text, line);
-      line += countLines(text, 0, text.length) + 1;
+      uncounted = text;
       return;
     }
+    settle();
     let start = 0;
     for (let nl = whole.indexOf(NL); ; nl = whole.indexOf(NL, start)) {
       const end = nl < 0 ? whole.length : nl;

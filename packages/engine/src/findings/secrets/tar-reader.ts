@@ -3,13 +3,13 @@ import { openEntryContent } from '../../fs/content.js';
 import { FsBlobStore, type BlobStore } from '../../store/blob-store.js';
 import type { LayerEntry } from '../../types.js';
 
+export const READ_CHUNK = 64 * 1024;
+
 /**
  * Reads the first bytes of many small files out of the layer tars. With a store on disk, each
  * tar is opened once and read by position (thousands of files would otherwise cost thousands of
- * open/close pairs); any other store goes through its ranged `open`. Both yield 64 KiB chunks.
+ * open/close pairs); any other store goes through its ranged `open`.
  */
-export const READ_CHUNK = 64 * 1024;
-
 export class TarReader {
   private readonly handles = new Map<string, Promise<FileHandle>>();
 
@@ -33,6 +33,23 @@ export class TarReader {
       at += bytesRead;
       yield scratch.subarray(0, bytesRead);
     }
+  }
+
+  /** Bytes [start, start + length) of a tar in one buffer: several small neighbouring files at once. */
+  async readSpan(tarBlob: string, start: number, length: number): Promise<Buffer> {
+    if (!(this.store instanceof FsBlobStore)) {
+      const parts: Buffer[] = [];
+      for await (const chunk of this.store.open(tarBlob, { start, end: start + length })) parts.push(chunk as Buffer);
+      return Buffer.concat(parts);
+    }
+    const handle = await this.handle(this.store, tarBlob);
+    const buf = Buffer.allocUnsafe(length);
+    for (let at = 0; at < length; ) {
+      const { bytesRead } = await handle.read(buf, at, length - at, start + at);
+      if (bytesRead === 0) throw new Error(`layer tar ${tarBlob} ends at ${start + at}, before ${start + length}`);
+      at += bytesRead;
+    }
+    return buf;
   }
 
   async close(): Promise<void> {
