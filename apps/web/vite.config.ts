@@ -15,6 +15,8 @@ export default defineConfig({
         target: API,
         changeOrigin: true,
         headers: { origin: API },
+        // The Run page's terminal is a websocket (/api/docker/runs/:id/attach).
+        ws: true,
       },
     },
   },

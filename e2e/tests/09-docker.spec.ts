@@ -47,8 +47,18 @@ test.describe('Docker: open from the engine, load back, run in the browser', () 
 
     // Open: docker save streamed into the ingest, then the image page.
     // One row per image id: the fixture's image may carry other tags (other tests') besides ours.
+    // The tiny image opens in a blink; the job's polls are held back a little to see the card.
+    await page.route('**/api/docker/open-jobs/*', async (route) => {
+      await new Promise((r) => setTimeout(r, 700));
+      await route.continue();
+    });
     await row.getByRole('button', { name: /^Open .* from Docker$/ }).click();
+    const card = page.getByRole('region', { name: 'Open from Docker' });
+    await expect(card.getByRole('progressbar', { name: /^Opening .* from Docker$/ })).toBeVisible();
+    await expect(card).toContainText(/Reading from Docker|Indexing/);
+    await shot(page, '40b-docker-open-progress');
     await expect(page).toHaveURL(/\/images\/[0-9a-f]+\/layers$/, { timeout: 30_000 });
+    await page.unroute('**/api/docker/open-jobs/*');
     const id = imageIdOf(page.url());
     await expect(page.getByRole('main').getByText(source, { exact: true })).toBeVisible();
 

@@ -31,12 +31,15 @@ export class OpenJobs {
     private readonly ingest: IngestService,
   ) {}
 
-  start(ref: string): Job {
+  /** Starts a job; resolves once the engine has said how big the image is (or the job failed). */
+  async start(ref: string): Promise<Job> {
     const running = [...this.jobs.values()].filter((j) => j.view.state === 'streaming' || j.view.state === 'indexing').length;
     if (running >= MAX_RUNNING) throw new ApiError(429, 'TOO_MANY_OPENS', `${running} images are being opened from Docker already; wait for one to finish`);
     const abort = new AbortController();
     const view: DockerOpenJob = { id: randomUUID(), ref, state: 'streaming', loaded: 0, total: null, image: null, error: null };
-    const done = this.run(view, abort.signal).then(
+    let sized = () => {};
+    const known = new Promise<void>((resolve) => (sized = resolve));
+    const done = this.run(view, abort.signal, sized).then(
       (result) => {
         view.state = 'done';
         view.image = result.summary;
@@ -52,6 +55,7 @@ export class OpenJobs {
     done.catch(() => {}).finally(() => setTimeout(() => this.jobs.delete(view.id), KEEP_MS).unref());
     const job = { view, abort, done };
     this.jobs.set(view.id, job);
+    await Promise.race([known, done.catch(() => {})]);
     return job;
   }
 
@@ -74,10 +78,11 @@ export class OpenJobs {
     return Promise.allSettled([...this.jobs.values()].map((j) => j.done));
   }
 
-  private async run(view: DockerOpenJob, signal: AbortSignal): Promise<{ summary: ImageSummary; created: boolean }> {
+  private async run(view: DockerOpenJob, signal: AbortSignal, sized: () => void): Promise<{ summary: ImageSummary; created: boolean }> {
     const docker = await this.engine.client();
     const saved = await saveImage(docker, view.ref, signal);
     view.total = saved.size;
+    sized();
     const counter = new Transform({
       transform(chunk: Buffer, _enc, callback) {
         view.loaded += chunk.length;

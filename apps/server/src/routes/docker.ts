@@ -52,7 +52,7 @@ export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptio
       },
     },
   }, async (req, reply) => {
-    const job = docker.opens.start((req.body as DockerOpenRequest).ref);
+    const job = await docker.opens.start((req.body as DockerOpenRequest).ref);
     const onClose = () => {
       if (!reply.raw.writableFinished) docker.opens.cancel(job.view.id);
     };
@@ -72,7 +72,7 @@ export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptio
       body: dockerOpenRequestSchema,
       response: { 202: dockerOpenJobSchema, ...dockerErrors(400, 403, 429) },
     },
-  }, async (req, reply) => reply.status(202).send(docker.opens.start((req.body as DockerOpenRequest).ref).view));
+  }, async (req, reply) => reply.status(202).send((await docker.opens.start((req.body as DockerOpenRequest).ref)).view));
 
   app.get('/api/docker/open-jobs/:id', {
     schema: { summary: 'An open-from-Docker job: bytes received, state, the image when done', tags: ['docker'], params: uuidParams, response: { 200: dockerOpenJobSchema, ...dockerErrors(404) } },

@@ -110,10 +110,8 @@ describe('Docker integration against a real engine', () => {
     const started = await json<DockerOpenJob>('POST', '/api/docker/open-jobs', { ref: id });
     expect(started.status).toBe(202);
     expect(started.body.state).toMatch(/streaming|indexing/);
-    const seen = new Set<string>();
     const job = await eventually(async () => {
       const j = (await json<DockerOpenJob>('GET', `/api/docker/open-jobs/${started.body.id}`)).body;
-      seen.add(j.state);
       return j.state === 'done' || j.state === 'failed' ? j : undefined;
     }, 30_000, 'the open job');
     expect(job.error).toBeNull();

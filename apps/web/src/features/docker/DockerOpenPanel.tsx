@@ -24,6 +24,8 @@ export function DockerOpenPanel({ state, onCancel, onDismiss }: { state: DockerO
   }
   const { stats } = state;
   const indexing = state.status === 'indexing';
+  // Until the engine has said how big the image is, only the bytes read so far are known.
+  const sized = stats.total > 0;
   return (
     <section className="upload-panel" aria-label="Open from Docker">
       <div className="upload-title">
@@ -35,18 +37,16 @@ export function DockerOpenPanel({ state, onCancel, onDismiss }: { state: DockerO
         aria-label={`Opening ${state.name} from Docker`}
         aria-valuemin={0}
         aria-valuemax={100}
-        aria-valuenow={indexing ? undefined : Math.floor(stats.percent)}
-        aria-valuetext={indexing ? 'All bytes read, indexing' : `${stats.percent.toFixed(0)}%`}
+        aria-valuenow={indexing || !sized ? undefined : Math.floor(stats.percent)}
+        aria-valuetext={indexing ? 'All bytes read, indexing' : sized ? `${stats.percent.toFixed(0)}%` : 'Starting'}
       >
         <div className="progress-fill" style={{ transform: `scaleX(${indexing ? 1 : stats.percent / 100})` }} />
       </div>
       <div className="upload-stats">
-        <span>
-          {formatSize(stats.loaded)} of {formatSize(stats.total)}
-        </span>
-        <span className="upload-percent">{stats.percent.toFixed(0)}%</span>
-        <span>{indexing ? 'finishing on the server…' : formatSpeed(stats.speed)}</span>
-        <span>{indexing ? '' : `${formatDuration(stats.eta)} left`}</span>
+        <span>{sized ? `${formatSize(stats.loaded)} of ${formatSize(stats.total)}` : `${formatSize(stats.loaded)} read`}</span>
+        <span className="upload-percent">{sized ? `${stats.percent.toFixed(0)}%` : ''}</span>
+        <span>{indexing ? 'finishing on the server…' : sized ? formatSpeed(stats.speed) : 'asking Docker…'}</span>
+        <span>{indexing || !sized ? '' : `${formatDuration(stats.eta)} left`}</span>
       </div>
       <div className="upload-actions">
         <button type="button" className="button small" onClick={onCancel}>
