@@ -7,7 +7,7 @@ import { findingsToApi } from './findings-shape.js';
 import type { ImagesService } from './images.js';
 
 /** Bump when the engine's analysis changes what it reports: cached rows of older versions are recomputed. */
-export const FINDINGS_VERSION = 1;
+export const FINDINGS_VERSION = 2;
 
 /**
  * Findings are computed on the first request for an image, then served from SQLite. Not at
