@@ -70,7 +70,7 @@ describe('drafts', () => {
   });
 
   it('creates missing folders, takes mode and owner, follows symlinked folders to the real path', async () => {
-    let r = await put(app, tiny, '/opt/new/deep/hello.sh', '#!/bin/sh\necho hi\n', '&mode=0755&uid=1000&gid=100');
+    let r = await put(app, tiny, '/opt/new/deep/hello.sh', '#!/bin/sh\necho hi\n', `&mode=${0o755}&uid=1000&gid=100`);
     expect(r.status).toBe(200);
     expect(r.body.ops.at(-1)).toMatchObject({ path: '/opt/new/deep/hello.sh', kind: 'added', mode: 0o755, uid: 1000, gid: 100, sizeDelta: 18 });
     const root = await list(app, tiny, '/');

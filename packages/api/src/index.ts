@@ -194,7 +194,7 @@ export interface HealthResponse {
 // whole DraftState. Routes (all under /api/images/:id):
 //   GET    draft                         the DraftState (an image without edits has an empty one)
 //   DELETE draft                         discard everything (ops, config patch, tag)
-//   PUT    draft/content?path=P[&mode=0644&uid=0&gid=0]   raw body = the file's new bytes (mode: octal text)
+//   PUT    draft/content?path=P[&mode=420&uid=0&gid=0]    raw body = the file's new bytes (mode: a number, as in JSON: 420 = 0o644)
 //   DELETE draft/content?path=P          delete a file or a folder (a deleted secret: purge)
 //   POST   draft/ops                     JSON DraftOpRequest (mkdir, symlink, rename, chmod, chown, delete)
 //   PATCH  draft/config                  JSON: keys of the config's `config` object, merged; null removes

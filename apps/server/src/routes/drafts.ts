@@ -4,7 +4,7 @@ import type { DraftOpRequest, DraftTagRequest } from '@peel/api';
 import type { Services } from '../services/index.js';
 import { badRequest } from '../errors.js';
 import {
-  configPatchSchema, draftOpRequestSchema, draftStateSchema, draftTagRequestSchema, errors, idParam, idParams, octalMode, ownerQuery, pathQuery,
+  configPatchSchema, draftOpRequestSchema, draftStateSchema, draftTagRequestSchema, errors, idParam, idParams, modeQuery, ownerQuery, pathQuery,
 } from './schemas.js';
 
 const draftReply = { 200: draftStateSchema };
@@ -36,12 +36,12 @@ export async function draftRoutes(app: FastifyInstance, { services }: { services
         summary: "Write a file's new bytes into the draft (raw body; creates missing folders; a symlink is written through)",
         tags: ['draft'],
         params: idParams,
-        querystring: { type: 'object', properties: { path: pathQuery, mode: octalMode, uid: ownerQuery, gid: ownerQuery }, required: ['path'] },
+        querystring: { type: 'object', properties: { path: pathQuery, mode: modeQuery, uid: ownerQuery, gid: ownerQuery }, required: ['path'] },
         consumes: ['application/octet-stream', '*/*'],
         response: { ...draftReply, ...errors(400, 403, 404, 413) },
       },
     }, async (req, reply) => {
-      const q = req.query as { path: string; mode?: string; uid?: number; gid?: number };
+      const q = req.query as { path: string; mode?: number; uid?: number; gid?: number };
       const body = (req.body as Readable | undefined) ?? Readable.from([]);
       const ac = new AbortController();
       const onClose = () => {
@@ -49,7 +49,7 @@ export async function draftRoutes(app: FastifyInstance, { services }: { services
       };
       reply.raw.on('close', onClose);
       try {
-        return await drafts.write(id(req), q.path, body, { mode: q.mode === undefined ? undefined : parseInt(q.mode, 8), uid: q.uid, gid: q.gid }, ac.signal);
+        return await drafts.write(id(req), q.path, body, { mode: q.mode, uid: q.uid, gid: q.gid }, ac.signal);
       } finally {
         reply.raw.off('close', onClose);
       }

@@ -172,7 +172,7 @@ export const configPatchSchema: Schema = {
   additionalProperties: true,
   description: 'keys of the image config\'s "config" object (Cmd, Entrypoint, Env, WorkingDir, User, ExposedPorts, Volumes, Labels, StopSignal…); null removes a key',
 };
-export const octalMode = { type: 'string', pattern: '^[0-7]{1,4}$', description: 'permission bits in octal, e.g. 0644' };
+export const modeQuery = { type: 'integer', minimum: 0, maximum: 0o7777, description: 'permission bits as a number, as in JSON bodies: 420 = 0o644' };
 export const ownerQuery = { type: 'integer', minimum: 0, maximum: 2147483647 };
 export const exportQuery: Schema = {
   type: 'object',
