@@ -33,6 +33,7 @@ export class LayerBuilder {
     this.gzip = compression === 'gzip' ? createGzip({ level: 6, chunkSize: 64 * 1024 }) : null;
     if (this.gzip) {
       const gz = this.gzip;
+      gz.on('error', (e) => (this.failure ??= e));
       gz.on('data', (c: Buffer) => {
         gz.pause();
         this.pending = this.out.write(c).then(() => void gz.resume(), (e: Error) => {
@@ -49,18 +50,32 @@ export class LayerBuilder {
     if (this.failure) throw this.failure;
     this.hash.update(chunk);
     if (!this.gzip) return this.out.write(chunk);
-    if (!this.gzip.write(chunk)) await new Promise<void>((resolve) => this.gzip!.once('drain', resolve));
+    if (!this.gzip.write(chunk)) {
+      const gz = this.gzip;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          gz.off('drain', done);
+          gz.off('close', done);
+          resolve();
+        };
+        gz.on('drain', done);
+        gz.on('close', done);
+      });
+      if (this.failure) throw this.failure;
+    }
   }
 
   async finish(): Promise<BuiltLayer> {
     await this.tar.finish();
     if (this.gzip) {
       const gz = this.gzip;
-      await new Promise<void>((resolve, reject) => {
-        gz.once('end', resolve);
-        gz.once('error', reject);
-        gz.end();
-      });
+      if (!gz.destroyed) {
+        await new Promise<void>((resolve) => {
+          gz.once('end', resolve);
+          gz.once('close', resolve);
+          gz.end();
+        });
+      }
       await this.pending;
     }
     if (this.failure) throw this.failure;
