@@ -8,12 +8,16 @@ import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { FsEntry, ImageDetail } from '@peel/api';
+import type { DraftState, FsEntry, ImageDetail } from '@peel/api';
 import { dockerCli, type DockerCli } from '../../../../packages/engine/test/interop/exec.js';
 import { build, FIXTURES, getJson, ingest, removeDir, tempDir, upload } from '../helper.js';
 import { walkFs } from '../fs-walk.js';
 import { layersContaining, unpackExport } from './export-archive.js';
 import { skopeoCopies, skopeoInspect, umociUnpack } from './tools.js';
+import { dockerListing, peelListing, rootfsListing, RUNTIME_ENTRIES, without } from './fs-views.js';
+import { layerRuleViolations } from './layer-rules.js';
+import { compareListings } from '../../../../packages/engine/test/interop/compare-listings.js';
+import type { FsListing } from '../../../../packages/engine/test/interop/fs-listing.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,24 +30,42 @@ const SECRET = Buffer.from('sk_test_FIXTURE_0123456789abcdef');
 const CMD = ['/bin/sh', '-c', 'echo "peel cmd $((6*7))"; cat /etc/os-release'];
 const MODES = ['append', 'flatten', 'rewrite'] as const;
 
+type Edit = ['PUT' | 'POST' | 'PATCH' | 'DELETE', string, (string | Buffer | object)?];
+
 interface Case {
   fixture: string;
-  /** Paths the draft deletes; `purge` ones only lower layers hold (a deleted secret). */
+  /** Paths the draft deletes (on multi, /opt/app/.env only lower layers hold: a purge). */
   deletes: string[];
+  /** More edits: folders, links, moves, modes, owners, a folder replaced. */
+  edits: Edit[];
   secret: boolean;
   /** Source layers are zstd: an append re-encodes them (same diff_ids, new digests). */
   zstd?: boolean;
 }
 
-const MULTI = ['/opt/app/.env', '/var/lib/app/big.bin'];
+const COMMON: Edit[] = [
+  ['POST', '/draft/ops', { op: 'mkdir', path: '/srv/www', mode: 0o750, uid: 33, gid: 33 }],
+  ['POST', '/draft/ops', { op: 'symlink', path: '/srv/www/os-release', target: '../../etc/os-release' }],
+  ['POST', '/draft/ops', { op: 'chmod', path: '/etc/passwd', mode: 0o600 }],
+];
+const MULTI_DELETES = ['/opt/app/.env', '/var/lib/app/big.bin'];
+const MULTI_EDITS: Edit[] = [
+  ...COMMON,
+  ['POST', '/draft/ops', { op: 'rename', from: '/opt/app/conf/with space.conf', to: '/etc/moved.conf' }],
+  ['POST', '/draft/ops', { op: 'chown', path: '/etc/redis/redis.conf', uid: 0, gid: 0 }],
+  // A folder deleted and made again: an opaque marker in the append layer.
+  ['DELETE', '/draft/content?path=/opt/app/cache'],
+  ['POST', '/draft/ops', { op: 'mkdir', path: '/opt/app/cache' }],
+  ['PUT', '/draft/content?path=/opt/app/cache/new.txt', Buffer.from('new\n')],
+];
 const CASES: Case[] = [
   // Not /etc/hostname: Docker mounts its own there in every container.
-  { fixture: 'tiny-docker-legacy', deletes: ['/etc/shells'], secret: false },
-  { fixture: 'tiny-containerd-export', deletes: ['/etc/shells'], secret: false },
-  { fixture: 'multi-docker-legacy', deletes: MULTI, secret: true },
-  { fixture: 'multi-oci', deletes: MULTI, secret: true },
-  { fixture: 'multi-podman-oci', deletes: MULTI, secret: true },
-  { fixture: 'multi-oci-zstd', deletes: MULTI, secret: true, zstd: true },
+  { fixture: 'tiny-docker-legacy', deletes: ['/etc/shells'], edits: COMMON, secret: false },
+  { fixture: 'tiny-containerd-export', deletes: ['/etc/shells'], edits: COMMON, secret: false },
+  { fixture: 'multi-docker-legacy', deletes: MULTI_DELETES, edits: MULTI_EDITS, secret: true },
+  { fixture: 'multi-oci', deletes: MULTI_DELETES, edits: MULTI_EDITS, secret: true },
+  { fixture: 'multi-podman-oci', deletes: MULTI_DELETES, edits: MULTI_EDITS, secret: true },
+  { fixture: 'multi-oci-zstd', deletes: MULTI_DELETES, edits: MULTI_EDITS, secret: true, zstd: true },
 ];
 
 let app: FastifyInstance;
@@ -101,6 +123,9 @@ describe.each(CASES)('export of $fixture', (c) => {
   let id: string;
   let original: ImageDetail;
   let expected: string[];
+  let expectedListing: FsListing;
+  /** Paths rewrite strips from every layer: deleted ones (with their trees) and replaced files. */
+  let stripped: string[];
   const unedited = () => path.join(work, `${c.fixture}-unedited.tar`);
 
   beforeAll(async () => {
@@ -115,8 +140,12 @@ describe.each(CASES)('export of $fixture', (c) => {
     };
     await edit('PUT', '/draft/content?path=/etc/os-release', ALPYNE);
     for (const p of c.deletes) await edit('DELETE', `/draft/content?path=${encodeURIComponent(p)}`);
+    for (const [method, url, payload] of c.edits) await edit(method, url, payload);
     await edit('PATCH', '/draft/config', { Cmd: CMD });
     expected = await walkFs(app, id, '&draft=1');
+    expectedListing = await peelListing(app, id, '&draft=1');
+    const state = await getJson<DraftState>(app, `/api/images/${id}/draft`);
+    stripped = state.changes.filter((ch) => ch.kind === 'deleted' || (ch.kind === 'modified' && ch.type !== 'dir')).map((ch) => ch.path);
   });
 
   it('append of the unedited image keeps every original layer (digests, or diff_ids for zstd re-encoded to gzip)', async () => {
@@ -162,6 +191,11 @@ describe.each(CASES)('export of $fixture', (c) => {
     const inspect = JSON.parse(await docker.text(['image', 'inspect', tag])) as Array<{ Config: { Cmd: string[] }; RootFS: { Layers: string[] } }>;
     expect(inspect[0].Config.Cmd).toEqual(CMD);
     expect(inspect[0].RootFS.Layers).toEqual(image.config.rootfs.diff_ids);
+    // The whole filesystem Docker builds from the layers is the draft's, entry for entry.
+    const dockerView = await dockerListing(docker, tag, path.join(dir, 'docker-export.tar'), expectedListing);
+    const asDocker = compareListings(dockerView.listing, without(expectedListing, RUNTIME_ENTRIES), { oracle: 'docker export', actual: "Peel's draft view", typeOnly: dockerView.typeOnly });
+    expect(asDocker).toEqual([]);
+    expect(await layerRuleViolations(image)).toEqual([]);
 
     // The secret's bytes: still in a lower layer after append; in no layer after rewrite or flatten.
     if (c.secret) {
@@ -171,7 +205,7 @@ describe.each(CASES)('export of $fixture', (c) => {
     }
     if (mode === 'rewrite') {
       // A layer holding none of the deleted or replaced paths keeps its digest; the others are rewritten.
-      const touched = await Promise.all(original.layers.map((l) => layerHolds(id, l.index, ['/etc/os-release', ...c.deletes])));
+      const touched = await Promise.all(original.layers.map((l) => layerHolds(id, l.index, stripped)));
       expect(touched.some(Boolean)).toBe(true);
       original.layers.forEach((l, i) => {
         const kept = image.manifest.layers[i].digest === l.digest;
@@ -195,6 +229,7 @@ describe.each(CASES)('export of $fixture', (c) => {
     const rootfs = await umociUnpack(image.dir, dir);
     expect((await readFile(path.join(rootfs, 'etc/os-release'))).equals(ALPYNE)).toBe(true);
     for (const p of c.deletes) expect(await exists(path.join(rootfs, p)), `${p} in umoci's rootfs`).toBe(false);
+    expect(compareListings(await rootfsListing(rootfs), expectedListing, { oracle: 'umoci unpack', actual: "Peel's draft view" })).toEqual([]);
 
     // Peel: the export, uploaded again, is exactly the edited filesystem.
     const res = await upload(app, file);
