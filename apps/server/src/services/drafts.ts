@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { DraftOpRequest, DraftState } from '@peel/api';
 import { qualifyTag, type BlobStore, type DraftOp, type DraftView } from '@peel/engine';
 import type { Db } from '../store/db.js';
-import type { StoredOp } from '../store/draft-repo.js';
+import type { DraftHead, StoredOp } from '../store/draft-repo.js';
 import { toApiPath, toEnginePath } from '../store/image-path.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { limitBytes } from './byte-limit.js';
@@ -157,11 +157,11 @@ export class DraftService {
   private mutateHead(id: string, change: (ctx: DraftContext) => { config?: Record<string, unknown>; tag?: string | null }): DraftState {
     return this.db.transaction(() => {
       const ctx = this.loader.load(id);
-      const next = change(ctx);
-      const config = next.config ?? ctx.head?.config ?? {};
-      const tag = next.tag === undefined ? (ctx.head?.tag ?? null) : next.tag;
-      this.saveOrClear(ctx, ctx.ops, config, tag);
-      return this.state(id);
+      const changed = change(ctx);
+      const config = changed.config ?? ctx.head?.config ?? {};
+      const tag = changed.tag === undefined ? (ctx.head?.tag ?? null) : changed.tag;
+      const next = { ...ctx, head: this.saveOrClear(ctx, ctx.ops, config, tag) };
+      return draftState(next, viewOf(next), this.loader.contentSize(ctx.image));
     })();
   }
 
@@ -172,21 +172,28 @@ export class DraftService {
       const drop = new Set(pick(ctx.ops));
       const keptIndex = ctx.ops.flatMap((_, i) => (drop.has(i) ? [] : [i]));
       const keep = keptIndex.map((i) => ctx.ops[i]);
-      const { ops } = replay(ctx, keep, (k) => `change ${keptIndex[k]} (${describe(keep[k].op)})`);
+      const { ops, view } = replay(ctx, keep, (k) => `change ${keptIndex[k]} (${describe(keep[k].op)})`);
       this.loader.repo.replaceOps(ctx.image.key, ops);
-      this.saveOrClear(ctx, ops, ctx.head?.config ?? {}, ctx.head?.tag ?? null);
+      const head = this.saveOrClear(ctx, ops, ctx.head?.config ?? {}, ctx.head?.tag ?? null);
       const stillUsed = new Set(ops.map((o) => o.blob));
       const gone = ctx.ops.filter((_, i) => drop.has(i)).map((o) => o.blob);
-      return { state: this.state(id), released: gone.filter((b): b is string => b !== null && !stillUsed.has(b)) };
+      // The replayed view already holds every lookup the answer needs: no second walk.
+      const state = draftState({ ...ctx, ops, head }, view, this.loader.contentSize(ctx.image));
+      return { state, released: gone.filter((b): b is string => b !== null && !stillUsed.has(b)) };
     })();
     await this.collector.release(released);
     return state;
   }
 
-  /** Stores the head, or drops the draft when nothing is left in it. */
-  private saveOrClear(ctx: DraftContext, ops: readonly StoredOp[], config: Record<string, unknown>, tag: string | null): void {
-    if (ops.length === 0 && Object.keys(config).length === 0 && tag === null) this.loader.repo.clear(ctx.image.key);
-    else this.loader.repo.saveHead(ctx.image.key, config, tag, new Date().toISOString());
+  /** Stores the head, or drops the draft when nothing is left in it; returns the new head. */
+  private saveOrClear(ctx: DraftContext, ops: readonly StoredOp[], config: Record<string, unknown>, tag: string | null): DraftHead | undefined {
+    if (ops.length === 0 && Object.keys(config).length === 0 && tag === null) {
+      this.loader.repo.clear(ctx.image.key);
+      return undefined;
+    }
+    const updatedAt = new Date().toISOString();
+    this.loader.repo.saveHead(ctx.image.key, config, tag, updatedAt);
+    return { config, tag, updatedAt };
   }
 }
 
