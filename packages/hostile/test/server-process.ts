@@ -1,9 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const SERVER_DIR = resolve(import.meta.dirname, '../../../apps/server');
+/** tsx's loader by absolute URL, so the server can run from any working directory. */
+const TSX = pathToFileURL(createRequire(join(SERVER_DIR, 'package.json')).resolve('tsx/package.json').replace(/package\.json$/, 'dist/loader.mjs')).href;
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -18,9 +22,9 @@ export interface ServerProcess {
 }
 
 /** Starts the real server (src/main.ts under tsx) as a child process and waits for its address. */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: SERVER_DIR,
+export async function startServer(env: Record<string, string>, cwd = SERVER_DIR): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', TSX, join(SERVER_DIR, 'src/main.ts')], {
+    cwd,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'fatal', PEEL_WEB_DIST: '/nonexistent-peel-ui', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
