@@ -1,6 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import type { ImageSummary } from '@peel/api';
-import { EVIL_CONFIG, EVIL_FILES, EVIL_NAMES, PWNED, hostileImage } from './hostile-image.js';
+import { EVIL_CONFIG, EVIL_FILES, EVIL_NAMES, PWNED, deepConfigImage, hostileImage } from './hostile-image.js';
 
 /**
  * Image content is never executed in Peel's origin, and image data is never rendered as HTML.
@@ -125,5 +125,20 @@ test.describe('hostile image content in the browser', () => {
       await expectNoInjectedMarkup(page, url);
     }
     await expectNothingRan(page, w);
+  });
+
+  test('a config nested 500 levels deep opens and expands without breaking the page', async ({ page, request }) => {
+    const res = await request.post('/api/images?name=deep.tar', { data: deepConfigImage(), headers: { 'Content-Type': 'application/x-tar' } });
+    expect([200, 201], await res.text()).toContain(res.status());
+    const deepId = ((await res.json()) as ImageSummary).id;
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`/images/${deepId}/config`);
+    await page.getByText('Raw config JSON', { exact: true }).click();
+    await page.getByRole('button', { name: 'Expand all' }).click();
+    await expect(page.locator('main')).toContainText('Healthcheck');
+    await page.goto(`/images/${deepId}/layers`);
+    await expect(page.locator('main')).toContainText('deep');
+    expect(errors).toEqual([]);
   });
 });

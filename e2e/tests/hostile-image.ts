@@ -65,6 +65,16 @@ function tar(entries: Array<{ name: string; data?: Buffer | string; dir?: boolea
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** An image whose config nests an array 500 levels deep (the engine reads up to 512). */
+export function deepConfigImage(): Buffer {
+  const layer = tar([{ name: 'etc', dir: true }, { name: 'etc/os-release', data: 'ID=deep\n' }]);
+  const deep = `${'['.repeat(500)}${']'.repeat(500)}`;
+  const config = Buffer.from(`{"architecture":"amd64","os":"linux","config":{"Cmd":["/bin/sh"],"Healthcheck":{"Test":${deep}}},"rootfs":{"type":"layers","diff_ids":["sha256:${sha(layer)}"]},"history":[{"created_by":"deep"}]}`);
+  const configName = `${sha(config)}.json`;
+  const manifest = JSON.stringify([{ Config: configName, RepoTags: ['hostile/deep:1'], Layers: ['layer/layer.tar'] }]);
+  return tar([{ name: configName, data: config }, { name: 'layer', dir: true }, { name: 'layer/layer.tar', data: layer }, { name: 'manifest.json', data: manifest }]);
+}
+
 export function hostileImage(): Buffer {
   const layer = tar([
     { name: 'www', dir: true },
