@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -57,5 +58,31 @@ describe('exports of an image of big files', () => {
     expect(bytes).toBe(Number(res.headers.get('content-length')));
     expect(bytes, line).toBeGreaterThan(files * FILE_MB * 2 ** 20);
     expect((peak - start) / 2 ** 20, line).toBeLessThan(GROWTH_LIMIT_MB);
+  });
+
+  it('a client that leaves while the layers are being built stops the build and leaves nothing behind', async () => {
+    const listing = async () => {
+      await app.peel.idle();
+      return { blobs: (await readdir(join(dir, 'data', 'blobs', 'sha256'))).sort(), temp: await readdir(join(dir, 'data', 'blobs', 'tmp')) };
+    };
+    const before = await listing();
+    const ac = new AbortController();
+    const t0 = performance.now();
+    const pending = fetch(`${address}/api/images/${id}/export?mode=flatten&compression=gzip`, { signal: ac.signal }).catch((e: Error) => e);
+    await new Promise((ok) => setTimeout(ok, 500));
+    ac.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    let after = await listing();
+    while ((after.blobs.length !== before.blobs.length || after.temp.length) && performance.now() - t0 < 20_000) {
+      await new Promise((ok) => setTimeout(ok, 100));
+      after = await listing();
+    }
+    console.log(`[big export] cancelled flatten cleaned up ${((performance.now() - t0) / 1000).toFixed(1)} s after it started`);
+    expect(after).toEqual(before);
+    // And it stays so: a build still running would have a temp blob by now.
+    await new Promise((ok) => setTimeout(ok, 1500));
+    expect(await listing()).toEqual(before);
+    // Building a gzip flatten of these files takes far longer than that: the abort stopped it.
+    expect(performance.now() - t0).toBeLessThan(10_000);
   });
 });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Services } from '../services/index.js';
 import type { ExportRequest } from '../services/export.js';
 import { errors, exportQuery, idParams, imageSummarySchema } from './schemas.js';
@@ -16,7 +16,8 @@ export async function exportRoutes(app: FastifyInstance, { services }: { service
       },
     },
   }, async (req, reply) => {
-    const prepared = await services.exports.prepare((req.params as { id: string }).id, req.query as ExportRequest);
+    const gone = clientGone(reply);
+    const prepared = await services.exports.prepare((req.params as { id: string }).id, req.query as ExportRequest, { signal: gone.signal });
     const { stream, done } = prepared.open();
     // The reply ends (or the client goes away): give the new layers back to the collector.
     void done.finally(() => prepared.finish());
@@ -42,7 +43,17 @@ export async function exportRoutes(app: FastifyInstance, { services }: { service
       },
     },
   }, async (req, reply) => {
-    const { summary, created } = await services.exports.save((req.params as { id: string }).id, req.query as ExportRequest);
+    const gone = clientGone(reply);
+    const { summary, created } = await services.exports.save((req.params as { id: string }).id, req.query as ExportRequest, gone.signal);
     return reply.status(created ? 201 : 200).send(summary);
   });
+}
+
+/** Aborts when the connection closes before the reply has been sent in full. */
+function clientGone(reply: FastifyReply): AbortController {
+  const ac = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) ac.abort();
+  });
+  return ac;
 }

@@ -7,6 +7,7 @@ import { draftOf, type DraftLoader } from './draft-context.js';
 import { resultTag } from './draft-state.js';
 import { exportSource } from './export-source.js';
 import { readableSink } from './stream-sink.js';
+import { trackCommits } from './tracked-store.js';
 import type { BlobCollector } from './blob-collector.js';
 import type { IngestService } from './ingest.js';
 
@@ -41,7 +42,8 @@ export class ExportService {
     private readonly ingest: IngestService,
   ) {}
 
-  async prepare(id: string, req: ExportRequest): Promise<PreparedExport> {
+  /** `signal`: the client went away; layer building stops and what it wrote is given back. */
+  async prepare(id: string, req: ExportRequest, opts: { signal?: AbortSignal } = {}): Promise<PreparedExport> {
     const ctx = this.loader.load(id);
     const tag = req.tag?.trim() || resultTag(ctx);
     try {
@@ -50,10 +52,14 @@ export class ExportService {
       throw badRequest('BAD_TAG', (e as Error).message);
     }
     const done = await this.collector.begin();
+    const tracked = trackCommits(this.store);
     let result: ExportResult;
     try {
-      result = await exportImage(exportSource(this.db, ctx), draftOf(ctx), { mode: req.mode, store: this.store, tag, compression: req.compression });
+      result = await exportImage(exportSource(this.db, ctx), draftOf(ctx), {
+        mode: req.mode, store: tracked.store, tag, compression: req.compression, signal: opts.signal,
+      });
     } catch (e) {
+      await this.collector.release(tracked.committed);
       await done();
       if (isEngineError(e)) throw new ApiError(400, 'EXPORT_FAILED', e.message);
       throw e;
@@ -68,19 +74,18 @@ export class ExportService {
         return { stream, done: written };
       },
       finish: () => (finished ??= (async () => {
-        await this.collector.release(result.layers.filter((l) => !l.reused).map((l) => l.blob));
+        await this.collector.release(tracked.committed);
         await done();
       })()),
     };
   }
 
   /** Stores the export as a new image, as if its archive had been uploaded. */
-  async save(id: string, req: ExportRequest): Promise<{ summary: ImageSummary; created: boolean }> {
-    const prepared = await this.prepare(id, req);
+  async save(id: string, req: ExportRequest, signal: AbortSignal = new AbortController().signal): Promise<{ summary: ImageSummary; created: boolean }> {
+    const prepared = await this.prepare(id, req, { signal });
     const { stream, done } = prepared.open();
-    const ac = new AbortController();
     try {
-      return await this.ingest.ingest({ body: stream, name: prepared.fileName, contentLength: prepared.result.size, signal: ac.signal });
+      return await this.ingest.ingest({ body: stream, name: prepared.fileName, contentLength: prepared.result.size, signal });
     } finally {
       stream.destroy();
       await done;
