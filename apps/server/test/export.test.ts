@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { DraftState, ImageDetail, ImageSummary, SearchResult } from '@peel/api';
+import type { DraftState, FsEntry, ImageDetail, ImageSummary, SearchResult } from '@peel/api';
 import { build, FIXTURES, getJson, ingest, removeDir, tempDir } from './helper.js';
 import { tarEntries } from './tar-walk.js';
 import { walkFs } from './fs-walk.js';
@@ -143,6 +143,28 @@ describe('export', () => {
         expect(detail.history.filter((h) => !h.emptyLayer)).toHaveLength(1);
       }
     }
+  });
+
+  it('a moved folder holding a hard link: the draft view and every export agree', async () => {
+    const id = await ingest(app, 'multi-podman-oci');
+    const moved = await app.inject({ method: 'POST', url: `/api/images/${id}/draft/ops`, payload: { op: 'rename', from: '/opt/app/conf', to: '/opt/conf-moved' } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    // Exports may write a hard link as a copy: compare files and links by content digest.
+    const fold = (lines: string[]) => lines.map((l) => {
+      const [path, type, mode, owner, size, link, digest] = l.split('\t');
+      const isFile = type === 'hardlink' || type === 'file';
+      return [path, isFile ? 'file' : type, mode, owner, isFile ? '' : size, isFile ? '' : link, digest].join('\t');
+    });
+    const expected = fold(await walkFs(app, id, '&draft=1'));
+    for (const mode of MODES) {
+      const res = await app.inject({ method: 'POST', url: `/api/images/${id}/export/save?mode=${mode}` });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(fold(await walkFs(app, (res.json() as ImageSummary).id)), mode).toEqual(expected);
+    }
+    // The draft view names a link's target where it now is, not where the move took it from.
+    const link = (await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=/opt/conf-moved&draft=1`)).find((e) => e.name === 'data.hardlink')!;
+    if (link.type === 'hardlink') expect(link.linkTarget).toBe('opt/conf-moved/data.bin');
+    else expect(link).toMatchObject({ type: 'file', size: 13 });
   });
 
   it('the draft itself survives an export (nothing is consumed)', async () => {
