@@ -5,6 +5,7 @@ import { mergeLayers, openImageArchive, type FsBlobStore } from '@peel/engine';
 import { GiB, MiB, archiveAround, gzipBombLayer, hugePaxHeader, manyEntriesLayer, zstdBombLayer, type Lazy } from '../src/bombs.js';
 import { dockerArchive, ociArchive } from '../src/image.js';
 import { END, dir, file, header, tar } from '../src/tar.js';
+import { DigestOnlyStore } from '../src/memory-store.js';
 import { tempStore } from './helpers.js';
 
 /** Regression tests for the engine fixes the hostile corpus led to: bombs, limits, link blobs. */
@@ -128,6 +129,16 @@ describe('engine limits against bombs', () => {
     const r = await refuse(archiveAround(gzipBombLayer(4 * GiB)), { maxLayerBytes: 64 * MiB });
     expect(r.code).toBe('LIMIT_EXCEEDED');
     expect(r.pulled).toBeLessThan(4 * MiB);
+  });
+
+  it('an outer archive of more than 100,000 entries is refused while streaming', async () => {
+    const digestOnly = new DigestOnlyStore();
+    // The same generator as for a layer, used as the archive itself: 120,000 empty files.
+    const err = await openImageArchive(manyEntriesLayer(120_000).chunks(), digestOnly).then(() => null, (e: { code: string; message: string }) => e);
+    expect(err?.code).toBe('LIMIT_EXCEEDED');
+    expect(err?.message).toMatch(/more than 100000 entries/);
+    expect(digestOnly.pending).toBe(0);
+    expect(digestOnly.blobs.size).toBe(0);
   });
 
   it('a raw tar header claiming 8 GiB that is not there is a clean TRUNCATED', async () => {

@@ -99,12 +99,12 @@ describe('request hardening over a real socket', () => {
     const before = readdirSync(join(dir, 'data', 'blobs', 'sha256')).sort();
     const res = await uploadStream(address, (async function* () {
       yield image.subarray(0, 1024 * 1024);
-      await sleep(3000);
+      await sleep(6000);
       yield image.subarray(1024 * 1024);
     })(), { size: image.length });
     expect(res.status).toBe(408);
     expect(JSON.parse(res.body).error.code).toBe('UPLOAD_STALLED');
-    expect(res.ms).toBeLessThan(2500);
+    expect(res.ms, 'answered while the client was still silent').toBeLessThan(5500);
     await storeClean();
     expect(readdirSync(join(dir, 'data', 'blobs', 'sha256')).sort()).toEqual(before);
     await healthy();
