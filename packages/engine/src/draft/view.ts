@@ -9,6 +9,8 @@ export interface FsLookup {
   children(dir: string): FsNode[];
   /** Paths only shadowed (deleted/overwritten) entries still hold, for purge deletes. */
   hasShadowed?(path: string): boolean;
+  /** Bytes of files under a folder, if the lookup can sum them faster than a walk (an index). */
+  subtreeSize?(path: string): number;
 }
 
 /**
@@ -194,19 +196,24 @@ function blank(path: string, type: DraftNode['type'], now: number): DraftNode {
   return { path, name: baseName(path), type, mode: 0o644, uid: 0, gid: 0, size: 0, mtime: now, linkTarget: null, devMajor: 0, devMinor: 0, xattrs: null, layer: null, source: { kind: 'none' }, edited: true };
 }
 
-/** A base node as a draft node (hard links become plain views of their content). */
+/**
+ * A base node as a draft node. Hard links become plain files with their content: once a draft
+ * can move or delete either side, "a link to path X" no longer says anything true, while the
+ * bytes do (exports re-link copies of one content within a layer).
+ */
 export function fromBase(n: FsNode): DraftNode {
   const e = n.entry;
+  const hardlink = e.type === 'hardlink';
   return {
     path: n.path,
     name: n.name,
-    type: e.type as DraftNode['type'],
+    type: hardlink ? 'file' : (e.type as DraftNode['type']),
     mode: e.mode,
     uid: e.uid,
     gid: e.gid,
     size: nodeSize(n),
     mtime: e.mtime,
-    linkTarget: e.linkTarget,
+    linkTarget: hardlink ? null : e.linkTarget,
     devMajor: e.devMajor,
     devMinor: e.devMinor,
     xattrs: e.xattrs,
@@ -223,6 +230,7 @@ function nodeSize(n: FsNode): number {
 function subtreeSize(base: FsLookup, node: FsNode): number {
   let total = nodeSize(node);
   if (node.entry.type !== 'dir') return total;
+  if (base.subtreeSize) return total + base.subtreeSize(node.path);
   const stack = [node.path];
   while (stack.length) {
     for (const c of base.children(stack.pop()!)) {
