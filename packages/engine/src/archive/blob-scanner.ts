@@ -4,7 +4,8 @@ import { createDecompressor } from '../compress/decompressor.js';
 import { sniffCompression, type Detected } from '../compress/sniff.js';
 import { expansionError } from './expansion.js';
 import { LayerIndexer, type LayerIndex, type LayerIndexLimits } from '../layer/indexer.js';
-import type { BlobStore, BlobWriter } from '../store/blob-store.js';
+import { WriteAhead } from './write-ahead.js';
+import type { BlobStore } from '../store/blob-store.js';
 import type { Compression } from '../types.js';
 
 /** What one file of the outer archive turned out to be, learnt in the single pass. */
@@ -37,7 +38,7 @@ type Mode = 'sniffing' | 'json' | 'tar' | 'compressed' | 'opaque';
  * uncompressed tar too, so file bytes can later be read back by offset).
  */
 export class BlobScanner {
-  private readonly stored: BlobWriter;
+  private readonly stored: WriteAhead;
   private mode: Mode = 'sniffing';
   private head: Buffer[] = [];
   private headBytes = 0;
@@ -47,7 +48,7 @@ export class BlobScanner {
   private indexer: LayerIndexer | null = null;
   private decomp: Transform | null = null;
   private decompDone: Promise<void> | null = null;
-  private tarWriter: BlobWriter | null = null;
+  private tarWriter: WriteAhead | null = null;
   private detected: Detected = 'none';
   private layerError: EngineError | null = null;
   /** A limit was hit (a bomb, a path past PATH_MAX…): the whole archive is refused at once. */
@@ -56,7 +57,7 @@ export class BlobScanner {
   private expanded = 0;
 
   constructor(private readonly store: BlobStore, readonly path: string, private readonly limits: ScanLimits, private readonly onCommit: (digest: string, existed: boolean) => void) {
-    this.stored = store.create();
+    this.stored = new WriteAhead(store.create());
   }
 
   async write(chunk: Buffer): Promise<void> {
@@ -86,8 +87,9 @@ export class BlobScanner {
     this.detected = sniffCompression(head);
     if (this.detected === 'gzip' || this.detected === 'zstd') {
       this.mode = 'compressed';
-      this.indexer = new LayerIndexer(this.path, this.limits);
-      this.tarWriter = this.store.create();
+      // The diff_id is the digest of the stored uncompressed tar: hashed once, by its writer.
+      this.indexer = new LayerIndexer(this.path, this.limits, { hashStream: false });
+      this.tarWriter = new WriteAhead(this.store.create());
       const decomp = createDecompressor(this.detected, this.path);
       this.decomp = decomp;
       this.decompDone = new Promise<void>((resolve) => {
@@ -112,7 +114,8 @@ export class BlobScanner {
       this.mode = 'json';
     } else {
       this.mode = 'tar';
-      this.indexer = new LayerIndexer(this.path, this.limits);
+      // An uncompressed layer is its own tar: the stored blob's digest is the diff_id.
+      this.indexer = new LayerIndexer(this.path, this.limits, { hashStream: false });
     }
   }
 
@@ -135,7 +138,9 @@ export class BlobScanner {
       case 'compressed': {
         const decomp = this.decomp;
         if (!decomp || decomp.destroyed) return;
-        if (!decomp.write(chunk)) await waitDrain(decomp);
+        // Up to 1 MiB queued for inflating, so that the next chunk is hashed and stored meanwhile.
+        decomp.write(chunk);
+        if (decomp.writableLength > DECOMP_AHEAD_BYTES) await waitDrain(decomp);
         return;
       }
       default:
@@ -189,13 +194,13 @@ export class BlobScanner {
     let layer: ScannedFile['layer'] = null;
     if (this.indexer && !this.layerError) {
       try {
-        const index = this.indexer.finish();
+        this.indexer.end();
         if (this.tarWriter) {
           const tar = await this.tarWriter.commit();
           this.onCommit(tar.digest, tar.existed);
-          layer = { ...index, compression: this.detected as Compression, tarBlob: tar.digest };
+          layer = { ...this.indexer.finish(tar.digest), compression: this.detected as Compression, tarBlob: tar.digest };
         } else {
-          layer = { ...index, compression: 'none', tarBlob: digest };
+          layer = { ...this.indexer.finish(digest), compression: 'none', tarBlob: digest };
         }
       } catch (e) {
         this.layerError = e as EngineError;
@@ -223,6 +228,7 @@ export class BlobScanner {
 }
 
 const TAR_BLOCK = 512;
+const DECOMP_AHEAD_BYTES = 1024 * 1024;
 
 /** A valid tar header checksum in the first block (what every tar reader checks first). */
 function isTarHeader(head: Buffer): boolean {

@@ -19,6 +19,14 @@ export interface LayerIndex {
   problems: Problem[];
 }
 
+export interface LayerIndexerOptions {
+  /**
+   * Hash the whole stream for the diff_id (default). Off when the caller stores the same bytes
+   * through a hashing BlobWriter and passes that digest to finish(): one sha256 pass fewer.
+   */
+  hashStream?: boolean;
+}
+
 /**
  * Indexes one layer's uncompressed tar as it streams by: the diff_id over every byte (trailing
  * bytes after the end marker included, as Docker computes it), one LayerEntry per tar entry
@@ -27,7 +35,7 @@ export interface LayerIndex {
 export class LayerIndexer implements TarHandler {
   readonly entries: LayerEntry[] = [];
   readonly problems: Problem[] = [];
-  private readonly hash = createHash('sha256');
+  private readonly hash: Hash | null;
   private readonly parser = new TarParser(this);
   private readonly seen = new Set<string>();
   private readonly problemCounts = new Map<string, { count: number; severity: Problem['severity'] }>();
@@ -36,7 +44,9 @@ export class LayerIndexer implements TarHandler {
   private error: EngineError | null = null;
   bytes = 0;
 
-  constructor(private readonly subject: string, private readonly limits: LayerIndexLimits) {}
+  constructor(private readonly subject: string, private readonly limits: LayerIndexLimits, options: LayerIndexerOptions = {}) {
+    this.hash = options.hashStream === false ? null : createHash('sha256');
+  }
 
   /** The first reason this stream cannot be a layer, if any. */
   get failure(): EngineError | null {
@@ -44,7 +54,7 @@ export class LayerIndexer implements TarHandler {
   }
 
   push(chunk: Buffer): void {
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.bytes += chunk.length;
     if (this.error) return;
     if (this.bytes > this.limits.maxBytes) {
@@ -59,7 +69,8 @@ export class LayerIndexer implements TarHandler {
     }
   }
 
-  finish(): LayerIndex {
+  /** Ends the stream; throws if it was not a whole layer tar. */
+  end(): void {
     if (!this.error && !this.parser.finished) {
       try {
         this.parser.end();
@@ -68,8 +79,15 @@ export class LayerIndexer implements TarHandler {
       }
     }
     if (this.error) throw this.error;
+  }
+
+  /** The index. `diffId` (the sha256 of every byte pushed) is required when hashStream is off. */
+  finish(diffId?: string): LayerIndex {
+    this.end();
+    const id = this.hash ? `sha256:${this.hash.digest('hex')}` : diffId;
+    if (!id) throw new Error('LayerIndexer.finish: the stream was not hashed (hashStream: false), pass its diff_id');
     this.summariseProblems();
-    return { diffId: `sha256:${this.hash.digest('hex')}`, uncompressedSize: this.bytes, entries: this.entries, problems: this.problems };
+    return { diffId: id, uncompressedSize: this.bytes, entries: this.entries, problems: this.problems };
   }
 
   entry(h: TarHeader): void {

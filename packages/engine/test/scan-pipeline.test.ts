@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { openImageArchive, type BlobWriter } from '../src/index.js';
+import { WriteAhead } from '../src/archive/write-ahead.js';
+import { LayerIndexer } from '../src/layer/indexer.js';
+import { dockerArchive, sha256, tar, type TarItem } from './build.js';
+import { tempStore } from './helpers.js';
+
+/**
+ * The ingest pipeline: blobs are stored in the background (WriteAhead) while the scan goes on,
+ * and a layer's diff_id is the digest its stored tar got (no second hash of the same bytes).
+ */
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function* pieces(data: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+}
+
+describe('layer digests and stored tars', () => {
+  // Big enough that the 4 MiB write-ahead fills and waits several times.
+  const big = randomBytes(9 * 1024 * 1024 + 123);
+  const layers: TarItem[][] = [
+    [{ name: 'etc/', type: 'directory' }, { name: 'etc/os-release', data: 'ID=test\n' }, { name: 'opt/big.bin', data: big }],
+    [{ name: 'etc/.wh.os-release' }, { name: 'srv/app.txt', data: 'app\n'.repeat(5000) }],
+  ];
+
+  for (const gzip of [false, true]) {
+    it(`${gzip ? 'gzip' : 'uncompressed'} layers: diff_id, tar blob and file digests match the bytes`, async () => {
+      const { store, dir, dispose } = await tempStore();
+      cleanups.push(dispose);
+      const tars = await Promise.all(layers.map((l) => tar(l)));
+      const archive = await dockerArchive({ layers, gzip });
+      const opened = await openImageArchive(pieces(archive, 65_537), store);
+      opened.image.layers.forEach((l, i) => {
+        expect(l.diffId).toBe(sha256(tars[i]));
+        expect(l.tarBlob).toBe(l.diffId);
+        expect(l.compression).toBe(gzip ? 'gzip' : 'none');
+      });
+      for (const [i, t] of tars.entries()) {
+        expect(sha256(await readFile(join(dir, 'sha256', opened.image.layers[i].tarBlob.slice(7))))).toBe(sha256(t));
+      }
+      const entry = opened.layerScans.get(opened.image.layers[0].blob)!.entries.find((e) => e.path === 'opt/big.bin')!;
+      expect(entry.digest).toBe(sha256(big));
+      // Nothing but the archive's blobs (and, for gzip, the uncompressed tars) is left in the store.
+      expect((await readdir(join(dir, 'sha256'))).sort()).toEqual([...new Set(opened.blobs)].map((d) => d.slice(7)).sort());
+      expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+    });
+  }
+
+  it('a truncated gzip layer is no layer, and leaves no uncompressed tar behind', async () => {
+    const { store, dir, dispose } = await tempStore();
+    cleanups.push(dispose);
+    const whole = gzipSync(await tar(layers[0]));
+    const cut = whole.subarray(0, Math.floor(whole.length / 2));
+    const archive = await tar([{ name: 'cut.tar.gz', data: cut }, { name: 'manifest.json', data: '[]' }]);
+    await expect(openImageArchive(pieces(archive, 50_000), store)).rejects.toThrow();
+    expect(await readdir(join(dir, 'sha256'))).toEqual([]);
+    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+  });
+
+  it('LayerIndexer without its own hash takes the diff_id from the caller, and insists on it', () => {
+    const data = Buffer.alloc(1024);
+    const indexer = new LayerIndexer('x', { maxBytes: 1e9, maxEntries: 10 }, { hashStream: false });
+    indexer.push(data);
+    expect(() => new LayerIndexer('y', { maxBytes: 1e9, maxEntries: 10 }, { hashStream: false }).finish()).toThrow(/diff_id/);
+    expect(indexer.finish(sha256(data)).diffId).toBe(sha256(data));
+    const hashing = new LayerIndexer('z', { maxBytes: 1e9, maxEntries: 10 });
+    hashing.push(data);
+    expect(hashing.finish().diffId).toBe(sha256(data));
+  });
+});
+
+/** A BlobWriter whose writes take a while, recording what it was given. */
+function slowWriter(ms: number, failAt = Infinity): BlobWriter & { got: Buffer[]; busy: number; maxBusy: number } {
+  const w = {
+    got: [] as Buffer[],
+    busy: 0,
+    maxBusy: 0,
+    bytes: 0,
+    async write(chunk: Buffer) {
+      w.busy++;
+      w.maxBusy = Math.max(w.maxBusy, w.busy);
+      await new Promise((r) => setTimeout(r, ms));
+      w.busy--;
+      if (w.bytes + chunk.length > failAt) throw new Error('disk full');
+      w.got.push(Buffer.from(chunk));
+      w.bytes += chunk.length;
+    },
+    commit: async () => ({ digest: sha256(Buffer.concat(w.got)), size: w.bytes, existed: false }),
+    abort: async () => undefined,
+  };
+  return w;
+}
+
+describe('WriteAhead', () => {
+  it('runs ahead of slow writes by at most its limit, one write at a time, bytes in order', async () => {
+    const writer = slowWriter(2);
+    const ahead = new WriteAhead(writer, 256 * 1024);
+    const input = randomBytes(3 * 1024 * 1024);
+    let waits = 0;
+    for (let i = 0; i < input.length; i += 64 * 1024) {
+      const p = ahead.write(input.subarray(i, i + 64 * 1024));
+      if (p) {
+        waits++;
+        await p;
+      }
+      // Queued and not yet handed to the writer: never more than the limit plus one chunk.
+      expect((ahead as unknown as { queued: number }).queued).toBeLessThanOrEqual(256 * 1024 + 64 * 1024);
+    }
+    const { digest, size } = await ahead.commit();
+    expect(waits).toBeGreaterThan(0);
+    expect(writer.maxBusy).toBe(1);
+    expect(size).toBe(input.length);
+    expect(digest).toBe(sha256(input));
+  });
+
+  it('a failed write fails the next write or the commit, never as an unhandled rejection', async () => {
+    const writer = slowWriter(1, 100 * 1024);
+    const ahead = new WriteAhead(writer, 1024 * 1024);
+    for (let i = 0; i < 4; i++) ahead.write(Buffer.alloc(64 * 1024));
+    await expect(ahead.commit()).rejects.toThrow('disk full');
+    await expect(Promise.resolve(ahead.write(Buffer.alloc(1)))).rejects.toThrow('disk full');
+  });
+});
