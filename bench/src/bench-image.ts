@@ -88,7 +88,7 @@ export async function benchImage(img: GeneratedImage, o: BenchOptions): Promise<
 
 /** API latency and exports, on the server that holds the image. */
 async function afterIngest(img: GeneratedImage, o: BenchOptions, work: string, address: string, id: string, file: string, result: ImageResult): Promise<void> {
-  result.api = await measureApi(address, apiCalls(id, img.facts), o.apiRequests);
+  result.api = await measureApi(address, apiCalls(id, img.facts, img.layers.map((l) => l.entries)), o.apiRequests);
   for (const a of result.api) log(`${img.kind} API ${a.name}: p50 ${a.p50.toFixed(1)} ms, p95 ${a.p95.toFixed(1)} ms (${a.items} items, ${a.bytes} B)`);
   await editOneFile(address, id, img.facts.editPath);
   result.exports = await measureExports(address, id, work, o.exportRuns, img.layers.length);

@@ -28,7 +28,7 @@ export interface ImageResult {
   image: Omit<GeneratedImage, 'legacy' | 'oci'>;
   layouts: LayoutResult[];
   api: ApiStat[] | null;
-  exports: Array<{ kind: ExportKind; ms: number[]; bytes: number }> | null;
+  exports: Array<{ kind: ExportKind; ms: number[]; headersMs?: number[]; bytes: number }> | null;
   /** How the exports were made: through the server's draft + export routes. */
   exportVia: string;
   cp: number[] | null;

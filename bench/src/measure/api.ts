@@ -5,11 +5,14 @@ import { median, percentile } from '../util/stats.js';
 export interface ApiCall {
   name: string;
   url: string;
+  /** Not one of the calls the issue's target lists (shown for context). */
+  extra?: boolean;
 }
 
 export interface ApiStat {
   name: string;
   url: string;
+  extra?: boolean;
   p50: number;
   p95: number;
   max: number;
@@ -19,15 +22,21 @@ export interface ApiStat {
   items: number;
 }
 
-/** The calls the issue lists, as the web UI makes them (whole directory, whole changes list). */
-export function apiCalls(id: string, f: ImageFacts): ApiCall[] {
+/**
+ * The calls the issue lists, as the web UI makes them (whole directory, whole changes list),
+ * plus the longest changes list (the layer with the most entries) and a glob search.
+ */
+export function apiCalls(id: string, f: ImageFacts, layerEntries: number[]): ApiCall[] {
   const img = `/api/images/${id}`;
+  const most = layerEntries.indexOf(Math.max(...layerEntries));
   return [
     { name: 'merged root listing', url: `${img}/fs?path=/` },
     { name: `directory of ${f.wideDirEntries.toLocaleString('en')} entries`, url: `${img}/fs?path=${encodePathParam(f.wideDir)}` },
-    { name: `changes of layer ${f.changesLayer}`, url: `${img}/layers/${f.changesLayer}/changes` },
+    { name: `changes of layer ${f.changesLayer} (most deletions)`, url: `${img}/layers/${f.changesLayer}/changes` },
+    { name: `changes of layer ${most} (most entries)`, url: `${img}/layers/${most}/changes`, extra: true },
     { name: `file at the end of the largest layer (${f.largestLayer})`, url: `${img}/content?path=${encodePathParam(f.endFile)}&layer=${f.largestLayer}` },
-    { name: 'search', url: `${img}/search?q=${encodeURIComponent(f.search)}` },
+    { name: 'search (substring, one match)', url: `${img}/search?q=${encodeURIComponent(f.search)}` },
+    { name: 'search (glob, first 100)', url: `${img}/search?q=${encodeURIComponent('*.json')}`, extra: true },
   ];
 }
 
@@ -49,7 +58,7 @@ export async function measureApi(address: string, calls: ApiCall[], n: number, w
       bytes = body.length;
       items = countItems(res.headers.get('content-type'), body);
     }
-    out.push({ name: call.name, url: call.url, p50: median(times), p95: percentile(times, 95), max: Math.max(...times), bytes, items });
+    out.push({ name: call.name, url: call.url, extra: call.extra, p50: median(times), p95: percentile(times, 95), max: Math.max(...times), bytes, items });
   }
   return out;
 }

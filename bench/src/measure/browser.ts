@@ -72,20 +72,19 @@ export async function dropToInteractive(page: Page, address: string, archive: st
   return { ms, imageId };
 }
 
-/** Opens the parent of `dir` in the merged tree , then times a click on `dir` until its first child rows are painted. */
+/**
+ * Opens the image's files page with `dir` selected (its ancestors open, the row scrolled into
+ * view, the folder itself closed), then times a click on it until its first child rows are painted.
+ */
 export async function clickDirToPainted(page: Page, address: string, imageId: string, dir: string): Promise<number> {
-  const parent = dir.slice(0, dir.lastIndexOf('/')) || '/';
   const name = dir.slice(dir.lastIndexOf('/') + 1);
-  // Selecting the parent shows it (ancestors open) but closed: one click opens it.
-  await page.goto(`${address}/images/${imageId}/files?path=${encodeURIComponent(parent)}`);
+  await page.goto(`${address}/images/${imageId}/files?path=${encodeURIComponent(dir)}`);
   const tree = page.getByRole('tree', { name: 'Merged filesystem' });
   const item = tree.getByRole('treeitem', { name, exact: true });
-  if (parent !== '/') {
-    const up = tree.getByRole('treeitem', { name: parent.slice(parent.lastIndexOf('/') + 1), exact: true });
-    await up.waitFor();
-    await up.click();
-  }
   await item.waitFor();
+  if ((await item.getAttribute('aria-expanded')) === 'true') throw new Error(`${dir} is already open`);
+  // Let the page settle (the selected entry's details load) before the timed click.
+  await page.waitForLoadState('networkidle');
   const handle = await item.elementHandle();
   return handle!.evaluate(async (el: Element) => {
     // Children of the clicked folder are the only rows one level deeper than it.

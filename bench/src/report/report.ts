@@ -45,24 +45,24 @@ export function renderReport(machine: Machine, results: ImageResult[], notes: st
   if (api.length) {
     out.push('## API latency', '', 'Sequential requests on one keep-alive connection to the server that ingested the image, 3 warm-up requests, whole body read. The directory and the changes list are fetched whole, as the web UI does.', '');
     for (const r of api) {
-      out.push(`### ${r.kind}`, '', table(['call', 'p50', 'p95', 'max', 'reply', 'items'], r.api!.map((a) => [`${a.name} \`${a.url.replace(/\/api\/images\/[^/]+/, '…')}\``, msf(a.p50), msf(a.p95), msf(a.max), bytes(a.bytes), int(a.items)]), 'lrrrrr'), '');
+      out.push(`### ${r.kind}`, '', table(['call', 'p50', 'p95', 'max', 'reply', 'items'], r.api!.map((a) => [`${a.name}${a.extra ? ' (extra)' : ''} \`${a.url.replace(/\/api\/images\/[^/]+/, '…')}\``, msf(a.p50), msf(a.p95), msf(a.max), bytes(a.bytes), int(a.items)]), 'lrrrrr'), '');
     }
   }
 
   const exp = results.filter((r) => r.exports);
   if (exp.length) {
-    out.push('## Export after a one-file edit', '', `Via ${exp[0].exportVia}, the archive streamed to a file. \`cp\` copies the original archive; GNU tar writes the merged filesystem (the \`umoci unpack\` rootfs) as one tar.`, '');
+    out.push('## Export after a one-file edit', '', `Via ${exp[0].exportVia}, the archive streamed to a file by a node:http client; "before the first byte" is the time until the reply's headers, when the server has built the new layers and starts streaming. \`cp\` copies the original archive; GNU tar writes the merged filesystem (the \`umoci unpack\` rootfs) as one tar.`, '');
     for (const r of exp) {
       const cp = med(r.cp!);
       const rows = r.exports!.map((e) => {
         const m = med(e.ms);
         const base = e.kind === 'flatten' ? med(r.gnuTar?.gzip) : e.kind === 'flatten-none' ? med(r.gnuTar?.plain) : cp;
         const baseName = e.kind === 'flatten' ? '`tar -czf`' : e.kind === 'flatten-none' ? '`tar -cf`' : '`cp`';
-        return [e.kind === 'flatten-none' ? 'flatten, uncompressed layer' : e.kind === 'flatten' ? 'flatten, gzip layer' : `${e.kind}`, s(m) + spread(e.ms), mib(e.bytes), `${x(m / base)} ${baseName}`];
+        return [e.kind === 'flatten-none' ? 'flatten, uncompressed layer' : e.kind === 'flatten' ? 'flatten, gzip layer' : `${e.kind}`, s(m) + spread(e.ms), e.headersMs ? s(med(e.headersMs)) : '', mib(e.bytes), `${x(m / base)} ${baseName}`];
       });
-      rows.push(['`cp` of the archive', s(cp) + spread(r.cp!), mib(r.image.archiveBytes.legacy), '']);
-      if (r.gnuTar) rows.push(['`tar -cf` of the merged rootfs', s(med(r.gnuTar.plain)), '', ''], ['`tar -czf` of the merged rootfs', s(med(r.gnuTar.gzip)), '', '']);
-      out.push(`### ${r.kind}`, '', table(['export', 'time', 'size', 'ratio'], rows), '');
+      rows.push(['`cp` of the archive', s(cp) + spread(r.cp!), '', mib(r.image.archiveBytes.legacy), '']);
+      if (r.gnuTar) rows.push(['`tar -cf` of the merged rootfs', s(med(r.gnuTar.plain)), '', '', ''], ['`tar -czf` of the merged rootfs', s(med(r.gnuTar.gzip)), '', '', '']);
+      out.push(`### ${r.kind}`, '', table(['export', 'time (min–max)', 'of which before the first byte', 'size', 'ratio'], rows), '');
     }
   }
 
@@ -109,8 +109,9 @@ function targets(results: ImageResult[]): string {
     rows.push([`peak server RSS ≤ 300 MiB (${r.kind})`, `${peak.toFixed(0)} MiB (worst run)`, ok(peak <= 300)]);
   }
   if (large?.api) {
-    const p95 = Math.max(...large.api.map((a) => a.p95));
-    const slow = large.api.filter((a) => a.p95 >= 50).map((a) => a.name);
+    const listed = large.api.filter((a) => !a.extra);
+    const p95 = Math.max(...listed.map((a) => a.p95));
+    const slow = listed.filter((a) => a.p95 >= 50).map((a) => a.name);
     rows.push(['API p95 < 50 ms, every call (large)', `worst ${msf(p95)}${slow.length ? ` (${slow.join(', ')})` : ''}`, ok(p95 < 50)]);
   }
   if (large?.exports && large.cp) {
