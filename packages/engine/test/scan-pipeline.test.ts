@@ -24,7 +24,7 @@ async function* pieces(data: Buffer, size: number): AsyncGenerator<Buffer> {
 }
 
 describe('layer digests and stored tars', () => {
-  // Big enough that the 4 MiB write-ahead fills and waits several times.
+  // Big enough that the write-ahead queue fills and waits several times.
   const big = randomBytes(9 * 1024 * 1024 + 123);
   const layers: TarItem[][] = [
     [{ name: 'etc/', type: 'directory' }, { name: 'etc/os-release', data: 'ID=test\n' }, { name: 'opt/big.bin', data: big }],

@@ -1,7 +1,7 @@
 import type { BlobWriter } from '../store/blob-store.js';
 
 /** Bytes the scan may run ahead of a blob's disk writes. */
-export const WRITE_AHEAD_BYTES = 4 * 1024 * 1024;
+export const WRITE_AHEAD_BYTES = 1024 * 1024;
 
 /**
  * Stores a blob in the background while the scan goes on. Waiting for each 64 KiB chunk's write
