@@ -9,6 +9,9 @@ export interface Args {
   browser: boolean;
   build: boolean;
   profile: boolean;
+  layouts: Array<'legacy' | 'oci'>;
+  /** Only render RESULTS.md again from bench/out/results (e.g. after editing the notes). */
+  reportOnly: boolean;
 }
 
 const KINDS: ImageKind[] = ['small', 'large', 'many-files', 'huge'];
@@ -21,10 +24,12 @@ const USAGE = `pnpm bench [-- options]
   --seed=N         generator seed (default 1)
   --no-browser     skip the Chromium measurements
   --no-build       use apps/web/dist as it is
-  --profile        write a V8 CPU profile of the server's last ingest of each image to bench/out/profiles`;
+  --profile        write a V8 CPU profile of the server's last ingest of each image to bench/out/profiles
+  --layouts=a,b    archive layouts to measure: legacy, oci (default both)
+  --report-only    write RESULTS.md again from the results in bench/out/results`;
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, huge: false, only: null, runs: 0, seed: 1, browser: true, build: true, profile: false };
+  const a: Args = { quick: false, huge: false, only: null, runs: 0, seed: 1, browser: true, build: true, profile: false, layouts: ['legacy', 'oci'], reportOnly: false };
   for (const arg of argv) {
     const [k, v] = arg.split('=', 2);
     if (k === '--') continue;
@@ -33,6 +38,12 @@ export function parseArgs(argv: string[]): Args {
     else if (k === '--no-browser') a.browser = false;
     else if (k === '--no-build') a.build = false;
     else if (k === '--profile') a.profile = true;
+    else if (k === '--report-only') a.reportOnly = true;
+    else if (k === '--layouts') {
+      const ls = (v ?? '').split(',').filter(Boolean);
+      if (!ls.length || ls.some((l) => l !== 'legacy' && l !== 'oci')) throw new Error(`--layouts: legacy and/or oci, got ${JSON.stringify(v)}\n${USAGE}`);
+      a.layouts = ls as Args['layouts'];
+    }
     else if (k === '--runs') a.runs = positive(k, v);
     else if (k === '--seed') a.seed = positive(k, v);
     else if (k === '--only') {

@@ -23,6 +23,7 @@ export interface BenchOptions {
   browserRuns: number;
   quick: boolean;
   profileDir: string | null;
+  layouts: Layout[];
 }
 
 /** Every measurement of one generated image; the work folder is emptied afterwards. */
@@ -38,7 +39,7 @@ export async function benchImage(img: GeneratedImage, o: BenchOptions): Promise<
     layouts: [], api: null, exports: null, exportVia: 'GET /api/images/:id/export after PUT …/draft/content', cp: null, gnuTar: null, browser: null,
   };
   try {
-    for (const layout of ['legacy', 'oci'] as Layout[]) {
+    for (const layout of o.layouts) {
       const file = layout === 'legacy' ? legacyFile : ociFile;
       const lr: LayoutResult = { layout, archiveBytes: img.archiveBytes[layout], ingest: {}, serverIdleMiB: [] };
       result.layouts.push(lr);
@@ -50,7 +51,7 @@ export async function benchImage(img: GeneratedImage, o: BenchOptions): Promise<
       // Runs interleave the tools, so that a busy spell of the machine hits all of them alike.
       for (let i = 0; i < o.runs; i++) {
         load.push(loadavg()[0]);
-        const last = layout === 'legacy' && i === o.runs - 1;
+        const last = layout === o.layouts[0] && i === o.runs - 1;
         add('floor', await floor(o.benchDir, file));
         add('engine', await engineOnly(o.benchDir, file, work));
         const peel = await ingestOnce(ctx, file, `${layout}-${i}`, last && o.profileDir ? o.profileDir : undefined);

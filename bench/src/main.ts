@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { imagesToRun, parseArgs } from './args.js';
 import { benchImage } from './bench-image.js';
 import { generateImage } from './gen/generate.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, type Machine } from './machine.js';
 import { renderReport } from './report/report.js';
 import type { ImageResult } from './results.js';
 import { spawnText } from './util/exec.js';
@@ -21,8 +21,17 @@ const out = join(benchDir, 'out');
 
 const args = parseArgs(process.argv.slice(2));
 await mkdir(join(out, 'results'), { recursive: true });
-const machine = await describeMachine(out);
+const machineFile = join(out, 'machine.json');
+// A report-only run describes the machine of the last measuring run, not the load of this moment.
+const saved = args.reportOnly ? await readFile(machineFile, 'utf8').catch(() => null) : null;
+const machine: Machine = saved ? (JSON.parse(saved) as Machine) : await describeMachine(out);
+if (!args.reportOnly && !args.quick) await writeFile(machineFile, JSON.stringify(machine, null, 1));
 log(`${machine.cpu}, ${machine.cores} cores, ${machine.diskFreeGiB} GiB free; load ${machine.loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+
+if (args.reportOnly) {
+  await writeReport(await allResults(join(out, 'results')), join(benchDir, 'RESULTS.md'));
+  process.exit(0);
+}
 
 let webDist: string | null = null;
 if (args.browser) {
@@ -53,17 +62,20 @@ for (const kind of imagesToRun(args)) {
     browserRuns: args.browser ? (args.quick ? 1 : 2) : 0,
     quick: args.quick,
     profileDir,
+    layouts: args.layouts,
   });
   fresh.push(result);
   if (!args.quick) await writeFile(join(out, 'results', `${kind}.json`), JSON.stringify(result, null, 1));
 }
 
 // A full report also carries earlier results of images not run this time (e.g. huge), dated.
-const results = args.quick ? fresh : await allResults(join(out, 'results'));
-const notes = await readFile(join(benchDir, 'src', 'report', 'notes.md'), 'utf8');
-const target = args.quick ? join(out, 'RESULTS-quick.md') : join(benchDir, 'RESULTS.md');
-await writeFile(target, renderReport(machine, results, notes));
-log(`wrote ${target}`);
+await writeReport(args.quick ? fresh : await allResults(join(out, 'results')), args.quick ? join(out, 'RESULTS-quick.md') : join(benchDir, 'RESULTS.md'));
+
+async function writeReport(results: ImageResult[], target: string): Promise<void> {
+  const notes = await readFile(join(benchDir, 'src', 'report', 'notes.md'), 'utf8');
+  await writeFile(target, renderReport(machine, results, notes));
+  log(`wrote ${target}`);
+}
 
 async function allResults(dir: string): Promise<ImageResult[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));

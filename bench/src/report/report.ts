@@ -15,7 +15,9 @@ const TOOLS: Array<[IngestTool, string]> = [
 const byKind = (rs: ImageResult[], k: string) => rs.find((r) => r.kind === k);
 
 /** RESULTS.md: machine, images, every figure, the targets, scaling, then the hand-written analysis. */
-export function renderReport(machine: Machine, results: ImageResult[], notes: string): string {
+export function renderReport(machine: Machine, unordered: ImageResult[], notes: string): string {
+  const order = ['small', 'large', 'huge', 'many-files'];
+  const results = [...unordered].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
   const loads = results.flatMap((r) => r.load);
   const out: string[] = [];
   out.push('# Peel benchmark results', '');
