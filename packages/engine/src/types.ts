@@ -43,6 +43,18 @@ export interface LayerEntry {
   headerOffset: number;
   /** sha256 of the content, for files; null otherwise. */
   digest: string | null;
+  /**
+   * A sparse file (GNU or PAX sparse tar entry): the regions of the file that hold data, in
+   * order. The tar stores these regions back to back from dataOffset; everything else reads as
+   * zeros. Absent (or null) for ordinary entries.
+   */
+  sparse?: DataRegion[] | null;
+}
+
+/** A region of a sparse file that holds data: `length` bytes at `offset` of the file. */
+export interface DataRegion {
+  offset: number;
+  length: number;
 }
 
 /** A per-path or per-blob oddity, reported as data instead of failing the whole image. */

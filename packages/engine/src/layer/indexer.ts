@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { EngineError } from '../errors.js';
 import { TarParser, type TarHandler, type TarHeader } from '../tar/reader.js';
 import { encodeName } from '../tar/names.js';
-import type { LayerEntry, LayerEntryType, Problem } from '../types.js';
+import type { DataRegion, LayerEntry, LayerEntryType, Problem } from '../types.js';
 import { AUFS_META_PREFIX, OPAQUE_MARKER, WHITEOUT_PREFIX, baseName, joinPath, normalizePath, parentOf } from './normalize.js';
 
 export interface LayerIndexLimits {
@@ -41,6 +41,10 @@ export class LayerIndexer implements TarHandler {
   private readonly problemCounts = new Map<string, { count: number; severity: Problem['severity'] }>();
   private fileHash: Hash | null = null;
   private current: LayerEntry | null = null;
+  /** The sparse file being hashed: its data regions, and how far into them the data has come. */
+  private sparse: SparseCursor | null = null;
+  /** Zero bytes of sparse holes this layer may still hash (a tiny tar can declare a 1 TB hole). */
+  private holeBudget = MAX_HOLE_BYTES_HASHED;
   private error: EngineError | null = null;
   bytes = 0;
 
@@ -96,6 +100,7 @@ export class LayerIndexer implements TarHandler {
     }
     this.current = null;
     this.fileHash = null;
+    this.sparse = null;
     const { path: cleaned, escaped } = normalizePath(h.name);
     if (escaped) this.problem('PATH_ESCAPE', 'warning', `entry name ${JSON.stringify(h.name)} climbs above the root; read as /${cleaned}`, cleaned);
     if (cleaned === '') {
@@ -159,21 +164,61 @@ export class LayerIndexer implements TarHandler {
       headerOffset: h.headerOffset,
       digest: null,
     };
+    if (type === 'file' && h.sparse !== null) entry.sparse = h.sparse.map(({ offset, length }) => ({ offset, length }));
     this.entries.push(entry);
     if (type === 'file') {
       this.current = entry;
       this.fileHash = createHash('sha256');
+      if (entry.sparse) this.startSparse(entry, entry.sparse, h.size);
     }
   }
 
   data(chunk: Buffer): void {
-    this.fileHash?.update(chunk);
+    if (this.sparse) this.sparseData(chunk);
+    else this.fileHash?.update(chunk);
   }
 
   entryEnd(): void {
+    if (this.sparse && this.fileHash) hashZeros(this.fileHash, this.sparse.size - this.sparse.pos);
     if (this.current && this.fileHash) this.current.digest = `sha256:${this.fileHash.digest('hex')}`;
     this.current = null;
     this.fileHash = null;
+    this.sparse = null;
+  }
+
+  /** The digest of a sparse file is over its expanded bytes, holes as zeros (what `docker export` gives). */
+  private startSparse(entry: LayerEntry, regions: DataRegion[], stored: number): void {
+    const holes = entry.size - stored;
+    if (holes > this.holeBudget) {
+      this.fileHash = null;
+      this.problem('SPARSE_NOT_HASHED', 'info', `${entry.path}: its holes (${holes} bytes of zeros) are past what one layer may hash (${MAX_HOLE_BYTES_HASHED} bytes), so it has no content digest; its bytes still read back`, entry.path);
+      return;
+    }
+    this.holeBudget -= holes;
+    this.sparse = { regions, index: 0, used: 0, pos: 0, size: entry.size };
+  }
+
+  private sparseData(chunk: Buffer): void {
+    const c = this.sparse as SparseCursor;
+    const hash = this.fileHash;
+    if (!hash) return;
+    let at = 0;
+    while (at < chunk.length && c.index < c.regions.length) {
+      const r = c.regions[c.index];
+      if (c.used === 0) {
+        hashZeros(hash, r.offset - c.pos);
+        c.pos = r.offset;
+      }
+      const n = Math.min(r.length - c.used, chunk.length - at);
+      hash.update(chunk.subarray(at, at + n));
+      at += n;
+      c.used += n;
+      c.pos += n;
+      if (c.used === r.length) {
+        c.index++;
+        c.used = 0;
+      }
+    }
   }
 
   /** Keeps the first few problems of each kind: a layer of a million duplicates must not make a million reports. */
@@ -191,6 +236,25 @@ export class LayerIndexer implements TarHandler {
 }
 
 const MAX_PROBLEMS_PER_CODE = 100;
+
+/** Zeros of sparse holes hashed per layer at most: ~0.5 s of sha256 here. */
+const MAX_HOLE_BYTES_HASHED = 1024 ** 3;
+
+interface SparseCursor {
+  regions: DataRegion[];
+  /** The region the next data byte belongs to, and how many of its bytes came already. */
+  index: number;
+  used: number;
+  /** Bytes of the expanded file hashed so far. */
+  pos: number;
+  size: number;
+}
+
+const ZEROS = Buffer.alloc(1024 * 1024);
+
+function hashZeros(hash: Hash, n: number): void {
+  for (let left = n; left > 0; left -= ZEROS.length) hash.update(ZEROS.subarray(0, Math.min(left, ZEROS.length)));
+}
 
 /** Linux PATH_MAX and NAME_MAX: longer names cannot be created, so docker load fails on them. */
 const PATH_MAX = 4096;
