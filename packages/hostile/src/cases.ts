@@ -11,6 +11,8 @@ export interface HostileCase {
   expect: { ingest: string[] } | { refuse: string[] };
   /** Paths (without the leading slash) that must, or must not, be in the merged filesystem. */
   merged?: { has?: string[]; lacks?: string[] };
+  /** Files whose bytes, read back from the stored image, must be exactly these. */
+  content?: Array<{ path: string; bytes: () => Buffer }>;
 }
 
 export const ingests = (c: HostileCase): c is HostileCase & { expect: { ingest: string[] } } => 'ingest' in c.expect;

@@ -161,6 +161,8 @@ export const entryCases: HostileCase[] = [
     bytes: raw(gnuSparse('sparse.bin', Buffer.from('DATA'.repeat(128)), 4096, 1024 * 1024)),
     expect: { ingest: ['SPARSE_FILE'] },
     merged: { has: ['sparse.bin'] },
+    // Holes read as zeros, as Docker extracts them: 4096 zeros, the data, zeros up to 1 MiB.
+    content: [{ path: 'sparse.bin', bytes: () => Buffer.concat([Buffer.alloc(4096), Buffer.from('DATA'.repeat(128)), Buffer.alloc(1024 * 1024 - 4096 - 512)]) }],
   },
   {
     name: 'sparse-pax',
@@ -168,6 +170,7 @@ export const entryCases: HostileCase[] = [
     bytes: raw(pax([['GNU.sparse.major', '0'], ['GNU.sparse.minor', '1'], ['GNU.sparse.name', 'pax-sparse.bin'], ['GNU.sparse.realsize', '65536'], ['GNU.sparse.numblocks', '1'], ['GNU.sparse.map', '1024,512']]), item(file('GNUSparseFile.0/pax-sparse.bin', Buffer.alloc(512, 0x53)))),
     expect: { ingest: ['SPARSE_FILE'] },
     merged: { has: ['pax-sparse.bin'] },
+    content: [{ path: 'pax-sparse.bin', bytes: () => Buffer.concat([Buffer.alloc(1024), Buffer.alloc(512, 0x53), Buffer.alloc(65536 - 1024 - 512)]) }],
   },
   {
     name: 'sparse-lies',

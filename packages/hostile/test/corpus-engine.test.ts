@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
-import { mergeLayers, openImageArchive, type FsBlobStore } from '@peel/engine';
+import { createHash } from 'node:crypto';
+import { mergeLayers, openEntryContent, openImageArchive, type FsBlobStore } from '@peel/engine';
 import { corpus, ingests, refusals, ESCAPE_MARKER } from '../src/corpus.js';
 import { escapedMarkers, tempStore } from './helpers.js';
 
@@ -28,6 +29,14 @@ describe('the hostile corpus, engine', () => {
         for (const code of c.expect.ingest) expect(codes, `problems of ${c.name}`).toContain(code);
         for (const p of c.merged?.has ?? []) expect(fs.get(p), `${p} in the merged view`).toBeDefined();
         for (const p of c.merged?.lacks ?? []) expect(fs.get(p), `${p} not in the merged view`).toBeUndefined();
+        for (const { path, bytes } of c.content ?? []) {
+          const ref = fs.get(path)?.content;
+          if (!ref) throw new Error(`${path} has no content in the merged view`);
+          const got = Buffer.concat(await openEntryContent(store, a.image.layers[ref.layer].tarBlob, ref.entry).toArray());
+          const want = bytes();
+          expect(got.equals(want), `${path}: ${got.length} bytes read, ${want.length} expected`).toBe(true);
+          expect(ref.entry.digest).toBe(`sha256:${createHash('sha256').update(want).digest('hex')}`);
+        }
       } else {
         if ('a' in result) throw new Error(`expected a refusal (${refusals(c).join('/')}), but it was ingested`);
         expect(refusals(c), result.e.message).toContain(result.e.code);

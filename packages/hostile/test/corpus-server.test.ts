@@ -65,7 +65,18 @@ describe('the hostile corpus, server', () => {
         for (const p of c.merged?.has ?? []) {
           const parent = p.includes('/') ? `/${p.slice(0, p.lastIndexOf('/'))}` : '/';
           const list = await app.inject(`/api/images/${id}/fs?path=${encodeURIComponent(parent)}`);
+          expect(list.statusCode, list.body.slice(0, 300)).toBe(200);
           expect((list.json() as Array<{ path: string }>).map((e) => e.path), `${p} listed`).toContain(`/${p}`);
+        }
+        for (const { path, bytes } of c.content ?? []) {
+          const want = bytes();
+          const whole = await app.inject(`/api/images/${id}/content?path=${encodeURIComponent(`/${path}`)}`);
+          expect(whole.statusCode, whole.body.slice(0, 300)).toBe(200);
+          expect(whole.rawPayload.equals(want), `${path}: ${whole.rawPayload.length} bytes served, ${want.length} expected`).toBe(true);
+          // A range across a hole and into the data: what a viewer's hex pane asks for.
+          const part = await app.inject({ url: `/api/images/${id}/content?path=${encodeURIComponent(`/${path}`)}`, headers: { range: 'bytes=1000-4700' } });
+          expect(part.statusCode).toBe(206);
+          expect(part.rawPayload.equals(want.subarray(1000, 4701))).toBe(true);
         }
         await walkViews(id, image);
         expect((await app.inject({ method: 'DELETE', url: `/api/images/${id}` })).statusCode).toBe(204);

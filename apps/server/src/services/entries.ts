@@ -1,5 +1,5 @@
 import type { EntryType, FsEntry } from '@peel/api';
-import type { LayerEntry, LayerEntryType } from '@peel/engine';
+import type { DataRegion, LayerEntry, LayerEntryType } from '@peel/engine';
 import { decodePath } from '../store/path-codec.js';
 import { joinPath, toApiPath } from '../store/image-path.js';
 import type { EntryCols, LayerEntryRow, NodeRow, SearchRow, ShadowedRow } from '../store/fs-repo.js';
@@ -21,7 +21,14 @@ function base(row: EntryCols, layer: number): FsEntry {
     linkTarget: row.link_target === null ? null : decodePath(row.link_target),
     layer,
     digest: row.digest,
+    sparse: dataRegions(row.sparse),
   };
+}
+
+/** The stored JSON of a sparse file's data regions back as the engine's DataRegion list. */
+export function dataRegions(json: string | null): DataRegion[] | null {
+  if (json === null) return null;
+  return (JSON.parse(json) as Array<[number, number]>).map(([offset, length]) => ({ offset, length }));
 }
 
 const xattrs = (s: string | null): Record<string, string> | null => (s === null ? null : (JSON.parse(s) as Record<string, string>));

@@ -3,8 +3,9 @@ import type { Db } from '../store/db.js';
 import type { ImageLayerRow, ImageRow } from '../store/images-repo.js';
 import { decodePath } from '../store/path-codec.js';
 import { joinPath } from '../store/image-path.js';
+import { dataRegions } from './entries.js';
 
-type Row = [Buffer, Buffer, string, number, number, number, number, Buffer | null, string | null, number, number];
+type Row = [Buffer, Buffer, string, number, number, number, number, Buffer | null, string | null, number, number, string | null];
 
 /**
  * The engine's analysis input, read back from the store: each layer's own entries in tar order
@@ -17,7 +18,7 @@ export class FindingsInputReader {
   private readonly entriesStmt;
 
   constructor(db: Db) {
-    this.entriesStmt = db.prepare(`SELECT parent, name, type, mode, uid, gid, size, link_target, digest, data_offset, header_offset
+    this.entriesStmt = db.prepare(`SELECT parent, name, type, mode, uid, gid, size, link_target, digest, data_offset, header_offset, sparse
       FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`).raw(true);
   }
 
@@ -45,7 +46,7 @@ export class FindingsInputReader {
     const parents = new Map<string, string>();
     const out: LayerEntry[] = [];
     for (const r of this.entriesStmt.iterate(layerKey) as IterableIterator<Row>) {
-      const [parentRaw, name, type, mode, uid, gid, size, link, digest, dataOffset, headerOffset] = r;
+      const [parentRaw, name, type, mode, uid, gid, size, link, digest, dataOffset, headerOffset, sparse] = r;
       const key = parentRaw.toString('latin1');
       let parent = parents.get(key);
       if (parent === undefined) parents.set(key, (parent = decodePath(parentRaw)));
@@ -66,6 +67,7 @@ export class FindingsInputReader {
         dataOffset,
         headerOffset,
         digest,
+        sparse: dataRegions(sparse),
       });
     }
     return out;

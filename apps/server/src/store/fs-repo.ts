@@ -45,6 +45,8 @@ export interface LayerEntryRow extends EntryCols {
   xattrs: string | null;
   data_offset: number;
   header_offset: number;
+  /** JSON [[offset, length], ...] of a sparse file's data regions, else null. */
+  sparse: string | null;
   implicit: number;
 }
 

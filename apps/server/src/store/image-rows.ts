@@ -9,6 +9,7 @@ import { splitPath } from './image-path.js';
 
 const blob = (s: string | null): Buffer | null => (s === null ? null : encodePath(s));
 const xattrs = (x: Record<string, string> | null): string | null => (x ? JSON.stringify(x) : null);
+const sparse = (e: LayerEntry): string | null => (e.sparse ? JSON.stringify(e.sparse.map((r) => [r.offset, r.length])) : null);
 
 function pathCols(path: string): [Buffer, Buffer] {
   const { parent, name } = splitPath(path);
@@ -23,7 +24,7 @@ export function* layerEntryRows(layerKey: number, entries: readonly LayerEntry[]
   let seq = 0;
   for (const e of entries) {
     yield [layerKey, seq++, ...pathCols(e.path), e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime,
-      blob(e.linkTarget), e.devMajor, e.devMinor, xattrs(e.xattrs), e.dataOffset, e.headerOffset, e.digest, 0];
+      blob(e.linkTarget), e.devMajor, e.devMinor, xattrs(e.xattrs), e.dataOffset, e.headerOffset, e.digest, 0, sparse(e)];
     // An opaque marker's path is the directory it sits in: that directory exists in the tar.
     let dir = e.type === 'opaque' ? e.path : splitPath(e.path).parent;
     while (dir !== '' && !declared.has(dir) && !implied.has(dir)) {
@@ -32,7 +33,7 @@ export function* layerEntryRows(layerKey: number, entries: readonly LayerEntry[]
     }
   }
   for (const dir of implied) {
-    yield [layerKey, seq++, ...pathCols(dir), 'dir', 0o755, 0, 0, '', '', 0, 0, null, 0, 0, null, 0, 0, null, 1];
+    yield [layerKey, seq++, ...pathCols(dir), 'dir', 0o755, 0, 0, '', '', 0, 0, null, 0, 0, null, 0, 0, null, 1, null];
   }
 }
 

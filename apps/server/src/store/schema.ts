@@ -192,4 +192,9 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX draft_ops_by_blob ON draft_ops (blob) WHERE blob IS NOT NULL;
   `,
+  `
+  -- A sparse file's data regions as JSON [[offset, length], ...] (the engine's LayerEntry.sparse):
+  -- the tar stores only these bytes, back to back from data_offset; the rest reads as zeros.
+  ALTER TABLE layer_entries ADD COLUMN sparse TEXT;
+  `,
 ];
