@@ -12,6 +12,8 @@ export interface Args {
   layouts: Array<'legacy' | 'oci'>;
   /** Only render RESULTS.md again from bench/out/results (e.g. after editing the notes). */
   reportOnly: boolean;
+  /** Measure umoci unpack and GNU tar -xf in the first run of each layout only (they take minutes). */
+  slowOnce: boolean;
 }
 
 const KINDS: ImageKind[] = ['small', 'large', 'many-files', 'huge'];
@@ -26,10 +28,11 @@ const USAGE = `pnpm bench [-- options]
   --no-build       use apps/web/dist as it is
   --profile        write a V8 CPU profile of the server's last ingest of each image to bench/out/profiles
   --layouts=a,b    archive layouts to measure: legacy, oci (default both)
-  --report-only    write RESULTS.md again from the results in bench/out/results`;
+  --report-only    write RESULTS.md again from the results in bench/out/results
+  --slow-once      umoci unpack and tar -xf once per layout instead of every run (they are 3–30× slower than Peel)`;
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, huge: false, only: null, runs: 0, seed: 1, browser: true, build: true, profile: false, layouts: ['legacy', 'oci'], reportOnly: false };
+  const a: Args = { quick: false, huge: false, only: null, runs: 0, seed: 1, browser: true, build: true, profile: false, layouts: ['legacy', 'oci'], reportOnly: false, slowOnce: false };
   for (const arg of argv) {
     const [k, v] = arg.split('=', 2);
     if (k === '--') continue;
@@ -39,6 +42,7 @@ export function parseArgs(argv: string[]): Args {
     else if (k === '--no-build') a.build = false;
     else if (k === '--profile') a.profile = true;
     else if (k === '--report-only') a.reportOnly = true;
+    else if (k === '--slow-once') a.slowOnce = true;
     else if (k === '--layouts') {
       const ls = (v ?? '').split(',').filter(Boolean);
       if (!ls.length || ls.some((l) => l !== 'legacy' && l !== 'oci')) throw new Error(`--layouts: legacy and/or oci, got ${JSON.stringify(v)}\n${USAGE}`);

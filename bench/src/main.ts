@@ -63,6 +63,7 @@ for (const kind of imagesToRun(args)) {
     quick: args.quick,
     profileDir,
     layouts: args.layouts,
+    slowOnce: args.slowOnce,
   });
   fresh.push(result);
   if (!args.quick) await writeFile(join(out, 'results', `${kind}.json`), JSON.stringify(result, null, 1));

@@ -89,7 +89,8 @@ function ingestTable(l: LayoutResult): string {
   const rows = TOOLS.filter(([t]) => l.ingest[t]).map(([t, name]) => {
     const series = l.ingest[t]!;
     const m = med(series.ms);
-    return [name, s(m) + spread(series.ms), `${(l.archiveBytes / 2 ** 20 / (m / 1000)).toFixed(0)} MiB/s`, `${med(series.peakMiB).toFixed(0)} MiB (max ${Math.max(...series.peakMiB).toFixed(0)})`, t === 'peel' ? '' : x(peel / m)];
+    const runs = series.ms.length < (l.ingest.peel?.ms.length ?? 0) ? ` (${series.ms.length} run${series.ms.length === 1 ? '' : 's'}: --slow-once)` : '';
+    return [name + runs, s(m) + spread(series.ms), `${(l.archiveBytes / 2 ** 20 / (m / 1000)).toFixed(0)} MiB/s`, `${med(series.peakMiB).toFixed(0)} MiB (max ${Math.max(...series.peakMiB).toFixed(0)})`, t === 'peel' ? '' : x(peel / m)];
   });
   return table(['tool', 'time (min–max)', 'throughput', 'peak RSS', 'Peel ÷ tool'], rows) + (l.serverIdleMiB.length ? `\n\nThe server's RSS before the upload (idle, after start-up): ${med(l.serverIdleMiB).toFixed(0)} MiB.` : '');
 }
