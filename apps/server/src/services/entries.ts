@@ -21,7 +21,6 @@ function base(row: EntryCols, layer: number): FsEntry {
     linkTarget: row.link_target === null ? null : decodePath(row.link_target),
     layer,
     digest: row.digest,
-    sparse: dataRegions(row.sparse),
   };
 }
 
@@ -88,5 +87,6 @@ export function toLayerEntry(row: LayerEntryRow): LayerEntry {
     dataOffset: row.data_offset,
     headerOffset: row.header_offset,
     digest: row.digest,
+    sparse: dataRegions(row.sparse),
   };
 }
