@@ -4,6 +4,7 @@ import { DraftRepo, type DraftHead, type StoredOp } from '../store/draft-repo.js
 import type { ImageLayerRow, ImageRow } from '../store/images-repo.js';
 import { ApiError } from '../errors.js';
 import { ImageFsLookup } from './image-lookup.js';
+import { SubtreeSizes } from '../store/subtree-size.js';
 import { summarize } from './op-summary.js';
 import type { FsService } from './fs.js';
 import type { ImagesService } from './images.js';
@@ -22,9 +23,11 @@ export class DraftLoader {
   readonly repo: DraftRepo;
   private readonly contentBytes = new Map<number, number>();
   private readonly contentStmt;
+  private readonly subtrees: SubtreeSizes;
 
   constructor(db: Db, private readonly images: ImagesService, private readonly fs: FsService) {
     this.repo = new DraftRepo(db);
+    this.subtrees = new SubtreeSizes(db);
     // Hard links count with their target's size, the way the engine's draft changes count them.
     this.contentStmt = db.prepare(`SELECT coalesce(sum(CASE WHEN n.type = 'file' THEN n.size ELSE (
         SELECT le.size FROM image_layers il JOIN layer_entries le ON le.layer = il.layer AND le.seq = n.content_seq
@@ -38,7 +41,7 @@ export class DraftLoader {
     return {
       image,
       layers,
-      lookup: new ImageFsLookup(this.fs.repo, image.key, layers),
+      lookup: new ImageFsLookup(this.fs.repo, image.key, layers, (dir) => this.subtrees.below(image.key, dir)),
       head: this.repo.head(image.key),
       ops: this.repo.ops(image.key),
     };

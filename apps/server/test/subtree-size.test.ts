@@ -1,0 +1,49 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { FsBlobStore, mergeLayers, openImageArchive, type MergedFs } from '@peel/engine';
+import { SubtreeSizes } from '../src/store/subtree-size.js';
+import { build, fixture, ingest, removeDir, tempDir } from './helper.js';
+
+/**
+ * The store's one-query size of a folder's content (what a draft shows for a deleted folder)
+ * equals the engine's walk of the merged tree, for every folder of real images (hard links,
+ * whiteouts and opaque folders included).
+ */
+describe('content bytes below a folder, from the index', () => {
+  let dir: string;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    dir = await tempDir();
+    app = await build(join(dir, 'data'));
+  });
+  afterAll(async () => {
+    await app.close();
+    await removeDir(dir);
+  });
+
+  function walk(fs: MergedFs, path: string): number {
+    let total = 0;
+    for (const c of fs.children(path)) {
+      total += c.content ? c.content.entry.size : c.entry.size;
+      if (c.entry.type === 'dir') total += walk(fs, c.path);
+    }
+    return total;
+  }
+
+  for (const name of ['multi-docker-legacy', 'multi-oci']) {
+    it(`${name}: every folder`, async () => {
+      const id = await ingest(app, name);
+      const store = await new FsBlobStore(join(dir, `engine-${name}`)).init();
+      const a = await openImageArchive(createReadStream(fixture(name)), store);
+      const fs = mergeLayers(a.image.layers.map((l) => a.layerScans.get(l.blob)!.entries));
+      const key = app.peel.db.prepare(`SELECT key FROM images WHERE id = ?`).pluck().get(id) as number;
+      const sizes = new SubtreeSizes(app.peel.db);
+      const dirs = ['', ...[...fs.nodes()].filter((n) => n.entry.type === 'dir').map((n) => n.path)];
+      expect(dirs.length).toBeGreaterThan(10);
+      for (const d of dirs) expect(sizes.below(key, d), `/${d}`).toBe(walk(fs, d));
+      expect(sizes.below(key, '')).toBeGreaterThan(0);
+    });
+  }
+});
