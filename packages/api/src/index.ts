@@ -118,7 +118,7 @@ export interface ArchiveEntry {
   mediaType: string | null;
 }
 
-/** `GET /api/images/:id/fs` items. */
+/** `GET /api/images/:id/fs` items (paged with `paged=1`: see FsPage). */
 export interface FsEntry {
   name: string;
   /** Absolute path. */
@@ -158,7 +158,7 @@ export interface FsEntry {
 
 export type ChangeKind = 'added' | 'modified' | 'deleted';
 
-/** `GET /api/images/:id/layers/:n/changes` items. */
+/** `GET /api/images/:id/layers/:n/changes` items (paged with `paged=1`: see ChangesPage). */
 export interface LayerChange {
   path: string;
   change: ChangeKind;
@@ -333,6 +333,7 @@ export function encodePathParam(path: string): string {
 }
 
 export * from './docker.js';
+export * from './paging.js';
 
 // ---- Findings (issue 8) ---------------------------------------------------------------------
 //

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../services/index.js';
 import { SEARCH_MAX_LIMIT } from '../services/fs.js';
 import { badRequest } from '../errors.js';
+import { pageQuery, pageRequest, changesPageQuery, changesPageRequest, fsPageSchema, changesPageSchema } from './page-params.js';
 import { safeContentType, sendContent } from '../http/send-content.js';
 import { binaryResponse, errors, fsEntrySchema, idParam, idParams, layerChangeSchema, pathQuery, searchResultSchema } from './schemas.js';
 
@@ -12,22 +13,29 @@ const layerParam = { type: 'integer', minimum: 0, maximum: 100000 };
 export async function fsRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.get('/api/images/:id/fs', {
     schema: {
-      summary: "A directory of the merged filesystem, (layer=N) of one layer's own entries, or (draft=1) as the draft leaves it",
+      summary: "A directory of the merged filesystem, (layer=N) of one layer's own entries, or (draft=1) as the draft leaves it; "
+        + 'with paged=1 one page of it (FsPage: limit, cursor, sort, name)',
       tags: ['filesystem'],
       params: idParams,
       querystring: {
         type: 'object',
-        properties: { path: pathQuery, layer: layerParam, deleted: flag, draft: flag },
+        properties: { path: pathQuery, layer: layerParam, deleted: flag, draft: flag, ...pageQuery },
       },
-      response: { 200: { type: 'array', items: fsEntrySchema }, ...errors(400, 404) },
+      response: { 200: { anyOf: [{ type: 'array', items: fsEntrySchema }, fsPageSchema] }, ...errors(400, 404) },
     },
-  }, async (req) => {
-    const q = req.query as { path?: string; layer?: number; deleted?: string; draft?: string };
+  }, async (req, reply) => {
+    const q = req.query as { path?: string; layer?: number; deleted?: string; draft?: string; paged?: string };
     const id = (req.params as { id: string }).id;
-    if (isOn(q.draft)) {
-      if (q.layer !== undefined) throw badRequest('BAD_QUERY', 'draft=1 shows the edited filesystem; it cannot be combined with layer');
-      return services.draftFs.list(id, q.path ?? '/', { deleted: isOn(q.deleted) });
+    if (isOn(q.draft) && q.layer !== undefined) throw badRequest('BAD_QUERY', 'draft=1 shows the edited filesystem; it cannot be combined with layer');
+    const page = pageRequest(req.query as Record<string, unknown>);
+    if (page) {
+      // A page is small and built here field by field: plain JSON.stringify, no schema walk.
+      reply.serializer(JSON.stringify);
+      return isOn(q.draft)
+        ? services.draftFs.page(id, q.path ?? '/', { deleted: isOn(q.deleted) }, page)
+        : services.fs.pages.page(id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) }, page);
     }
+    if (isOn(q.draft)) return services.draftFs.list(id, q.path ?? '/', { deleted: isOn(q.deleted) });
     return services.fs.list(id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) });
   });
 
@@ -58,18 +66,23 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
 
   app.get('/api/images/:id/layers/:n/changes', {
     schema: {
-      summary: 'What layer n added, modified and deleted',
+      summary: 'What layer n added, modified and deleted; with paged=1 one page of it (ChangesPage: limit, cursor, kinds, q, path)',
       tags: ['filesystem'],
       params: { type: 'object', properties: { id: idParam, n: layerParam }, required: ['id', 'n'] },
       querystring: {
         type: 'object',
-        properties: { limit: { type: 'integer', minimum: 1, maximum: 10_000_000 }, offset: { type: 'integer', minimum: 0 } },
+        properties: { limit: { type: 'integer', minimum: 1, maximum: 10_000_000 }, offset: { type: 'integer', minimum: 0 }, ...changesPageQuery },
       },
-      response: { 200: { type: 'array', items: layerChangeSchema }, ...errors(400, 404) },
+      response: { 200: { anyOf: [{ type: 'array', items: layerChangeSchema }, changesPageSchema] }, ...errors(400, 404) },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const p = req.params as { id: string; n: number };
     const q = req.query as { limit?: number; offset?: number };
+    const page = changesPageRequest(req.query as Record<string, unknown>);
+    if (page) {
+      reply.serializer(JSON.stringify);
+      return services.fs.changesPage(p.id, p.n, page);
+    }
     return services.fs.changes(p.id, p.n, q.limit ?? -1, q.offset ?? 0);
   });
 

@@ -1,4 +1,4 @@
-import type { FsEntry } from '@peel/api';
+import type { FsEntry, FsPage, ListingSort } from '@peel/api';
 import { openEntryContent, type BlobStore, type DraftNode, type DraftView } from '@peel/engine';
 import type { FsRepo } from '../store/fs-repo.js';
 import { joinPath, toApiPath, toEnginePath } from '../store/image-path.js';
@@ -7,6 +7,9 @@ import { viewOf, type DraftContext, type DraftLoader } from './draft-context.js'
 import { resolveDraftPath } from './draft-resolve.js';
 import { nodeEntry, shadowedEntry } from './entries.js';
 import type { ContentHandle } from './content.js';
+import type { PageRequest } from './fs-pages.js';
+import { compareKeys, decodeCursor, encodeCursor, KEY_SHAPES, type PageKey } from './page-key.js';
+import { encodePath } from '../store/path-codec.js';
 
 /**
  * The explorer's view of a draft (`draft=1`): folders as the draft leaves them, with edited
@@ -19,12 +22,7 @@ export class DraftFsService {
   list(id: string, apiPath: string, opts: { deleted?: boolean }): FsEntry[] {
     const ctx = this.loader.load(id);
     const view = viewOf(ctx);
-    const dir = resolveDraftPath(view, toEnginePath(apiPath), true);
-    if (dir !== '') {
-      const node = view.get(dir);
-      if (!node) throw notFound(`no ${apiPath} in the draft of image ${id}`);
-      if (node.type !== 'dir') throw badRequest('NOT_A_DIRECTORY', `${apiPath} is a ${node.type}, not a directory`);
-    }
+    const dir = this.folder(id, view, apiPath);
     const touched = touchedDirs(ctx);
     const newLayer = ctx.layers.length;
     const entries = view.children(dir).map((n) => this.entry(ctx, view, n, touched, newLayer));
@@ -36,6 +34,59 @@ export class DraftFsService {
     });
     const shadowed = view.isHidden(joinPath(dir, '_')) ? [] : this.fsRepo.shadowedIn(ctx.image.key, dir).map(shadowedEntry);
     return [...entries, ...removed, ...shadowed].sort(byName);
+  }
+
+  /**
+   * One page of a folder as the draft leaves it, in the paged listing's order (see FsPageService).
+   * The draft view lives in memory: every child is keyed and sorted, and only the page's rows
+   * become FsEntry objects.
+   */
+  page(id: string, apiPath: string, opts: { deleted?: boolean }, req: PageRequest): FsPage {
+    const ctx = this.loader.load(id);
+    const view = viewOf(ctx);
+    const dir = this.folder(id, view, apiPath);
+    const touched = touchedDirs(ctx);
+    const newLayer = ctx.layers.length;
+    const wanted = (name: string) => req.name === undefined || name === req.name;
+    const rows: Array<{ key: PageKey; make: () => FsEntry }> = [];
+    const live = new Set<string>();
+    for (const n of view.children(dir)) {
+      live.add(n.name);
+      if (!wanted(n.name)) continue;
+      const layer = n.edited || n.layer === null ? newLayer : n.layer;
+      rows.push({ key: draftKey(req.sort, n.type, n.size, n.name, 1, layer, 0), make: () => this.entry(ctx, view, n, touched, newLayer) });
+    }
+    if (opts.deleted) {
+      for (const n of ctx.lookup.children(dir)) {
+        if (live.has(n.name) || !wanted(n.name)) continue;
+        const row = ctx.lookup.row(n.path)!;
+        rows.push({ key: draftKey(req.sort, row.type, row.size, n.name, 0, row.layer, REMOVED_SEQ), make: () => ({ ...nodeEntry(row), deletedBy: newLayer, edited: true }) });
+      }
+      if (!view.isHidden(joinPath(dir, '_'))) {
+        for (const row of this.fsRepo.shadowedIn(ctx.image.key, dir)) {
+          const e = shadowedEntry(row);
+          if (wanted(e.name)) rows.push({ key: draftKey(req.sort, row.type, row.size, e.name, 0, row.layer, row.seq), make: () => e });
+        }
+      }
+    }
+    const shape = KEY_SHAPES[req.sort];
+    const after = req.cursor === undefined ? null : decodeCursor(shape, req.cursor);
+    rows.sort((a, b) => compareKeys(a.key, b.key));
+    const start = after === null ? 0 : rows.findIndex((r) => compareKeys(r.key, after) > 0);
+    const slice = start < 0 ? [] : rows.slice(start, start + req.limit);
+    const more = start >= 0 && start + req.limit < rows.length;
+    return { items: slice.map((r) => r.make()), total: rows.length, next: more ? encodeCursor(shape, slice[slice.length - 1].key) : null };
+  }
+
+  /** The folder a listing names, as the draft leaves it (404 when gone, 400 when not a folder). */
+  private folder(id: string, view: DraftView, apiPath: string): string {
+    const dir = resolveDraftPath(view, toEnginePath(apiPath), true);
+    if (dir !== '') {
+      const node = view.get(dir);
+      if (!node) throw notFound(`no ${apiPath} in the draft of image ${id}`);
+      if (node.type !== 'dir') throw badRequest('NOT_A_DIRECTORY', `${apiPath} is a ${node.type}, not a directory`);
+    }
+    return dir;
   }
 
   file(id: string, apiPath: string): ContentHandle {
@@ -83,6 +134,15 @@ function draftEntry(n: DraftNode, newLayer: number): FsEntry {
     xattrs: n.xattrs,
     edited: true,
   };
+}
+
+/** What the draft deletes sorts after the shadowed versions of its layer. */
+const REMOVED_SEQ = 2 ** 31;
+
+/** The paged listing's key of a draft row (page-key.ts KEY_SHAPES). */
+function draftKey(sort: ListingSort, type: string, size: number, name: string, live: number, layer: number, seq: number): PageKey {
+  const tail = [encodePath(name), live, layer, seq];
+  return sort === 'name' ? [type === 'dir' ? 0 : 1, ...tail] : [type === 'dir' ? 0 : 1, -size, ...tail];
 }
 
 /** Folders whose listing the draft may change: every parent of a path an op names. */

@@ -1,14 +1,16 @@
-import type { FsEntry, LayerChange, SearchResult } from '@peel/api';
+import type { ChangesPage, ChangeKind, FsEntry, LayerChange, SearchResult } from '@peel/api';
 import type { Db } from '../store/db.js';
 import { FsRepo, type SearchQuery } from '../store/fs-repo.js';
-import { ChangesRepo } from '../store/changes-repo.js';
+import { ChangesRepo, type ChangeRow } from '../store/changes-repo.js';
 import type { ImageLayerRow } from '../store/images-repo.js';
-import { decodePath } from '../store/path-codec.js';
+import { decodePath, encodePath } from '../store/path-codec.js';
 import { toApiPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
 import { layerEntry, nodeEntry, searchEntry, shadowedEntry } from './entries.js';
 import { resolveInImage } from './resolve.js';
 import type { ImagesService } from './images.js';
+import { FsPageService } from './fs-pages.js';
+import { decodeCursor, encodeCursor, KEY_SHAPES } from './page-key.js';
 
 export interface ListOptions {
   layer?: number;
@@ -17,14 +19,27 @@ export interface ListOptions {
 
 export const SEARCH_MAX_LIMIT = 1000;
 
+export interface ChangesPageRequest {
+  limit: number;
+  cursor?: string;
+  kinds: ChangeKind[];
+  /** Substring of the absolute path (ASCII case-insensitive). */
+  q?: string;
+  /** Only the change of this path. */
+  path?: string;
+}
+
 /** Directory listings (merged or one layer's own), per-layer changes and search. */
 export class FsService {
   readonly repo: FsRepo;
+  /** Paged listings (`paged=1`). */
+  readonly pages: FsPageService;
   private readonly changesRepo: ChangesRepo;
 
   constructor(db: Db, private readonly images: ImagesService) {
     this.repo = new FsRepo(db);
     this.changesRepo = new ChangesRepo(db);
+    this.pages = new FsPageService(db, images, this.repo, (id, n) => this.layerOf(id, n));
   }
 
   /** The image key and its layer `n` (404 for an unknown image or layer). */
@@ -64,15 +79,26 @@ export class FsService {
 
   changes(id: string, n: number, limit: number, offset: number): LayerChange[] {
     const { key } = this.layerOf(id, n);
-    return this.changesRepo.changes(key, n, limit, offset).map((c) => ({
-      path: toApiPath(decodePath(c.path)),
-      change: c.change as LayerChange['change'],
-      type: c.type as LayerChange['type'],
-      size: c.size,
-      previousLayer: c.previous_layer,
-      metadataOnly: c.metadata_only === 1,
-      previousSize: c.previous_size,
-    }));
+    return this.changesRepo.changes(key, n, limit, offset).map(changeOf);
+  }
+
+  /** One page of a layer's changes (`paged=1`), in the layer's order, filtered by kind, path substring or exact path. */
+  changesPage(id: string, n: number, req: ChangesPageRequest): ChangesPage {
+    const { key } = this.layerOf(id, n);
+    const after = req.cursor === undefined ? -1 : (decodeCursor(KEY_SHAPES.changes, req.cursor)[0] as number);
+    const filter = {
+      q: req.q === undefined ? null : encodePath(req.q.replace(/[A-Z]/g, (c) => c.toLowerCase())),
+      path: req.path === undefined ? null : encodePath(toEnginePath(req.path)),
+    };
+    const rows = this.changesRepo.page(key, n, { ...filter, kinds: req.kinds }, after, req.limit + 1);
+    const counts = this.changesRepo.counts(key, n, filter);
+    const last = rows.length > req.limit ? rows[req.limit - 1] : undefined;
+    return {
+      items: rows.slice(0, req.limit).map(changeOf),
+      total: req.kinds.reduce((sum, k) => sum + counts[k], 0),
+      next: last ? encodeCursor(KEY_SHAPES.changes, [last.seq]) : null,
+      counts,
+    };
   }
 
   /**
@@ -94,6 +120,18 @@ export class FsService {
     const { rows, total } = this.repo.search(key, query);
     return { items: rows.map(searchEntry), total, offset: query.offset, limit: query.limit };
   }
+}
+
+function changeOf(c: ChangeRow): LayerChange {
+  return {
+    path: toApiPath(decodePath(c.path)),
+    change: c.change as LayerChange['change'],
+    type: c.type as LayerChange['type'],
+    size: c.size,
+    previousLayer: c.previous_layer,
+    metadataOnly: c.metadata_only === 1,
+    previousSize: c.previous_size,
+  };
 }
 
 const byName = (a: FsEntry, b: FsEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : (a.deletedBy ?? a.overwrittenBy ?? -1) - (b.deletedBy ?? b.overwrittenBy ?? -1));

@@ -1,0 +1,112 @@
+import type { FsEntry, FsPage, ListingSort } from '@peel/api';
+import type { Db } from '../store/db.js';
+import type { FsRepo } from '../store/fs-repo.js';
+import { ListingRepo, type ListingSource } from '../store/listing-repo.js';
+import { encodePath } from '../store/path-codec.js';
+import { toApiPath, toEnginePath } from '../store/image-path.js';
+import { badRequest, notFound } from '../errors.js';
+import { dirPrefix, rowEntry, rowKey } from './listing-rows.js';
+import { compareKeys, decodeCursor, encodeCursor, KEY_SHAPES, type PageKey } from './page-key.js';
+import { resolveInImage } from './resolve.js';
+import type { ImagesService } from './images.js';
+import type { ImageLayerRow } from '../store/images-repo.js';
+
+/** What a paged listing asks for (validated by the route). */
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+  sort: ListingSort;
+  /** Only the entries with this name (a lookup of one entry). */
+  name?: string;
+}
+
+interface Feed {
+  source: ListingSource;
+  owner: number;
+}
+
+interface Keyed {
+  feed: Feed;
+  row: unknown[];
+  key: PageKey;
+}
+
+/**
+ * Paged folder listings of the merged filesystem (with `deleted`, what it shadows) and of one
+ * layer's own entries: keyset pages in the file tree's order, each page a few index seeks and
+ * `limit` rows, whatever the folder's size.
+ */
+export class FsPageService {
+  private readonly repo: ListingRepo;
+
+  constructor(db: Db, private readonly images: ImagesService, private readonly fsRepo: FsRepo, private readonly layerOf: (id: string, n: number) => { layer: ImageLayerRow }) {
+    this.repo = new ListingRepo(db);
+  }
+
+  page(id: string, apiPath: string, opts: { layer?: number; deleted: boolean }, req: PageRequest): FsPage {
+    const path = toEnginePath(apiPath);
+    if (opts.layer !== undefined) {
+      const { layer } = this.layerOf(id, opts.layer);
+      if (path !== '') {
+        const entry = this.fsRepo.layerEntry(layer.layer, path);
+        if (!entry) throw notFound(`layer ${opts.layer} of image ${id} has no ${toApiPath(path)}`);
+        if (entry.type !== 'dir' && entry.type !== 'opaque') throw badRequest('NOT_A_DIRECTORY', `${toApiPath(path)} is a ${entry.type} in layer ${opts.layer}, not a directory`);
+      }
+      const feed = { source: 'layer' as const, owner: layer.layer };
+      return this.collect([feed], path, req, () => this.repo.count('layer', feed.owner, encodePath(path)), opts.layer);
+    }
+    const { key } = this.images.require(id);
+    const resolved = resolveInImage(this.fsRepo, key, path);
+    const shadowed: Feed = { source: 'shadowed', owner: key };
+    if (!resolved) {
+      // A directory that a later layer deleted: only its shadowed entries remain.
+      const gone = opts.deleted ? this.repo.count('shadowed', key, encodePath(path)) : 0;
+      if (gone === 0) throw notFound(`no ${apiPath} in image ${id}`);
+      return this.collect([shadowed], path, req, () => gone);
+    }
+    if (resolved.node && resolved.node.type !== 'dir') throw badRequest('NOT_A_DIRECTORY', `${apiPath} is a ${resolved.node.type}, not a directory`);
+    const dir = resolved.path;
+    const parent = encodePath(dir);
+    // A folder's row knows how many children it has; only the root is counted.
+    const live = () => resolved.node?.child_count ?? this.repo.count('nodes', key, parent);
+    const nodes: Feed = { source: 'nodes', owner: key };
+    if (!opts.deleted) return this.collect([nodes], dir, req, live);
+    return this.collect([nodes, shadowed], dir, req, () => live() + this.repo.count('shadowed', key, parent));
+  }
+
+  private collect(feeds: Feed[], dir: string, req: PageRequest, total: () => number, layer?: number): FsPage {
+    const shape = KEY_SHAPES[req.sort];
+    const after = req.cursor === undefined ? null : decodeCursor(shape, req.cursor);
+    const parent = encodePath(dir);
+    let rows: Keyed[];
+    let count: number;
+    if (req.name !== undefined) {
+      const name = encodePath(req.name);
+      rows = feeds.flatMap((feed) => this.repo.named(feed.source, feed.owner, parent, name).map((row) => ({ feed, row, key: rowKey(feed.source, req.sort, row) })));
+      count = rows.length;
+      rows = rows.filter((r) => after === null || compareKeys(r.key, after) > 0).sort((a, b) => compareKeys(a.key, b.key));
+    } else {
+      rows = feeds.flatMap((feed) => this.fetch(feed, parent, req.sort, after, req.limit + 1));
+      if (feeds.length > 1) rows.sort((a, b) => compareKeys(a.key, b.key));
+      count = total();
+    }
+    const prefix = dirPrefix(dir);
+    const items: FsEntry[] = rows.slice(0, req.limit).map((r) => rowEntry(r.feed.source, r.row, prefix, layer));
+    const next = rows.length > req.limit ? encodeCursor(shape, rows[req.limit - 1].key) : null;
+    return { items, total: count, next };
+  }
+
+  /** Up to n rows of one feed after `after`: its directories first, then the rest. */
+  private fetch(feed: Feed, parent: Buffer, sort: ListingSort, after: PageKey | null, n: number): Keyed[] {
+    const out: Keyed[] = [];
+    for (const group of [0, 1] as const) {
+      if (after !== null && group < (after[0] as number)) continue;
+      const tail = after !== null && group === after[0] ? after.slice(1) : null;
+      for (const row of this.repo.page(feed.source, sort, group, feed.owner, parent, tail, n - out.length)) {
+        out.push({ feed, row, key: rowKey(feed.source, sort, row) });
+      }
+      if (out.length >= n) break;
+    }
+    return out;
+  }
+}
