@@ -4,6 +4,8 @@ import type { LayerChange } from '@peel/api';
 import { formatSize } from '../../lib/format-size.js';
 
 const ROW = 30;
+/** Rows loaded beyond the last one in view, so steady scrolling rarely meets a pending row. */
+const ROWS_AHEAD = 500;
 const KIND_MARK = { added: 'A', modified: 'M', deleted: 'D' } as const;
 
 /** Size change of a modified file: "+1.2 KB", "−2 MB", or nothing for deletions and additions. */
@@ -17,10 +19,26 @@ function sizeText(change: LayerChange): string {
   return change.type === 'dir' ? '' : formatSize(change.size);
 }
 
-/** The layer's changes as a virtualised list; each row names its path and kind. */
-export function ChangeList({ changes, selected, onSelect }: { changes: LayerChange[]; selected?: string; onSelect: (c: LayerChange, replace: boolean) => void }) {
+interface Props {
+  /** The rows loaded so far, in the layer's order. */
+  changes: LayerChange[];
+  /** Rows of the whole list: the scroll area has their height from the first page on. */
+  total: number;
+  selected?: string;
+  onSelect: (c: LayerChange, replace: boolean) => void;
+  /** Rows up to this count scrolled into view: load them. */
+  onNeedRows: (rows: number) => void;
+}
+
+/** The layer's changes as a virtualised list; each row names its path and kind. Rows not loaded yet show as "Loading…". */
+export function ChangeList({ changes, total, selected, onSelect, onNeedRows }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: changes.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 10 });
+  const virtualizer = useVirtualizer({ count: Math.max(total, changes.length), getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 10 });
+  const items = virtualizer.getVirtualItems();
+  const lastInView = items.length > 0 ? items[items.length - 1].index : -1;
+  useEffect(() => {
+    if (lastInView >= changes.length) onNeedRows(lastInView + 1 + ROWS_AHEAD);
+  });
   const index = changes.findIndex((c) => c.path === selected);
   const idBase = useId();
   useEffect(() => {
@@ -38,8 +56,15 @@ export function ChangeList({ changes, selected, onSelect }: { changes: LayerChan
   return (
     <div ref={scroller} className="change-scroll" role="listbox" aria-label="Changed paths" tabIndex={0} onKeyDown={onKeyDown} aria-activedescendant={index >= 0 ? `${idBase}-${index}` : undefined}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {virtualizer.getVirtualItems().map((item) => {
+        {items.map((item) => {
           const change = changes[item.index];
+          if (!change) {
+            return (
+              <div key={item.key} role="none" className="change-row pending muted" style={{ transform: `translateY(${item.start}px)`, height: ROW }}>
+                Loading…
+              </div>
+            );
+          }
           const isSelected = change.path === selected;
           return (
             <div

@@ -1,11 +1,12 @@
 import { useLocation, useSearchParams } from 'wouter';
 import type { ChangeKind, LayerChange } from '@peel/api';
+import { useQueryClient } from '@tanstack/react-query';
 import { links } from '../../app/links.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
 import { useCurrentImage } from '../image/image-context.js';
 import { useFilterInput } from '../files/use-filter-input.js';
-import { useChanges } from './api/get-changes.js';
+import { loadChangeRows, useChange, useChanges } from './api/get-changes.js';
 import { ChangeDetail } from './ChangeDetail.js';
 import { ChangeList } from './ChangeList.js';
 import { ALL_KINDS, kindsParam, readChangesParams, type ChangesState } from './changes-params.js';
@@ -18,19 +19,22 @@ export function ChangesView({ layer }: { layer: number }) {
   const [, navigate] = useLocation();
   const [search] = useSearchParams();
   const state = readChangesParams(search);
-  const changes = useChanges(image.id, layer);
+  const filterBy = { kinds: state.kinds, q: state.q };
+  const changes = useChanges(image.id, layer, filterBy);
+  const selectedChange = useChange(image.id, layer, state.path);
+  const client = useQueryClient();
   const go = (next: Partial<ChangesState>, replace = true) => {
     const merged = { ...state, ...next };
     navigate(links.layerChanges(image.id, layer, { path: merged.path, kinds: kindsParam(merged.kinds), q: merged.q || undefined, view: merged.view === 'unified' ? 'unified' : undefined }), { replace });
   };
   const filter = useFilterInput(state.q, (q) => go({ q }));
 
-  const all = changes.data ?? [];
-  const counts = { added: 0, modified: 0, deleted: 0 };
-  for (const c of all) counts[c.change] += 1;
-  const needle = state.q.toLowerCase();
-  const shown = all.filter((c) => state.kinds.includes(c.change) && (!needle || c.path.toLowerCase().includes(needle)));
-  const selected = all.find((c) => c.path === state.path);
+  // The server filters and counts; the list holds the pages loaded so far.
+  const counts = changes.data?.counts ?? { added: 0, modified: 0, deleted: 0 };
+  const none = counts.added + counts.modified + counts.deleted === 0;
+  const shown = changes.data?.items ?? [];
+  const total = changes.data?.total ?? 0;
+  const selected = selectedChange.data ?? undefined;
 
   const toggleKind = (kind: ChangeKind) => {
     const on = state.kinds.includes(kind);
@@ -53,16 +57,24 @@ export function ChangesView({ layer }: { layer: number }) {
         </div>
         {changes.isPending ? <Loading lines={6} label="Loading changes" /> : null}
         {changes.isError ? <ErrorNote error={changes.error} title={`Could not list the changes of layer ${layer}`} onRetry={() => changes.refetch()} /> : null}
-        {changes.data && all.length === 0 ? <p className="muted pad">This layer changes nothing in the filesystem.</p> : null}
-        {changes.data && all.length > 0 && shown.length === 0 ? <p className="muted pad">No changes match the filter.</p> : null}
-        {shown.length > 0 ? <ChangeList changes={shown} selected={state.path} onSelect={(c: LayerChange, replace) => go({ path: c.path }, replace)} /> : null}
+        {changes.data && none && !state.q ? <p className="muted pad">This layer changes nothing in the filesystem.</p> : null}
+        {changes.data && total === 0 && !(none && !state.q) ? <p className="muted pad">No changes match the filter.</p> : null}
+        {total > 0 ? (
+          <ChangeList
+            changes={shown}
+            total={total}
+            selected={state.path}
+            onSelect={(c: LayerChange, replace) => go({ path: c.path }, replace)}
+            onNeedRows={(rows) => void loadChangeRows(client, image.id, layer, filterBy, rows)}
+          />
+        ) : null}
       </section>
       <section className="detail-pane" aria-label="Selected change">
         {selected ? (
           <ChangeDetail key={selected.path} imageId={image.id} layer={layer} change={selected} view={state.view} onViewChange={(view) => go({ view })} />
         ) : (
           <div className="entry-detail empty">
-            <p className="muted">{state.path && changes.data ? `${state.path} is not changed by layer ${layer}.` : 'Select a change to see it. Modified text files show a diff against the layer below.'}</p>
+            <p className="muted">{state.path && selectedChange.data === null ? `${state.path} is not changed by layer ${layer}.` : 'Select a change to see it. Modified text files show a diff against the layer below.'}</p>
           </div>
         )}
       </section>

@@ -3,14 +3,13 @@ import { ErrorNote } from '../../components/ErrorNote.js';
 import { formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { modeString } from '../../lib/mode-string.js';
-import { parentPath } from '../../lib/paths.js';
-import { useDir } from '../files/api/get-dir.js';
+import { useEntryVersions } from '../files/api/get-dir.js';
 
-/** Finds one path's entry in one layer's own tree (shared with the tree's cached listings). */
+/** Finds one path's entry in one layer's own tree (a lookup by name, not a listing of its folder). */
 export function useLayerEntry(imageId: string, layer: number, path: string) {
-  const dir = useDir({ imageId, layer }, parentPath(path));
-  const entry = dir.data?.find((e) => e.path === path && e.type !== 'whiteout');
-  return { ...dir, entry };
+  const found = useEntryVersions({ imageId, layer }, path);
+  const entry = found.data?.find((e) => e.path === path && e.type !== 'whiteout');
+  return { ...found, entry };
 }
 
 const FIELDS: Array<[string, (e: FsEntry) => string]> = [

@@ -12,7 +12,7 @@ import { EntryActions } from '../draft/EntryActions.js';
 import { FileEditor } from '../editor/FileEditor.js';
 import { contentUrl, type ContentLayer } from '../viewer/api/get-content.js';
 import { FileViewer } from '../viewer/FileViewer.js';
-import { useDir, type FsScope } from './api/get-dir.js';
+import { useEntryVersions, type FsScope } from './api/get-dir.js';
 import { displayName, hasContent, typeLabel, whiteoutTarget } from './entry-labels.js';
 import { isGone } from './tree-rows.js';
 import { goneLabel } from './TreeRowView.js';
@@ -35,7 +35,7 @@ interface Props {
 
 /** The selected entry: its metadata, what happened to it, links to follow, and its contents. */
 export function EntryDetail({ scope, path, at, edit }: Props) {
-  const parent = useDir(scope, parentPath(path ?? '/'), path !== null && path !== '/');
+  const versions = useEntryVersions(scope, path ?? '/', path !== null && path !== '/');
   if (path === null || path === '/') {
     return (
       <div className="entry-detail empty">
@@ -43,9 +43,9 @@ export function EntryDetail({ scope, path, at, edit }: Props) {
       </div>
     );
   }
-  if (parent.isPending) return <Loading lines={5} label={`Loading ${path}`} />;
-  if (parent.isError) return <ErrorNote error={parent.error} title={`Could not read ${parentPath(path)}`} />;
-  const entry = parent.data.find((e) => e.path === path && (at === undefined ? !isGone(e) : isGone(e) && e.layer === at));
+  if (versions.isPending) return <Loading lines={5} label={`Loading ${path}`} />;
+  if (versions.isError) return <ErrorNote error={versions.error} title={`Could not read ${parentPath(path)}`} />;
+  const entry = versions.data.find((e) => e.path === path && (at === undefined ? !isGone(e) : isGone(e) && e.layer === at));
   if (!entry) {
     return (
       <div className="entry-detail">

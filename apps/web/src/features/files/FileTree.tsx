@@ -1,10 +1,10 @@
 import { useEffect, useId, useMemo, useRef, type KeyboardEvent } from 'react';
-import { useQueries } from '@tanstack/react-query';
+import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { FsEntry } from '@peel/api';
 import { errorMessage } from '../../lib/api-client.js';
 import { parentPath } from '../../lib/paths.js';
-import { dirQueryOptions, type FsScope } from './api/get-dir.js';
+import { dirQueryOptions, FIRST_PAGE, loadDirRows, type FsScope } from './api/get-dir.js';
 import { buildTreeRows, HEADER_HEIGHT, ROW_HEIGHT, type Listing, type SortKey, type TreeRow } from './tree-rows.js';
 import { TreeHeader } from './TreeHeader.js';
 import { TreeRowView } from './TreeRowView.js';
@@ -40,19 +40,21 @@ function visibleDirs(expanded: ReadonlySet<string>): string[] {
 }
 
 /**
- * A lazily loaded, virtualised file tree: one request per opened directory, and only the rows
- * in view are in the DOM, so a directory with 50,000 entries scrolls like one with 5.
+ * A lazily loaded, virtualised file tree: one request per opened directory for its first page,
+ * further pages as they scroll into view, and only the rows in view are in the DOM, so a
+ * directory with 50,000 entries opens and scrolls like one with 5.
  */
 export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSelect, expansion, onDropFiles }: Props) {
   const { expanded, toggle } = expansion;
   const dirs = useMemo(() => visibleDirs(expanded), [expanded]);
-  const results = useQueries({ queries: dirs.map((dir) => dirQueryOptions(scope, dir)) });
+  const client = useQueryClient();
+  const results = useQueries({ queries: dirs.map((dir) => dirQueryOptions(scope, dir, sort)) });
   const listings = new Map<string, Listing>();
   dirs.forEach((dir, i) => {
     const r = results[i];
-    listings.set(dir, r.data ? { status: 'ready', entries: r.data } : r.isError ? { status: 'error', message: errorMessage(r.error) } : { status: 'loading' });
+    listings.set(dir, r.data ? { status: 'ready', entries: r.data.items, total: r.data.total } : r.isError ? { status: 'error', message: errorMessage(r.error) } : { status: 'loading' });
   });
-  const rows = buildTreeRows('/', listings, expanded, sort);
+  const rows = buildTreeRows('/', listings, expanded);
   const selectedIndex = selectedKey === null ? -1 : rows.findIndex((r) => r.key === selectedKey);
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -101,7 +103,9 @@ export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSele
         selectIndex(step(-1, 1));
         break;
       case 'End':
-        selectIndex(step(rows.length, -1));
+        // The last rows of a big folder may not be loaded yet: go there, they load in view.
+        if (rows.at(-1)?.kind === 'pending') virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+        else selectIndex(step(rows.length, -1));
         break;
       case 'PageDown':
         selectIndex(step(Math.min(rows.length - 1, current + 20) - 1, 1));
@@ -140,6 +144,16 @@ export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSele
   };
 
   const items = virtualizer.getVirtualItems();
+  // Rows in view that are not loaded yet: load their folders up to them (and a page beyond).
+  useEffect(() => {
+    const want = new Map<string, number>();
+    for (const item of items) {
+      const row = rows[item.index];
+      if (row?.kind === 'pending') want.set(row.path, Math.max(want.get(row.path) ?? 0, row.index + 1));
+    }
+    for (const [dir, upTo] of want) void loadDirRows(client, scope, dir, sort, upTo + FIRST_PAGE);
+  });
+
   return (
     <div ref={scroller} className="tree-scroll">
       <TreeHeader sort={sort} onSortChange={onSortChange} showLayer={scope.layer === undefined} />

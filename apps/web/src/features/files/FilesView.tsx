@@ -5,7 +5,7 @@ import type { FilesParams } from '../../app/links.js';
 import { parentPath } from '../../lib/paths.js';
 import { FolderActions } from '../draft/FolderActions.js';
 import { useUploadInto } from '../draft/use-upload-into.js';
-import { useDir, type FsScope } from './api/get-dir.js';
+import { useEntryVersions, type FsScope } from './api/get-dir.js';
 import { EntryDetail } from './EntryDetail.js';
 import { FileTree } from './FileTree.js';
 import { SearchResults } from './SearchResults.js';
@@ -39,8 +39,8 @@ export function FilesView({ scope, params, makeUrl, label, editable = false, not
   const uploads = useUploadInto(scope.imageId);
   const open = (target: string, options: { edit?: boolean } = {}) => navigate(makeUrl({ ...params, path: target, at: undefined, edit: options.edit }));
   // New things go into the selected folder, or beside the selected file.
-  const siblings = useDir(scope, parentPath(path ?? '/'), editable && path !== null && path !== '/');
-  const selected = siblings.data?.find((e) => e.path === path && !isGone(e));
+  const versions = useEntryVersions(scope, path ?? '/', editable && path !== null && path !== '/');
+  const selected = versions.data?.find((e) => e.path === path && !isGone(e));
   const folder = path === null ? '/' : selected?.type === 'dir' || path === '/' ? path : parentPath(path);
 
   return (

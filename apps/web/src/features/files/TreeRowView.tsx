@@ -34,7 +34,7 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
   const [dropping, setDropping] = useState(false);
   const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
   if (row.kind !== 'entry') {
-    const text = row.kind === 'error' ? `Could not list ${row.path}: ${row.message}` : row.kind === 'loading' ? 'Loading…' : 'Empty directory';
+    const text = row.kind === 'error' ? `Could not list ${row.path}: ${row.message}` : row.kind === 'loading' || row.kind === 'pending' ? 'Loading…' : 'Empty directory';
     return (
       <div role="none" className={`tree-row note ${row.kind}`} style={{ ...style, paddingLeft: 8 + row.depth * INDENT + 20 }}>
         {text}

@@ -1,38 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import type { FsEntry } from '@peel/api';
-import { buildTreeRows, entryKey, sortEntries, type Listing } from './tree-rows.js';
+import { buildTreeRows, entryKey, type Listing } from './tree-rows.js';
 
 function entry(path: string, type: FsEntry['type'], size = 0, extra: Partial<FsEntry> = {}): FsEntry {
   return { name: path.slice(path.lastIndexOf('/') + 1), path, type, mode: 0o755, uid: 0, gid: 0, size, mtime: 0, linkTarget: null, layer: 0, ...extra };
 }
 
-const ready = (entries: FsEntry[]): Listing => ({ status: 'ready', entries });
-
-describe('sortEntries', () => {
-  const items = [entry('/b10', 'file', 5), entry('/b2', 'file', 50), entry('/a', 'dir'), entry('/c', 'file', 500)];
-  it('puts directories first, then natural name order', () => {
-    expect(sortEntries(items, 'name').map((e) => e.name)).toEqual(['a', 'b2', 'b10', 'c']);
-  });
-  it('sorts files by size, largest first', () => {
-    expect(sortEntries(items, 'size').map((e) => e.name)).toEqual(['a', 'c', 'b2', 'b10']);
-  });
-});
+const ready = (entries: FsEntry[], total = entries.length): Listing => ({ status: 'ready', entries, total });
 
 describe('buildTreeRows', () => {
   const listings = new Map<string, Listing>([
-    ['/', ready([entry('/etc', 'dir'), entry('/bin', 'dir'), entry('/README', 'file', 3)])],
+    ['/', ready([entry('/bin', 'dir'), entry('/etc', 'dir'), entry('/README', 'file', 3)])],
     ['/etc', ready([entry('/etc/os-release', 'file', 97), entry('/etc/passwd', 'file', 124)])],
   ]);
 
   it('shows only the root listing when nothing is expanded', () => {
-    const rows = buildTreeRows('/', listings, new Set(), 'name');
+    const rows = buildTreeRows('/', listings, new Set());
     expect(rows.map((r) => r.key)).toEqual(['/bin', '/etc', '/README']);
     expect(rows[0]).toMatchObject({ depth: 1, expanded: false, posinset: 1, setsize: 3 });
     expect(rows[2]).toMatchObject({ expanded: null });
   });
 
   it('nests expanded directories and marks unloaded ones as loading', () => {
-    const rows = buildTreeRows('/', listings, new Set(['/etc', '/bin']), 'name');
+    const rows = buildTreeRows('/', listings, new Set(['/etc', '/bin']));
     expect(rows.map((r) => [r.key, r.depth])).toEqual([
       ['/bin', 1],
       ['/bin\u0000loading', 2],
@@ -46,21 +36,33 @@ describe('buildTreeRows', () => {
   it('keys versions that are gone by layer and shows errors in place', () => {
     const withDeleted = new Map<string, Listing>([
       ['/', ready([entry('/opt', 'dir')])],
-      ['/opt', ready([entry('/opt/.env', 'file', 60, { layer: 5, deletedBy: 6 }), entry('/opt/big.bin', 'file', 2, { layer: 8 }), entry('/opt/big.bin', 'file', 9, { layer: 7, overwrittenBy: 8 })])],
+      ['/opt', ready([entry('/opt/.env', 'file', 60, { layer: 5, deletedBy: 6 }), entry('/opt/big.bin', 'file', 9, { layer: 7, overwrittenBy: 8 }), entry('/opt/big.bin', 'file', 2, { layer: 8 })])],
       ['/missing', { status: 'error', message: 'No such directory' }],
     ]);
-    const rows = buildTreeRows('/', withDeleted, new Set(['/opt']), 'name');
+    const rows = buildTreeRows('/', withDeleted, new Set(['/opt']));
     expect(rows.map((r) => r.key)).toEqual(['/opt', '/opt/.env@5', '/opt/big.bin@7', '/opt/big.bin']);
     expect(entryKey(entry('/x', 'file', 0, { layer: 2, deletedBy: 3 }))).toBe('/x@2');
-    const broken = buildTreeRows('/missing', withDeleted, new Set(), 'name');
+    const broken = buildTreeRows('/missing', withDeleted, new Set());
     expect(broken).toEqual([{ kind: 'error', key: '/missing\u0000error', depth: 1, path: '/missing', message: 'No such directory' }]);
+  });
+
+  it('keeps the server’s order and stands in pending rows for the pages not loaded yet', () => {
+    const paged = new Map<string, Listing>([
+      ['/', ready([entry('/big', 'dir'), entry('/z', 'file')])],
+      ['/big', ready([entry('/big/b10', 'file'), entry('/big/b2', 'file')], 5)],
+    ]);
+    const rows = buildTreeRows('/', paged, new Set(['/big']));
+    expect(rows.map((r) => r.key)).toEqual(['/big', '/big/b10', '/big/b2', '/big\u00002', '/big\u00003', '/big\u00004', '/z']);
+    expect(rows[1]).toMatchObject({ posinset: 1, setsize: 5 });
+    expect(rows[3]).toEqual({ kind: 'pending', key: '/big\u00002', depth: 2, path: '/big', index: 2 });
+    expect(buildTreeRows('/', new Map([['/', ready([], 0)]]), new Set())).toEqual([{ kind: 'empty', key: '/\u0000empty', depth: 1, path: '/' }]);
   });
 
   it('handles a directory with 50,000 entries quickly', () => {
     const many = Array.from({ length: 50_000 }, (_, i) => entry(`/big/f${i}`, 'file', i));
     const big = new Map<string, Listing>([['/', ready([entry('/big', 'dir')])], ['/big', ready(many)]]);
     const started = performance.now();
-    const rows = buildTreeRows('/', big, new Set(['/big']), 'name');
+    const rows = buildTreeRows('/', big, new Set(['/big']));
     expect(rows).toHaveLength(50_001);
     expect(performance.now() - started).toBeLessThan(1500);
   });

@@ -7,8 +7,11 @@ export const ROW_HEIGHT = 28;
 /** Height of the sticky column header above the rows. */
 export const HEADER_HEIGHT = 30;
 
-/** The state of one directory listing, as the tree sees it. */
-export type Listing = { status: 'ready'; entries: FsEntry[] } | { status: 'loading' } | { status: 'error'; message: string };
+/**
+ * The state of one directory listing, as the tree sees it: the rows loaded so far, in the
+ * server's order (folders first, then by name or size), and how many there are in all.
+ */
+export type Listing = { status: 'ready'; entries: FsEntry[]; total: number } | { status: 'loading' } | { status: 'error'; message: string };
 
 export type TreeRow =
   | {
@@ -22,6 +25,8 @@ export type TreeRow =
       setsize: number;
     }
   | { kind: 'loading' | 'empty'; key: string; depth: number; path: string }
+  /** A row of a big folder whose page is not loaded yet; `index` is its place in the folder. */
+  | { kind: 'pending'; key: string; depth: number; path: string; index: number }
   | { kind: 'error'; key: string; depth: number; path: string; message: string };
 
 /** True for entries that are not part of the final filesystem (listed with `deleted=1`). */
@@ -35,34 +40,13 @@ export function entryKey(entry: FsEntry): string {
   return isGone(entry) ? `${entry.path}@${entry.layer}` : entry.path;
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
-
-const sortedCache = new WeakMap<FsEntry[], Map<SortKey, FsEntry[]>>();
-
-/** sortEntries, remembered per listing: a 50,000-entry directory is sorted once per order. */
-export function sortEntriesCached(entries: FsEntry[], sort: SortKey): FsEntry[] {
-  let bySort = sortedCache.get(entries);
-  if (!bySort) sortedCache.set(entries, (bySort = new Map()));
-  let sorted = bySort.get(sort);
-  if (!sorted) bySort.set(sort, (sorted = sortEntries(entries, sort)));
-  return sorted;
-}
-
-/** Directories first, then by name (natural order) or by size (largest first). */
-export function sortEntries(entries: FsEntry[], sort: SortKey): FsEntry[] {
-  const dirFirst = (a: FsEntry, b: FsEntry) => Number(b.type === 'dir') - Number(a.type === 'dir');
-  const byName = (a: FsEntry, b: FsEntry) => collator.compare(a.name, b.name) || a.layer - b.layer;
-  const compare = sort === 'size'
-    ? (a: FsEntry, b: FsEntry) => dirFirst(a, b) || b.size - a.size || byName(a, b)
-    : (a: FsEntry, b: FsEntry) => dirFirst(a, b) || byName(a, b);
-  return [...entries].sort(compare);
-}
-
 /**
  * The visible rows of a lazily loaded tree: the root listing, and below every expanded directory
- * its own listing (or a loading/error/empty row). Listings are keyed by directory path.
+ * its own listing (or a loading/error/empty row). Listings are keyed by directory path and come
+ * in the order the server pages them; the rows of a folder not loaded yet are `pending` rows, so
+ * the tree has its full height from the first page on and nothing moves when pages arrive.
  */
-export function buildTreeRows(root: string, listings: ReadonlyMap<string, Listing>, expanded: ReadonlySet<string>, sort: SortKey): TreeRow[] {
+export function buildTreeRows(root: string, listings: ReadonlyMap<string, Listing>, expanded: ReadonlySet<string>): TreeRow[] {
   const rows: TreeRow[] = [];
   const walk = (dir: string, depth: number) => {
     const listing = listings.get(dir) ?? { status: 'loading' };
@@ -74,13 +58,14 @@ export function buildTreeRows(root: string, listings: ReadonlyMap<string, Listin
       rows.push({ kind: 'error', key: `${dir}\u0000error`, depth, path: dir, message: listing.message });
       return;
     }
-    if (listing.entries.length === 0) {
+    if (listing.total === 0) {
       rows.push({ kind: 'empty', key: `${dir}\u0000empty`, depth, path: dir });
       return;
     }
-    const sorted = sortEntriesCached(listing.entries, sort);
-    const live = new Set(sorted.filter((e) => !isGone(e)).map((e) => e.path));
-    sorted.forEach((entry, index) => {
+    const { entries, total } = listing;
+    const live = new Set<string>();
+    for (const e of entries) if (!isGone(e)) live.add(e.path);
+    entries.forEach((entry, index) => {
       // A version that is gone only expands when nothing live sits at that path (same listing).
       const expandable = entry.type === 'dir' && (!isGone(entry) || !live.has(entry.path));
       const open = expandable && expanded.has(entry.path);
@@ -91,10 +76,11 @@ export function buildTreeRows(root: string, listings: ReadonlyMap<string, Listin
         depth,
         expanded: expandable ? open : null,
         posinset: index + 1,
-        setsize: sorted.length,
+        setsize: total,
       });
       if (open) walk(entry.path, depth + 1);
     });
+    for (let index = entries.length; index < total; index++) rows.push({ kind: 'pending', key: `${dir}\u0000${index}`, depth, path: dir, index });
   };
   walk(root, 1);
   return rows;

@@ -1,6 +1,7 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
-import type { FsEntry } from '@peel/api';
+import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
+import { PAGE_MAX_LIMIT, type FsEntry, type FsPage, type ListingSort } from '@peel/api';
 import { apiJson, apiUrl } from '../../../lib/api-client.js';
+import { baseName, parentPath } from '../../../lib/paths.js';
 
 /** Which filesystem a tree shows: the merged one (optionally with what is gone) or one layer's own. */
 export interface FsScope {
@@ -14,39 +15,90 @@ export interface FsScope {
   draft?: boolean;
 }
 
+/** The rows of a folder loaded so far (in the server's order), and how many there are in all. */
+export type DirListing = FsPage;
+
+/** Rows the first page of a folder holds: enough to fill the tree, small enough to come back at once. */
+export const FIRST_PAGE = 500;
+
 /** Which tree of an image a scope names, as query key parts (draft listings share a prefix). */
 function treeKey(scope: FsScope): Array<string | number | boolean> {
   if (scope.layer !== undefined) return [scope.layer];
   return [scope.draft ? 'draft' : 'merged', !!scope.deleted];
 }
 
-/** `GET /api/images/:id/fs?path=&layer=&deleted=&draft=`: the entries of one directory. */
-export function getDir(scope: FsScope, path: string): Promise<FsEntry[]> {
-  const url = apiUrl(`/api/images/${encodeURIComponent(scope.imageId)}/fs`, {
+function dirUrl(scope: FsScope, path: string, extra: Record<string, string | number | undefined>): string {
+  return apiUrl(`/api/images/${encodeURIComponent(scope.imageId)}/fs`, {
     path,
     layer: scope.layer,
     deleted: scope.layer === undefined && scope.deleted === true,
     draft: scope.layer === undefined && scope.draft === true,
+    paged: 1,
+    ...extra,
   });
-  return apiJson<FsEntry[]>(url);
 }
 
-export const dirQueryOptions = (scope: FsScope, path: string) =>
+/** `GET /api/images/:id/fs?path=…&paged=1`: one page of a folder, in the tree's order. */
+export function getDirPage(scope: FsScope, path: string, sort: ListingSort, limit: number, cursor?: string | null): Promise<FsPage> {
+  return apiJson<FsPage>(dirUrl(scope, path, { sort: sort === 'name' ? undefined : sort, limit, cursor: cursor ?? undefined }));
+}
+
+/** Pages of a folder from `from` on, until it holds `rows` rows (or all of them). */
+async function extend(scope: FsScope, path: string, sort: ListingSort, from: DirListing | null, rows: number): Promise<DirListing> {
+  let listing = from;
+  while (listing === null || (listing.next !== null && listing.items.length < rows)) {
+    const want = listing === null ? Math.max(rows, FIRST_PAGE) : rows - listing.items.length;
+    const page = await getDirPage(scope, path, sort, Math.min(PAGE_MAX_LIMIT, Math.max(FIRST_PAGE, want)), listing?.next);
+    listing = listing === null ? page : { items: [...listing.items, ...page.items], total: page.total, next: page.next };
+  }
+  return listing;
+}
+
+export const dirQueryOptions = (scope: FsScope, path: string, sort: ListingSort = 'name') =>
   queryOptions({
-    queryKey: ['fs', scope.imageId, ...treeKey(scope), path],
-    queryFn: () => getDir(scope, path),
+    queryKey: ['fs', scope.imageId, ...treeKey(scope), path, 'rows', sort],
+    // Fetched again (a draft edit): as many rows as were shown, so the tree keeps its place.
+    queryFn: ({ client, queryKey }) => extend(scope, path, sort, null, client.getQueryData<DirListing>(queryKey)?.items.length ?? FIRST_PAGE),
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+
+const loading = new Map<string, Promise<void>>();
+
+/** Loads a folder's next pages until it holds `rows` rows (the rows in view); one load per folder at a time. */
+export function loadDirRows(client: QueryClient, scope: FsScope, path: string, sort: ListingSort, rows: number): Promise<void> {
+  const { queryKey } = dirQueryOptions(scope, path, sort);
+  const id = JSON.stringify(queryKey);
+  const current = client.getQueryData<DirListing>(queryKey);
+  if (!current || current.next === null || current.items.length >= rows || loading.has(id)) return loading.get(id) ?? Promise.resolve();
+  const run = extend(scope, path, sort, current, rows)
+    .then((next) => {
+      // A refetch that replaced the listing meanwhile wins.
+      if (client.getQueryData(queryKey) === current) client.setQueryData(queryKey, next);
+    })
+    .catch(() => undefined)
+    .finally(() => loading.delete(id));
+  loading.set(id, run);
+  return run;
+}
+
+/** The entries at one path (the live one and, with `deleted`, the versions that are gone), without listing its folder. */
+export const entryQueryOptions = (scope: FsScope, path: string) =>
+  queryOptions({
+    queryKey: ['fs', scope.imageId, ...treeKey(scope), parentPath(path), 'entry', path],
+    queryFn: async (): Promise<FsEntry[]> => (await apiJson<FsPage>(dirUrl(scope, parentPath(path), { name: baseName(path) }))).items,
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
   });
 
 /**
- * One directory listing. When the same directory is asked for in another view of the image (the
- * draft view appears after the first edit), the last listing stays on screen until the new one
+ * The entries at one path. When the same path is asked for in another view of the image (the
+ * draft view appears after the first edit), the last answer stays on screen until the new one
  * arrives, so what shows it (an open editor) is not torn down.
  */
-export function useDir(scope: FsScope, path: string, enabled = true) {
+export function useEntryVersions(scope: FsScope, path: string, enabled = true) {
   return useQuery({
-    ...dirQueryOptions(scope, path),
+    ...entryQueryOptions(scope, path),
     enabled,
     placeholderData: (previous, query) => (query && query.queryKey[1] === scope.imageId && query.queryKey.at(-1) === path ? previous : undefined),
   });
