@@ -1,4 +1,4 @@
-import { encodePathParam } from '@peel/api';
+import { encodePathParam, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from '@peel/api';
 import type { ImageFacts } from '../gen/facts.js';
 import { median, percentile } from '../util/stats.js';
 
@@ -7,6 +7,8 @@ export interface ApiCall {
   url: string;
   /** Not one of the calls the issue's target lists (shown for context). */
   extra?: boolean;
+  /** A paged listing read to its end: one timing is every page, each following the last one's `next`. */
+  allPages?: boolean;
 }
 
 export interface ApiStat {
@@ -16,24 +18,34 @@ export interface ApiStat {
   p50: number;
   p95: number;
   max: number;
-  /** Bytes of one response body. */
+  /** Bytes of one response body (every page's, for a call read through all its pages). */
   bytes: number;
   /** What the reply held (entries listed, matches found…), as a check that it was the real thing. */
   items: number;
 }
 
+/** What the web UI asks for when a folder opens or a changes list shows: the first page (apps/web FIRST_PAGE). */
+const FIRST_PAGE = `paged=1&limit=${PAGE_DEFAULT_LIMIT}`;
+
 /**
- * The calls the issue lists, as the web UI makes them (whole directory, whole changes list),
- * plus the longest changes list (the layer with the most entries) and a glob search.
+ * The calls the issue lists, as the web UI makes them (the first page of a folder or of a
+ * changes list; further pages come as rows scroll into view), plus for context: the longest
+ * changes list (the layer with the most entries), the wide directory read whole through every
+ * page and in one unpaged reply (what the UI asked for before paging), and a glob search.
  */
 export function apiCalls(id: string, f: ImageFacts, layerEntries: number[]): ApiCall[] {
   const img = `/api/images/${id}`;
   const most = layerEntries.indexOf(Math.max(...layerEntries));
+  const wide = `${img}/fs?path=${encodePathParam(f.wideDir)}`;
+  const entries = f.wideDirEntries.toLocaleString('en');
   return [
-    { name: 'merged root listing', url: `${img}/fs?path=/` },
-    { name: `directory of ${f.wideDirEntries.toLocaleString('en')} entries`, url: `${img}/fs?path=${encodePathParam(f.wideDir)}` },
-    { name: `changes of layer ${f.changesLayer} (most deletions)`, url: `${img}/layers/${f.changesLayer}/changes` },
-    { name: `changes of layer ${most} (most entries)`, url: `${img}/layers/${most}/changes`, extra: true },
+    { name: 'merged root listing (first page)', url: `${img}/fs?path=/&${FIRST_PAGE}` },
+    { name: `directory of ${entries} entries (first page)`, url: `${wide}&${FIRST_PAGE}` },
+    { name: `directory of ${entries} entries, every page of ${PAGE_MAX_LIMIT}`, url: `${wide}&paged=1&limit=${PAGE_MAX_LIMIT}`, allPages: true, extra: true },
+    { name: `directory of ${entries} entries, unpaged`, url: wide, extra: true },
+    { name: `changes of layer ${f.changesLayer} (most deletions, first page)`, url: `${img}/layers/${f.changesLayer}/changes?${FIRST_PAGE}` },
+    { name: `changes of layer ${most} (most entries, first page)`, url: `${img}/layers/${most}/changes?${FIRST_PAGE}`, extra: true },
+    { name: `changes of layer ${most} (most entries), unpaged`, url: `${img}/layers/${most}/changes`, extra: true },
     { name: `file at the end of the largest layer (${f.largestLayer})`, url: `${img}/content?path=${encodePathParam(f.endFile)}&layer=${f.largestLayer}` },
     { name: 'search (substring, one match)', url: `${img}/search?q=${encodeURIComponent(f.search)}` },
     { name: 'search (glob, first 100)', url: `${img}/search?q=${encodeURIComponent('*.json')}`, extra: true },
@@ -50,13 +62,19 @@ export async function measureApi(address: string, calls: ApiCall[], n: number, w
     let items = 0;
     for (let i = 0; i < warmup + n; i++) {
       const t0 = performance.now();
-      const res = await fetch(url);
-      const body = Buffer.from(await res.arrayBuffer());
+      let next: string | null = null;
+      bytes = 0;
+      items = 0;
+      do {
+        const res: Response = await fetch(next === null ? url : `${url}&cursor=${next}`);
+        const body: Buffer = Buffer.from(await res.arrayBuffer());
+        if (res.status !== 200) throw new Error(`${call.url} answered ${res.status}: ${body.toString('utf8', 0, 300)}`);
+        bytes += body.length;
+        items += countItems(res.headers.get('content-type'), body);
+        next = call.allPages ? (JSON.parse(body.toString('utf8')) as { next: string | null }).next : null;
+      } while (next !== null);
       const ms = performance.now() - t0;
-      if (res.status !== 200) throw new Error(`${call.url} answered ${res.status}: ${body.toString('utf8', 0, 300)}`);
       if (i >= warmup) times.push(ms);
-      bytes = body.length;
-      items = countItems(res.headers.get('content-type'), body);
     }
     out.push({ name: call.name, url: call.url, extra: call.extra, p50: median(times), p95: percentile(times, 95), max: Math.max(...times), bytes, items });
   }

@@ -75,9 +75,15 @@ export async function dropToInteractive(page: Page, address: string, archive: st
 /**
  * Opens the image's files page with `dir` selected (its ancestors open, the row scrolled into
  * view, the folder itself closed), then times a click on it until its first child rows are painted.
+ * The tree asks for the folder's first page (`paged=1`); the time covers that request, as a person
+ * clicking would wait for it. Throws if the click fetched the folder whole.
  */
 export async function clickDirToPainted(page: Page, address: string, imageId: string, dir: string): Promise<number> {
   const name = dir.slice(dir.lastIndexOf('/') + 1);
+  const listings: string[] = [];
+  const onRequest = (r: { url(): string }) => {
+    if (r.url().includes('/fs?')) listings.push(r.url());
+  };
   await page.goto(`${address}/images/${imageId}/files?path=${encodeURIComponent(dir)}`);
   const tree = page.getByRole('tree', { name: 'Merged filesystem' });
   const item = tree.getByRole('treeitem', { name, exact: true });
@@ -86,7 +92,8 @@ export async function clickDirToPainted(page: Page, address: string, imageId: st
   // Let the page settle (the selected entry's details load) before the timed click.
   await page.waitForLoadState('networkidle');
   const handle = await item.elementHandle();
-  return handle!.evaluate(async (el: Element) => {
+  page.on('request', onRequest);
+  const ms = await handle!.evaluate(async (el: Element) => {
     // Children of the clicked folder are the only rows one level deeper than it.
     const level = `${Number(el.getAttribute('aria-level')) + 1}`;
     const childRows = () => document.querySelectorAll(`[role="treeitem"][aria-level="${level}"]`).length;
@@ -100,4 +107,30 @@ export async function clickDirToPainted(page: Page, address: string, imageId: st
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     return performance.now() - t0;
   });
+  page.off('request', onRequest);
+  const whole = listings.filter((u) => !u.includes('paged=1'));
+  if (whole.length > 0) throw new Error(`the click listed a folder whole: ${whole[0]}`);
+  return ms;
+}
+
+/**
+ * After clickDirToPainted: scrolls the open folder's rows to the end and times until its last
+ * row (`lastName`) is painted — every page of the folder fetched as the tree does it.
+ */
+export async function scrollDirToEnd(page: Page, lastName: string): Promise<number> {
+  return page.evaluate(async (name: string) => {
+    const scroller = document.querySelector('.tree-scroll') as HTMLElement;
+    const t0 = performance.now();
+    scroller.scrollTop = scroller.scrollHeight;
+    await new Promise<void>((resolve) => {
+      const check = () => {
+        const shown = Array.from(document.querySelectorAll('[role="treeitem"]')).some((el) => el.getAttribute('aria-label') === name || el.textContent?.includes(name));
+        if (shown) resolve();
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return performance.now() - t0;
+  }, lastName);
 }
