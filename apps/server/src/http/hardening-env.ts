@@ -24,9 +24,9 @@ export function hardeningFromEnv(env: NodeJS.ProcessEnv): Partial<HardeningOptio
   return out;
 }
 
-/** PEEL_MAX_EXPANSION_RATIO (0 turns the bomb check off) and PEEL_MAX_ENTRIES_PER_LAYER. */
-export function archiveLimitsFromEnv(env: NodeJS.ProcessEnv): { maxExpansionRatio?: number; maxEntriesPerLayer?: number } {
-  const out: { maxExpansionRatio?: number; maxEntriesPerLayer?: number } = {};
+/** PEEL_MAX_EXPANSION_RATIO (0 turns the bomb check off), PEEL_MAX_ENTRIES_PER_LAYER and PEEL_MAX_ENTRIES_PER_ARCHIVE. */
+export function archiveLimitsFromEnv(env: NodeJS.ProcessEnv): { maxExpansionRatio?: number; maxEntriesPerLayer?: number; maxEntriesPerArchive?: number } {
+  const out: { maxExpansionRatio?: number; maxEntriesPerLayer?: number; maxEntriesPerArchive?: number } = {};
   const ratio = env.PEEL_MAX_EXPANSION_RATIO;
   if (ratio !== undefined && ratio !== '') {
     const n = Number(ratio);
@@ -38,6 +38,12 @@ export function archiveLimitsFromEnv(env: NodeJS.ProcessEnv): { maxExpansionRati
     const n = Number(entries);
     if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`PEEL_MAX_ENTRIES_PER_LAYER must be a positive integer, got ${JSON.stringify(entries)}`);
     out.maxEntriesPerLayer = n;
+  }
+  const perArchive = env.PEEL_MAX_ENTRIES_PER_ARCHIVE;
+  if (perArchive !== undefined && perArchive !== '') {
+    const n = Number(perArchive);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`PEEL_MAX_ENTRIES_PER_ARCHIVE must be a positive integer, got ${JSON.stringify(perArchive)}`);
+    out.maxEntriesPerArchive = n;
   }
   return out;
 }

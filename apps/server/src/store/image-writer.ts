@@ -1,9 +1,14 @@
-import type { ImageArchive, LayerEntry, MergedFs, ResolvedImage } from '@peel/engine';
+import { randomUUID } from 'node:crypto';
+import type { ImageArchive, LayerEntry, OpenOptions, ResolvedImage } from '@peel/engine';
 import type { Db } from './db.js';
-import { insertChunked } from './chunked.js';
-import { changeRows, entrySeqs, fsNodeRows, layerEntryRows, shadowedRows } from './image-rows.js';
+import { deleteChunked, insertChunked } from './chunked.js';
+import { layerEntryRows } from './image-rows.js';
 import { encodePath } from './path-codec.js';
 import { purgeImage } from './image-purge.js';
+import { writeMerged } from './merge-writer.js';
+
+/** A blob that indexed as a layer tar, as the engine reports it during the scan. */
+export type ScannedLayer = Parameters<NonNullable<OpenOptions['onLayer']>>[0];
 
 /** Everything an ingest learned about one image, ready to be stored. */
 export interface ImagePlan {
@@ -11,9 +16,8 @@ export interface ImagePlan {
   name: string;
   archive: ImageArchive;
   image: ResolvedImage;
-  /** Entries of image.layers[i], in tar order. */
+  /** Entries of image.layers[i], in tar order; the writer empties each slot once merged. */
   layers: LayerEntry[][];
-  fs: MergedFs;
 }
 
 export interface WriteOptions {
@@ -22,30 +26,61 @@ export interface WriteOptions {
   check?: () => void;
 }
 
-/**
- * Stores an image. Callers serialise writes (WriteQueue), so the "is this layer stored?" checks
- * cannot race. The image row stays 'pending', invisible to every reader, until the last chunk
- * is in; any failure purges what was written.
+/*
+ * An ingest stores its image in three steps, each run through the WriteQueue (so "is this layer
+ * stored?" checks cannot race): beginImage makes a 'pending' image row under a temporary id;
+ * writeLayer stores each layer's entries as soon as the scan has read it, and links it to the
+ * pending image (idx < 0: provisional), so that a purge of another image sharing the layer keeps
+ * it; finishImage links the real layer list, merges and writes the rest, and flips the row to
+ * 'ready' under its real id. Until then no reader sees any of it, and a crash at any point
+ * leaves a pending image that the startup purge removes with every layer only it used.
  */
-export async function writeImage(db: Db, plan: ImagePlan, opts: WriteOptions): Promise<{ key: number; created: boolean; released: string[] }> {
-  const existing = db.prepare(`SELECT key, state FROM images WHERE id = ?`).get(plan.id) as { key: number; state: string } | undefined;
-  if (existing?.state === 'ready') return { key: existing.key, created: false, released: [] };
-  // Being deleted while the same archive came in again: finish the delete, then store anew.
-  const released = existing ? await purgeImage(db, existing.key, opts.chunkRows) : [];
 
-  const { key, newLayers } = db.transaction(() => insertHeads(db, plan))();
+/** A pending image row with placeholder columns; returns its key. */
+export function beginImage(db: Db): number {
+  return Number(db.prepare(`INSERT INTO images (id, state, name, tags, format, platform, platforms, config_digest, config, history,
+      problems, archive_digest, archive_size, outer_compression, size, layer_count, file_count, created_at)
+    VALUES (?, 'pending', '', '[]', '', '{}', '[]', '', x'', '[]', '[]', '', 0, 'none', 0, 0, 0, ?)`)
+    .run(`pending:${randomUUID()}`, new Date().toISOString()).lastInsertRowid);
+}
+
+/** Stores a scanned layer's rows unless the layer is stored already, and links it provisionally to image `key`. */
+export async function writeLayer(db: Db, key: number, layer: ScannedLayer, opts: WriteOptions): Promise<void> {
+  opts.check?.();
+  let layerKey = db.prepare(`SELECT key FROM layers WHERE digest = ?`).pluck().get(layer.digest) as number | undefined;
+  const fresh = layerKey === undefined;
+  if (layerKey === undefined) {
+    const contentSize = layer.entries.reduce((sum, e) => sum + (e.type === 'file' ? e.size : 0), 0);
+    layerKey = Number(db.prepare(`INSERT INTO layers (digest, diff_id, compression, size, uncompressed_size, tar_blob,
+      entry_count, content_size, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(layer.digest, layer.diffId, layer.compression,
+      layer.size, layer.uncompressedSize, layer.tarBlob, layer.entries.length, contentSize, JSON.stringify(layer.problems)).lastInsertRowid);
+  }
+  const idx = -1 - (db.prepare(`SELECT count(*) FROM image_layers WHERE image = ? AND idx < 0`).pluck().get(key) as number);
+  db.prepare(`INSERT INTO image_layers VALUES (?, ?, ?, '', ?, NULL)`).run(key, idx, layerKey, layer.path);
+  if (!fresh) return;
+  // The link above keeps the half-written layer ours: a failure purges it with the pending image.
+  await insertChunked(db, db.prepare(`INSERT INTO layer_entries VALUES (${marks(20)})`), layerEntryRows(layerKey, layer.entries), opts.chunkRows, opts.check);
+}
+
+/**
+ * Completes pending image `key` (see above). If an image with the same id is already stored,
+ * drops the pending one and answers with that. Any failure purges the pending image.
+ */
+export async function finishImage(db: Db, key: number, plan: ImagePlan, opts: WriteOptions): Promise<{ key: number; created: boolean; released: string[] }> {
   try {
-    const layerStmt = db.prepare(`INSERT INTO layer_entries VALUES (${marks(20)})`);
-    for (const { layerKey, entries } of newLayers) {
-      await insertChunked(db, layerStmt, layerEntryRows(layerKey, entries), opts.chunkRows, opts.check);
+    const existing = db.prepare(`SELECT key, state FROM images WHERE id = ?`).get(plan.id) as { key: number; state: string } | undefined;
+    if (existing?.state === 'ready') {
+      const released = await purgeImage(db, key, opts.chunkRows);
+      return { key: existing.key, created: false, released };
     }
-    const seqs = entrySeqs(plan.layers);
-    await insertChunked(db, db.prepare(`INSERT INTO fs_nodes VALUES (${marks(21)})`), fsNodeRows(key, plan.fs, seqs), opts.chunkRows, opts.check);
-    await insertChunked(db, db.prepare(`INSERT INTO fs_shadowed VALUES (${marks(15)})`), shadowedRows(key, plan.fs.allShadowed()), opts.chunkRows, opts.check);
-    await insertChunked(db, db.prepare(`INSERT INTO layer_changes VALUES (${marks(10)})`), changeRows(key, plan.fs, plan.layers.length), opts.chunkRows, opts.check);
+    // Being deleted while the same archive came in again: finish the delete, then store anew.
+    const released = existing ? await purgeImage(db, existing.key, opts.chunkRows) : [];
+    const provisional = db.transaction(() => linkLayers(db, key, plan))();
+    await dropUnusedLayers(db, provisional, opts.chunkRows);
+    const merged = await writeMerged(db, key, plan.layers, opts);
     await insertChunked(db, db.prepare(`INSERT INTO archive_entries VALUES (${marks(10)})`), archiveRows(key, plan.archive), opts.chunkRows, opts.check);
     opts.check?.();
-    db.prepare(`UPDATE images SET state = 'ready' WHERE key = ?`).run(key);
+    completeRow(db, key, plan, merged);
     return { key, created: true, released };
   } catch (e) {
     // The blobs stay for the ingest's own cleanup (they are its new blobs, or another image's).
@@ -56,45 +91,48 @@ export async function writeImage(db: Db, plan: ImagePlan, opts: WriteOptions): P
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
-/** The image row, its layer list, new layer rows and blob references: one short transaction. */
-function insertHeads(db: Db, plan: ImagePlan): { key: number; newLayers: Array<{ layerKey: number; entries: LayerEntry[] }> } {
-  const { archive, image, fs } = plan;
-  const configSize = image.configRaw.length;
-  const size = image.layers.reduce((sum, l) => sum + l.size, configSize);
-  const problems = [...archive.problems, ...fs.problems];
-  const key = Number(db.prepare(`INSERT INTO images (id, state, name, tags, format, platform, platforms, manifest_digest,
-      manifest_media_type, config_digest, config, history, problems, archive_digest, archive_size, outer_compression,
-      size, layer_count, file_count, created_at)
-    VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-    plan.id, plan.name, JSON.stringify(image.tags), archive.format, JSON.stringify(image.platform), JSON.stringify(archive.platforms),
-    image.manifestDigest, image.manifestMediaType, image.configDigest, image.configRaw, JSON.stringify(image.history),
-    JSON.stringify(problems), archive.archiveDigest, archive.archiveSize, archive.outerCompression, size, image.layers.length,
-    fs.size, new Date().toISOString(),
-  ).lastInsertRowid);
-
+/** Replaces the provisional layer links by the image's layer list and records its blobs; returns the layers that were linked provisionally. */
+function linkLayers(db: Db, key: number, plan: ImagePlan): number[] {
+  const { archive, image } = plan;
+  const provisional = db.prepare(`SELECT DISTINCT layer FROM image_layers WHERE image = ? AND idx < 0`).pluck().all(key) as number[];
+  db.prepare(`DELETE FROM image_layers WHERE image = ? AND idx < 0`).run(key);
   const findLayer = db.prepare(`SELECT key FROM layers WHERE digest = ?`).pluck();
-  const insertLayer = db.prepare(`INSERT INTO layers (digest, diff_id, compression, size, uncompressed_size, tar_blob,
-    entry_count, content_size, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertImageLayer = db.prepare(`INSERT INTO image_layers VALUES (?, ?, ?, ?, ?, ?)`);
-  const newLayers: Array<{ layerKey: number; entries: LayerEntry[] }> = [];
-  const seen = new Map<string, number>();
   image.layers.forEach((l, i) => {
-    let layerKey = seen.get(l.blob) ?? (findLayer.get(l.blob) as number | undefined);
-    if (layerKey === undefined) {
-      const scan = archive.layerScans.get(l.blob);
-      layerKey = Number(insertLayer.run(l.blob, l.diffId, l.compression, l.size, l.uncompressedSize, l.tarBlob, l.entryCount,
-        l.contentSize, JSON.stringify(scan?.problems ?? [])).lastInsertRowid);
-      newLayers.push({ layerKey, entries: plan.layers[i] });
-    }
-    seen.set(l.blob, layerKey);
+    const layerKey = findLayer.get(l.blob) as number | undefined;
+    // Every layer blob was reported by the scan and written by writeLayer.
+    if (layerKey === undefined) throw new Error(`layer ${l.blob} was not stored during the scan`);
     const history = image.history.findIndex((h) => h.layer === i);
     insertImageLayer.run(key, i, layerKey, l.mediaType, l.archivePath, history < 0 ? null : history);
   });
-
   const blobs = new Set([...archive.blobs, image.configDigest, ...image.layers.flatMap((l) => [l.blob, l.tarBlob])]);
   const insertBlob = db.prepare(`INSERT OR IGNORE INTO image_blobs VALUES (?, ?)`);
   for (const d of blobs) insertBlob.run(key, d);
-  return { key, newLayers };
+  return provisional;
+}
+
+/** Deletes the layers that were scanned but no image uses (tars the image does not list). */
+async function dropUnusedLayers(db: Db, layers: number[], chunk: number): Promise<void> {
+  const stillUsed = db.prepare(`SELECT 1 FROM image_layers WHERE layer = ? LIMIT 1`).pluck();
+  for (const layer of layers) {
+    if (stillUsed.get(layer)) continue;
+    await deleteChunked(db, 'layer_entries', 'layer, seq', 'layer = ?', [layer], chunk);
+    db.prepare(`DELETE FROM layers WHERE key = ?`).run(layer);
+  }
+}
+
+function completeRow(db: Db, key: number, plan: ImagePlan, merged: { fileCount: number; problems: unknown[] }): void {
+  const { archive, image } = plan;
+  const size = image.layers.reduce((sum, l) => sum + l.size, image.configRaw.length);
+  const problems = [...archive.problems, ...merged.problems];
+  db.prepare(`UPDATE images SET id = ?, state = 'ready', name = ?, tags = ?, format = ?, platform = ?, platforms = ?, manifest_digest = ?,
+      manifest_media_type = ?, config_digest = ?, config = ?, history = ?, problems = ?, archive_digest = ?, archive_size = ?,
+      outer_compression = ?, size = ?, layer_count = ?, file_count = ?, created_at = ? WHERE key = ?`).run(
+    plan.id, plan.name, JSON.stringify(image.tags), archive.format, JSON.stringify(image.platform), JSON.stringify(archive.platforms),
+    image.manifestDigest, image.manifestMediaType, image.configDigest, image.configRaw, JSON.stringify(image.history),
+    JSON.stringify(problems), archive.archiveDigest, archive.archiveSize, archive.outerCompression, size, image.layers.length,
+    merged.fileCount, new Date().toISOString(), key,
+  );
 }
 
 function* archiveRows(key: number, archive: ImageArchive): Generator<unknown[]> {

@@ -24,7 +24,20 @@ export interface ScannedFile {
   layerError: EngineError | null;
 }
 
+/** A blob that indexed as a layer tar: what `ScanOptions.onLayer` receives. */
+export interface ScannedLayer extends LayerIndex {
+  /** Path of the blob in the archive. */
+  path: string;
+  /** sha256 and size of the blob as stored. */
+  digest: string;
+  size: number;
+  compression: Compression;
+  tarBlob: string;
+}
+
 export interface ScanLimits extends LayerIndexLimits {
+  /** Layer entries of all blobs together after which the archive is refused (memory). */
+  maxEntriesPerArchive?: number;
   maxJsonBytes: number;
   /** Refuse a compressed blob that expands more than this (see expansion.ts); 0: no check. */
   maxExpansionRatio: number;
@@ -56,7 +69,8 @@ export class BlobScanner {
   private rawBytes = 0;
   private expanded = 0;
 
-  constructor(private readonly store: BlobStore, readonly path: string, private readonly limits: ScanLimits, private readonly onCommit: (digest: string, existed: boolean) => void) {
+  /** `entriesBefore`: layer entries the blobs before this one held (see maxEntriesPerArchive). */
+  constructor(private readonly store: BlobStore, readonly path: string, private readonly limits: ScanLimits, private readonly onCommit: (digest: string, existed: boolean) => void, private readonly entriesBefore = 0) {
     this.stored = new WriteAhead(store.create());
   }
 
@@ -166,6 +180,10 @@ export class BlobScanner {
   private checkFatal(): void {
     const failure = this.indexer?.failure;
     if (!this.fatal && failure?.code === 'LIMIT_EXCEEDED') this.fatal = failure;
+    const max = this.limits.maxEntriesPerArchive;
+    if (!this.fatal && max !== undefined && this.indexer && this.entriesBefore + this.indexer.entries.length > max) {
+      this.fatal = new EntryCapError(max);
+    }
   }
 
   private failDecompression(e: Error): void {
@@ -224,6 +242,14 @@ export class BlobScanner {
   async abort(): Promise<void> {
     this.decomp?.destroy();
     await Promise.all([this.stored.abort(), this.tarWriter?.abort()]);
+  }
+}
+
+/** The archive-wide entry cap was hit; `limit` names the option, so callers can name their setting. */
+export class EntryCapError extends EngineError {
+  readonly limit = 'maxEntriesPerArchive';
+  constructor(readonly max: number) {
+    super('LIMIT_EXCEEDED', `the image's layers hold more than ${max} entries in all (the configured limit on entries per archive); refusing it, as its index would not fit in memory`);
   }
 }
 

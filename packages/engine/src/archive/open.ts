@@ -7,6 +7,7 @@ import { buildImage } from './build-image.js';
 import { walkDockerManifest, type DockerCandidate } from './docker-walk.js';
 import { assignRoles } from './roles.js';
 import { scanArchive } from './scan.js';
+import type { ScannedLayer } from './blob-scanner.js';
 import { walkOciIndex, checkSize, platformString, type OciCandidate } from './oci-walk.js';
 import { normalizeTag } from './tags.js';
 
@@ -19,10 +20,14 @@ export interface OpenOptions {
   /** Per-layer uncompressed byte limit (decompression bombs). */
   maxLayerBytes?: number;
   maxEntriesPerLayer?: number;
+  /** Layer entries of all layers together (each costs memory while the image is indexed). */
+  maxEntriesPerArchive?: number;
   /** Refuse compressed data that expands more than this many times (decompression bombs); 0: off. */
   maxExpansionRatio?: number;
   signal?: AbortSignal;
   onProgress?: (bytes: number) => void;
+  /** See ScanOptions.onLayer: each layer's index as soon as its blob is stored. */
+  onLayer?: (layer: ScannedLayer) => void;
   /** Called with the blobs this ingest added when it fails; default: delete them. */
   cleanup?: (newBlobs: string[]) => Promise<void>;
 }
@@ -48,7 +53,8 @@ export interface ImageArchive {
 export const DEFAULT_LIMITS = {
   maxJsonBytes: 16 * 1024 * 1024,
   maxLayerBytes: 64 * 1024 ** 3,
-  maxEntriesPerLayer: 5_000_000,
+  maxEntriesPerLayer: 1_000_000,
+  maxEntriesPerArchive: 1_000_000,
   maxExpansionRatio: 200,
 };
 
@@ -64,9 +70,11 @@ export async function openImageArchive(input: Readable | AsyncIterable<Buffer> |
       maxJsonBytes: options.maxJsonBytes ?? DEFAULT_LIMITS.maxJsonBytes,
       maxBytes: options.maxLayerBytes ?? DEFAULT_LIMITS.maxLayerBytes,
       maxEntries: options.maxEntriesPerLayer ?? DEFAULT_LIMITS.maxEntriesPerLayer,
+      maxEntriesPerArchive: options.maxEntriesPerArchive ?? DEFAULT_LIMITS.maxEntriesPerArchive,
       maxExpansionRatio: options.maxExpansionRatio ?? DEFAULT_LIMITS.maxExpansionRatio,
       signal: options.signal,
       onProgress: options.onProgress,
+      onLayer: options.onLayer,
       onCommitted: (c) => committed.push(c),
     });
     return resolveArchive(scan, options);

@@ -8,7 +8,7 @@ import { TarParser, type TarHeader } from '../tar/reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { Problem } from '../types.js';
 import { expansionError } from './expansion.js';
-import { BlobScanner, type ScanLimits, type ScannedFile } from './blob-scanner.js';
+import { BlobScanner, type ScanLimits, type ScannedFile, type ScannedLayer } from './blob-scanner.js';
 
 /** An outer-archive entry that is not a regular file (directories, layer symlinks…). */
 export interface OuterLink {
@@ -35,6 +35,12 @@ export interface ScanOptions extends ScanLimits {
   onProgress?: (bytes: number) => void;
   /** Told of every blob committed, also when the scan later fails (so callers can clean up). */
   onCommitted?: (c: { digest: string; existed: boolean }) => void;
+  /**
+   * Told of every blob that indexed as a layer tar, as soon as it is stored (so that callers can
+   * persist its index while the next blob streams in). Not every such blob ends up a layer of
+   * the selected image.
+   */
+  onLayer?: (layer: ScannedLayer) => void;
 }
 
 /** Outer entries (each one is a stored blob): real archives have a few per layer. */
@@ -96,6 +102,8 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
   });
   let current: BlobScanner | null = null;
   let outerBytes = 0;
+  /** Layer entries of the blobs scanned so far (the archive-wide entry cap). */
+  let layerEntries = 0;
   const seen = new Set<string>();
 
   const handle = async (ev: Event) => {
@@ -118,7 +126,7 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
       }
       seen.add(path);
       if (h.type === 'file' || h.type === 'sparse') {
-        current = new BlobScanner(store, path, options, onCommit);
+        current = new BlobScanner(store, path, options, onCommit, layerEntries);
       } else {
         const type = h.type === 'dir' || h.type === 'symlink' || h.type === 'hardlink' ? h.type : 'other';
         scan.links.set(path, { path, type, linkTarget: type === 'symlink' || type === 'hardlink' ? h.linkName : null });
@@ -129,6 +137,10 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
       const file = await current.finish();
       current = null;
       scan.files.set(file.path, file);
+      if (file.layer) {
+        layerEntries += file.layer.entries.length;
+        options.onLayer?.({ path: file.path, digest: file.digest, size: file.size, ...file.layer });
+      }
     }
   };
 

@@ -7,6 +7,8 @@ import { ChangeRecorder, type LayerChange } from './changes.js';
 export interface ContentRef {
   layer: number;
   entry: LayerEntry;
+  /** The entry's position in its layer's entries (tar order), when MergedFs made the reference. */
+  seq?: number;
 }
 
 /** An entry of the merged filesystem. */
@@ -26,6 +28,16 @@ export interface FsNode {
 export interface ShadowedNode extends FsNode {
   deletedBy: number | null;
   overwrittenBy: number | null;
+}
+
+export interface MergedFsOptions {
+  /**
+   * Hands every shadowed node over as it is made instead of keeping it (an ingest that stores
+   * them at once); `shadowed`, `hasShadowed` and `allShadowed` then know none.
+   */
+  onShadowed?: (node: ShadowedNode) => void;
+  /** Keep each layer's changes for `changes(n)` (default); applyLayer returns them either way. */
+  keepChanges?: boolean;
 }
 
 /**
@@ -50,9 +62,12 @@ export class MergedFs {
   private readonly summaries = new Map<string, Problem>();
   private implicitCount = 0;
   private explicitCount = 0;
+  private applied = 0;
+
+  constructor(private readonly options: MergedFsOptions = {}) {}
 
   get layerCount(): number {
-    return this.changesByLayer.length;
+    return this.applied;
   }
 
   get(path: string): FsNode | undefined {
@@ -93,7 +108,7 @@ export class MergedFs {
 
   /** Applies the next layer's entries (tar order) and returns its changes. */
   applyLayer(entries: readonly LayerEntry[]): LayerChange[] {
-    const layer = this.changesByLayer.length;
+    const layer = this.applied++;
     const rec = new ChangeRecorder();
     this.explicitCount += entries.length;
     const added = new Map<string, number>();
@@ -118,7 +133,8 @@ export class MergedFs {
         }
       }
     });
-    for (const e of entries) {
+    for (let seq = 0; seq < entries.length; seq++) {
+      const e = entries[seq];
       if (e.type === 'whiteout' || e.type === 'opaque') {
         if (e.type === 'opaque') this.ensureParents(joinPath(e.path, '_'), layer, rec);
         continue;
@@ -128,7 +144,7 @@ export class MergedFs {
       // Linux has no symlink permissions: whatever the header says, a runtime shows 0777.
       const entry = e.type === 'symlink' && e.mode !== 0o777 ? { ...e, mode: 0o777 } : e;
       const node: FsNode = { path: e.path, name: baseName(e.path), entry, layer, content: null, implicit: false };
-      if (e.type === 'file') node.content = { layer, entry: e };
+      if (e.type === 'file') node.content = { layer, entry: e, seq };
       if (e.type === 'hardlink') node.content = this.linkContent(e, layer);
       if (existing && existing.entry.type === 'dir' && e.type === 'dir') {
         this.replaceNode(node);
@@ -140,7 +156,7 @@ export class MergedFs {
       rec.written(node, existing);
     }
     const changes = rec.result();
-    this.changesByLayer.push(changes);
+    if (this.options.keepChanges !== false) this.changesByLayer[layer] = changes;
     return changes;
   }
 
@@ -208,6 +224,10 @@ export class MergedFs {
   }
 
   private shadow(node: FsNode, deletedBy: number | null, overwrittenBy: number | null): void {
+    if (this.options.onShadowed) {
+      this.options.onShadowed({ ...node, deletedBy, overwrittenBy });
+      return;
+    }
     const parent = parentOf(node.path);
     let list = this.shadowByParent.get(parent);
     if (!list) this.shadowByParent.set(parent, (list = []));

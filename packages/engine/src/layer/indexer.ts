@@ -39,6 +39,8 @@ export class LayerIndexer implements TarHandler {
   private readonly parser = new TarParser(this);
   private readonly seen = new Set<string>();
   private readonly problemCounts = new Map<string, { count: number; severity: Problem['severity'] }>();
+  /** One string per distinct owner name: a layer has a handful, and every entry keeps two. */
+  private readonly names = new Map<string, string>();
   private fileHash: Hash | null = null;
   private current: LayerEntry | null = null;
   /** The sparse file being hashed: its data regions, and how far into them the data has come. */
@@ -152,8 +154,8 @@ export class LayerIndexer implements TarHandler {
       mode: h.mode & 0o7777,
       uid: h.uid,
       gid: h.gid,
-      uname: h.uname,
-      gname: h.gname,
+      uname: this.intern(h.uname),
+      gname: this.intern(h.gname),
       size: type === 'file' ? h.realSize : 0,
       mtime: h.mtime,
       linkTarget,
@@ -171,6 +173,13 @@ export class LayerIndexer implements TarHandler {
       this.fileHash = createHash('sha256');
       if (entry.sparse) this.startSparse(entry, entry.sparse, h.size);
     }
+  }
+
+  private intern(name: string): string {
+    const known = this.names.get(name);
+    if (known !== undefined) return known;
+    if (this.names.size < MAX_INTERNED_NAMES) this.names.set(name, name);
+    return name;
   }
 
   data(chunk: Buffer): void {
@@ -236,6 +245,7 @@ export class LayerIndexer implements TarHandler {
 }
 
 const MAX_PROBLEMS_PER_CODE = 100;
+const MAX_INTERNED_NAMES = 1024;
 
 /** Zeros of sparse holes hashed per layer at most: ~0.5 s of sha256 here. */
 const MAX_HOLE_BYTES_HASHED = 1024 ** 3;
