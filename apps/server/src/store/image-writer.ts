@@ -59,7 +59,7 @@ export async function writeLayer(db: Db, key: number, layer: ScannedLayer, opts:
   db.prepare(`INSERT INTO image_layers VALUES (?, ?, ?, '', ?, NULL)`).run(key, idx, layerKey, layer.path);
   if (!fresh) return;
   // The link above keeps the half-written layer ours: a failure purges it with the pending image.
-  await insertChunked(db, db.prepare(`INSERT INTO layer_entries VALUES (${marks(20)})`), layerEntryRows(layerKey, layer.entries), opts.chunkRows, opts.check);
+  await insertChunked(db, db.prepare(`INSERT INTO layer_entries VALUES (${marks(21)})`), layerEntryRows(layerKey, layer.entries), opts.chunkRows, opts.check);
 }
 
 /**
