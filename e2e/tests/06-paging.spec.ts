@@ -64,6 +64,14 @@ test('a folder bigger than a page opens with its first page, and scrolling to th
   await expect(treeItem(tree, `f${String(COUNT - 2).padStart(5, '0')}`)).toHaveAttribute('aria-selected', 'true');
 });
 
+test('a deep link to an entry far down a big folder loads the pages up to it and shows it selected', async ({ page }) => {
+  await page.goto(`/images/${image.id}/files?path=/big/f11000`);
+  const tree = page.getByRole('tree', { name: 'Merged filesystem' });
+  await expect(treeItem(tree, 'f11000')).toHaveAttribute('aria-selected', 'true');
+  await expect(treeItem(tree, 'f11000')).toBeInViewport();
+  await expect(page.getByRole('region', { name: 'Selected entry' }).getByRole('heading', { name: 'f11000' })).toBeVisible();
+});
+
 test('the draft view and the deleted view page the same way', async ({ page, request }) => {
   const put = await request.put(`/api/images/${image.id}/draft/content?path=/big/zz-new.txt`, { data: 'new\n', headers: { 'Content-Type': 'application/octet-stream' } });
   expect(put.status(), await put.text()).toBe(200);

@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { FsEntry } from '@peel/api';
+import { PAGE_MAX_LIMIT, type FsEntry } from '@peel/api';
 import { errorMessage } from '../../lib/api-client.js';
 import { parentPath } from '../../lib/paths.js';
 import { dirQueryOptions, FIRST_PAGE, loadDirRows, type FsScope } from './api/get-dir.js';
@@ -75,6 +75,17 @@ export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSele
   useEffect(() => {
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
+
+  // A selected entry deep in a big folder (deep link, search result): load its folder's pages
+  // until it is there; the effect above then brings it into view.
+  // (A key may end in @layer for a version that is gone; that never changes its folder.)
+  const selectedDir = selectedKey === null ? null : parentPath(selectedKey);
+  const selectedListing = selectedDir === null ? undefined : listings.get(selectedDir);
+  const selectedLoaded = selectedListing?.status === 'ready' ? selectedListing.entries.length : -1;
+  useEffect(() => {
+    if (selectedIndex >= 0 || selectedDir === null || selectedListing?.status !== 'ready' || selectedLoaded >= selectedListing.total) return;
+    void loadDirRows(client, scope, selectedDir, sort, selectedLoaded + PAGE_MAX_LIMIT);
+  });
 
   const entryAt = (i: number) => {
     const row = rows[i];
