@@ -6,16 +6,21 @@ import type { DraftContext } from './draft-context.js';
 
 /**
  * What the engine's export reads, from the stored rows: the config bytes as uploaded, the layer
- * blobs and their uncompressed tars, and every layer's own entries in tar order with their
- * offsets (the implicit folders the index adds are not the layer's, so they stay out).
+ * blobs and their uncompressed tars, and the merged filesystem as the indexed lookup (it reads
+ * only the paths the export asks for: the draft's own, or the walk of a flatten). Every layer's
+ * own entries in tar order (the implicit folders the index adds are not the layer's, so they
+ * stay out) are read only if the export asks for them: a rewrite, or a zstd layer re-encoded.
  */
 export function exportSource(db: Db, ctx: DraftContext): ExportSource {
-  const entriesOf = db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`);
-  const layers: LayerEntry[][] = ctx.layers.map((l) => {
-    const out: LayerEntry[] = [];
-    for (const row of entriesOf.iterate(l.layer)) out.push(toLayerEntry(row as LayerEntryRow));
-    return out;
-  });
+  let layers: LayerEntry[][] | null = null;
+  const readLayers = (): LayerEntry[][] => {
+    const entriesOf = db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`);
+    return ctx.layers.map((l) => {
+      const out: LayerEntry[] = [];
+      for (const row of entriesOf.iterate(l.layer)) out.push(toLayerEntry(row as LayerEntryRow));
+      return out;
+    });
+  };
   return {
     image: {
       configRaw: ctx.image.config,
@@ -30,6 +35,9 @@ export function exportSource(db: Db, ctx: DraftContext): ExportSource {
         size: l.size,
       })),
     },
-    layers,
+    get layers() {
+      return (layers ??= readLayers());
+    },
+    lookup: ctx.lookup,
   };
 }

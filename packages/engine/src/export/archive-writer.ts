@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
-import { TarWriter, type ByteSink } from '../tar/writer.js';
+import { EngineError } from '../errors.js';
+import { ZERO_BLOCK } from '../tar/fields.js';
+import { encodeHeader, type TarWriteHeader } from '../tar/header-encode.js';
+import type { ByteSink } from '../tar/writer.js';
+import { RangeReader, ReadPlan } from '../store/range-reader.js';
 import type { BlobStore } from '../store/blob-store.js';
 import { digestHex } from '../store/blob-store.js';
 import type { Platform } from '../types.js';
 import type { QualifiedTag } from './tags.js';
+import type { TarPlan } from './tar-plan.js';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
@@ -13,6 +18,8 @@ export interface ArchiveLayer {
   blob: string;
   size: number;
   mediaType: string;
+  /** A layer that is not stored: its tar is written from this plan while the archive streams. */
+  plan?: TarPlan;
 }
 
 export interface ArchivePlan {
@@ -67,22 +74,54 @@ export function archiveSize(plan: ArchivePlan): number {
   return 2 * 512 + files.reduce((sum, s) => sum + 512 + pad(s), 0) + 1024;
 }
 
-export async function writeArchive(plan: ArchivePlan, store: BlobStore, sink: ByteSink): Promise<void> {
-  const tar = new TarWriter(sink);
+/**
+ * Streams the archive. Stored layer blobs are read with large positional reads and handed to
+ * the sink uncopied; a layer with a `plan` is written from it (built again, byte for byte, from
+ * the same stored bytes it was hashed from).
+ */
+export async function writeArchive(plan: ArchivePlan, store: BlobStore, sink: ByteSink, signal?: AbortSignal): Promise<void> {
   const meta = { uid: 0, gid: 0, mtime: plan.mtime };
-  await tar.add({ name: 'blobs', type: 'dir', mode: 0o755, size: 0, ...meta });
-  await tar.add({ name: 'blobs/sha256', type: 'dir', mode: 0o755, size: 0, ...meta });
-  for (const l of uniqueLayers(plan.layers)) {
-    await tar.add({ name: `blobs/sha256/${digestHex(l.blob)}`, type: 'file', mode: 0o644, size: l.size, ...meta }, store.open(l.blob));
+  const put = (h: TarWriteHeader) => sink.write(encodeHeader({ ...meta, ...h }));
+  const padding = (size: number) => (size % 512 ? sink.write(ZERO_BLOCK.subarray(0, 512 - (size % 512))) : undefined);
+  await put({ name: 'blobs', type: 'dir', mode: 0o755, size: 0, ...meta });
+  await put({ name: 'blobs/sha256', type: 'dir', mode: 0o755, size: 0, ...meta });
+  const layers = uniqueLayers(plan.layers);
+  const stored = new ReadPlan(layers.map((l) => (l.plan ? null : { blob: l.blob, start: 0, end: l.size })), { span: BLOB_READ });
+  const reader = new RangeReader(store, stored, 2 * BLOB_READ);
+  try {
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i];
+      await put({ name: `blobs/sha256/${digestHex(l.blob)}`, type: 'file', mode: 0o644, size: l.size, ...meta });
+      let got = 0;
+      if (l.plan) got = await l.plan.write(store, sink, { signal });
+      else {
+        for await (const c of reader.range(i)) {
+          if (signal?.aborted) throw new EngineError('ABORTED', 'the export was cancelled');
+          got += c.length;
+          await sink.write(c);
+        }
+      }
+      if (got !== l.size) throw new EngineError('SIZE_MISMATCH', `layer ${l.blob} should have ${l.size} bytes but ${got} were written`, { subject: l.blob });
+      await padding(l.size);
+    }
+  } finally {
+    await reader.close();
   }
-  const file = (name: string, data: Buffer) => tar.add({ name, type: 'file', mode: 0o644, size: data.length, ...meta }, data);
+  const file = async (name: string, data: Buffer) => {
+    await put({ name, type: 'file', mode: 0o644, size: data.length, ...meta });
+    await sink.write(data);
+    await padding(data.length);
+  };
   await file(`blobs/sha256/${digestHex(plan.configDigest)}`, plan.config);
   await file(`blobs/sha256/${digestHex(plan.manifestDigest)}`, plan.manifest);
   await file('index.json', plan.index);
   await file('manifest.json', plan.manifestJson);
   await file('oci-layout', plan.ociLayout);
-  await tar.finish();
+  await sink.write(ZERO_BLOCK.subarray(0, 1024));
 }
+
+/** Reads of stored layer blobs: large enough that per-read costs vanish, small enough to pipeline. */
+const BLOB_READ = 2 * 1024 * 1024;
 
 function uniqueLayers(layers: ArchiveLayer[]): ArchiveLayer[] {
   const seen = new Set<string>();

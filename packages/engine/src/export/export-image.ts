@@ -7,8 +7,9 @@ import type { BlobStore } from '../store/blob-store.js';
 import type { ByteSink } from '../tar/writer.js';
 import { archiveSize, planArchive, writeArchive, type ArchiveLayer } from './archive-writer.js';
 import { buildConfig, describeDraft, originalHistory, type ExportMode, type HistoryEntry } from './config.js';
-import { buildFlatLayer } from './flatten.js';
-import { OCI_LAYER, OCI_LAYER_GZIP, type BuiltLayer, type OutputCompression } from './layer-builder.js';
+import { planFlatLayer } from './flatten.js';
+import type { TarPlan } from './tar-plan.js';
+import { LayerBuilder, OCI_LAYER, OCI_LAYER_GZIP, type BuiltLayer, type OutputCompression } from './layer-builder.js';
 import { buildChangesLayer } from './new-layer.js';
 import { rewriteLayer, type Purge } from './rewrite.js';
 import type { ExportSource } from './source.js';
@@ -56,7 +57,10 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
   const compression = options.compression ?? 'gzip';
   const { mode } = options;
   const store = watchedStore(options);
-  const view = new DraftView(mergeLayers(source.layers), draft, mtime);
+  // Append asks only for the draft's own paths: an indexed lookup answers those without reading
+  // every entry. Flatten walks everything: merging the entries in memory is lighter than a
+  // memoising lookup of every path (fewer objects for the collector to trace while streaming).
+  const view = new DraftView(mode === 'append' && source.lookup ? source.lookup : mergeLayers(source.layers), draft, mtime);
   const changes = view.changes();
   const configKeys = Object.keys(draft.config);
   const tagText = options.tag ?? draft.tag ?? source.image.tags[0];
@@ -77,20 +81,20 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
   let history: HistoryEntry[];
 
   if (mode === 'flatten') {
-    layers.push(fresh(await buildFlatLayer(view, source, store, compression, mtime)));
+    layers.push(await flatLayer(planFlatLayer(view, source, mtime), options, store, compression));
     history = [{ created: created.toISOString(), created_by: options.createdBy ?? `peel flatten: ${source.image.layers.length} layers merged into one${changes.length ? `, ${changes.length} change${changes.length === 1 ? '' : 's'} applied` : ''}`, comment: options.comment ?? 'FROM scratch + COPY . . of the edited filesystem' }];
   } else {
     const old = originalHistory(source.image.configRaw);
     if (mode === 'append') {
       // zstd layers cannot be kept (Docker < 23 and umoci < 0.5 refuse them): re-encode as gzip.
       for (let i = 0; i < source.image.layers.length; i++) {
-        const r = source.image.layers[i].compression === 'zstd' ? await rewriteLayer(source, i, NOTHING, store) : 'unchanged';
+        const r = source.image.layers[i].compression === 'zstd' ? await rewriteLayer(source, i, NOTHING, store, options.signal) : 'unchanged';
         layers.push(r === 'unchanged' ? keep(i) : fresh(r));
       }
     } else {
       const purge = purgeOf(view, changes);
       for (let i = 0; i < source.image.layers.length; i++) {
-        const r = await rewriteLayer(source, i, purge, store);
+        const r = await rewriteLayer(source, i, purge, store, options.signal);
         layers.push(r === 'unchanged' ? keep(i) : fresh(r));
       }
     }
@@ -112,8 +116,40 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
     manifestDigest: plan.manifestDigest,
     layers: layers.map(({ blob, diffId, size, mediaType, reused }) => ({ blob, diffId, size, mediaType, reused })),
     size: archiveSize(plan),
-    write: (sink) => writeArchive(plan, store, sink),
+    write: (sink) => writeArchive(plan, store, sink, options.signal),
   };
+}
+
+/**
+ * The flat layer. Uncompressed, it is never stored: a first pass over the plan only hashes it
+ * (its digest names the blob in the archive), and the archive streams the same bytes again.
+ * Compressed, it is written to the store once: compressing it twice would cost more than
+ * reading it back.
+ */
+async function flatLayer(plan: TarPlan, options: ExportOptions, store: BlobStore, compression: OutputCompression): Promise<ArchiveLayer & { diffId: string; reused: boolean }> {
+  if (compression === 'gzip') {
+    const layer = new LayerBuilder(store, compression);
+    try {
+      await plan.write(store, { write: (c) => layer.write(c) }, { signal: options.signal });
+      const built = await layer.finish(true);
+      return { blob: built.blob, size: built.size, diffId: built.diffId, mediaType: built.mediaType, reused: false };
+    } catch (e) {
+      await layer.abort();
+      throw e;
+    }
+  }
+  const hash = createHash('sha256');
+  let total = 0;
+  const size = await plan.write(store, {
+    write: (c) => {
+      hash.update(c);
+      total += c.length;
+      options.onProgress?.(total);
+      return Promise.resolve();
+    },
+  }, { signal: options.signal, consumes: true });
+  const digest = `sha256:${hash.digest('hex')}`;
+  return { blob: digest, size, diffId: digest, mediaType: OCI_LAYER, reused: false, plan };
 }
 
 const NOTHING: Purge = { trees: [], exact: new Set() };
@@ -140,7 +176,10 @@ function watchedStore(options: ExportOptions): BlobStore {
   const { store, signal, onProgress } = options;
   if (!signal && !onProgress) return store;
   let total = 0;
+  // Keep the store's file paths visible: layer bytes are read by position (store/range-reader.ts).
+  const files = (store as { pathOf?: (d: string) => string }).pathOf;
   return {
+    ...(files ? { pathOf: (d: string) => files.call(store, d) } : {}),
     has: (d) => store.has(d),
     size: (d) => store.size(d),
     open: (d, r) => store.open(d, r),

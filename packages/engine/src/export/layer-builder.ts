@@ -65,8 +65,9 @@ export class LayerBuilder {
     }
   }
 
-  async finish(): Promise<BuiltLayer> {
-    await this.tar.finish();
+  /** `written`: the raw bytes already hold a whole tar (end marker included), not `tar`'s entries. */
+  async finish(written = false): Promise<BuiltLayer> {
+    if (!written) await this.tar.finish();
     if (this.gzip) {
       const gz = this.gzip;
       if (!gz.destroyed) {

@@ -3,7 +3,9 @@ import type { BlobStore } from '../store/blob-store.js';
 import type { Compression, LayerEntry, Platform } from '../types.js';
 import { openEntryContent } from '../fs/content.js';
 import type { DraftNode } from '../draft/types.js';
+import type { FsLookup } from '../draft/view.js';
 import type { TarWriteHeader } from '../tar/writer.js';
+import type { TarItem } from './tar-plan.js';
 
 /** What an export reads: the image's config and layers, and every layer's indexed entries. */
 export interface ExportSource {
@@ -13,8 +15,13 @@ export interface ExportSource {
     tags: string[];
     layers: Array<{ blob: string; tarBlob: string; diffId: string; mediaType: string; compression: Compression; size: number }>;
   };
-  /** Entries of each layer in tar order, as indexed (offsets into the layer's tarBlob). */
+  /**
+   * Entries of each layer in tar order, as indexed (offsets into the layer's tarBlob). With a
+   * `lookup`, only rewrite (and re-encoding a zstd layer) reads them: a lazy getter saves loading them.
+   */
   layers: LayerEntry[][];
+  /** The merged filesystem when the caller has it indexed (answers only the paths asked for). */
+  lookup?: FsLookup;
 }
 
 /** An empty image: what `FROM scratch` starts from. */
@@ -28,6 +35,23 @@ export function openNodeBytes(store: BlobStore, source: ExportSource, node: Draf
   if (node.source.kind === 'image') return openEntryContent(store, source.image.layers[node.source.layer].tarBlob, node.source.entry);
   if (node.source.kind === 'blob') return store.open(node.source.blob);
   throw new Error(`${node.path} has no content`);
+}
+
+/** A sparse entry (GNU/PAX sparse map): its bytes are not one range of the tar, holes read as zeros. */
+export function isSparse(entry: LayerEntry): boolean {
+  return 'sparse' in entry && (entry as { sparse?: unknown }).sparse != null;
+}
+
+/** A file node's tar entry for a TarPlan: its bytes by offset in the layer tar or the draft's blob. */
+export function contentItem(source: ExportSource, node: DraftNode, header: TarWriteHeader): TarItem {
+  if (header.size === 0) return { header };
+  const from = node.source;
+  if (from.kind === 'blob') return { header, range: { blob: from.blob, start: 0, end: header.size } };
+  if (from.kind !== 'image') throw new Error(`${node.path} has no content`);
+  const tarBlob = source.image.layers[from.layer].tarBlob;
+  const entry = from.entry;
+  if (isSparse(entry)) return { header, stream: (store) => openEntryContent(store, tarBlob, entry) };
+  return { header, range: { blob: tarBlob, start: entry.dataOffset, end: entry.dataOffset + Math.min(header.size, entry.size) } };
 }
 
 /** A tar header for a draft node (hard links are written by the caller). */

@@ -1,0 +1,97 @@
+import type { Readable } from 'node:stream';
+import { EngineError } from '../errors.js';
+import { BLOCK, ZERO_BLOCK } from '../tar/fields.js';
+import { encodeHeader, type TarWriteHeader } from '../tar/header-encode.js';
+import type { ByteSink } from '../tar/writer.js';
+import type { BlobStore } from '../store/blob-store.js';
+import { RangeReader, ReadPlan, type BlobRange } from '../store/range-reader.js';
+
+/**
+ * One step of a tar written from stored bytes: an entry (header, then `header.size` bytes from
+ * `range` or `stream`, then padding), or — without a header — bytes copied verbatim (a whole
+ * entry of another layer tar, header blocks and padding included).
+ */
+export interface TarItem {
+  header?: TarWriteHeader;
+  range?: BlobRange;
+  /** For bytes that are not a plain range (a sparse entry expanded with its holes). */
+  stream?: (store: BlobStore) => Readable;
+}
+
+/** A tar to write, with the reads that serve it planned once (writing it twice reads alike). */
+export class TarPlan {
+  readonly reads: ReadPlan;
+
+  constructor(readonly items: TarItem[], readonly end = true) {
+    this.reads = new ReadPlan(items.map((i) => i.range ?? null));
+  }
+
+  /**
+   * Streams the tar into `sink`; resolves with the number of bytes written. `consumes`: the sink
+   * is done with a chunk when its write resolves (a hash), so buffers are reused.
+   */
+  async write(store: BlobStore, sink: ByteSink, options: { signal?: AbortSignal; consumes?: boolean } = {}): Promise<number> {
+    const reader = new RangeReader(store, this.reads, undefined, options.consumes);
+    const out = new Batcher(sink, options.signal, options.consumes);
+    try {
+      for (let i = 0; i < this.items.length; i++) {
+        const { header, range, stream } = this.items[i];
+        if (header) await out.put(encodeHeader(header));
+        let got = 0;
+        if (range) for await (const c of reader.range(i)) got += await out.put(c);
+        else if (stream) for await (const c of stream(store)) got += await out.put(c as Buffer);
+        if (!header) continue;
+        if (got !== header.size) throw new EngineError('SIZE_MISMATCH', `tar entry "${header.name}" declares ${header.size} bytes but its body has ${got}`, { subject: header.name });
+        const pad = (BLOCK - (got % BLOCK)) % BLOCK;
+        if (pad) await out.put(ZERO_BLOCK.subarray(0, pad));
+      }
+      if (this.end) await out.put(ZERO_BLOCK.subarray(0, 2 * BLOCK));
+      await out.flush();
+      return out.total;
+    } finally {
+      await reader.close();
+    }
+  }
+}
+
+const BATCH = 1024 * 1024;
+const DIRECT = 64 * 1024;
+
+/**
+ * Gathers small pieces (headers, padding, small files) into 1 MiB chunks so the sink sees few
+ * large writes; large pieces go through as they are, uncopied. A flushed chunk is never reused.
+ */
+class Batcher {
+  private buf = Buffer.allocUnsafe(BATCH);
+  private used = 0;
+  total = 0;
+
+  constructor(private readonly sink: ByteSink, private readonly signal?: AbortSignal, private readonly reuse = false) {}
+
+  async put(chunk: Buffer): Promise<number> {
+    const n = chunk.length;
+    if (n >= DIRECT) {
+      await this.flush();
+      await this.emit(chunk);
+      return n;
+    }
+    if (this.used + n > BATCH) await this.flush();
+    chunk.copy(this.buf, this.used);
+    this.used += n;
+    return n;
+  }
+
+  async flush(): Promise<void> {
+    if (this.used === 0) return;
+    const chunk = this.buf.subarray(0, this.used);
+    if (!this.reuse) this.buf = Buffer.allocUnsafe(BATCH);
+    this.used = 0;
+    await this.emit(chunk);
+  }
+
+  private async emit(chunk: Buffer): Promise<void> {
+    if (this.signal?.aborted) throw new EngineError('ABORTED', 'the export was cancelled');
+    this.total += chunk.length;
+    await this.sink.write(chunk);
+  }
+}
