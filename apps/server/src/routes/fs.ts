@@ -9,6 +9,8 @@ import { binaryResponse, errors, fsEntrySchema, idParam, idParams, layerChangeSc
 const flag = { type: 'string', enum: ['0', '1', 'true', 'false'] };
 const isOn = (v: string | undefined): boolean => v === '1' || v === 'true';
 const layerParam = { type: 'integer', minimum: 0, maximum: 100000 };
+const fsListSchema = { type: 'array', items: fsEntrySchema };
+const changesListSchema = { type: 'array', items: layerChangeSchema };
 
 export async function fsRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.get('/api/images/:id/fs', {
@@ -21,7 +23,7 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
         type: 'object',
         properties: { path: pathQuery, layer: layerParam, deleted: flag, draft: flag, ...pageQuery },
       },
-      response: { 200: { anyOf: [{ type: 'array', items: fsEntrySchema }, fsPageSchema] }, ...errors(400, 404) },
+      response: { 200: { anyOf: [fsListSchema, fsPageSchema] }, ...errors(400, 404) },
     },
   }, async (req, reply) => {
     const q = req.query as { path?: string; layer?: number; deleted?: string; draft?: string; paged?: string };
@@ -35,6 +37,9 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
         ? services.draftFs.page(id, q.path ?? '/', { deleted: isOn(q.deleted) }, page)
         : services.fs.pages.page(id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) }, page);
     }
+    // The whole listing, serialised as before paging: by its own schema, without the anyOf check
+    // of every row that the documented (array or page) reply schema would cost.
+    reply.serializer(reply.compileSerializationSchema(fsListSchema));
     if (isOn(q.draft)) return services.draftFs.list(id, q.path ?? '/', { deleted: isOn(q.deleted) });
     return services.fs.list(id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) });
   });
@@ -73,7 +78,7 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
         type: 'object',
         properties: { limit: { type: 'integer', minimum: 1, maximum: 10_000_000 }, offset: { type: 'integer', minimum: 0 }, ...changesPageQuery },
       },
-      response: { 200: { anyOf: [{ type: 'array', items: layerChangeSchema }, changesPageSchema] }, ...errors(400, 404) },
+      response: { 200: { anyOf: [changesListSchema, changesPageSchema] }, ...errors(400, 404) },
     },
   }, async (req, reply) => {
     const p = req.params as { id: string; n: number };
@@ -83,6 +88,7 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
       reply.serializer(JSON.stringify);
       return services.fs.changesPage(p.id, p.n, page);
     }
+    reply.serializer(reply.compileSerializationSchema(changesListSchema));
     return services.fs.changes(p.id, p.n, q.limit ?? -1, q.offset ?? 0);
   });
 
