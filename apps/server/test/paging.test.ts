@@ -180,6 +180,9 @@ describe('paged listings', () => {
       expect([url, res.statusCode]).toEqual([url, 400]);
       expect((res.json() as { error: { message: string } }).error.message).toContain(message);
     }
+    for (const url of ['fs?path=/wide', 'fs?path=/wide&paged=1', 'layers/0/changes', 'layers/0/changes?paged=1']) {
+      expect((await app.inject(`/api/images/${wide}/${url}`)).headers['content-type'], url).toBe('application/json; charset=utf-8');
+    }
     const last = await getJson<FsPage>(app, `/api/images/${wide}/fs?path=/wide&paged=1&limit=5000`);
     expect(last.next).toBeNull();
     expect((await app.inject(`/api/images/${wide}/fs?path=/wide/f0001&paged=1`)).statusCode).toBe(400);

@@ -9,6 +9,7 @@ import { binaryResponse, errors, fsEntrySchema, idParam, idParams, layerChangeSc
 const flag = { type: 'string', enum: ['0', '1', 'true', 'false'] };
 const isOn = (v: string | undefined): boolean => v === '1' || v === 'true';
 const layerParam = { type: 'integer', minimum: 0, maximum: 100000 };
+const JSON_TYPE = 'application/json; charset=utf-8';
 const fsListSchema = { type: 'array', items: fsEntrySchema };
 const changesListSchema = { type: 'array', items: layerChangeSchema };
 
@@ -32,14 +33,14 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
     const page = pageRequest(req.query as Record<string, unknown>);
     if (page) {
       // A page is small and built here field by field: plain JSON.stringify, no schema walk.
-      reply.serializer(JSON.stringify);
+      reply.type(JSON_TYPE).serializer(JSON.stringify);
       return isOn(q.draft)
         ? services.draftFs.page(id, q.path ?? '/', { deleted: isOn(q.deleted) }, page)
         : services.fs.pages.page(id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) }, page);
     }
     // The whole listing, serialised as before paging: by its own schema, without the anyOf check
     // of every row that the documented (array or page) reply schema would cost.
-    reply.serializer(reply.compileSerializationSchema(fsListSchema));
+    reply.type(JSON_TYPE).serializer(reply.compileSerializationSchema(fsListSchema));
     if (isOn(q.draft)) return services.draftFs.list(id, q.path ?? '/', { deleted: isOn(q.deleted) });
     return services.fs.list(id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) });
   });
@@ -85,10 +86,10 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
     const q = req.query as { limit?: number; offset?: number };
     const page = changesPageRequest(req.query as Record<string, unknown>);
     if (page) {
-      reply.serializer(JSON.stringify);
+      reply.type(JSON_TYPE).serializer(JSON.stringify);
       return services.fs.changesPage(p.id, p.n, page);
     }
-    reply.serializer(reply.compileSerializationSchema(changesListSchema));
+    reply.type(JSON_TYPE).serializer(reply.compileSerializationSchema(changesListSchema));
     return services.fs.changes(p.id, p.n, q.limit ?? -1, q.offset ?? 0);
   });
 
