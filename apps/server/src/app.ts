@@ -61,7 +61,8 @@ export const DEFAULT_LIMITS: IngestLimits = {
   maxUploadBytes: 64 * 1024 ** 3,
   maxLayerBytes: 64 * 1024 ** 3,
   maxJsonBytes: 16 * 1024 * 1024,
-  maxEntriesPerLayer: 5_000_000,
+  maxEntriesPerLayer: 1_000_000,
+  maxEntriesPerArchive: 1_000_000,
   maxExpansionRatio: 200,
 };
 

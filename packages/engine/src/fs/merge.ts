@@ -22,6 +22,8 @@ export interface FsNode {
   content: ContentRef | null;
   /** A parent directory that no layer declared (created implicitly, as Docker does). */
   implicit: boolean;
+  /** The entry's position in its layer's entries (tar order); -1 for implicit directories. */
+  seq?: number;
 }
 
 /** Something a lower layer had that a later layer deleted or overwrote; still readable from its layer. */
@@ -111,10 +113,13 @@ export class MergedFs {
     const layer = this.applied++;
     const rec = new ChangeRecorder();
     this.explicitCount += entries.length;
+    // Where each path is written in this layer: only whiteouts ask, and most layers have none.
     const added = new Map<string, number>();
-    entries.forEach((e, i) => {
-      if (e.type !== 'whiteout' && e.type !== 'opaque') added.set(e.path, i);
-    });
+    if (entries.some((e) => e.type === 'whiteout')) {
+      entries.forEach((e, i) => {
+        if (e.type !== 'whiteout' && e.type !== 'opaque') added.set(e.path, i);
+      });
+    }
     // Whiteouts first: they only ever hide what lower layers had.
     entries.forEach((e, i) => {
       if (e.type === 'whiteout') {
@@ -143,8 +148,9 @@ export class MergedFs {
       const existing = this.byPath.get(e.path);
       // Linux has no symlink permissions: whatever the header says, a runtime shows 0777.
       const entry = e.type === 'symlink' && e.mode !== 0o777 ? { ...e, mode: 0o777 } : e;
-      const node: FsNode = { path: e.path, name: baseName(e.path), entry, layer, content: null, implicit: false };
-      if (e.type === 'file') node.content = { layer, entry: e, seq };
+      const node: FsNode = { path: e.path, name: baseName(e.path), entry, layer, content: null, implicit: false, seq };
+      // A file's bytes are its own entry's: the node is its own ContentRef (no object per file).
+      if (e.type === 'file') node.content = node;
       if (e.type === 'hardlink') node.content = this.linkContent(e, layer);
       if (existing && existing.entry.type === 'dir' && e.type === 'dir') {
         this.replaceNode(node);
@@ -184,7 +190,7 @@ export class MergedFs {
         this.remove(node, layer, 'overwritten');
       }
       this.countImplicit(dir);
-      const implicit: FsNode = { path: dir, name: baseName(dir), entry: impliedDir(dir), layer, content: null, implicit: true };
+      const implicit: FsNode = { path: dir, name: baseName(dir), entry: impliedDir(dir), layer, content: null, implicit: true, seq: -1 };
       this.insert(implicit);
       rec.written(implicit, node);
     }
