@@ -114,8 +114,9 @@ export async function clickDirToPainted(page: Page, address: string, imageId: st
 }
 
 /**
- * After clickDirToPainted: scrolls the open folder's rows to the end and times until its last
- * row (`lastName`) is painted — every page of the folder fetched as the tree does it.
+ * After clickDirToPainted: scrolls the tree to its end and times until the open folder's last
+ * row (`lastName`) is painted — every page of the folder fetched as the tree does it. The folder
+ * must end within the tree's last screen (the bench's wide folder does: few rows follow it).
  */
 export async function scrollDirToEnd(page: Page, lastName: string): Promise<number> {
   return page.evaluate(async (name: string) => {
