@@ -47,16 +47,17 @@ export function beginImage(db: Db): number {
 /** Stores a scanned layer's rows unless the layer is stored already, and links it provisionally to image `key`. */
 export async function writeLayer(db: Db, key: number, layer: ScannedLayer, opts: WriteOptions): Promise<void> {
   opts.check?.();
-  let layerKey = db.prepare(`SELECT key FROM layers WHERE digest = ?`).pluck().get(layer.digest) as number | undefined;
-  const fresh = layerKey === undefined;
-  if (layerKey === undefined) {
+  // The layer row and its link commit together: no layer row is ever without an image.
+  const { layerKey, fresh } = db.transaction(() => {
+    const found = db.prepare(`SELECT key FROM layers WHERE digest = ?`).pluck().get(layer.digest) as number | undefined;
     const contentSize = layer.entries.reduce((sum, e) => sum + (e.type === 'file' ? e.size : 0), 0);
-    layerKey = Number(db.prepare(`INSERT INTO layers (digest, diff_id, compression, size, uncompressed_size, tar_blob,
+    const k = found ?? Number(db.prepare(`INSERT INTO layers (digest, diff_id, compression, size, uncompressed_size, tar_blob,
       entry_count, content_size, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(layer.digest, layer.diffId, layer.compression,
       layer.size, layer.uncompressedSize, layer.tarBlob, layer.entries.length, contentSize, JSON.stringify(layer.problems)).lastInsertRowid);
-  }
-  const idx = -1 - (db.prepare(`SELECT count(*) FROM image_layers WHERE image = ? AND idx < 0`).pluck().get(key) as number);
-  db.prepare(`INSERT INTO image_layers VALUES (?, ?, ?, '', ?, NULL)`).run(key, idx, layerKey, layer.path);
+    const idx = -1 - (db.prepare(`SELECT count(*) FROM image_layers WHERE image = ? AND idx < 0`).pluck().get(key) as number);
+    db.prepare(`INSERT INTO image_layers VALUES (?, ?, ?, '', ?, NULL)`).run(key, idx, k, layer.path);
+    return { layerKey: k, fresh: found === undefined };
+  })();
   if (!fresh) return;
   // The link above keeps the half-written layer ours: a failure purges it with the pending image.
   await insertChunked(db, db.prepare(`INSERT INTO layer_entries VALUES (${marks(21)})`), layerEntryRows(layerKey, layer.entries), opts.chunkRows, opts.check);

@@ -1,0 +1,70 @@
+import { createReadStream } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FsBlobStore, openImageArchive } from '@peel/engine';
+import { beginImage, writeLayer, type ScannedLayer } from '../src/store/image-writer.js';
+import { build, fixture, getJson, ingest, removeDir, storeState, tempDir } from './helper.js';
+
+/**
+ * Layer rows are written while the upload still streams, under a 'pending' image. A process that
+ * stops there (kill -9) leaves that state on disk; the next start must remove all of it, and
+ * only it: a layer a finished image shares stays whole.
+ */
+describe('a stop in the middle of writing layers', () => {
+  let dir: string;
+  let layers: ScannedLayer[];
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    const store = await new FsBlobStore(`${dir}/scratch`).init();
+    layers = [];
+    await openImageArchive(createReadStream(fixture('multi-docker-legacy')), store, { onLayer: (l) => layers.push(l) });
+    expect(layers.length).toBeGreaterThan(1);
+  });
+  afterAll(() => removeDir(dir));
+
+  it('leaves no image and no row after the restart, also with a layer cut half-way', async () => {
+    const data = `${dir}/alone`;
+    let app = await build(data, { chunkRows: 10 });
+    const empty = await storeState(app, data);
+    const [big, ...rest] = [...layers].sort((a, b) => b.entries.length - a.entries.length);
+    expect(big.entries.length).toBeGreaterThan(20);
+    const key = beginImage(app.peel.db);
+    await writeLayer(app.peel.db, key, rest[0], { chunkRows: 10 });
+    let chunks = 0;
+    const stop = () => {
+      if (++chunks > 1) throw new Error('stopped');
+    };
+    await expect(writeLayer(app.peel.db, key, big, { chunkRows: 10, check: stop })).rejects.toThrow('stopped');
+    const rows = app.peel.db.prepare(`SELECT count(*) FROM layer_entries JOIN layers ON layers.key = layer_entries.layer WHERE digest = ?`).pluck().get(big.digest) as number;
+    expect(rows, 'part of the big layer is in').toBeGreaterThan(0);
+    expect(rows).toBeLessThan(big.entries.length);
+    expect(await getJson<unknown[]>(app, '/api/images'), 'a pending image is never listed').toEqual([]);
+    await app.close();
+
+    app = await build(data, { chunkRows: 10 });
+    try {
+      expect(await storeState(app, data)).toEqual(empty);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keeps the layers a finished image shares with the stopped one', async () => {
+    const data = `${dir}/shared`;
+    let app = await build(data);
+    const id = await ingest(app, 'multi-docker-legacy');
+    const whole = await storeState(app, data);
+    const key = beginImage(app.peel.db);
+    for (const l of layers) await writeLayer(app.peel.db, key, l, { chunkRows: 2000 });
+    expect(app.peel.db.prepare(`SELECT count(*) FROM layer_entries`).pluck().get(), 'stored layers are linked, not written again').toBe(whole.rows.layer_entries);
+    await app.close();
+
+    app = await build(data);
+    try {
+      expect(await storeState(app, data)).toEqual(whole);
+      expect((await app.inject(`/api/images/${id}`)).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
