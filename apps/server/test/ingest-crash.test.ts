@@ -35,7 +35,7 @@ describe('a stop in the middle of writing layers', () => {
       if (++chunks > 1) throw new Error('stopped');
     };
     await expect(writeLayer(app.peel.db, key, big, { chunkRows: 10, check: stop })).rejects.toThrow('stopped');
-    const rows = app.peel.db.prepare(`SELECT count(*) FROM layer_entries JOIN layers ON layers.key = layer_entries.layer WHERE digest = ?`).pluck().get(big.digest) as number;
+    const rows = app.peel.db.prepare(`SELECT count(*) FROM layer_entries JOIN layers ON layers.key = layer_entries.layer WHERE layers.digest = ?`).pluck().get(big.digest) as number;
     expect(rows, 'part of the big layer is in').toBeGreaterThan(0);
     expect(rows).toBeLessThan(big.entries.length);
     expect(await getJson<unknown[]>(app, '/api/images'), 'a pending image is never listed').toEqual([]);
