@@ -18,6 +18,7 @@ export function trackCommits(store: BlobStore): { store: BlobStore; committed: S
           return w.bytes;
         },
         write: (chunk) => w.write(chunk),
+        ...(w.writeSettled ? { writeSettled: (chunk: Buffer) => w.writeSettled!(chunk) } : {}),
         commit: async () => {
           const r = await w.commit();
           committed.add(r.digest);

@@ -80,7 +80,7 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
   let history: HistoryEntry[];
 
   if (mode === 'flatten') {
-    layers.push(fresh(await buildFlatLayer(view, source, store, compression, mtime)));
+    layers.push(fresh(await buildFlatLayer(view, source, store, compression, mtime, options.signal)));
     history = [{ created: created.toISOString(), created_by: options.createdBy ?? `peel flatten: ${source.image.layers.length} layers merged into one${changes.length ? `, ${changes.length} change${changes.length === 1 ? '' : 's'} applied` : ''}`, comment: options.comment ?? 'FROM scratch + COPY . . of the edited filesystem' }];
   } else {
     const old = originalHistory(source.image.configRaw);
@@ -163,6 +163,14 @@ function watchedStore(options: ExportOptions): BlobStore {
           onProgress?.(total);
           return w.write(chunk);
         },
+        ...(w.writeSettled ? {
+          writeSettled: (chunk: Buffer) => {
+            if (signal?.aborted) return Promise.reject(new EngineError('ABORTED', 'the export was cancelled'));
+            total += chunk.length;
+            onProgress?.(total);
+            return w.writeSettled!(chunk);
+          },
+        } : {}),
         commit: () => w.commit(),
         abort: () => w.abort(),
       };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createGzip, type Gzip } from 'node:zlib';
 import { TarWriter } from '../tar/writer.js';
 import type { BlobStore, BlobWriter } from '../store/blob-store.js';
@@ -22,7 +22,8 @@ export const OCI_LAYER_GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
  */
 export class LayerBuilder {
   readonly tar: TarWriter;
-  private readonly hash = createHash('sha256');
+  /** The diff_id; an uncompressed layer's is its blob digest, which the blob writer computes. */
+  private readonly hash: Hash | null;
   private readonly out: BlobWriter;
   private readonly gzip: Gzip | null;
   private pending: Promise<void> = Promise.resolve();
@@ -31,6 +32,7 @@ export class LayerBuilder {
   constructor(store: BlobStore, readonly compression: OutputCompression) {
     this.out = store.create();
     this.gzip = compression === 'gzip' ? createGzip({ level: 6, chunkSize: 64 * 1024 }) : null;
+    this.hash = this.gzip ? createHash('sha256') : null;
     if (this.gzip) {
       const gz = this.gzip;
       gz.on('error', (e) => (this.failure ??= e));
@@ -45,11 +47,19 @@ export class LayerBuilder {
     this.tar = new TarWriter({ write: (chunk) => this.write(chunk) });
   }
 
+  /**
+   * True when a write resolves only once `chunk` is no longer referenced (uncompressed layers,
+   * stores that can tell): callers may then reuse their buffers.
+   */
+  get consumes(): boolean {
+    return !this.gzip && typeof this.out.writeSettled === 'function';
+  }
+
   /** Raw tar bytes (e.g. entries copied verbatim from another layer). */
   async write(chunk: Buffer): Promise<void> {
     if (this.failure) throw this.failure;
-    this.hash.update(chunk);
-    if (!this.gzip) return this.out.write(chunk);
+    if (!this.gzip) return this.out.writeSettled ? this.out.writeSettled(chunk) : this.out.write(chunk);
+    this.hash!.update(chunk);
     if (!this.gzip.write(chunk)) {
       const gz = this.gzip;
       await new Promise<void>((resolve) => {
@@ -83,7 +93,7 @@ export class LayerBuilder {
     const { digest, size } = await this.out.commit();
     return {
       blob: digest,
-      diffId: `sha256:${this.hash.digest('hex')}`,
+      diffId: this.hash ? `sha256:${this.hash.digest('hex')}` : digest,
       size,
       mediaType: this.gzip ? OCI_LAYER_GZIP : OCI_LAYER,
       compression: this.compression,
