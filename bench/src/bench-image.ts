@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { GeneratedImage } from './gen/generate.js';
 import { apiCalls, measureApi } from './measure/api.js';
 import { clickDirToPainted, dropToInteractive, newPage, withBrowser } from './measure/browser.js';
-import { copyBaseline, editOneFile, measureExports, tarBaseline } from './measure/export.js';
+import { copyBaseline, editOneFile, httpBaseline, measureExports, tarBaseline } from './measure/export.js';
 import { ingestOnce, type ServerContext } from './measure/ingest.js';
 import { startServer } from './measure/server.js';
 import { engineOnly, floor, skopeoCopy, tarExtract, umociUnpack, type Layout, type ToolRun } from './measure/tools.js';
@@ -104,7 +104,8 @@ async function afterIngest(img: GeneratedImage, o: BenchOptions, work: string, a
   await editOneFile(address, id, img.facts.editPath);
   result.exports = await measureExports(address, id, work, o.exportRuns, img.layers.length);
   result.cp = await copyBaseline(file, work, o.exportRuns);
-  log(`${img.kind} export: ${result.exports.map((e) => `${e.kind} ${sec(median(e.ms))}`).join(', ')}; cp ${sec(median(result.cp))}`);
+  result.httpFloor = await httpBaseline(file, work, o.exportRuns);
+  log(`${img.kind} export: ${result.exports.map((e) => `${e.kind} ${sec(median(e.ms))}`).join(', ')}; cp ${sec(median(result.cp))}, bare HTTP download ${sec(median(result.httpFloor))}`);
 }
 
 /** Drop-to-interactive on a fresh server each time, then the wide directory's click-to-painted. */

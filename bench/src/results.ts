@@ -32,6 +32,8 @@ export interface ImageResult {
   /** How the exports were made: through the server's draft + export routes. */
   exportVia: string;
   cp: number[] | null;
+  /** The archive downloaded from a bare node:http file server by the same client (ms). */
+  httpFloor?: number[] | null;
   gnuTar: { plain: number[]; gzip: number[] } | null;
   browser: { dropToInteractiveMs: number[]; wideDirPaintedMs: number[]; wideDirEntries: number } | null;
 }

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { get, type IncomingMessage } from 'node:http';
@@ -89,6 +90,37 @@ export async function copyBaseline(file: string, work: string, runs: number): Pr
   }
   await rm(dest, { force: true });
   return times;
+}
+
+/**
+ * The same archive served as a plain file by a bare node:http server (another process) and
+ * downloaded by the same client as the exports: what any Node HTTP download of those bytes
+ * costs on this machine, the floor for an export that streams them.
+ */
+export async function httpBaseline(file: string, work: string, runs: number): Promise<number[]> {
+  const script = `const http = require('node:http'); const fs = require('node:fs');
+    const s = http.createServer((q, r) => { r.writeHead(200, { 'content-length': fs.statSync(process.argv[1]).size }); fs.createReadStream(process.argv[1], { highWaterMark: 1 << 20 }).pipe(r); });
+    s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
+  const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').once('data', (d: string) => resolve(Number(d.trim())));
+      child.once('exit', (code) => reject(new Error(`the HTTP baseline server exited (${code})`)));
+    });
+    const times: number[] = [];
+    const dest = join(work, 'http-baseline.tar');
+    for (let i = 0; i < runs; i++) {
+      await settle();
+      const t0 = performance.now();
+      const res = await new Promise<IncomingMessage>((resolve, reject) => void get(`http://127.0.0.1:${port}/`, resolve).on('error', reject));
+      await pipeline(res, createWriteStream(dest));
+      times.push(performance.now() - t0);
+      await rm(dest, { force: true });
+    }
+    return times;
+  } finally {
+    child.kill();
+  }
 }
 
 /** GNU tar writing an extracted merged filesystem as one tar (and as .tar.gz): what flatten does. */
