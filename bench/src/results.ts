@@ -35,5 +35,5 @@ export interface ImageResult {
   /** The archive downloaded from a bare node:http file server by the same client (ms). */
   httpFloor?: number[] | null;
   gnuTar: { plain: number[]; gzip: number[] } | null;
-  browser: { dropToInteractiveMs: number[]; wideDirPaintedMs: number[]; wideDirEntries: number } | null;
+  browser: { dropToInteractiveMs: number[]; wideDirPaintedMs: number[]; wideDirEndMs?: number[]; wideDirEntries: number } | null;
 }
