@@ -194,6 +194,11 @@ describe('filesystem routes on the multi fixtures', () => {
       pages.push(...p.items.map((i) => `${i.path}:${i.deleted}:${i.layer}`));
     }
     expect(pages).toEqual(all.items.map((i) => `${i.path}:${i.deleted}:${i.layer}`));
+    // Past the end, and a page that ends exactly at the last match: the total still holds.
+    expect(await search(`q=bin&limit=7&offset=${all.total + 3}`)).toMatchObject({ items: [], total: all.total });
+    expect((await search(`q=bin&limit=${all.total}`)).total).toBe(all.total);
+    expect((await search(`q=bin&limit=${all.total - 1}&offset=1`)).total).toBe(all.total);
+    expect(await search('q=no-such-name-anywhere')).toMatchObject({ items: [], total: 0 });
     expect((await app.inject(`/api/images/${multi}/search?q=`)).statusCode).toBe(400);
     expect((await app.inject(`/api/images/${multi}/search?q=a&limit=100000`)).statusCode).toBe(400);
   });

@@ -150,7 +150,10 @@ export class FsRepo {
     const pattern = encodePath(q.pattern);
     const deleted = q.deleted ? 1 : 0;
     const rows = st.page.all({ image, pattern, deleted, limit: q.limit, offset: q.offset }) as SearchRow[];
-    const total = st.count.get({ image, pattern, deleted }) as number;
+    // A page that is not full is the last one: its end is the total, no second scan needed
+    // (each scan of a 100k-entry image costs ~20 ms; a rare match is a whole scan already).
+    const last = rows.length < q.limit && (rows.length > 0 || q.offset === 0);
+    const total = last ? q.offset + rows.length : (st.count.get({ image, pattern, deleted }) as number);
     return { rows, total };
   }
 }
