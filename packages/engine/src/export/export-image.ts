@@ -7,7 +7,7 @@ import type { BlobStore } from '../store/blob-store.js';
 import type { ByteSink } from '../tar/writer.js';
 import { archiveSize, planArchive, writeArchive, type ArchiveLayer } from './archive-writer.js';
 import { buildConfig, describeDraft, originalHistory, type ExportMode, type HistoryEntry } from './config.js';
-import { buildFlatLayer } from './flatten.js';
+import { buildFlatLayer, planFlatLayer } from './flatten.js';
 import { OCI_LAYER, OCI_LAYER_GZIP, type BuiltLayer, type OutputCompression } from './layer-builder.js';
 import { buildChangesLayer } from './new-layer.js';
 import { rewriteLayer, type Purge } from './rewrite.js';
@@ -80,7 +80,7 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
   let history: HistoryEntry[];
 
   if (mode === 'flatten') {
-    layers.push(fresh(await buildFlatLayer(view, source, store, compression, mtime, options.signal)));
+    layers.push(await flatLayer(view, source, options, store, compression, mtime));
     history = [{ created: created.toISOString(), created_by: options.createdBy ?? `peel flatten: ${source.image.layers.length} layers merged into one${changes.length ? `, ${changes.length} change${changes.length === 1 ? '' : 's'} applied` : ''}`, comment: options.comment ?? 'FROM scratch + COPY . . of the edited filesystem' }];
   } else {
     const old = originalHistory(source.image.configRaw);
@@ -117,6 +117,32 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
     size: archiveSize(plan),
     write: (sink) => writeArchive(plan, store, sink, options.signal),
   };
+}
+
+/**
+ * The flat layer. Uncompressed, it is never stored: a first pass over the plan only hashes it
+ * (its digest names the blob in the archive, so it must be known before the archive starts),
+ * and the archive streams the same bytes again from the same plan — no 1 GB write and read
+ * back. Compressed, it is written to the store once: compressing twice would cost more.
+ */
+async function flatLayer(view: DraftView, source: ExportSource, options: ExportOptions, store: BlobStore, compression: OutputCompression, mtime: number): Promise<ArchiveLayer & { diffId: string; reused: boolean }> {
+  if (compression === 'gzip') {
+    const built = await buildFlatLayer(view, source, store, compression, mtime, options.signal);
+    return { blob: built.blob, size: built.size, diffId: built.diffId, mediaType: built.mediaType, reused: false };
+  }
+  const plan = planFlatLayer(view, source, mtime);
+  const hash = createHash('sha256');
+  let total = 0;
+  const size = await plan.write(store, {
+    write: (c) => {
+      hash.update(c);
+      total += c.length;
+      options.onProgress?.(total);
+      return Promise.resolve();
+    },
+  }, { signal: options.signal, consumes: true });
+  const digest = `sha256:${hash.digest('hex')}`;
+  return { blob: digest, size, diffId: digest, mediaType: OCI_LAYER, reused: false, plan };
 }
 
 const NOTHING: Purge = { trees: [], exact: new Set() };

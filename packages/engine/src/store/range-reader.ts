@@ -131,6 +131,8 @@ export class RangeReader {
   private closed = false;
   /** Buffers whose slices the consumer no longer holds (only when it says so: `recycle`). */
   private readonly spare: Buffer[] = [];
+  /** The buffer of the piece the consumer holds now, free once it asks for the next. */
+  private released: Buffer | null = null;
 
   /**
    * `ahead`: bytes read ahead of the consumer (2 cores: a few reads in flight are enough).
@@ -160,6 +162,12 @@ export class RangeReader {
   }
 
   private async take(read: number): Promise<Buffer> {
+    // Asking for a piece means the consumer is done with the previous one: only now may the
+    // buffer that held it be read into again (a read issued earlier may still be waiting).
+    if (this.released) {
+      if (this.spare.length < 8) this.spare.push(this.released);
+      this.released = null;
+    }
     while (this.issued <= read || (this.issued < this.plan.reads.length && this.held < this.ahead)) this.issue();
     const pending = this.buffers.get(read);
     if (!pending) throw new Error(`RangeReader: read ${read} was taken out of order`);
@@ -167,8 +175,7 @@ export class RangeReader {
     if (--this.uses[read] === 0) {
       this.buffers.delete(read);
       this.held -= this.plan.reads[read].end - this.plan.reads[read].start;
-      // Only reused by a later read, issued when the consumer asks for a later piece.
-      if (this.recycle && this.spare.length < 8) this.spare.push(buffer);
+      if (this.recycle) this.released = buffer;
     }
     return buffer.subarray(0, this.plan.reads[read].end - this.plan.reads[read].start);
   }
