@@ -13,7 +13,9 @@ import { ZstdFrameWalker } from './zstd-frames.js';
 export function createDecompressor(kind: Exclude<Detected, 'none'>, subject: string): Transform {
   switch (kind) {
     case 'gzip':
-      return createGunzip({ chunkSize: 64 * 1024 });
+      // zlib hands back each output chunk before inflating the next: at 64 KiB the main thread
+      // and the inflate thread take turns (large bench image: ingest 9.1 s → 8.0 s at 256 KiB).
+      return createGunzip({ chunkSize: 256 * 1024 });
     case 'zstd':
       return zstdTransform(subject);
     default:
