@@ -10,7 +10,9 @@ export function openDatabase(file: string): Db {
   // WAL + NORMAL: a crash can lose the last commits but never corrupts; ingests are redone anyway.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -32000');
+  // 8 MB of page cache: paged listings touch few pages and the OS caches the file; a larger cache
+  // only raised an ingest's peak memory (32 MB: +10–20 MiB on the bench's 5 GiB image).
+  db.pragma('cache_size = -8000');
   migrate(db);
   return db;
 }
