@@ -114,22 +114,25 @@ export async function clickDirToPainted(page: Page, address: string, imageId: st
 }
 
 /**
- * After clickDirToPainted: scrolls the tree to its end and times until the open folder's last
- * row (`lastName`) is painted — every page of the folder fetched as the tree does it. The folder
- * must end within the tree's last screen (the bench's wide folder does: few rows follow it).
+ * After clickDirToPainted: scrolls the tree down a screen at a time (as a user holding Page
+ * Down would, the rows not yet loaded fetched page by page) and times until the open folder's
+ * last row (`lastName`) is painted. Gives up after a minute rather than waiting forever.
  */
 export async function scrollDirToEnd(page: Page, lastName: string): Promise<number> {
   return page.evaluate(async (name: string) => {
     const scroller = document.querySelector('.tree-scroll') as HTMLElement;
+    const shown = () => Array.from(document.querySelectorAll('[role="treeitem"]')).some((el) => el.getAttribute('aria-label') === name || el.textContent?.includes(name));
     const t0 = performance.now();
-    scroller.scrollTop = scroller.scrollHeight;
-    await new Promise<void>((resolve) => {
-      const check = () => {
-        const shown = Array.from(document.querySelectorAll('[role="treeitem"]')).some((el) => el.getAttribute('aria-label') === name || el.textContent?.includes(name));
-        if (shown) resolve();
-        else requestAnimationFrame(check);
+    await new Promise<void>((resolve, reject) => {
+      const step = () => {
+        if (shown()) return resolve();
+        if (performance.now() - t0 > 60_000) return reject(new Error(`the folder's last row ${name} was not painted within a minute`));
+        // Only move on once the rows in view are loaded (no "Loading…" placeholder left).
+        const loading = scroller.textContent?.includes('Loading…') ?? false;
+        if (!loading) scroller.scrollTop = Math.min(scroller.scrollTop + scroller.clientHeight * 20, scroller.scrollHeight);
+        requestAnimationFrame(step);
       };
-      check();
+      step();
     });
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     return performance.now() - t0;
