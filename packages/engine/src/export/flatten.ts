@@ -8,17 +8,16 @@ import { TarPlan, type TarItem } from './tar-plan.js';
  * The flat layer as a plan: every entry's header and where its bytes are (a range of a layer
  * tar or a draft blob, or a stream for sparse files), in an order that reads each layer tar
  * front to back:
- * 1. folders, symlinks, devices and fifos, depth-first (parents before children, names in byte
- *    order), so every folder exists before anything lands in it;
+ * 1. folders, symlinks, devices, fifos and the files the draft wrote, depth-first (parents
+ *    before children, names in byte order), so every folder exists before anything lands in it
+ *    (and an image built from a folder, `peel build`, is in plain walk order);
  * 2. files with bytes in the image, by (layer, offset): neighbouring entries of a layer tar share
  *    one large read, where path order would jump between layers and places in them;
- * 3. files the draft wrote;
- * 4. hard links, after the file they link to (the first path of each group, in walk order).
+ * 3. hard links, after the file they link to (the first path of each group, in walk order).
  */
 export function planFlatLayer(view: DraftView, source: ExportSource, mtime?: number): TarPlan {
   const tree: TarItem[] = [];
   const stored: Array<{ item: TarItem; layer: number; offset: number }> = [];
-  const written: TarItem[] = [];
   const links: TarItem[] = [];
   const linked = new Map<string, string>();
   const stack = [''];
@@ -43,13 +42,13 @@ export function planFlatLayer(view: DraftView, source: ExportSource, mtime?: num
       if (key) linked.set(key, node.path);
       const item = contentItem(source, node, header);
       if (from.kind === 'image') stored.push({ item, layer: from.layer, offset: from.entry.dataOffset });
-      else written.push(item);
+      else tree.push(item);
     }
     // Depth-first, in order: push in reverse so the first subfolder is written next.
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
   stored.sort((a, b) => a.layer - b.layer || a.offset - b.offset);
-  return new TarPlan([...tree, ...stored.map((s) => s.item), ...written, ...links]);
+  return new TarPlan([...tree, ...stored.map((s) => s.item), ...links]);
 }
 
 /**
