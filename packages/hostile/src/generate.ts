@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { corpus, ingests, refusals } from './corpus.js';
 
-const dir = resolve(process.argv[2] ?? 'hostile-corpus');
+// `pnpm corpus -- DIR` passes the `--` through.
+const dir = resolve(process.argv.slice(2).find((a) => a !== '--') ?? 'hostile-corpus');
 mkdirSync(dir, { recursive: true });
 const lines = ['name\texpect\tabout'];
 for (const c of corpus) {
