@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
 import { PAGE_MAX_LIMIT, type ChangeKind, type ChangesPage, type LayerChange } from '@peel/api';
 import { apiJson, apiUrl } from '../../../lib/api-client.js';
+import { loadRows } from '../../../lib/load-rows.js';
 import { kindsParam } from '../changes-params.js';
 
 /** Which of a layer's changes the list shows. */
@@ -44,22 +45,10 @@ export function useChanges(imageId: string, layer: number, filter: ChangesFilter
   return useQuery({ ...changesQueryOptions(imageId, layer, filter), placeholderData: keepPreviousData });
 }
 
-const loading = new Map<string, Promise<void>>();
-
 /** Loads the list's next pages until it holds `rows` rows; one load per list at a time. */
 export function loadChangeRows(client: QueryClient, imageId: string, layer: number, filter: ChangesFilter, rows: number): Promise<void> {
   const { queryKey } = changesQueryOptions(imageId, layer, filter);
-  const id = JSON.stringify(queryKey);
-  const current = client.getQueryData<ChangesPage>(queryKey);
-  if (!current || current.next === null || current.items.length >= rows || loading.has(id)) return loading.get(id) ?? Promise.resolve();
-  const run = extend(imageId, layer, filter, current, rows)
-    .then((next) => {
-      if (client.getQueryData(queryKey) === current) client.setQueryData(queryKey, next);
-    })
-    .catch(() => undefined)
-    .finally(() => loading.delete(id));
-  loading.set(id, run);
-  return run;
+  return loadRows<ChangesPage>(client, queryKey, rows, (current) => extend(imageId, layer, filter, current, rows));
 }
 
 /** The change a layer made to one path (null: none), without loading the list up to it. */

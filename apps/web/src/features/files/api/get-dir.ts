@@ -1,6 +1,7 @@
 import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
 import { PAGE_MAX_LIMIT, type FsEntry, type FsPage, type ListingSort } from '@peel/api';
 import { apiJson, apiUrl } from '../../../lib/api-client.js';
+import { loadRows } from '../../../lib/load-rows.js';
 import { baseName, parentPath } from '../../../lib/paths.js';
 
 /** Which filesystem a tree shows: the merged one (optionally with what is gone) or one layer's own. */
@@ -63,23 +64,10 @@ export const dirQueryOptions = (scope: FsScope, path: string, sort: ListingSort 
     retry: false,
   });
 
-const loading = new Map<string, Promise<void>>();
-
 /** Loads a folder's next pages until it holds `rows` rows (the rows in view); one load per folder at a time. */
 export function loadDirRows(client: QueryClient, scope: FsScope, path: string, sort: ListingSort, rows: number): Promise<void> {
   const { queryKey } = dirQueryOptions(scope, path, sort);
-  const id = JSON.stringify(queryKey);
-  const current = client.getQueryData<DirListing>(queryKey);
-  if (!current || current.next === null || current.items.length >= rows || loading.has(id)) return loading.get(id) ?? Promise.resolve();
-  const run = extend(scope, path, sort, current, rows)
-    .then((next) => {
-      // A refetch that replaced the listing meanwhile wins.
-      if (client.getQueryData(queryKey) === current) client.setQueryData(queryKey, next);
-    })
-    .catch(() => undefined)
-    .finally(() => loading.delete(id));
-  loading.set(id, run);
-  return run;
+  return loadRows<DirListing>(client, queryKey, rows, (current) => extend(scope, path, sort, current, rows));
 }
 
 /** The entries at one path (the live one and, with `deleted`, the versions that are gone), without listing its folder. */
