@@ -39,7 +39,7 @@ export function openNodeBytes(store: BlobStore, source: ExportSource, node: Draf
 
 /** A sparse entry (GNU/PAX sparse map): its bytes are not one range of the tar, holes read as zeros. */
 export function isSparse(entry: LayerEntry): boolean {
-  return 'sparse' in entry && (entry as { sparse?: unknown }).sparse != null;
+  return entry.sparse != null;
 }
 
 /** A file node's tar entry for a TarPlan: its bytes by offset in the layer tar or the draft's blob. */
