@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 
@@ -21,11 +21,13 @@ export interface Server {
 }
 
 /**
- * Starts Peel's server as people run it (`tsx --conditions=source apps/server/src/main.ts`), as
- * `node --import tsx` so that the process measured is the server itself, not a tsx wrapper.
+ * Starts Peel's server as people run it (`pnpm --filter @peel/server start`: the bundle
+ * scripts/build.mjs writes, apps/server/dist/main.mjs), as `node dist/main.mjs` directly so that
+ * the process measured is the server itself, not a pnpm wrapper.
  */
 export async function startServer(o: ServerOptions): Promise<Server> {
-  const args = ['--conditions=source', '--import', 'tsx', ...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []), 'apps/server/src/main.ts'];
+  buildServer(o.repo);
+  const args = [...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []), 'apps/server/dist/main.mjs'];
   const child = spawn(process.execPath, args, {
     cwd: o.repo,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PEEL_DATA_DIR: o.dataDir, PEEL_WEB_DIST: o.webDist, LOG_LEVEL: 'warn' },
@@ -52,6 +54,15 @@ export async function startServer(o: ServerOptions): Promise<Server> {
     rssMiB: () => procStatus(pid, 'VmRSS'),
     stop: () => stop(child),
   };
+}
+
+let built = false;
+
+/** Bundles the server once per bench run (from the sources as they are now). */
+function buildServer(repo: string): void {
+  if (built) return;
+  execFileSync(process.execPath, ['apps/server/scripts/build.mjs'], { cwd: repo, stdio: 'inherit' });
+  built = true;
 }
 
 // Servers this process started; none outlives it, even when a measurement throws.
