@@ -54,6 +54,33 @@ describe('layer digests and stored tars', () => {
     });
   }
 
+  it('a slow disk: chunks still waiting to be indexed when gzip ends are indexed all the same', async () => {
+    const { store, dispose } = await tempStore();
+    cleanups.push(dispose);
+    // Every write waits a little, so the store falls behind and the inflater finishes first
+    // (zlib then ends and destroys itself while inflated chunks are still queued for indexing).
+    const slow = Object.assign(Object.create(store), {
+      create: (): BlobWriter => {
+        const w = store.create();
+        return Object.assign(Object.create(w), {
+          write: async (c: Buffer) => {
+            await new Promise((r) => setTimeout(r, 2));
+            return w.write(c);
+          },
+          commit: () => w.commit(),
+          abort: () => w.abort(),
+        });
+      },
+    });
+    const files: TarItem[] = Array.from({ length: 3000 }, (_, i) => ({ name: `var/log/f${i}.log`, data: `line ${i}\n`.repeat(1500) }));
+    const archive = await dockerArchive({ layers: [files], gzip: true });
+    const opened = await openImageArchive(pieces(archive, 1 << 20), slow);
+    const entries = opened.layerScans.get(opened.image.layers[0].blob)!.entries;
+    expect(entries.length).toBe(3000);
+    expect(entries.at(-1)!.path).toBe('var/log/f2999.log');
+    expect(opened.image.layers[0].diffId).toBe(sha256(await tar(files)));
+  });
+
   it('a truncated gzip layer is no layer, and leaves no uncompressed tar behind', async () => {
     const { store, dir, dispose } = await tempStore();
     cleanups.push(dispose);

@@ -61,6 +61,10 @@ export class BlobScanner {
   private indexer: LayerIndexer | null = null;
   private decomp: Transform | null = null;
   private decompDone: Promise<void> | null = null;
+  /** Inflated chunks waiting to be indexed (see inflated()). */
+  private inflatedQueue: Buffer[] = [];
+  private inflatedBytes = 0;
+  private indexing: Promise<void> | null = null;
   private tarWriter: WriteAhead | null = null;
   private detected: Detected = 'none';
   private layerError: EngineError | null = null;
@@ -106,14 +110,8 @@ export class BlobScanner {
       this.tarWriter = new WriteAhead(this.store.create());
       const decomp = createDecompressor(this.detected, this.path);
       this.decomp = decomp;
-      this.decompDone = new Promise<void>((resolve) => {
-        decomp.on('data', (u: Buffer) => {
-          const pending = this.onUncompressed(u);
-          if (pending) {
-            decomp.pause();
-            pending.then(() => decomp.resume(), (e: Error) => this.failDecompression(e));
-          }
-        });
+      const ended = new Promise<void>((resolve) => {
+        decomp.on('data', (u: Buffer) => this.inflated(u));
         decomp.on('end', () => resolve());
         decomp.on('close', () => resolve());
         decomp.on('error', (e) => {
@@ -121,6 +119,8 @@ export class BlobScanner {
           resolve();
         });
       });
+      // 'end' comes after the last 'data', but that chunk may still be queued for indexing.
+      this.decompDone = ended.then(() => this.indexing ?? undefined);
     } else if (this.detected === 'bzip2' || this.detected === 'xz') {
       this.mode = 'opaque';
       this.layerError = new EngineError('UNSUPPORTED_COMPRESSION', `${this.path} is ${this.detected}-compressed; Peel reads uncompressed, gzip and zstd layers`, { subject: this.path });
@@ -160,6 +160,56 @@ export class BlobScanner {
       default:
         return;
     }
+  }
+
+  /**
+   * zlib (gzip) hands each inflated chunk over before it starts inflating the next one, so indexing it
+   * right here (tar parsing, hashing: most of the ingest's main-thread time) would keep the
+   * inflate thread idle meanwhile. Chunks are queued instead and indexed on the next turn of the
+   * event loop, while the next chunk inflates on the other core; up to INFLATE_AHEAD_BYTES wait.
+   */
+  private inflated(u: Buffer): void {
+    if (this.detected === 'zstd') {
+      // fzstd decodes on this thread (nothing to overlap) and its chunks are views of a window
+      // it reuses: they are indexed now, before the decoder runs again.
+      const pending = this.onUncompressed(u);
+      if (pending) {
+        this.decomp?.pause();
+        pending.then(() => this.decomp?.resume(), (e: Error) => this.failDecompression(e));
+      }
+      return;
+    }
+    this.inflatedQueue.push(u);
+    this.inflatedBytes += u.length;
+    if (this.inflatedBytes >= INFLATE_AHEAD_BYTES) this.decomp?.pause();
+    this.indexing ??= this.indexQueued();
+  }
+
+  private async indexQueued(): Promise<void> {
+    try {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      while (this.inflatedQueue.length > 0) {
+        const u = this.inflatedQueue.shift()!;
+        this.inflatedBytes -= u.length;
+        // Not destroyed: zlib destroys itself after 'end' while its last chunks wait here.
+        if (this.stopped()) break;
+        const pending = this.onUncompressed(u);
+        if (pending) await pending;
+        const decomp = this.decomp;
+        if (decomp && decomp.isPaused() && this.inflatedBytes < INFLATE_AHEAD_BYTES && !decomp.destroyed) decomp.resume();
+      }
+    } catch (e) {
+      this.failDecompression(e as Error);
+    } finally {
+      this.inflatedQueue = [];
+      this.inflatedBytes = 0;
+      this.indexing = null;
+    }
+  }
+
+  /** Inflating was stopped on purpose: not a layer after all, a limit, a decompression error. */
+  private stopped(): boolean {
+    return this.layerError !== null || this.fatal !== null || (this.indexer?.failure ?? null) !== null;
   }
 
   private onUncompressed(u: Buffer): Promise<void> | undefined {
@@ -255,6 +305,7 @@ export class EntryCapError extends EngineError {
 
 const TAR_BLOCK = 512;
 const DECOMP_AHEAD_BYTES = 1024 * 1024;
+const INFLATE_AHEAD_BYTES = 2 * 1024 * 1024;
 
 /** A valid tar header checksum in the first block (what every tar reader checks first). */
 function isTarHeader(head: Buffer): boolean {

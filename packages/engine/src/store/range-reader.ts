@@ -123,6 +123,8 @@ function fileOf(store: BlobStore): ((digest: string) => string) | null {
  */
 export class RangeReader {
   private readonly buffers = new Map<number, Promise<Buffer>>();
+  /** The reads of `buffers` that have completed. */
+  private readonly loaded = new Map<number, Buffer>();
   private readonly handles = new Map<string, Promise<FileHandle>>();
   private readonly uses: number[];
   private readonly pathOf: ((digest: string) => string) | null;
@@ -156,12 +158,23 @@ export class RangeReader {
   async close(): Promise<void> {
     this.closed = true;
     this.buffers.clear();
+    this.loaded.clear();
     const handles = [...this.handles.values()];
     this.handles.clear();
     await Promise.all(handles.map((h) => h.then((fh) => fh.close(), () => undefined)));
   }
 
   private async take(read: number): Promise<Buffer> {
+    const buffer = await this.takeRead(read);
+    return buffer.subarray(0, this.plan.reads[read].end - this.plan.reads[read].start);
+  }
+
+  /**
+   * The buffer of planned read `read` (its bytes start at 0), without a promise when it is
+   * already in memory: a file of a few hundred bytes then costs no turn of the event loop.
+   * Same order rules as `range`; the pieces of read r are `plan.pieces[i]` entries naming r.
+   */
+  takeRead(read: number): Buffer | Promise<Buffer> {
     // Asking for a piece means the consumer is done with the previous one: only now may the
     // buffer that held it be read into again (a read issued earlier may still be waiting).
     if (this.released) {
@@ -169,15 +182,21 @@ export class RangeReader {
       this.released = null;
     }
     while (this.issued <= read || (this.issued < this.plan.reads.length && this.held < this.ahead)) this.issue();
+    const loaded = this.loaded.get(read);
+    if (loaded) return this.use(read, loaded);
     const pending = this.buffers.get(read);
     if (!pending) throw new Error(`RangeReader: read ${read} was taken out of order`);
-    const buffer = await pending;
+    return pending.then((buffer) => this.use(read, buffer));
+  }
+
+  private use(read: number, buffer: Buffer): Buffer {
     if (--this.uses[read] === 0) {
       this.buffers.delete(read);
+      this.loaded.delete(read);
       this.held -= this.plan.reads[read].end - this.plan.reads[read].start;
       if (this.recycle) this.released = buffer;
     }
-    return buffer.subarray(0, this.plan.reads[read].end - this.plan.reads[read].start);
+    return buffer;
   }
 
   private issue(): void {
@@ -185,7 +204,9 @@ export class RangeReader {
     const r = this.plan.reads[n];
     this.held += r.end - r.start;
     const p = this.load(r);
-    p.catch(() => undefined); // reported to whoever takes it
+    p.then((b) => {
+      if (this.buffers.has(n)) this.loaded.set(n, b);
+    }, () => undefined); // a failure is reported to whoever takes it
     this.buffers.set(n, p);
   }
 

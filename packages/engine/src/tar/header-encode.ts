@@ -162,3 +162,62 @@ export function encodeHeader(h: TarWriteHeader): Buffer {
   const padding = Buffer.alloc((BLOCK - (payload.length % BLOCK)) % BLOCK);
   return Buffer.concat([paxHeader, payload, padding, main]);
 }
+
+/** A short ASCII string (no NUL) that fits a field of `width` bytes as it is. */
+function plainAscii(s: string, width: number): boolean {
+  if (s.length > width) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0 || c >= 0x80) return false;
+  }
+  return true;
+}
+
+/** Zero-padded octal and a NUL, digit by digit (no strings): the caller checked it fits. */
+function octalInto(b: Buffer, start: number, width: number, x: number): void {
+  let v = x;
+  for (let i = start + width - 2; i >= start; i--) {
+    b[i] = 0x30 + (v % 8);
+    v = Math.floor(v / 8);
+  }
+  b[start + width - 1] = 0;
+}
+
+/**
+ * The common entry — short ASCII names, numbers that fit, no xattrs — encoded straight into
+ * `target` at `at` (512 bytes, zeroed here), byte for byte what encodeHeader gives. Returns false,
+ * writing nothing, for anything that needs more (a PAX record, a split name): call encodeHeader.
+ * An export writes one header per entry twice over (hash pass, then the download): without the
+ * allocations of the general path it costs a fraction.
+ */
+export function encodeHeaderInto(h: TarWriteHeader, target: Buffer, at: number): boolean {
+  const typeflag = TYPEFLAG[h.type];
+  if (typeflag === undefined || h.xattrs !== undefined) return false;
+  const name = h.type === 'dir' && !h.name.endsWith('/') ? `${h.name}/` : h.name;
+  const linkName = h.linkName ?? '';
+  const uname = h.uname ?? '';
+  const gname = h.gname ?? '';
+  if (!plainAscii(name, 100) || !plainAscii(linkName, 100) || !plainAscii(uname, 32) || !plainAscii(gname, 32)) return false;
+  const devMajor = h.devMajor ?? 0;
+  const devMinor = h.devMinor ?? 0;
+  const { mode, uid, gid, size, mtime } = h;
+  if (!Number.isSafeInteger(mode) || mode < 0 || !fitsOctal(uid, 8) || !fitsOctal(gid, 8) || !fitsOctal(size, 12) || !fitsOctal(mtime, 12) || !fitsOctal(devMajor, 8) || !fitsOctal(devMinor, 8)) return false;
+  if (h.type !== 'file' && size !== 0) return false; // encodeHeader says why
+  target.fill(0, at, at + BLOCK);
+  target.write(name, at + F.name[0], 'latin1');
+  octalInto(target, at + F.mode[0], 8, mode & 0o7777);
+  octalInto(target, at + F.uid[0], 8, uid);
+  octalInto(target, at + F.gid[0], 8, gid);
+  octalInto(target, at + F.size[0], 12, size);
+  octalInto(target, at + F.mtime[0], 12, mtime);
+  target[at + F.typeflag[0]] = typeflag.charCodeAt(0);
+  if (linkName) target.write(linkName, at + F.linkName[0], 'latin1');
+  target.write('ustar\x0000', at + F.magic[0], 'latin1');
+  if (uname) target.write(uname, at + F.uname[0], 'latin1');
+  if (gname) target.write(gname, at + F.gname[0], 'latin1');
+  octalInto(target, at + F.devMajor[0], 8, devMajor);
+  octalInto(target, at + F.devMinor[0], 8, devMinor);
+  octalInto(target, at + F.chksum[0], 7, checksums(target, at).unsigned);
+  target[at + F.chksum[0] + 7] = 0x20;
+  return true;
+}
