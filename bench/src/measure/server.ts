@@ -27,7 +27,7 @@ export interface Server {
  */
 export async function startServer(o: ServerOptions): Promise<Server> {
   buildServer(o.repo);
-  const args = [...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []), 'apps/server/dist/main.mjs'];
+  const args = [...SERVER_NODE_FLAGS, ...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []), 'apps/server/dist/main.mjs'];
   const child = spawn(process.execPath, args, {
     cwd: o.repo,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PEEL_DATA_DIR: o.dataDir, PEEL_WEB_DIST: o.webDist, LOG_LEVEL: 'warn' },
@@ -55,6 +55,9 @@ export async function startServer(o: ServerOptions): Promise<Server> {
     stop: () => stop(child),
   };
 }
+
+/** The node flags of `start` in apps/server/package.json (keep the two alike). */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
 
 let built = false;
 
