@@ -140,6 +140,26 @@ describe('paged listings', () => {
     await app.inject({ method: 'DELETE', url: `/api/images/${id}/draft` });
   });
 
+  it('a folder the draft leaves alone pages as the image’s; one reached through a draft symlink pages as the draft’s', async () => {
+    const id = wide;
+    const put = await app.inject({ method: 'PUT', url: `/api/images/${id}/draft/content?path=/elsewhere/new-file`, payload: 'new', headers: { 'content-type': 'application/octet-stream' } });
+    expect(put.statusCode).toBe(200);
+    const link = await app.inject({ method: 'POST', url: `/api/images/${id}/draft/ops`, payload: { op: 'symlink', path: '/via', target: 'wide' } });
+    expect(link.statusCode).toBe(200);
+    for (const q of ['', '&deleted=1']) {
+      const plain = await allPages<FsEntry>(app, `/api/images/${id}/fs?path=/wide${q}`, 300);
+      const drafted = await allPages<FsEntry>(app, `/api/images/${id}/fs?path=/wide&draft=1${q}`, 300);
+      expect(drafted.items).toEqual(plain.items);
+      expect(drafted.items.some((e) => e.edited)).toBe(false);
+      expect(canonical(drafted.items)).toEqual(canonical(await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=/wide&draft=1${q}`)));
+    }
+    // The image has no /via: through the draft's symlink the folder's rows carry their draft paths.
+    const via = await allPages<FsEntry>(app, `/api/images/${id}/fs?path=/via&draft=1`, 300);
+    expect(via.total).toBe(WIDE + 4 - 2);
+    expect(via.items.every((e) => e.path.startsWith('/wide/'))).toBe(true);
+    await app.inject({ method: 'DELETE', url: `/api/images/${id}/draft` });
+  });
+
   it('a layer’s changes: pages in the layer’s order, filters and counts', async () => {
     const whole = await getJson<LayerChange[]>(app, `/api/images/${wide}/layers/0/changes`);
     const { items, total, pages } = await allPages<LayerChange>(app, `/api/images/${wide}/layers/0/changes?x=1`, 400);

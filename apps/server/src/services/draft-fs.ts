@@ -7,7 +7,8 @@ import { viewOf, type DraftContext, type DraftLoader } from './draft-context.js'
 import { resolveDraftPath } from './draft-resolve.js';
 import { nodeEntry, shadowedEntry } from './entries.js';
 import type { ContentHandle } from './content.js';
-import type { PageRequest } from './fs-pages.js';
+import type { FsPageService, PageRequest } from './fs-pages.js';
+import { resolveInImage } from './resolve.js';
 import { compareKeys, decodeCursor, encodeCursor, KEY_SHAPES, type PageKey } from './page-key.js';
 import { encodePath } from '../store/path-codec.js';
 
@@ -17,7 +18,7 @@ import { encodePath } from '../store/path-codec.js';
  * plain listing shows them.
  */
 export class DraftFsService {
-  constructor(private readonly store: BlobStore, private readonly loader: DraftLoader, private readonly fsRepo: FsRepo) {}
+  constructor(private readonly store: BlobStore, private readonly loader: DraftLoader, private readonly fsRepo: FsRepo, private readonly pages: FsPageService) {}
 
   list(id: string, apiPath: string, opts: { deleted?: boolean }): FsEntry[] {
     const ctx = this.loader.load(id);
@@ -45,6 +46,11 @@ export class DraftFsService {
     const ctx = this.loader.load(id);
     const view = viewOf(ctx);
     const dir = this.folder(id, view, apiPath);
+    // A folder the draft leaves alone (no op on it, inside it or above it, reached the same way
+    // in the image) lists exactly as the image's: its pages come from the index, a few rows per
+    // page, instead of building all of its children in memory for every page.
+    const inImage = resolveInImage(this.fsRepo, ctx.image.key, toEnginePath(apiPath));
+    if (inImage?.path === dir && !opsOnLine(ctx, dir)) return this.pages.page(id, apiPath, { deleted: opts.deleted === true }, req);
     const touched = touchedDirs(ctx);
     const newLayer = ctx.layers.length;
     const wanted = (name: string) => req.name === undefined || name === req.name;
@@ -143,6 +149,12 @@ const REMOVED_SEQ = 2 ** 31;
 function draftKey(sort: ListingSort, type: string, size: number, name: string, live: number, layer: number, seq: number): PageKey {
   const tail = [encodePath(name), live, layer, seq];
   return sort === 'name' ? [type === 'dir' ? 0 : 1, ...tail] : [type === 'dir' ? 0 : 1, -size, ...tail];
+}
+
+/** Some op names `dir`, a path inside it or one of its ancestors. */
+function opsOnLine(ctx: DraftContext, dir: string): boolean {
+  const related = (p: string) => p === dir || dir === '' || p === '' || p.startsWith(`${dir}/`) || dir.startsWith(`${p}/`);
+  return ctx.ops.some(({ op }) => (op.op === 'rename' ? related(op.from) || related(op.to) : related(op.path)));
 }
 
 /** Folders whose listing the draft may change: every parent of a path an op names. */

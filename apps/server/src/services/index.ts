@@ -37,7 +37,7 @@ export function createServices(db: Db, store: BlobStore, limits: IngestLimits, c
   const ingest = new IngestService({ db, store, queue, collector, images, limits, chunkRows });
   const loader = new DraftLoader(db, images, fs);
   const drafts = new DraftService(db, store, loader, collector, limits.maxUploadBytes);
-  const draftFs = new DraftFsService(store, loader, fs.repo);
+  const draftFs = new DraftFsService(store, loader, fs.repo, fs.pages);
   const exports = new ExportService(db, store, loader, collector, ingest);
   return { images, ingest, fs, content, archive, queue, collector, drafts, draftFs, exports };
 }
