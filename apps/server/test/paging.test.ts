@@ -134,6 +134,13 @@ describe('paged listings', () => {
       expect(canonical(items)).toEqual(canonical(whole));
       expectOrdered(items, treeOrder);
     }
+    // A draft edit between two pages: the next listing is the new draft's, not the one kept for paging.
+    const before = await getJson<FsPage>(app, `/api/images/${id}/fs?path=/wide&draft=1&paged=1&limit=10`);
+    const again = await app.inject({ method: 'PUT', url: `/api/images/${id}/draft/content?path=/wide/another-file`, payload: 'x', headers: { 'content-type': 'application/octet-stream' } });
+    expect(again.statusCode).toBe(200);
+    const after = await getJson<FsPage>(app, `/api/images/${id}/fs?path=/wide&draft=1&paged=1&limit=10&cursor=${before.next}`);
+    expect(after.total).toBe(before.total + 1);
+    expect((await allPages<FsEntry>(app, `/api/images/${id}/fs?path=/wide&draft=1`, 300)).items.some((e) => e.name === 'another-file')).toBe(true);
     const removed = await getJson<FsPage>(app, `/api/images/${id}/fs?path=/wide&draft=1&deleted=1&paged=1&name=f0500`);
     expect(removed.items).toEqual([expect.objectContaining({ deletedBy: 2, edited: true })]);
     expect((await getJson<FsPage>(app, `/api/images/${id}/fs?path=/wide&draft=1&paged=1&name=new-file`)).items[0]).toMatchObject({ edited: true, layer: 2 });

@@ -17,7 +17,16 @@ import { encodePath } from '../store/path-codec.js';
  * entries marked, and the draft's bytes of a file. Untouched entries are shown exactly as the
  * plain listing shows them.
  */
+interface DraftRow {
+  key: PageKey;
+  make: () => FsEntry;
+}
+
 export class DraftFsService {
+  /** The rows of the last draft listing paged (see page()). */
+  private lastRows: { key: string; rows: DraftRow[] } | null = null;
+  private expiry: NodeJS.Timeout | undefined;
+
   constructor(private readonly store: BlobStore, private readonly loader: DraftLoader, private readonly fsRepo: FsRepo, private readonly pages: FsPageService) {}
 
   list(id: string, apiPath: string, opts: { deleted?: boolean }): FsEntry[] {
@@ -51,10 +60,32 @@ export class DraftFsService {
     // page, instead of building all of its children in memory for every page.
     const inImage = resolveInImage(this.fsRepo, ctx.image.key, toEnginePath(apiPath));
     if (inImage?.path === dir && !opsOnLine(ctx, dir)) return this.pages.page(id, apiPath, { deleted: opts.deleted === true }, req);
+    // The folder's rows, keyed and sorted, are kept for the next page of the same listing of the
+    // same draft: scrolling through a big folder the draft changed builds it once, not per page.
+    const cacheKey = JSON.stringify([ctx.image.id, ctx.head?.updatedAt ?? null, ctx.ops.map((o) => o.op), dir, req.sort, opts.deleted === true, req.name ?? null]);
+    const rows = this.lastRows?.key === cacheKey ? this.lastRows.rows : this.draftRows(ctx, view, dir, opts, req);
+    this.keep(cacheKey, rows);
+    const shape = KEY_SHAPES[req.sort];
+    const after = req.cursor === undefined ? null : decodeCursor(shape, req.cursor);
+    const start = after === null ? 0 : rows.findIndex((r) => compareKeys(r.key, after) > 0);
+    const slice = start < 0 ? [] : rows.slice(start, start + req.limit);
+    const more = start >= 0 && start + req.limit < rows.length;
+    return { items: slice.map((r) => r.make()), total: rows.length, next: more ? encodeCursor(shape, slice[slice.length - 1].key) : null };
+  }
+
+  /** Keeps a listing's rows for its next pages, for a minute after the last of them. */
+  private keep(key: string, rows: DraftRow[]): void {
+    this.lastRows = { key, rows };
+    clearTimeout(this.expiry);
+    this.expiry = setTimeout(() => (this.lastRows = null), 60_000).unref();
+  }
+
+  /** Every row of a folder as the draft leaves it, keyed in the paged listing's order. */
+  private draftRows(ctx: DraftContext, view: DraftView, dir: string, opts: { deleted?: boolean }, req: PageRequest): DraftRow[] {
     const touched = touchedDirs(ctx);
     const newLayer = ctx.layers.length;
     const wanted = (name: string) => req.name === undefined || name === req.name;
-    const rows: Array<{ key: PageKey; make: () => FsEntry }> = [];
+    const rows: DraftRow[] = [];
     const live = new Set<string>();
     for (const n of view.children(dir)) {
       live.add(n.name);
@@ -75,13 +106,8 @@ export class DraftFsService {
         }
       }
     }
-    const shape = KEY_SHAPES[req.sort];
-    const after = req.cursor === undefined ? null : decodeCursor(shape, req.cursor);
     rows.sort((a, b) => compareKeys(a.key, b.key));
-    const start = after === null ? 0 : rows.findIndex((r) => compareKeys(r.key, after) > 0);
-    const slice = start < 0 ? [] : rows.slice(start, start + req.limit);
-    const more = start >= 0 && start + req.limit < rows.length;
-    return { items: slice.map((r) => r.make()), total: rows.length, next: more ? encodeCursor(shape, slice[slice.length - 1].key) : null };
+    return rows;
   }
 
   /** The folder a listing names, as the draft leaves it (404 when gone, 400 when not a folder). */
