@@ -12,16 +12,17 @@ import { resolveInImage } from './resolve.js';
 import { compareKeys, decodeCursor, encodeCursor, KEY_SHAPES, type PageKey } from './page-key.js';
 import { encodePath } from '../store/path-codec.js';
 
-/**
- * The explorer's view of a draft (`draft=1`): folders as the draft leaves them, with edited
- * entries marked, and the draft's bytes of a file. Untouched entries are shown exactly as the
- * plain listing shows them.
- */
+/** A row of a draft listing: its key in the paged order, and its entry when a page shows it. */
 interface DraftRow {
   key: PageKey;
   make: () => FsEntry;
 }
 
+/**
+ * The explorer's view of a draft (`draft=1`): folders as the draft leaves them, with edited
+ * entries marked, and the draft's bytes of a file. Untouched entries are shown exactly as the
+ * plain listing shows them.
+ */
 export class DraftFsService {
   /** The rows of the last draft listing paged (see page()). */
   private lastRows: { key: string; rows: DraftRow[] } | null = null;
