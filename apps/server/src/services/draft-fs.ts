@@ -178,26 +178,24 @@ function draftKey(sort: ListingSort, type: string, size: number, name: string, l
   return sort === 'name' ? [type === 'dir' ? 0 : 1, ...tail] : [type === 'dir' ? 0 : 1, -size, ...tail];
 }
 
+/** Every path the draft's ops name (both ends of a rename). */
+function opPaths(ctx: DraftContext): string[] {
+  return ctx.ops.flatMap(({ op }) => (op.op === 'rename' ? [op.from, op.to] : [op.path]));
+}
+
 /** Some op names `dir`, a path inside it or one of its ancestors. */
 function opsOnLine(ctx: DraftContext, dir: string): boolean {
-  const related = (p: string) => p === dir || dir === '' || p === '' || p.startsWith(`${dir}/`) || dir.startsWith(`${p}/`);
-  return ctx.ops.some(({ op }) => (op.op === 'rename' ? related(op.from) || related(op.to) : related(op.path)));
+  return opPaths(ctx).some((p) => p === dir || dir === '' || p === '' || p.startsWith(`${dir}/`) || dir.startsWith(`${p}/`));
 }
 
 /** Folders whose listing the draft may change: every parent of a path an op names. */
 function touchedDirs(ctx: DraftContext): Set<string> {
   const out = new Set<string>();
-  const add = (path: string) => {
+  for (const path of opPaths(ctx)) {
     for (let p = path; p !== ''; ) {
       p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
       out.add(p);
     }
-  };
-  for (const { op } of ctx.ops) {
-    if (op.op === 'rename') {
-      add(op.from);
-      add(op.to);
-    } else add(op.path);
   }
   return out;
 }
