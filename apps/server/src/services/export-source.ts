@@ -1,4 +1,4 @@
-import type { Compression, ExportSource, LayerEntry, Platform } from '@peel/engine';
+import type { Compression, ExportMode, ExportSource, LayerEntry, Platform } from '@peel/engine';
 import type { Db } from '../store/db.js';
 import type { LayerEntryRow } from '../store/fs-repo.js';
 import { toLayerEntry } from './entries.js';
@@ -7,20 +7,28 @@ import type { DraftContext } from './draft-context.js';
 /**
  * What the engine's export reads, from the stored rows: the config bytes as uploaded, the layer
  * blobs and their uncompressed tars, and the merged filesystem as the indexed lookup (it reads
- * only the paths the export asks for: the draft's own, or the walk of a flatten). Every layer's
- * own entries in tar order (the implicit folders the index adds are not the layer's, so they
- * stay out) are read only if the export asks for them: a rewrite, or a zstd layer re-encoded.
+ * only the paths the export asks for: the draft's own). Every layer's own entries in tar order
+ * (the implicit folders the index adds are not the layer's, so they stay out) are read up front
+ * for a flatten or a rewrite, which use them all, and otherwise only if the export asks for them
+ * (an append re-encoding a zstd layer).
  */
-export function exportSource(db: Db, ctx: DraftContext): ExportSource {
-  let layers: LayerEntry[][] | null = null;
-  const readLayers = (): LayerEntry[][] => {
-    const entriesOf = db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`);
-    return ctx.layers.map((l) => {
-      const out: LayerEntry[] = [];
-      for (const row of entriesOf.iterate(l.layer)) out.push(toLayerEntry(row as LayerEntryRow));
-      return out;
-    });
+export async function exportSource(db: Db, ctx: DraftContext, mode: ExportMode): Promise<ExportSource> {
+  const entriesOf = db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`);
+  const readLayer = (layer: number): LayerEntry[] => {
+    const out: LayerEntry[] = [];
+    for (const row of entriesOf.iterate(layer)) out.push(toLayerEntry(row as LayerEntryRow));
+    return out;
   };
+  let layers: LayerEntry[][] | null = null;
+  if (mode !== 'append') {
+    // Flatten and rewrite read every entry: a layer at a time, letting other requests in between
+    // (100k rows read in one go kept the event loop for most of a second).
+    layers = [];
+    for (const l of ctx.layers) {
+      layers.push(readLayer(l.layer));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
   return {
     image: {
       configRaw: ctx.image.config,
@@ -36,7 +44,7 @@ export function exportSource(db: Db, ctx: DraftContext): ExportSource {
       })),
     },
     get layers() {
-      return (layers ??= readLayers());
+      return (layers ??= ctx.layers.map((l) => readLayer(l.layer)));
     },
     lookup: ctx.lookup,
   };

@@ -55,7 +55,7 @@ export class ExportService {
     const tracked = trackCommits(this.store);
     let result: ExportResult;
     try {
-      result = await exportImage(exportSource(this.db, ctx), draftOf(ctx), {
+      result = await exportImage(await exportSource(this.db, ctx, req.mode), draftOf(ctx), {
         mode: req.mode, store: withFiles(tracked.store, this.store), tag, compression: req.compression, signal: opts.signal,
       });
     } catch (e) {
