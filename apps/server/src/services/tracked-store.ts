@@ -19,6 +19,7 @@ export function trackCommits(store: BlobStore): { store: BlobStore; committed: S
         },
         write: (chunk) => w.write(chunk),
         ...(w.writeSettled ? { writeSettled: (chunk: Buffer) => w.writeSettled!(chunk) } : {}),
+        ...(w.writeMany ? { writeMany: (chunks: Buffer[]) => w.writeMany!(chunks) } : {}),
         commit: async () => {
           const r = await w.commit();
           committed.add(r.digest);

@@ -61,6 +61,12 @@ export class BlobScanner {
   private indexer: LayerIndexer | null = null;
   private decomp: Transform | null = null;
   private decompDone: Promise<void> | null = null;
+  /** Compressed bytes gathered for the decompressor's next chunk (see feedDecompressor). */
+  private gather: Buffer | null = null;
+  private gathered = 0;
+  /** Settles when the chunk last handed to the decompressor has been inflated. */
+  private inflating: Promise<void> | null = null;
+  private readonly inflateWaiters = new Set<() => void>();
   /** Inflated chunks waiting to be indexed (see inflated()). */
   private inflatedQueue: Buffer[] = [];
   private inflatedBytes = 0;
@@ -113,7 +119,10 @@ export class BlobScanner {
       const ended = new Promise<void>((resolve) => {
         decomp.on('data', (u: Buffer) => this.inflated(u));
         decomp.on('end', () => resolve());
-        decomp.on('close', () => resolve());
+        decomp.on('close', () => {
+          for (const done of [...this.inflateWaiters]) done();
+          resolve();
+        });
         decomp.on('error', (e) => {
           this.failDecompression(e);
           resolve();
@@ -150,11 +159,15 @@ export class BlobScanner {
         this.checkFatal();
         return;
       case 'compressed': {
-        const decomp = this.decomp;
-        if (!decomp || decomp.destroyed) return;
-        // Up to 1 MiB queued for inflating, so that the next chunk is hashed and stored meanwhile.
-        decomp.write(chunk);
-        if (decomp.writableLength > DECOMP_AHEAD_BYTES) await waitDrain(decomp);
+        if (!this.decomp || this.decomp.destroyed) return;
+        if (this.gathered > 0 && this.gathered + chunk.length > DECOMP_BATCH_BYTES) await this.feedDecompressor();
+        if (chunk.length >= DECOMP_BATCH_BYTES) {
+          await this.feedDecompressor(chunk);
+          return;
+        }
+        this.gather ??= spareBatches.pop() ?? Buffer.allocUnsafeSlow(DECOMP_BATCH_BYTES);
+        chunk.copy(this.gather, this.gathered);
+        this.gathered += chunk.length;
         return;
       }
       default:
@@ -207,6 +220,38 @@ export class BlobScanner {
     }
   }
 
+  /**
+   * Hands the gathered compressed bytes (or one big chunk) to the decompressor. Each chunk written
+   * is a round trip to zlib's thread that needs this thread to start the next: fed the upload's
+   * 64 KiB chunks, inflating ran at half its speed (on large, the ingest waited on it 4.4 s of
+   * 6.5 s). The bytes are copied into reused 1 MiB buffers, not concatenated into new ones: 800 MB
+   * of fresh buffers cost V8 about 0.6 s of extra full collections. One batch inflates while the
+   * next is gathered, hashed and stored.
+   */
+  private async feedDecompressor(big?: Buffer): Promise<void> {
+    const decomp = this.decomp;
+    // zlib keeps nothing of a chunk once it is consumed; fzstd keeps views of a chunk's unfinished
+    // block for the next one, so a zstd batch buffer is never reused.
+    const pooled = big || this.detected !== 'gzip' ? null : this.gather;
+    const batch = big ?? this.gather?.subarray(0, this.gathered);
+    this.gather = null;
+    this.gathered = 0;
+    if (!decomp || decomp.destroyed || !batch) return;
+    const before = this.inflating;
+    this.inflating = new Promise<void>((resolve) => {
+      // A zlib error never calls the callback of the chunk it failed on: 'close' releases it.
+      const done = (e?: Error | null) => {
+        this.inflateWaiters.delete(done);
+        // Done with, unless the stream broke off mid-chunk.
+        if (pooled && !e && !decomp.destroyed && spareBatches.length < 4) spareBatches.push(pooled);
+        resolve();
+      };
+      this.inflateWaiters.add(done);
+      decomp.write(batch, done);
+    });
+    if (before) await before;
+  }
+
   /** Inflating was stopped on purpose: not a layer after all, a limit, a decompression error. */
   private stopped(): boolean {
     return this.layerError !== null || this.fatal !== null || (this.indexer?.failure ?? null) !== null;
@@ -252,6 +297,7 @@ export class BlobScanner {
       this.decide(head);
       await this.route(head);
     }
+    if (this.gathered > 0) await this.feedDecompressor();
     if (this.decomp && !this.decomp.destroyed) {
       this.decomp.end();
     }
@@ -304,7 +350,10 @@ export class EntryCapError extends EngineError {
 }
 
 const TAR_BLOCK = 512;
-const DECOMP_AHEAD_BYTES = 1024 * 1024;
+/** Compressed bytes per chunk handed to the decompressor. */
+const DECOMP_BATCH_BYTES = 1024 * 1024;
+/** Batch buffers the decompressor is done with, for the next ones (any scanner's). */
+const spareBatches: Buffer[] = [];
 const INFLATE_AHEAD_BYTES = 2 * 1024 * 1024;
 
 /** A valid tar header checksum in the first block (what every tar reader checks first). */
@@ -325,16 +374,3 @@ function looksLikeJson(head: Buffer): boolean {
   return head.length === 0 ? false : true;
 }
 
-function waitDrain(s: Transform): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      s.off('drain', done);
-      s.off('close', done);
-      s.off('error', done);
-      resolve();
-    };
-    s.on('drain', done);
-    s.on('close', done);
-    s.on('error', done);
-  });
-}
