@@ -65,6 +65,18 @@ describe('FsBlobStore digests', () => {
     expect(await readdir(join(dir, 'tmp'))).toEqual([]);
   });
 
+  it('the worker stops once idle and starts again for the next blob', async () => {
+    const { store: s } = await store(true);
+    for (let round = 0; round < 2; round++) {
+      const data = randomBytes(300_000);
+      const w = s.create();
+      await w.write(data);
+      expect((await w.commit()).digest).toBe(sha256(data));
+      // Past the idle delay: the thread is gone, and the next create() starts a new one.
+      await new Promise((r) => setTimeout(r, 400));
+    }
+  });
+
   it('the worker hashes what the file holds: a file shorter than reported fails with a clear error, a missing one too', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'peel-hash-'));
     dirs.push(dir);

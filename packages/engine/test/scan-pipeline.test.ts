@@ -125,7 +125,7 @@ describe('layer digests and stored tars', () => {
 /** A zstd frame of raw (stored) blocks of `block` bytes: what fzstd decodes without any entropy coding. */
 function zstdRaw(data: Buffer, block: number): Buffer {
   // Magic, then a frame header: no content size, no checksum, a 128 KiB window (exponent 7).
-  const parts = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 7 << 3])];
+  const parts: Buffer[] = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 7 << 3])];
   for (let at = 0; at < data.length; at += block) {
     const size = Math.min(block, data.length - at);
     const last = at + size >= data.length ? 1 : 0;
