@@ -1,9 +1,8 @@
-import { createHash, randomUUID, type Hash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, unlink, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { hashFileInWorker, type FileHash } from './hash-worker.js';
 
 /**
  * Content-addressed blob storage. Blobs are written to a temp file while hashed, then renamed to
@@ -47,8 +46,7 @@ export function digestHex(digest: string): string {
 
 /** A BlobStore in a directory: `<dir>/sha256/<hex>`, temp files in `<dir>/tmp`. */
 export class FsBlobStore implements BlobStore {
-  /** `hashOnWorker`: blobs are hashed by a worker thread reading them back (see hash-worker.ts). */
-  constructor(readonly dir: string, private readonly options: { hashOnWorker?: boolean } = {}) {}
+  constructor(readonly dir: string) {}
 
   async init(): Promise<this> {
     await mkdir(join(this.dir, 'sha256'), { recursive: true });
@@ -68,7 +66,7 @@ export class FsBlobStore implements BlobStore {
   }
 
   create(): BlobWriter {
-    return new FsBlobWriter(this, join(this.dir, 'tmp', randomUUID()), this.options.hashOnWorker ?? true);
+    return new FsBlobWriter(this, join(this.dir, 'tmp', randomUUID()));
   }
 
   async has(digest: string): Promise<boolean> {
@@ -96,17 +94,12 @@ export class FsBlobStore implements BlobStore {
 }
 
 class FsBlobWriter implements BlobWriter {
-  /** One of the two: hashed here from the chunks, or by the worker from the file. */
-  private readonly hash: Hash | null;
-  private readonly fileHash: FileHash | null;
+  private readonly hash = createHash('sha256');
   private out: WriteStream | null = null;
   private failed: Error | null = null;
   bytes = 0;
 
-  constructor(private readonly store: FsBlobStore, private readonly tmp: string, hashOnWorker: boolean) {
-    this.fileHash = hashOnWorker ? hashFileInWorker(tmp) : null;
-    this.hash = hashOnWorker ? null : createHash('sha256');
-  }
+  constructor(private readonly store: FsBlobStore, private readonly tmp: string) {}
 
   private stream(): WriteStream {
     if (!this.out) {
@@ -124,15 +117,14 @@ class FsBlobWriter implements BlobWriter {
     if (this.failed) return Promise.reject(this.failed);
     const out = this.stream();
     for (const chunk of chunks) {
-      this.hash?.update(chunk);
+      this.hash.update(chunk);
       this.bytes += chunk.length;
     }
     // Corked, the chunks leave as one writev when uncorked: each fs write is a round trip to the
     // thread pool that wakes a thread on this 2-core box.
     if (chunks.length > 1) out.cork();
     let room = true;
-    const last = chunks.length - 1;
-    for (let i = 0; i <= last; i++) room = out.write(chunks[i], i === last ? this.onWritten(this.bytes) : undefined);
+    for (const chunk of chunks) room = out.write(chunk);
     if (chunks.length > 1) out.uncork();
     if (room) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -145,38 +137,20 @@ class FsBlobWriter implements BlobWriter {
 
   writeSettled(chunk: Buffer): Promise<void> {
     if (this.failed) return Promise.reject(this.failed);
-    this.hash?.update(chunk);
+    this.hash.update(chunk);
     this.bytes += chunk.length;
-    const written = this.onWritten(this.bytes);
     return new Promise((resolve, reject) => {
-      this.stream().write(chunk, (e) => {
-        written?.(e);
-        if (e) reject(e);
-        else resolve();
-      });
+      this.stream().write(chunk, (e) => (e ? reject(e) : resolve()));
     });
-  }
-
-  /** A write callback that tells the hashing worker the file now holds `end` bytes. */
-  private onWritten(end: number): ((e?: Error | null) => void) | undefined {
-    const fileHash = this.fileHash;
-    return fileHash ? (e) => { if (!e) fileHash.written(end); } : undefined;
   }
 
   async commit(): Promise<{ digest: string; size: number; existed: boolean }> {
     const out = this.stream();
     await new Promise<void>((resolve, reject) => {
       out.end((err?: Error | null) => (err ? reject(err) : resolve()));
-    }).catch((e: unknown) => {
-      this.fileHash?.drop();
-      throw e;
     });
-    if (this.failed) {
-      this.fileHash?.drop();
-      throw this.failed;
-    }
-    const hex = this.fileHash ? await this.fileHash.digest(this.bytes) : this.hash!.digest('hex');
-    const digest = `sha256:${hex}`;
+    if (this.failed) throw this.failed;
+    const digest = `sha256:${this.hash.digest('hex')}`;
     const target = this.store.pathOf(digest);
     if (await this.store.has(digest)) {
       await unlink(this.tmp).catch(() => undefined);
@@ -187,7 +161,6 @@ class FsBlobWriter implements BlobWriter {
   }
 
   async abort(): Promise<void> {
-    this.fileHash?.drop();
     const out = this.out;
     if (out && !out.closed) await new Promise<void>((resolve) => { out.once('close', () => resolve()); out.destroy(); });
     await rm(this.tmp, { force: true });
