@@ -229,11 +229,11 @@ export class BlobScanner {
    * of fresh buffers cost V8 about 0.6 s of extra full collections. One batch inflates while the
    * next is gathered, hashed and stored.
    */
-  private async feedDecompressor(big?: Buffer): Promise<void> {
+  private async feedDecompressor(asIs?: Buffer): Promise<void> {
     const decomp = this.decomp;
     // Only gzip gathers (zlib keeps nothing of a chunk it has consumed, so the buffer is reused).
-    const pooled = big ? null : this.gather;
-    const batch = big ?? this.gather?.subarray(0, this.gathered);
+    const pooled = asIs ? null : this.gather;
+    const batch = asIs ?? this.gather?.subarray(0, this.gathered);
     this.gather = null;
     this.gathered = 0;
     if (!decomp || decomp.destroyed || !batch) return;
