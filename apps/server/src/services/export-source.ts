@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Compression, ExportMode, ExportSource, LayerEntry, Platform } from '@peel/engine';
 import type { Db } from '../store/db.js';
 import type { LayerEntryRow } from '../store/fs-repo.js';
@@ -26,7 +27,7 @@ export async function exportSource(db: Db, ctx: DraftContext, mode: ExportMode):
     layers = [];
     for (const l of ctx.layers) {
       layers.push(readLayer(l.layer));
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   }
   return {
