@@ -172,6 +172,16 @@ describe('paged listings', () => {
     const { items, total, pages } = await allPages<LayerChange>(app, `/api/images/${wide}/layers/0/changes?x=1`, 400);
     expect(items).toEqual(whole);
     expect([total, pages]).toEqual([whole.length, Math.ceil(whole.length / 400)]);
+    // Unfiltered counts are kept per layer after the first page: every later page still tells them right.
+    const counts = (cs: LayerChange[]) => {
+      const n = { added: 0, modified: 0, deleted: 0 };
+      for (const c of cs) n[c.change]++;
+      return n;
+    };
+    for (const url of ['paged=1&limit=5', 'paged=1&limit=5&kinds=deleted', 'paged=1&limit=5&q=F100']) {
+      const page = await getJson<ChangesPage>(app, `/api/images/${wide}/layers/0/changes?${url}`);
+      expect(page.counts, url).toEqual(counts(url.includes('q=') ? whole.filter((c) => c.path.toLowerCase().includes('f100')) : whole));
+    }
     const first = await getJson<ChangesPage>(app, `/api/images/${wide}/layers/1/changes?paged=1`);
     expect(first.counts).toEqual({ added: 0, modified: 1, deleted: 2 });
     const deleted = await getJson<ChangesPage>(app, `/api/images/${wide}/layers/1/changes?paged=1&kinds=deleted`);

@@ -18,6 +18,8 @@ export interface ListOptions {
 }
 
 export const SEARCH_MAX_LIMIT = 1000;
+/** Layers whose change counts are kept (a few numbers each). */
+const COUNTS_KEPT = 1024;
 
 export interface ChangesPageRequest {
   limit: number;
@@ -35,6 +37,7 @@ export class FsService {
   /** Paged listings (`paged=1`). */
   readonly pages: FsPageService;
   private readonly changesRepo: ChangesRepo;
+  private readonly countsByLayer = new Map<string, Record<ChangeKind, number>>();
 
   constructor(db: Db, private readonly images: ImagesService) {
     this.repo = new FsRepo(db);
@@ -91,7 +94,7 @@ export class FsService {
       path: req.path === undefined ? null : encodePath(toEnginePath(req.path)),
     };
     const rows = this.changesRepo.page(key, n, { ...filter, kinds: req.kinds }, after, req.limit + 1);
-    const counts = this.changesRepo.counts(key, n, filter);
+    const counts = filter.q === null && filter.path === null ? this.layerCounts(id, key, n) : this.changesRepo.counts(key, n, filter);
     const last = rows.length > req.limit ? rows[req.limit - 1] : undefined;
     return {
       items: rows.slice(0, req.limit).map(changeOf),
@@ -99,6 +102,22 @@ export class FsService {
       next: last ? encodeCursor(KEY_SHAPES.changes, [last.seq]) : null,
       counts,
     };
+  }
+
+  /**
+   * A layer's unfiltered change counts, computed once: each is a scan of all the layer's
+   * changes (10 ms for 100,000), which every page of the list would otherwise repeat. Stored
+   * images never change; the id is in the key because a deleted image's key may be reused.
+   */
+  private layerCounts(id: string, key: number, n: number): Record<ChangeKind, number> {
+    const k = `${id}/${key}/${n}`;
+    let counts = this.countsByLayer.get(k);
+    if (!counts) {
+      counts = this.changesRepo.counts(key, n, { q: null, path: null });
+      if (this.countsByLayer.size >= COUNTS_KEPT) this.countsByLayer.delete(this.countsByLayer.keys().next().value!);
+      this.countsByLayer.set(k, counts);
+    }
+    return counts;
   }
 
   /**

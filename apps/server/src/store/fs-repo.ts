@@ -1,6 +1,7 @@
 import type { Db } from './db.js';
 import { decodePath, encodePath } from './path-codec.js';
 import { joinPath, splitPath } from './image-path.js';
+import { LAYER_BY_DIR } from './schema.js';
 
 /** Columns every entry-like row has (merged node, shadowed entry, layer entry). */
 export interface EntryCols {
@@ -104,8 +105,9 @@ export class FsRepo {
       children: db.prepare(`SELECT * FROM fs_nodes WHERE image = ? AND parent = ? ORDER BY name`),
       shadowed: db.prepare(`SELECT * FROM fs_shadowed WHERE image = ? AND parent = ? ORDER BY name, seq`),
       hasShadowed: db.prepare(`SELECT 1 FROM fs_shadowed WHERE image = ? AND parent = ? AND name = ? LIMIT 1`).pluck(),
-      layerEntry: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND parent = ? AND name = ? ORDER BY implicit, seq DESC LIMIT 1`),
-      layerChildren: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND parent = ? ORDER BY name, seq`),
+      // INDEXED BY: left to itself, SQLite scanned the layer's whole primary key for this ORDER BY.
+      layerEntry: db.prepare(`SELECT * FROM ${LAYER_BY_DIR} WHERE layer = ? AND parent = ? AND name = ? ORDER BY implicit, seq DESC LIMIT 1`),
+      layerChildren: db.prepare(`SELECT * FROM ${LAYER_BY_DIR} WHERE layer = ? AND parent = ? ORDER BY name, seq`),
       entryBySeq: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND seq = ?`),
       search: Object.fromEntries(Object.keys(MATCH).map((m) => [m, search(m as MatchMode)])) as Record<MatchMode, ReturnType<typeof search>>,
     };

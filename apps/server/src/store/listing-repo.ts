@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { LAYER_BY_DIR } from './schema.js';
 import type { ListingSort } from '@peel/api';
 import type { PageKey } from '../services/page-key.js';
 
@@ -18,7 +19,7 @@ const SELECT: Record<ListingSource, string> = {
     FROM fs_shadowed WHERE image = @owner AND parent = @parent`,
   // x1.. : uname, gname, dev_major, dev_minor, xattrs, implicit
   layer: `SELECT name, type, mode, uid, gid, size, mtime, link_target, digest, 0, seq, uname, gname, dev_major, dev_minor, xattrs, implicit
-    FROM layer_entries WHERE layer = @owner AND parent = @parent`,
+    FROM ${LAYER_BY_DIR} WHERE layer = @owner AND parent = @parent`,
 };
 
 /** The key of a row after its group (see page-key.ts): live (1) or gone (0), layer, seq. */
@@ -56,7 +57,7 @@ export class ListingRepo {
     this.counts = {
       nodes: db.prepare(`SELECT count(*) FROM fs_nodes WHERE image = ? AND parent = ?`).pluck(),
       shadowed: db.prepare(`SELECT count(*) FROM fs_shadowed WHERE image = ? AND parent = ?`).pluck(),
-      layer: db.prepare(`SELECT count(*) FROM layer_entries WHERE layer = ? AND parent = ?`).pluck(),
+      layer: db.prepare(`SELECT count(*) FROM ${LAYER_BY_DIR} WHERE layer = ? AND parent = ?`).pluck(),
     };
   }
 
