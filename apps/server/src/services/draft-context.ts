@@ -9,6 +9,9 @@ import { summarize } from './op-summary.js';
 import type { FsService } from './fs.js';
 import type { ImagesService } from './images.js';
 
+/** Images whose content size is kept (one number each). */
+const SIZES_KEPT = 1024;
+
 /** An image with its draft, read in one go (one request's worth of memoised lookups). */
 export interface DraftContext {
   image: ImageRow;
@@ -21,7 +24,8 @@ export interface DraftContext {
 /** Loads drafts and turns them into the engine's DraftView. */
 export class DraftLoader {
   readonly repo: DraftRepo;
-  private readonly contentBytes = new Map<number, number>();
+  /** By id and key: a deleted image's key can come back for another image (SQLite reuses the highest). */
+  private readonly contentBytes = new Map<string, number>();
   private readonly contentStmt;
   private readonly subtrees: SubtreeSizes;
 
@@ -49,8 +53,13 @@ export class DraftLoader {
 
   /** Bytes of file content in the image's merged filesystem (images never change: cached). */
   contentSize(image: ImageRow): number {
-    let n = this.contentBytes.get(image.key);
-    if (n === undefined) this.contentBytes.set(image.key, (n = this.contentStmt.get(image.key) as number));
+    const k = `${image.id}/${image.key}`;
+    let n = this.contentBytes.get(k);
+    if (n === undefined) {
+      n = this.contentStmt.get(image.key) as number;
+      if (this.contentBytes.size >= SIZES_KEPT) this.contentBytes.delete(this.contentBytes.keys().next().value!);
+      this.contentBytes.set(k, n);
+    }
     return n;
   }
 }
