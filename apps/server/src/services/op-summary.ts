@@ -29,14 +29,5 @@ export function summarize(before: DraftView, op: DraftOp): OpSummary {
 
 /** Bytes of file content in a node and, for a folder, everything under it. */
 export function treeBytes(view: DraftView, node: DraftNode): number {
-  if (node.type !== 'dir') return node.size;
-  let total = 0;
-  const stack = [node.path];
-  while (stack.length) {
-    for (const c of view.children(stack.pop()!)) {
-      if (c.type === 'dir') stack.push(c.path);
-      else total += c.size;
-    }
-  }
-  return total;
+  return node.type === 'dir' ? view.bytesBelow(node.path) : node.size;
 }

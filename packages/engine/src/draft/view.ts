@@ -22,6 +22,8 @@ export class DraftView {
   private readonly overrides = new Map<string, DraftNode | null>();
   private readonly overridesByParent = new Map<string, Set<string>>();
   private readonly hidden = new Set<string>();
+  /** For each folder, how many overridden paths lie below it: a folder with none is the base's. */
+  private readonly overriddenBelow = new Map<string, number>();
   /** Paths whose older copies the rewrite export strips from every layer. */
   readonly purged = new Set<string>();
 
@@ -49,6 +51,28 @@ export class DraftView {
       else out.delete(baseName(p));
     }
     return [...out.values()];
+  }
+
+  /**
+   * Bytes of file content below folder `dir` as the draft shows it. Subtrees the draft leaves
+   * alone are summed by the base's index when it has one (one query for a folder of 100,000
+   * files, instead of reading every entry); only the folders the draft touches are walked.
+   */
+  bytesBelow(dir: string): number {
+    let total = 0;
+    const stack = [clean(dir)];
+    while (stack.length) {
+      const d = stack.pop()!;
+      if (this.base.subtreeSize && !this.overriddenBelow.has(d) && !this.isHidden(joinPath(d, '_')) && this.base.get(d)?.entry.type === 'dir') {
+        total += this.base.subtreeSize(d);
+        continue;
+      }
+      for (const c of this.children(d)) {
+        if (c.type === 'dir') stack.push(c.path);
+        else total += c.size;
+      }
+    }
+    return total;
   }
 
   /** Every pending change against the image, one per touched path. */
@@ -175,6 +199,7 @@ export class DraftView {
   }
 
   private setRaw(path: string, node: DraftNode | null): void {
+    if (!this.overrides.has(path)) this.countBelow(path, 1);
     this.overrides.set(path, node);
     const parent = parentOf(path);
     let s = this.overridesByParent.get(parent);
@@ -183,8 +208,18 @@ export class DraftView {
   }
 
   private unset(path: string): void {
+    if (this.overrides.has(path)) this.countBelow(path, -1);
     this.overrides.delete(path);
     this.overridesByParent.get(parentOf(path))?.delete(path);
+  }
+
+  private countBelow(path: string, delta: number): void {
+    for (let p = parentOf(path); ; p = parentOf(p)) {
+      const n = (this.overriddenBelow.get(p) ?? 0) + delta;
+      if (n === 0) this.overriddenBelow.delete(p);
+      else this.overriddenBelow.set(p, n);
+      if (p === '') return;
+    }
   }
 }
 
