@@ -7,13 +7,6 @@
  * Images are visible only in state 'ready': an ingest writes its rows in chunks while 'pending'
  * and flips the state at the end; a delete flips to 'deleting' first. Startup purges the rest.
  */
-/**
- * layer_entries for reads by folder (`layer = ? AND parent = ?`). Named, because SQLite picked the
- * primary key (layer, seq) for some of them — a scan of the layer's every entry per lookup (8 ms on
- * a 100,000-entry layer) — when an ORDER BY was not the index's own.
- */
-export const LAYER_BY_DIR = 'layer_entries INDEXED BY layer_entries_by_dir';
-
 export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE images (
@@ -205,3 +198,10 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE layer_entries ADD COLUMN sparse TEXT;
   `,
 ];
+
+/**
+ * layer_entries for reads by folder (`layer = ? AND parent = ?`). Named, because SQLite picked the
+ * primary key (layer, seq) for some of them — a scan of the layer's every entry per lookup (8 ms on
+ * a 100,000-entry layer) — when an ORDER BY was not the index's own.
+ */
+export const LAYER_BY_DIR = 'layer_entries INDEXED BY layer_entries_by_dir';
