@@ -8,6 +8,7 @@ import { SubtreeSizes } from '../store/subtree-size.js';
 import { summarize } from './op-summary.js';
 import type { FsService } from './fs.js';
 import type { ImagesService } from './images.js';
+import { Memo } from './memo.js';
 
 /** Images whose content size is kept (one number each). */
 const SIZES_KEPT = 1024;
@@ -24,8 +25,8 @@ export interface DraftContext {
 /** Loads drafts and turns them into the engine's DraftView. */
 export class DraftLoader {
   readonly repo: DraftRepo;
-  /** By id and key: a deleted image's key can come back for another image (SQLite reuses the highest). */
-  private readonly contentBytes = new Map<string, number>();
+  /** By image id (see Memo). */
+  private readonly contentBytes = new Memo<number>(SIZES_KEPT);
   private readonly contentStmt;
   private readonly subtrees: SubtreeSizes;
 
@@ -53,14 +54,7 @@ export class DraftLoader {
 
   /** Bytes of file content in the image's merged filesystem (images never change: cached). */
   contentSize(image: ImageRow): number {
-    const k = `${image.id}/${image.key}`;
-    let n = this.contentBytes.get(k);
-    if (n === undefined) {
-      n = this.contentStmt.get(image.key) as number;
-      if (this.contentBytes.size >= SIZES_KEPT) this.contentBytes.delete(this.contentBytes.keys().next().value!);
-      this.contentBytes.set(k, n);
-    }
-    return n;
+    return this.contentBytes.get(image.id, () => this.contentStmt.get(image.key) as number);
   }
 }
 

@@ -11,6 +11,7 @@ import { resolveInImage } from './resolve.js';
 import type { ImagesService } from './images.js';
 import { FsPageService } from './fs-pages.js';
 import { decodeCursor, encodeCursor, KEY_SHAPES } from './page-key.js';
+import { Memo } from './memo.js';
 
 export interface ListOptions {
   layer?: number;
@@ -37,7 +38,8 @@ export class FsService {
   /** Paged listings (`paged=1`). */
   readonly pages: FsPageService;
   private readonly changesRepo: ChangesRepo;
-  private readonly countsByLayer = new Map<string, Record<ChangeKind, number>>();
+  /** A layer's unfiltered change counts, by image id and layer. */
+  private readonly countsByLayer = new Memo<Record<ChangeKind, number>>(COUNTS_KEPT);
 
   constructor(db: Db, private readonly images: ImagesService) {
     this.repo = new FsRepo(db);
@@ -94,7 +96,11 @@ export class FsService {
       path: req.path === undefined ? null : encodePath(toEnginePath(req.path)),
     };
     const rows = this.changesRepo.page(key, n, { ...filter, kinds: req.kinds }, after, req.limit + 1);
-    const counts = filter.q === null && filter.path === null ? this.layerCounts(id, key, n) : this.changesRepo.counts(key, n, filter);
+    // Unfiltered, the counts are the layer's own, kept: each count scans all its changes (10 ms for
+    // 100,000), which every page of the list would otherwise repeat.
+    const counts = filter.q === null && filter.path === null
+      ? this.countsByLayer.get(`${id}/${n}`, () => this.changesRepo.counts(key, n, filter))
+      : this.changesRepo.counts(key, n, filter);
     const last = rows.length > req.limit ? rows[req.limit - 1] : undefined;
     return {
       items: rows.slice(0, req.limit).map(changeOf),
@@ -102,22 +108,6 @@ export class FsService {
       next: last ? encodeCursor(KEY_SHAPES.changes, [last.seq]) : null,
       counts,
     };
-  }
-
-  /**
-   * A layer's unfiltered change counts, computed once: each is a scan of all the layer's
-   * changes (10 ms for 100,000), which every page of the list would otherwise repeat. Stored
-   * images never change; the id is in the key because a deleted image's key may be reused.
-   */
-  private layerCounts(id: string, key: number, n: number): Record<ChangeKind, number> {
-    const k = `${id}/${key}/${n}`;
-    let counts = this.countsByLayer.get(k);
-    if (!counts) {
-      counts = this.changesRepo.counts(key, n, { q: null, path: null });
-      if (this.countsByLayer.size >= COUNTS_KEPT) this.countsByLayer.delete(this.countsByLayer.keys().next().value!);
-      this.countsByLayer.set(k, counts);
-    }
-    return counts;
   }
 
   /**
