@@ -274,3 +274,46 @@ describe('drafts across restarts and image deletion', () => {
     }
   });
 });
+
+describe('a moved folder', () => {
+  let dir: string;
+  let app: FastifyInstance;
+  let id: string;
+  beforeAll(async () => {
+    dir = await tempDir();
+    app = await build(dir);
+    id = await ingest(app, 'multi-oci');
+  });
+  afterAll(async () => {
+    await app.close();
+    await removeDir(dir);
+  });
+
+  it('is one change carrying its bytes; the explorer lists, counts and serves what it holds where it went', async () => {
+    const conf = (await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=/opt/app`)).find((e) => e.name === 'conf')!;
+    const keep = (await app.inject(`/api/images/${id}/content?path=/opt/app/conf/keep.conf`)).body;
+    let r = await op(app, id, { op: 'rename', from: '/opt/app', to: '/srv/app' });
+    expect(r.status).toBe(200);
+    const gone = r.body.changes.find((c) => c.path === '/opt/app')!;
+    expect(gone).toMatchObject({ kind: 'deleted', type: 'dir' });
+    expect(gone.sizeDelta).toBeLessThan(0);
+    expect(r.body.changes.find((c) => c.path === '/srv/app')).toEqual({ path: '/srv/app', kind: 'added', type: 'dir', sizeDelta: -gone.sizeDelta, tree: true });
+    expect(r.body.changes.filter((c) => c.path.startsWith('/srv/app/'))).toEqual([]);
+    expect(r.body.size.after).toBe(r.body.size.before);
+
+    expect((await list(app, id, '/srv/app')).find((e) => e.name === 'conf')).toMatchObject({ type: 'dir', childCount: conf.childCount, edited: true });
+    expect((await app.inject(`/api/images/${id}/content?path=/srv/app/conf/keep.conf&draft=1`)).body).toBe(keep);
+    expect((await app.inject(`/api/images/${id}/fs?path=/opt/app&draft=1`)).statusCode).toBe(404);
+
+    r = await call(app, { method: 'DELETE', url: `/api/images/${id}/draft/content?path=${encodeURIComponent('/srv/app/conf/keep.conf')}` });
+    expect(r.body.changes).toContainEqual({ path: '/srv/app/conf/keep.conf', kind: 'deleted', type: 'file', sizeDelta: -keep.length });
+    expect(r.body.size.after).toBe(r.body.size.before - keep.length);
+    expect((await list(app, id, '/srv/app/conf')).some((e) => e.name === 'keep.conf')).toBe(false);
+  });
+
+  it('a folder deleted and made again says the image’s tree under it is gone', async () => {
+    await call(app, { method: 'DELETE', url: `/api/images/${id}/draft/content?path=${encodeURIComponent('/var/lib/app')}` });
+    const r = await op(app, id, { op: 'mkdir', path: '/var/lib/app' });
+    expect(r.body.changes.find((c) => c.path === '/var/lib/app')).toMatchObject({ kind: 'modified', type: 'dir', replacesTree: true, sizeDelta: -65536 });
+  });
+});

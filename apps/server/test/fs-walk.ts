@@ -18,3 +18,15 @@ export async function walkFs(app: FastifyInstance, id: string, query = ''): Prom
   }
   return out.sort();
 }
+
+/**
+ * walkFs lines with hard links written as the plain files they share bytes with: exports may
+ * write either (flatten links files of one content; a draft shows a moved link as a file).
+ */
+export function linksAsFiles(lines: string[]): string[] {
+  return lines.map((line) => {
+    const [p, type, mode, owner, size, link, digest] = line.split('\t');
+    const isFile = type === 'hardlink' || type === 'file';
+    return [p, isFile ? 'file' : type, mode, owner, isFile ? '' : size, isFile ? '' : link, digest].join('\t');
+  });
+}

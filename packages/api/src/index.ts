@@ -257,6 +257,10 @@ export interface DraftPathChange {
   type: EntryType;
   sizeDelta: number;
   purgeOnly?: boolean;
+  /** A folder moved here: this one change carries everything under it (and its bytes in sizeDelta). */
+  tree?: boolean;
+  /** A folder deleted and made again: nothing the image held under it stays (rewrite strips it from every layer). */
+  replacesTree?: boolean;
 }
 
 /** One key of the image config's `config` object the draft changes. */

@@ -60,3 +60,14 @@ export async function historyOracle(image: string): Promise<HistoryRow[]> {
     return { size: Number(size), createdBy: rest.join('\t') };
   });
 }
+
+/** A small PRNG, so a failure names a seed that reproduces it. */
+export function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}

@@ -134,7 +134,7 @@ const draftOpItemSchema = obj(
   },
   ['index', 'op', 'path', 'kind', 'type', 'sizeDelta', 'createdAt'],
 );
-const draftPathChangeSchema = obj({ path: str, kind: changeKind, type: entryType, sizeDelta: int, purgeOnly: bool }, ['path', 'kind', 'type', 'sizeDelta']);
+const draftPathChangeSchema = obj({ path: str, kind: changeKind, type: entryType, sizeDelta: int, purgeOnly: bool, tree: bool, replacesTree: bool }, ['path', 'kind', 'type', 'sizeDelta']);
 const anyObject = { type: 'object', additionalProperties: true };
 export const draftStateSchema = obj({
   imageId: str,

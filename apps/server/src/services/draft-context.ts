@@ -12,6 +12,8 @@ import { Memo } from './memo.js';
 
 /** Images whose content size is kept (one number each). */
 const SIZES_KEPT = 1024;
+/** Folders whose content size is kept: those drafts delete or move, asked again on every edit. */
+const FOLDER_SIZES_KEPT = 4096;
 
 /** An image with its draft, read in one go (one request's worth of memoised lookups). */
 export interface DraftContext {
@@ -27,6 +29,8 @@ export class DraftLoader {
   readonly repo: DraftRepo;
   /** By image id (see Memo). */
   private readonly contentBytes = new Memo<number>(SIZES_KEPT);
+  /** By image id and folder. */
+  private readonly folderBytes = new Memo<number>(FOLDER_SIZES_KEPT);
   private readonly contentStmt;
   private readonly subtrees: SubtreeSizes;
 
@@ -46,7 +50,7 @@ export class DraftLoader {
     return {
       image,
       layers,
-      lookup: new ImageFsLookup(this.fs.repo, image.key, layers, (dir) => this.subtrees.below(image.key, dir)),
+      lookup: new ImageFsLookup(this.fs.repo, image.key, layers, (dir) => this.folderBytes.get(`${image.id}/${dir}`, () => this.subtrees.below(image.key, dir))),
       head: this.repo.head(image.key),
       ops: this.repo.ops(image.key),
     };

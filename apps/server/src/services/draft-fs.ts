@@ -144,7 +144,7 @@ export class DraftFsService {
   private entry(ctx: DraftContext, view: DraftView, n: DraftNode, touched: Set<string>, newLayer: number): FsEntry {
     const row = n.edited || n.layer === null ? undefined : ctx.lookup.row(n.path);
     const e: FsEntry = row ? nodeEntry(row) : draftEntry(n, newLayer);
-    if (n.type === 'dir' && (n.edited || touched.has(n.path) || !row)) e.childCount = view.children(n.path).length;
+    if (n.type === 'dir' && (n.edited || touched.has(n.path) || !row)) e.childCount = view.childCount(n.path);
     return e;
   }
 }

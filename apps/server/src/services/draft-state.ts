@@ -21,6 +21,8 @@ export function draftState(ctx: DraftContext, view: DraftView, contentBefore: nu
     type: c.type,
     sizeDelta: c.sizeDelta,
     ...(c.purgeOnly ? { purgeOnly: true } : {}),
+    ...(c.tree ? { tree: true } : {}),
+    ...(c.replacesTree ? { replacesTree: true } : {}),
   }));
   const delta = changes.reduce((sum, c) => sum + c.sizeDelta, 0);
   return {

@@ -5,6 +5,9 @@ import { decodePath } from '../store/path-codec.js';
 import { joinPath } from '../store/image-path.js';
 import { toLayerEntry } from './entries.js';
 
+/** Folder listings up to this many entries are kept for the rest of the request. */
+const KEEP_LISTS_UP_TO = 512;
+
 /**
  * An image's merged filesystem as the engine's FsLookup, read from the indexed rows on demand,
  * so a DraftView works on an image of any size without loading it. Lookups are memoised for
@@ -28,6 +31,11 @@ export class ImageFsLookup implements FsLookup {
     return this.bytesBelow(path);
   }
 
+  /** A folder's entry count, as the index stored it (no listing; the root has no row). */
+  childCount(path: string): number {
+    return path === '' ? this.children('').length : (this.row(path)?.child_count ?? 0);
+  }
+
   get(path: string): FsNode | undefined {
     if (this.nodes.has(path)) return this.nodes.get(path);
     const row = this.row(path);
@@ -39,14 +47,20 @@ export class ImageFsLookup implements FsLookup {
   children(dir: string): FsNode[] {
     let list = this.kids.get(dir);
     if (!list) {
-      list = this.repo.children(this.image, dir).map((row) => {
+      const rows = this.repo.children(this.image, dir);
+      // A big folder is listed once per request (a walk, an export of a moved tree): keeping its
+      // thousands of nodes and rows for the request's life would only hold memory.
+      const keep = rows.length <= KEEP_LISTS_UP_TO;
+      list = rows.map((row) => {
         const path = joinPath(dir, decodePath(row.name));
-        this.rows.set(path, row);
         const node = this.nodes.get(path) ?? this.toNode(path, row);
-        this.nodes.set(path, node);
+        if (keep) {
+          this.rows.set(path, row);
+          this.nodes.set(path, node);
+        }
         return node;
       });
-      this.kids.set(dir, list);
+      if (keep) this.kids.set(dir, list);
     }
     return list;
   }

@@ -61,4 +61,10 @@ export interface DraftChange {
   sizeDelta: number;
   /** A delete of a path that is not in the final filesystem: removes lower-layer copies on rewrite only. */
   purgeOnly?: boolean;
+  /** A folder moved here: everything under it is part of this change (and of sizeDelta). */
+  tree?: boolean;
+  /** A folder deleted and made again: nothing the image held under it is kept. */
+  replacesTree?: boolean;
+  /** A delete of something the draft had moved here: the image's layers hold nothing at this path. */
+  moved?: boolean;
 }

@@ -11,17 +11,28 @@ export interface FsLookup {
   hasShadowed?(path: string): boolean;
   /** Bytes of files under a folder, if the lookup can sum them faster than a walk (an index). */
   subtreeSize?(path: string): number;
+  /** How many entries a folder holds, if the lookup knows without listing them (an index). */
+  childCount?(path: string): number;
 }
 
 /**
  * The filesystem a draft produces, as an overlay on the image's merged filesystem: ops are
- * replayed into overrides (path → node, or null for deleted) plus hidden prefixes (folders
- * deleted as a whole). Nothing of the base is copied.
+ * replayed into overrides (path → node, or null for deleted), hidden prefixes (folders deleted
+ * as a whole) and mounts (folders moved by a rename: the destination shows the base folder it
+ * came from). Nothing of the base is copied, so a rename of a folder of 100,000 files costs what
+ * a rename of one file costs.
+ *
+ * What lies behind a path is decided by its nearest ancestor that is a mount or hidden: a mount
+ * maps it into the base, a hidden folder hides it. A mount and a hidden folder on the same path
+ * mean "deleted, then something moved there": the mount wins. Deleting or moving a folder
+ * clears what was recorded below it, so anything deeper is newer than what is above it.
  */
 export class DraftView {
   private readonly overrides = new Map<string, DraftNode | null>();
   private readonly overridesByParent = new Map<string, Set<string>>();
   private readonly hidden = new Set<string>();
+  /** Moved folders: destination → the base folder whose content it shows (null: none). */
+  private readonly mounts = new Map<string, string | null>();
   /** For each folder, how many overridden paths lie below it: a folder with none is the base's. */
   private readonly overriddenBelow = new Map<string, number>();
   /** Paths whose older copies the rewrite export strips from every layer. */
@@ -34,16 +45,20 @@ export class DraftView {
   get(path: string): DraftNode | undefined {
     const p = clean(path);
     if (this.overrides.has(p)) return this.overrides.get(p) ?? undefined;
-    if (this.isHidden(p)) return undefined;
-    const node = this.base.get(p);
-    return node ? fromBase(node) : undefined;
+    const from = this.behind(p, false);
+    const node = from === null ? undefined : this.base.get(from);
+    return node ? placed(node, p) : undefined;
   }
 
   children(dir: string): DraftNode[] {
     const d = clean(dir);
     const out = new Map<string, DraftNode>();
-    if (!this.isHidden(joinPath(d, '_'))) {
-      for (const n of this.base.children(d)) if (!this.overrides.has(n.path)) out.set(n.name, fromBase(n));
+    const from = this.behind(d, true);
+    if (from !== null) {
+      for (const n of this.base.children(from)) {
+        const path = from === d ? n.path : joinPath(d, n.name);
+        if (!this.overrides.has(path)) out.set(n.name, placed(n, path));
+      }
     }
     for (const p of this.overridesByParent.get(d) ?? []) {
       const n = this.overrides.get(p);
@@ -51,6 +66,16 @@ export class DraftView {
       else out.delete(baseName(p));
     }
     return [...out.values()];
+  }
+
+  /** How many entries folder `dir` holds as the draft shows it; untouched folders from the index. */
+  childCount(dir: string): number {
+    const d = clean(dir);
+    if (this.base.childCount && !this.overriddenBelow.has(d)) {
+      const from = this.behind(d, true);
+      return from === null ? 0 : this.base.get(from)?.entry.type === 'dir' || from === '' ? this.base.childCount(from) : 0;
+    }
+    return this.children(d).length;
   }
 
   /**
@@ -63,8 +88,9 @@ export class DraftView {
     const stack = [clean(dir)];
     while (stack.length) {
       const d = stack.pop()!;
-      if (this.base.subtreeSize && !this.overriddenBelow.has(d) && !this.isHidden(joinPath(d, '_')) && this.base.get(d)?.entry.type === 'dir') {
-        total += this.base.subtreeSize(d);
+      const from = this.base.subtreeSize && !this.overriddenBelow.has(d) ? this.behind(d, true) : null;
+      if (from !== null && this.base.get(from)?.entry.type === 'dir') {
+        total += this.base.subtreeSize!(from);
         continue;
       }
       for (const c of this.children(d)) {
@@ -75,21 +101,54 @@ export class DraftView {
     return total;
   }
 
-  /** Every pending change against the image, one per touched path. */
+  /**
+   * Every pending change against the image, one per touched path; a moved folder is one change
+   * (`tree`) that carries everything under it. The size deltas add up to the difference in file
+   * bytes between the image and the draft.
+   */
   changes(): DraftChange[] {
     const out: DraftChange[] = [];
     for (const [path, node] of this.overrides) {
-      const before = this.base.get(path);
+      // What was there before this override: the image's entry, or what a move brought there.
+      const from = this.behind(path, false);
+      const before = from === null ? undefined : this.base.get(from);
+      const moved = from !== null && from !== path;
       if (node === null) {
-        if (before) out.push({ path, kind: 'deleted', type: before.entry.type as DraftChange['type'], sizeDelta: -subtreeSize(this.base, before) });
+        if (before) out.push({ path, kind: 'deleted', type: before.entry.type as DraftChange['type'], sizeDelta: -subtreeSize(this.base, before), ...(moved ? { moved: true } : {}) });
         else if (this.purged.has(path)) out.push({ path, kind: 'deleted', type: 'file', sizeDelta: 0, purgeOnly: true });
         continue;
       }
-      if (!node.edited) continue;
+      // A folder deleted and made again lost what it held; a folder moved here brought its own.
+      const wiped = this.hidden.has(path) && before ? subtreeSize(this.base, before) - nodeSize(before) : 0;
+      const source = this.mounts.get(path);
+      const movedNode = source ? this.base.get(source) : undefined;
+      const brought = movedNode ? subtreeSize(this.base, movedNode) - nodeSize(movedNode) : 0;
+      if (!node.edited && !wiped && !brought) continue;
       const beforeSize = before ? nodeSize(before) : 0;
-      out.push({ path, kind: before ? 'modified' : 'added', type: node.type, sizeDelta: node.size - beforeSize });
+      out.push({
+        path,
+        kind: before ? 'modified' : 'added',
+        type: node.type,
+        sizeDelta: node.size - beforeSize - wiped + brought,
+        ...(this.mounts.has(path) ? { tree: true } : {}),
+        ...(this.hidden.has(path) && before?.entry.type === 'dir' && !moved ? { replacesTree: true } : {}),
+      });
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /**
+   * The base path whose entry shows at `path` (`self`: whose children show in folder `path`),
+   * or null when a deleted folder hides it: the nearest mount or hidden folder above decides.
+   */
+  private behind(path: string, self: boolean): string | null {
+    if (this.mounts.size === 0 && this.hidden.size === 0) return path;
+    for (let p = self ? path : parentOf(path); ; p = parentOf(p)) {
+      const source = this.mounts.get(p);
+      if (source !== undefined) return source === null ? null : `${source}${path.slice(p.length)}`;
+      if (this.hidden.has(p)) return null;
+      if (p === '') return path;
+    }
   }
 
   /** True when a folder deleted by the draft hides this path's base entry. */
@@ -152,28 +211,49 @@ export class DraftView {
         if (to === from || to.startsWith(`${from}/`)) fail(`cannot move ${from} into itself`);
         if (this.get(to)) fail(`${to} already exists`);
         this.ensureParents(to, fail);
-        this.copyTree(node!, to);
+        if (node!.type === 'dir') this.moveFolder(from, to, node!);
+        else this.set({ ...node!, path: to, name: baseName(to) });
         this.remove(from, node);
         return;
       }
     }
   }
 
-  private copyTree(node: DraftNode, to: string): void {
-    const stack: Array<[DraftNode, string]> = [[node, to]];
-    while (stack.length) {
-      const [n, dest] = stack.pop()!;
-      this.set({ ...n, path: dest, name: baseName(dest), edited: true });
-      if (n.type === 'dir') for (const c of this.children(n.path)) stack.push([c, joinPath(dest, c.name)]);
-    }
+  /**
+   * Moves a folder without copying what the base holds under it: `to` becomes a mount of the
+   * base folder behind `from`, and only what the draft recorded below `from` (its own edits,
+   * deleted folders, earlier moves) is carried over, re-rooted.
+   */
+  private moveFolder(from: string, to: string, node: DraftNode): void {
+    const below = (p: string) => p.startsWith(`${from}/`);
+    const rebase = (p: string) => `${to}${p.slice(from.length)}`;
+    const edits = [...this.overrides].filter(([p]) => below(p));
+    const hidden = [...this.hidden].filter(below);
+    const mounts = [...this.mounts].filter(([p]) => below(p));
+    const source = this.behind(from, true);
+    this.clearBelow(to);
+    this.mounts.set(to, source !== null && this.base.get(source)?.entry.type === 'dir' ? source : null);
+    this.set({ ...node, path: to, name: baseName(to) });
+    for (const [p, n] of edits) this.setRaw(rebase(p), n && { ...n, path: rebase(p), name: baseName(p), edited: true });
+    for (const p of hidden) this.hidden.add(rebase(p));
+    for (const [p, s] of mounts) this.mounts.set(rebase(p), s);
   }
 
   private remove(path: string, prev: DraftNode | undefined): void {
     if (prev?.type === 'dir') {
+      this.clearBelow(path);
+      this.mounts.delete(path);
       this.hidden.add(path);
-      for (const p of [...this.overrides.keys()]) if (p.startsWith(`${path}/`)) this.unset(p);
     }
     this.setRaw(path, null);
+  }
+
+  /** Forgets what the draft recorded below `path` (it is deleted, or something replaces it). */
+  private clearBelow(path: string): void {
+    const below = (p: string) => p.startsWith(`${path}/`);
+    for (const p of [...this.overrides.keys()]) if (below(p)) this.unset(p);
+    for (const p of [...this.hidden]) if (below(p)) this.hidden.delete(p);
+    for (const p of [...this.mounts.keys()]) if (below(p)) this.mounts.delete(p);
   }
 
   private ensureParents(path: string, fail: (m: string) => never): void {
@@ -225,6 +305,12 @@ export class DraftView {
 
 function clean(path: string): string {
   return normalizePath(path).path;
+}
+
+/** A base node shown at `path` (its own path, or where a move put it: then it is new there). */
+function placed(n: FsNode, path: string): DraftNode {
+  const node = fromBase(n);
+  return n.path === path ? node : { ...node, path, name: baseName(path), edited: true };
 }
 
 function blank(path: string, type: DraftNode['type'], now: number): DraftNode {

@@ -97,7 +97,7 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
         layers.push(r === 'unchanged' ? keep(i) : fresh(r));
       }
     }
-    const added = await buildChangesLayer(view, source, store, compression, { whiteouts: mode === 'append', mtime });
+    const added = await buildChangesLayer(view, source, store, compression, { whiteouts: mode === 'append', mtime, signal: options.signal });
     if (added) layers.push(fresh(added));
     history = [...old];
     if (added) history.push(step(false));
@@ -149,7 +149,8 @@ const NOTHING: Purge = { trees: [], exact: new Set() };
 
 /** Deleted paths go from every layer with their trees; replaced files lose their older copies. */
 function purgeOf(view: DraftView, changes: ReturnType<DraftView['changes']>): Purge {
-  const trees = changes.filter((c) => c.kind === 'deleted').map((c) => c.path);
+  // A folder deleted and made again is stripped whole: the new layer writes all it now holds.
+  const trees = changes.filter((c) => (c.kind === 'deleted' && !c.moved) || c.replacesTree).map((c) => c.path);
   const exact = new Set(changes.filter((c) => c.kind === 'modified' && c.type !== 'dir').map((c) => c.path));
   for (const p of view.purged) if (!view.get(p)) trees.push(p);
   return { trees: [...new Set(trees)], exact };

@@ -1,5 +1,3 @@
-import type { Readable } from 'node:stream';
-import type { BlobStore } from '../store/blob-store.js';
 import type { Compression, LayerEntry, Platform } from '../types.js';
 import { openEntryContent } from '../fs/content.js';
 import type { DraftNode } from '../draft/types.js';
@@ -28,13 +26,6 @@ export interface ExportSource {
 export function scratchSource(platform: Platform = { os: 'linux', architecture: 'amd64' }): ExportSource {
   const config = { architecture: platform.architecture, os: platform.os, ...(platform.variant ? { variant: platform.variant } : {}), config: {}, rootfs: { type: 'layers', diff_ids: [] }, history: [] };
   return { image: { configRaw: Buffer.from(JSON.stringify(config)), platform, tags: [], layers: [] }, layers: [] };
-}
-
-/** The bytes of a draft node: from an image layer by offset, or from a draft blob. */
-export function openNodeBytes(store: BlobStore, source: ExportSource, node: DraftNode): Readable {
-  if (node.source.kind === 'image') return openEntryContent(store, source.image.layers[node.source.layer].tarBlob, node.source.entry);
-  if (node.source.kind === 'blob') return store.open(node.source.blob);
-  throw new Error(`${node.path} has no content`);
 }
 
 /** A sparse entry (GNU/PAX sparse map): its bytes are not one range of the tar, holes read as zeros. */

@@ -5,7 +5,7 @@ import { DraftView, emptyDraft, exportImage, mergeLayers, TarWriter, type BlobSt
 import { ReadPlan, RangeReader } from '../../src/store/range-reader.js';
 import { TarPlan } from '../../src/export/tar-plan.js';
 import { planFlatLayer } from '../../src/export/flatten.js';
-import { writeNode } from '../../src/export/write-node.js';
+import { writeNode } from './write-node.js';
 import { openFixture, tempStore } from '../helpers.js';
 import { TarParser, type TarHeader } from '../../src/tar/reader.js';
 

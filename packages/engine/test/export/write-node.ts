@@ -1,9 +1,19 @@
-import type { BlobStore } from '../store/blob-store.js';
-import type { DraftNode } from '../draft/types.js';
-import type { TarWriter } from '../tar/writer.js';
-import { headerOf, openNodeBytes, type ExportSource } from './source.js';
+import type { Readable } from 'node:stream';
+import type { BlobStore } from '../../src/store/blob-store.js';
+import type { DraftNode } from '../../src/draft/types.js';
+import type { TarWriter } from '../../src/tar/writer.js';
+import { openEntryContent } from '../../src/fs/content.js';
+import { headerOf, type ExportSource } from '../../src/export/source.js';
+
+/** The bytes of a draft node: from an image layer by offset, or from a draft blob. */
+function openNodeBytes(store: BlobStore, source: ExportSource, node: DraftNode): Readable {
+  if (node.source.kind === 'image') return openEntryContent(store, source.image.layers[node.source.layer].tarBlob, node.source.entry);
+  if (node.source.kind === 'blob') return store.open(node.source.blob);
+  throw new Error(`${node.path} has no content`);
+}
 
 /**
+ * The reference the planned writers are checked against: one node at a time through TarWriter.
  * Writes one node of the edited filesystem into a layer. Files stream their bytes from the
  * image (by offset) or the draft's blob; a hard link is written as a link only when its
  * content was already written in this same layer (`linked`), else as a full copy — never a
