@@ -3,6 +3,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { GeneratedImage } from './gen/generate.js';
 import { apiCalls, measureApi } from './measure/api.js';
+import { measureDraftMove } from './measure/draft-move.js';
 import { clickDirToPainted, dropToInteractive, newPage, scrollDirToEnd, withBrowser } from './measure/browser.js';
 import { copyBaseline, editOneFile, httpBaseline, measureExports, tarBaseline } from './measure/export.js';
 import { ingestOnce, type ServerContext } from './measure/ingest.js';
@@ -102,6 +103,8 @@ export async function benchImage(img: GeneratedImage, o: BenchOptions): Promise<
 async function afterIngest(img: GeneratedImage, o: BenchOptions, work: string, address: string, id: string, file: string, result: ImageResult): Promise<void> {
   result.api = await measureApi(address, apiCalls(id, img.facts, img.layers.map((l) => l.entries)), o.apiRequests);
   for (const a of result.api) log(`${img.kind} API ${a.name}: p50 ${a.p50.toFixed(1)} ms, p95 ${a.p95.toFixed(1)} ms (${a.items} items, ${a.bytes} B)`);
+  const move = (result.draftMove = await measureDraftMove(address, id, img.facts.wideDir, o.apiRequests));
+  log(`${img.kind} draft moving ${move.from}: rename ${move.renameMs.toFixed(0)} ms, ${move.reads.map((a) => `${a.name} p95 ${a.p95.toFixed(1)} ms`).join(', ')}`);
   await editOneFile(address, id, img.facts.editPath);
   result.exports = await measureExports(address, id, work, o.exportRuns, img.layers.length);
   result.cp = await copyBaseline(file, work, o.exportRuns);

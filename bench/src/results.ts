@@ -1,5 +1,6 @@
 import type { GeneratedImage } from './gen/generate.js';
 import type { ApiStat } from './measure/api.js';
+import type { DraftMoveResult } from './measure/draft-move.js';
 import type { ExportKind } from './measure/export.js';
 
 /** One measured quantity over several runs. */
@@ -28,6 +29,8 @@ export interface ImageResult {
   image: Omit<GeneratedImage, 'legacy' | 'oci'>;
   layouts: LayoutResult[];
   api: ApiStat[] | null;
+  /** A draft that moved the folder holding the widest folder (absent in runs before it was measured). */
+  draftMove?: DraftMoveResult | null;
   exports: Array<{ kind: ExportKind; ms: number[]; headersMs?: number[]; bytes: number }> | null;
   /** How the exports were made: through the server's draft + export routes. */
   exportVia: string;

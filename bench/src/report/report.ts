@@ -1,5 +1,6 @@
 import type { Machine } from '../machine.js';
 import type { ImageResult, IngestTool, LayoutResult } from '../results.js';
+import type { ApiStat } from '../measure/api.js';
 import { bytes, int, med, mib, msf, ok, s, spread, table, x } from './format.js';
 import { scalingSection } from './scaling.js';
 
@@ -47,7 +48,15 @@ export function renderReport(machine: Machine, unordered: ImageResult[], notes: 
   if (api.length) {
     out.push('## API latency', '', 'Sequential requests on one keep-alive connection to the server that ingested the image, 3 warm-up requests, whole body read. The directory and the changes list are fetched whole, as the web UI does.', '');
     for (const r of api) {
-      out.push(`### ${r.kind}`, '', table(['call', 'p50', 'p95', 'max', 'reply', 'items'], r.api!.map((a) => [`${a.name}${a.extra ? ' (extra)' : ''} \`${a.url.replace(/\/api\/images\/[^/]+/, '…')}\``, msf(a.p50), msf(a.p95), msf(a.max), bytes(a.bytes), int(a.items)]), 'lrrrrr'), '');
+      out.push(`### ${r.kind}`, '', apiTable(r.api!), '');
+    }
+    const moves = api.filter((r) => r.draftMove);
+    if (moves.length) {
+      out.push('### A draft that moves a big folder', '', 'Then, on the same server: one rename op moving the folder that holds the widest folder, the draft\'s reads measured as above, and the draft cleared.', '');
+      for (const r of moves) {
+        const m = r.draftMove!;
+        out.push(`**${r.kind}**: \`${m.from}\` → \`${m.to}\` (${mib(m.bytes)} of files): the rename took ${msf(m.renameMs)}, clearing the draft ${msf(m.clearMs)}.`, '', apiTable(m.reads), '');
+      }
     }
   }
 
@@ -138,4 +147,8 @@ function targets(results: ImageResult[]): string {
   }
   if (!rows.length) return '_No large image in these results (quick run?): the targets are judged on the large image._';
   return table(['target', 'measured', ''], rows, 'lll');
+}
+
+function apiTable(stats: ApiStat[]): string {
+  return table(['call', 'p50', 'p95', 'max', 'reply', 'items'], stats.map((a) => [`${a.name}${a.extra ? ' (extra)' : ''} \`${a.url.replace(/\/api\/images\/[^/]+/, '…')}\``, msf(a.p50), msf(a.p95), msf(a.max), bytes(a.bytes), int(a.items)]), 'lrrrrr');
 }
