@@ -19,6 +19,7 @@ function indexed(fs: MergedFs): FsLookup & { sums: number; listed: number } {
     listed: 0,
     get: (p: string) => fs.get(p),
     hasShadowed: (p: string) => fs.hasShadowed(p),
+    childCount: (p: string) => fs.children(p).length,
     children(dir: string) {
       lookup.listed++;
       return fs.children(dir);
@@ -224,7 +225,11 @@ describe('DraftView against an eager copy of the image', () => {
       expect([...got].sort(), label).toEqual([...want].sort());
       const delta = view.changes().reduce((s, c) => s + c.sizeDelta, 0);
       expect(before + delta, label).toBe(fileBytes(want));
-      for (const [p, e] of want) if (e.type === 'dir') expect(view.bytesBelow(p), `${label} ${p}`).toBe(walked(view, p));
+      for (const [p, e] of want) {
+        if (e.type !== 'dir') continue;
+        expect(view.bytesBelow(p), `${label} ${p}`).toBe(walked(view, p));
+        expect(view.childCount(p), `${label} ${p}`).toBe(view.children(p).length);
+      }
       // Count drafts that moved a folder and then changed something inside where it went.
       const moves = valid.flatMap((o, i) => (o.op === 'rename' && eager(image(), valid.slice(0, i)).get(o.from)?.type === 'dir' ? [[i, o.to] as const] : []));
       if (moves.some(([i, to]) => valid.slice(i + 1).some((o) => (o.op === 'rename' ? o.from : o.path).startsWith(`${to}/`) || (o.op === 'rename' && o.from === to)))) renamedFolders++;

@@ -71,11 +71,10 @@ export class DraftView {
   /** How many entries folder `dir` holds as the draft shows it; untouched folders from the index. */
   childCount(dir: string): number {
     const d = clean(dir);
-    if (this.base.childCount && !this.overriddenBelow.has(d)) {
-      const from = this.behind(d, true);
-      return from === null ? 0 : this.base.get(from)?.entry.type === 'dir' || from === '' ? this.base.childCount(from) : 0;
-    }
-    return this.children(d).length;
+    if (!this.base.childCount || this.overriddenBelow.has(d)) return this.children(d).length;
+    const from = this.behind(d, true);
+    if (from === null) return 0;
+    return from === '' || this.base.get(from)?.entry.type === 'dir' ? this.base.childCount(from) : 0;
   }
 
   /**
