@@ -16,6 +16,8 @@ export interface DraftMoveResult {
 /**
  * Moves the folder that holds the image's widest folder (an edit that once cost a copy of every
  * entry below it on every draft request), measures the draft's reads, then clears the draft.
+ * No warm-up: the first read of a folder the draft changed builds its rows (then kept for its
+ * next pages), and `max` shows what that first read cost.
  */
 export async function measureDraftMove(address: string, id: string, wideDir: string, n: number): Promise<DraftMoveResult> {
   const from = wideDir.slice(0, wideDir.lastIndexOf('/')) || wideDir;
@@ -39,7 +41,7 @@ export async function measureDraftMove(address: string, id: string, wideDir: str
     { name: 'the moved folder, first page', url: `${img}/fs?path=${encodePathParam(to)}&draft=1&${page}` },
     { name: 'the widest folder where it went, first page', url: `${img}/fs?path=${encodePathParam(wideMoved)}&draft=1&${page}` },
     { name: 'the root, first page', url: `${img}/fs?path=/&draft=1&${page}`, extra: true },
-  ], n);
+  ], n, 0);
   const cleared = await call('DELETE', `${img}/draft`);
   if (!cleared.state.empty) throw new Error('the draft was not cleared');
   return { from, to, bytes: change.sizeDelta, renameMs: moved.ms, clearMs: cleared.ms, reads };
