@@ -311,6 +311,20 @@ describe('a moved folder', () => {
     expect((await list(app, id, '/srv/app/conf')).some((e) => e.name === 'keep.conf')).toBe(false);
   });
 
+  it('a folder moved away, edited and moved back lists as the image’s, with the edit counted', async () => {
+    const etc = (await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=/`)).find((e) => e.name === 'etc')!;
+    await op(app, id, { op: 'rename', from: '/etc', to: '/etc-away' });
+    await put(app, id, '/etc-away/added.conf', 'x=1\n');
+    const r = await op(app, id, { op: 'rename', from: '/etc-away', to: '/etc' });
+    expect(r.body.changes.filter((c) => c.path === '/etc' || c.path.startsWith('/etc/') || c.path.startsWith('/etc-away'))).toEqual([
+      { path: '/etc', kind: 'modified', type: 'dir', sizeDelta: 0 },
+      { path: '/etc/added.conf', kind: 'added', type: 'file', sizeDelta: 4 },
+    ]);
+    expect((await list(app, id, '/')).find((e) => e.name === 'etc')).toMatchObject({ childCount: etc.childCount! + 1 });
+    const passwd = (await list(app, id, '/etc')).find((e) => e.name === 'passwd')!;
+    expect(passwd.edited).toBeUndefined();
+  });
+
   it('a folder deleted and made again says the image’s tree under it is gone', async () => {
     await call(app, { method: 'DELETE', url: `/api/images/${id}/draft/content?path=${encodeURIComponent('/var/lib/app')}` });
     const r = await op(app, id, { op: 'mkdir', path: '/var/lib/app' });

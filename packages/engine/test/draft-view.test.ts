@@ -250,6 +250,11 @@ describe('DraftView against an eager copy of the image', () => {
       [{ op: 'delete', path: 'c/y' }, { op: 'delete', path: 'c/y/f2' }, { op: 'rename', from: 'a/y', to: 'c/y' }],
       // a move into a folder that is deleted later, then the same path made again: empty
       [{ op: 'rename', from: 'b', to: 'a/m' }, { op: 'delete', path: 'a' }, { op: 'mkdir', path: 'a/m' }],
+      // moved away, edited, moved back: the image's folder again, plus the edit
+      [{ op: 'rename', from: 'a', to: 'm' }, { op: 'write', path: 'm/x/new', blob: 'sha256:00', size: 9 }, { op: 'rename', from: 'm', to: 'a' }],
+      [{ op: 'rename', from: 'a/x', to: 'q' }, { op: 'delete', path: 'q/f0' }, { op: 'rename', from: 'q', to: 'a/x' }],
+      // moved back into a folder deleted and made again: still moved there
+      [{ op: 'rename', from: 'a/x', to: 'q' }, { op: 'delete', path: 'a' }, { op: 'mkdir', path: 'a' }, { op: 'rename', from: 'q', to: 'a/x' }],
       // moved twice, edited in between and after
       [{ op: 'rename', from: 'a', to: 'm' }, { op: 'write', path: 'm/x/f0', blob: 'sha256:00', size: 5 }, { op: 'rename', from: 'm/x', to: 'b/q' }, { op: 'delete', path: 'b/q/f1' }, { op: 'rename', from: 'b', to: 'a' }],
     ];
@@ -258,8 +263,16 @@ describe('DraftView against an eager copy of the image', () => {
       const view = new DraftView(indexed(image()), { ops, config: {}, tag: null });
       const want = eager(image(), ops);
       expect([...shown(view)].sort(), JSON.stringify(ops)).toEqual([...want].sort());
+      for (const [p, e] of want) if (e.type === 'dir') expect(view.childCount(p), `${JSON.stringify(ops)} ${p}`).toBe(view.children(p).length);
       expect(fileBytes(eager(image(), [])) + view.changes().reduce((s, c) => s + c.sizeDelta, 0), JSON.stringify(ops)).toBe(fileBytes(want));
     }
+  });
+
+  it('a folder moved back is the image’s folder again: unedited, only the edits made meanwhile are changes', () => {
+    const view = new DraftView(indexed(image()), { ops: [{ op: 'rename', from: 'a', to: 'm' }, { op: 'write', path: 'm/x/new', blob: 'sha256:00', size: 9 }, { op: 'rename', from: 'm', to: 'a' }], config: {}, tag: null });
+    expect(view.get('a/x/f1')).toMatchObject({ path: 'a/x/f1', edited: false });
+    expect(view.changes().map((c) => [c.path, c.kind, c.sizeDelta, c.tree ?? false])).toEqual([['a', 'modified', 0, false], ['a/x/new', 'added', 9, false]]);
+    expect(view.childCount('a/x')).toBe(5); // f0–f3 and the new file
   });
 
   it('a folder move is one change, and costs no walk of what the folder holds', () => {

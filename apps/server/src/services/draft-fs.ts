@@ -34,9 +34,8 @@ export class DraftFsService {
     const ctx = this.loader.load(id);
     const view = viewOf(ctx);
     const dir = this.folder(id, view, apiPath);
-    const touched = touchedDirs(ctx);
     const newLayer = ctx.layers.length;
-    const entries = view.children(dir).map((n) => this.entry(ctx, view, n, touched, newLayer));
+    const entries = view.children(dir).map((n) => this.entry(ctx, view, n, newLayer));
     if (!opts.deleted) return entries.sort(byName);
     const present = new Set(entries.map((e) => e.name));
     const removed = ctx.lookup.children(dir).filter((n) => !present.has(n.name)).map((n) => {
@@ -83,7 +82,6 @@ export class DraftFsService {
 
   /** Every row of a folder as the draft leaves it, keyed in the paged listing's order. */
   private draftRows(ctx: DraftContext, view: DraftView, dir: string, opts: { deleted?: boolean }, req: PageRequest): DraftRow[] {
-    const touched = touchedDirs(ctx);
     const newLayer = ctx.layers.length;
     const wanted = (name: string) => req.name === undefined || name === req.name;
     const rows: DraftRow[] = [];
@@ -92,7 +90,7 @@ export class DraftFsService {
       live.add(n.name);
       if (!wanted(n.name)) continue;
       const layer = n.edited || n.layer === null ? newLayer : n.layer;
-      rows.push({ key: draftKey(req.sort, n.type, n.size, n.name, 1, layer, 0), make: () => this.entry(ctx, view, n, touched, newLayer) });
+      rows.push({ key: draftKey(req.sort, n.type, n.size, n.name, 1, layer, 0), make: () => this.entry(ctx, view, n, newLayer) });
     }
     if (opts.deleted) {
       for (const n of ctx.lookup.children(dir)) {
@@ -141,10 +139,11 @@ export class DraftFsService {
     throw badRequest('NOT_A_FILE', `${apiPath} is a ${node.type}, not a file`);
   }
 
-  private entry(ctx: DraftContext, view: DraftView, n: DraftNode, touched: Set<string>, newLayer: number): FsEntry {
+  private entry(ctx: DraftContext, view: DraftView, n: DraftNode, newLayer: number): FsEntry {
     const row = n.edited || n.layer === null ? undefined : ctx.lookup.row(n.path);
     const e: FsEntry = row ? nodeEntry(row) : draftEntry(n, newLayer);
-    if (n.type === 'dir' && (n.edited || touched.has(n.path) || !row)) e.childCount = view.childCount(n.path);
+    // As the draft leaves it: from the index unless the draft changed something inside.
+    if (n.type === 'dir') e.childCount = view.childCount(n.path);
     return e;
   }
 }
@@ -186,18 +185,6 @@ function opPaths(ctx: DraftContext): string[] {
 /** Some op names `dir`, a path inside it or one of its ancestors. */
 function opsOnLine(ctx: DraftContext, dir: string): boolean {
   return opPaths(ctx).some((p) => p === dir || dir === '' || p === '' || p.startsWith(`${dir}/`) || dir.startsWith(`${p}/`));
-}
-
-/** Folders whose listing the draft may change: every parent of a path an op names. */
-function touchedDirs(ctx: DraftContext): Set<string> {
-  const out = new Set<string>();
-  for (const path of opPaths(ctx)) {
-    for (let p = path; p !== ''; ) {
-      p = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
-      out.add(p);
-    }
-  }
-  return out;
 }
 
 const byName = (a: FsEntry, b: FsEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : (a.deletedBy ?? a.overwrittenBy ?? -1) - (b.deletedBy ?? b.overwrittenBy ?? -1));

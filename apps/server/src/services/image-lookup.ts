@@ -5,9 +5,6 @@ import { decodePath } from '../store/path-codec.js';
 import { joinPath } from '../store/image-path.js';
 import { toLayerEntry } from './entries.js';
 
-/** Folder listings up to this many entries are kept for the rest of the request. */
-const KEEP_LISTS_UP_TO = 512;
-
 /**
  * An image's merged filesystem as the engine's FsLookup, read from the indexed rows on demand,
  * so a DraftView works on an image of any size without loading it. Lookups are memoised for
@@ -47,20 +44,14 @@ export class ImageFsLookup implements FsLookup {
   children(dir: string): FsNode[] {
     let list = this.kids.get(dir);
     if (!list) {
-      const rows = this.repo.children(this.image, dir);
-      // A big folder is listed once per request (a walk, an export of a moved tree): keeping its
-      // thousands of nodes and rows for the request's life would only hold memory.
-      const keep = rows.length <= KEEP_LISTS_UP_TO;
-      list = rows.map((row) => {
+      list = this.repo.children(this.image, dir).map((row) => {
         const path = joinPath(dir, decodePath(row.name));
+        this.rows.set(path, row);
         const node = this.nodes.get(path) ?? this.toNode(path, row);
-        if (keep) {
-          this.rows.set(path, row);
-          this.nodes.set(path, node);
-        }
+        this.nodes.set(path, node);
         return node;
       });
-      if (keep) this.kids.set(dir, list);
+      this.kids.set(dir, list);
     }
     return list;
   }

@@ -45,19 +45,19 @@ export class DraftView {
   get(path: string): DraftNode | undefined {
     const p = clean(path);
     if (this.overrides.has(p)) return this.overrides.get(p) ?? undefined;
-    const from = this.behind(p, false);
+    const [from, moved] = this.behind(p, false);
     const node = from === null ? undefined : this.base.get(from);
-    return node ? placed(node, p) : undefined;
+    return node ? placed(node, p, moved) : undefined;
   }
 
   children(dir: string): DraftNode[] {
     const d = clean(dir);
     const out = new Map<string, DraftNode>();
-    const from = this.behind(d, true);
+    const [from, moved] = this.behind(d, true);
     if (from !== null) {
       for (const n of this.base.children(from)) {
         const path = from === d ? n.path : joinPath(d, n.name);
-        if (!this.overrides.has(path)) out.set(n.name, placed(n, path));
+        if (!this.overrides.has(path)) out.set(n.name, placed(n, path, moved));
       }
     }
     for (const p of this.overridesByParent.get(d) ?? []) {
@@ -68,13 +68,21 @@ export class DraftView {
     return [...out.values()];
   }
 
-  /** How many entries folder `dir` holds as the draft shows it; untouched folders from the index. */
+  /**
+   * How many entries folder `dir` holds as the draft shows it: the base folder's count from the
+   * index, corrected by the draft's own entries in it (no listing, whatever the draft did deeper).
+   */
   childCount(dir: string): number {
     const d = clean(dir);
-    if (!this.base.childCount || this.overriddenBelow.has(d)) return this.children(d).length;
-    const from = this.behind(d, true);
-    if (from === null) return 0;
-    return from === '' || this.base.get(from)?.entry.type === 'dir' ? this.base.childCount(from) : 0;
+    if (!this.base.childCount) return this.children(d).length;
+    const [from] = this.behind(d, true);
+    const listed = from !== null && (from === '' || this.base.get(from)?.entry.type === 'dir');
+    let count = listed ? this.base.childCount(from) : 0;
+    for (const p of this.overridesByParent.get(d) ?? []) {
+      const inBase = listed && this.base.get(joinPath(from, baseName(p))) !== undefined;
+      count += (this.overrides.get(p) ? 1 : 0) - (inBase ? 1 : 0);
+    }
+    return count;
   }
 
   /**
@@ -87,7 +95,7 @@ export class DraftView {
     const stack = [clean(dir)];
     while (stack.length) {
       const d = stack.pop()!;
-      const from = this.base.subtreeSize && !this.overriddenBelow.has(d) ? this.behind(d, true) : null;
+      const from = this.base.subtreeSize && !this.overriddenBelow.has(d) ? this.behind(d, true)[0] : null;
       if (from !== null && this.base.get(from)?.entry.type === 'dir') {
         total += this.base.subtreeSize!(from);
         continue;
@@ -109,9 +117,8 @@ export class DraftView {
     const out: DraftChange[] = [];
     for (const [path, node] of this.overrides) {
       // What was there before this override: the image's entry, or what a move brought there.
-      const from = this.behind(path, false);
+      const [from, moved] = this.behind(path, false);
       const before = from === null ? undefined : this.base.get(from);
-      const moved = from !== null && from !== path;
       if (node === null) {
         if (before) out.push({ path, kind: 'deleted', type: before.entry.type as DraftChange['type'], sizeDelta: -subtreeSize(this.base, before), ...(moved ? { moved: true } : {}) });
         else if (this.purged.has(path)) out.push({ path, kind: 'deleted', type: 'file', sizeDelta: 0, purgeOnly: true });
@@ -138,15 +145,16 @@ export class DraftView {
 
   /**
    * The base path whose entry shows at `path` (`self`: whose children show in folder `path`),
-   * or null when a deleted folder hides it: the nearest mount or hidden folder above decides.
+   * or null when a deleted folder hides it, and whether a move put it there: the nearest mount
+   * or hidden folder above decides.
    */
-  private behind(path: string, self: boolean): string | null {
-    if (this.mounts.size === 0 && this.hidden.size === 0) return path;
+  private behind(path: string, self: boolean): [from: string | null, moved: boolean] {
+    if (this.mounts.size === 0 && this.hidden.size === 0) return [path, false];
     for (let p = self ? path : parentOf(path); ; p = parentOf(p)) {
       const source = this.mounts.get(p);
-      if (source !== undefined) return source === null ? null : `${source}${path.slice(p.length)}`;
-      if (this.hidden.has(p)) return null;
-      if (p === '') return path;
+      if (source !== undefined) return [source === null ? null : `${source}${path.slice(p.length)}`, true];
+      if (this.hidden.has(p)) return [null, false];
+      if (p === '') return [path, false];
     }
   }
 
@@ -229,9 +237,14 @@ export class DraftView {
     const edits = [...this.overrides].filter(([p]) => below(p));
     const hidden = [...this.hidden].filter(below);
     const mounts = [...this.mounts].filter(([p]) => below(p));
-    const source = this.behind(from, true);
+    const [source] = this.behind(from, true);
     this.clearBelow(to);
-    this.mounts.set(to, source !== null && this.base.get(source)?.entry.type === 'dir' ? source : null);
+    if (source === to && this.behind(to, false)[0] === to) {
+      // Moved back where the image has it: the image's folder shows again, nothing is mounted.
+      this.hidden.delete(to);
+    } else {
+      this.mounts.set(to, source !== null && this.base.get(source)?.entry.type === 'dir' ? source : null);
+    }
     this.set({ ...node, path: to, name: baseName(to) });
     for (const [p, n] of edits) this.setRaw(rebase(p), n && { ...n, path: rebase(p), name: baseName(p), edited: true });
     for (const p of hidden) this.hidden.add(rebase(p));
@@ -306,10 +319,10 @@ function clean(path: string): string {
   return normalizePath(path).path;
 }
 
-/** A base node shown at `path` (its own path, or where a move put it: then it is new there). */
-function placed(n: FsNode, path: string): DraftNode {
+/** A base node shown at `path`: where the image has it, or where a move put it (new there). */
+function placed(n: FsNode, path: string, moved: boolean): DraftNode {
   const node = fromBase(n);
-  return n.path === path ? node : { ...node, path, name: baseName(path), edited: true };
+  return moved ? { ...node, path, name: baseName(path), edited: true } : node;
 }
 
 function blank(path: string, type: DraftNode['type'], now: number): DraftNode {
