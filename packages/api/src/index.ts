@@ -259,7 +259,7 @@ export interface DraftPathChange {
   purgeOnly?: boolean;
   /** A folder moved here: this one change carries everything under it (and its bytes in sizeDelta). */
   tree?: boolean;
-  /** A folder deleted and made again: nothing the image held under it stays (rewrite strips it from every layer). */
+  /** What the image held at this path is gone whole — a folder deleted and made again, or a file a folder replaced: rewrite strips it from every layer. */
   replacesTree?: boolean;
 }
 

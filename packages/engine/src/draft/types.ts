@@ -63,7 +63,7 @@ export interface DraftChange {
   purgeOnly?: boolean;
   /** A folder moved here: everything under it is part of this change (and of sizeDelta). */
   tree?: boolean;
-  /** A folder deleted and made again: nothing the image held under it is kept. */
+  /** What the image held at this path is gone whole: a folder deleted and made again, or a file a folder replaced. */
   replacesTree?: boolean;
   /** A delete of something the draft had moved here: the image's layers hold nothing at this path. */
   moved?: boolean;

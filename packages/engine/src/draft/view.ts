@@ -137,7 +137,7 @@ export class DraftView {
         type: node.type,
         sizeDelta: node.size - beforeSize - wiped + brought,
         ...(this.mounts.has(path) ? { tree: true } : {}),
-        ...(this.hidden.has(path) && before?.entry.type === 'dir' && !moved ? { replacesTree: true } : {}),
+        ...(!moved && before && replaces(before, node, this.hidden.has(path)) ? { replacesTree: true } : {}),
       });
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -198,8 +198,10 @@ export class DraftView {
         const path = this.target(op.path, fail);
         const prev = this.get(path);
         if (!prev && !(this.base.hasShadowed?.(path) ?? false)) fail(`${path} does not exist`);
+        // Only what the image's layers hold at this path can be purged (not what a move put here).
+        const inImage = this.base.get(path) !== undefined || (this.base.hasShadowed?.(path) ?? false);
         this.remove(path, prev);
-        this.purged.add(path);
+        if (inImage) this.purged.add(path);
         return;
       }
       case 'chmod':
@@ -317,6 +319,11 @@ export class DraftView {
 
 function clean(path: string): string {
   return normalizePath(path).path;
+}
+
+/** The image's entry at a path is gone whole: a folder deleted and made again, or a file a folder replaced. */
+function replaces(before: FsNode, node: DraftNode, wiped: boolean): boolean {
+  return before.entry.type === 'dir' ? wiped : node.type === 'dir';
 }
 
 /** A base node shown at `path`: where the image has it, or where a move put it (new there). */

@@ -34,7 +34,7 @@ function imageListing(a: ImageArchive): string[] {
 }
 
 describe('exports of drafts that move folders', () => {
-  it('every mode ships exactly what the draft shows, for 3 written-out drafts and 12 random ones of moves, deletes and edits', async () => {
+  it('every mode ships exactly what the draft shows, for 4 written-out drafts and 12 random ones of moves, deletes and edits', async () => {
     const a = await openFixture('multi-docker-legacy.tar', store);
     const blobs: Array<{ blob: string; size: number }> = [];
     for (const text of ['one\n', 'two, longer\n']) {
@@ -45,7 +45,7 @@ describe('exports of drafts that move folders', () => {
     }
     const base = mergeLayers(sourceOf(a).layers);
     let folderMoves = 0;
-    for (let seed = -2; seed <= 12; seed++) {
+    for (let seed = -3; seed <= 12; seed++) {
       const rnd = random(seed * 104729);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
       // Seeds up to 0 are written out: orderings random drafts rarely reach.
@@ -56,6 +56,8 @@ describe('exports of drafts that move folders', () => {
         [{ op: 'delete', path: 'home/redis' }, { op: 'rename', from: 'opt/app/conf', to: 'home/redis' }, { op: 'delete', path: 'home/redis/keep.conf' }],
         // moved away, edited, moved back
         [{ op: 'rename', from: 'opt/app', to: 'srv2' }, { op: 'delete', path: 'srv2/conf/keep.conf' }, { op: 'rename', from: 'srv2', to: 'opt/app' }],
+        // a file of the image replaced by a moved folder, and a moved folder deleted
+        [{ op: 'delete', path: 'opt/app/cache/fresh.txt' }, { op: 'rename', from: 'opt/app/conf', to: 'opt/app/cache/fresh.txt' }, { op: 'rename', from: 'home/redis', to: 'srv3' }, { op: 'delete', path: 'srv3' }],
       ];
       const ops: DraftOp[] = seed > 0 ? [] : [...written[-seed]];
       for (let i = 0; seed > 0 && i < 3 + Math.floor(rnd() * 5); i++) {
@@ -84,10 +86,13 @@ describe('exports of drafts that move folders', () => {
         }
       }
       const draft: Draft = { ...emptyDraft(), ops };
-      const want = viewListing(new DraftView(base, draft));
-      const pathsOf = (lines: string[]) => new Set(lines.map((l) => l.slice(0, l.indexOf('\t'))));
-      const kept = pathsOf(want);
-      const gone = [...pathsOf(imageListing(a))].filter((p) => !kept.has(p));
+      const view = new DraftView(base, draft);
+      const want = viewListing(view);
+      const draftChanges = view.changes();
+      const typesOf = (lines: string[]) => new Map(lines.map((l) => l.split('\t', 2) as [string, string]));
+      const [before, after] = [typesOf(imageListing(a)), typesOf(want)];
+      // What the draft deleted, or replaced by something of another type.
+      const gone = [...before].filter(([p, type]) => after.get(p) !== type).map(([p]) => p);
       for (const mode of MODES) {
         const result = await exportImage(sourceOf(a), draft, { mode, store, tag: 'moved:latest' });
         const chunks: Buffer[] = [];
@@ -99,6 +104,7 @@ describe('exports of drafts that move folders', () => {
         // Append whites out only what the image's layers hold; rewrite leaves nothing deleted in them.
         if (mode === 'append') for (const e of scans.at(-1)!) if (e.type === 'whiteout') expect(base.get(e.path), `seed ${seed} ${e.path}`).toBeDefined();
         if (mode === 'rewrite') for (const e of scans.slice(0, -1).flat()) expect(gone.includes(e.path), `seed ${seed}: ${e.path} is still in a layer`).toBe(false);
+        if (mode === 'append') expect(draftChanges.filter((c) => c.purgeOnly), `seed ${seed}`).toEqual(draftChanges.filter((c) => c.purgeOnly && base.hasShadowed(c.path)));
       }
     }
     expect(folderMoves).toBeGreaterThan(8);
