@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import type { DraftState, FsEntry } from '@peel/api';
+import type { DraftState, FsEntry, FsPage } from '@peel/api';
 import { build, FIXTURES, getJson, ingest, removeDir, tempDir } from './helper.js';
 
 const ALPYNE = readFileSync(join(FIXTURES, 'tiny-alpyne-expected.txt'));
@@ -287,6 +287,29 @@ describe('a moved folder', () => {
   afterAll(async () => {
     await app.close();
     await removeDir(dir);
+  });
+
+  it('pages of a moved folder, read from the index, are the draft’s own listing of it', async () => {
+    await op(app, id, { op: 'rename', from: '/opt/app', to: '/moved' });
+    // cache changes after the move: its pages must not come from the index.
+    await call(app, { method: 'DELETE', url: `/api/images/${id}/draft/content?path=${encodeURIComponent('/moved/cache/fresh.txt')}` });
+    for (const dir of ['/moved', '/moved/conf', '/moved/cache']) {
+      const whole = await list(app, id, dir);
+      const paged: FsEntry[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: FsPage = await getJson<FsPage>(app, `/api/images/${id}/fs?path=${encodeURIComponent(dir)}&draft=1&paged=1&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.total, dir).toBe(whole.length);
+        paged.push(...page.items);
+        cursor = page.next;
+      } while (cursor);
+      const byName = (a: FsEntry, b: FsEntry) => (a.name < b.name ? -1 : 1);
+      expect([...paged].sort(byName), dir).toEqual([...whole].sort(byName));
+    }
+    // The hard link of conf is shown as the draft has it: a plain file with its bytes.
+    expect((await list(app, id, '/moved/conf')).find((e) => e.name === 'data.hardlink')).toMatchObject({ type: 'file', size: 13, edited: true });
+    expect((await list(app, id, '/moved/cache')).some((e) => e.name === 'fresh.txt')).toBe(false);
+    for (let i = 0; i < 2; i++) expect((await call(app, { method: 'POST', url: `/api/images/${id}/draft/undo` })).status).toBe(200);
   });
 
   it('is one change carrying its bytes; the explorer lists, counts and serves what it holds where it went', async () => {

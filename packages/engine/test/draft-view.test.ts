@@ -191,6 +191,7 @@ describe('DraftView against an eager copy of the image', () => {
     const fileBytes = (m: Map<string, Eager>) => [...m.values()].reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
     const before = fileBytes(eager(image(), []));
     let renamedFolders = 0;
+    let movedUnchanged = 0;
     for (let seed = 1; seed <= 1000; seed++) {
       const rnd = random(seed * 7919);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
@@ -229,6 +230,12 @@ describe('DraftView against an eager copy of the image', () => {
         if (e.type !== 'dir') continue;
         expect(view.bytesBelow(p), `${label} ${p}`).toBe(walked(view, p));
         expect(view.childCount(p), `${label} ${p}`).toBe(view.children(p).length);
+        // A folder said to show an image folder unchanged lists exactly that folder's entries.
+        const from = view.movedFrom(p);
+        if (from !== null) {
+          movedUnchanged++;
+          expect(view.children(p).map((n) => `${n.name} ${n.type} ${n.size} ${n.mode}`).sort(), `${label} ${p}`).toEqual(new DraftView(image(), { ops: [], config: {}, tag: null }).children(from).map((n) => `${n.name} ${n.type} ${n.size} ${n.mode}`).sort());
+        }
       }
       // Count drafts that moved a folder and then changed something inside where it went.
       const moves = valid.flatMap((o, i) => (o.op === 'rename' && eager(image(), valid.slice(0, i)).get(o.from)?.type === 'dir' ? [[i, o.to] as const] : []));
@@ -236,6 +243,7 @@ describe('DraftView against an eager copy of the image', () => {
     }
     // The drafts exercised what they are about.
     expect(renamedFolders).toBeGreaterThan(50);
+    expect(movedUnchanged).toBeGreaterThan(100);
   });
 
   it('gets the orderings right that random drafts rarely hit', () => {

@@ -60,6 +60,14 @@ export class DraftFsService {
     // page, instead of building all of its children in memory for every page.
     const inImage = resolveInImage(this.fsRepo, ctx.image.key, toEnginePath(apiPath));
     if (inImage?.path === dir && !opsOnLine(ctx, dir)) return this.pages.page(id, apiPath, { deleted: opts.deleted === true }, req);
+    // A folder a move put here, unchanged since, lists the image's folder it came from: its pages
+    // come from the index too (in name order, where both agree), each row shown as the draft has it.
+    const source = opts.deleted || req.sort !== 'name' ? null : view.movedFrom(dir);
+    if (source !== null) {
+      const page = this.pages.page(id, toApiPath(source), { deleted: false }, req);
+      const newLayer = ctx.layers.length;
+      return { ...page, items: page.items.map((e) => this.entry(ctx, view, view.get(joinPath(dir, e.name))!, newLayer)) };
+    }
     // The folder's rows, keyed and sorted, are kept for the next page of the same listing of the
     // same draft: scrolling through a big folder the draft changed builds it once, not per page.
     const cacheKey = JSON.stringify([ctx.image.id, ctx.head?.updatedAt ?? null, ctx.ops.map((o) => o.op), dir, req.sort, opts.deleted === true, req.name ?? null]);

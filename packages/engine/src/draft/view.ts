@@ -69,6 +69,17 @@ export class DraftView {
   }
 
   /**
+   * The image folder that folder `dir` shows as it is, from elsewhere: a folder moved (or inside
+   * one) in which the draft changed nothing since. Null for any other folder.
+   */
+  movedFrom(dir: string): string | null {
+    const d = clean(dir);
+    if (this.overriddenBelow.has(d)) return null;
+    const [from, moved] = this.behind(d, true);
+    return moved && from !== null && this.base.get(from)?.entry.type === 'dir' ? from : null;
+  }
+
+  /**
    * How many entries folder `dir` holds as the draft shows it: the base folder's count from the
    * index, corrected by the draft's own entries in it (no listing, whatever the draft did deeper).
    */
