@@ -150,7 +150,7 @@ export class DraftFsService {
   private entry(ctx: DraftContext, view: DraftView, n: DraftNode, newLayer: number): FsEntry {
     const row = n.edited || n.layer === null ? undefined : ctx.lookup.row(n.path);
     const e: FsEntry = row ? nodeEntry(row) : draftEntry(n, newLayer);
-    // As the draft leaves it: from the index unless the draft changed something inside.
+    // As the draft leaves it: the index's count, corrected by the draft's own entries in the folder.
     if (n.type === 'dir') e.childCount = view.childCount(n.path);
     return e;
   }
