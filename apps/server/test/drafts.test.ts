@@ -243,6 +243,79 @@ describe('drafts', () => {
     expect((await app.inject(`/api/images/${tiny}/content?path=/etc/conf.json&draft=1`)).body).toBe('{"a":1}');
     await call(app, { method: 'DELETE', url: `/api/images/${tiny}/draft` });
   });
+
+  describe('a moved folder', () => {
+    // Its own image: the tests above share the drafts of tiny and multi.
+    let id: string;
+    beforeAll(async () => {
+      id = await ingest(app, 'multi-oci');
+    });
+
+    it('pages of a moved folder, read from the index, are the draft’s own listing of it', async () => {
+      await op(app, id, { op: 'rename', from: '/opt/app', to: '/moved' });
+      // cache changes after the move: its pages must not come from the index.
+      await call(app, { method: 'DELETE', url: `/api/images/${id}/draft/content?path=${encodeURIComponent('/moved/cache/fresh.txt')}` });
+      for (const dir of ['/moved', '/moved/conf', '/moved/cache']) {
+        const whole = await list(app, id, dir);
+        const paged: FsEntry[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: FsPage = await getJson<FsPage>(app, `/api/images/${id}/fs?path=${encodeURIComponent(dir)}&draft=1&paged=1&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+          expect(page.total, dir).toBe(whole.length);
+          paged.push(...page.items);
+          cursor = page.next;
+        } while (cursor);
+        const byName = (a: FsEntry, b: FsEntry) => (a.name < b.name ? -1 : 1);
+        expect([...paged].sort(byName), dir).toEqual([...whole].sort(byName));
+      }
+      // The hard link of conf is shown as the draft has it: a plain file with its bytes.
+      expect((await list(app, id, '/moved/conf')).find((e) => e.name === 'data.hardlink')).toMatchObject({ type: 'file', size: 13, edited: true });
+      expect((await list(app, id, '/moved/cache')).some((e) => e.name === 'fresh.txt')).toBe(false);
+      for (let i = 0; i < 2; i++) expect((await call(app, { method: 'POST', url: `/api/images/${id}/draft/undo` })).status).toBe(200);
+    });
+
+    it('is one change carrying its bytes; the explorer lists, counts and serves what it holds where it went', async () => {
+      const conf = (await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=/opt/app`)).find((e) => e.name === 'conf')!;
+      const keep = (await app.inject(`/api/images/${id}/content?path=/opt/app/conf/keep.conf`)).body;
+      let r = await op(app, id, { op: 'rename', from: '/opt/app', to: '/srv/app' });
+      expect(r.status).toBe(200);
+      const gone = r.body.changes.find((c) => c.path === '/opt/app')!;
+      expect(gone).toMatchObject({ kind: 'deleted', type: 'dir' });
+      expect(gone.sizeDelta).toBeLessThan(0);
+      expect(r.body.changes.find((c) => c.path === '/srv/app')).toEqual({ path: '/srv/app', kind: 'added', type: 'dir', sizeDelta: -gone.sizeDelta, tree: true });
+      expect(r.body.changes.filter((c) => c.path.startsWith('/srv/app/'))).toEqual([]);
+      expect(r.body.size.after).toBe(r.body.size.before);
+
+      expect((await list(app, id, '/srv/app')).find((e) => e.name === 'conf')).toMatchObject({ type: 'dir', childCount: conf.childCount, edited: true });
+      expect((await app.inject(`/api/images/${id}/content?path=/srv/app/conf/keep.conf&draft=1`)).body).toBe(keep);
+      expect((await app.inject(`/api/images/${id}/fs?path=/opt/app&draft=1`)).statusCode).toBe(404);
+
+      r = await call(app, { method: 'DELETE', url: `/api/images/${id}/draft/content?path=${encodeURIComponent('/srv/app/conf/keep.conf')}` });
+      expect(r.body.changes).toContainEqual({ path: '/srv/app/conf/keep.conf', kind: 'deleted', type: 'file', sizeDelta: -keep.length });
+      expect(r.body.size.after).toBe(r.body.size.before - keep.length);
+      expect((await list(app, id, '/srv/app/conf')).some((e) => e.name === 'keep.conf')).toBe(false);
+    });
+
+    it('a folder moved away, edited and moved back lists as the image’s, with the edit counted', async () => {
+      const etc = (await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=/`)).find((e) => e.name === 'etc')!;
+      await op(app, id, { op: 'rename', from: '/etc', to: '/etc-away' });
+      await put(app, id, '/etc-away/added.conf', 'x=1\n');
+      const r = await op(app, id, { op: 'rename', from: '/etc-away', to: '/etc' });
+      expect(r.body.changes.filter((c) => c.path === '/etc' || c.path.startsWith('/etc/') || c.path.startsWith('/etc-away'))).toEqual([
+        { path: '/etc', kind: 'modified', type: 'dir', sizeDelta: 0 },
+        { path: '/etc/added.conf', kind: 'added', type: 'file', sizeDelta: 4 },
+      ]);
+      expect((await list(app, id, '/')).find((e) => e.name === 'etc')).toMatchObject({ childCount: etc.childCount! + 1 });
+      const passwd = (await list(app, id, '/etc')).find((e) => e.name === 'passwd')!;
+      expect(passwd.edited).toBeUndefined();
+    });
+
+    it('a folder deleted and made again says the image’s tree under it is gone', async () => {
+      await call(app, { method: 'DELETE', url: `/api/images/${id}/draft/content?path=${encodeURIComponent('/var/lib/app')}` });
+      const r = await op(app, id, { op: 'mkdir', path: '/var/lib/app' });
+      expect(r.body.changes.find((c) => c.path === '/var/lib/app')).toMatchObject({ kind: 'modified', type: 'dir', replacesTree: true, sizeDelta: -65536 });
+    });
+  });
 });
 
 describe('drafts across restarts and image deletion', () => {
@@ -272,85 +345,5 @@ describe('drafts across restarts and image deletion', () => {
     } finally {
       await removeDir(dir);
     }
-  });
-});
-
-describe('a moved folder', () => {
-  let dir: string;
-  let app: FastifyInstance;
-  let id: string;
-  beforeAll(async () => {
-    dir = await tempDir();
-    app = await build(dir);
-    id = await ingest(app, 'multi-oci');
-  });
-  afterAll(async () => {
-    await app.close();
-    await removeDir(dir);
-  });
-
-  it('pages of a moved folder, read from the index, are the draft’s own listing of it', async () => {
-    await op(app, id, { op: 'rename', from: '/opt/app', to: '/moved' });
-    // cache changes after the move: its pages must not come from the index.
-    await call(app, { method: 'DELETE', url: `/api/images/${id}/draft/content?path=${encodeURIComponent('/moved/cache/fresh.txt')}` });
-    for (const dir of ['/moved', '/moved/conf', '/moved/cache']) {
-      const whole = await list(app, id, dir);
-      const paged: FsEntry[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: FsPage = await getJson<FsPage>(app, `/api/images/${id}/fs?path=${encodeURIComponent(dir)}&draft=1&paged=1&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-        expect(page.total, dir).toBe(whole.length);
-        paged.push(...page.items);
-        cursor = page.next;
-      } while (cursor);
-      const byName = (a: FsEntry, b: FsEntry) => (a.name < b.name ? -1 : 1);
-      expect([...paged].sort(byName), dir).toEqual([...whole].sort(byName));
-    }
-    // The hard link of conf is shown as the draft has it: a plain file with its bytes.
-    expect((await list(app, id, '/moved/conf')).find((e) => e.name === 'data.hardlink')).toMatchObject({ type: 'file', size: 13, edited: true });
-    expect((await list(app, id, '/moved/cache')).some((e) => e.name === 'fresh.txt')).toBe(false);
-    for (let i = 0; i < 2; i++) expect((await call(app, { method: 'POST', url: `/api/images/${id}/draft/undo` })).status).toBe(200);
-  });
-
-  it('is one change carrying its bytes; the explorer lists, counts and serves what it holds where it went', async () => {
-    const conf = (await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=/opt/app`)).find((e) => e.name === 'conf')!;
-    const keep = (await app.inject(`/api/images/${id}/content?path=/opt/app/conf/keep.conf`)).body;
-    let r = await op(app, id, { op: 'rename', from: '/opt/app', to: '/srv/app' });
-    expect(r.status).toBe(200);
-    const gone = r.body.changes.find((c) => c.path === '/opt/app')!;
-    expect(gone).toMatchObject({ kind: 'deleted', type: 'dir' });
-    expect(gone.sizeDelta).toBeLessThan(0);
-    expect(r.body.changes.find((c) => c.path === '/srv/app')).toEqual({ path: '/srv/app', kind: 'added', type: 'dir', sizeDelta: -gone.sizeDelta, tree: true });
-    expect(r.body.changes.filter((c) => c.path.startsWith('/srv/app/'))).toEqual([]);
-    expect(r.body.size.after).toBe(r.body.size.before);
-
-    expect((await list(app, id, '/srv/app')).find((e) => e.name === 'conf')).toMatchObject({ type: 'dir', childCount: conf.childCount, edited: true });
-    expect((await app.inject(`/api/images/${id}/content?path=/srv/app/conf/keep.conf&draft=1`)).body).toBe(keep);
-    expect((await app.inject(`/api/images/${id}/fs?path=/opt/app&draft=1`)).statusCode).toBe(404);
-
-    r = await call(app, { method: 'DELETE', url: `/api/images/${id}/draft/content?path=${encodeURIComponent('/srv/app/conf/keep.conf')}` });
-    expect(r.body.changes).toContainEqual({ path: '/srv/app/conf/keep.conf', kind: 'deleted', type: 'file', sizeDelta: -keep.length });
-    expect(r.body.size.after).toBe(r.body.size.before - keep.length);
-    expect((await list(app, id, '/srv/app/conf')).some((e) => e.name === 'keep.conf')).toBe(false);
-  });
-
-  it('a folder moved away, edited and moved back lists as the image’s, with the edit counted', async () => {
-    const etc = (await getJson<FsEntry[]>(app, `/api/images/${id}/fs?path=/`)).find((e) => e.name === 'etc')!;
-    await op(app, id, { op: 'rename', from: '/etc', to: '/etc-away' });
-    await put(app, id, '/etc-away/added.conf', 'x=1\n');
-    const r = await op(app, id, { op: 'rename', from: '/etc-away', to: '/etc' });
-    expect(r.body.changes.filter((c) => c.path === '/etc' || c.path.startsWith('/etc/') || c.path.startsWith('/etc-away'))).toEqual([
-      { path: '/etc', kind: 'modified', type: 'dir', sizeDelta: 0 },
-      { path: '/etc/added.conf', kind: 'added', type: 'file', sizeDelta: 4 },
-    ]);
-    expect((await list(app, id, '/')).find((e) => e.name === 'etc')).toMatchObject({ childCount: etc.childCount! + 1 });
-    const passwd = (await list(app, id, '/etc')).find((e) => e.name === 'passwd')!;
-    expect(passwd.edited).toBeUndefined();
-  });
-
-  it('a folder deleted and made again says the image’s tree under it is gone', async () => {
-    await call(app, { method: 'DELETE', url: `/api/images/${id}/draft/content?path=${encodeURIComponent('/var/lib/app')}` });
-    const r = await op(app, id, { op: 'mkdir', path: '/var/lib/app' });
-    expect(r.body.changes.find((c) => c.path === '/var/lib/app')).toMatchObject({ kind: 'modified', type: 'dir', replacesTree: true, sizeDelta: -65536 });
   });
 });
