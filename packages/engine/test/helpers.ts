@@ -44,9 +44,6 @@ export async function oracleListing(path: string): Promise<string[]> {
   return text.split('\n').filter((l) => l && !l.startsWith('.\t')).map((l) => l.replace(/\t$/, '\t')).sort(byteOrder);
 }
 
-/** `docker export` adds runtime entries that are not in the image (fixtures README, "Oracles"). */
-export const DOCKER_RUNTIME_ENTRIES = ['.dockerenv', 'dev/console', 'dev/pts', 'dev/shm', 'etc/hosts', 'etc/resolv.conf', 'etc/mtab', 'etc/hostname'];
-
 export function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
