@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DraftView, mergeLayers, type DraftOp, type FsLookup, type LayerEntry, type LayerEntryType, type MergedFs } from '../src/index.js';
 import { random } from './helpers.js';
+import { DraftModel, offer, type ModelEntry } from './draft-model.js';
 
 let offset = 0;
 function e(path: string, type: LayerEntryType = 'file', size = 0, extra: Partial<LayerEntry> = {}): LayerEntry {
@@ -40,19 +41,6 @@ function indexed(fs: MergedFs): FsLookup & { sums: number; listed: number } {
   return lookup;
 }
 
-/** What bytesBelow must equal: a walk of the draft's own listing. */
-function walked(view: DraftView, dir: string): number {
-  let total = 0;
-  const stack = [dir];
-  while (stack.length) {
-    for (const c of view.children(stack.pop()!)) {
-      if (c.type === 'dir') stack.push(c.path);
-      else total += c.size;
-    }
-  }
-  return total;
-}
-
 function image(): MergedFs {
   const layer: LayerEntry[] = [];
   for (const top of ['a', 'b', 'c']) {
@@ -71,60 +59,67 @@ describe('DraftView.bytesBelow', () => {
   it('sums an untouched folder with one index query, reading none of its entries', () => {
     const base = indexed(image());
     const view = new DraftView(base, { ops: [], config: {}, tag: null });
-    expect(view.bytesBelow('a')).toBe(walked(new DraftView(image(), { ops: [], config: {}, tag: null }), 'a'));
+    expect(view.bytesBelow('a')).toBe(modelOf(image()).bytesBelow('a'));
     expect([base.sums, base.listed]).toEqual([1, 0]);
   });
 
-  it('equals a walk of the draft’s own listing, whatever the draft did', () => {
-    const dirs = ['', 'a', 'b', 'c', 'a/x', 'a/y', 'b/x', 'b/y', 'c/x', 'c/y', 'c/z', 'n', 'a/x/n'];
+  it('equals the model’s sum of file sizes below every folder, whatever the draft did', () => {
+    const dirs = ['a', 'b', 'c', 'a/x', 'a/y', 'b/x', 'b/y', 'c/x', 'c/y', 'c/z', 'n', 'a/x/n'];
     const files = ['a/x/f0', 'a/x/f1', 'b/y/f3', 'c/z/g', 'n/new', 'a/x/n/deep', 'a/new', 'b/x/hard'];
+    const seen = { folderDeletes: 0, bigFolderDeletes: 0, folderMoves: 0, writesOverImageFiles: 0, newFolders: 0, refused: 0, summedMovedFolders: 0 };
     for (let seed = 1; seed <= 200; seed++) {
       const rnd = random(seed);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+      const model = modelOf(image());
       const ops: DraftOp[] = [];
       for (let i = 0; i < 1 + Math.floor(rnd() * 6); i++) {
+        // Mostly paths the draft shows now, sometimes fixed ones (which may be gone: refused).
+        const now = [...model.entries];
+        const nowDirs = now.filter(([, e]) => e.type === 'dir').map(([p]) => p);
+        const any = () => (rnd() < 0.7 ? pick(now)[0] : pick([...dirs, ...files]));
+        const folder = () => (rnd() < 0.7 && nowDirs.length ? pick(nowDirs) : pick(dirs));
         const kind = pick(['delete', 'write', 'mkdir', 'rename', 'chmod', 'symlink'] as const);
-        if (kind === 'delete') ops.push({ op: 'delete', path: `/${pick([...dirs.slice(1), ...files])}` });
-        else if (kind === 'write') ops.push({ op: 'write', path: `/${pick(files)}`, blob: 'sha256:00', size: Math.floor(rnd() * 1000) });
-        else if (kind === 'mkdir') ops.push({ op: 'mkdir', path: `/${pick(dirs.slice(1))}` });
-        else if (kind === 'rename') ops.push({ op: 'rename', from: `/${pick(dirs.slice(1))}`, to: `/${pick(['m', 'a/m', 'c/z/m'])}` });
-        else if (kind === 'chmod') ops.push({ op: 'chmod', path: `/${pick(dirs.slice(1))}`, mode: 0o700 });
-        else ops.push({ op: 'symlink', path: `/${pick(dirs.slice(1))}`, target: 'a' });
-      }
-      // Ops that cannot apply (a rename onto an existing path…) are dropped, as the server refuses them.
-      const valid: DraftOp[] = [];
-      for (const op of ops) {
-        try {
-          new DraftView(image(), { ops: [...valid, op], config: {}, tag: null });
-          valid.push(op);
-        } catch {
-          // not applicable after the earlier ones
+        let op: DraftOp;
+        if (kind === 'delete') op = { op: 'delete', path: `/${rnd() < 0.5 ? folder() : any()}` };
+        else if (kind === 'write') op = { op: 'write', path: `/${rnd() < 0.5 ? any() : pick(files)}`, blob: 'sha256:00', size: Math.floor(rnd() * 1000) };
+        else if (kind === 'mkdir') op = { op: 'mkdir', path: `/${folder()}${rnd() < 0.5 ? '/n' : ''}` };
+        else if (kind === 'rename') op = { op: 'rename', from: `/${folder()}`, to: `/${pick(['m', 'a/m', 'c/z/m'])}` };
+        else if (kind === 'chmod') op = { op: 'chmod', path: `/${any()}`, mode: 0o700 };
+        else op = { op: 'symlink', path: `/${any()}`, target: 'a' };
+        const here = model.entries.get(op.op === 'rename' ? op.from.slice(1) : op.path.slice(1));
+        const filesBelow = here?.type === 'dir' ? model.below(op.op === 'rename' ? op.from.slice(1) : op.path.slice(1)).filter((p) => model.entries.get(p)!.type === 'file').length : 0;
+        if (!offer(model, () => new DraftView(image(), { ops: [...ops, op], config: {}, tag: null }), op, `seed ${seed}`)) {
+          seen.refused++;
+          continue;
         }
+        ops.push(op);
+        if (op.op === 'delete' && filesBelow >= 4) seen.folderDeletes++;
+        if (op.op === 'delete' && filesBelow >= 8) seen.bigFolderDeletes++;
+        if (op.op === 'rename' && here?.type === 'dir') seen.folderMoves++;
+        if (op.op === 'write' && here?.origin.startsWith('image:')) seen.writesOverImageFiles++;
+        if (op.op === 'mkdir' && !here) seen.newFolders++;
       }
-      const fast = new DraftView(indexed(image()), { ops: valid, config: {}, tag: null });
-      const slow = new DraftView(image(), { ops: valid, config: {}, tag: null });
-      for (const d of [...dirs, 'm', 'a/m', 'c/z/m']) {
-        if (slow.get(d)?.type !== 'dir' && d !== '') continue;
-        expect(fast.bytesBelow(d), `seed ${seed}, ${JSON.stringify(valid)}, ${d}`).toBe(walked(slow, d));
+      const view = new DraftView(indexed(image()), { ops, config: {}, tag: null });
+      for (const [d, e] of [['', null] as const, ...model.entries]) {
+        if (e !== null && e.type !== 'dir') continue;
+        if (['m', 'a/m', 'c/z/m'].includes(d) && model.bytesBelow(d) > 0) seen.summedMovedFolders++;
+        expect(view.bytesBelow(d), `seed ${seed}, ${JSON.stringify(ops)}, ${d}`).toBe(model.bytesBelow(d));
       }
     }
+    // The drafts exercised what bytesBelow has to get right, and the model's refusals happened.
+    expect(seen.folderDeletes, JSON.stringify(seen)).toBeGreaterThan(30);
+    expect(seen.bigFolderDeletes, JSON.stringify(seen)).toBeGreaterThan(8);
+    expect(seen.folderMoves, JSON.stringify(seen)).toBeGreaterThan(40);
+    expect(seen.summedMovedFolders, JSON.stringify(seen)).toBeGreaterThan(40);
+    expect(seen.writesOverImageFiles, JSON.stringify(seen)).toBeGreaterThan(40);
+    expect(seen.newFolders, JSON.stringify(seen)).toBeGreaterThan(40);
+    expect(seen.refused, JSON.stringify(seen)).toBeGreaterThan(50);
   });
 });
 
-/** One entry of the eager model: what a path shows, and where its bytes come from. */
-interface Eager {
-  type: string;
-  size: number;
-  mode: number;
-  origin: string;
-}
-
-/**
- * The draft applied the plain way: every entry of the image copied into one map, each op
- * applied to it eagerly (a rename moves every path below). DraftView must show the same.
- */
-function eager(fs: MergedFs, ops: DraftOp[]): Map<string, Eager> {
-  const m = new Map<string, Eager>();
+/** The model of the image (DraftModel): every entry of the merged filesystem, hard links as files. */
+function modelOf(fs: MergedFs): DraftModel {
+  const m = new Map<string, ModelEntry>();
   const stack = [''];
   while (stack.length) {
     for (const c of fs.children(stack.pop()!)) {
@@ -133,45 +128,19 @@ function eager(fs: MergedFs, ops: DraftOp[]): Map<string, Eager> {
       if (c.entry.type === 'dir') stack.push(c.path);
     }
   }
-  const strip = (p: string) => p.replace(/^\//, '');
-  const below = (p: string) => [...m.keys()].filter((k) => k.startsWith(`${p}/`));
-  const parents = (p: string) => {
-    for (let i = p.indexOf('/'); i > 0; i = p.indexOf('/', i + 1)) if (!m.has(p.slice(0, i))) m.set(p.slice(0, i), { type: 'dir', size: 0, mode: 0o755, origin: 'dir' });
-  };
-  for (const op of ops) {
-    if (op.op === 'write') {
-      const p = strip(op.path);
-      parents(p);
-      m.set(p, { type: 'file', size: op.size, mode: op.mode ?? m.get(p)?.mode ?? 0o644, origin: `blob:${op.size}` });
-    } else if (op.op === 'mkdir') {
-      const p = strip(op.path);
-      parents(p);
-      m.set(p, { type: 'dir', size: 0, mode: op.mode ?? m.get(p)?.mode ?? 0o755, origin: 'dir' });
-    } else if (op.op === 'symlink') {
-      const p = strip(op.path);
-      parents(p);
-      m.set(p, { type: 'symlink', size: 0, mode: 0o777, origin: `link:${op.target}` });
-    } else if (op.op === 'chmod') {
-      const p = strip(op.path);
-      m.set(p, { ...m.get(p)!, mode: op.mode });
-    } else if (op.op === 'delete') {
-      const p = strip(op.path);
-      for (const k of below(p)) m.delete(k);
-      m.delete(p);
-    } else if (op.op === 'rename') {
-      const [from, to] = [strip(op.from), strip(op.to)];
-      parents(to);
-      const moved = [from, ...below(from)].map((k) => [k, m.get(k)!] as const);
-      for (const [k] of moved) m.delete(k);
-      for (const [k, v] of moved) m.set(`${to}${k.slice(from.length)}`, v);
-    }
-  }
-  return m;
+  return new DraftModel(m, (p) => fs.hasShadowed(p));
+}
+
+/** The draft applied to the model, op by op (each must apply). */
+function eager(fs: MergedFs, ops: DraftOp[]): Map<string, ModelEntry> {
+  const model = modelOf(fs);
+  for (const op of ops) model.apply(op);
+  return model.entries;
 }
 
 /** DraftView's filesystem in the eager model's terms. */
-function shown(view: DraftView): Map<string, Eager> {
-  const m = new Map<string, Eager>();
+function shown(view: DraftView): Map<string, ModelEntry> {
+  const m = new Map<string, ModelEntry>();
   const stack = [''];
   while (stack.length) {
     for (const c of view.children(stack.pop()!)) {
@@ -188,17 +157,18 @@ describe('DraftView against an eager copy of the image', () => {
   it('shows what applying every op to a full copy shows, with sizes that add up, for 1,000 drafts', () => {
     const dirs = ['a', 'b', 'c', 'a/x', 'a/y', 'b/x', 'c/z', 'm', 'a/m', 'm/x', 'c/z/m', 'a/m/x'];
     const files = ['a/x/f0', 'a/x/f1', 'b/y/f3', 'c/z/g', 'm/f0', 'm/x/f1', 'a/m/x/f2', 'a/new'];
-    const fileBytes = (m: Map<string, Eager>) => [...m.values()].reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
+    const fileBytes = (m: Map<string, ModelEntry>) => [...m.values()].reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
     const before = fileBytes(eager(image(), []));
     let renamedFolders = 0;
     let movedUnchanged = 0;
     for (let seed = 1; seed <= 1000; seed++) {
       const rnd = random(seed * 7919);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+      const model = modelOf(image());
       const valid: DraftOp[] = [];
       for (let i = 0; i < 2 + Math.floor(rnd() * 8); i++) {
         // Mostly paths the draft shows now (inside moved folders too), sometimes fixed ones.
-        const now = [...eager(image(), valid)];
+        const now = [...model.entries];
         const nowDirs = now.filter(([, e]) => e.type === 'dir').map(([p]) => p);
         const any = () => (rnd() < 0.7 && now.length ? pick(now)[0] : pick([...dirs, ...files]));
         const folder = () => (rnd() < 0.7 && nowDirs.length ? pick(nowDirs) : pick(dirs));
@@ -211,24 +181,19 @@ describe('DraftView against an eager copy of the image', () => {
         else if (kind === 'rename') op = { op: 'rename', from: rnd() < 0.6 ? folder() : any(), to: rnd() < 0.7 ? fresh() : pick([...dirs, ...files]) };
         else if (kind === 'chmod') op = { op: 'chmod', path: any(), mode: 0o700 };
         else op = { op: 'symlink', path: fresh(), target: 'a' };
-        try {
-          new DraftView(image(), { ops: [...valid, op], config: {}, tag: null });
-          valid.push(op);
-        } catch {
-          // not applicable after the earlier ones, as the server would refuse it
-        }
+        if (offer(model, () => new DraftView(image(), { ops: [...valid, op], config: {}, tag: null }), op, `seed ${seed}`)) valid.push(op);
       }
       const label = `seed ${seed}: ${JSON.stringify(valid)}`;
       const base = indexed(image());
       const view = new DraftView(base, { ops: valid, config: {}, tag: null });
-      const want = eager(image(), valid);
+      const want = model.entries;
       const got = shown(view);
       expect([...got].sort(), label).toEqual([...want].sort());
       const delta = view.changes().reduce((s, c) => s + c.sizeDelta, 0);
       expect(before + delta, label).toBe(fileBytes(want));
       for (const [p, e] of want) {
         if (e.type !== 'dir') continue;
-        expect(view.bytesBelow(p), `${label} ${p}`).toBe(walked(view, p));
+        expect(view.bytesBelow(p), `${label} ${p}`).toBe(model.bytesBelow(p));
         expect(view.childCount(p), `${label} ${p}`).toBe(view.children(p).length);
         // A folder said to show an image folder unchanged lists exactly that folder's entries.
         const from = view.movedFrom(p);
@@ -266,7 +231,7 @@ describe('DraftView against an eager copy of the image', () => {
       // moved twice, edited in between and after
       [{ op: 'rename', from: 'a', to: 'm' }, { op: 'write', path: 'm/x/f0', blob: 'sha256:00', size: 5 }, { op: 'rename', from: 'm/x', to: 'b/q' }, { op: 'delete', path: 'b/q/f1' }, { op: 'rename', from: 'b', to: 'a' }],
     ];
-    const fileBytes = (m: Map<string, Eager>) => [...m.values()].reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
+    const fileBytes = (m: Map<string, ModelEntry>) => [...m.values()].reduce((s, e) => s + (e.type === 'file' ? e.size : 0), 0);
     for (const ops of scripts) {
       const view = new DraftView(indexed(image()), { ops, config: {}, tag: null });
       const want = eager(image(), ops);
