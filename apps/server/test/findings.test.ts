@@ -66,9 +66,18 @@ describe('GET /api/images/:id/findings', () => {
   });
 
   it('shares one computation between concurrent first requests', async () => {
-    app.peel.db.prepare(`DELETE FROM image_findings`).run();
-    const replies = await Promise.all([1, 2, 3].map(() => getJson<FindingsResponse>(app, `/api/images/${multi}/findings`)));
-    expect(new Set(replies.map((r) => r.computedAt)).size).toBe(1);
+    const db = app.peel.db;
+    db.prepare(`DELETE FROM image_findings`).run();
+    // Every computation ends by storing its result: count those writes as SQLite sees them.
+    db.exec(`CREATE TEMP TABLE findings_written (image_id TEXT);
+      CREATE TEMP TRIGGER count_findings_written AFTER INSERT ON main.image_findings BEGIN INSERT INTO findings_written VALUES (NEW.image_id); END;`);
+    try {
+      const replies = await Promise.all([1, 2, 3].map(() => getJson<FindingsResponse>(app, `/api/images/${multi}/findings`)));
+      expect(db.prepare(`SELECT image_id FROM findings_written`).pluck().all()).toEqual([multi]);
+      expect(new Set(replies.map((r) => r.computedAt)).size).toBe(1);
+    } finally {
+      db.exec(`DROP TRIGGER temp.count_findings_written; DROP TABLE temp.findings_written;`);
+    }
   });
 
   it('answers 404 for an unknown image, and drops the cached rows of a deleted one', async () => {
