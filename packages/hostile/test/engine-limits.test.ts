@@ -145,6 +145,8 @@ describe('engine limits against bombs', () => {
     const bytes = dockerArchive([Buffer.concat([header({ name: 'big', size: 8 * GiB }), END])]);
     const r = await refuse([bytes]);
     expect(r.code).toBe('TRUNCATED');
-    expect(gzipSync(bytes).length).toBeGreaterThan(0);
+    // The same archive gzipped as a whole: the missing bytes are noticed behind the decompressor too.
+    const gz = await refuse([gzipSync(bytes)]);
+    expect([gz.code, gz.message]).toEqual(['TRUNCATED', r.message]);
   });
 });
