@@ -18,14 +18,36 @@ import { startServer, uploadStream, type ServerProcess } from './server-process.
  * temp file), the image that was complete answers exactly as before, no half image is listed,
  * and the interrupted request simply works when retried.
  */
-const SEED = Number(process.env.PEEL_KILL_SEED ?? Date.now() % 100_000);
-let state = SEED;
-/** A small deterministic PRNG (mulberry32), so a failing round can be replayed with PEEL_KILL_SEED. */
-function random(): number {
-  state = (state + 0x6d2b79f5) | 0;
-  let t = Math.imul(state ^ (state >>> 15), 1 | state);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+const SEED = process.env.PEEL_KILL_SEED === undefined ? Date.now() % 100_000 : Number(process.env.PEEL_KILL_SEED);
+if (!Number.isSafeInteger(SEED)) throw new Error(`PEEL_KILL_SEED must be an integer, not ${process.env.PEEL_KILL_SEED}`);
+console.log(`[kill] seed ${SEED} (replay with PEEL_KILL_SEED=${SEED})`);
+
+/**
+ * A small deterministic PRNG (mulberry32) of its own for each test, from the seed and the test's
+ * name, so one test run alone (-t) draws what it drew in the whole file. Kill points are
+ * fractions of durations measured in the run: a replay kills in the same phase.
+ */
+function prng(name: string): () => number {
+  let state = SEED;
+  for (const c of name) state = Math.imul(state ^ c.charCodeAt(0), 0x01000193);
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A test body whose failure names the seed that replays it. */
+function replayable(name: string, body: (random: () => number) => Promise<void>): [string, () => Promise<void>] {
+  return [name, async () => {
+    try {
+      await body(prng(name));
+    } catch (e) {
+      if (e instanceof Error) e.message = `${e.message}\n(seed ${SEED}: replay with PEEL_KILL_SEED=${SEED})`;
+      throw e;
+    }
+  }];
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -62,7 +84,6 @@ describe('kill -9 at random points', () => {
     expect(res.status).toBe(201);
     const id = (JSON.parse(res.body) as ImageSummary).id;
     keep = { id, detail: (await get(`/api/images/${id}`)).body.toString(), content: (await get(`/api/images/${id}/content?path=/etc/os-release`)).body.toString() };
-    console.log(`[kill] seed ${SEED} (replay with PEEL_KILL_SEED=${SEED})`);
   });
   afterAll(async () => {
     await server?.stop();
@@ -121,7 +142,7 @@ describe('kill -9 at random points', () => {
     return uploadStream(server.address, chunks, { size: big.bytes.length }).then((r) => r.status);
   };
 
-  it('during ingests (while streaming and while writing the index)', async () => {
+  it(...replayable('during ingests (while streaming and while writing the index)', async (random) => {
     const t = performance.now();
     const first = await uploadBig();
     const full = performance.now() - t;
@@ -142,9 +163,9 @@ describe('kill -9 at random points', () => {
       expect(listed.length).toBeLessThanOrEqual(2);
       await fetch(`${server.address}/api/images/${big[0].id}`, { method: 'DELETE' });
     }
-  });
+  }));
 
-  it('during a draft write', async () => {
+  it(...replayable('during a draft write', async (random) => {
     const body = randomBytes(16 * 1024 * 1024);
     const put = () => new Promise<number>((done, fail) => {
       const req = request(new URL(`/api/images/${keep.id}/draft/content?path=/opt/new.bin`, server.address), { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': body.length } }, (res) => {
@@ -169,13 +190,16 @@ describe('kill -9 at random points', () => {
     const written = await get(`/api/images/${keep.id}/content?path=/opt/new.bin&draft=1`);
     expect(written.status).toBe(200);
     expect(sha(written.body)).toBe(sha(body));
-  });
+  }));
 
-  it('during an export save and an export download', async () => {
+  it(...replayable('during an export save and an export download', async (random) => {
     const exportIsWhole = async (id: string) => {
       expect((await get(`/api/images/${id}/content?path=/etc/os-release`)).body.toString(), 'no half export is listed').toBe(keep.content);
       expect((await get(`/api/images/${id}/content?path=/opt/new.bin`)).status).toBe(200);
     };
+    // The draft to export, written here whatever ran before: 16 MiB, so a kill can land mid-export.
+    const written = await fetch(`${server.address}/api/images/${keep.id}/draft/content?path=/opt/new.bin`, { method: 'PUT', body: randomBytes(16 * 1024 * 1024), headers: { 'content-type': 'application/octet-stream' } });
+    expect(written.status, await written.text()).toBe(200);
     const save = () => fetch(`${server.address}/api/images/${keep.id}/export/save?mode=append`, { method: 'POST' }).then((r) => r.status);
     for (let round = 0; round < 2; round++) {
       await killDuring(`export save ${round}`, save, Math.round(10 + random() * 400));
@@ -196,5 +220,5 @@ describe('kill -9 at random points', () => {
     await killDuring('export download', download, Math.round(50 + random() * 300));
     await restartAndCheck('export download', exportIsWhole);
     expect(await download()).toBe(200);
-  });
+  }));
 });
