@@ -17,7 +17,7 @@ describe('engine limits against bombs', () => {
   afterAll(() => dispose());
 
   /** Opens a lazy archive, counting the bytes the engine pulled before it gave up. */
-  async function refuse(archive: Lazy | Iterable<Buffer> | AsyncIterable<Buffer>, opts = {}): Promise<{ code: string; message: string; pulled: number; ms: number }> {
+  async function refuse(archive: Lazy | Iterable<Buffer> | AsyncIterable<Buffer>, opts = {}): Promise<{ code: string; message: string; pulled: number }> {
     let pulled = 0;
     const chunks = 'chunks' in archive ? archive.chunks() : archive;
     const counted = (async function* () {
@@ -26,12 +26,11 @@ describe('engine limits against bombs', () => {
         yield c;
       }
     })();
-    const t = performance.now();
     const before = await contents();
     const err = await openImageArchive(counted, store, opts).then(() => null, (e: { code: string; message: string }) => e);
     if (!err) throw new Error('the bomb was ingested');
     expect(await contents(), 'a refused bomb leaves nothing').toEqual(before);
-    return { code: err.code, message: err.message, pulled, ms: performance.now() - t };
+    return { code: err.code, message: err.message, pulled };
   }
 
   it('a gzip layer expanding to 100 GiB is refused by its ratio after a few hundred MB', async () => {
@@ -55,8 +54,8 @@ describe('engine limits against bombs', () => {
   it('a zstd frame that asks for a 2 GiB window is refused before anything is allocated', async () => {
     const r = await refuse(archiveAround(zstdBombLayer(GiB, 31)));
     expect(r.code).toBe('LIMIT_EXCEEDED');
+    // The window check names it: refused at the frame header, not by the ratio once decoding ran.
     expect(r.message).toMatch(/2048 MiB window/);
-    expect(r.ms).toBeLessThan(2000);
   });
 
   it('a whole-archive gzip that expands past its ratio (trailing zeros after the end marker)', async () => {
