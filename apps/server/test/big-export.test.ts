@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +13,10 @@ import { generateDockerArchive } from './generate-image.js';
  * mode over a real socket, and the server's RSS stays flat however many bytes go out.
  */
 const FILE_MB = Number(process.env.PEEL_EXPORT_FILE_MB ?? 200);
-// Measured with 3 x 300 MiB: +36 MiB (rewrite, 600 MiB out), +2 MiB (flatten), +23 MiB (append, 900 MiB out).
-const GROWTH_LIMIT_MB = Number(process.env.PEEL_EXPORT_GROWTH_LIMIT_MB ?? 80);
+// Measured with 3 x 300 MiB: +36 MiB (rewrite, 600 MiB out), +2 MiB (flatten), +23 MiB (append,
+// 900 MiB out). The bound is a change of kind: holding one file's bytes (or a layer's) in memory
+// grows RSS by FILE_MB at least. Peak RSS itself is measured by the bench.
+const GROWTH_LIMIT_MB = Number(process.env.PEEL_EXPORT_GROWTH_LIMIT_MB ?? FILE_MB);
 
 describe('exports of an image of big files', () => {
   let dir: string;
@@ -66,6 +69,12 @@ describe('exports of an image of big files', () => {
       return { blobs: (await readdir(join(dir, 'data', 'blobs', 'sha256'))).sort(), temp: await readdir(join(dir, 'data', 'blobs', 'tmp')) };
     };
     const before = await listing();
+    // What a gzip flatten of the two files left would take at least: gzip (level 6, as the
+    // export) of random bytes, timed here, on this machine as busy as it is now.
+    const sample = randomBytes(16 * 2 ** 20);
+    const g0 = performance.now();
+    gzipSync(sample, { level: 6 });
+    const fullBuildMs = ((performance.now() - g0) * (2 * FILE_MB)) / 16;
     const ac = new AbortController();
     const t0 = performance.now();
     const pending = fetch(`${address}/api/images/${id}/export?mode=flatten&compression=gzip`, { signal: ac.signal }).catch((e: Error) => e);
@@ -77,12 +86,13 @@ describe('exports of an image of big files', () => {
       await new Promise((ok) => setTimeout(ok, 100));
       after = await listing();
     }
-    console.log(`[big export] cancelled flatten cleaned up ${((performance.now() - t0) / 1000).toFixed(1)} s after it started`);
+    const cleanedMs = performance.now() - t0;
+    console.log(`[big export] cancelled flatten cleaned up ${(cleanedMs / 1000).toFixed(1)} s after it started; a whole build takes ${(fullBuildMs / 1000).toFixed(1)} s or more`);
     expect(after).toEqual(before);
     // And it stays so: a build still running would have a temp blob by now.
     await new Promise((ok) => setTimeout(ok, 1500));
     expect(await listing()).toEqual(before);
-    // Building a gzip flatten of these files takes far longer than that: the abort stopped it.
-    expect(performance.now() - t0).toBeLessThan(10_000);
+    // Cleaned up well before the build could have finished: the abort stopped it.
+    expect(cleanedMs, `cleaned up after ${cleanedMs.toFixed(0)} ms; a whole build takes ${fullBuildMs.toFixed(0)} ms or more`).toBeLessThan(fullBuildMs / 2);
   });
 });
