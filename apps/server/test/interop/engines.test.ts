@@ -4,13 +4,14 @@
  * `ctr run`, `ctr images mount`), each a private instance started by its script. Each export
  * mode of an edited image must run there with the edit and hold exactly the edited filesystem.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { compareListings } from '../../../../packages/engine/test/interop/compare-listings.js';
 import type { FsListing } from '../../../../packages/engine/test/interop/fs-listing.js';
 import { build, FIXTURES, ingest, removeDir, tempDir } from '../helper.js';
+import { downloadExport, editDraft, type Method } from './api.js';
 import { unpackExport } from './export-archive.js';
 import { startContainerd, startPodman, podmanListing, type CtrCli, type PodmanCli } from './engines.js';
 import { peelListing, rootfsListing } from './fs-views.js';
@@ -51,13 +52,6 @@ afterAll(async () => {
   await removeDir(dataDir);
 });
 
-/** Downloads an export through the API into a file. */
-async function download(id: string, query: string, file: string): Promise<void> {
-  const res = await app.inject(`/api/images/${id}/export?${query}`);
-  expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
-  await writeFile(file, res.rawPayload);
-}
-
 /** A shell script that names every path given that still exists, then prints "checked". */
 const ABSENT = 'for p in "$@"; do if [ -e "$p" ] || [ -L "$p" ]; then echo "still there: $p"; fi; done; echo checked';
 
@@ -67,10 +61,7 @@ describe.each(CASES)('export of $fixture', (c) => {
 
   beforeAll(async () => {
     id = await ingest(app, c.fixture);
-    const edit = async (method: 'PUT' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Buffer | object) => {
-      const res = await app.inject({ method, url: `/api/images/${id}${url}`, payload, headers: Buffer.isBuffer(payload) ? { 'content-type': 'application/octet-stream' } : undefined });
-      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(200);
-    };
+    const edit = (method: Method, url: string, payload?: Buffer | object) => editDraft(app, id, method, url, payload);
     await edit('PUT', '/draft/content?path=/etc/os-release', ALPYNE);
     for (const p of c.deletes) await edit('DELETE', `/draft/content?path=${encodeURIComponent(p)}`);
     await edit('POST', '/draft/ops', { op: 'mkdir', path: '/srv/www', mode: 0o750, uid: 33, gid: 33 });
@@ -83,7 +74,7 @@ describe.each(CASES)('export of $fixture', (c) => {
     const tag = `${REPO}/${c.fixture}-${mode}:latest`;
     const file = path.join(work, `${c.fixture}-${mode}.tar`);
     const dir = path.join(work, `${c.fixture}-${mode}`);
-    await download(id, `mode=${mode}&tag=${encodeURIComponent(tag)}`, file);
+    await downloadExport(app, id, `mode=${mode}&tag=${encodeURIComponent(tag)}`, file);
     // What the archive says, read with GNU tar: the layers each engine must end up with.
     const image = await unpackExport(file, dir);
     loaded.push(tag);
