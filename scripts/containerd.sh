@@ -19,8 +19,9 @@ case "${1:-start}" in
     if alive; then echo "$SOCK"; exit 0; fi
     command -v containerd >/dev/null && command -v ctr >/dev/null \
       || { echo "containerd is not installed: run scripts/setup.sh" >&2; exit 1; }
-    # Written every start: the file is ours alone, and a changed script must not meet an old one.
-    cat >"$CONFIG" <<EOF
+    # Written every start (aside, then renamed): the file is ours alone, and a changed script must
+    # not meet an old one.
+    cat >"$CONFIG.$$" <<EOF
 version = 2
 root = "$ROOT/root"
 state = "$ROOT/state"
@@ -39,6 +40,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [plugins."io.containerd.internal.v1.opt"]
   path = "$ROOT/opt"
 EOF
+    mv -f "$CONFIG.$$" "$CONFIG"
     # Started only if no containerd of ours is already starting (another caller launched it).
     if [ "$(cat "/proc/$(cat "$PIDFILE" 2>/dev/null || echo none)/comm" 2>/dev/null)" != containerd ]; then
       # setsid + no inherited stdio: the daemon outlives the caller and its process group.

@@ -15,7 +15,8 @@ case "${1:-start}" in
   start)
     command -v podman >/dev/null || { echo "podman is not installed: run scripts/setup.sh" >&2; exit 1; }
     mkdir -p "$ROOT/tmp" "$ROOT/networks"
-    cat >"$ROOT/storage.conf" <<EOF
+    # Each file written aside and renamed: a podman running now reads the old file or the new one.
+    cat >"$ROOT/storage.conf.$$" <<EOF
 [storage]
 driver = "$DRIVER"
 graphroot = "$ROOT/root"
@@ -23,7 +24,7 @@ runroot = "$ROOT/runroot"
 EOF
     # Podman's rootful defaults raise nofile and nproc to 1M/4M in every container; without
     # CAP_SYS_RESOURCE (a sandboxed or nested host) runc cannot set them, so ask for modest ones.
-    cat >"$ROOT/containers.conf" <<EOF
+    cat >"$ROOT/containers.conf.$$" <<EOF
 [containers]
 netns = "none"
 default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
@@ -38,6 +39,8 @@ image_copy_tmp_dir = "$ROOT/tmp"
 [network]
 network_config_dir = "$ROOT/networks"
 EOF
+    mv -f "$ROOT/storage.conf.$$" "$ROOT/storage.conf"
+    mv -f "$ROOT/containers.conf.$$" "$ROOT/containers.conf"
     # shellcheck disable=SC2086 # $ENV is two assignments
     env $ENV podman info --format '{{.Store.GraphRoot}}' >/dev/null \
       || { echo "podman does not start with $ROOT/containers.conf" >&2; exit 1; }
