@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { dockerCli, type DockerCli } from '../../../../packages/engine/test/interop/exec.js';
+import { eventually } from '../docker/engine.js';
 import { build, FIXTURES, ingest, removeDir, tempDir } from '../helper.js';
 import { downloadExport, editDraft } from './api.js';
 
@@ -70,16 +71,6 @@ afterAll(async () => {
   await removeDir(dataDir);
 });
 
-async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() > until) throw new Error(`${what}: still ${JSON.stringify(v)} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe.each(MODES)('config edits, %s export', (mode) => {
   const tag = `peel-interop-config/multi-${mode}:latest`;
 
@@ -117,10 +108,13 @@ describe.each(MODES)('config edits, %s export', (mode) => {
     }>)[0];
     const started = await inspect();
     expect(started.Mounts.map((m) => `${m.Type} ${m.Destination}`).sort()).toEqual(['volume /data', 'volume /srv/cache']);
-    const health = await eventually(async () => (await inspect()).State.Health, (h) => h?.Status === 'healthy', 'State.Health');
-    expect(health!.Log[0]).toMatchObject({ ExitCode: 0, Output: 'peel-health-ok\n' });
+    const health = await eventually(async () => {
+      const h = (await inspect()).State.Health;
+      return h?.Status === 'healthy' ? h : undefined;
+    }, 30_000, 'the container to turn healthy');
+    expect(health.Log[0]).toMatchObject({ ExitCode: 0, Output: 'peel-health-ok\n' });
 
-    await eventually(() => docker.text(['logs', container]), (out) => out.includes('ready'), 'container output');
+    await eventually(async () => ((await docker.text(['logs', container])).includes('ready') ? true : undefined), 30_000, 'the container to print "ready"');
     await docker.run(['stop', '--time', '10', container]);
     const stopped = await inspect();
     expect(stopped.State.Running).toBe(false);
