@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
+// Routes, store and services; what needs a real Docker engine runs in vitest.interop.config.ts.
 export default defineConfig({
   resolve: { conditions: ['source'] },
-  test: { include: ['test/**/*.test.ts'], exclude: ['test/interop/**'], testTimeout: 120_000, hookTimeout: 120_000 },
+  // allowOnly: false — a stray `.only` fails the run instead of silently skipping the rest.
+  test: { include: ['test/**/*.test.ts'], exclude: ['test/interop/**', 'test/docker/docker-interop.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, allowOnly: false },
 });

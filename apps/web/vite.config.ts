@@ -21,5 +21,6 @@ export default defineConfig({
     },
   },
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000 },
-  test: { environment: 'node', include: ['src/**/*.test.ts'] },
+  // allowOnly: false — a stray `.only` fails the run instead of silently skipping the rest.
+  test: { environment: 'node', include: ['src/**/*.test.ts'], allowOnly: false },
 });

@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     fileParallelism: false,
+    // A stray `.only` fails the run instead of silently skipping the rest.
+    allowOnly: false,
   },
 });

@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['source'] },
-  test: { include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+  // allowOnly: false — a stray `.only` fails the run instead of silently skipping the rest.
+  test: { include: ['test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, allowOnly: false },
 });
