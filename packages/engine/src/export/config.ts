@@ -17,7 +17,8 @@ export interface HistoryEntry {
 export function buildConfig(configRaw: Buffer, patch: Record<string, unknown>, diffIds: string[], history: HistoryEntry[], created: Date): Buffer {
   const cfg = JSON.parse(configRaw.toString('utf8')) as Record<string, unknown>;
   const container = { ...((cfg.config as Record<string, unknown> | undefined) ?? {}) };
-  for (const [k, v] of Object.entries(patch)) {
+  // Keys the image lacks are added in name order: the same patch gives the same bytes, whatever order it was made in.
+  for (const [k, v] of Object.entries(patch).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (v === null) delete container[k];
     else container[k] = v;
   }

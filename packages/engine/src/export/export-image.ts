@@ -61,7 +61,7 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
   // memoising lookup of every path (fewer objects for the collector to trace while streaming).
   const view = new DraftView(mode === 'append' && source.lookup ? source.lookup : mergeLayers(source.layers), draft, mtime);
   const changes = view.changes();
-  const configKeys = Object.keys(draft.config);
+  const configKeys = Object.keys(draft.config).sort();
   const tagText = options.tag ?? draft.tag ?? source.image.tags[0];
   let tags;
   try {

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportMode } from '../../src/index.js';
-import { fixture } from '../helpers.js';
+import { exportImage, type Draft, type ExportMode, type FsBlobStore } from '../../src/index.js';
+import { fixture, openFixture, tempStore } from '../helpers.js';
 
 // The same draft exported in two processes that differ in umask and working directory (and in
 // time): the archives must be the same bytes. Read back by GNU tar and JSON.parse, not by Peel.
@@ -84,5 +84,28 @@ describe('exports are reproducible across processes', () => {
     const [, later] = await twice(mode, [1_700_000_000, 1_800_000_000]);
     expect(configOf(later).created).toBe('2027-01-15T08:00:00.000Z');
     expect((await readFile(a)).equals(await readFile(later))).toBe(false);
+  });
+});
+
+describe('the same draft made in another order', () => {
+  let store: FsBlobStore;
+  let dispose: () => Promise<void>;
+  beforeAll(async () => ({ store, dispose } = await tempStore()));
+  afterAll(() => dispose());
+
+  async function bytesOf(draft: Draft, mode: ExportMode): Promise<Buffer> {
+    const a = await openFixture('tiny-docker-legacy.tar', store);
+    const result = await exportImage({ image: a.image, layers: a.image.layers.map((l) => a.layerScans.get(l.blob)!.entries) }, draft, { mode, store, tag: 'x:1' });
+    const chunks: Buffer[] = [];
+    await result.write({ write: async (c) => void chunks.push(Buffer.from(c)) });
+    return Buffer.concat(chunks);
+  }
+
+  it.each(MODES)('%s: config keys the image lacks, set in two orders, give the same bytes', async (mode) => {
+    const one = await bytesOf({ ops: [], config: { StopSignal: 'SIGINT', User: '1000', Shell: ['/bin/sh', '-c'] }, tag: null }, mode);
+    const two = await bytesOf({ ops: [], config: { Shell: ['/bin/sh', '-c'], User: '1000', StopSignal: 'SIGINT' }, tag: null }, mode);
+    expect(one.equals(two)).toBe(true);
+    // The image has User (it stays in place); Shell and StopSignal are new: added in name order.
+    expect(one.includes('"Shell":["/bin/sh","-c"],"StopSignal":"SIGINT"}')).toBe(true);
   });
 });
