@@ -3,8 +3,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeContext } from './helpers/folder.js';
-import { fixture, peelProcess } from './helpers/run.js';
+import { fixture, peel, peelProcess } from './helpers/run.js';
 import { tempDir } from './helpers/tmp.js';
+import { dockerArchive } from './helpers/ustar.js';
 
 // `peel build` and `peel edit` run twice as real processes that differ in umask and working
 // directory (the inputs named relative to one, absolute in the other): the archives they write
@@ -93,5 +94,23 @@ describe('peel edit is reproducible across processes', () => {
     expect((await edit(files, 'flatten', c, { env: { SOURCE_DATE_EPOCH: '1800000000' }, umask: '022', relative: true, cwd: at.a })).code).toBe(0);
     expect(configOf(c).created).toBe('2027-01-15T08:00:00.000Z');
     expect(configOf(c).history.at(-1)?.created).toBe('2027-01-15T08:00:00.000Z');
+  });
+});
+
+describe('peel edit of an image that records no time', () => {
+  it('dates the result by the newest mtime in its layers (a created time before 1970 counts as none)', async () => {
+    const dir = await tempDir('untimed');
+    const image = path.join(dir, 'untimed.tar');
+    // Go's zero time, as some builders write it, and no time in the history.
+    await writeFile(image, dockerArchive([
+      [{ name: 'etc/', type: 'dir', mtime: 1_600_000_000 }, { name: 'etc/a', body: 'a\n', mtime: 1_650_000_000 }],
+      [{ name: 'etc/b', body: 'b\n', mtime: 1_620_000_000 }],
+    ], [], { created: '0001-01-01T00:00:00Z' }));
+    await writeFile(path.join(dir, 'c'), 'c\n');
+    const out = path.join(dir, 'out.tar');
+    const r = await peel(['edit', image, '--put', `/etc/c=${path.join(dir, 'c')}`, '--mode', 'append', '-o', out], { env: UNSET });
+    expect(r.code, r.stderr).toBe(0);
+    expect(configOf(out).created).toBe(new Date(1_650_000_000 * 1000).toISOString());
+    expect(configOf(out).history.at(-1)?.created).toBe('2022-04-15T05:20:00.000Z');
   });
 });
