@@ -125,6 +125,21 @@ describe('the export download is reproducible', () => {
   });
 });
 
+describe('SOURCE_DATE_EPOCH that is not a number of seconds', () => {
+  it('stops the server before it listens, naming the variable', async () => {
+    const dir = await tempDir('peel-sde-');
+    try {
+      const refused = await startServer(join(dir, 'data'), { umask: '022', cwd: dir, env: { SOURCE_DATE_EPOCH: '2024-01-01' } }).then(async (started) => {
+        await started.stop();
+        return 'it started';
+      }, (e: Error) => e.message);
+      expect(refused).toContain('SOURCE_DATE_EPOCH must be seconds since 1970, got "2024-01-01"');
+    } finally {
+      await removeDir(dir);
+    }
+  });
+});
+
 const tarText = (archive: string, member: string) => execFileSync('tar', ['-xOf', archive, member], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 function configOf(archive: string): { created: string; history: Array<{ created?: string }> } {
   const manifest = (JSON.parse(tarText(archive, 'manifest.json')) as Array<{ Config: string }>)[0];
