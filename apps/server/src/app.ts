@@ -41,6 +41,8 @@ export interface AppOptions {
   hardening?: Partial<HardeningOptions>;
   /** The Docker engine to open images from, load and run them in (DOCKER_HOST); runs need a loopback `host`. */
   docker?: DockerOptions;
+  /** Seconds since 1970 (SOURCE_DATE_EPOCH): the created time of every export; default the image's own newest time. */
+  sourceDateEpoch?: number;
 }
 
 export interface PeelContext {
@@ -78,7 +80,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await store.cleanTemp();
   const db = openDatabase(join(opts.dataDir, 'peel.db'));
   const chunkRows = opts.chunkRows ?? 2000;
-  const services = createServices(db, store, { ...DEFAULT_LIMITS, ...opts.limits }, chunkRows);
+  const services = createServices(db, store, { ...DEFAULT_LIMITS, ...opts.limits }, chunkRows, opts.sourceDateEpoch);
   await recover(db, services, blobDir, chunkRows);
 
   const app = Fastify({

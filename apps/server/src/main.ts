@@ -16,6 +16,8 @@ function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: str
     return n;
   };
   const host = env.HOST || '127.0.0.1';
+  const epoch = env.SOURCE_DATE_EPOCH;
+  if (epoch !== undefined && epoch !== '' && !/^\d+$/.test(epoch)) throw new Error(`SOURCE_DATE_EPOCH must be seconds since 1970, got ${JSON.stringify(epoch)}`);
   return {
     port: env.PORT === undefined || env.PORT === '' ? 7777 : Number(env.PORT),
     host,
@@ -36,6 +38,7 @@ function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: str
       // Running containers beyond loopback (with PEEL_EXPOSE and PEEL_TOKEN): see src/docker/run-policy.ts.
       allowRuns: env.PEEL_DOCKER_RUNS === '1',
     },
+    sourceDateEpoch: epoch ? Number(epoch) : undefined,
   };
 }
 

@@ -4,14 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { fixture, peel } from './helpers/run.js';
 import { listFolder, readOracle, rowText, type Row } from './helpers/listing.js';
+import { requireRoot } from './helpers/root.js';
 import { tempDir } from './helpers/tmp.js';
 
-const isRoot = process.getuid?.() === 0;
 const oracleDir = fixture('multi.oracle');
 const scratch = () => tempDir('unpack');
 
-/** Owners survive only as root (documented); elsewhere the comparison leaves them out. */
-const comparable = (rows: Row[]) => rows.map((r) => rowText(isRoot ? r : { ...r, owner: '-' }));
+/** Owners survive only as root (documented): the tests comparing listings need root. */
+const comparable = (rows: Row[]) => rows.map(rowText);
+const OWNERS = 'unpacked owners compared with the oracles';
 const isWhiteout = (p: string) => path.posix.basename(p).startsWith('.wh.');
 
 describe('peel unpack', () => {
@@ -19,6 +20,7 @@ describe('peel unpack', () => {
   const archives = ['multi-docker-legacy.tar', 'multi-oci.tar', 'multi-oci-zstd.tar', 'multi-containerd-export.tar', 'multi-skopeo-docker-archive.tar'];
 
   it.each(archives)('%s: LAYER_n folders and whiteout lists equal the per-layer oracles', async (archive) => {
+    requireRoot(OWNERS);
     const dir = path.join(await scratch(), 'out');
     const r = await peel(['unpack', fixture(archive), dir]);
     expect(r.stderr).toContain('unpacked 13 layers');
@@ -37,6 +39,7 @@ describe('peel unpack', () => {
   });
 
   it('--merged: rootfs equals the merged oracle (umoci unpack)', async () => {
+    requireRoot(OWNERS);
     const dir = path.join(await scratch(), 'out');
     const r = await peel(['unpack', fixture('multi-docker-legacy.tar'), dir, '--merged']);
     expect(r.code).toBe(0);

@@ -31,7 +31,8 @@ export interface PreparedExport {
 /**
  * Exports an image with its draft applied. The engine writes the new layer blobs into the store
  * first (bounded memory), guarded from the blob collector until `finish`; the archive itself is
- * streamed from the store and never written to disk.
+ * streamed from the store and never written to disk. No clock: the same draft and request give
+ * the same bytes.
  */
 export class ExportService {
   constructor(
@@ -40,6 +41,8 @@ export class ExportService {
     private readonly loader: DraftLoader,
     private readonly collector: BlobCollector,
     private readonly ingest: IngestService,
+    /** Every export's created time (SOURCE_DATE_EPOCH); without it the engine takes the image's own. */
+    private readonly created?: Date,
   ) {}
 
   /** `signal`: the client went away; layer building stops and what it wrote is given back. */
@@ -56,7 +59,7 @@ export class ExportService {
     let result: ExportResult;
     try {
       result = await exportImage(await exportSource(this.db, ctx, req.mode), draftOf(ctx), {
-        mode: req.mode, store: withFiles(tracked.store, this.store), tag, compression: req.compression, signal: opts.signal,
+        mode: req.mode, store: withFiles(tracked.store, this.store), tag, compression: req.compression, signal: opts.signal, created: this.created,
       });
     } catch (e) {
       await this.collector.release(tracked.committed);

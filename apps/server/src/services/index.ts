@@ -26,7 +26,7 @@ export interface Services {
   exports: ExportService;
 }
 
-export function createServices(db: Db, store: BlobStore, limits: IngestLimits, chunkRows: number): Services {
+export function createServices(db: Db, store: BlobStore, limits: IngestLimits, chunkRows: number, sourceDateEpoch?: number): Services {
   const queue = new WriteQueue();
   const repo = new ImagesRepo(db);
   const collector = new BlobCollector(store, (d) => repo.isReferenced(d));
@@ -38,6 +38,6 @@ export function createServices(db: Db, store: BlobStore, limits: IngestLimits, c
   const loader = new DraftLoader(db, images, fs);
   const drafts = new DraftService(db, store, loader, collector, limits.maxUploadBytes);
   const draftFs = new DraftFsService(store, loader, fs.repo, fs.pages);
-  const exports = new ExportService(db, store, loader, collector, ingest);
+  const exports = new ExportService(db, store, loader, collector, ingest, sourceDateEpoch === undefined ? undefined : new Date(sourceDateEpoch * 1000));
   return { images, ingest, fs, content, archive, queue, collector, drafts, draftFs, exports };
 }

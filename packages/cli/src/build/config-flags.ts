@@ -61,7 +61,7 @@ export function mergeEnv(base: string[], sets: string[]): string[] {
 }
 
 /** --source-date-epoch N, else $SOURCE_DATE_EPOCH, else `fallback`. */
-export function createdTime(flag: string | undefined, env: Record<string, string | undefined>, fallback: () => Date): Date {
+export function createdTime<T extends Date | undefined>(flag: string | undefined, env: Record<string, string | undefined>, fallback: () => T): Date | T {
   const text = flag ?? env.SOURCE_DATE_EPOCH;
   if (text === undefined || text === '') return fallback();
   if (!/^\d+$/.test(text)) throw new UsageError(`--source-date-epoch takes seconds since 1970 (SOURCE_DATE_EPOCH too), got ${JSON.stringify(text)}`);

@@ -33,7 +33,7 @@ holding the edited filesystem; rewrite strips removed and replaced paths from ev
     mode: { type: 'string', value: 'MODE', description: 'append (default), flatten or rewrite' },
     tag: { type: 'string', short: 't', value: 'NAME:TAG', description: 'name of the result (default: the image\'s first tag)' },
     output: { type: 'string', short: 'o', value: 'OUT.tar', description: 'the archive to write (`-` for stdout)' },
-    'source-date-epoch': { type: 'string', value: 'N', description: 'created time and mtime of what the edit writes (default $SOURCE_DATE_EPOCH, else now)' },
+    'source-date-epoch': { type: 'string', value: 'N', description: 'created time and mtime of what the edit writes (default $SOURCE_DATE_EPOCH, else the newest time the image records)' },
     compression: { type: 'string', value: 'gzip|none', description: 'compression of the layers written (default gzip)' },
   },
   examples: [
@@ -45,7 +45,8 @@ holding the edited filesystem; rewrite strips removed and replaced paths from ev
     const mode = (values.mode ?? 'append') as ExportMode;
     if (!MODES.includes(mode)) throw new UsageError(`--mode is append, flatten or rewrite, got ${JSON.stringify(values.mode)}`);
     const compression = compressionOf(values.compression);
-    const created = createdTime(values['source-date-epoch'], ctx.io.env, () => new Date());
+    // Without a time given, the engine takes the image's own: the same edit gives the same bytes.
+    const created = createdTime(values['source-date-epoch'], ctx.io.env, () => undefined);
     const puts = (values.put ?? []).map(parsePut);
     const removals = (values.rm ?? []).map((p) => imagePath('--rm', p));
 

@@ -44,10 +44,12 @@ export async function peel(args: string[], o: RunOptions = {}): Promise<PeelRun>
   return { code, stdout: stdoutBuf, stderr: Buffer.concat(errChunks).toString('utf8'), out: stdoutBuf.toString('utf8') };
 }
 
-/** `bin/peel.js …` as a child process: the installed command, real exit codes and pipes. */
-export function peelProcess(args: string[], o: { stdin?: string; cwd?: string; env?: Record<string, string> } = {}): Promise<PeelRun> {
+/** `bin/peel.js …` as a child process: the installed command, real exit codes and pipes; `umask` like `077`. */
+export function peelProcess(args: string[], o: { stdin?: string; cwd?: string; env?: Record<string, string>; umask?: string } = {}): Promise<PeelRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [peelBin, ...args], { cwd: o.cwd ?? repoRoot, env: { ...process.env, ...o.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const command = [process.execPath, peelBin, ...args];
+    const [file, ...argv] = o.umask === undefined ? command : ['sh', '-c', `umask ${o.umask} && exec "$@"`, 'sh', ...command];
+    const child = spawn(file, argv, { cwd: o.cwd ?? repoRoot, env: { ...process.env, ...o.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -14,6 +14,8 @@ export interface TarItem {
   uid?: number;
   /** major,minor of a device. */
   dev?: [number, number];
+  /** Seconds since 1970 (default 1,700,000,000). */
+  mtime?: number;
 }
 
 const TYPE_FLAG = { file: '0', hardlink: '1', symlink: '2', char: '3', dir: '5', fifo: '6' } as const;
@@ -31,7 +33,7 @@ export function ustar(items: TarItem[]): Buffer {
 }
 
 function header(it: TarItem, type: keyof typeof TYPE_FLAG, size: number): Buffer {
-  const { name, link = '', uid = 0, dev = [0, 0] } = it;
+  const { name, link = '', uid = 0, dev = [0, 0], mtime = 1_700_000_000 } = it;
   const mode = it.mode ?? (type === 'dir' ? 0o755 : 0o644);
   if (Buffer.byteLength(name) > 100 || Buffer.byteLength(link) > 100) throw new Error(`name too long for this test writer: ${name}`);
   const h = Buffer.alloc(512);
@@ -40,7 +42,7 @@ function header(it: TarItem, type: keyof typeof TYPE_FLAG, size: number): Buffer
   h.write(octal(uid, 8), 108);
   h.write(octal(uid, 8), 116);
   h.write(octal(size, 12), 124);
-  h.write(octal(1_700_000_000, 12), 136);
+  h.write(octal(mtime, 12), 136);
   h.write('        ', 148);
   h.write(TYPE_FLAG[type], 156);
   h.write(link, 157, 'utf8');
@@ -61,9 +63,10 @@ const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('h
 
 /**
  * A `docker save`-shaped archive: manifest.json, config, one uncompressed layer per item list,
- * and `extra` outer entries (to put hostile names in the outer tar too).
+ * and `extra` outer entries (to put hostile names in the outer tar too); `configKeys` are added
+ * to the config's top level.
  */
-export function dockerArchive(layers: TarItem[][], extra: TarItem[] = []): Buffer {
+export function dockerArchive(layers: TarItem[][], extra: TarItem[] = [], configKeys: Record<string, unknown> = {}): Buffer {
   const tars = layers.map(ustar);
   const diffIds = tars.map(sha256);
   const config = Buffer.from(JSON.stringify({
@@ -72,6 +75,7 @@ export function dockerArchive(layers: TarItem[][], extra: TarItem[] = []): Buffe
     config: { Cmd: ['/bin/sh'] },
     rootfs: { type: 'layers', diff_ids: diffIds },
     history: diffIds.map((_, i) => ({ created_by: `hand-made layer ${i}` })),
+    ...configKeys,
   }));
   const configName = `${sha256(config).slice(7)}.json`;
   const layerNames = diffIds.map((d) => `${d.slice(7)}/layer.tar`);

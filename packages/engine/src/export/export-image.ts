@@ -6,7 +6,7 @@ import type { Draft } from '../draft/types.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { ByteSink } from '../tar/writer.js';
 import { archiveSize, planArchive, writeArchive, type ArchiveLayer } from './archive-writer.js';
-import { buildConfig, describeDraft, originalHistory, type ExportMode, type HistoryEntry } from './config.js';
+import { buildConfig, describeDraft, imageTime, originalHistory, type ExportMode, type HistoryEntry } from './config.js';
 import { buildFlatLayer, planFlatLayer } from './flatten.js';
 import { OCI_LAYER, OCI_LAYER_GZIP, type BuiltLayer, type OutputCompression } from './layer-builder.js';
 import { buildChangesLayer } from './new-layer.js';
@@ -21,7 +21,7 @@ export interface ExportOptions {
   tag?: string;
   /** Compression of the layers the export writes (kept layers stay as they are). Default gzip. */
   compression?: OutputCompression;
-  /** The image's creation time (and the mtime of what the draft wrote); default now. */
+  /** The image's creation time (and the mtime of what the draft wrote); default the newest time the image records (`imageTime`). */
   created?: Date;
   /** The history step recorded for the new layer (default: a summary of the draft). */
   createdBy?: string;
@@ -51,7 +51,7 @@ export interface ExportResult {
  * rewrite — every layer without the deleted or replaced paths, plus one layer with the rest.
  */
 export async function exportImage(source: ExportSource, draft: Draft, options: ExportOptions): Promise<ExportResult> {
-  const created = options.created ?? new Date();
+  const created = options.created ?? imageTime(source.image.configRaw, () => source.layers);
   const mtime = Math.floor(created.getTime() / 1000);
   const compression = options.compression ?? 'gzip';
   const { mode } = options;
@@ -61,7 +61,7 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
   // memoising lookup of every path (fewer objects for the collector to trace while streaming).
   const view = new DraftView(mode === 'append' && source.lookup ? source.lookup : mergeLayers(source.layers), draft, mtime);
   const changes = view.changes();
-  const configKeys = Object.keys(draft.config);
+  const configKeys = Object.keys(draft.config).sort();
   const tagText = options.tag ?? draft.tag ?? source.image.tags[0];
   let tags;
   try {
