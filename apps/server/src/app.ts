@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { FsBlobStore } from '@peel/engine';
 import { openDatabase, type Db } from './store/db.js';
+import { DataFolderLock } from './store/folder-lock.js';
 import { purgeImage, unfinishedImages } from './store/image-purge.js';
 import { createServices, type Services } from './services/index.js';
 import type { IngestLimits } from './services/ingest.js';
@@ -73,10 +74,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const hardening = { ...DEFAULT_HARDENING, ...opts.hardening };
   checkBindPolicy(opts.host, hardening);
   await mkdir(opts.dataDir, { recursive: true });
-  const blobDir = join(opts.dataDir, 'blobs');
-  const store = await new FsBlobStore(blobDir).init();
-  await store.cleanTemp();
-  const db = openDatabase(join(opts.dataDir, 'peel.db'));
+  // Taken before anything touches the folder: cleaning temp files would break another process's ingest.
+  const lock = DataFolderLock.acquire(opts.dataDir);
+  let db: Db | undefined;
+  try {
+    const blobDir = join(opts.dataDir, 'blobs');
+    const store = await new FsBlobStore(blobDir).init();
+    await store.cleanTemp();
+    db = openDatabase(join(opts.dataDir, 'peel.db'));
+    return await serve(opts, hardening, lock, db, store, blobDir);
+  } catch (err) {
+    db?.close();
+    lock.release();
+    throw err;
+  }
+}
+
+async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFolderLock, db: Db, store: FsBlobStore, blobDir: string): Promise<FastifyInstance> {
   const chunkRows = opts.chunkRows ?? 2000;
   const services = createServices(db, store, { ...DEFAULT_LIMITS, ...opts.limits }, chunkRows);
   await recover(db, services, blobDir, chunkRows);
@@ -102,6 +116,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     await services.queue.idle();
     db.close();
+    lock.release();
   });
 
   const hosts = ['localhost', '127.0.0.1', '[::1]', ...(opts.host ? [opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host] : []), ...(opts.extraHosts ?? [])];
