@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { FsBlobStore } from '@peel/engine';
+import { DEFAULT_LIMITS as ENGINE_LIMITS, FsBlobStore } from '@peel/engine';
 import { openDatabase, type Db } from './store/db.js';
 import { DataFolderLock } from './store/folder-lock.js';
 import { purgeImage, unfinishedImages } from './store/image-purge.js';
@@ -58,13 +58,10 @@ declare module 'fastify' {
   }
 }
 
+/** The engine's archive limits, plus the size of one upload. */
 export const DEFAULT_LIMITS: IngestLimits = {
   maxUploadBytes: 64 * 1024 ** 3,
-  maxLayerBytes: 64 * 1024 ** 3,
-  maxJsonBytes: 16 * 1024 * 1024,
-  maxEntriesPerLayer: 1_000_000,
-  maxEntriesPerArchive: 1_000_000,
-  maxExpansionRatio: 200,
+  ...ENGINE_LIMITS,
 };
 
 const VERSION = '0.1.0';
