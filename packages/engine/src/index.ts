@@ -10,6 +10,7 @@ export { openImageArchive, DEFAULT_LIMITS, type ImageArchive, type OpenOptions }
 export { mergeLayers, MergedFs, type FsNode, type ShadowedNode } from './fs/merge.js';
 export { layerChanges, type LayerChange } from './fs/changes.js';
 export { openEntryContent, resolvePath } from './fs/content.js';
+export { normalizePath, parentOf, baseName, joinPath, type NormalizedPath } from './layer/normalize.js';
 export { resolveLinks, MAX_LINK_HOPS, type LinkStep, type LinkResolution, type ResolveOptions } from './fs/resolve-links.js';
 export { DraftView, fromBase, type FsLookup } from './draft/view.js';
 export { emptyDraft, type Draft, type DraftOp, type DraftNode, type DraftChange, type DraftSource } from './draft/types.js';
