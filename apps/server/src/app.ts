@@ -1,8 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { FsBlobStore } from '@peel/engine';
+import { DEFAULT_LIMITS as ENGINE_LIMITS, FsBlobStore } from '@peel/engine';
 import { openDatabase, type Db } from './store/db.js';
+import { DataFolderLock } from './store/folder-lock.js';
 import { purgeImage, unfinishedImages } from './store/image-purge.js';
 import { createServices, type Services } from './services/index.js';
 import type { IngestLimits } from './services/ingest.js';
@@ -59,13 +60,10 @@ declare module 'fastify' {
   }
 }
 
+/** The engine's archive limits, plus the size of one upload. */
 export const DEFAULT_LIMITS: IngestLimits = {
   maxUploadBytes: 64 * 1024 ** 3,
-  maxLayerBytes: 64 * 1024 ** 3,
-  maxJsonBytes: 16 * 1024 * 1024,
-  maxEntriesPerLayer: 1_000_000,
-  maxEntriesPerArchive: 1_000_000,
-  maxExpansionRatio: 200,
+  ...ENGINE_LIMITS,
 };
 
 const VERSION = '0.1.0';
@@ -75,10 +73,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const hardening = { ...DEFAULT_HARDENING, ...opts.hardening };
   checkBindPolicy(opts.host, hardening);
   await mkdir(opts.dataDir, { recursive: true });
-  const blobDir = join(opts.dataDir, 'blobs');
-  const store = await new FsBlobStore(blobDir).init();
-  await store.cleanTemp();
-  const db = openDatabase(join(opts.dataDir, 'peel.db'));
+  // Taken before anything touches the folder: cleaning temp files would break another process's ingest.
+  const lock = DataFolderLock.acquire(opts.dataDir);
+  let db: Db | undefined;
+  try {
+    const blobDir = join(opts.dataDir, 'blobs');
+    const store = await new FsBlobStore(blobDir).init();
+    await store.cleanTemp();
+    db = openDatabase(join(opts.dataDir, 'peel.db'));
+    return await serve(opts, hardening, lock, db, store, blobDir);
+  } catch (err) {
+    db?.close();
+    lock.release();
+    throw err;
+  }
+}
+
+async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFolderLock, db: Db, store: FsBlobStore, blobDir: string): Promise<FastifyInstance> {
   const chunkRows = opts.chunkRows ?? 2000;
   const services = createServices(db, store, { ...DEFAULT_LIMITS, ...opts.limits }, chunkRows, opts.sourceDateEpoch);
   await recover(db, services, blobDir, chunkRows);
@@ -104,6 +115,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     await services.queue.idle();
     db.close();
+    lock.release();
   });
 
   const hosts = ['localhost', '127.0.0.1', '[::1]', ...(opts.host ? [opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host] : []), ...(opts.extraHosts ?? [])];

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp, type AppOptions } from './app.js';
+import { DataFolderInUseError } from './store/folder-lock.js';
 import { archiveLimitsFromEnv, hardeningFromEnv } from './http/hardening-env.js';
 
 /** Reads the environment, builds the app and listens. Nothing else lives here. */
@@ -46,7 +47,14 @@ const config = fromEnv(process.env);
 for (const k of Object.keys(config.limits ?? {}) as Array<keyof NonNullable<AppOptions['limits']>>) {
   if (config.limits?.[k] === undefined) delete config.limits?.[k];
 }
-const app = await buildApp(config);
+const app = await buildApp(config).catch((err: unknown) => {
+  // A refusal people can act on is one line, not a stack trace.
+  if (err instanceof DataFolderInUseError) {
+    console.error(`peel: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+});
 const shutdown = () => {
   app.close().then(() => process.exit(0), () => process.exit(1));
 };

@@ -105,6 +105,8 @@ describe('failed, refused and cancelled uploads leave nothing behind', () => {
   });
 
   it('an upload over the size limit, announced or not', async () => {
+    // The same data folder under tighter limits: one server holds a folder at a time.
+    await app.close();
     const small = await build(dir, { limits: { maxUploadBytes: 1024 * 1024 } });
     try {
       const announced = await upload(small, fixture('multi-oci'));
@@ -120,10 +122,13 @@ describe('failed, refused and cancelled uploads leave nothing behind', () => {
       expect(await storeState(small, dir)).toEqual(baseline);
     } finally {
       await small.close();
+      app = await build(dir);
     }
   });
 
   it('a layer that decompresses past the layer limit (decompression bomb)', async () => {
+    // The same data folder under tighter limits: one server holds a folder at a time.
+    await app.close();
     const small = await build(dir, { limits: { maxLayerBytes: 1024 * 1024 } });
     try {
       // multi-oci's gzip layer 7 holds 2 MiB of data.
@@ -133,6 +138,7 @@ describe('failed, refused and cancelled uploads leave nothing behind', () => {
       expect(await storeState(small, dir)).toEqual(baseline);
     } finally {
       await small.close();
+      app = await build(dir);
     }
   });
 

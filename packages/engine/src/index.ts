@@ -5,11 +5,13 @@
  */
 export * from './types.js';
 export * from './errors.js';
-export { FsBlobStore, digestHex, type BlobStore, type BlobWriter } from './store/blob-store.js';
-export { openImageArchive, type ImageArchive, type OpenOptions } from './archive/open.js';
+export { FsBlobStore, digestHex, type BlobStore, type BlobFiles, type BlobWriter } from './store/blob-store.js';
+export { openImageArchive, DEFAULT_LIMITS, type ImageArchive, type OpenOptions } from './archive/open.js';
 export { mergeLayers, MergedFs, type FsNode, type ShadowedNode } from './fs/merge.js';
 export { layerChanges, type LayerChange } from './fs/changes.js';
 export { openEntryContent, resolvePath } from './fs/content.js';
+export { normalizePath, parentOf, baseName, joinPath, type NormalizedPath } from './layer/normalize.js';
+export { resolveLinks, MAX_LINK_HOPS, type LinkStep, type LinkResolution, type ResolveOptions } from './fs/resolve-links.js';
 export { DraftView, fromBase, type FsLookup } from './draft/view.js';
 export { emptyDraft, type Draft, type DraftOp, type DraftNode, type DraftChange, type DraftSource } from './draft/types.js';
 export { exportImage, type ExportOptions, type ExportResult } from './export/export-image.js';

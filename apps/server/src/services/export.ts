@@ -59,7 +59,7 @@ export class ExportService {
     let result: ExportResult;
     try {
       result = await exportImage(await exportSource(this.db, ctx, req.mode), draftOf(ctx), {
-        mode: req.mode, store: withFiles(tracked.store, this.store), tag, compression: req.compression, signal: opts.signal, created: this.created,
+        mode: req.mode, store: tracked.store, tag, compression: req.compression, signal: opts.signal, created: this.created,
       });
     } catch (e) {
       await this.collector.release(tracked.committed);
@@ -95,13 +95,4 @@ export class ExportService {
       await prepared.finish();
     }
   }
-}
-
-/**
- * The tracked view with the store's file paths (when it keeps blobs as files): the engine then
- * reads layer bytes by position through one handle per blob instead of a stream per range.
- */
-function withFiles(view: BlobStore, store: BlobStore): BlobStore {
-  const pathOf = (store as { pathOf?: (digest: string) => string }).pathOf;
-  return pathOf ? Object.assign(view, { pathOf: (digest: string) => pathOf.call(store, digest) }) : view;
 }

@@ -11,6 +11,7 @@ export function trackCommits(store: BlobStore): { store: BlobStore; committed: S
     size: (d) => store.size(d),
     open: (d, r) => store.open(d, r),
     delete: (d) => store.delete(d),
+    files: store.files,
     create: () => {
       const w = store.create();
       return {

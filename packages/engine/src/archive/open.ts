@@ -50,6 +50,7 @@ export interface ImageArchive {
   problems: Problem[];
 }
 
+/** What an archive may hold unless the caller says otherwise (docs/SECURITY.md explains each). */
 export const DEFAULT_LIMITS = {
   maxJsonBytes: 16 * 1024 * 1024,
   maxLayerBytes: 64 * 1024 ** 3,

@@ -170,10 +170,9 @@ function watchedStore(options: ExportOptions): BlobStore {
   const { store, signal, onProgress } = options;
   if (!signal && !onProgress) return store;
   let total = 0;
-  // Keep the store's file paths visible: layer bytes are read by position (store/range-reader.ts).
-  const files = (store as { pathOf?: (d: string) => string }).pathOf;
   return {
-    ...(files ? { pathOf: (d: string) => files.call(store, d) } : {}),
+    // Layer bytes are still read by position (store/range-reader.ts).
+    files: store.files,
     has: (d) => store.has(d),
     size: (d) => store.size(d),
     open: (d, r) => store.open(d, r),

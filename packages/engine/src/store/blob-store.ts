@@ -16,6 +16,16 @@ export interface BlobStore {
   /** Reads a blob, or the byte range [start, end) of it. */
   open(digest: string, range?: { start: number; end?: number }): Readable;
   delete(digest: string): Promise<void>;
+  /**
+   * Where blobs sit as files, for positional reads through one handle per blob (large layer
+   * tars read piecewise); null for a store that keeps no files, read through `open` instead.
+   */
+  readonly files: BlobFiles | null;
+}
+
+/** A store's blobs as files on the local filesystem. */
+export interface BlobFiles {
+  pathOf(digest: string): string;
 }
 
 export interface BlobWriter {
@@ -45,7 +55,9 @@ export function digestHex(digest: string): string {
 }
 
 /** A BlobStore in a directory: `<dir>/sha256/<hex>`, temp files in `<dir>/tmp`. */
-export class FsBlobStore implements BlobStore {
+export class FsBlobStore implements BlobStore, BlobFiles {
+  readonly files: BlobFiles = this;
+
   constructor(readonly dir: string) {}
 
   async init(): Promise<this> {

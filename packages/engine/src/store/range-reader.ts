@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { EngineError } from '../errors.js';
-import type { BlobStore } from './blob-store.js';
+import type { BlobFiles, BlobStore } from './blob-store.js';
 
 /** Bytes [start, end) of a store blob. */
 export interface BlobRange {
@@ -110,12 +110,6 @@ export class ReadPlan {
   }
 }
 
-/** Opens a blob for positional reads when the store keeps blobs as files (FsBlobStore). */
-function fileOf(store: BlobStore): ((digest: string) => string) | null {
-  const s = store as BlobStore & { pathOf?: (digest: string) => string };
-  return typeof s.pathOf === 'function' ? (d) => s.pathOf!(d) : null;
-}
-
 /**
  * Hands out the bytes of a ReadPlan's ranges in order, as slices of the planned reads (no
  * copies). Reads go ahead of the consumer up to `ahead` bytes, one file handle per blob.
@@ -127,7 +121,7 @@ export class RangeReader {
   private readonly loaded = new Map<number, Buffer>();
   private readonly handles = new Map<string, Promise<FileHandle>>();
   private readonly uses: number[];
-  private readonly pathOf: ((digest: string) => string) | null;
+  private readonly files: BlobFiles | null;
   private issued = 0;
   private held = 0;
   private closed = false;
@@ -144,7 +138,7 @@ export class RangeReader {
    */
   constructor(private readonly store: BlobStore, private readonly plan: ReadPlan, private readonly ahead = 4 * 1024 * 1024, private readonly recycle = false) {
     this.uses = plan.reads.map((r) => r.uses);
-    this.pathOf = fileOf(store);
+    this.files = store.files;
   }
 
   /** The bytes of range `i`, as one or more buffers. */
@@ -213,9 +207,9 @@ export class RangeReader {
   private async load(r: Read): Promise<Buffer> {
     if (this.closed) throw new EngineError('ABORTED', 'the reader was closed');
     const length = r.end - r.start;
-    if (!this.pathOf) return collect(this.store, r, length);
+    if (!this.files) return collect(this.store, r, length);
     let handle = this.handles.get(r.blob);
-    if (!handle) this.handles.set(r.blob, (handle = open(this.pathOf(r.blob), 'r')));
+    if (!handle) this.handles.set(r.blob, (handle = open(this.files.pathOf(r.blob), 'r')));
     const fh = await handle;
     const spare = this.spare.pop();
     const buffer = spare && spare.length >= length ? spare : Buffer.allocUnsafe(Math.max(length, this.recycle ? this.plan.span : 0));

@@ -171,13 +171,14 @@ describe('reading through any BlobStore', () => {
   it('finds the same secrets when the store is not on disk (ranged opens instead of positional reads)', async () => {
     const { FsBlobStore } = await import('../../src/index.js');
     const disk = store;
-    // A store that is not an FsBlobStore: the scanner must fall back to the store's own ranged open.
+    // A store that keeps no files: the scanner must fall back to the store's own ranged open.
     const wrapped: import('../../src/index.js').BlobStore = {
       create: () => disk.create(),
       has: (d) => disk.has(d),
       size: (d) => disk.size(d),
       open: (d, r) => disk.open(d, r),
       delete: (d) => disk.delete(d),
+      files: null,
     };
     expect(wrapped instanceof FsBlobStore).toBe(false);
     const spec = { layers: [[{ name: 'app/.env', data: `A=1\nAPI_KEY=${rand(24)}\n${'# x\n'.repeat(30_000)}TOKEN=${rand(20)}\n` }]] };

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { openEntryContent } from '../../fs/content.js';
-import { FsBlobStore, type BlobStore } from '../../store/blob-store.js';
+import type { BlobFiles, BlobStore } from '../../store/blob-store.js';
 import type { LayerEntry } from '../../types.js';
 
 export const READ_CHUNK = 64 * 1024;
@@ -21,11 +21,12 @@ export class TarReader {
    */
   async *read(tarBlob: string, entry: LayerEntry, length: number, scratch: Buffer): AsyncGenerator<Buffer> {
     const end = Math.min(length, entry.size);
-    if (!(this.store instanceof FsBlobStore)) {
+    const files = this.store.files;
+    if (!files) {
       yield* openEntryContent(this.store, tarBlob, entry, { start: 0, end }) as AsyncIterable<Buffer>;
       return;
     }
-    const handle = await this.handle(this.store, tarBlob);
+    const handle = await this.handle(files, tarBlob);
     for (let at = 0; at < end; ) {
       const want = Math.min(scratch.length, end - at);
       const { bytesRead } = await handle.read(scratch, 0, want, entry.dataOffset + at);
@@ -37,12 +38,13 @@ export class TarReader {
 
   /** Bytes [start, start + length) of a tar in one buffer: several small neighbouring files at once. */
   async readSpan(tarBlob: string, start: number, length: number): Promise<Buffer> {
-    if (!(this.store instanceof FsBlobStore)) {
+    const files = this.store.files;
+    if (!files) {
       const parts: Buffer[] = [];
       for await (const chunk of this.store.open(tarBlob, { start, end: start + length })) parts.push(chunk as Buffer);
       return Buffer.concat(parts);
     }
-    const handle = await this.handle(this.store, tarBlob);
+    const handle = await this.handle(files, tarBlob);
     const buf = Buffer.allocUnsafe(length);
     for (let at = 0; at < length; ) {
       const { bytesRead } = await handle.read(buf, at, length - at, start + at);
@@ -58,9 +60,9 @@ export class TarReader {
     await Promise.all(all.map(async (h) => (await h).close()));
   }
 
-  private handle(store: FsBlobStore, tarBlob: string): Promise<FileHandle> {
+  private handle(files: BlobFiles, tarBlob: string): Promise<FileHandle> {
     let h = this.handles.get(tarBlob);
-    if (!h) this.handles.set(tarBlob, (h = open(store.pathOf(tarBlob), 'r')));
+    if (!h) this.handles.set(tarBlob, (h = open(files.pathOf(tarBlob), 'r')));
     return h;
   }
 }
