@@ -109,6 +109,8 @@ async function secondLayer(root: string): Promise<void> {
 
 /** Writes the archive to `out` (image `tag`); `work` is scratch space. */
 export async function buildExoticArchive(out: string, work: string, tag: string): Promise<void> {
+  // Like Docker itself: devices, foreign owners and capabilities need root. Fail, never pass less.
+  if (process.getuid?.() !== 0) throw new Error('the exotic-entries image is made as root (mknod, chown, setcap): run the interop suite as root, as CI does');
   const layers = [firstLayer, secondLayer];
   const tars = [];
   for (const [i, fill] of layers.entries()) {
