@@ -33,7 +33,7 @@ export const SPARSE_DATA = [
   { offset: 6 * 1024 * 1024 + 123, bytes: Buffer.from('data after a 6 MiB hole\n') },
 ];
 
-/** Paths (as GNU tar lists them, non-UTF-8 bytes decoded like gnu-tar.ts) that must reach each view. */
+/** Paths (as GNU tar lists them) of the cases that must reach each view. */
 export const EXOTIC_PATHS = {
   char: 'special/null',
   block: 'special/loop7',
