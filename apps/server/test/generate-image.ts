@@ -38,10 +38,7 @@ export interface GenLayer {
 export async function generateDockerArchive(out: string, layers: GenLayer[], tag = 'peel-test/generated:latest'): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'peel-gen-'));
   try {
-    const outer = join(work, 'outer');
-    await mkdir(outer);
-    const diffIds: string[] = [];
-    const layerPaths: string[] = [];
+    const tars: LayerTar[] = [];
     for (const [i, layer] of layers.entries()) {
       const root = join(work, `rootfs-${i}`);
       await mkdir(root);
@@ -53,16 +50,41 @@ export async function generateDockerArchive(out: string, layers: GenLayer[], tag
         await writeGenFile(root, { path: wh, content: '' });
       }
       const tar = join(work, `layer-${i}.tar`);
-      await run('tar', ['--format=posix', '--sort=name', '--mtime=@1704067200', '--owner=0', '--group=0', '--numeric-owner',
-        '--pax-option=delete=atime,delete=ctime', '-C', root, '-cf', tar, '.']);
+      await packLayer(root, tar, ['--owner=0', '--group=0']);
       await rm(root, { recursive: true });
-      diffIds.push(await sha256File(tar));
+      tars.push({ file: tar, gzip: layer.gzip });
+    }
+    await writeDockerArchive(out, tars, tag);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** GNU tar of a directory as a layer: POSIX format, sorted, fixed mtime, numeric owners kept. */
+export async function packLayer(root: string, tar: string, extra: string[] = []): Promise<void> {
+  await run('tar', ['--format=posix', '--sort=name', '--mtime=@1704067200', '--numeric-owner', '--pax-option=delete=atime,delete=ctime', ...extra, '-C', root, '-cf', tar, '.']);
+}
+
+export interface LayerTar {
+  /** An uncompressed layer tar on disk; moved into the archive (gzipped when asked). */
+  file: string;
+  gzip?: boolean;
+}
+
+/** A `docker save`-style archive of layer tars: config with their true diff_ids, manifest.json. */
+export async function writeDockerArchive(out: string, layers: LayerTar[], tag: string): Promise<void> {
+  const outer = await mkdtemp(join(tmpdir(), 'peel-gen-outer-'));
+  try {
+    const diffIds: string[] = [];
+    const layerPaths: string[] = [];
+    for (const [i, layer] of layers.entries()) {
+      diffIds.push(await sha256File(layer.file));
       const dir = `layer${i}`;
       await mkdir(join(outer, dir));
       const dest = join(outer, dir, 'layer.tar');
-      if (layer.gzip) await pipeline(createReadStream(tar), createGzip({ level: 1 }), createWriteStream(dest));
-      else await run('mv', [tar, dest]);
-      await rm(tar, { force: true });
+      if (layer.gzip) await pipeline(createReadStream(layer.file), createGzip({ level: 1 }), createWriteStream(dest));
+      else await run('mv', [layer.file, dest]);
+      await rm(layer.file, { force: true });
       layerPaths.push(`${dir}/layer.tar`);
     }
     const config = JSON.stringify({
@@ -78,7 +100,7 @@ export async function generateDockerArchive(out: string, layers: GenLayer[], tag
     await writeFile(join(outer, 'manifest.json'), JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: layerPaths }]));
     await run('tar', ['--format=posix', '--owner=0', '--group=0', '--numeric-owner', '-C', outer, '-cf', out, ...layerPaths.map(dirname), configName, 'manifest.json']);
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await rm(outer, { recursive: true, force: true });
   }
 }
 

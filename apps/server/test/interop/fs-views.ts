@@ -9,17 +9,11 @@ import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { encodePathParam, type FsEntry } from '@peel/api';
-import type { DockerCli } from '../../../../packages/engine/test/interop/exec.js';
-import { listTar, tarFileDigests } from '../../../../packages/engine/test/interop/gnu-tar.js';
-import { listingFromTar, type FsListing, type FsRecord } from '../../../../packages/engine/test/interop/fs-listing.js';
+import type { FsListing, FsRecord } from '../../../../packages/engine/test/interop/fs-listing.js';
 import { getJson } from '../helper.js';
 
-/**
- * What `docker create` adds (moby's init layer, see the engine suite's docker-view.ts): files
- * that hide the image's own at those paths, and directories whose attributes become Docker's.
- */
-export const RUNTIME_ENTRIES = ['.dockerenv', 'dev/console', 'dev/pts', 'dev/shm', 'etc/hosts', 'etc/hostname', 'etc/resolv.conf', 'etc/mtab'];
-export const INIT_LAYER_DIRS = ['dev', 'proc', 'sys', 'etc'];
+/** What `docker create` adds, and Docker's view of a loaded image: see the engine suite's docker-view.ts. */
+export { RUNTIME_PATHS as RUNTIME_ENTRIES, INIT_LAYER_DIRS, dockerExportListing as dockerListing } from '../../../../packages/engine/test/interop/docker-view.js';
 
 /** Peel's listing of an image (or with `&draft=1`, of its draft), hard links folded into files. */
 export async function peelListing(app: FastifyInstance, id: string, query = ''): Promise<FsListing> {
@@ -51,24 +45,6 @@ export async function peelListing(app: FastifyInstance, id: string, query = ''):
     listing.set(record.path, record);
   }
   return listing;
-}
-
-/** Docker's view: export of a created (never started) container, runtime entries left out. */
-export async function dockerListing(docker: DockerCli, tag: string, file: string, image: FsListing): Promise<{ listing: FsListing; typeOnly: Set<string> }> {
-  const id = (await docker.text(['create', '--network', 'none', tag])).trim();
-  try {
-    await docker.run(['export', '-o', file, id]);
-  } finally {
-    await docker.run(['rm', '--force', id]);
-  }
-  const listing = listingFromTar(await listTar(file), await tarFileDigests(file));
-  for (const p of RUNTIME_ENTRIES) listing.delete(p);
-  const typeOnly = new Set<string>();
-  for (const dir of INIT_LAYER_DIRS) {
-    if (image.has(dir)) typeOnly.add(dir);
-    else listing.delete(dir);
-  }
-  return { listing, typeOnly };
 }
 
 /** umoci's view: the unpacked bundle's rootfs, walked without following links. */

@@ -4,6 +4,7 @@
  * daemon/initlayer) sits between the image and the container's layer and always creates the
  * entries below, so they appear in every export whatever the image holds.
  */
+import type { DockerCli } from './exec.js';
 import type { InteropImage } from './image-fixture.js';
 import { listTar, tarFileDigests, type TarRecord } from './gnu-tar.js';
 import { listingFromTar, type FsListing } from './fs-listing.js';
@@ -25,7 +26,10 @@ const RUNTIME_ENTRIES: Record<string, string> = {
  * them they are Docker's alone; if the image has them, overlayfs shows the attributes of the
  * topmost copy, which is the init layer's, so only their type says something about the image.
  */
-const INIT_LAYER_DIRS = ['dev', 'proc', 'sys', 'etc'];
+export const INIT_LAYER_DIRS = ['dev', 'proc', 'sys', 'etc'];
+
+/** The paths of RUNTIME_ENTRIES. */
+export const RUNTIME_PATHS = Object.keys(RUNTIME_ENTRIES);
 
 export interface DockerOracle {
   /** The image's merged filesystem according to Docker. */
@@ -70,4 +74,27 @@ function pathsInLayers(layers: TarRecord[][]): Set<string> {
     }
   }
   return paths;
+}
+
+/**
+ * Docker's view of any image it holds (`ref`): `docker export` of a created container into
+ * `file`, listed by GNU tar, runtime entries left out. Of the init layer's folders, those the
+ * image has (per `image`, a listing from another oracle) are compared by type only, the others
+ * are Docker's alone and left out.
+ */
+export async function dockerExportListing(docker: DockerCli, ref: string, file: string, image: ReadonlyMap<string, unknown>): Promise<{ listing: FsListing; typeOnly: Set<string> }> {
+  const id = (await docker.text(['create', '--network', 'none', ref])).trim();
+  try {
+    await docker.run(['export', '-o', file, id]);
+  } finally {
+    await docker.run(['rm', '--force', id]);
+  }
+  const listing = listingFromTar(await listTar(file), await tarFileDigests(file));
+  for (const p of RUNTIME_PATHS) listing.delete(p);
+  const typeOnly = new Set<string>();
+  for (const dir of INIT_LAYER_DIRS) {
+    if (image.has(dir)) typeOnly.add(dir);
+    else listing.delete(dir);
+  }
+  return { listing, typeOnly };
 }

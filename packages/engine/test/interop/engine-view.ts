@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
-import { FsBlobStore, mergeLayers, openImageArchive, type FsNode, type ImageArchive, type MergedFs } from '../../src/index.js';
+import { FsBlobStore, mergeLayers, openImageArchive, type FsNode, type ImageArchive, type MergedFs, type OpenOptions } from '../../src/index.js';
 import type { FsListing, FsRecord } from './fs-listing.js';
 
 export interface EngineImage {
@@ -15,10 +15,10 @@ export interface EngineImage {
   merged: MergedFs;
 }
 
-/** Opens `file` into a fresh blob store under `workDir` and merges all its layers. */
-export async function openWithEngine(file: string, workDir: string): Promise<EngineImage> {
+/** Opens `file` into a fresh blob store under `workDir` and merges all its layers (of the platform `options` picks). */
+export async function openWithEngine(file: string, workDir: string, options: OpenOptions = {}): Promise<EngineImage> {
   const store = await new FsBlobStore(await mkdtemp(path.join(workDir, 'store-'))).init();
-  const archive = await openImageArchive(createReadStream(file), store);
+  const archive = await openImageArchive(createReadStream(file), store, options);
   const layers = archive.image.layers.map((l) => {
     const scan = archive.layerScans.get(l.blob);
     if (!scan) throw new Error(`the engine has no scan for layer ${l.index} (${l.blob}) of ${file}`);

@@ -7,6 +7,9 @@
  */
 import { run } from './exec.js';
 
+/** GNU tar's names are bytes. Valid UTF-8 decodes as such; for a name that is not, see decodeBytes. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export interface TarRecord {
   /** Normalised: no leading `./` or `/`, no trailing `/`. */
   path: string;
@@ -42,12 +45,37 @@ export async function tarFileDigests(file: string): Promise<Map<string, string>>
   const script = 'h=$(sha256sum) && printf "%s %s\\0" "${h%% *}" "$TAR_FILENAME"';
   const out = await run('tar', ['-xf', file, `--to-command=${script}`], { env: C_LOCALE });
   const digests = new Map<string, string>();
-  for (const record of out.toString('utf8').split('\0')) {
-    if (record === '') continue;
-    const space = record.indexOf(' ');
-    digests.set(normalizeTarPath(record.slice(space + 1)), `sha256:${record.slice(0, space)}`);
+  for (let start = 0; start < out.length; ) {
+    const end = out.indexOf(0, start);
+    const record = out.subarray(start, end);
+    start = end + 1;
+    const space = record.indexOf(0x20);
+    digests.set(normalizeTarPath(decodeBytes(record.subarray(space + 1))), `sha256:${record.subarray(0, space).toString('latin1')}`);
   }
   return digests;
+}
+
+/**
+ * Extended attributes per path, as `tar --xattrs -tvv` lists them (`name=size` for each, sorted):
+ * GNU tar prints a `*` after the mode of an entry that has some (a space for the others: one column
+ * wider than `-tv`), then one `  x: SIZE NAME` line each.
+ */
+export async function listTarXattrs(file: string): Promise<Map<string, string[]>> {
+  const out = await run('tar', ['--xattrs', '--xattrs-include=*', '-tvv', '--numeric-owner', '--full-time', '--quoting-style=c', '-f', file], { env: C_LOCALE });
+  const xattrs = new Map<string, string[]>();
+  let current: string | null = null;
+  for (const line of out.toString('latin1').split('\n')) {
+    const x = /^ {2}x: +(\d+) (.+)$/.exec(line);
+    if (x) {
+      if (current === null) throw new Error(`xattr line before any entry in GNU tar listing: ${JSON.stringify(line)}`);
+      const names = xattrs.get(current) ?? [];
+      names.push(`${x[2]}=${x[1]}`);
+      xattrs.set(current, names.sort());
+    } else if (line !== '') {
+      current = parseLine(line.replace(/^(.{10})[* ] /, '$1 ')).path;
+    }
+  }
+  return xattrs;
 }
 
 const LINE = /^(.)(.{9}) (\d+)\/(\d+) +(\d+|\d+,\d+) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (.*)$/;
@@ -114,5 +142,43 @@ function readQuoted(s: string, start: number): { text: string; end: number } {
     }
   }
   if (s[i] !== '"') throw new Error(`unterminated quoted name in ${JSON.stringify(s)}`);
-  return { text: Buffer.from(bytes).toString('utf8'), end: i + 1 };
+  return { text: decodeBytes(Buffer.from(bytes)), end: i + 1 };
+}
+
+/**
+ * Name bytes as a string without losing any: valid UTF-8 as itself; in a name that is not, each
+ * byte of an ill-formed sequence becomes the lone surrogate U+DC80+byte (Python's
+ * "surrogateescape", the convention the engine's API documents), so two different byte names
+ * never read as the same string and a name mangled into U+FFFD does not pass for its original.
+ */
+export function decodeBytes(bytes: Buffer): string {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    let text = '';
+    for (let i = 0; i < bytes.length; ) {
+      const n = utf8SequenceLength(bytes, i);
+      if (n > 0) {
+        text += STRICT_UTF8.decode(bytes.subarray(i, i + n));
+        i += n;
+      } else {
+        text += String.fromCharCode(0xdc00 + bytes[i]!);
+        i += 1;
+      }
+    }
+    return text;
+  }
+}
+
+/** Length of the well-formed UTF-8 sequence starting at `i` (as the strict decoder judges it), or 0. */
+function utf8SequenceLength(bytes: Buffer, i: number): number {
+  const lead = bytes[i]!;
+  const n = lead < 0x80 ? 1 : lead >> 5 === 0b110 ? 2 : lead >> 4 === 0b1110 ? 3 : lead >> 3 === 0b11110 ? 4 : 0;
+  if (n === 0 || i + n > bytes.length) return 0;
+  try {
+    STRICT_UTF8.decode(bytes.subarray(i, i + n));
+    return n;
+  } catch {
+    return 0;
+  }
 }

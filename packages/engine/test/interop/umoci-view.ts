@@ -4,6 +4,7 @@
  * agrees with Docker's export less the runtime entries, the exclusions in docker-view.ts are
  * exactly Docker's additions and nothing of the image was dropped with them.
  */
+import { mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from './exec.js';
 import { listTar, tarFileDigests } from './gnu-tar.js';
@@ -11,11 +12,21 @@ import { listingFromTar, type FsListing } from './fs-listing.js';
 import type { InteropImage } from './image-fixture.js';
 
 export async function readUmociView(image: InteropImage): Promise<FsListing> {
-  const layout = path.join(image.workDir, 'umoci-layout');
-  const rootfs = path.join(image.workDir, 'umoci-rootfs');
-  const tar = path.join(image.workDir, 'umoci-rootfs.tar');
-  // umoci 0.4.7 reads gzip layers only, so it gets its own copy of the image (skopeo compresses).
-  await run('skopeo', ['--insecure-policy', 'copy', '-q', `docker-archive:${image.archives.legacy}`, `oci:${layout}:latest`]);
+  return umociListing(`docker-archive:${image.archives.legacy}`, image.workDir);
+}
+
+/**
+ * The merged filesystem of any image skopeo can read (`source` is a skopeo reference, e.g.
+ * `oci-archive:FILE`), per umoci. `skopeoArgs` picks a platform of an index
+ * (`--override-arch arm64`). umoci 0.4.7 reads gzip layers only, so skopeo writes its copy
+ * with gzip layers whatever the source holds (uncompressed, zstd).
+ */
+export async function umociListing(source: string, workDir: string, skopeoArgs: string[] = []): Promise<FsListing> {
+  const dir = await mkdtemp(path.join(workDir, 'umoci-'));
+  const layout = path.join(dir, 'layout');
+  const rootfs = path.join(dir, 'rootfs');
+  const tar = path.join(dir, 'rootfs.tar');
+  await run('skopeo', ['--insecure-policy', ...skopeoArgs, 'copy', '-q', '--dest-compress-format', 'gzip', source, `oci:${layout}:latest`]);
   await run('umoci', ['raw', 'unpack', '--image', `${layout}:latest`, rootfs]);
   await run('tar', ['-C', rootfs, '--numeric-owner', '--sort=name', '-cf', tar, '.']);
   const [records, digests] = await Promise.all([listTar(tar), tarFileDigests(tar)]);

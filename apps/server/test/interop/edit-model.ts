@@ -1,0 +1,32 @@
+/**
+ * The edits of edit-model.ts (engine interop helpers) made through Peel's API, and exports
+ * downloaded from it.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import type { Edit } from '../../../../packages/engine/test/interop/edit-model.js';
+
+export { applyEdits, dockerLoadAs, type Edit } from '../../../../packages/engine/test/interop/edit-model.js';
+
+/** Makes the same edits through Peel's API (each must be accepted). */
+export async function sendEdits(app: FastifyInstance, id: string, edits: readonly Edit[]): Promise<void> {
+  for (const e of edits) {
+    const q = (p: string) => encodeURIComponent(p);
+    const req =
+      e.op === 'write'
+        ? { method: 'PUT' as const, url: `/draft/content?path=${q(e.path)}&mode=${e.mode}&uid=${e.uid}&gid=${e.gid}`, payload: e.content, headers: { 'content-type': 'application/octet-stream' } }
+        : e.op === 'delete'
+          ? { method: 'DELETE' as const, url: `/draft/content?path=${q(e.path)}` }
+          : { method: 'POST' as const, url: '/draft/ops', payload: e };
+    const res = await app.inject({ ...req, url: `/api/images/${id}${req.url}` });
+    expect(res.statusCode, `${e.op} ${JSON.stringify(e).slice(0, 200)}: ${res.body}`).toBe(200);
+  }
+}
+
+/** Downloads an export through the API into a file. */
+export async function downloadExport(app: FastifyInstance, id: string, query: string, file: string): Promise<void> {
+  const res = await app.inject(`/api/images/${id}/export?${query}`);
+  expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+  await writeFile(file, res.rawPayload);
+}
