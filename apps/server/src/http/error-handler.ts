@@ -36,7 +36,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = describeError(err);
     if (status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ code: body.error.code }, body.error.message);
+    else req.log.info({ code: body.error.code, detail: body.error.detail }, body.error.message);
     if (reply.sent || reply.raw.destroyed) return;
     // A refused upload may still be arriving: drop the rest for a moment, then close.
     if (status === 413 || !req.raw.complete) lingerThenClose(req.raw, reply.raw);
