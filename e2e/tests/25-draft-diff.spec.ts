@@ -39,8 +39,11 @@ test('an edited file opens as a diff of the image version against the draft', as
 
   await page.goto(`/images/${image.id}/draft`);
   const files = page.getByRole('region', { name: 'File changes (2)' });
-  // Only an edit of a file the image has can be compared; a new file has no "before".
+  // Only an edit of a file the image has can be compared; a new file has no "before" and shows as it is.
   await expect(files.getByRole('link', { name: 'Show the diff of /etc/motd' })).toHaveCount(0);
+  await files.getByRole('link', { name: 'Show /etc/motd' }).click();
+  const newFile = page.getByRole('region', { name: 'New file /etc/motd' });
+  await expect(newFile.getByRole('textbox', { name: 'Contents of motd' })).toHaveText('new file');
   await files.getByRole('link', { name: 'Show the diff of /etc/os-release' }).click();
   await expect(page).toHaveURL(new RegExp(`/images/${image.id}/draft\\?diff=/etc/os-release$`));
 

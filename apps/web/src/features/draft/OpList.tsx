@@ -21,7 +21,8 @@ interface Props {
 export function OpList({ imageId, ops, changes, selected }: Props) {
   const discard = useDiscardChange(imageId);
   if (ops.length === 0) return null;
-  const comparable = new Set(changes.filter((c) => c.kind === 'modified' && c.type === 'file').map((c) => c.path));
+  // A file the image had shows as a diff; a new one as it is.
+  const shown = new Map(changes.filter((c) => c.type === 'file' && (c.kind === 'modified' || c.kind === 'added')).map((c) => [c.path, c.kind]));
   return (
     <section className="card wide draft-section" aria-labelledby="draft-files">
       <h2 id="draft-files">File changes ({ops.length})</h2>
@@ -57,9 +58,9 @@ export function OpList({ imageId, ops, changes, selected }: Props) {
                 <td className="small">{describeOp(op)}</td>
                 <td className={op.sizeDelta < 0 ? 'num delta shrink' : op.sizeDelta > 0 ? 'num delta grow' : 'num delta'}>{formatSizeDelta(op.sizeDelta)}</td>
                 <td className="row-actions">
-                  {op.op === 'write' && comparable.has(op.path) ? (
-                    <Link href={links.draft(imageId, { diff: op.path })} className="button small" aria-label={`Show the diff of ${op.path}`}>
-                      Diff
+                  {op.op === 'write' && shown.has(op.path) ? (
+                    <Link href={links.draft(imageId, { diff: op.path })} className="button small" aria-label={shown.get(op.path) === 'added' ? `Show ${op.path}` : `Show the diff of ${op.path}`}>
+                      {shown.get(op.path) === 'added' ? 'View' : 'Diff'}
                     </Link>
                   ) : null}
                   <button type="button" className="button small" disabled={discard.isPending} aria-label={`Discard: ${op.kind} ${op.path}`} onClick={() => discard.mutate(op.index)}>
