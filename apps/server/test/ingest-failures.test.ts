@@ -55,6 +55,20 @@ describe('failed, refused and cancelled uploads leave nothing behind', () => {
     const res = await uploadBytes(app, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json().error.code).toBe('TRUNCATED');
+    // Plain words first, the parser's own account kept beside them.
+    expect(res.json().error.message).toMatch(/^the archive is truncated: it ends at 2\.58 MB, inside layer [0-9a-f]{12}…\/layer\.tar \(.*\); re-run `docker save`/);
+    expect(res.json().error.detail).toMatch(/^archive ends inside "[0-9a-f]{64}\/layer\.tar" at byte \d+$/);
+    await expectUntouched();
+  });
+
+  it('a short text file: not a tar archive, 400, the technical account in detail', async () => {
+    const res = await uploadBytes(app, Buffer.from('just some text, not a tar!\n'));
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error).toEqual({
+      code: 'NOT_A_TAR',
+      message: 'this is not a tar archive: Peel opens the .tar (or .tar.gz) that `docker save` or an OCI export writes',
+      detail: 'archive ends inside a header block at offset 0 at byte 27',
+    });
     await expectUntouched();
   });
 

@@ -180,7 +180,12 @@ export interface SearchResult {
 }
 
 export interface ApiErrorBody {
-  error: { code: string; message: string };
+  /**
+   * `code` is stable (see the engine's EngineErrorCode for ingest errors); `message` is said in
+   * plain words; `detail`, when present, is the technical account behind it (a tar offset, a
+   * decompressor's words), for a bug report or a closer look.
+   */
+  error: { code: string; message: string; detail?: string };
 }
 
 /** `GET /api/health` */

@@ -89,13 +89,20 @@ function report(cmd: AnyCommand, e: unknown, io: CliIo, signal: AbortSignal): Ex
     say('interrupted');
     return EXIT.interrupted;
   }
+  // The engine's message is in plain words; its technical account follows on a line of its own.
+  const sayDetail = (err: unknown) => {
+    const engine = isEngineError(err) ? err : err instanceof Error && isEngineError(err.cause) ? err.cause : null;
+    if (engine?.detail) say(`detail: ${engine.detail}`);
+  };
   if (e instanceof CliError) {
     say(e.message);
+    sayDetail(e);
     if (e instanceof UsageError) io.stderr.write(`${commandUsage(cmd)}\n`);
     return e.exitCode;
   }
   if (isEngineError(e)) {
     say(`${e.message} [${e.code}]`);
+    sayDetail(e);
     return EXIT.input;
   }
   const err = e as NodeJS.ErrnoException;

@@ -80,6 +80,8 @@ describe('peel inspect', () => {
     const notImage = await peel(['inspect', fixture('multi.oracle/layers.tsv')]);
     expect(notImage.code).toBe(2);
     expect(notImage.stderr).toMatch(/^peel inspect: .*\[NOT_A_TAR\]/);
+    // The same plain words as the server's reply, the technical account on a line of its own.
+    expect(notImage.stderr).toMatch(/^peel inspect: .*: this is not a tar archive: Peel opens the \.tar \(or \.tar\.gz\) that `docker save` or an OCI export writes \[NOT_A_TAR\]\npeel inspect: detail: .*bad header checksum at offset 0/);
     const missing = await peel(['inspect', 'no/such.tar']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such file');

@@ -1,6 +1,8 @@
 /**
  * Typed errors with a stable `code`. Messages name the blob, layer or path and, where it helps,
  * what to do. Callers map codes to HTTP statuses (every code here is the input's fault: 4xx).
+ * Where a low-level message (a tar offset, a zlib error) would puzzle a person, the message is
+ * said in plain words and the technical one is kept in `detail`.
  */
 export type EngineErrorCode =
   | 'NOT_A_TAR'
@@ -26,11 +28,14 @@ export class EngineError extends Error {
   readonly code: EngineErrorCode;
   /** The archive path or digest the error is about, when there is one. */
   readonly subject?: string;
-  constructor(code: EngineErrorCode, message: string, options?: { subject?: string; cause?: unknown }) {
+  /** The technical account behind a plain-words message (parser offsets, a decompressor's words). */
+  readonly detail?: string;
+  constructor(code: EngineErrorCode, message: string, options?: { subject?: string; cause?: unknown; detail?: string }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'EngineError';
     this.code = code;
     this.subject = options?.subject;
+    this.detail = options?.detail;
   }
 }
 

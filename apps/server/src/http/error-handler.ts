@@ -20,7 +20,10 @@ export function describeError(err: unknown): { status: number; body: ApiErrorBod
   if (cause instanceof ApiError) return { status: cause.status, body: { error: { code: cause.code, message: cause.message } } };
   const full = diskFullError(err);
   if (full) return { status: full.status, body: { error: { code: full.code, message: full.message } } };
-  if (isEngineError(err)) return { status: ENGINE_STATUS[err.code] ?? 400, body: { error: { code: err.code, message: err.message } } };
+  if (isEngineError(err)) {
+    const detail = err.detail === undefined ? {} : { detail: err.detail };
+    return { status: ENGINE_STATUS[err.code] ?? 400, body: { error: { code: err.code, message: err.message, ...detail } } };
+  }
   const fe = err as FastifyError;
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = fe.validation ? 'BAD_REQUEST' : (fe.code ?? 'BAD_REQUEST');
@@ -33,7 +36,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = describeError(err);
     if (status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ code: body.error.code }, body.error.message);
+    else req.log.info({ code: body.error.code, detail: body.error.detail }, body.error.message);
     if (reply.sent || reply.raw.destroyed) return;
     // A refused upload may still be arriving: drop the rest for a moment, then close.
     if (status === 413 || !req.raw.complete) lingerThenClose(req.raw, reply.raw);

@@ -16,7 +16,7 @@ const obj = (properties: Record<string, Schema>, required: string[] = Object.key
 });
 const arrayOf = (items: Schema): Schema => ({ type: 'array', items });
 
-export const errorSchema = obj({ error: obj({ code: str, message: str }) });
+export const errorSchema = obj({ error: obj({ code: str, message: str, detail: str }, ['code', 'message']) });
 export const healthSchema = obj({ ok: { type: 'boolean', const: true } });
 
 export const platformSchema = obj({ os: str, architecture: str, variant: str }, ['os', 'architecture']);

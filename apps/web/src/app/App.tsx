@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { Link } from 'wouter';
+import { Link, Router } from 'wouter';
 import { Icon } from '../components/Icon.js';
+import { guardNavigation } from '../features/editor/leave-guard.js';
 import { DropOverlay } from '../features/upload/DropOverlay.js';
 import { UploadButton } from '../features/upload/UploadButton.js';
 import { UploadPanel } from '../features/upload/UploadPanel.js';
@@ -14,23 +15,26 @@ export function App() {
   const [client] = useState(createQueryClient);
   return (
     <QueryClientProvider client={client}>
-      <UploadProvider>
-        <div className="app">
-          <header className="top-bar">
-            <Link href="/" className="brand">
-              <Icon name="layers" />
-              Peel
-            </Link>
-            <span className="brand-tagline">container images, opened up</span>
-            <div className="top-actions">
-              <UploadButton />
-            </div>
-          </header>
-          <AppRoutes />
-          <UploadPanel />
-          <DropOverlay />
-        </div>
-      </UploadProvider>
+      {/* Every navigation passes the leave guard: an editor with unsaved text asks first. */}
+      <Router aroundNav={guardNavigation}>
+        <UploadProvider>
+          <div className="app">
+            <header className="top-bar">
+              <Link href="/" className="brand">
+                <Icon name="layers" />
+                Peel
+              </Link>
+              <span className="brand-tagline">container images, opened up</span>
+              <div className="top-actions">
+                <UploadButton />
+              </div>
+            </header>
+            <AppRoutes />
+            <UploadPanel />
+            <DropOverlay />
+          </div>
+        </UploadProvider>
+      </Router>
     </QueryClientProvider>
   );
 }

@@ -51,7 +51,8 @@ export const links = {
       edit: params.edit,
     }),
   config: (id: string, params: { edit?: boolean } = {}) => withQuery(`${base(id)}/config`, { edit: params.edit }),
-  draft: (id: string) => `${base(id)}/draft`,
+  /** `diff`: an edited file shown as the image's version against the draft's. */
+  draft: (id: string, params: { diff?: string } = {}) => withQuery(`${base(id)}/draft`, { diff: params.diff }),
   findings: (id: string) => `${base(id)}/findings`,
   archive: (id: string, path?: string) => withQuery(`${base(id)}/archive`, { path }),
 };

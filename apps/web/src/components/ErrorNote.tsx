@@ -9,7 +9,7 @@ interface Props {
   compact?: boolean;
 }
 
-/** An API error shown where it happened, with the server's own message. */
+/** An API error shown where it happened, with the server's own message (and its technical detail, folded). */
 export function ErrorNote({ error, title, onRetry, onDismiss, compact }: Props) {
   const status = error instanceof ApiError && error.status > 0 ? `${error.status} ${error.code}` : null;
   return (
@@ -18,6 +18,7 @@ export function ErrorNote({ error, title, onRetry, onDismiss, compact }: Props) 
         {title ? <strong>{title}: </strong> : null}
         <span className="error-message">{errorMessage(error)}</span>
         {status ? <span className="error-status"> ({status})</span> : null}
+        <ErrorDetail error={error} />
       </div>
       {onRetry ? (
         <button type="button" className="button small" onClick={onRetry}>
@@ -30,5 +31,19 @@ export function ErrorNote({ error, title, onRetry, onDismiss, compact }: Props) 
         </button>
       ) : null}
     </div>
+  );
+}
+
+/** The server's technical account behind a plain message (a tar offset, a zlib error), folded away. */
+export function ErrorDetail({ error }: { error: unknown }) {
+  if (!(error instanceof ApiError) || !error.detail) return null;
+  return (
+    <details className="error-detail">
+      <summary>Technical detail</summary>
+      <code>
+        {error.status > 0 ? `${error.status} ` : ''}
+        {error.code}: {error.detail}
+      </code>
+    </details>
   );
 }

@@ -8,6 +8,12 @@ describe('parseApiError', () => {
     expect(error.code).toBe('not_an_image');
     expect(error.message).toBe('This is not a tar archive.');
   });
+  it('keeps the technical detail beside the plain message', () => {
+    const error = parseApiError(400, JSON.stringify({ error: { code: 'NOT_A_TAR', message: 'this is not a tar archive', detail: 'archive ends inside a header block at offset 0 at byte 27' } }));
+    expect(error.message).toBe('this is not a tar archive');
+    expect(error.detail).toBe('archive ends inside a header block at offset 0 at byte 27');
+    expect(parseApiError(404, JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no image x' } })).detail).toBeUndefined();
+  });
   it('falls back to text or the status line', () => {
     expect(parseApiError(502, 'Bad gateway from proxy').message).toBe('Bad gateway from proxy');
     expect(parseApiError(500, '', 'Internal Server Error').message).toBe('500 Internal Server Error');

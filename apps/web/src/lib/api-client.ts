@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The technical account behind a plain-words message, when the server sent one. */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -22,7 +24,7 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
 export function parseApiError(status: number, text: string, statusText = ''): ApiError {
   try {
     const body = JSON.parse(text) as Partial<ApiErrorBody>;
-    if (body?.error?.message) return new ApiError(status, body.error.code ?? 'error', body.error.message);
+    if (body?.error?.message) return new ApiError(status, body.error.code ?? 'error', body.error.message, body.error.detail);
   } catch {
     // Not JSON: a proxy or the network said something; show it as it is.
   }

@@ -84,6 +84,11 @@ export class BlobScanner {
     this.stored = new WriteAhead(store.create());
   }
 
+  /** Its first bytes are a tar, plain or compressed: a layer, if the manifest names it so. */
+  get looksLikeLayer(): boolean {
+    return this.mode === 'tar' || this.mode === 'compressed';
+  }
+
   async write(chunk: Buffer): Promise<void> {
     await this.stored.write(chunk);
     this.rawBytes += chunk.length;

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { EngineError } from '../errors.js';
+import { EngineError, type EngineErrorCode } from '../errors.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { ArchiveEntry, ArchiveFormat, LayerScan, Platform, PlatformChoice, Problem, ResolvedImage } from '../types.js';
 import { ArchiveFiles } from './archive-files.js';
@@ -7,6 +7,7 @@ import { buildImage } from './build-image.js';
 import { walkDockerManifest, type DockerCandidate } from './docker-walk.js';
 import { assignRoles } from './roles.js';
 import { scanArchive } from './scan.js';
+import { endedEarly } from './scan-errors.js';
 import type { ScannedLayer } from './blob-scanner.js';
 import { walkOciIndex, checkSize, platformString, type OciCandidate } from './oci-walk.js';
 import { normalizeTag } from './tags.js';
@@ -78,7 +79,12 @@ export async function openImageArchive(input: Readable | AsyncIterable<Buffer> |
       onLayer: options.onLayer,
       onCommitted: (c) => committed.push(c),
     });
-    return resolveArchive(scan, options);
+    try {
+      return resolveArchive(scan, options);
+    } catch (e) {
+      if (e instanceof EngineError && !scan.endMarker && CUT_SHORT_CODES.has(e.code)) throw endedEarly(e, scan.archiveSize);
+      throw e;
+    }
   } catch (e) {
     const fresh = [...new Set(committed.filter((c) => !c.existed).map((c) => c.digest))];
     const cleanup = options.cleanup ?? ((digests: string[]) => Promise.all(digests.map((d) => store.delete(d))).then(() => undefined));
@@ -86,6 +92,9 @@ export async function openImageArchive(input: Readable | AsyncIterable<Buffer> |
     throw e;
   }
 }
+
+/** What a resolver says of an archive cut between two entries: its manifest or blobs are missing. */
+const CUT_SHORT_CODES = new Set<EngineErrorCode>(['NOT_AN_IMAGE', 'MISSING_BLOB', 'LAYER_COUNT_MISMATCH']);
 
 function resolveArchive(scan: Awaited<ReturnType<typeof scanArchive>>, options: OpenOptions): ImageArchive {
   const files = new ArchiveFiles(scan);

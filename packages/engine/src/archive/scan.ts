@@ -9,6 +9,7 @@ import type { BlobStore } from '../store/blob-store.js';
 import type { Problem } from '../types.js';
 import { expansionError } from './expansion.js';
 import { BlobScanner, type ScanLimits, type ScannedFile, type ScannedLayer } from './blob-scanner.js';
+import { notATar, truncatedArchive, truncatedCompressed, type StopPoint } from './scan-errors.js';
 
 /** An outer-archive entry that is not a regular file (directories, layer symlinks…). */
 export interface OuterLink {
@@ -28,6 +29,8 @@ export interface ArchiveScan {
   order: string[];
   problems: Problem[];
   committed: Array<{ digest: string; existed: boolean }>;
+  /** The outer tar ended with its end-of-archive marker (every tool writes one; a cut file has none). */
+  endMarker: boolean;
 }
 
 export interface ScanOptions extends ScanLimits {
@@ -63,6 +66,7 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
     order: [],
     problems: [],
     committed: [],
+    endMarker: false,
   };
   const rawHash = createHash('sha256');
   const onCommit = (digest: string, existed: boolean) => {
@@ -101,6 +105,8 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
     entryEnd: () => events.push({ kind: 'end' }),
   });
   let current: BlobScanner | null = null;
+  /** The outer file being read (size from its header, bytes read so far): what an error names. */
+  let inside: { path: string; read: number; size: number } | null = null;
   let outerBytes = 0;
   /** Layer entries of the blobs scanned so far (the archive-wide entry cap). */
   let layerEntries = 0;
@@ -127,21 +133,37 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
       seen.add(path);
       if (h.type === 'file' || h.type === 'sparse') {
         current = new BlobScanner(store, path, options, onCommit, layerEntries);
+        inside = { path, read: 0, size: h.size };
       } else {
         const type = h.type === 'dir' || h.type === 'symlink' || h.type === 'hardlink' ? h.type : 'other';
         scan.links.set(path, { path, type, linkTarget: type === 'symlink' || type === 'hardlink' ? h.linkName : null });
       }
     } else if (ev.kind === 'data') {
+      if (inside) inside.read += ev.chunk.length;
       if (current) await current.write(ev.chunk);
     } else if (current) {
       const file = await current.finish();
       current = null;
+      inside = null;
       scan.files.set(file.path, file);
       if (file.layer) {
         layerEntries += file.layer.entries.length;
         options.onLayer?.({ path: file.path, digest: file.digest, size: file.size, ...file.layer });
       }
     }
+  };
+
+  const stopPoint = (): StopPoint => ({
+    fileBytes: scan.archiveSize,
+    inside: inside && { ...inside, layer: (current as BlobScanner | null)?.looksLikeLayer ?? false },
+  });
+  const outerError = (e: unknown): EngineError => {
+    if (!(e instanceof EngineError)) return new EngineError('BAD_TAR_HEADER', `the archive is not a valid tar: ${(e as Error).message}`, { cause: e });
+    // Nothing tar-like before the first header went wrong (or the file ended before one was whole).
+    const noHeaderYet = e.code === 'TRUNCATED' && parser.offset < TAR_BLOCK;
+    if (parser.entries === 0 && (e.code === 'BAD_TAR_HEADER' || noHeaderYet)) return notATar(e.message, { cause: e, kind: foreignKind(head) });
+    if (e.code === 'TRUNCATED') return truncatedArchive(stopPoint(), e);
+    return e;
   };
 
   try {
@@ -155,7 +177,7 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
       try {
         parser.push(chunk);
       } catch (e) {
-        throw outerError(e, parser.entries);
+        throw outerError(e);
       }
       for (let i = 0; i < events.length; i++) await handle(events[i]);
       events.length = 0;
@@ -163,7 +185,7 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
     try {
       parser.end();
     } catch (e) {
-      throw outerError(e, parser.entries);
+      throw outerError(e);
     }
     for (const ev of events) await handle(ev);
     events.length = 0;
@@ -172,24 +194,27 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
     const c = current as BlobScanner | null;
     if (c) await c.abort();
     if (e instanceof EngineError) throw e;
-    if ((e as NodeJS.ErrnoException)?.code?.startsWith?.('Z_')) {
+    const zlibCode = (e as NodeJS.ErrnoException)?.code;
+    // zlib's "unexpected end of file": the gzip stream was cut short, like a truncated tar.
+    if (zlibCode === 'Z_BUF_ERROR') throw truncatedCompressed(stopPoint(), e as Error);
+    if (zlibCode?.startsWith?.('Z_')) {
       throw new EngineError('DECOMPRESSION_FAILED', `the archive could not be decompressed: ${(e as Error).message} (truncated download?)`, { cause: e });
     }
     throw e;
   }
+  scan.endMarker = parser.finished;
   scan.archiveDigest = `sha256:${rawHash.digest('hex')}`;
   return scan;
 }
 
-function outerError(e: unknown, entriesSoFar: number): EngineError {
-  if (e instanceof EngineError && e.code === 'BAD_TAR_HEADER' && entriesSoFar === 0) {
-    // The archive itself was already un-gzipped if it was compressed: say what we expected instead.
-    const detail = /\(([^)]*)\)/.exec(e.message)?.[1] ?? e.message;
-    return new EngineError('NOT_A_TAR', `the file is not a tar archive (${detail}); expected a \`docker save\` or OCI image archive (.tar or .tar.gz)`, { cause: e });
-  }
-  if (e instanceof EngineError) return e;
-  return new EngineError('BAD_TAR_HEADER', `the archive is not a valid tar: ${(e as Error).message}`, { cause: e });
+const TAR_BLOCK = 512;
+
+/** What a file that is no tar is, when its first bytes say so. */
+function foreignKind(head: Buffer): string | null {
+  return head.subarray(0, 4).equals(ZIP_MAGIC) ? 'a zip file' : null;
 }
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 /** Reads at least `n` bytes (fewer at EOF) from an async iterator and returns them plus the rest, unconsumed. */
 async function peek(it: AsyncGenerator<Buffer>, n: number): Promise<{ head: Buffer; rest: AsyncIterable<Buffer> }> {

@@ -1,22 +1,31 @@
 import { useQuery } from '@tanstack/react-query';
 import { Digest } from '../../components/Digest.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
-import { getContentPage } from '../viewer/api/get-content.js';
-import { useLayerEntry } from './MetadataChange.js';
+import { useEntryVersions, type FsScope } from '../files/api/get-dir.js';
+import { getContentPage, type ContentLayer } from '../viewer/api/get-content.js';
+import type { DiffSide } from './DiffView.js';
 
 /** Files up to this size are hashed in the browser when the server gives no digest. */
 const HASH_LIMIT = 64 * 1024 * 1024;
 
+/** Where a version's entry is listed: one layer's own tree, the merged filesystem, or the draft's. */
+function scopeOf(imageId: string, source: ContentLayer): FsScope {
+  if (typeof source === 'number') return { imageId, layer: source };
+  return source === 'draft' ? { imageId, draft: true } : { imageId };
+}
+
 /** SHA-256 of one version: the server's digest when it has one, else computed here. */
-function useVersionHash(imageId: string, path: string, layer: number, size: number) {
-  const { entry } = useLayerEntry(imageId, layer, path);
+function useVersionHash(imageId: string, path: string, source: ContentLayer, size: number) {
+  const found = useEntryVersions(scopeOf(imageId, source), path);
+  const entry = found.data?.find((e) => e.path === path && e.type !== 'whiteout');
   const fromServer = entry?.digest ?? null;
   const computed = useQuery({
-    queryKey: ['sha256', imageId, layer, path],
+    // Draft bytes change with every save: their hash is keyed by size too, and not kept forever.
+    queryKey: ['sha256', imageId, source ?? 'merged', path, size],
     enabled: entry !== undefined && !fromServer && size <= HASH_LIMIT,
-    staleTime: Number.POSITIVE_INFINITY,
+    staleTime: source === 'draft' ? 0 : Number.POSITIVE_INFINITY,
     queryFn: async () => {
-      const page = await getContentPage(imageId, path, layer, 0, Math.max(1, size));
+      const page = await getContentPage(imageId, path, source, 0, Math.max(1, size));
       const digest = await crypto.subtle.digest('SHA-256', page.bytes as Uint8Array<ArrayBuffer>);
       return `sha256:${Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('')}`;
     },
@@ -27,16 +36,16 @@ function useVersionHash(imageId: string, path: string, layer: number, size: numb
 interface Props {
   imageId: string;
   path: string;
-  oldLayer: number;
-  newLayer: number;
+  before: DiffSide;
+  after: DiffSide;
   oldSize: number;
   newSize: number;
 }
 
 /** A binary (or very large) file's change: size before and after, and whether the bytes differ. */
-export function BinaryChange({ imageId, path, oldLayer, newLayer, oldSize, newSize }: Props) {
-  const oldHash = useVersionHash(imageId, path, oldLayer, oldSize);
-  const newHash = useVersionHash(imageId, path, newLayer, newSize);
+export function BinaryChange({ imageId, path, before, after, oldSize, newSize }: Props) {
+  const oldHash = useVersionHash(imageId, path, before.source, oldSize);
+  const newHash = useVersionHash(imageId, path, after.source, newSize);
   const delta = newSize - oldSize;
   return (
     <div className="binary-change">
@@ -45,8 +54,8 @@ export function BinaryChange({ imageId, path, oldLayer, newLayer, oldSize, newSi
         <thead>
           <tr>
             <th scope="col" />
-            <th scope="col">Layer {oldLayer}</th>
-            <th scope="col">Layer {newLayer}</th>
+            <th scope="col">{before.label}</th>
+            <th scope="col">{after.label}</th>
           </tr>
         </thead>
         <tbody>

@@ -4,7 +4,7 @@ import { links } from '../../app/links.js';
 import { Badge } from '../../components/Badge.js';
 import { baseName } from '../../lib/paths.js';
 import { FileViewer } from '../viewer/FileViewer.js';
-import { DiffView } from './DiffView.js';
+import { DiffView, layerSide } from './DiffView.js';
 import { MetadataChange } from './MetadataChange.js';
 
 const HAS_BYTES = new Set(['file', 'hardlink']);
@@ -60,7 +60,7 @@ export function ChangeDetail({ imageId, layer, change, view, onViewChange }: Pro
           {change.metadataOnly ? (
             <p className="muted small">Only the metadata changed; the contents are identical, yet the layer stores a full copy.</p>
           ) : HAS_BYTES.has(change.type) ? (
-            <DiffView imageId={imageId} path={change.path} oldLayer={prev} newLayer={layer} view={view} onViewChange={onViewChange} />
+            <DiffView imageId={imageId} path={change.path} before={layerSide(prev)} after={layerSide(layer)} view={view} onViewChange={onViewChange} />
           ) : null}
         </>
       ) : null}

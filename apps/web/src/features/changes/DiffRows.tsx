@@ -17,7 +17,7 @@ function Side({ line, side }: { line: SideLine | null; side: 'old' | 'new' }) {
 }
 
 /** Diff lines, virtualised: side by side when `split` is given, unified otherwise. */
-export function DiffRows({ unified, split, oldLayer, newLayer }: { unified: UnifiedRow[]; split: SplitRow[] | null; oldLayer: number; newLayer: number }) {
+export function DiffRows({ unified, split, oldLabel, newLabel }: { unified: UnifiedRow[]; split: SplitRow[] | null; oldLabel: string; newLabel: string }) {
   const scroller = useRef<HTMLDivElement>(null);
   const count = split ? split.length : unified.length;
   // Long lines wrap, so rows are measured after rendering instead of assumed one line high.
@@ -28,12 +28,12 @@ export function DiffRows({ unified, split, oldLayer, newLayer }: { unified: Unif
       <div className="diff-head" role="row">
         {split ? (
           <>
-            <span role="columnheader">Layer {oldLayer} (before)</span>
-            <span role="columnheader">Layer {newLayer} (after)</span>
+            <span role="columnheader">{oldLabel} (before)</span>
+            <span role="columnheader">{newLabel} (after)</span>
           </>
         ) : (
           <span role="columnheader">
-            Layer {oldLayer} → layer {newLayer}
+            {oldLabel} → {newLabel}
           </span>
         )}
       </div>

@@ -3,26 +3,38 @@ import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
 import { looksLikeText } from '../../lib/binary.js';
 import { splitRows, summarize, unifiedRows } from '../../lib/diff-rows.js';
-import { useContentPage } from '../viewer/api/get-content.js';
+import { useContentPage, type ContentLayer } from '../viewer/api/get-content.js';
 import { BinaryChange } from './BinaryChange.js';
 import { DiffRows } from './DiffRows.js';
 
 /** Text diffs are computed for files up to this size; larger ones get the binary summary. */
 const DIFF_LIMIT = 1024 * 1024;
 
+/** One version of a file: where its bytes are read, and what to call it ("Layer 3", "Draft"). */
+export interface DiffSide {
+  source: ContentLayer;
+  label: string;
+}
+
+/** A layer's version of a file, named as the layer views name it. */
+export const layerSide = (layer: number): DiffSide => ({ source: layer, label: `Layer ${layer}` });
+
 interface Props {
   imageId: string;
   path: string;
-  oldLayer: number;
-  newLayer: number;
+  before: DiffSide;
+  after: DiffSide;
   view: 'split' | 'unified';
   onViewChange: (view: 'split' | 'unified') => void;
 }
 
-/** A modified file against its version in the layer below: a line diff for text, sizes and hashes otherwise. */
-export function DiffView({ imageId, path, oldLayer, newLayer, view, onViewChange }: Props) {
-  const before = useContentPage(imageId, path, oldLayer, 0, DIFF_LIMIT);
-  const after = useContentPage(imageId, path, newLayer, 0, DIFF_LIMIT);
+/**
+ * Two versions of a file (a layer's against the one below, or the image's against the draft's):
+ * a line diff for text, sizes and hashes otherwise.
+ */
+export function DiffView({ imageId, path, before: beforeSide, after: afterSide, view, onViewChange }: Props) {
+  const before = useContentPage(imageId, path, beforeSide.source, 0, DIFF_LIMIT);
+  const after = useContentPage(imageId, path, afterSide.source, 0, DIFF_LIMIT);
   const texts = useMemo(() => {
     if (!before.data || !after.data) return null;
     const small = before.data.total <= DIFF_LIMIT && after.data.total <= DIFF_LIMIT;
@@ -37,16 +49,19 @@ export function DiffView({ imageId, path, oldLayer, newLayer, view, onViewChange
   }, [texts, view]);
 
   if (before.isPending || after.isPending) return <Loading lines={6} label="Loading both versions" />;
-  if (before.isError) return <ErrorNote error={before.error} title={`Could not read the version in layer ${oldLayer}`} />;
-  if (after.isError) return <ErrorNote error={after.error} title={`Could not read the version in layer ${newLayer}`} />;
-  if (!rows) return <BinaryChange imageId={imageId} path={path} oldLayer={oldLayer} newLayer={newLayer} oldSize={before.data.total} newSize={after.data.total} />;
+  if (before.isError) return <ErrorNote error={before.error} title={`Could not read the version in ${beforeSide.label}`} />;
+  if (after.isError) return <ErrorNote error={after.error} title={`Could not read the version in ${afterSide.label}`} />;
+  if (!rows) return <BinaryChange imageId={imageId} path={path} before={beforeSide} after={afterSide} oldSize={before.data.total} newSize={after.data.total} />;
 
   return (
     <div className="diff-view">
       <div className="viewer-toolbar">
         <span className="diff-summary">
           <span className="diff-add">+{rows.summary.added}</span> <span className="diff-del">−{rows.summary.removed}</span>
-          <span className="muted small"> lines · layer {oldLayer} → layer {newLayer}</span>
+          <span className="muted small">
+            {' '}
+            lines · {beforeSide.label} → {afterSide.label}
+          </span>
         </span>
         <div className="segmented" role="group" aria-label="Diff layout">
           <button type="button" aria-pressed={view === 'split'} onClick={() => onViewChange('split')}>
@@ -60,7 +75,7 @@ export function DiffView({ imageId, path, oldLayer, newLayer, view, onViewChange
       {rows.summary.added + rows.summary.removed === 0 ? (
         <p className="viewer-note muted">The text is identical; only bytes outside the shown range or the metadata differ.</p>
       ) : (
-        <DiffRows unified={rows.unified} split={rows.split} oldLayer={oldLayer} newLayer={newLayer} />
+        <DiffRows unified={rows.unified} split={rows.split} oldLabel={beforeSide.label} newLabel={afterSide.label} />
       )}
     </div>
   );

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Link } from 'wouter';
+import { Link, useSearch } from 'wouter';
 import type { DraftState } from '@peel/api';
 import { links } from '../../app/links.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
@@ -11,6 +11,7 @@ import { useDiscardDraft } from './api/discard-draft.js';
 import { useDraft } from './api/get-draft.js';
 import { useUndo } from './api/undo.js';
 import { ConfigChangeList } from './ConfigChangeList.js';
+import { DraftDiff } from './DraftDiff.js';
 import { pendingCount } from './describe-op.js';
 import { OpList } from './OpList.js';
 
@@ -31,6 +32,7 @@ function DraftPanel({ imageId, draft }: { imageId: string; draft: DraftState }) 
   const count = pendingCount(draft);
   const last = draft.ops.at(-1);
   const delta = draft.size.after - draft.size.before;
+  const diffPath = new URLSearchParams(useSearch()).get('diff');
   return (
     <div className="draft-page">
       <section className="draft-summary" aria-label="Draft summary">
@@ -85,7 +87,8 @@ function DraftPanel({ imageId, draft }: { imageId: string; draft: DraftState }) 
         </p>
       ) : (
         <div className="draft-lists">
-          <OpList imageId={imageId} ops={draft.ops} />
+          <OpList imageId={imageId} ops={draft.ops} changes={draft.changes} selected={diffPath} />
+          {diffPath ? <DraftDiff imageId={imageId} path={diffPath} change={draft.changes.find((c) => c.path === diffPath)} /> : null}
           <ConfigChangeList imageId={imageId} changes={draft.configChanges} tag={draft.tag} />
         </div>
       )}

@@ -1,5 +1,5 @@
 import { Link } from 'wouter';
-import type { DraftOpItem } from '@peel/api';
+import type { DraftOpItem, DraftPathChange } from '@peel/api';
 import { links } from '../../app/links.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { formatSizeDelta } from '../../lib/format-size.js';
@@ -8,10 +8,21 @@ import { describeOp } from './describe-op.js';
 
 const KIND_MARK = { added: 'A', modified: 'M', deleted: 'D', moved: 'R' } as const;
 
-/** The pending file changes in the order they were made, each with a way to discard it. */
-export function OpList({ imageId, ops }: { imageId: string; ops: DraftOpItem[] }) {
+interface Props {
+  imageId: string;
+  ops: DraftOpItem[];
+  /** The draft's net change per path: a file it modified can be shown as a diff. */
+  changes: DraftPathChange[];
+  /** The path whose diff is open. */
+  selected: string | null;
+}
+
+/** The pending file changes in the order they were made, each with a way to discard it (and to see an edit as a diff). */
+export function OpList({ imageId, ops, changes, selected }: Props) {
   const discard = useDiscardChange(imageId);
   if (ops.length === 0) return null;
+  // A file the image had shows as a diff; a new one as it is.
+  const shown = new Map(changes.filter((c) => c.type === 'file' && (c.kind === 'modified' || c.kind === 'added')).map((c) => [c.path, c.kind]));
   return (
     <section className="card wide draft-section" aria-labelledby="draft-files">
       <h2 id="draft-files">File changes ({ops.length})</h2>
@@ -32,7 +43,7 @@ export function OpList({ imageId, ops }: { imageId: string; ops: DraftOpItem[] }
           {ops.map((op) => {
             const failed = discard.isError && discard.variables === op.index;
             return (
-              <tr key={op.index} className={`kind-${op.kind}`}>
+              <tr key={op.index} className={`kind-${op.kind}`} aria-current={op.path === selected && op.op === 'write' ? 'true' : undefined}>
                 <td className="muted num">{op.index + 1}</td>
                 <td>
                   <span className={`kind-mark kind-${op.kind}`} aria-hidden="true">
@@ -47,6 +58,11 @@ export function OpList({ imageId, ops }: { imageId: string; ops: DraftOpItem[] }
                 <td className="small">{describeOp(op)}</td>
                 <td className={op.sizeDelta < 0 ? 'num delta shrink' : op.sizeDelta > 0 ? 'num delta grow' : 'num delta'}>{formatSizeDelta(op.sizeDelta)}</td>
                 <td className="row-actions">
+                  {op.op === 'write' && shown.has(op.path) ? (
+                    <Link href={links.draft(imageId, { diff: op.path })} className="button small" aria-label={shown.get(op.path) === 'added' ? `Show ${op.path}` : `Show the diff of ${op.path}`}>
+                      {shown.get(op.path) === 'added' ? 'View' : 'Diff'}
+                    </Link>
+                  ) : null}
                   <button type="button" className="button small" disabled={discard.isPending} aria-label={`Discard: ${op.kind} ${op.path}`} onClick={() => discard.mutate(op.index)}>
                     Discard
                   </button>

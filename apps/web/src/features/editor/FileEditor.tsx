@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
 import { formatSize } from '../../lib/format-size.js';
@@ -8,6 +8,7 @@ import { LANGUAGE_LABELS } from '../viewer/language.js';
 import { languageIdFor } from '../viewer/language-id.js';
 import { CodeEditor } from './CodeEditor.js';
 import { decodeForEdit, EDIT_LIMIT } from './decode-for-edit.js';
+import { keepsEditorOpen, useLeaveGuard, type LeaveGuard } from './leave-guard.js';
 
 interface Props {
   imageId: string;
@@ -45,7 +46,8 @@ export function FileEditor({ imageId, path, name, edited, onClose }: Props) {
 function EditorPane({ imageId, path, name, edited, initial, onClose }: Props & { initial: string }) {
   const [text, setText] = useState(initial);
   const [saved, setSaved] = useState(initial);
-  const [confirmClose, setConfirmClose] = useState(false);
+  /** Set while the person is asked whether to leave with unsaved text: how to carry on leaving. */
+  const [leaving, setLeaving] = useState<(() => void) | null>(null);
   const write = useWriteFile(imageId);
   const dirty = text !== saved;
   // Leaving the page (reload, closing the tab) with unsaved edits asks first.
@@ -55,21 +57,36 @@ function EditorPane({ imageId, path, name, edited, initial, onClose }: Props & {
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [dirty]);
+  // So does leaving inside the app: a tab, a link, another file in the tree, Back.
+  const guard = useMemo<LeaveGuard | null>(() => {
+    if (!dirty) return null;
+    const here = new URL(window.location.href);
+    return { keeps: (to) => keepsEditorOpen(here, to), ask: (leave) => setLeaving(() => leave) };
+  }, [dirty]);
+  useLeaveGuard(guard);
   const firstLine = initial.slice(0, 200).split('\n', 1)[0];
   const language = languageIdFor(name, firstLine);
-  const save = () => {
+  const save = (then?: () => void) => {
     if (!dirty || write.isPending) return;
     const sent = text;
-    write.mutate({ path, body: new Blob([sent]) }, { onSuccess: () => setSaved(sent) });
+    write.mutate(
+      { path, body: new Blob([sent]) },
+      {
+        onSuccess: () => {
+          setSaved(sent);
+          then?.();
+        },
+      },
+    );
   };
   const bytes = new TextEncoder().encode(text).length;
   return (
     <div className="file-viewer file-editor">
       <div className="viewer-toolbar">
-        <button type="button" className="button small primary" disabled={!dirty || write.isPending} onClick={save} title="Ctrl+S / ⌘S">
+        <button type="button" className="button small primary" disabled={!dirty || write.isPending} onClick={() => save()} title="Ctrl+S / ⌘S">
           {write.isPending ? 'Saving…' : 'Save'}
         </button>
-        <button type="button" className="button small" onClick={() => (dirty ? setConfirmClose(true) : onClose())}>
+        <button type="button" className="button small" onClick={() => (dirty ? setLeaving(() => onClose) : onClose())}>
           Close editor
         </button>
         <span className="muted small" aria-live="polite">
@@ -77,21 +94,69 @@ function EditorPane({ imageId, path, name, edited, initial, onClose }: Props & {
         </span>
         <span className="muted small editor-hint">Ctrl+F find · Ctrl+S save</span>
       </div>
-      {write.isError ? <ErrorNote compact error={write.error} title={`Could not save ${name}`} /> : null}
-      {confirmClose ? (
-        <div className="editor-confirm" role="alertdialog" aria-label="Unsaved changes">
-          <span>Close without saving your changes to {name}?</span>
-          <button type="button" className="button small danger" onClick={onClose}>
-            Close without saving
-          </button>
-          <button type="button" className="button small" onClick={() => setConfirmClose(false)}>
-            Keep editing
-          </button>
-        </div>
+      {write.isError && !leaving ? <ErrorNote compact error={write.error} title={`Could not save ${name}`} /> : null}
+      {leaving ? (
+        <LeaveConfirm
+          name={name}
+          path={path}
+          saving={write.isPending}
+          error={write.isError ? write.error : null}
+          onSave={() =>
+            save(() => {
+              setLeaving(null);
+              leaving();
+            })
+          }
+          onDiscard={() => {
+            setLeaving(null);
+            leaving();
+          }}
+          onStay={() => setLeaving(null)}
+        />
       ) : null}
       <div className="viewer-body">
-        <CodeEditor initial={initial} language={language} label={`Edit ${name}`} onChange={setText} onSave={save} />
+        <CodeEditor initial={initial} language={language} label={`Edit ${name}`} onChange={setText} onSave={() => save()} />
       </div>
     </div>
+  );
+}
+
+interface LeaveConfirmProps {
+  name: string;
+  path: string;
+  saving: boolean;
+  error: unknown;
+  onSave: () => void;
+  onDiscard: () => void;
+  onStay: () => void;
+}
+
+/** "Save, discard or stay?" as a modal dialog: Escape (or closing it) stays. */
+function LeaveConfirm({ name, path, saving, error, onSave, onDiscard, onStay }: LeaveConfirmProps) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open) element.showModal();
+  }, []);
+  return (
+    <dialog ref={dialog} className="leave-dialog" aria-labelledby={titleId} onCancel={onStay} onClose={onStay}>
+      <h2 id={titleId}>Unsaved changes to {name}</h2>
+      <p>
+        Your edits to <span className="mono">{path}</span> are not in the draft yet. Save them before leaving?
+      </p>
+      {error ? <ErrorNote compact error={error} title={`Could not save ${name}`} /> : null}
+      <div className="dialog-actions">
+        <button type="button" className="button primary" disabled={saving} onClick={onSave}>
+          {saving ? 'Saving…' : 'Save and leave'}
+        </button>
+        <button type="button" className="button danger" disabled={saving} onClick={onDiscard}>
+          Discard changes
+        </button>
+        <button type="button" className="button" onClick={onStay} autoFocus>
+          Stay here
+        </button>
+      </div>
+    </dialog>
   );
 }

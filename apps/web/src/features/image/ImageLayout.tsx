@@ -1,9 +1,11 @@
 import type { ReactNode } from 'react';
+import { Link } from 'wouter';
 import { links } from '../../app/links.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
 import { TabNav } from '../../components/TabNav.js';
 import { formatSize } from '../../lib/format-size.js';
+import { ApiError } from '../../lib/api-client.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { useDraft } from '../draft/api/get-draft.js';
 import { pendingCount } from '../draft/describe-op.js';
@@ -34,9 +36,13 @@ export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; 
     );
   }
   if (image.isError) {
+    if (image.error instanceof ApiError && image.error.status === 404) return <MissingImage id={id} />;
     return (
       <main className="image-page">
         <ErrorNote error={image.error} title="Could not open this image" onRetry={() => image.refetch()} />
+        <p className="image-page-back">
+          <Link href={links.home()}>Back to the image list</Link>
+        </p>
       </main>
     );
   }
@@ -97,5 +103,22 @@ export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; 
         </main>
       </ExportDialogProvider>
     </ImageContext.Provider>
+  );
+}
+
+/** An address naming an image Peel does not hold: say so, and lead back to the ones it does. */
+function MissingImage({ id }: { id: string }) {
+  return (
+    <main className="home missing-image">
+      <h1>This image is not in Peel</h1>
+      <p>
+        No stored image has the id <code className="mono">{id}</code>. It may have been deleted, or the address was copied incompletely (an image id is 16 hexadecimal characters).
+      </p>
+      <p>
+        <Link href={links.home()} className="button primary">
+          Back to the image list
+        </Link>
+      </p>
+    </main>
   );
 }

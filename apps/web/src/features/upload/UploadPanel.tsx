@@ -1,3 +1,4 @@
+import { ErrorDetail } from '../../components/ErrorNote.js';
 import { formatSize, formatSpeed } from '../../lib/format-size.js';
 import { formatDuration } from '../../lib/format-time.js';
 import { useUpload } from './upload-context.js';
@@ -13,8 +14,9 @@ export function UploadPanel() {
           Could not open <strong>{state.fileName}</strong>
         </div>
         <p className="upload-error" role="alert">
-          {state.message}
+          {asSentence(state.message)}
         </p>
+        <ErrorDetail error={state.error} />
         <div className="upload-actions">
           <button type="button" className="button small" onClick={dismiss}>
             Dismiss
@@ -56,4 +58,9 @@ export function UploadPanel() {
       </div>
     </section>
   );
+}
+
+/** The server's messages start in lower case (they also follow "peel inspect: " in a terminal). */
+function asSentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

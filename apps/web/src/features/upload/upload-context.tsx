@@ -8,7 +8,7 @@ import { UploadCancelled, useUploadImage } from './api/upload-image.js';
 export type UploadState =
   | { status: 'idle' }
   | { status: 'uploading' | 'processing'; fileName: string; stats: TransferStats }
-  | { status: 'error'; fileName: string; message: string };
+  | { status: 'error'; fileName: string; message: string; error: unknown };
 
 interface UploadApi {
   state: UploadState;
@@ -55,7 +55,7 @@ export function UploadProvider({ children }: { children: ReactNode }) {
         })
         .catch((error: unknown) => {
           if (error instanceof UploadCancelled) setState({ status: 'idle' });
-          else setState({ status: 'error', fileName: file.name, message: errorMessage(error) });
+          else setState({ status: 'error', fileName: file.name, message: errorMessage(error), error });
         })
         .finally(() => {
           controller.current = null;
