@@ -125,6 +125,23 @@ test.describe('Docker: open from the engine, load back, run in the browser', () 
     await expect.poll(async () => (await docker(['ps', '-aq', '--filter', `id=${shell.containerId}`])).trim(), { timeout: 15_000 }).toBe('');
   });
 
+  test('a command that exits 3 gets a failing badge with its code; exit 0 a success badge', async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.goto(`${peel.url}/docker/run?ref=${encodeURIComponent(source)}`);
+    const form = page.getByRole('form', { name: 'Run a container' });
+    const badge = page.getByTestId('run-state');
+    for (const [code, label, tone] of [[0, 'exited', 'badge-added'], [3, 'failed: exit 3', 'badge-deleted']] as const) {
+      await form.getByLabel('Command').fill(`sh -c "exit ${code}"`);
+      await form.getByLabel('Interactive terminal (TTY)').uncheck();
+      await runCreatedBy(page, () => form.getByRole('button', { name: 'Run' }).click());
+      await expect(page.getByTestId('exit-code')).toHaveText(`exit code ${code}`, { timeout: 30_000 });
+      await expect(badge).toHaveText(label);
+      await expect(badge.locator('xpath=..')).toHaveClass(new RegExp(`\\b${tone}\\b`));
+      await shot(page, `46-run-exit-${code}`);
+      await page.getByRole('button', { name: 'New run' }).click();
+    }
+  });
+
   test('closing the tab stops the terminal\'s container', async ({ browser }) => {
     const page = await browser.newPage();
     await page.goto(`${peel.url}/docker/run?ref=${encodeURIComponent(source)}`);
