@@ -1,7 +1,39 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import type { FindingsResponse, ImageSummary } from '@peel/api';
-import { clearDraft, shot, treeItem, uploadViaApi } from './helpers.js';
+import { clearDraft, fixturePath, shot, treeItem, uploadViaApi } from './helpers.js';
+
+/** The fixture's fake secrets, as bytes to look for. */
+const SECRETS = ['sk_test_FIXTURE_0123456789abcdef', 'correct-horse-battery-staple'];
+
+/**
+ * Which secrets appear anywhere in an archive, by a raw byte search that owes nothing to Peel:
+ * GNU tar unpacks it, and every file in it (each blob; gzip ones decompressed too) is searched.
+ */
+async function secretsIn(archive: string): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'peel-e2e-secret-'));
+  try {
+    await promisify(execFile)('tar', ['-xf', archive, '-C', dir]);
+    const found = new Set<string>();
+    const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    expect(files.length).toBeGreaterThan(2);
+    for (const file of files) {
+      const bytes = await readFile(join(file.parentPath, file.name));
+      const views = [bytes];
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) views.push(gunzipSync(bytes));
+      for (const view of views) for (const secret of SECRETS) if (view.includes(secret)) found.add(secret);
+    }
+    return [...found].sort();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 // multi-docker-legacy.tar (fixtures/README.md, layers numbered from 0 here): layer 5 COPYs a fake
 // .env (API_KEY=sk_test_FIXTURE_…, DB_PASSWORD=…) that layer 6 deletes; layer 7 adds a 2 MiB
@@ -62,6 +94,8 @@ test('a treemap box opens its file, and each layer has a bar', async ({ page }) 
 });
 
 test('"Remove from all layers" feeds the rewrite export, whose image has the secret in no layer', async ({ page, request }) => {
+  // The search finds both secrets where they are: the fixture ships them in layer 5.
+  expect(await secretsIn(fixturePath('multi-docker-legacy.tar'))).toEqual([...SECRETS].sort());
   await page.goto(`/images/${multi.id}/findings`);
   const apiKey = page.getByRole('list', { name: 'Secrets' }).getByRole('listitem').filter({ hasText: 'API_KEY in a .env file' });
   await apiKey.getByRole('button', { name: 'Remove from all layers' }).click();
@@ -74,6 +108,7 @@ test('"Remove from all layers" feeds the rewrite export, whose image has the sec
   const downloading = page.waitForEvent('download');
   await download.click();
   const file = await (await downloading).path();
+  expect(await secretsIn(file)).toEqual([]);
   const rewritten = await request.post('/api/images?name=multi-rewritten.tar', { data: readFileSync(file), headers: { 'Content-Type': 'application/octet-stream' } });
   expect(rewritten.status(), await rewritten.text()).toBe(201);
   const id = ((await rewritten.json()) as ImageSummary).id;
@@ -82,6 +117,30 @@ test('"Remove from all layers" feeds the rewrite export, whose image has the sec
   const before = (await (await request.get(`/api/images/${multi.id}/findings`)).json()) as FindingsResponse;
   expect(before.waste.bytes - findings.waste.bytes).toBe(143); // the .env copy, 143 bytes, no longer ships
   await request.delete(`/api/images/${id}`);
+});
+
+test('after "Remove from all layers" the export dialog chooses Rewrite and says Append keeps the bytes (and it does)', async ({ page }) => {
+  await clearDraft(page.request, multi.id);
+  await page.goto(`/images/${multi.id}/findings`);
+  const apiKey = page.getByRole('list', { name: 'Secrets' }).getByRole('listitem').filter({ hasText: 'API_KEY in a .env file' });
+  await apiKey.getByRole('button', { name: 'Remove from all layers' }).click();
+  await apiKey.getByRole('status').getByRole('button', { name: 'Export…' }).click();
+  const dialog = page.getByRole('dialog', { name: /^Export/ });
+  await expect(dialog.getByRole('radio', { name: /^Rewrite layers/ })).toBeChecked();
+  await expect(dialog.getByRole('note')).toContainText('Rewrite layers is chosen because the draft removes /opt/app/.env from every layer');
+  await dialog.screenshot({ path: 'screenshots/35-export-rewrite-chosen.png' });
+
+  await dialog.getByRole('radio', { name: /^Append a layer/ }).check();
+  const alert = dialog.getByRole('alert');
+  await expect(alert).toContainText('Append keeps the bytes.');
+  await expect(alert).toContainText('/opt/app/.env is gone from the filesystem but still stored in the lower layer');
+  await dialog.screenshot({ path: 'screenshots/36-export-append-keeps-bytes.png' });
+
+  // What the warning says is true: the append export still carries the secret's bytes.
+  const downloading = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Download' }).click();
+  expect(await secretsIn(await (await downloading).path())).toEqual([...SECRETS].sort());
+  await clearDraft(page.request, multi.id);
 });
 
 test('a clean image: no secrets, nothing wasted', async ({ page, request }) => {

@@ -4,10 +4,12 @@ import { ErrorNote } from '../../components/ErrorNote.js';
 import { useDeletePath } from '../draft/api/delete-path.js';
 import { exportUrl } from '../export/api/export-url.js';
 import { useExportDialog } from '../export/export-dialog-context.js';
+import { rememberRemoveFromLayers } from '../export/removed-for-good.js';
 
 /**
  * "Remove from all layers": deletes the path in the image's draft (a path only lower layers
  * hold is purged), then points at the rewrite export, the one mode that drops it from every layer.
+ * The request is remembered, so the export dialog chooses Rewrite and warns against Append.
  */
 export function RemoveFromLayers({ imageId, path }: { imageId: string; path: string }) {
   const remove = useDeletePath(imageId);
@@ -30,7 +32,10 @@ export function RemoveFromLayers({ imageId, path }: { imageId: string; path: str
   }
   return (
     <div className="remove-action">
-      <button type="button" className="button small danger" disabled={remove.isPending} onClick={() => remove.mutate(path)}>
+      <button type="button" className="button small danger" disabled={remove.isPending} onClick={() => {
+          rememberRemoveFromLayers(imageId, path);
+          remove.mutate(path);
+        }}>
         {remove.isPending ? 'Removing…' : 'Remove from all layers'}
       </button>
       {remove.isError ? (

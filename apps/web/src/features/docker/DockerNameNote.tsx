@@ -1,0 +1,23 @@
+import { useDeferredValue } from 'react';
+import { formatAge } from '../../lib/format-time.js';
+import { useDockerImageLookup } from './api/docker-image-lookup.js';
+import { useDockerAvailable } from './api/docker-status.js';
+
+/**
+ * Under an export's name: says when Docker already has an image by that name, since loading the
+ * export takes the name over (the image it named keeps its other names, or is left untagged).
+ */
+export function DockerNameNote({ name, valid }: { name: string; valid: boolean }) {
+  const available = useDockerAvailable();
+  const asked = useDeferredValue(name);
+  const lookup = useDockerImageLookup(asked, available && valid);
+  const image = lookup.data?.ref === name ? lookup.data.image : null;
+  if (!image) return null;
+  const others = image.tags.filter((t) => t !== name);
+  return (
+    <p className="dialog-note small docker-name-taken" data-testid="docker-name-taken">
+      Docker already has an image named <strong>{name}</strong> ({image.id.replace(/^sha256:/, '').slice(0, 12)}, built {formatAge(image.created)}). Loading this
+      export into Docker takes the name over: that image {others.length > 0 ? `stays as ${others.join(', ')}` : 'is left without a name'}. Choose another name to keep both.
+    </p>
+  );
+}
