@@ -82,10 +82,26 @@ test.describe('Docker: open from the engine, load back, run in the browser', () 
     await page.getByRole('button', { name: 'Export', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: /^Export/ });
     await dialog.getByRole('radio', { name: /^Flatten/ }).check();
-    await dialog.getByLabel('Name and tag of the result').fill(alpyne);
+    // The result is not named after the source (loading it would take the original's name over),
+    // and the dialog says so when a name Docker already has is typed.
+    const name = dialog.getByLabel('Name and tag of the result');
+    const original = (await docker(['image', 'inspect', '--format', '{{.Id}}', source])).trim();
+    const originalTags = JSON.parse(await docker(['image', 'inspect', '--format', '{{json .RepoTags}}', source])) as string[];
+    const proposed = await name.inputValue();
+    expect(proposed).toMatch(/:edited$/);
+    expect(originalTags.map((t) => t.replace(/:[^:/]+$/, ':edited'))).toContain(proposed);
+    expect(originalTags).not.toContain(proposed);
+    const taken = dialog.getByTestId('docker-name-taken');
+    await name.fill(source);
+    await expect(taken).toContainText(`Docker already has an image named ${source} (${original.replace('sha256:', '').slice(0, 12)}, built`);
+    await expect(taken).toContainText('takes the name over');
+    await dialog.screenshot({ path: 'screenshots/41a-export-name-taken.png' });
+    await name.fill(alpyne);
+    await expect(taken).toHaveCount(0);
     await dialog.getByRole('button', { name: 'Load into Docker' }).click();
     await expect(dialog.getByTestId('docker-loaded')).toHaveText(alpyne, { timeout: 30_000 });
     await shot(page, '41-loaded-into-docker');
+    expect((await docker(['image', 'inspect', '--format', '{{.Id}}', source])).trim()).toBe(original);
     expect(JSON.parse(await docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', alpyne]))).toHaveLength(1);
 
     // Run it without a TTY: the output and the exit code.

@@ -17,7 +17,9 @@ export function DockerNameNote({ name, valid }: { name: string; valid: boolean }
   return (
     <p className="dialog-note small docker-name-taken" data-testid="docker-name-taken">
       Docker already has an image named <strong>{name}</strong> ({image.id.replace(/^sha256:/, '').slice(0, 12)}, built {formatAge(image.created)}). Loading this
-      export into Docker takes the name over: that image {others.length > 0 ? `stays as ${others.join(', ')}` : 'is left without a name'}. Choose another name to keep both.
+      export into Docker takes the name over: that image {others.length > 0 ? `stays as ${namesOf(others)}` : 'is left without a name'}. Choose another name to keep both.
     </p>
   );
 }
+
+const namesOf = (tags: string[]): string => (tags.length <= 3 ? tags.join(', ') : `${tags.slice(0, 3).join(', ')} and ${tags.length - 3} more`);
