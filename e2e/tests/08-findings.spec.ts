@@ -107,6 +107,8 @@ test('"Remove from all layers" feeds the rewrite export, whose image has the sec
 
   const downloading = page.waitForEvent('download');
   await download.click();
+  // Named as a new tag, not the source's: loading it must not take the original's name.
+  expect((await downloading).suggestedFilename()).toMatch(/multi-edited\.tar$/);
   const file = await (await downloading).path();
   expect(await secretsIn(file)).toEqual([]);
   const rewritten = await request.post('/api/images?name=multi-rewritten.tar', { data: readFileSync(file), headers: { 'Content-Type': 'application/octet-stream' } });

@@ -11,7 +11,7 @@ import { DockerNameNote } from '../docker/DockerNameNote.js';
 import { LoadIntoDocker } from '../docker/LoadIntoDocker.js';
 import { exportUrl } from './api/export-url.js';
 import { useSaveExport } from './api/save-export.js';
-import { editedTag } from './edited-tag.js';
+import { defaultExportName } from './edited-tag.js';
 import { EXPORT_MODES } from './export-modes.js';
 import { appendKeeps, askedToRemoveFromLayers, defaultExportMode, type AppendKeeps } from './removed-for-good.js';
 import './export.css';
@@ -30,7 +30,7 @@ export function ExportDialog({ image, draft, onClose }: Props) {
   // Until the person picks a mode, the draft decides (it may arrive after the dialog opens).
   const [picked, setPicked] = useState<ExportMode | null>(null);
   const mode = picked ?? defaultExportMode(keeps);
-  const [tag, setTag] = useState(() => draft?.tag ?? defaultName(image, draft));
+  const [tag, setTag] = useState(() => defaultExportName(image, draft));
   const [gzip, setGzip] = useState(true);
   const [downloaded, setDownloaded] = useState(false);
   const save = useSaveExport(image.id);
@@ -112,15 +112,6 @@ export function ExportDialog({ image, draft, onClose }: Props) {
       </form>
     </dialog>
   );
-}
-
-/**
- * The draft's own tag when one was set; else a new tag of the name the image came by (the one
- * it was opened from Docker by, else its first tag), so a load never takes the original's name.
- */
-function defaultName(image: ImageDetail, draft: DraftState | undefined): string {
-  const source = image.tags.includes(image.name) ? image.name : image.tags[0];
-  return source ? editedTag(source) : (draft?.resultTag ?? '');
 }
 
 /**
