@@ -1,39 +1,12 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import type { FindingsResponse, ImageSummary } from '@peel/api';
 import { clearDraft, fixturePath, shot, treeItem, uploadViaApi } from './helpers.js';
+import { bytesFoundIn } from './secret-search.js';
 
 /** The fixture's fake secrets, as bytes to look for. */
 const SECRETS = ['sk_test_FIXTURE_0123456789abcdef', 'correct-horse-battery-staple'];
-
-/**
- * Which secrets appear anywhere in an archive, by a raw byte search that owes nothing to Peel:
- * GNU tar unpacks it, and every file in it (each blob; gzip ones decompressed too) is searched.
- */
-async function secretsIn(archive: string): Promise<string[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'peel-e2e-secret-'));
-  try {
-    await promisify(execFile)('tar', ['-xf', archive, '-C', dir]);
-    const found = new Set<string>();
-    const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
-    expect(files.length).toBeGreaterThan(2);
-    for (const file of files) {
-      const bytes = await readFile(join(file.parentPath, file.name));
-      const views = [bytes];
-      if (bytes[0] === 0x1f && bytes[1] === 0x8b) views.push(gunzipSync(bytes));
-      for (const view of views) for (const secret of SECRETS) if (view.includes(secret)) found.add(secret);
-    }
-    return [...found].sort();
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const secretsIn = (archive: string) => bytesFoundIn(archive, SECRETS);
 
 // multi-docker-legacy.tar (fixtures/README.md, layers numbered from 0 here): layer 5 COPYs a fake
 // .env (API_KEY=sk_test_FIXTURE_…, DB_PASSWORD=…) that layer 6 deletes; layer 7 adds a 2 MiB
