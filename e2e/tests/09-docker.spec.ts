@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import type { DockerRun } from '@peel/api';
+import type { DockerImageLookup, DockerRun } from '@peel/api';
 import { docker, dockerHost, dockerLoad, uniqueTag } from './docker.js';
 import { fixturePath, imageIdOf, shot, treeItem } from './helpers.js';
 import { startPeel, type PeelServer } from './peel-server.js';
@@ -98,8 +98,13 @@ test.describe('Docker: open from the engine, load back, run in the browser', () 
     await dialog.screenshot({ path: 'screenshots/41a-export-name-taken.png' });
     await name.fill(alpyne);
     await expect(taken).toHaveCount(0);
+    // After the load the dialog asks again, and Docker now has the name: by the image this dialog
+    // loaded, which is nothing to warn about.
+    const askedAgain = page.waitForResponse(async (r) => r.url().includes('/api/docker/images/lookup') && ((await r.json()) as DockerImageLookup).image !== null);
     await dialog.getByRole('button', { name: 'Load into Docker' }).click();
     await expect(dialog.getByTestId('docker-loaded')).toHaveText(alpyne, { timeout: 30_000 });
+    expect(((await (await askedAgain).json()) as DockerImageLookup).ref).toBe(alpyne);
+    await expect(taken).toHaveCount(0);
     await shot(page, '41-loaded-into-docker');
     expect((await docker(['image', 'inspect', '--format', '{{.Id}}', source])).trim()).toBe(original);
     expect(JSON.parse(await docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', alpyne]))).toHaveLength(1);

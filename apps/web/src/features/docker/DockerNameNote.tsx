@@ -1,18 +1,26 @@
 import { useDeferredValue } from 'react';
+import { useMutationState } from '@tanstack/react-query';
+import type { DockerLoadResult } from '@peel/api';
 import { formatAge } from '../../lib/format-time.js';
 import { useDockerImageLookup } from './api/docker-image-lookup.js';
+import { loadMutationKey } from './api/load-into-docker.js';
 import { useDockerAvailable } from './api/docker-status.js';
 
 /**
  * Under an export's name: says when Docker already has an image by that name, since loading the
  * export takes the name over (the image it named keeps its other names, or is left untagged).
+ * Not about the image this dialog itself just loaded under that name.
  */
-export function DockerNameNote({ name, valid }: { name: string; valid: boolean }) {
+export function DockerNameNote({ imageId, name, valid }: { imageId: string; name: string; valid: boolean }) {
   const available = useDockerAvailable();
   const asked = useDeferredValue(name);
   const lookup = useDockerImageLookup(asked, available && valid);
+  const loadedHere = useMutationState({
+    filters: { mutationKey: loadMutationKey(imageId), status: 'success' },
+    select: (m) => (m.state.data as DockerLoadResult | undefined)?.tags ?? [],
+  }).flat();
   const image = lookup.data?.ref === name ? lookup.data.image : null;
-  if (!image) return null;
+  if (!image || image.tags.some((t) => loadedHere.includes(t))) return null;
   const others = image.tags.filter((t) => t !== name);
   return (
     <p className="dialog-note small docker-name-taken" data-testid="docker-name-taken">

@@ -81,7 +81,7 @@ export function ExportDialog({ image, draft, onClose }: Props) {
             gzip new layers
           </label>
         </div>
-        {tagProblem ? <p className="field-error">{tagProblem}</p> : <DockerNameNote name={tag} valid />}
+        {tagProblem ? <p className="field-error">{tagProblem}</p> : <DockerNameNote imageId={image.id} name={tag} valid />}
         <div className="dialog-actions">
           <button
             type="button"
