@@ -7,4 +7,7 @@ if [ ! -d node_modules ] || [ "$(pnpm --version 2>/dev/null || true)" != 12.4.2 
   PEEL_SETUP_SYSTEM=${PEEL_SETUP_SYSTEM:-0} bash scripts/setup.sh
 fi
 pnpm --filter @peel/web run build >/dev/null
-exec pnpm --filter @peel/server run start
+node apps/server/scripts/build.mjs
+# The server takes this process's place (no pnpm or sh in between that would swallow a TERM):
+# Ctrl-C, a process manager or `docker stop` reaches Node, which closes the server and exits.
+exec node --max-semi-space-size=4 apps/server/dist/main.mjs

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import type { FindingsResponse, ImageSummary } from '@peel/api';
-import { clearDraft, shot, treeItem, uploadViaApi } from './helpers.js';
+import { clearDraft, fixturePath, shot, treeItem, uploadViaApi } from './helpers.js';
+import { bytesFoundIn } from './secret-search.js';
+
+/** The fixture's fake secrets, as bytes to look for. */
+const SECRETS = ['sk_test_FIXTURE_0123456789abcdef', 'correct-horse-battery-staple'];
+const secretsIn = (archive: string) => bytesFoundIn(archive, SECRETS);
 
 // multi-docker-legacy.tar (fixtures/README.md, layers numbered from 0 here): layer 5 COPYs a fake
 // .env (API_KEY=sk_test_FIXTURE_…, DB_PASSWORD=…) that layer 6 deletes; layer 7 adds a 2 MiB
@@ -62,6 +67,8 @@ test('a treemap box opens its file, and each layer has a bar', async ({ page }) 
 });
 
 test('"Remove from all layers" feeds the rewrite export, whose image has the secret in no layer', async ({ page, request }) => {
+  // The search finds both secrets where they are: the fixture ships them in layer 5.
+  expect(await secretsIn(fixturePath('multi-docker-legacy.tar'))).toEqual([...SECRETS].sort());
   await page.goto(`/images/${multi.id}/findings`);
   const apiKey = page.getByRole('list', { name: 'Secrets' }).getByRole('listitem').filter({ hasText: 'API_KEY in a .env file' });
   await apiKey.getByRole('button', { name: 'Remove from all layers' }).click();
@@ -73,7 +80,10 @@ test('"Remove from all layers" feeds the rewrite export, whose image has the sec
 
   const downloading = page.waitForEvent('download');
   await download.click();
+  // Named as a new tag, not the source's: loading it must not take the original's name.
+  expect((await downloading).suggestedFilename()).toMatch(/multi-edited\.tar$/);
   const file = await (await downloading).path();
+  expect(await secretsIn(file)).toEqual([]);
   const rewritten = await request.post('/api/images?name=multi-rewritten.tar', { data: readFileSync(file), headers: { 'Content-Type': 'application/octet-stream' } });
   expect(rewritten.status(), await rewritten.text()).toBe(201);
   const id = ((await rewritten.json()) as ImageSummary).id;
@@ -82,6 +92,30 @@ test('"Remove from all layers" feeds the rewrite export, whose image has the sec
   const before = (await (await request.get(`/api/images/${multi.id}/findings`)).json()) as FindingsResponse;
   expect(before.waste.bytes - findings.waste.bytes).toBe(143); // the .env copy, 143 bytes, no longer ships
   await request.delete(`/api/images/${id}`);
+});
+
+test('after "Remove from all layers" the export dialog chooses Rewrite and says Append keeps the bytes (and it does)', async ({ page }) => {
+  await clearDraft(page.request, multi.id);
+  await page.goto(`/images/${multi.id}/findings`);
+  const apiKey = page.getByRole('list', { name: 'Secrets' }).getByRole('listitem').filter({ hasText: 'API_KEY in a .env file' });
+  await apiKey.getByRole('button', { name: 'Remove from all layers' }).click();
+  await apiKey.getByRole('status').getByRole('button', { name: 'Export…' }).click();
+  const dialog = page.getByRole('dialog', { name: /^Export/ });
+  await expect(dialog.getByRole('radio', { name: /^Rewrite layers/ })).toBeChecked();
+  await expect(dialog.getByRole('note')).toContainText('Rewrite layers is chosen because the draft removes /opt/app/.env from every layer');
+  await dialog.screenshot({ path: 'screenshots/35-export-rewrite-chosen.png' });
+
+  await dialog.getByRole('radio', { name: /^Append a layer/ }).check();
+  const alert = dialog.getByRole('alert');
+  await expect(alert).toContainText('Append keeps the bytes.');
+  await expect(alert).toContainText('/opt/app/.env is gone from the filesystem but still stored in the lower layer');
+  await dialog.screenshot({ path: 'screenshots/36-export-append-keeps-bytes.png' });
+
+  // What the warning says is true: the append export still carries the secret's bytes.
+  const downloading = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Download' }).click();
+  expect(await secretsIn(await (await downloading).path())).toEqual([...SECRETS].sort());
+  await clearDraft(page.request, multi.id);
 });
 
 test('a clean image: no secrets, nothing wasted', async ({ page, request }) => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import type { DockerRun } from '@peel/api';
+import type { DockerImageLookup, DockerRun } from '@peel/api';
 import { docker, dockerHost, dockerLoad, uniqueTag } from './docker.js';
 import { fixturePath, imageIdOf, shot, treeItem } from './helpers.js';
 import { startPeel, type PeelServer } from './peel-server.js';
@@ -82,10 +82,31 @@ test.describe('Docker: open from the engine, load back, run in the browser', () 
     await page.getByRole('button', { name: 'Export', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: /^Export/ });
     await dialog.getByRole('radio', { name: /^Flatten/ }).check();
-    await dialog.getByLabel('Name and tag of the result').fill(alpyne);
+    // The result is not named after the source (loading it would take the original's name over),
+    // and the dialog says so when a name Docker already has is typed.
+    const name = dialog.getByLabel('Name and tag of the result');
+    const original = (await docker(['image', 'inspect', '--format', '{{.Id}}', source])).trim();
+    const originalTags = JSON.parse(await docker(['image', 'inspect', '--format', '{{json .RepoTags}}', source])) as string[];
+    const proposed = await name.inputValue();
+    expect(proposed).toMatch(/:edited$/);
+    expect(originalTags.map((t) => t.replace(/:[^:/]+$/, ':edited'))).toContain(proposed);
+    expect(originalTags).not.toContain(proposed);
+    const taken = dialog.getByTestId('docker-name-taken');
+    await name.fill(source);
+    await expect(taken).toContainText(`Docker already has an image named ${source} (${original.replace('sha256:', '').slice(0, 12)}, built`);
+    await expect(taken).toContainText('takes the name over');
+    await dialog.screenshot({ path: 'screenshots/41a-export-name-taken.png' });
+    await name.fill(alpyne);
+    await expect(taken).toHaveCount(0);
+    // After the load the dialog asks again, and Docker now has the name: by the image this dialog
+    // loaded, which is nothing to warn about.
+    const askedAgain = page.waitForResponse(async (r) => r.url().includes('/api/docker/images/lookup') && ((await r.json()) as DockerImageLookup).image !== null);
     await dialog.getByRole('button', { name: 'Load into Docker' }).click();
     await expect(dialog.getByTestId('docker-loaded')).toHaveText(alpyne, { timeout: 30_000 });
+    expect(((await (await askedAgain).json()) as DockerImageLookup).ref).toBe(alpyne);
+    await expect(taken).toHaveCount(0);
     await shot(page, '41-loaded-into-docker');
+    expect((await docker(['image', 'inspect', '--format', '{{.Id}}', source])).trim()).toBe(original);
     expect(JSON.parse(await docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', alpyne]))).toHaveLength(1);
 
     // Run it without a TTY: the output and the exit code.
@@ -123,6 +144,23 @@ test.describe('Docker: open from the engine, load back, run in the browser', () 
     await page.getByRole('button', { name: 'Stop' }).click();
     await expect(page.getByRole('region', { name: `Run of ${alpyne}` }).getByText('stopped', { exact: true })).toBeVisible({ timeout: 20_000 });
     await expect.poll(async () => (await docker(['ps', '-aq', '--filter', `id=${shell.containerId}`])).trim(), { timeout: 15_000 }).toBe('');
+  });
+
+  test('a command that exits 3 gets a failing badge with its code; exit 0 a success badge', async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.goto(`${peel.url}/docker/run?ref=${encodeURIComponent(source)}`);
+    const form = page.getByRole('form', { name: 'Run a container' });
+    const badge = page.getByTestId('run-state');
+    for (const [code, label, tone] of [[0, 'exited', 'badge-added'], [3, 'failed: exit 3', 'badge-deleted']] as const) {
+      await form.getByLabel('Command').fill(`sh -c "exit ${code}"`);
+      await form.getByLabel('Interactive terminal (TTY)').uncheck();
+      await runCreatedBy(page, () => form.getByRole('button', { name: 'Run' }).click());
+      await expect(page.getByTestId('exit-code')).toHaveText(`exit code ${code}`, { timeout: 30_000 });
+      await expect(badge).toHaveText(label);
+      await expect(badge.locator('xpath=..')).toHaveClass(new RegExp(`\\b${tone}\\b`));
+      await shot(page, `46-run-exit-${code}`);
+      await page.getByRole('button', { name: 'New run' }).click();
+    }
   });
 
   test('closing the tab stops the terminal\'s container', async ({ browser }) => {

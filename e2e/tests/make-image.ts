@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** One entry of a generated layer: a directory or an empty regular file. */
 export interface TarEntry {
@@ -46,6 +46,33 @@ export function tar(entries: Array<TarEntry | { path: string; type: 'plain'; con
 }
 
 /**
+ * A `docker save`-shaped archive of one layer holding `entries`, named `tag`, with a config
+ * whose history says `createdBy`.
+ */
+export function singleLayerImage(entries: TarEntry[], tag: string, createdBy: string): Buffer {
+  const layer = tar(entries);
+  const diffId = `sha256:${createHash('sha256').update(layer).digest('hex')}`;
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      created: '2024-01-01T00:00:00Z',
+      config: { Cmd: ['/bin/sh'] },
+      rootfs: { type: 'layers', diff_ids: [diffId] },
+      history: [{ created: '2024-01-01T00:00:00Z', created_by: createdBy }],
+    }),
+  );
+  const configName = `${createHash('sha256').update(config).digest('hex')}.json`;
+  const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: ['layer/layer.tar'] }]));
+  return tar([
+    { path: configName, type: 'plain', content: config },
+    { path: 'layer', type: 'dir' },
+    { path: 'layer/layer.tar', type: 'plain', content: layer },
+    { path: 'manifest.json', type: 'plain', content: manifest },
+  ]);
+}
+
+/**
  * A `docker save`-shaped archive with one layer holding `count` empty files in /big, generated at
  * test time so the fixture folder stays small.
  */
@@ -59,24 +86,13 @@ export function wideImage(count: number): Buffer {
     { path: 'etc/long.txt', type: 'file', content: longText },
   ];
   for (let i = 0; i < count; i += 1) entries.push({ path: `big/f${String(i).padStart(5, '0')}`, type: 'file' });
-  const layer = tar(entries);
-  const diffId = `sha256:${createHash('sha256').update(layer).digest('hex')}`;
-  const config = Buffer.from(
-    JSON.stringify({
-      architecture: 'amd64',
-      os: 'linux',
-      created: '2024-01-01T00:00:00Z',
-      config: { Cmd: ['/bin/sh'] },
-      rootfs: { type: 'layers', diff_ids: [diffId] },
-      history: [{ created: '2024-01-01T00:00:00Z', created_by: `generated: ${count} files in /big` }],
-    }),
-  );
-  const configName = `${createHash('sha256').update(config).digest('hex')}.json`;
-  const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: ['wide:latest'], Layers: ['layer/layer.tar'] }]));
-  return tar([
-    { path: configName, type: 'plain', content: config },
-    { path: 'layer', type: 'dir' },
-    { path: 'layer/layer.tar', type: 'plain', content: layer },
-    { path: 'manifest.json', type: 'plain', content: manifest },
-  ]);
+  return singleLayerImage(entries, 'wide:latest', `generated: ${count} files in /big`);
+}
+
+/**
+ * A `docker save`-shaped archive with one uncompressed layer holding one file of `bytes` random
+ * bytes (incompressible, so every byte crosses each stream on the way to Docker).
+ */
+export function randomFileImage(bytes: number, tag: string): Buffer {
+  return singleLayerImage([{ path: 'data', type: 'dir' }, { path: 'data/random.bin', type: 'file', content: randomBytes(bytes) }], tag, `generated: ${bytes} random bytes`);
 }

@@ -8,6 +8,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface PeelServer {
   url: string;
+  /** Everything the server wrote to stderr so far (Node's process warnings land there). */
+  stderr(): string;
   stop(): Promise<void>;
 }
 
@@ -25,9 +27,12 @@ export async function startPeel(env: { DOCKER_HOST: string }): Promise<PeelServe
     // Its own process group: stopping it stops tsx's node child too.
     detached: true,
   });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await listening(child);
   return {
     url,
+    stderr: () => stderr,
     stop: async () => {
       if (child.exitCode === null && child.pid) {
         const exited = new Promise((r) => child.once('exit', r));

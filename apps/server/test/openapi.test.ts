@@ -32,6 +32,7 @@ const ROUTES = [
   'get /api/images/{id}/findings',
   'get /api/docker',
   'get /api/docker/images',
+  'get /api/docker/images/lookup',
   'post /api/docker/images/open',
   'post /api/docker/open-jobs',
   'get /api/docker/open-jobs/{id}',

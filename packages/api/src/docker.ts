@@ -6,6 +6,7 @@ import type { ImageSummary } from './index.js';
 // `GET /api/docker` says why and every other /api/docker route answers 503 DOCKER_UNAVAILABLE.
 //   GET    /api/docker                         DockerStatus
 //   GET    /api/docker/images                  DockerImage[]
+//   GET    /api/docker/images/lookup?ref=      DockerImageLookup (is that name taken in the engine?)
 //   POST   /api/docker/images/open             { ref } → 201 ImageSummary (waits for the ingest)
 //   POST   /api/docker/open-jobs               { ref } → 202 DockerOpenJob (the same, in the background)
 //   GET    /api/docker/open-jobs/:id           DockerOpenJob (poll it for the progress bar)
@@ -45,6 +46,14 @@ export interface DockerImage {
   size: number;
   /** ISO time the image was built. */
   created: string;
+}
+
+/** `GET /api/docker/images/lookup?ref=`: what a name points at in the engine, if anything. */
+export interface DockerImageLookup {
+  /** The name asked about, as given. */
+  ref: string;
+  /** The image the engine has under that name (loading another image by it takes the name over), or null. */
+  image: DockerImage | null;
 }
 
 export interface DockerOpenRequest {

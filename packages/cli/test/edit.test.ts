@@ -1,11 +1,29 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { fixture, peel } from './helpers/run.js';
 import { tempDir } from './helpers/tmp.js';
 
 const multi = fixture('multi-docker-legacy.tar');
 const work = () => tempDir('edit');
+
+/** The fixture's fake secret (fixtures/README.md, layer 6's .env). */
+const SECRET = 'sk_test_FIXTURE_0123456789abcdef';
+
+/** Whether the bytes appear in any file of the archive (GNU tar unpacks it; gzip blobs are searched inflated too). */
+async function archiveHolds(tar: string, needle: string): Promise<boolean> {
+  const dir = await work();
+  await promisify(execFile)('tar', ['-xf', tar, '-C', dir]);
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const bytes = await readFile(path.join(e.parentPath, e.name));
+    if (bytes.includes(needle) || (bytes[0] === 0x1f && bytes[1] === 0x8b && gunzipSync(bytes).includes(needle))) return true;
+  }
+  return false;
+}
 
 interface Inspect { tags: string[]; config: { Cmd?: string[]; Entrypoint?: string[]; Env?: string[] }; layers: Array<{ digest: string; diffId: string }> }
 const inspect = async (tar: string) => JSON.parse((await peel(['inspect', tar, '--json'])).out) as Inspect;
@@ -77,6 +95,29 @@ describe('peel edit', () => {
     const dir = await work();
     await writeFile(path.join(dir, 'o.tar'), r.stdout);
     expect((await inspect(path.join(dir, 'o.tar'))).config.Cmd).toEqual(['/bin/true']);
+  });
+
+  it('--rm of a path only lower layers store: rewrite by default, and a warning when append is asked for', async () => {
+    const dir = await work();
+    expect(await archiveHolds(multi, SECRET)).toBe(true);
+    const clean = path.join(dir, 'clean.tar');
+    const byDefault = await peel(['edit', multi, '--rm', '/opt/app/.env', '-o', clean]);
+    expect(byDefault.code).toBe(0);
+    expect(byDefault.stderr).toContain('peel: warning: /opt/app/.env is only in lower layers: exporting with --mode rewrite');
+    expect(byDefault.stderr).toContain(', rewrite): ');
+    expect(await archiveHolds(clean, SECRET)).toBe(false);
+
+    const kept = path.join(dir, 'kept.tar');
+    const append = await peel(['edit', multi, '--rm', '/opt/app/.env', '--mode', 'append', '-o', kept]);
+    expect(append.code).toBe(0);
+    expect(append.stderr).toContain('peel: warning: --mode append keeps the bytes of /opt/app/.env in the lower layers');
+    expect(await archiveHolds(kept, SECRET)).toBe(true);
+
+    // A path the final filesystem holds: append stays the default, with nothing to warn about.
+    const plain = await peel(['edit', multi, '--rm', '/etc/os-release', '-o', path.join(dir, 'plain.tar')]);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toContain(', append): ');
+    expect(plain.stderr).not.toContain('warning');
   });
 
   it('errors: removing what does not exist (2), a bad mode (1), a missing local file (2), no -o (1)', async () => {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { DockerImage } from '@peel/api';
 import type { DockerClient } from './client.js';
+import { DockerEngineError } from './errors.js';
 
 interface EngineImage {
   Id: string;
@@ -13,6 +14,7 @@ interface EngineImageInspect {
   Id: string;
   RepoTags: string[] | null;
   Size: number;
+  Created: string;
 }
 
 /** `<none>:<none>` and friends are how the engine says "untagged". */
@@ -32,6 +34,18 @@ export async function listImages(docker: DockerClient): Promise<DockerImage[]> {
 export async function inspectImage(docker: DockerClient, ref: string): Promise<{ id: string; tags: string[]; size: number }> {
   const r = await docker.json<EngineImageInspect>({ method: 'GET', path: `/images/${refPath(ref)}/json` });
   return { id: r.Id, tags: realTags(r.RepoTags), size: r.Size };
+}
+
+/** The image the engine has under a name (its own reading of the name: `alpine` is `alpine:latest`), or null. */
+export async function lookupImage(docker: DockerClient, ref: string): Promise<DockerImage | null> {
+  try {
+    const r = await docker.json<EngineImageInspect>({ method: 'GET', path: `/images/${refPath(ref)}/json` });
+    const tags = realTags(r.RepoTags).sort();
+    return { id: r.Id, tags, ref: tags[0] ?? r.Id, size: r.Size, created: new Date(r.Created).toISOString() };
+  } catch (err) {
+    if (err instanceof DockerEngineError && err.engineStatus === 404) return null;
+    throw err;
+  }
 }
 
 /**

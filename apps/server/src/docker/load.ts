@@ -29,7 +29,7 @@ export async function loadArchive(docker: DockerClient, write: (sink: ArchiveSin
   const sink: ArchiveSink = {
     async write(chunk) {
       if (answered && body.destroyed) throw new DockerEngineError(502, 'the engine stopped reading the archive');
-      if (!body.write(chunk)) await Promise.race([once(body, 'drain'), once(body, 'close')]);
+      if (!body.write(chunk)) await drainedOrClosed(body);
     },
   };
   try {
@@ -42,6 +42,19 @@ export async function loadArchive(docker: DockerClient, write: (sink: ArchiveSin
   }
   const res = await reply;
   return parseLoadReply(await readText(res, 1024 * 1024));
+}
+
+/**
+ * Waits until the stream takes more bytes or is gone. Both waits end here, the losing one
+ * included: a listener left behind per wait would pile up over a large archive.
+ */
+async function drainedOrClosed(stream: PassThrough): Promise<void> {
+  const done = new AbortController();
+  try {
+    await Promise.race([once(stream, 'drain', { signal: done.signal }), once(stream, 'close', { signal: done.signal })]);
+  } finally {
+    done.abort();
+  }
 }
 
 /**

@@ -18,6 +18,8 @@ export const dockerImageSchema = obj({ id: str, tags: arrayOf(str), ref: str, si
 /** A tag, digest reference or id: no spaces, no control characters. */
 const ref = { type: 'string', minLength: 1, maxLength: 512, pattern: '^[^\\s\\x00-\\x1f]+$' };
 export const dockerOpenRequestSchema: Schema = { ...obj({ ref }), additionalProperties: false };
+export const dockerLookupQuery = obj({ ref });
+export const dockerImageLookupSchema = obj({ ref: str, image: nullable(dockerImageSchema) });
 
 export const dockerOpenJobSchema = obj({
   id: str, ref: str, state: { enum: ['streaming', 'indexing', 'done', 'failed', 'cancelled'] }, loaded: int, total: nullable(int),

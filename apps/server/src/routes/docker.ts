@@ -5,13 +5,13 @@ import type { Services } from '../services/index.js';
 import type { ExportRequest } from '../services/export.js';
 import { ApiError } from '../errors.js';
 import { createDocker, type DockerOptions } from '../docker/index.js';
-import { listImages } from '../docker/images.js';
+import { listImages, lookupImage } from '../docker/images.js';
 import { loadArchive } from '../docker/load.js';
 import { bridgeTerminal } from '../docker/terminal-socket.js';
 import { errors, exportQuery, idParams, imageSummarySchema } from './schemas.js';
 import {
-  attachQuery, dockerErrors, dockerImageSchema, dockerLoadResultSchema, dockerOpenJobSchema, dockerOpenRequestSchema, dockerRunRequestSchema,
-  dockerRunSchema, dockerStatusSchema, uuidParams,
+  attachQuery, dockerErrors, dockerImageLookupSchema, dockerImageSchema, dockerLoadResultSchema, dockerOpenJobSchema, dockerOpenRequestSchema, dockerRunRequestSchema,
+  dockerLookupQuery, dockerRunSchema, dockerStatusSchema, uuidParams,
 } from './docker-schemas.js';
 
 export interface DockerRoutesOptions {
@@ -39,6 +39,18 @@ export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptio
   app.get('/api/docker/images', {
     schema: { summary: "The engine's images, one per id with all its tags", tags: ['docker'], response: { 200: { type: 'array', items: dockerImageSchema }, ...dockerErrors(503) } },
   }, async () => listImages(await docker.engine.client()));
+
+  app.get('/api/docker/images/lookup', {
+    schema: {
+      summary: 'Whether the engine already has an image by this name (loading another one under it takes the name over)',
+      tags: ['docker'],
+      querystring: dockerLookupQuery,
+      response: { 200: dockerImageLookupSchema, ...dockerErrors(400, 503) },
+    },
+  }, async (req) => {
+    const { ref } = req.query as { ref: string };
+    return { ref, image: await lookupImage(await docker.engine.client(), ref) };
+  });
 
   app.post('/api/docker/images/open', {
     schema: {

@@ -7,7 +7,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import type { DockerImage, DockerOpenJob, DockerRun, DockerStatus, FsEntry, ImageSummary } from '@peel/api';
+import type { DockerImage, DockerImageLookup, DockerOpenJob, DockerRun, DockerStatus, FsEntry, ImageSummary } from '@peel/api';
 import { build, fixture, FIXTURES, removeDir, tempDir } from '../helper.js';
 import { dockerCli, eventually, startDockerd, uniqueRepo } from './engine.js';
 import { openTerminal } from './terminal-client.js';
@@ -85,6 +85,20 @@ describe('Docker integration against a real engine', () => {
     expect(Number.isNaN(Date.parse(mine!.created))).toBe(false);
     const bare = body.find((i) => i.id === untagged);
     expect(bare).toMatchObject({ tags: [], ref: untagged });
+  });
+
+  it('says whether a name is taken in the engine, and by which image', async () => {
+    const id = (await dockerCli(host, ['image', 'inspect', '--format', '{{.Id}}', `${repo}:v2`])).trim();
+    const taken = await json<DockerImageLookup>('GET', `/api/docker/images/lookup?ref=${encodeURIComponent(`${repo}:v2`)}`);
+    expect(taken.status).toBe(200);
+    expect(taken.body.ref).toBe(`${repo}:v2`);
+    expect(taken.body.image?.id).toBe(id);
+    expect(taken.body.image?.tags).toEqual(expect.arrayContaining([`${repo}:v1`, `${repo}:v2`]));
+    // The engine's own reading of a name: docker.io/ and library/ are implied.
+    expect((await json<DockerImageLookup>('GET', `/api/docker/images/lookup?ref=${encodeURIComponent(`docker.io/${repo}:v1`)}`)).body.image?.id).toBe(id);
+    const free = await json<DockerImageLookup>('GET', `/api/docker/images/lookup?ref=${encodeURIComponent(`${repo}:never-made`)}`);
+    expect(free).toEqual({ status: 200, body: { ref: `${repo}:never-made`, image: null } });
+    expect((await json('GET', '/api/docker/images/lookup?ref=a%20b')).status).toBe(400);
   });
 
   it('opens it by tag: the same filesystem, layers and config as uploading the archive', async () => {

@@ -1,7 +1,7 @@
 /** `peel edit`: the web editor's drafts, scripted: put/remove files, change config, re-export. */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { exportImage, resolvePath, type BlobStore, type DraftOp, type ExportMode } from '@peel/engine';
+import { DraftView, exportImage, resolvePath, type BlobStore, type DraftOp, type ExportMode } from '@peel/engine';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { InputError, UsageError } from '../exit-codes.js';
@@ -24,13 +24,16 @@ A put file keeps the mode of the file it replaces; a new one takes the local fil
 Modes: append (default) keeps every layer byte for byte and adds one layer with the changes
 (a removed file is hidden by a whiteout but still stored below); flatten writes one layer
 holding the edited filesystem; rewrite strips removed and replaced paths from every layer
-(unchanged layers keep their digests): use it to really get rid of a leaked secret.`,
+(unchanged layers keep their digests): use it to really get rid of a leaked secret.
+When an --rm names a path only lower layers still store (a file a later layer deleted, such
+as a leaked secret), the default mode is rewrite, since append would keep its bytes; an
+explicit --mode append then warns that those bytes still ship.`,
   positionals: { min: 1, max: 1 },
   options: {
     put: { type: 'string', multiple: true, value: '/PATH=FILE', description: 'write the local FILE at /PATH in the image (creates parents)' },
     rm: { type: 'string', multiple: true, value: '/PATH', description: 'remove a file or folder (also one only a lower layer still stores)' },
     ...CONFIG_OPTIONS,
-    mode: { type: 'string', value: 'MODE', description: 'append (default), flatten or rewrite' },
+    mode: { type: 'string', value: 'MODE', description: 'append, flatten or rewrite (default: append; rewrite when an --rm path is only in lower layers)' },
     tag: { type: 'string', short: 't', value: 'NAME:TAG', description: 'name of the result (default: the image\'s first tag)' },
     output: { type: 'string', short: 'o', value: 'OUT.tar', description: 'the archive to write (`-` for stdout)' },
     'source-date-epoch': { type: 'string', value: 'N', description: 'created time and mtime of what the edit writes (default $SOURCE_DATE_EPOCH, else the newest time the image records)' },
@@ -42,8 +45,8 @@ holding the edited filesystem; rewrite strips removed and replaced paths from ev
   ],
   async run({ positionals, values }, ctx) {
     if (!values.output) throw new UsageError('-o OUT.tar is required (or -o - for stdout)');
-    const mode = (values.mode ?? 'append') as ExportMode;
-    if (!MODES.includes(mode)) throw new UsageError(`--mode is append, flatten or rewrite, got ${JSON.stringify(values.mode)}`);
+    const asked = values.mode as ExportMode | undefined;
+    if (asked !== undefined && !MODES.includes(asked)) throw new UsageError(`--mode is append, flatten or rewrite, got ${JSON.stringify(values.mode)}`);
     const compression = compressionOf(values.compression);
     // Without a time given, the engine takes the image's own: the same edit gives the same bytes.
     const created = createdTime(values['source-date-epoch'], ctx.io.env, () => undefined);
@@ -54,6 +57,13 @@ holding the edited filesystem; rewrite strips removed and replaced paths from ev
     const config = configPatch(values, img.image.config.config?.Env ?? []);
     const store = await ctx.store();
     const ops: DraftOp[] = removals.map((path) => ({ op: 'delete', path }));
+    const purged = purgedBy(img.merged(), ops);
+    const mode = asked ?? (purged.length > 0 ? 'rewrite' : 'append');
+    if (purged.length > 0 && asked === undefined) {
+      ctx.warn(`${listOf(purged)} ${purged.length === 1 ? 'is' : 'are'} only in lower layers: exporting with --mode rewrite, which takes ${purged.length === 1 ? 'it' : 'them'} out of every layer (append would keep the bytes)`);
+    } else if (purged.length > 0 && mode === 'append') {
+      ctx.warn(`--mode append keeps the bytes of ${listOf(purged)} in the lower layers that store ${purged.length === 1 ? 'it' : 'them'}: anyone with the archive can read ${purged.length === 1 ? 'it' : 'them'}; --mode rewrite or flatten removes ${purged.length === 1 ? 'it' : 'them'}`);
+    }
     for (const p of puts) ops.push(await putOp(p, store, ctx, (path) => resolvePath(img.merged(), path) !== null && !removals.some((r) => path === r || path.startsWith(`${r}/`))));
 
     ctx.progress.start({ label: `exporting (${mode})` });
@@ -63,6 +73,14 @@ holding the edited filesystem; rewrite strips removed and replaced paths from ev
     await reportExport(result, values.output, ctx, `${ops.length} change${ops.length === 1 ? '' : 's'}`);
   },
 });
+
+/** The removals that reach only lower layers (the final filesystem no longer has them): purges. */
+function purgedBy(merged: ConstructorParameters<typeof DraftView>[0], removals: DraftOp[]): string[] {
+  const view = new DraftView(merged, { ops: removals, config: {}, tag: null });
+  return view.changes().filter((c) => c.purgeOnly).map((c) => `/${c.path.replace(/^\/+/, '')}`);
+}
+
+const listOf = (paths: string[]): string => (paths.length <= 3 ? paths.join(', ') : `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`);
 
 interface Put {
   path: string;

@@ -1,20 +1,18 @@
 import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'wouter';
-import type { DockerRun } from '@peel/api';
 import { links } from '../../app/links.js';
-import { Badge, type BadgeTone } from '../../components/Badge.js';
+import { Badge } from '../../components/Badge.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
 import { formatSize } from '../../lib/format-size.js';
 import { useDockerStatus } from './api/docker-status.js';
 import { createRun, isLive, stopRun, useRun } from './api/runs.js';
 import { RunForm } from './RunForm.js';
+import { runBadge } from './run-badge.js';
 import { RunOutput } from './RunOutput.js';
 import { TerminalView } from './TerminalView.js';
 import './docker.css';
-
-const TONE: Record<DockerRun['state'], BadgeTone> = { created: 'neutral', running: 'accent', exited: 'added', stopped: 'warning', failed: 'deleted' };
 
 /** `/docker/run?ref=…`: start a container of an image and watch it, in a terminal or as output. */
 export function DockerRunPage() {
@@ -41,11 +39,14 @@ export function DockerRunPage() {
     );
   } else {
     const r = run.data;
+    const badge = runBadge(r);
     body = (
       <section className="run-view" aria-label={`Run of ${r.ref}`}>
         <header className="run-head">
           <code className="run-ref">{r.ref}</code>
-          <Badge tone={TONE[r.state]}>{r.state}</Badge>
+          <Badge tone={badge.tone} title={badge.title}>
+            <span data-testid="run-state">{badge.label}</span>
+          </Badge>
           {r.exitCode !== null ? <span data-testid="exit-code">exit code {r.exitCode}</span> : null}
           {r.error ? <span className="muted small">{r.error}</span> : null}
           <span className="grow" />

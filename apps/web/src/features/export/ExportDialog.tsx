@@ -7,10 +7,14 @@ import { Icon } from '../../components/Icon.js';
 import { imageRefProblem } from '../../lib/image-ref.js';
 import { startDownload } from '../../lib/start-download.js';
 import { pendingCount } from '../draft/describe-op.js';
+import { DockerNameNote } from '../docker/DockerNameNote.js';
 import { LoadIntoDocker } from '../docker/LoadIntoDocker.js';
 import { exportUrl } from './api/export-url.js';
 import { useSaveExport } from './api/save-export.js';
+import { defaultExportName } from './edited-tag.js';
 import { EXPORT_MODES } from './export-modes.js';
+import { appendKeeps, askedToRemoveFromLayers, defaultExportMode, type AppendKeeps } from './removed-for-good.js';
+import './export.css';
 
 interface Props {
   image: ImageDetail;
@@ -22,8 +26,11 @@ interface Props {
 export function ExportDialog({ image, draft, onClose }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const [mode, setMode] = useState<ExportMode>('append');
-  const [tag, setTag] = useState(draft?.resultTag ?? image.tags[0] ?? '');
+  const keeps = appendKeeps(draft, askedToRemoveFromLayers(image.id));
+  // Until the person picks a mode, the draft decides (it may arrive after the dialog opens).
+  const [picked, setPicked] = useState<ExportMode | null>(null);
+  const mode = picked ?? defaultExportMode(keeps);
+  const [tag, setTag] = useState(() => defaultExportName(image, draft));
   const [gzip, setGzip] = useState(true);
   const [downloaded, setDownloaded] = useState(false);
   const save = useSaveExport(image.id);
@@ -55,7 +62,7 @@ export function ExportDialog({ image, draft, onClose }: Props) {
           <legend>How to rebuild</legend>
           {EXPORT_MODES.map((m) => (
             <label key={m.mode} className={mode === m.mode ? 'mode-choice selected' : 'mode-choice'}>
-              <input type="radio" name="export-mode" value={m.mode} checked={mode === m.mode} onChange={() => setMode(m.mode)} />
+              <input type="radio" name="export-mode" value={m.mode} checked={mode === m.mode} onChange={() => setPicked(m.mode)} />
               <span className="mode-choice-text">
                 <strong>{m.title}</strong>
                 <span className="mode-sentence">{m.sentence}</span>
@@ -63,6 +70,7 @@ export function ExportDialog({ image, draft, onClose }: Props) {
             </label>
           ))}
         </fieldset>
+        <AppendWarning mode={mode} keeps={keeps} chosenForYou={picked === null} />
         <div className="field-row">
           <label className="field grow">
             <span>Name and tag of the result</span>
@@ -73,7 +81,7 @@ export function ExportDialog({ image, draft, onClose }: Props) {
             gzip new layers
           </label>
         </div>
-        {tagProblem ? <p className="field-error">{tagProblem}</p> : null}
+        {tagProblem ? <p className="field-error">{tagProblem}</p> : <DockerNameNote imageId={image.id} name={tag} valid />}
         <div className="dialog-actions">
           <button
             type="button"
@@ -104,4 +112,37 @@ export function ExportDialog({ image, draft, onClose }: Props) {
       </form>
     </dialog>
   );
+}
+
+/**
+ * What Append leaves behind: the bytes of what the draft deletes stay in the lower layers. Said
+ * as an alert when something was meant to leave every layer (a purge, "Remove from all layers").
+ */
+function AppendWarning({ mode, keeps, chosenForYou }: { mode: ExportMode; keeps: AppendKeeps; chosenForYou: boolean }) {
+  const forGood = keeps.forGood;
+  const names = (paths: string[]) => (paths.length <= 3 ? paths.join(', ') : `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`);
+  if (mode === 'append' && forGood.length > 0) {
+    return (
+      <p className="export-warning danger" role="alert">
+        <strong>Append keeps the bytes.</strong> {names(forGood)} {forGood.length === 1 ? 'is' : 'are'} gone from the filesystem but still stored
+        in the lower layer that shipped {forGood.length === 1 ? 'it' : 'them'}: anyone with this archive can read {forGood.length === 1 ? 'it' : 'them'}.
+        Choose Rewrite layers or Flatten to take {forGood.length === 1 ? 'it' : 'them'} out of every layer.
+      </p>
+    );
+  }
+  if (mode === 'append' && keeps.deleted.length > 0) {
+    return (
+      <p className="export-warning" role="note">
+        Append hides what the draft deletes ({names(keeps.deleted)}) but its bytes still ship in the lower layers; Rewrite layers or Flatten drops them.
+      </p>
+    );
+  }
+  if (mode === 'rewrite' && chosenForYou && forGood.length > 0) {
+    return (
+      <p className="export-warning" role="note">
+        Rewrite layers is chosen because the draft removes {names(forGood)} from every layer: Append would keep {forGood.length === 1 ? 'its' : 'their'} bytes in a lower layer.
+      </p>
+    );
+  }
+  return null;
 }

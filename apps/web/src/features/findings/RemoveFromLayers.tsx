@@ -1,24 +1,31 @@
 import { Link } from 'wouter';
 import { links } from '../../app/links.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { useDraft } from '../draft/api/get-draft.js';
 import { useDeletePath } from '../draft/api/delete-path.js';
 import { exportUrl } from '../export/api/export-url.js';
+import { defaultExportName } from '../export/edited-tag.js';
+import { useImage } from '../images/api/get-image.js';
 import { useExportDialog } from '../export/export-dialog-context.js';
+import { rememberRemoveFromLayers } from '../export/removed-for-good.js';
 
 /**
  * "Remove from all layers": deletes the path in the image's draft (a path only lower layers
  * hold is purged), then points at the rewrite export, the one mode that drops it from every layer.
+ * The request is remembered, so the export dialog chooses Rewrite and warns against Append.
  */
 export function RemoveFromLayers({ imageId, path }: { imageId: string; path: string }) {
   const remove = useDeletePath(imageId);
   const dialog = useExportDialog();
+  const image = useImage(imageId);
+  const draft = useDraft(imageId);
   if (remove.isSuccess) {
     return (
       <div className="remove-done" role="status">
         <span>
           <strong>{path}</strong> is deleted in the draft. Only a <em>Rewrite layers</em> export takes it out of every layer:
         </span>
-        <a className="button small primary" href={exportUrl(imageId, { mode: 'rewrite' })} download>
+        <a className="button small primary" href={exportUrl(imageId, { mode: 'rewrite', tag: image.data ? defaultExportName(image.data, draft.data) : undefined })} download>
           Download rewritten image
         </a>
         <button type="button" className="button small" onClick={dialog.open}>
@@ -30,7 +37,10 @@ export function RemoveFromLayers({ imageId, path }: { imageId: string; path: str
   }
   return (
     <div className="remove-action">
-      <button type="button" className="button small danger" disabled={remove.isPending} onClick={() => remove.mutate(path)}>
+      <button type="button" className="button small danger" disabled={remove.isPending} onClick={() => {
+          rememberRemoveFromLayers(imageId, path);
+          remove.mutate(path);
+        }}>
         {remove.isPending ? 'Removing…' : 'Remove from all layers'}
       </button>
       {remove.isError ? (

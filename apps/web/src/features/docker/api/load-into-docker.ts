@@ -8,9 +8,13 @@ export function loadIntoDocker(imageId: string, { mode, tag, compression }: Expo
   return apiJson<DockerLoadResult>(apiUrl(`/api/images/${encodeURIComponent(imageId)}/export/docker`, { mode, tag: tag || undefined, compression }), { method: 'POST' });
 }
 
+/** Loads of this image's export, so other parts of the dialog can see what was loaded. */
+export const loadMutationKey = (imageId: string) => ['docker', 'load', imageId] as const;
+
 export function useLoadIntoDocker(imageId: string) {
   const client = useQueryClient();
   return useMutation({
+    mutationKey: loadMutationKey(imageId),
     mutationFn: (request: ExportRequest) => loadIntoDocker(imageId, request),
     onSuccess: () => client.invalidateQueries({ queryKey: ['docker', 'images'] }),
   });
