@@ -23,7 +23,7 @@ export function HistoryTable({ image }: { image: ImageDetail }) {
           <th scope="col">Layer</th>
           <th scope="col">Command</th>
           <th scope="col">Created</th>
-          <th scope="col" className="size-col" title="The layer's uncompressed tar, as docker history and docker save count it">
+          <th scope="col" className="size-col" title="The layer's uncompressed tar (docker save's layer.tar; docker history with the containerd image store), then the bytes in its files (docker history with the classic overlay2 store) and its compressed blob">
             Size
           </th>
           <th scope="col" className="num">

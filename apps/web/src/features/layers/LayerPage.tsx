@@ -58,11 +58,11 @@ export function LayerPage({ layer, tab }: { layer: number; tab: LayerTab }) {
         <dl className="layer-facts">
           <div>
             <dt>Size</dt>
-            <dd title={`${formatBytesExact(info.uncompressedSize)}: the uncompressed tar, as docker history counts it`}>{formatSize(info.uncompressedSize)}</dd>
+            <dd title={`${formatBytesExact(info.uncompressedSize)}: the uncompressed tar, as docker save writes it`}>{formatSize(info.uncompressedSize)}</dd>
           </div>
           <div>
             <dt>In files</dt>
-            <dd title={formatBytesExact(info.contentSize)}>{formatSize(info.contentSize)}</dd>
+            <dd title={`${formatBytesExact(info.contentSize)}: the bytes in its files`}>{formatSize(info.contentSize)}</dd>
           </div>
           <div>
             <dt>Compressed</dt>
