@@ -37,7 +37,7 @@ export function SearchResults({ imageId, query, layer, asOf, includeGone, onShow
     <div className="search-results tree-scroll">
       <p className="search-summary muted small" aria-live="polite">
         {items.length === 0 && !hasNextPage
-          ? `No paths match “${query}”${where}.`
+          ? `No paths match “${query}”${where}${goneHidden > 0 ? '' : '.'}`
           : `${items.length.toLocaleString('en-US')} ${items.length === 1 ? 'match' : 'matches'}${layer !== undefined ? ` from layer ${layer}` : where}${hasNextPage ? ` among the first ${all.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} in the image` : ''}`}
         {goneHidden > 0 ? (
           <>
