@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { FsEntry, FsPage, ImageSummary } from '@peel/api';
-import { docker, dockerLoad } from './docker.js';
+import { docker, dockerLoad, uniqueTag } from './docker.js';
 import { fixturePath, shot, treeItem, uploadViaApi } from './helpers.js';
 
 // multi-docker-legacy.tar (fixtures/README.md), layers numbered from 0: layer 3 deletes
@@ -97,12 +100,23 @@ test('a layer shows the filesystem as of it, with what it wrote marked, and a de
  */
 async function dockerHistorySizes(): Promise<string[]> {
   const file = fixturePath('multi-docker-legacy.tar');
-  const [ref] = await dockerLoad(file);
-  const manifest = JSON.parse(execFileSync('tar', ['-xOf', file, 'manifest.json'], { encoding: 'utf8' })) as Array<{ Config: string }>;
+  const manifest = JSON.parse(execFileSync('tar', ['-xOf', file, 'manifest.json'], { encoding: 'utf8' })) as Array<{ Config: string; RepoTags: string[]; Layers: string[] }>;
   const config = JSON.parse(execFileSync('tar', ['-xOf', file, manifest[0].Config], { encoding: 'utf8' })) as { history: Array<{ empty_layer?: boolean }> };
-  const steps = (await docker(['history', '--format', '{{.Size}}', ref])).trim().split('\n').reverse();
-  expect(steps).toHaveLength(config.history.length);
-  return steps.filter((_, i) => !config.history[i].empty_layer);
+  // Loaded under a tag of this test's own: the fixture's archive, its manifest naming that tag.
+  const ref = uniqueTag('peel-tree/multi');
+  const dir = mkdtempSync(join(tmpdir(), 'peel-tree-e2e-'));
+  try {
+    execFileSync('tar', ['-xf', file, '-C', dir]);
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify([{ ...manifest[0], RepoTags: [ref] }]));
+    execFileSync('tar', ['-cf', join(dir, 'load.tar'), '-C', dir, 'manifest.json', manifest[0].Config, ...new Set(manifest[0].Layers.map((l) => l.split('/')[0]))]);
+    expect(await dockerLoad(join(dir, 'load.tar'))).toEqual([ref]);
+    const steps = (await docker(['history', '--format', '{{.Size}}', ref])).trim().split('\n').reverse();
+    expect(steps).toHaveLength(config.history.length);
+    return steps.filter((_, i) => !config.history[i].empty_layer);
+  } finally {
+    await docker(['image', 'rm', ref]).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 test('a layer row leads with its uncompressed tar, then the bytes in its files, in Docker’s decimal units', async ({ page }) => {
