@@ -137,7 +137,7 @@ export interface FsEntry {
   /** Number of children, for directories (merged view). */
   childCount?: number;
   /**
-   * Directories of the merged view (not with draft=1): bytes of file content below it at any
+   * Directories of the merged view (not with draft=1 or asOf=N): bytes of file content below it at any
    * depth, hard links counted with their target's size. With paged=1&sort=size, folders are
    * ordered by it.
    */
