@@ -26,8 +26,9 @@ describe('folder bytes and the filesystem as of a layer', () => {
     await generateDockerArchive(archive, [
       // Layer 0: /big 1000 + 10, /small 5, /gone 7.
       { files: [f('big/a', 1000), f('big/sub/b', 10), f('small/c', 5), f('gone/d', 7), f('top', 3)] },
-      // Layer 1: /small grows to 5 + 2000; /big/a is overwritten with 1 byte; /gone deleted.
-      { files: [f('small/e', 2000), f('big/a', 1)], whiteouts: ['gone'] },
+      // Layer 1: /small grows to 5 + 2000; /big/a is overwritten with 1 byte, /big declared again
+      // as 0700; /gone deleted.
+      { files: [f('small/e', 2000), f('big/a', 1)], whiteouts: ['gone'], dirModes: { big: 0o700 } },
       // Layer 2: a symlink (no bytes) and /gone again as a file.
       { files: [{ path: 'small/link', symlink: 'e' }, f('gone', 4)] },
     ]);
@@ -56,6 +57,10 @@ describe('folder bytes and the filesystem as of a layer', () => {
   it('as of a layer: what was there then, each entry with the layer that wrote it last', async () => {
     const at0 = await page('path=/&asOf=0');
     expect(at0.items.map((e) => [e.name, e.type, e.layer])).toEqual([['big', 'dir', 0], ['gone', 'dir', 0], ['small', 'dir', 0], ['top', 'file', 0]]);
+    // /big as layer 0 made it, not as layer 1 declared it again (the merged view's).
+    expect(at0.items[0].mode).toBe(0o755);
+    expect((await page('path=/&asOf=1&name=big')).items.map((e) => [e.mode, e.layer])).toEqual([[0o700, 1]]);
+    expect((await page('path=/&name=big')).items.map((e) => [e.mode, e.layer])).toEqual([[0o700, 1]]);
     expect(at0.total).toBe(4);
     expect((await page('path=/big&asOf=0&name=a')).items.map((e) => [e.size, e.layer])).toEqual([[1000, 0]]);
     expect((await page('path=/big&asOf=1&name=a')).items.map((e) => [e.size, e.layer])).toEqual([[1, 1]]);

@@ -1,11 +1,12 @@
 import type { FsEntry, FsPage, ListingSort } from '@peel/api';
 import type { Db } from '../store/db.js';
 import type { FsRepo } from '../store/fs-repo.js';
-import { COL, ListingRepo, type ListingSource, type SourceParams } from '../store/listing-repo.js';
+import { AS_OF_RECORDED, COL, ListingRepo, type ListingSource, type SourceParams } from '../store/listing-repo.js';
 import { encodePath } from '../store/path-codec.js';
 import { splitPath, toApiPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
 import { dirPrefix, rowEntry, rowKey } from './listing-rows.js';
+import { layerEntry } from './entries.js';
 import { compareKeys, decodeCursor, encodeCursor, KEY_SHAPES, type PageKey } from './page-key.js';
 import { resolveInImage } from './resolve.js';
 import { Memo } from './memo.js';
@@ -103,14 +104,27 @@ export class FsPageService {
     const gone: Feed[] = deleted ? [{ source: 'lostAt', owner: key, params }] : [];
     const feeds = [...live, ...gone];
     const total = () => this.asOfTotals.get(JSON.stringify([id, n, deleted, parent.toString('base64')]), () => feeds.reduce((sum, f) => sum + this.repo.count(f.source, key, parent, f.params), 0));
-    return this.collect(feeds, path, req, total);
+    return this.collect(feeds, path, req, total, undefined, (e, row, source) => (source === 'lostAt' ? e : this.folderAsOf(id, e, row)));
+  }
+
+  /**
+   * A folder a later layer declared again is stored with that layer's attributes: as of an earlier
+   * layer it has those of the layer it is shown with (its own entry there, declared or implied).
+   */
+  private folderAsOf(id: string, e: FsEntry, row: unknown[]): FsEntry {
+    if (e.type !== 'dir' || row[AS_OF_RECORDED] === e.layer) return e;
+    const own = this.fsRepo.layerEntry(this.layerOf(id, e.layer).layer.layer, toEnginePath(e.path));
+    if (own?.type !== 'dir') return e;
+    const { name, path, layer, size, digest, linkTarget } = e;
+    return { ...layerEntry(own, layer), name, path, size, digest, linkTarget };
   }
 
   private liveAsOf(key: number, parent: Buffer, name: Buffer, params: SourceParams): unknown[] | undefined {
     return this.repo.named('asOfNodes', key, parent, name, params)[0] ?? this.repo.named('asOfShadowed', key, parent, name, params)[0];
   }
 
-  private collect(feeds: Feed[], dir: string, req: PageRequest, total: () => number, layer?: number): FsPage {
+  /** `finish`: the last word on each item, given its raw row. */
+  private collect(feeds: Feed[], dir: string, req: PageRequest, total: () => number, layer?: number, finish?: (e: FsEntry, row: unknown[], source: ListingSource) => FsEntry): FsPage {
     const shape = KEY_SHAPES[req.sort];
     const after = req.cursor === undefined ? null : decodeCursor(shape, req.cursor);
     const parent = encodePath(dir);
@@ -127,7 +141,10 @@ export class FsPageService {
       count = total();
     }
     const prefix = dirPrefix(dir);
-    const items: FsEntry[] = rows.slice(0, req.limit).map((r) => rowEntry(r.feed.source, r.row, prefix, layer, r.feed.params?.folderBytes));
+    const items: FsEntry[] = rows.slice(0, req.limit).map((r) => {
+      const e = rowEntry(r.feed.source, r.row, prefix, layer, r.feed.params?.folderBytes);
+      return finish ? finish(e, r.row, r.feed.source) : e;
+    });
     const next = rows.length > req.limit ? encodeCursor(shape, rows[req.limit - 1].key) : null;
     return { items, total: count, next };
   }

@@ -13,6 +13,8 @@ export type ListingSource = 'nodes' | 'shadowed' | 'layer' | 'asOfNodes' | 'asOf
 
 /** Column positions of a raw listing row (every source selects these first, in this order). */
 export const COL = { name: 0, type: 1, mode: 2, uid: 3, gid: 4, size: 5, mtime: 6, linkTarget: 7, digest: 8, layer: 9, seq: 10, x1: 11 } as const;
+/** As-of rows: the layer of the stored version, which for a folder can be above the one shown. */
+export const AS_OF_RECORDED = COL.x1 + 6;
 
 /**
  * As of layer @asOf, the version of a path that is alive is the one whose layer is at or below it
@@ -20,13 +22,17 @@ export const COL = { name: 0, type: 1, mode: 2, uid: 3, gid: 4, size: 5, mtime: 
  * and the layer that lost it: the engine's overlay rules, as the merge applied them). A folder
  * that a later layer declared again keeps one version from its first layer on, recorded with the
  * last layer that declared it: it was there at @asOf when a layer between the end of the path's
- * previous version and @asOf has a folder entry (declared, implied or opaque) for it; that layer
- * is the one shown.
+ * previous version and @asOf has a folder entry for it (declared, implied or opaque). Its layer as
+ * of @asOf is, as the merge counts it, the last of those that declared it, else the first (which
+ * made it); the page reads the folder's attributes from that layer's entry (`recorded` differs).
  */
-const folderLayerAsOf = (table: string, previousEnd: string) => `(SELECT max(il.idx) FROM image_layers il
+const folderEntries = (table: string, previousEnd: string, kind: string) => `FROM image_layers il
     JOIN layer_entries AS le INDEXED BY layer_entries_by_dir ON le.layer = il.layer
-    AND le.parent = ${table}.parent AND le.name = ${table}.name AND le.type IN ('dir', 'opaque')
-  WHERE il.image = @owner AND il.idx <= @asOf AND il.idx >= ${previousEnd})`;
+    AND le.parent = ${table}.parent AND le.name = ${table}.name AND ${kind}
+  WHERE il.image = @owner AND il.idx <= @asOf AND il.idx >= ${previousEnd}`;
+const folderLayerAsOf = (table: string, previousEnd: string) => `coalesce(
+  (SELECT max(il.idx) ${folderEntries(table, previousEnd, "le.type = 'dir' AND le.implicit = 0")}),
+  (SELECT min(il.idx) ${folderEntries(table, previousEnd, "le.type IN ('dir', 'opaque')")}))`;
 const ENDED = 'coalesce(deleted_by, overwritten_by)';
 const layerAsOf = (table: string, previousEnd: string) =>
   `CASE WHEN ${table}.layer <= @asOf THEN ${table}.layer WHEN ${table}.type = 'dir' THEN ${folderLayerAsOf(table, previousEnd)} END`;
@@ -50,13 +56,13 @@ const SELECT: Record<ListingSource, string> = {
   // x1.. : uname, gname, dev_major, dev_minor, xattrs, implicit
   layer: `SELECT name, type, mode, uid, gid, size, mtime, link_target, digest, 0, seq, uname, gname, dev_major, dev_minor, xattrs, implicit
     FROM ${LAYER_BY_DIR} WHERE layer = @owner AND parent = @parent`,
-  // x1.. : uname, gname, dev_major, dev_minor, xattrs, implicit (the layer column is the layer as of @asOf)
+  // x1.. : uname, gname, dev_major, dev_minor, xattrs, implicit, recorded (the layer column is the layer as of @asOf)
   asOfNodes: `SELECT * FROM (SELECT name, type, mode, uid, gid, size, mtime, link_target, digest, ${NODE_LAYER} AS layer, 0 AS seq,
-      uname, gname, dev_major, dev_minor, xattrs, implicit
+      uname, gname, dev_major, dev_minor, xattrs, implicit, fs_nodes.layer AS recorded
     FROM fs_nodes WHERE image = @owner AND parent = @parent) WHERE layer IS NOT NULL`,
-  // x1.. : all null (what fs_shadowed does not keep)
+  // x1.. : null × 6 (what fs_shadowed does not keep), recorded
   asOfShadowed: `SELECT * FROM (SELECT name, type, mode, uid, gid, size, mtime, link_target, digest, ${SHADOWED_LAYER} AS layer, seq,
-      NULL, NULL, NULL, NULL, NULL, NULL
+      NULL, NULL, NULL, NULL, NULL, NULL, fs_shadowed.layer AS recorded
     FROM fs_shadowed WHERE image = @owner AND parent = @parent AND ${ENDED} > @asOf) WHERE layer IS NOT NULL`,
 };
 
