@@ -16,7 +16,9 @@ test('a directory with 50,000 entries opens, scrolls and navigates smoothly', as
   await page.goto(`/images/${image.id}/files`);
   const tree = page.getByRole('tree', { name: 'Merged filesystem' });
   const big = treeItem(tree, 'big');
-  await expect(big).toContainText('50K items');
+  // Its files are empty: the size column says so, and its title how many entries it holds.
+  await expect(big).toContainText('0 B');
+  await expect(big.getByTitle(/50,000 entries/)).toHaveCount(1);
 
   const started = Date.now();
   await big.click();
@@ -110,9 +112,9 @@ test('a large text file is read in pages with Range requests', async ({ page }) 
   await page.goto(`/images/${image.id}/files?path=/etc/long.txt`);
   const detail = page.getByRole('region', { name: 'Selected entry' });
   await expect(detail.getByRole('textbox', { name: 'Contents of long.txt' })).toContainText('line 00001: lorem ipsum');
-  await expect(detail).toContainText('Showing 256 KB of');
-  await detail.getByRole('button', { name: 'Load next 256 KB' }).click();
-  await expect(detail).toContainText('Showing 512 KB of');
+  await expect(detail).toContainText('Showing 262 kB of');
+  await detail.getByRole('button', { name: 'Load next 262 kB' }).click();
+  await expect(detail).toContainText('Showing 524 kB of');
   await shot(page, '21-paged-text');
   expect(ranges).toEqual(['bytes=0-262143', 'bytes=262144-524287']);
 });

@@ -34,8 +34,8 @@ test('the multi fixture: the deleted .env secret, the waste with its formula, th
 
   const waste = page.getByRole('list', { name: 'Waste' });
   const big = waste.getByRole('listitem').filter({ hasText: '/var/lib/app/big.bin' });
-  await expect(big).toContainText('2 MB');
-  await expect(big).toContainText('layer 7 wrote 2 MB, layer 8 overwrote it');
+  await expect(big).toContainText('2.1 MB');
+  await expect(big).toContainText('layer 7 wrote 2.1 MB, layer 8 overwrote it');
   await expect(page.getByLabel('How waste is counted')).toContainText('Reclaimable = shipped − unique');
   await expect(page.getByLabel('How waste is counted')).toContainText('Efficiency = unique ÷ shipped = 49.4%');
 
@@ -60,7 +60,7 @@ test('a treemap box opens its file, and each layer has a bar', async ({ page }) 
   await page.goto(`/images/${multi.id}/findings`);
   const layerBars = page.locator('table.layer-bars');
   await expect(layerBars.getByRole('row')).toHaveCount(14); // header + 13 layers
-  await expect(layerBars.getByRole('row').filter({ hasText: 'Layer 8' })).toContainText('−1.94 MB');
+  await expect(layerBars.getByRole('row').filter({ hasText: 'Layer 8' })).toContainText('−2.03 MB');
   await page.locator('figure.treemap a').filter({ has: page.locator('title', { hasText: '/bin/busybox —' }) }).click();
   await expect(page).toHaveURL(new RegExp(`/images/${multi.id}/files\\?path=/bin/busybox$`));
   await expect(treeItem(page.getByRole('tree', { name: 'Merged filesystem' }), 'busybox')).toHaveAttribute('aria-selected', 'true');

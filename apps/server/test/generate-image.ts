@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -32,6 +32,8 @@ export interface GenLayer {
   files: GenFile[];
   /** Paths this layer deletes (written as `.wh.` files). */
   whiteouts?: Array<string | Buffer>;
+  /** Permission bits of folders the files imply (path → mode); the rest get mkdir's. */
+  dirModes?: Record<string, number>;
   gzip?: boolean;
 }
 
@@ -43,6 +45,7 @@ export async function generateDockerArchive(out: string, layers: GenLayer[], tag
       const root = join(work, `rootfs-${i}`);
       await mkdir(root);
       for (const f of layer.files) await writeGenFile(root, f);
+      for (const [dir, mode] of Object.entries(layer.dirModes ?? {})) await chmod(join(root, dir), mode);
       for (const w of layer.whiteouts ?? []) {
         const name = typeof w === 'string' ? Buffer.from(w) : w;
         const slash = name.lastIndexOf(0x2f);

@@ -99,6 +99,6 @@ describe('OpenAPI document', () => {
     const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((o) => o.operationId));
     expect(new Set(ids).size).toBe(ids.length);
     const fs = doc.paths['/api/images/{id}/fs'].get;
-    expect(fs.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id', 'query:path', 'query:layer', 'query:deleted', 'query:draft', 'query:paged', 'query:limit', 'query:cursor', 'query:sort', 'query:name']);
+    expect(fs.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id', 'query:path', 'query:layer', 'query:asOf', 'query:deleted', 'query:draft', 'query:paged', 'query:limit', 'query:cursor', 'query:sort', 'query:name']);
   });
 });

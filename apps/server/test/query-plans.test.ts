@@ -26,9 +26,10 @@ describe('query plans of folder reads', () => {
     }) as Db['prepare'];
     new FsRepo(db);
     const listing = new ListingRepo(db);
-    for (const source of ['nodes', 'shadowed', 'layer'] as const) {
+    for (const source of ['nodes', 'shadowed', 'layer', 'asOfNodes', 'asOfShadowed', 'lostAt'] as const) {
+      const params = source.startsWith('asOf') || source === 'lostAt' ? { asOf: 1 } : {};
       for (const sort of ['name', 'size'] as const) {
-        for (const group of [0, 1] as const) listing.page(source, sort, group, 1, Buffer.from('etc'), null, 10);
+        for (const group of [0, 1] as const) listing.page(source, sort, group, 1, Buffer.from('etc'), null, 10, params);
       }
     }
     db.prepare = prepare;

@@ -136,6 +136,12 @@ export interface FsEntry {
   layer: number;
   /** Number of children, for directories (merged view). */
   childCount?: number;
+  /**
+   * Directories of the merged view (not with draft=1 or asOf=N): bytes of file content below it at any
+   * depth, hard links counted with their target's size. With paged=1&sort=size, folders are
+   * ordered by it.
+   */
+  bytesBelow?: number;
   /** With `deleted=1`: the entry is not in the final filesystem. */
   deletedBy?: number;
   overwrittenBy?: number;

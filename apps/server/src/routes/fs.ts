@@ -16,27 +16,32 @@ const changesListSchema = { type: 'array', items: layerChangeSchema };
 export async function fsRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
   app.get('/api/images/:id/fs', {
     schema: {
-      summary: "A directory of the merged filesystem, (layer=N) of one layer's own entries, or (draft=1) as the draft leaves it; "
-        + 'with paged=1 one page of it (FsPage: limit, cursor, sort, name)',
+      summary: "A directory of the merged filesystem, (layer=N) of one layer's own entries, (asOf=N, with paged=1) of the "
+        + 'filesystem as of layer N (after layers 0..N; with deleted=1 also what layer N deleted or overwrote), or (draft=1) '
+        + 'as the draft leaves it; with paged=1 one page of it (FsPage: limit, cursor, sort, name)',
       tags: ['filesystem'],
       params: idParams,
       querystring: {
         type: 'object',
-        properties: { path: pathQuery, layer: layerParam, deleted: flag, draft: flag, ...pageQuery },
+        properties: { path: pathQuery, layer: layerParam, asOf: layerParam, deleted: flag, draft: flag, ...pageQuery },
       },
       response: { 200: { anyOf: [fsListSchema, fsPageSchema] }, ...errors(400, 404) },
     },
   }, async (req, reply) => {
-    const q = req.query as { path?: string; layer?: number; deleted?: string; draft?: string; paged?: string };
+    const q = req.query as { path?: string; layer?: number; asOf?: number; deleted?: string; draft?: string; paged?: string };
     const id = (req.params as { id: string }).id;
     if (isOn(q.draft) && q.layer !== undefined) throw badRequest('BAD_QUERY', 'draft=1 shows the edited filesystem; it cannot be combined with layer');
+    if (q.asOf !== undefined && (q.layer !== undefined || isOn(q.draft))) {
+      throw badRequest('BAD_QUERY', "asOf shows the filesystem after layers 0..N; it cannot be combined with layer (one layer's own entries) or draft");
+    }
     const page = pageRequest(req.query as Record<string, unknown>);
+    if (q.asOf !== undefined && !page) throw badRequest('BAD_QUERY', 'asOf lists a folder page by page: add paged=1');
     if (page) {
       // A page is small and built here field by field: plain JSON.stringify, no schema walk.
       reply.type(JSON_TYPE).serializer(JSON.stringify);
       return isOn(q.draft)
         ? services.draftFs.page(id, q.path ?? '/', { deleted: isOn(q.deleted) }, page)
-        : services.fs.pages.page(id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) }, page);
+        : services.fs.pages.page(id, q.path ?? '/', { layer: q.layer, asOf: q.asOf, deleted: isOn(q.deleted) }, page);
     }
     // The whole listing, serialised as before paging: by its own schema, without the anyOf check
     // of every row that the documented (array or page) reply schema would cost.

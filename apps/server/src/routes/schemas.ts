@@ -80,7 +80,7 @@ export const archiveEntrySchema = obj(
 const entryType = { enum: ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'whiteout', 'opaque'] };
 const fsEntryProps = {
   name: str, path: str, type: entryType, mode: int, uid: int, gid: int, size: int, mtime: num, linkTarget: nullable(str),
-  layer: int, childCount: int, deletedBy: int, overwrittenBy: int, digest: nullable(str), uname: str, gname: str,
+  layer: int, childCount: int, bytesBelow: int, deletedBy: int, overwrittenBy: int, digest: nullable(str), uname: str, gname: str,
   devMajor: int, devMinor: int, xattrs: nullable({ type: 'object', additionalProperties: str }), implicit: bool,
 };
 const fsEntryRequired = ['name', 'path', 'type', 'mode', 'uid', 'gid', 'size', 'mtime', 'linkTarget', 'layer'];

@@ -59,12 +59,12 @@ export class DraftFsService {
     // in the image) lists exactly as the image's: its pages come from the index, a few rows per
     // page, instead of building all of its children in memory for every page.
     const inImage = resolveInImage(this.fsRepo, ctx.image.key, toEnginePath(apiPath));
-    if (inImage?.path === dir && !opsOnLine(ctx, dir)) return this.pages.page(id, apiPath, { deleted: opts.deleted === true }, req);
+    if (inImage?.path === dir && !opsOnLine(ctx, dir)) return this.pages.page(id, apiPath, { deleted: opts.deleted === true, folderBytes: false }, req);
     // A folder a move put here, unchanged since, lists the image's folder it came from: its pages
     // come from the index too (in name order, where both agree), each row shown as the draft has it.
     const source = opts.deleted || req.sort !== 'name' ? null : view.movedFrom(dir);
     if (source !== null) {
-      const page = this.pages.page(id, toApiPath(source), { deleted: false }, req);
+      const page = this.pages.page(id, toApiPath(source), { deleted: false, folderBytes: false }, req);
       const newLayer = ctx.layers.length;
       return { ...page, items: page.items.map((e) => this.entry(ctx, view, view.get(joinPath(dir, e.name))!, newLayer)) };
     }

@@ -49,6 +49,13 @@ export function nodeEntry(row: NodeRow): FsEntry {
   return e;
 }
 
+/** An entry of the image's merged filesystem: a folder also says how many bytes it holds. */
+export function mergedEntry(row: NodeRow): FsEntry {
+  const e = nodeEntry(row);
+  if (row.type === 'dir' && row.bytes_below !== null) e.bytesBelow = row.bytes_below;
+  return e;
+}
+
 export function shadowedEntry(row: ShadowedRow): FsEntry {
   const e = base(row, row.layer);
   if (row.deleted_by !== null) e.deletedBy = row.deleted_by;

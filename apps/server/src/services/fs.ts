@@ -6,7 +6,7 @@ import type { ImageLayerRow } from '../store/images-repo.js';
 import { decodePath, encodePath } from '../store/path-codec.js';
 import { toApiPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
-import { layerEntry, nodeEntry, searchEntry, shadowedEntry } from './entries.js';
+import { layerEntry, mergedEntry, searchEntry, shadowedEntry } from './entries.js';
 import { resolveInImage } from './resolve.js';
 import type { ImagesService } from './images.js';
 import { FsPageService } from './fs-pages.js';
@@ -67,7 +67,7 @@ export class FsService {
       return gone.map(shadowedEntry);
     }
     if (resolved.node && resolved.node.type !== 'dir') throw badRequest('NOT_A_DIRECTORY', `${apiPath} is a ${resolved.node.type}, not a directory`);
-    const entries = this.repo.children(key, resolved.path).map(nodeEntry);
+    const entries = this.repo.children(key, resolved.path).map(mergedEntry);
     if (!opts.deleted) return entries;
     return [...entries, ...this.repo.shadowedIn(key, resolved.path).map(shadowedEntry)].sort(byName);
   }

@@ -26,6 +26,8 @@ export interface NodeRow extends EntryCols {
   layer: number;
   implicit: number;
   child_count: number;
+  /** Folders: bytes of file content below (merge-writer.ts); null for the rest. */
+  bytes_below: number | null;
   content_layer: number | null;
   content_seq: number | null;
 }

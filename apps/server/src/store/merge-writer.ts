@@ -23,7 +23,7 @@ export async function writeMerged(db: Db, imageKey: number, layers: LayerEntry[]
     await insertChunked(db, shadowStmt, shadowedRows(imageKey, gone, shadowSeq), opts.chunkRows, opts.check);
     await insertChunked(db, changeStmt, changeRows(imageKey, i, changes), opts.chunkRows, opts.check);
   }
-  await insertChunked(db, db.prepare(`INSERT INTO fs_nodes VALUES (${marks(21)})`), fsNodeRows(imageKey, fs), opts.chunkRows, opts.check);
+  await insertChunked(db, db.prepare(`INSERT INTO fs_nodes VALUES (${marks(22)})`), fsNodeRows(imageKey, fs), opts.chunkRows, opts.check);
   return { fileCount: fs.size, problems: fs.problems };
 }
 
@@ -36,23 +36,41 @@ function pathCols(path: string): [Buffer, Buffer] {
   return [encodePath(parent), encodePath(name)];
 }
 
-function childCounts(fs: MergedFs): Map<string, number> {
+/** Per folder: how many entries it holds, and the bytes of file content below it at any depth. */
+function folderTotals(fs: MergedFs): { counts: Map<string, number>; bytes: Map<string, number> } {
   const counts = new Map<string, number>();
+  const bytes = new Map<string, number>();
   for (const n of fs.nodes()) {
     const parent = splitPath(n.path).parent;
     counts.set(parent, (counts.get(parent) ?? 0) + 1);
+    // A file is its own content; a hard link counts its target's bytes; a broken link none.
+    if (n.content) bytes.set(parent, (bytes.get(parent) ?? 0) + n.content.entry.size);
   }
-  return counts;
+  // Each folder's own files are summed; add every folder into its parent, deepest first.
+  const dirs = [...counts.keys()].filter((d) => d !== '').sort((a, b) => depth(b) - depth(a));
+  for (const d of dirs) {
+    const own = bytes.get(d) ?? 0;
+    const parent = splitPath(d).parent;
+    bytes.set(parent, (bytes.get(parent) ?? 0) + own);
+  }
+  return { counts, bytes };
+}
+
+function depth(path: string): number {
+  let n = 0;
+  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) n++;
+  return n;
 }
 
 function* fsNodeRows(imageKey: number, fs: MergedFs): Generator<unknown[]> {
-  const counts = childCounts(fs);
+  const { counts, bytes } = folderTotals(fs);
   for (const n of fs.nodes()) {
     const e = n.entry;
     const c = n.content;
     yield [imageKey, ...pathCols(n.path), e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime,
       blob(e.linkTarget), e.devMajor, e.devMinor, xattrs(e.xattrs), n.layer, n.implicit ? 1 : 0,
-      counts.get(n.path) ?? 0, c ? c.entry.digest : e.digest, c ? c.layer : null, c ? (c.seq ?? null) : null];
+      counts.get(n.path) ?? 0, c ? c.entry.digest : e.digest, c ? c.layer : null, c ? (c.seq ?? null) : null,
+      e.type === 'dir' ? (bytes.get(n.path) ?? 0) : null];
   }
 }
 

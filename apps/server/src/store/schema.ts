@@ -197,6 +197,24 @@ export const MIGRATIONS: readonly string[] = [
   -- the tar stores only these bytes, back to back from data_offset; the rest reads as zeros.
   ALTER TABLE layer_entries ADD COLUMN sparse TEXT;
   `,
+  `
+  -- A folder's bytes of file content below it (hard links count their target's size), so a
+  -- listing shows and sorts folders by what they hold. Null for everything that is not a folder.
+  -- Images stored before this column get it here, one range scan of the folder's descendants each
+  -- (paths are bytes: "dir0" bounds "dir/…", as in subtree-size.ts).
+  ALTER TABLE fs_nodes ADD COLUMN bytes_below INTEGER;
+  UPDATE fs_nodes AS d SET bytes_below = (
+    SELECT coalesce(sum(CASE WHEN n.type = 'file' THEN n.size ELSE (
+        SELECT le.size FROM image_layers il JOIN layer_entries le ON le.layer = il.layer AND le.seq = n.content_seq
+         WHERE il.image = n.image AND il.idx = n.content_layer) END), 0)
+      FROM fs_nodes n
+     WHERE n.image = d.image
+       AND (n.type = 'file' OR (n.type = 'hardlink' AND n.content_seq IS NOT NULL))
+       AND (n.parent = (CASE WHEN length(d.parent) = 0 THEN d.name ELSE CAST(d.parent || '/' || d.name AS BLOB) END)
+         OR (n.parent >= CAST((CASE WHEN length(d.parent) = 0 THEN d.name ELSE d.parent || '/' || d.name END) || '/' AS BLOB)
+         AND n.parent < CAST((CASE WHEN length(d.parent) = 0 THEN d.name ELSE d.parent || '/' || d.name END) || '0' AS BLOB))))
+   WHERE d.type = 'dir';
+  `,
 ];
 
 /**

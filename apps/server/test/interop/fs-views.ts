@@ -26,6 +26,11 @@ export async function peelListing(app: FastifyInstance, id: string, query = ''):
       if (e.type === 'dir') dirs.push(e.path);
     }
   }
+  return listingOfEntries(entries);
+}
+
+/** A whole filesystem's entries as the API gives them → the comparable form, hard links folded into files. */
+export function listingOfEntries(entries: FsEntry[]): FsListing {
   const byPath = new Map(entries.map((e) => [e.path, e]));
   const listing: FsListing = new Map();
   for (const e of entries) {

@@ -24,6 +24,8 @@ export interface FilesParams {
   sort?: 'name' | 'size';
   /** Merged view: the selected file is open in the editor. */
   edit?: boolean;
+  /** A layer's files: the filesystem as of that layer (layers 0..N merged) instead of its own entries. */
+  asOf?: boolean;
 }
 
 export interface ChangesParams {
@@ -38,7 +40,14 @@ export const links = {
   image: (id: string) => `${base(id)}/layers`,
   layers: (id: string) => `${base(id)}/layers`,
   layerFiles: (id: string, layer: number, params: FilesParams = {}) =>
-    withQuery(`${base(id)}/layers/${layer}/files`, { path: params.path, q: params.q, sort: params.sort === 'size' ? 'size' : undefined }),
+    withQuery(`${base(id)}/layers/${layer}/files`, {
+      view: params.asOf ? 'as-of' : undefined,
+      path: params.path,
+      deleted: params.asOf ? params.deleted : undefined,
+      at: params.asOf ? params.at : undefined,
+      q: params.q,
+      sort: params.sort === 'size' ? 'size' : undefined,
+    }),
   layerChanges: (id: string, layer: number, params: ChangesParams = {}) =>
     withQuery(`${base(id)}/layers/${layer}/changes`, { ...params }),
   files: (id: string, params: FilesParams = {}) =>

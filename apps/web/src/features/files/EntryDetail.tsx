@@ -51,9 +51,11 @@ export function EntryDetail({ scope, path, at, edit }: Props) {
       <div className="entry-detail">
         <h2 className="entry-title mono">{path}</h2>
         <p role="alert" className="error-note">
-          {scope.layer === undefined
-            ? `${path} is not in the final filesystem${at !== undefined ? ` as a version from layer ${at}` : ''}.`
-            : `${path} is not in layer ${scope.layer}'s own files.`}
+          {scope.layer !== undefined
+            ? `${path} is not in layer ${scope.layer}'s own files.`
+            : scope.asOf !== undefined
+              ? `${path} is not in the filesystem as of layer ${scope.asOf}${at !== undefined ? ` as a version from layer ${at}` : ''}.`
+              : `${path} is not in the final filesystem${at !== undefined ? ` as a version from layer ${at}` : ''}.`}
         </p>
         {scope.layer !== undefined ? <Link href={links.files(scope.imageId, { path })}>Look for it in the merged filesystem</Link> : null}
       </div>
@@ -64,8 +66,8 @@ export function EntryDetail({ scope, path, at, edit }: Props) {
 
 function EntryPanel({ scope, entry, edit }: { scope: FsScope; entry: FsEntry; edit?: EditHooks }) {
   const gone = goneLabel(entry);
-  // Versions that are gone live on in the layer that wrote them.
-  const readLayer: ContentLayer = scope.layer ?? (isGone(entry) ? entry.layer : scope.draft ? 'draft' : undefined);
+  // Versions that are gone, and what a view as of a layer shows, live on in the layer that wrote them.
+  const readLayer: ContentLayer = scope.layer ?? (isGone(entry) || scope.asOf !== undefined ? entry.layer : scope.draft ? 'draft' : undefined);
   const canEdit = edit && !gone && entry.type !== 'whiteout' && entry.type !== 'opaque';
   const editing = canEdit && edit.editing && entry.type === 'file';
   // Made or changed by the draft (what the draft deleted is "gone" instead).

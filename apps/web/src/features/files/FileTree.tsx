@@ -5,7 +5,7 @@ import { PAGE_MAX_LIMIT, type FsEntry } from '@peel/api';
 import { errorMessage } from '../../lib/api-client.js';
 import { parentPath } from '../../lib/paths.js';
 import { dirQueryOptions, FIRST_PAGE, loadDirRows, type FsScope } from './api/get-dir.js';
-import { buildTreeRows, HEADER_HEIGHT, ROW_HEIGHT, type Listing, type SortKey, type TreeRow } from './tree-rows.js';
+import { buildTreeRows, HEADER_HEIGHT, ROW_HEIGHT, typeAheadIndex, type Listing, type SortKey, type TreeRow } from './tree-rows.js';
 import { TreeHeader } from './TreeHeader.js';
 import { TreeRowView } from './TreeRowView.js';
 import type { Expanded } from './use-expanded.js';
@@ -22,6 +22,9 @@ interface Props {
   /** Folders accept files dropped from the computer (draft view). */
   onDropFiles?: (folder: string, files: File[]) => void;
 }
+
+/** How long after a key press the next one still adds to the type-ahead text. */
+const TYPE_AHEAD_MS = 800;
 
 /** Directories whose listing is needed: the root and every open directory that is visible. */
 function visibleDirs(expanded: ReadonlySet<string>): string[] {
@@ -58,6 +61,14 @@ export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSele
   const selectedIndex = selectedKey === null ? -1 : rows.findIndex((r) => r.key === selectedKey);
 
   const scroller = useRef<HTMLDivElement>(null);
+  const tree = useRef<HTMLDivElement>(null);
+  // Arriving at the files (a deep link, a tab or link followed): the keyboard starts in the tree,
+  // not twenty Tab presses away. Focus that is in a field or a control of this view stays put.
+  useEffect(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body || active.closest('a')) tree.current?.focus({ preventScroll: true });
+  }, []);
+  const typed = useRef({ text: '', at: 0 });
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -148,8 +159,18 @@ export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSele
         if (row.expanded !== null) toggle(row.entry.path);
         onSelect(row.entry, { replace: false });
         break;
-      default:
-        return;
+      default: {
+        if (event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey) return;
+        // Type-ahead, as in a file manager: letters typed in quick succession jump to the next
+        // name that starts with them; the same letter again steps to the next such name.
+        const now = event.timeStamp;
+        const text = now - typed.current.at < TYPE_AHEAD_MS ? typed.current.text + event.key : event.key;
+        typed.current = { text, at: now };
+        const repeated = text.length > 1 && [...text].every((c) => c === text[0]);
+        const found = repeated ? typeAheadIndex(rows, current, text[0], false) : typeAheadIndex(rows, current, text, text.length > 1);
+        if (found >= 0) selectIndex(found);
+        break;
+      }
     }
     event.preventDefault();
   };
@@ -169,6 +190,7 @@ export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSele
     <div ref={scroller} className="tree-scroll">
       <TreeHeader sort={sort} onSortChange={onSortChange} showLayer={scope.layer === undefined} />
       <div
+        ref={tree}
         role="tree"
         aria-label={label}
         tabIndex={0}
@@ -187,6 +209,7 @@ export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSele
               top={item.start - HEADER_HEIGHT}
               selected={item.index === selectedIndex}
               showLayer={scope.layer === undefined}
+              markLayer={scope.asOf}
               onToggle={toggle}
               onSelect={(entry) => onSelect(entry, { replace: false })}
               onDropFiles={onDropFiles}

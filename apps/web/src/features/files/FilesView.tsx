@@ -27,6 +27,7 @@ interface Props {
 /** A file tree beside the selected entry's details; everything that matters is in the URL. */
 export function FilesView({ scope, params, makeUrl, label, editable = false, note }: Props) {
   const [, navigate] = useLocation();
+  // The merged filesystem, final or as of a layer: versions that are gone can be listed too.
   const merged = scope.layer === undefined;
   const path = params.path ?? null;
   const selectedKey = path === null ? null : params.at !== undefined ? `${path}@${params.at}` : path;
@@ -62,7 +63,7 @@ export function FilesView({ scope, params, makeUrl, label, editable = false, not
                 checked={!!params.deleted}
                 onChange={(event) => navigate(makeUrl({ ...params, deleted: event.target.checked, at: event.target.checked ? params.at : undefined }), { replace: true })}
               />
-              Show deleted and overwritten
+              {scope.asOf !== undefined ? `Show what layer ${scope.asOf} deleted or overwrote` : 'Show deleted and overwritten'}
             </label>
           ) : null}
           <button type="button" className="button small" onClick={expansion.collapseAll}>
@@ -76,7 +77,9 @@ export function FilesView({ scope, params, makeUrl, label, editable = false, not
             imageId={scope.imageId}
             query={params.q}
             layer={scope.layer}
+            asOf={scope.asOf}
             includeGone={!merged || !!params.deleted}
+            onShowGone={merged ? () => navigate(makeUrl({ ...params, deleted: true }), { replace: true }) : undefined}
             selectedKey={selectedKey}
             onSelect={(entry) => select(entry, { replace: false })}
           />

@@ -5,7 +5,7 @@ import { Loading } from '../../components/Loading.js';
 import { formatSize } from '../../lib/format-size.js';
 import { useSearchPaths } from './api/search-paths.js';
 import { displayName, iconFor } from './entry-labels.js';
-import { entryKey } from './tree-rows.js';
+import { entryKey, filterMatches } from './tree-rows.js';
 import { goneLabel } from './TreeRowView.js';
 
 interface Props {
@@ -13,27 +13,46 @@ interface Props {
   query: string;
   /** Keep only entries a given layer provided (layer views). */
   layer?: number;
+  /** The filesystem as of this layer: keep the versions that were there then. */
+  asOf?: number;
   /** Merged view without deleted entries: leave those out. */
   includeGone: boolean;
+  /** Lists what is gone too (the link beside "N deleted matches hidden"). */
+  onShowGone?: () => void;
   selectedKey: string | null;
   onSelect: (entry: FsEntry) => void;
 }
 
 /** Paths matching the filter, as a flat list of full paths. */
-export function SearchResults({ imageId, query, layer, includeGone, selectedKey, onSelect }: Props) {
+export function SearchResults({ imageId, query, layer, asOf, includeGone, onShowGone, selectedKey, onSelect }: Props) {
   const search = useSearchPaths(imageId, query);
   const { fetchNextPage, hasNextPage, isFetchingNextPage, isFetchNextPageError, error } = search;
   if (search.isPending) return <Loading lines={4} label="Searching" />;
   if (search.isError) return <ErrorNote error={search.error} title="Search failed" />;
   const all = search.data.pages.flatMap((page) => page.items);
   const total = search.data.pages[0]?.total ?? 0;
-  const items = all.filter((item) => (layer === undefined || item.layer === layer) && (includeGone || !(goneLabel(item) || item.deleted)));
+  const { shown: items, goneHidden } = filterMatches(all, { layer, asOf, includeGone });
+  const where = layer !== undefined ? ` in layer ${layer}` : asOf !== undefined ? ` as of layer ${asOf}` : '';
   return (
     <div className="search-results tree-scroll">
       <p className="search-summary muted small" aria-live="polite">
         {items.length === 0 && !hasNextPage
-          ? `No paths match “${query}”${layer !== undefined ? ` in layer ${layer}` : ''}.`
-          : `${items.length.toLocaleString('en-US')} ${items.length === 1 ? 'match' : 'matches'}${layer !== undefined ? ` from layer ${layer}` : ''}${hasNextPage ? ` among the first ${all.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} in the image` : ''}`}
+          ? `No paths match “${query}”${where}${goneHidden > 0 ? '' : '.'}`
+          : `${items.length.toLocaleString('en-US')} ${items.length === 1 ? 'match' : 'matches'}${layer !== undefined ? ` from layer ${layer}` : where}${hasNextPage ? ` among the first ${all.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} in the image` : ''}`}
+        {goneHidden > 0 ? (
+          <>
+            {' · '}
+            {goneHidden.toLocaleString('en-US')} deleted {goneHidden === 1 ? 'match' : 'matches'} hidden
+            {onShowGone ? (
+              <>
+                {' — '}
+                <button type="button" className="link-button" onClick={onShowGone}>
+                  show
+                </button>
+              </>
+            ) : null}
+          </>
+        ) : null}
       </p>
       <div role="tree" aria-label="Matching paths" className="search-list">
         {items.map((item) => {

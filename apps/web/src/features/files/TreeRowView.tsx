@@ -1,7 +1,7 @@
 import { memo, useState, type DragEvent } from 'react';
 import type { FsEntry } from '@peel/api';
 import { Icon } from '../../components/Icon.js';
-import { formatCount, formatSize } from '../../lib/format-size.js';
+import { formatBytesExact, formatCount, formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { hasSpecialBits, modeOctal, modeString } from '../../lib/mode-string.js';
 import { displayName, iconFor } from './entry-labels.js';
@@ -13,6 +13,8 @@ interface Props {
   top: number;
   selected: boolean;
   showLayer: boolean;
+  /** The filesystem as of this layer: what it wrote is marked. */
+  markLayer?: number;
   onToggle: (path: string) => void;
   onSelect: (entry: FsEntry) => void;
   /** When set, folders accept files dropped from the computer (the draft's upload). */
@@ -30,7 +32,7 @@ export function goneLabel(entry: FsEntry): string | null {
 }
 
 /** One row of the file tree: an entry with its columns, or a loading/empty/error line. */
-export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, showLayer, onToggle, onSelect, onDropFiles }: Props) {
+export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, showLayer, markLayer, onToggle, onSelect, onDropFiles }: Props) {
   const [dropping, setDropping] = useState(false);
   const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
   if (row.kind !== 'entry') {
@@ -53,7 +55,10 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
   const edited = entry.edited === true && !gone;
   if (edited) classes.push('edited');
   if (dropping) classes.push('drop-target');
-  const description = gone ?? (entry.type === 'whiteout' ? 'whiteout: deleted in this layer' : entry.type === 'opaque' ? 'opaque: hides lower contents' : edited ? 'edited in the draft' : undefined);
+  // As of a layer, a file it wrote (added or changed) stands out; its folders only by their chip.
+  const writtenHere = markLayer !== undefined && !gone && entry.layer === markLayer;
+  if (writtenHere && entry.type !== 'dir') classes.push('written-here');
+  const description = gone ?? (entry.type === 'whiteout' ? 'whiteout: deleted in this layer' : entry.type === 'opaque' ? 'opaque: hides lower contents' : edited ? 'edited in the draft' : writtenHere && entry.type !== 'dir' ? `written by layer ${markLayer}` : undefined);
   const acceptsFiles = onDropFiles && entry.type === 'dir' && !gone;
   const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes('Files');
   // Dragover and drop still bubble to the page-wide image drop, which stands aside for folders.
@@ -113,6 +118,7 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
         {entry.type === 'opaque' ? <span className="badge badge-deleted">opaque: hides lower files</span> : null}
         {gone ? <span className="badge badge-deleted">{gone}</span> : null}
         {edited ? <span className="badge badge-modified">edited</span> : null}
+        {writtenHere && entry.type !== 'dir' ? <span className="badge badge-modified">this layer</span> : null}
         {dropping ? <span className="badge badge-accent">drop to upload here</span> : null}
         {hasSpecialBits(entry.mode) && entry.type !== 'symlink' ? (
           <span className="badge badge-warning" title={`mode ${modeOctal(entry.mode)}`}>
@@ -120,9 +126,7 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
           </span>
         ) : null}
       </div>
-      <div className="tree-cell num">
-        {entry.type === 'dir' ? (entry.childCount !== undefined ? <span className="muted" title={`${entry.childCount.toLocaleString('en-US')} entries`}>{formatCount(entry.childCount)} {entry.childCount === 1 ? 'item' : 'items'}</span> : '') : isWhiteout ? '' : formatSize(entry.size)}
-      </div>
+      <div className="tree-cell num">{isWhiteout ? '' : entry.type === 'dir' ? <FolderSize entry={entry} /> : formatSize(entry.size)}</div>
       <div className="tree-cell mono" title={modeOctal(entry.mode)}>
         {isWhiteout ? '' : modeString(entry.type, entry.mode)}
       </div>
@@ -130,10 +134,29 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
       <div className="tree-cell muted">{formatDateTime(entry.mtime)}</div>
       {showLayer ? (
         <div className="tree-cell">
-          {edited ? <span className="layer-chip draft" title="Made or changed by the draft">draft</span> : <span className="layer-chip">L{entry.layer}</span>}
+          {edited ? (
+            <span className="layer-chip draft" title="Made or changed by the draft">draft</span>
+          ) : (
+            <span className={writtenHere ? 'layer-chip here' : 'layer-chip'}>L{entry.layer}</span>
+          )}
         </div>
       ) : null}
       <div className="tree-cell link-target mono">{entry.linkTarget ? `→ ${entry.linkTarget}` : ''}</div>
     </div>
   );
 });
+
+/** A folder's size column: the bytes below it where the listing knows them, else how many entries it holds. */
+function FolderSize({ entry }: { entry: FsEntry }) {
+  const count = entry.childCount;
+  const items = count === undefined ? null : `${count.toLocaleString('en-US')} ${count === 1 ? 'entry' : 'entries'}`;
+  if (entry.bytesBelow !== undefined) {
+    return <span title={`${formatBytesExact(entry.bytesBelow)} of files below${items ? ` · ${items}` : ''}`}>{formatSize(entry.bytesBelow)}</span>;
+  }
+  if (count === undefined) return null;
+  return (
+    <span className="muted" title={items ?? undefined}>
+      {formatCount(count)} {count === 1 ? 'item' : 'items'}
+    </span>
+  );
+}

@@ -1,6 +1,6 @@
 import type { FilesParams } from '../../app/links.js';
 
-/** Reads the file views' URL parameters (`path`, `deleted`, `at`, `q`, `sort`, `edit`). */
+/** Reads the file views' URL parameters (`path`, `deleted`, `at`, `q`, `sort`, `edit`, `view=as-of`). */
 export function readFilesParams(search: URLSearchParams): FilesParams {
   const at = search.get('at');
   return {
@@ -10,5 +10,6 @@ export function readFilesParams(search: URLSearchParams): FilesParams {
     q: search.get('q') || undefined,
     sort: search.get('sort') === 'size' ? 'size' : 'name',
     edit: search.get('edit') === '1',
+    asOf: search.get('view') === 'as-of',
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FsEntry } from '@peel/api';
-import { buildTreeRows, entryKey, type Listing } from './tree-rows.js';
+import { buildTreeRows, entryKey, filterMatches, typeAheadIndex, type Listing } from './tree-rows.js';
 
 function entry(path: string, type: FsEntry['type'], size = 0, extra: Partial<FsEntry> = {}): FsEntry {
   return { name: path.slice(path.lastIndexOf('/') + 1), path, type, mode: 0o755, uid: 0, gid: 0, size, mtime: 0, linkTarget: null, layer: 0, ...extra };
@@ -72,4 +72,42 @@ describe('buildTreeRows', () => {
     expect(rows[200_000]).toMatchObject({ key: '/big/f199999', posinset: 200_000, setsize: 200_000 });
     expect(ms).toBeLessThan(10_000);
   }, 120_000);
+});
+
+describe('filterMatches', () => {
+  const live = entry('/etc/a.conf', 'file', 1, { layer: 2 });
+  const deleted = { ...entry('/etc/b.conf', 'file', 1, { layer: 1, deletedBy: 3 }), deleted: true };
+  const overwritten = { ...entry('/etc/a.conf', 'file', 1, { layer: 0, overwrittenBy: 2 }), deleted: true };
+  const all = [overwritten, live, deleted];
+
+  it('says how many gone matches it hides in the final filesystem', () => {
+    expect(filterMatches(all, { includeGone: false })).toEqual({ shown: [live], goneHidden: 2 });
+    expect(filterMatches(all, { includeGone: true })).toEqual({ shown: all, goneHidden: 0 });
+  });
+  it("a layer's own files: only what that layer wrote", () => {
+    expect(filterMatches(all, { layer: 1, includeGone: false }).shown).toEqual([deleted]);
+  });
+  it('as of a layer: the versions there after it; what it removed only on request', () => {
+    expect(filterMatches(all, { asOf: 1, includeGone: false })).toEqual({ shown: [overwritten, deleted], goneHidden: 0 });
+    expect(filterMatches(all, { asOf: 2, includeGone: false })).toEqual({ shown: [live, deleted], goneHidden: 1 });
+    expect(filterMatches(all, { asOf: 2, includeGone: true }).shown).toEqual([overwritten, live, deleted]);
+    expect(filterMatches(all, { asOf: 3, includeGone: true }).shown).toEqual([live, deleted]);
+  });
+});
+
+describe('typeAheadIndex', () => {
+  const rows = buildTreeRows('/', new Map<string, Listing>([['/', ready([entry('/bin', 'dir'), entry('/boot', 'dir'), entry('/etc', 'dir'), entry('/Build', 'file')])]]), new Set());
+
+  it('finds the next name with the prefix, wrapping, ignoring case', () => {
+    expect(typeAheadIndex(rows, -1, 'b', false)).toBe(0);
+    expect(typeAheadIndex(rows, 0, 'b', false)).toBe(1);
+    expect(typeAheadIndex(rows, 1, 'b', false)).toBe(3);
+    expect(typeAheadIndex(rows, 3, 'b', false)).toBe(0);
+    expect(typeAheadIndex(rows, 0, 'e', false)).toBe(2);
+  });
+  it('a longer prefix keeps the current row while it matches', () => {
+    expect(typeAheadIndex(rows, 1, 'bo', true)).toBe(1);
+    expect(typeAheadIndex(rows, 1, 'bu', true)).toBe(3);
+    expect(typeAheadIndex(rows, 1, 'x', true)).toBe(-1);
+  });
 });

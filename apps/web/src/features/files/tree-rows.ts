@@ -85,3 +85,55 @@ export function buildTreeRows(root: string, listings: ReadonlyMap<string, Listin
   walk(root, 1);
   return rows;
 }
+
+/** The layer that deleted or overwrote a version that is gone; undefined for a live entry. */
+function endedBy(entry: FsEntry): number | undefined {
+  return entry.deletedBy ?? entry.overwrittenBy ?? undefined;
+}
+
+/** Which matches of a path search a view shows. */
+export interface MatchScope {
+  /** One layer's own entries: only what that layer wrote. */
+  layer?: number;
+  /** The filesystem as of a layer: the versions there after it. */
+  asOf?: number;
+  /** Also what is gone (the final filesystem's deleted and overwritten versions; as of a layer, what it removed). */
+  includeGone: boolean;
+}
+
+/**
+ * The search matches a view shows, and how many it leaves out for being gone (deleted or
+ * overwritten), so the view can say so instead of hiding them silently.
+ */
+export function filterMatches<T extends FsEntry & { deleted?: boolean }>(items: readonly T[], scope: MatchScope): { shown: T[]; goneHidden: number } {
+  let goneHidden = 0;
+  const shown = items.filter((e) => {
+    if (scope.layer !== undefined) return e.layer === scope.layer;
+    const end = endedBy(e);
+    if (scope.asOf !== undefined) {
+      if (e.layer > scope.asOf) return false;
+      if (end === undefined || end > scope.asOf) return true;
+      if (end !== scope.asOf) return false;
+    } else if (end === undefined && !e.deleted) return true;
+    if (scope.includeGone) return true;
+    goneHidden++;
+    return false;
+  });
+  return { shown, goneHidden };
+}
+
+/**
+ * Type-ahead: the entry row whose name starts with `prefix` (ASCII case-insensitive), searching
+ * forward from the row after `from` and wrapping around; with `includeFrom` the row at `from` is
+ * tried first (a longer prefix keeps the current row while it still matches). -1: none.
+ */
+export function typeAheadIndex(rows: readonly TreeRow[], from: number, prefix: string, includeFrom: boolean): number {
+  const want = prefix.toLowerCase();
+  const n = rows.length;
+  for (let step = includeFrom ? 0 : 1; step <= n; step++) {
+    const i = (((from + step) % n) + n) % n;
+    const row = rows[i];
+    if (row?.kind === 'entry' && row.entry.name.toLowerCase().startsWith(want)) return i;
+  }
+  return -1;
+}

@@ -19,8 +19,8 @@ describe('finding texts', () => {
 
   it('describes each removed copy and the survivor', () => {
     const item = { kind: 'removed' as const, path: '/var/lib/app/big.bin', bytes: 2097152, copies: [{ layer: 7, size: 2097152, digest: null, removedIn: 8, how: 'overwritten' as const }], survivor: { layer: 8, size: 65536 } };
-    expect(copySentences(item)).toEqual(['layer 7 wrote 2 MB, layer 8 overwrote it']);
-    expect(survivorSentence(item)).toBe('the copy of layer 8 (64 KB) is in the final filesystem and not counted');
+    expect(copySentences(item)).toEqual(['layer 7 wrote 2.1 MB, layer 8 overwrote it']);
+    expect(survivorSentence(item)).toBe('the copy of layer 8 (65.5 kB) is in the final filesystem and not counted');
   });
 
   it('formats percentages', () => {

@@ -1,10 +1,11 @@
 import { Link, useLocation } from 'wouter';
 import type { ImageDetail } from '@peel/api';
 import { links } from '../../app/links.js';
-import { formatBytesExact, formatSize } from '../../lib/format-size.js';
+import { formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { CreatedBy } from './CreatedBy.js';
 import { historyRows } from './history-rows.js';
+import { layerSizeTitle } from './layer-sizes.js';
 import { SizeBar } from './SizeBar.js';
 
 /** Every history step, base first, like `docker history` turned the right way up. */
@@ -22,7 +23,7 @@ export function HistoryTable({ image }: { image: ImageDetail }) {
           <th scope="col">Layer</th>
           <th scope="col">Command</th>
           <th scope="col">Created</th>
-          <th scope="col" className="size-col">
+          <th scope="col" className="size-col" title="The layer's uncompressed tar (docker save's layer.tar; docker history with the containerd image store), then the bytes in its files (docker history with the classic overlay2 store) and its compressed blob">
             Size
           </th>
           <th scope="col" className="num">
@@ -53,11 +54,11 @@ export function HistoryTable({ image }: { image: ImageDetail }) {
               <td className="nowrap">{formatDateTime(row.created)}</td>
               <td className="size-col">
                 {layer ? (
-                  <div className="size-cell" title={`${formatBytesExact(layer.uncompressedSize)} uncompressed, ${formatBytesExact(layer.size)} stored`}>
+                  <div className="size-cell" title={layerSizeTitle(layer)}>
                     <SizeBar value={layer.uncompressedSize} max={max} />
-                    <span className="size-main">{formatSize(layer.contentSize)}</span>
+                    <span className="size-main">{formatSize(layer.uncompressedSize)}</span>
                     <span className="size-detail muted small">
-                      {formatSize(layer.size)} stored · {formatSize(layer.uncompressedSize)} unpacked
+                      {formatSize(layer.contentSize)} in files · {formatSize(layer.size)} compressed
                     </span>
                   </div>
                 ) : (

@@ -5,6 +5,7 @@ import { TabNav } from '../../components/TabNav.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { ChangesView } from '../changes/ChangesView.js';
+import type { FilesParams } from '../../app/links.js';
 import { readFilesParams } from '../files/files-params.js';
 import { FilesView } from '../files/FilesView.js';
 import { useCurrentImage } from '../image/image-context.js';
@@ -56,12 +57,16 @@ export function LayerPage({ layer, tab }: { layer: number; tab: LayerTab }) {
         </div>
         <dl className="layer-facts">
           <div>
-            <dt>Stored</dt>
-            <dd title={formatBytesExact(info.size)}>{formatSize(info.size)}</dd>
+            <dt>Size</dt>
+            <dd title={`${formatBytesExact(info.uncompressedSize)}: the uncompressed tar, as docker save writes it`}>{formatSize(info.uncompressedSize)}</dd>
           </div>
           <div>
-            <dt>Uncompressed</dt>
-            <dd title={formatBytesExact(info.uncompressedSize)}>{formatSize(info.uncompressedSize)}</dd>
+            <dt>In files</dt>
+            <dd title={`${formatBytesExact(info.contentSize)}: the bytes in its files`}>{formatSize(info.contentSize)}</dd>
+          </div>
+          <div>
+            <dt>Compressed</dt>
+            <dd title={formatBytesExact(info.size)}>{formatSize(info.size)}</dd>
           </div>
           <div>
             <dt>Entries</dt>
@@ -97,16 +102,46 @@ export function LayerPage({ layer, tab }: { layer: number; tab: LayerTab }) {
         ]}
       />
       {tab === 'files' ? (
-        <FilesView
-          key={layer}
-          scope={{ imageId: image.id, layer }}
-          params={readFilesParams(search)}
-          makeUrl={(p) => links.layerFiles(image.id, layer, p)}
-          label={`Files of layer ${layer}`}
-        />
+        <LayerFiles imageId={image.id} layer={layer} params={readFilesParams(search)} />
       ) : (
         <ChangesView key={layer} layer={layer} />
       )}
     </section>
+  );
+}
+
+/**
+ * A layer's files two ways: its own entries (what its tar holds), or the filesystem as of the
+ * layer — every layer up to it merged, as a container built from them would see it — with what
+ * this layer wrote marked (dive's view).
+ */
+function LayerFiles({ imageId, layer, params }: { imageId: string; layer: number; params: FilesParams }) {
+  const [, navigate] = useLocation();
+  const asOf = !!params.asOf;
+  const show = (next: boolean) => navigate(links.layerFiles(imageId, layer, { path: params.path, sort: params.sort, asOf: next }), { replace: true });
+  const note = (
+    <div className="files-mode">
+      <div className="segmented" role="group" aria-label="Which files">
+        <button type="button" aria-pressed={!asOf} onClick={() => show(false)}>
+          This layer’s entries
+        </button>
+        <button type="button" aria-pressed={asOf} onClick={() => show(true)}>
+          Filesystem as of this layer
+        </button>
+      </div>
+      <span className="muted small">
+        {asOf ? `Layers 0–${layer} merged; what layer ${layer} wrote is marked.` : `What layer ${layer}’s tar holds, whiteouts included.`}
+      </span>
+    </div>
+  );
+  return (
+    <FilesView
+      key={`${layer}/${asOf}`}
+      scope={asOf ? { imageId, asOf: layer, deleted: params.deleted } : { imageId, layer }}
+      params={params}
+      makeUrl={(p) => links.layerFiles(imageId, layer, { ...p, asOf })}
+      label={asOf ? `Filesystem as of layer ${layer}` : `Files of layer ${layer}`}
+      note={note}
+    />
   );
 }

@@ -14,6 +14,8 @@ export interface FsScope {
   /** Merged view only: the filesystem with the image's draft applied (edited entries marked;
    *  with `deleted`, what the draft deleted is listed too). */
   draft?: boolean;
+  /** The filesystem as of this layer (layers 0..N merged; with `deleted`, what layer N deleted too). */
+  asOf?: number;
 }
 
 /** The rows of a folder loaded so far (in the server's order), and how many there are in all. */
@@ -25,6 +27,7 @@ export const FIRST_PAGE = 500;
 /** Which tree of an image a scope names, as query key parts (draft listings share a prefix). */
 function treeKey(scope: FsScope): Array<string | number | boolean> {
   if (scope.layer !== undefined) return [scope.layer];
+  if (scope.asOf !== undefined) return ['asOf', scope.asOf, !!scope.deleted];
   return [scope.draft ? 'draft' : 'merged', !!scope.deleted];
 }
 
@@ -32,8 +35,9 @@ function dirUrl(scope: FsScope, path: string, extra: Record<string, string | num
   return apiUrl(`/api/images/${encodeURIComponent(scope.imageId)}/fs`, {
     path,
     layer: scope.layer,
+    asOf: scope.asOf,
     deleted: scope.layer === undefined && scope.deleted === true,
-    draft: scope.layer === undefined && scope.draft === true,
+    draft: scope.layer === undefined && scope.asOf === undefined && scope.draft === true,
     paged: 1,
     ...extra,
   });
