@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodePathParam } from '@peel/api';
-import { decodePath, encodePath, percentEncodePath } from '../src/store/path-codec.js';
+import { decodeName, encodeName } from '@peel/engine';
+import { percentEncodePath } from '../src/store/path-codec.js';
 import { parseQuery } from '../src/http/querystring.js';
 import { parseRange } from '../src/http/range.js';
 import { splitHost } from '../src/http/security.js';
@@ -14,15 +15,15 @@ describe('path codec', () => {
       Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf0, 0x9f, 0x98, 0x80, 0xf0, 0x9f]), Buffer.from('\uFFFD', 'utf8')];
     for (let i = 0; i < 500; i++) samples.push(Buffer.from(Array.from({ length: 1 + (i % 17) }, (_, k) => (i * 31 + k * 97) % 256)));
     for (const b of samples) {
-      const s = decodePath(b);
-      expect(encodePath(s).equals(b), b.toString('hex')).toBe(true);
+      const s = decodeName(b);
+      expect(encodeName(s).equals(b), b.toString('hex')).toBe(true);
     }
-    expect(decodePath(Buffer.from([0x61, 0xff]))).toBe('a\udcff');
-    expect(decodePath(Buffer.from([0xe2, 0x82, 0x61]))).toBe('\udce2\udc82a');
+    expect(decodeName(Buffer.from([0x61, 0xff]))).toBe('a\udcff');
+    expect(decodeName(Buffer.from([0xe2, 0x82, 0x61]))).toBe('\udce2\udc82a');
   });
 
   it('carries raw bytes through the query string', () => {
-    const name = decodePath(Buffer.from([0x2f, 0x61, 0xff, 0x20, 0x2b, 0xc3, 0xa9]));
+    const name = decodeName(Buffer.from([0x2f, 0x61, 0xff, 0x20, 0x2b, 0xc3, 0xa9]));
     expect(parseQuery(`path=${percentEncodePath(name)}`).path).toBe(name);
     expect(parseQuery(`path=${encodePathParam(name)}`).path).toBe(name);
     expect(parseQuery('path=%2Fetc%2Fos-release&layer=3&x=a+b&x=c').path).toBe('/etc/os-release');

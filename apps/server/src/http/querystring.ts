@@ -1,4 +1,4 @@
-import { decodePath } from '../store/path-codec.js';
+import { decodeName } from '@peel/engine';
 
 /**
  * Query-string parser that keeps raw bytes: `%XX` escapes are bytes, decoded as UTF-8 where
@@ -37,5 +37,5 @@ function decodeComponent(s: string): string {
       if (code > 0xffff) i++;
     }
   }
-  return decodePath(Buffer.from(bytes));
+  return decodeName(Buffer.from(bytes));
 }

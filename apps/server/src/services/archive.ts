@@ -2,7 +2,7 @@ import type { ArchiveEntry } from '@peel/api';
 import type { BlobStore } from '@peel/engine';
 import type { Db } from '../store/db.js';
 import { ArchiveRepo, type ArchiveEntryRow } from '../store/archive-repo.js';
-import { decodePath, encodePath } from '../store/path-codec.js';
+import { decodeName, encodeName } from '@peel/engine';
 import { linkTargetPath, splitPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
 import { MAX_HOPS, type ContentHandle } from './content.js';
@@ -21,12 +21,12 @@ export class ArchiveService {
     const layerByDigest = new Map(this.images.repo.layers(image.key).map((l) => [l.digest, l.idx]));
     return this.repo.entries(image.key).map((e) => {
       const out: ArchiveEntry = {
-        path: decodePath(e.path),
+        path: decodeName(e.path),
         type: e.type as ArchiveEntry['type'],
         size: e.size,
         role: e.role,
         digest: e.digest,
-        linkTarget: e.link_target === null ? null : decodePath(e.link_target),
+        linkTarget: e.link_target === null ? null : decodeName(e.link_target),
         label: e.label,
         mediaType: e.media_type,
       };
@@ -41,10 +41,10 @@ export class ArchiveService {
     const { key } = this.images.require(id);
     let current = toEnginePath(path);
     for (let hop = 0; hop <= MAX_HOPS; hop++) {
-      const entry = this.repo.entry(key, encodePath(current));
+      const entry = this.repo.entry(key, encodeName(current));
       if (!entry) throw notFound(`the archive of image ${id} has no ${path}`);
       if ((entry.type === 'symlink' || entry.type === 'hardlink') && entry.link_target !== null) {
-        const target = decodePath(entry.link_target);
+        const target = decodeName(entry.link_target);
         current = linkTargetPath(current, target, entry.type === 'hardlink');
         continue;
       }

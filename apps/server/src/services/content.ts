@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { openEntryContent, type BlobStore } from '@peel/engine';
-import { decodePath } from '../store/path-codec.js';
+import { decodeName } from '@peel/engine';
 import type { FsRepo, LayerEntryRow } from '../store/fs-repo.js';
 import { linkTargetPath, splitPath, toApiPath, toEnginePath } from '../store/image-path.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
@@ -40,7 +40,7 @@ export class ContentService {
     if (!resolved || !resolved.node) throw notFound(`no ${apiPath} in image ${id}`);
     const node = resolved.node;
     if (node.content_layer === null || node.content_seq === null) {
-      if (node.type === 'hardlink') throw new ApiError(404, 'NOT_FOUND', `${apiPath} is a hard link to ${node.link_target === null ? '?' : toApiPath(decodePath(node.link_target))}, which does not exist`);
+      if (node.type === 'hardlink') throw new ApiError(404, 'NOT_FOUND', `${apiPath} is a hard link to ${node.link_target === null ? '?' : toApiPath(decodeName(node.link_target))}, which does not exist`);
       throw badRequest('NOT_A_FILE', `${apiPath} is a ${node.type}, not a file`);
     }
     const layers = this.images.repo.layers(key);
@@ -59,7 +59,7 @@ export class ContentService {
       if (!entry) throw notFound(`layer ${n} of image ${id} has no ${toApiPath(current)}`);
       if (entry.type === 'file') return this.handle(splitPath(current).name, layer.tar_blob, entry);
       if ((entry.type === 'symlink' || entry.type === 'hardlink') && entry.link_target !== null) {
-        const target = decodePath(entry.link_target);
+        const target = decodeName(entry.link_target);
         current = linkTargetPath(current, target, entry.type === 'hardlink');
         continue;
       }

@@ -10,7 +10,7 @@ import type { ContentHandle } from './content.js';
 import type { FsPageService, PageRequest } from './fs-pages.js';
 import { resolveInImage } from './resolve.js';
 import { compareKeys, decodeCursor, encodeCursor, KEY_SHAPES, type PageKey } from './page-key.js';
-import { encodePath } from '../store/path-codec.js';
+import { encodeName } from '@peel/engine';
 
 /** A row of a draft listing: its key in the paged order, and its entry when a page shows it. */
 interface DraftRow {
@@ -181,7 +181,7 @@ const REMOVED_SEQ = 2 ** 31;
 
 /** The paged listing's key of a draft row (page-key.ts KEY_SHAPES). */
 function draftKey(sort: ListingSort, type: string, size: number, name: string, live: number, layer: number, seq: number): PageKey {
-  const tail = [encodePath(name), live, layer, seq];
+  const tail = [encodeName(name), live, layer, seq];
   return sort === 'name' ? [type === 'dir' ? 0 : 1, ...tail] : [type === 'dir' ? 0 : 1, -size, ...tail];
 }
 

@@ -1,14 +1,14 @@
 import type { EntryType, FsEntry } from '@peel/api';
 import type { DataRegion, LayerEntry, LayerEntryType } from '@peel/engine';
-import { decodePath } from '../store/path-codec.js';
+import { decodeName } from '@peel/engine';
 import { joinPath, toApiPath } from '../store/image-path.js';
 import type { EntryCols, LayerEntryRow, NodeRow, SearchRow, ShadowedRow } from '../store/fs-repo.js';
 
 /** Stored rows → the API's FsEntry. */
 
 function base(row: EntryCols, layer: number): FsEntry {
-  const parent = decodePath(row.parent);
-  const name = decodePath(row.name);
+  const parent = decodeName(row.parent);
+  const name = decodeName(row.name);
   return {
     name,
     path: toApiPath(joinPath(parent, name)),
@@ -18,7 +18,7 @@ function base(row: EntryCols, layer: number): FsEntry {
     gid: row.gid,
     size: row.size,
     mtime: row.mtime,
-    linkTarget: row.link_target === null ? null : decodePath(row.link_target),
+    linkTarget: row.link_target === null ? null : decodeName(row.link_target),
     layer,
     digest: row.digest,
   };
@@ -78,7 +78,7 @@ export function searchEntry(row: SearchRow): FsEntry & { deleted: boolean } {
 /** A stored layer entry back as the engine's LayerEntry (to read its bytes with the engine). */
 export function toLayerEntry(row: LayerEntryRow): LayerEntry {
   return {
-    path: joinPath(decodePath(row.parent), decodePath(row.name)),
+    path: joinPath(decodeName(row.parent), decodeName(row.name)),
     type: row.type as LayerEntryType,
     mode: row.mode,
     uid: row.uid,
@@ -87,7 +87,7 @@ export function toLayerEntry(row: LayerEntryRow): LayerEntry {
     gname: row.gname,
     size: row.size,
     mtime: row.mtime,
-    linkTarget: row.link_target === null ? null : decodePath(row.link_target),
+    linkTarget: row.link_target === null ? null : decodeName(row.link_target),
     devMajor: row.dev_major,
     devMinor: row.dev_minor,
     xattrs: xattrs(row.xattrs),

@@ -1,7 +1,7 @@
 import type { AnalyzeInput, HistoryStep, ImageConfig, LayerEntry, LayerEntryType } from '@peel/engine';
 import type { Db } from '../store/db.js';
 import type { ImageLayerRow, ImageRow } from '../store/images-repo.js';
-import { decodePath } from '../store/path-codec.js';
+import { decodeName } from '@peel/engine';
 import { joinPath } from '../store/image-path.js';
 import { dataRegions } from './entries.js';
 
@@ -49,9 +49,9 @@ export class FindingsInputReader {
       const [parentRaw, name, type, mode, uid, gid, size, link, digest, dataOffset, headerOffset, sparse] = r;
       const key = parentRaw.toString('latin1');
       let parent = parents.get(key);
-      if (parent === undefined) parents.set(key, (parent = decodePath(parentRaw)));
+      if (parent === undefined) parents.set(key, (parent = decodeName(parentRaw)));
       out.push({
-        path: joinPath(parent, decodePath(name)),
+        path: joinPath(parent, decodeName(name)),
         type: type as LayerEntryType,
         mode,
         uid,
@@ -60,7 +60,7 @@ export class FindingsInputReader {
         gname: '',
         size,
         mtime: 0,
-        linkTarget: link === null ? null : decodePath(link),
+        linkTarget: link === null ? null : decodeName(link),
         devMajor: 0,
         devMinor: 0,
         xattrs: null,

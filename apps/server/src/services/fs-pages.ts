@@ -2,7 +2,7 @@ import type { FsEntry, FsPage, ListingSort } from '@peel/api';
 import type { Db } from '../store/db.js';
 import type { FsRepo } from '../store/fs-repo.js';
 import { AS_OF_RECORDED, COL, ListingRepo, type ListingSource, type SourceParams } from '../store/listing-repo.js';
-import { encodePath } from '../store/path-codec.js';
+import { encodeName } from '@peel/engine';
 import { splitPath, toApiPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
 import { dirPrefix, rowEntry, rowKey } from './listing-rows.js';
@@ -63,20 +63,20 @@ export class FsPageService {
         if (entry.type !== 'dir' && entry.type !== 'opaque') throw badRequest('NOT_A_DIRECTORY', `${toApiPath(path)} is a ${entry.type} in layer ${opts.layer}, not a directory`);
       }
       const feed = { source: 'layer' as const, owner: layer.layer };
-      return this.collect([feed], path, req, () => this.repo.count('layer', feed.owner, encodePath(path)), opts.layer);
+      return this.collect([feed], path, req, () => this.repo.count('layer', feed.owner, encodeName(path)), opts.layer);
     }
     const { key } = this.images.require(id);
     const resolved = resolveInImage(this.fsRepo, key, path);
     const shadowed: Feed = { source: 'shadowed', owner: key };
     if (!resolved) {
       // A directory that a later layer deleted: only its shadowed entries remain.
-      const gone = opts.deleted ? this.repo.count('shadowed', key, encodePath(path)) : 0;
+      const gone = opts.deleted ? this.repo.count('shadowed', key, encodeName(path)) : 0;
       if (gone === 0) throw notFound(`no ${apiPath} in image ${id}`);
       return this.collect([shadowed], path, req, () => gone);
     }
     if (resolved.node && resolved.node.type !== 'dir') throw badRequest('NOT_A_DIRECTORY', `${apiPath} is a ${resolved.node.type}, not a directory`);
     const dir = resolved.path;
-    const parent = encodePath(dir);
+    const parent = encodeName(dir);
     // A folder's row knows how many children it has; only the root is counted.
     const live = () => resolved.node?.child_count ?? this.repo.count('nodes', key, parent);
     const nodes: Feed = { source: 'nodes', owner: key, params: { folderBytes: opts.folderBytes ?? true } };
@@ -95,11 +95,11 @@ export class FsPageService {
     const params = { asOf: n };
     if (path !== '') {
       const { parent, name } = splitPath(path);
-      const here = this.liveAsOf(key, encodePath(parent), encodePath(name), params);
+      const here = this.liveAsOf(key, encodeName(parent), encodeName(name), params);
       if (!here) throw notFound(`no ${toApiPath(path)} in image ${id} as of layer ${n}`);
       if (here[COL.type] !== 'dir') throw badRequest('NOT_A_DIRECTORY', `${toApiPath(path)} is a ${String(here[COL.type])} as of layer ${n}, not a directory`);
     }
-    const parent = encodePath(path);
+    const parent = encodeName(path);
     const live: Feed[] = [{ source: 'asOfNodes', owner: key, params }, { source: 'asOfShadowed', owner: key, params }];
     const gone: Feed[] = deleted ? [{ source: 'lostAt', owner: key, params }] : [];
     const feeds = [...live, ...gone];
@@ -127,11 +127,11 @@ export class FsPageService {
   private collect(feeds: Feed[], dir: string, req: PageRequest, total: () => number, layer?: number, finish?: (e: FsEntry, row: unknown[], source: ListingSource) => FsEntry): FsPage {
     const shape = KEY_SHAPES[req.sort];
     const after = req.cursor === undefined ? null : decodeCursor(shape, req.cursor);
-    const parent = encodePath(dir);
+    const parent = encodeName(dir);
     let rows: Keyed[];
     let count: number;
     if (req.name !== undefined) {
-      const name = encodePath(req.name);
+      const name = encodeName(req.name);
       rows = feeds.flatMap((feed) => this.repo.named(feed.source, feed.owner, parent, name, feed.params).map((row) => ({ feed, row, key: rowKey(feed.source, req.sort, row, feed.params?.folderBytes) })));
       count = rows.length;
       rows = rows.filter((r) => after === null || compareKeys(r.key, after) > 0).sort((a, b) => compareKeys(a.key, b.key));

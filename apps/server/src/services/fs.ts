@@ -3,7 +3,7 @@ import type { Db } from '../store/db.js';
 import { FsRepo, type SearchQuery } from '../store/fs-repo.js';
 import { ChangesRepo, type ChangeRow } from '../store/changes-repo.js';
 import type { ImageLayerRow } from '../store/images-repo.js';
-import { decodePath, encodePath } from '../store/path-codec.js';
+import { decodeName, encodeName } from '@peel/engine';
 import { toApiPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
 import { layerEntry, mergedEntry, searchEntry, shadowedEntry } from './entries.js';
@@ -92,8 +92,8 @@ export class FsService {
     const { key } = this.layerOf(id, n);
     const after = req.cursor === undefined ? -1 : (decodeCursor(KEY_SHAPES.changes, req.cursor)[0] as number);
     const filter = {
-      q: req.q === undefined ? null : encodePath(req.q.replace(/[A-Z]/g, (c) => c.toLowerCase())),
-      path: req.path === undefined ? null : encodePath(toEnginePath(req.path)),
+      q: req.q === undefined ? null : encodeName(req.q.replace(/[A-Z]/g, (c) => c.toLowerCase())),
+      path: req.path === undefined ? null : encodeName(toEnginePath(req.path)),
     };
     const rows = this.changesRepo.page(key, n, { ...filter, kinds: req.kinds }, after, req.limit + 1);
     // Unfiltered, the counts are the layer's own, kept: each count scans all its changes (10 ms for
@@ -133,7 +133,7 @@ export class FsService {
 
 function changeOf(c: ChangeRow): LayerChange {
   return {
-    path: toApiPath(decodePath(c.path)),
+    path: toApiPath(decodeName(c.path)),
     change: c.change as LayerChange['change'],
     type: c.type as LayerChange['type'],
     size: c.size,

@@ -1,7 +1,7 @@
 import type { FsLookup, FsNode, LayerEntry, LayerEntryType } from '@peel/engine';
 import type { FsRepo, NodeRow } from '../store/fs-repo.js';
 import type { ImageLayerRow } from '../store/images-repo.js';
-import { decodePath } from '../store/path-codec.js';
+import { decodeName } from '@peel/engine';
 import { joinPath } from '../store/image-path.js';
 import { toLayerEntry } from './entries.js';
 
@@ -45,7 +45,7 @@ export class ImageFsLookup implements FsLookup {
     let list = this.kids.get(dir);
     if (!list) {
       list = this.repo.children(this.image, dir).map((row) => {
-        const path = joinPath(dir, decodePath(row.name));
+        const path = joinPath(dir, decodeName(row.name));
         this.rows.set(path, row);
         const node = this.nodes.get(path) ?? this.toNode(path, row);
         this.nodes.set(path, node);
@@ -105,7 +105,7 @@ function ownEntry(path: string, row: NodeRow): LayerEntry {
     gname: row.gname,
     size: row.size,
     mtime: row.mtime,
-    linkTarget: row.link_target === null ? null : decodePath(row.link_target),
+    linkTarget: row.link_target === null ? null : decodeName(row.link_target),
     devMajor: row.dev_major,
     devMinor: row.dev_minor,
     xattrs: row.xattrs === null ? null : (JSON.parse(row.xattrs) as Record<string, string>),

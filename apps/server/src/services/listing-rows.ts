@@ -1,6 +1,6 @@
 import type { EntryType, FsEntry, ListingSort } from '@peel/api';
 import { COL, type ListingSource } from '../store/listing-repo.js';
-import { decodePath } from '../store/path-codec.js';
+import { decodeName } from '@peel/engine';
 import type { PageKey } from './page-key.js';
 
 /**
@@ -9,7 +9,7 @@ import type { PageKey } from './page-key.js';
  * row and the spreads, which were most of a 50,000-entry listing's time.
  */
 export function rowEntry(source: ListingSource, r: unknown[], dirPrefix: string, layer?: number, folderBytes = true): FsEntry {
-  const name = decodePath(r[COL.name] as Buffer);
+  const name = decodeName(r[COL.name] as Buffer);
   const type = r[COL.type] as EntryType;
   const link = r[COL.linkTarget] as Buffer | null;
   const e: FsEntry = {
@@ -21,7 +21,7 @@ export function rowEntry(source: ListingSource, r: unknown[], dirPrefix: string,
     gid: r[COL.gid] as number,
     size: r[COL.size] as number,
     mtime: r[COL.mtime] as number,
-    linkTarget: link === null ? null : decodePath(link),
+    linkTarget: link === null ? null : decodeName(link),
     layer: source === 'layer' ? layer! : (r[COL.layer] as number),
     digest: r[COL.digest] as string | null,
   };

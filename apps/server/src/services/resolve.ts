@@ -1,5 +1,5 @@
 import { resolveLinks, type LayerEntryType } from '@peel/engine';
-import { decodePath } from '../store/path-codec.js';
+import { decodeName } from '@peel/engine';
 import type { FsRepo, NodeRow } from '../store/fs-repo.js';
 
 export interface Resolved {
@@ -21,7 +21,7 @@ export function resolveInImage(fs: FsRepo, image: number, path: string, followLa
     const row = fs.node(image, p);
     if (!row) return null;
     last = { path: p, row };
-    return { type: row.type as LayerEntryType, linkTarget: row.link_target === null ? null : decodePath(row.link_target) };
+    return { type: row.type as LayerEntryType, linkTarget: row.link_target === null ? null : decodeName(row.link_target) };
   }, { followLast });
   if (!r.found) return null;
   if (r.path === '') return { path: '', node: null };

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { decodePath, encodePath } from './path-codec.js';
+import { decodeName, encodeName } from '@peel/engine';
 import { joinPath, splitPath } from './image-path.js';
 import { LAYER_BY_DIR } from './schema.js';
 
@@ -117,31 +117,31 @@ export class FsRepo {
 
   node(image: number, path: string): NodeRow | undefined {
     const { parent, name } = splitPath(path);
-    return this.s.node.get(image, encodePath(parent), encodePath(name)) as NodeRow | undefined;
+    return this.s.node.get(image, encodeName(parent), encodeName(name)) as NodeRow | undefined;
   }
 
   children(image: number, dir: string): NodeRow[] {
-    return this.s.children.all(image, encodePath(dir)) as NodeRow[];
+    return this.s.children.all(image, encodeName(dir)) as NodeRow[];
   }
 
   shadowedIn(image: number, dir: string): ShadowedRow[] {
-    return this.s.shadowed.all(image, encodePath(dir)) as ShadowedRow[];
+    return this.s.shadowed.all(image, encodeName(dir)) as ShadowedRow[];
   }
 
   /** True when a lower layer held `path` and a later one deleted or overwrote it. */
   hasShadowed(image: number, path: string): boolean {
     const { parent, name } = splitPath(path);
-    return this.s.hasShadowed.get(image, encodePath(parent), encodePath(name)) !== undefined;
+    return this.s.hasShadowed.get(image, encodeName(parent), encodeName(name)) !== undefined;
   }
 
   /** The entry a layer has for a path (the last one when the tar repeats it; real before implicit). */
   layerEntry(layer: number, path: string): LayerEntryRow | undefined {
     const { parent, name } = splitPath(path);
-    return this.s.layerEntry.get(layer, encodePath(parent), encodePath(name)) as LayerEntryRow | undefined;
+    return this.s.layerEntry.get(layer, encodeName(parent), encodeName(name)) as LayerEntryRow | undefined;
   }
 
   layerChildren(layer: number, dir: string): LayerEntryRow[] {
-    return this.s.layerChildren.all(layer, encodePath(dir)) as LayerEntryRow[];
+    return this.s.layerChildren.all(layer, encodeName(dir)) as LayerEntryRow[];
   }
 
   entryBySeq(layer: number, seq: number): LayerEntryRow | undefined {
@@ -151,7 +151,7 @@ export class FsRepo {
   search(image: number, q: SearchQuery): { rows: SearchRow[]; total: number } {
     const raw = q.mode !== 'substring' && /[\uDC80-\uDCFF]/.test(q.pattern);
     const st = this.s.search[raw ? (`raw-${q.mode}` as MatchMode) : q.mode];
-    const pattern = encodePath(q.pattern);
+    const pattern = encodeName(q.pattern);
     const deleted = q.deleted ? 1 : 0;
     const rows = st.page.all({ image, pattern, deleted, limit: q.limit, offset: q.offset }) as SearchRow[];
     // A page that is not full is the last one: its end is the total, no second scan needed
@@ -166,7 +166,7 @@ export class FsRepo {
 function registerGlob(db: Db): void {
   const cache = new Map<string, RegExp>();
   const regexp = (pattern: unknown): RegExp => {
-    const src = decodePath(pattern as Buffer);
+    const src = decodeName(pattern as Buffer);
     let re = cache.get(src);
     if (!re) {
       if (cache.size > 100) cache.clear();
@@ -175,9 +175,9 @@ function registerGlob(db: Db): void {
     return re;
   };
   db.function('peel_glob_name', { deterministic: true }, (pattern: unknown, name: unknown) =>
-    (regexp(pattern).test(decodePath(name as Buffer)) ? 1 : 0));
+    (regexp(pattern).test(decodeName(name as Buffer)) ? 1 : 0));
   db.function('peel_glob_path', { deterministic: true }, (pattern: unknown, parent: unknown, name: unknown) =>
-    (regexp(pattern).test(`/${joinPath(decodePath(parent as Buffer), decodePath(name as Buffer))}`) ? 1 : 0));
+    (regexp(pattern).test(`/${joinPath(decodeName(parent as Buffer), decodeName(name as Buffer))}`) ? 1 : 0));
 }
 
 export function globToRegExp(glob: string): RegExp {

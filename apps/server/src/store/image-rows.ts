@@ -1,5 +1,5 @@
 import type { LayerEntry } from '@peel/engine';
-import { encodePath } from './path-codec.js';
+import { encodeName } from '@peel/engine';
 import { splitPath } from './image-path.js';
 
 /**
@@ -7,13 +7,13 @@ import { splitPath } from './image-path.js';
  * view's rows are merge-writer.ts's). A generator, so an ingest never holds a second copy.
  */
 
-const blob = (s: string | null): Buffer | null => (s === null ? null : encodePath(s));
+const blob = (s: string | null): Buffer | null => (s === null ? null : encodeName(s));
 const xattrs = (x: Record<string, string> | null): string | null => (x ? JSON.stringify(x) : null);
 const sparse = (e: LayerEntry): string | null => (e.sparse ? JSON.stringify(e.sparse.map((r) => [r.offset, r.length])) : null);
 
 function pathCols(path: string): [Buffer, Buffer] {
   const { parent, name } = splitPath(path);
-  return [encodePath(parent), encodePath(name)];
+  return [encodeName(parent), encodeName(name)];
 }
 
 /** A layer's own entries (tar order), then one implicit directory per parent it does not declare. */

@@ -3,7 +3,7 @@ import type { ImageArchive, LayerEntry, OpenOptions, ResolvedImage } from '@peel
 import type { Db } from './db.js';
 import { deleteChunked, insertChunked } from './chunked.js';
 import { layerEntryRows } from './image-rows.js';
-import { encodePath } from './path-codec.js';
+import { encodeName } from '@peel/engine';
 import { purgeImage } from './image-purge.js';
 import { writeMerged } from './merge-writer.js';
 
@@ -139,7 +139,7 @@ function completeRow(db: Db, key: number, plan: ImagePlan, merged: { fileCount: 
 function* archiveRows(key: number, archive: ImageArchive): Generator<unknown[]> {
   let seq = 0;
   for (const e of archive.entries) {
-    yield [key, seq++, encodePath(e.path), e.type, e.size, e.digest, e.linkTarget === null ? null : encodePath(e.linkTarget),
+    yield [key, seq++, encodeName(e.path), e.type, e.size, e.digest, e.linkTarget === null ? null : encodeName(e.linkTarget),
       e.role, e.label, e.mediaType];
   }
 }

@@ -1,7 +1,7 @@
 import { MergedFs, type LayerChange, type LayerEntry, type Problem, type ShadowedNode } from '@peel/engine';
 import type { Db } from './db.js';
 import { insertChunked } from './chunked.js';
-import { encodePath } from './path-codec.js';
+import { encodeName } from '@peel/engine';
 import { splitPath } from './image-path.js';
 
 /**
@@ -28,12 +28,12 @@ export async function writeMerged(db: Db, imageKey: number, layers: LayerEntry[]
 }
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-const blob = (s: string | null): Buffer | null => (s === null ? null : encodePath(s));
+const blob = (s: string | null): Buffer | null => (s === null ? null : encodeName(s));
 const xattrs = (x: Record<string, string> | null): string | null => (x ? JSON.stringify(x) : null);
 
 function pathCols(path: string): [Buffer, Buffer] {
   const { parent, name } = splitPath(path);
-  return [encodePath(parent), encodePath(name)];
+  return [encodeName(parent), encodeName(name)];
 }
 
 /** Per folder: how many entries it holds, and the bytes of file content below it at any depth. */
@@ -86,7 +86,7 @@ function* shadowedRows(imageKey: number, shadowed: readonly ShadowedNode[], seq:
 function* changeRows(imageKey: number, layer: number, changes: readonly LayerChange[]): Generator<unknown[]> {
   let seq = 0;
   for (const c of changes) {
-    yield [imageKey, layer, seq++, encodePath(c.path), c.change, c.type, c.size, c.previousLayer,
+    yield [imageKey, layer, seq++, encodeName(c.path), c.change, c.type, c.size, c.previousLayer,
       c.metadataOnly ? 1 : 0, c.previousSize ?? null];
   }
 }

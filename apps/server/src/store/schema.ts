@@ -2,7 +2,7 @@
  * The SQLite schema, as an ordered list of migrations (PRAGMA user_version counts the applied
  * ones). Append a migration to change it; never edit one that has shipped.
  *
- * Paths are BLOBs of raw bytes (see path-codec.ts) split into (parent, name), so that a directory
+ * Paths are BLOBs of raw bytes (the engine's encodeName) split into (parent, name), so that a directory
  * listing is one range scan of a WITHOUT ROWID primary key and a path lookup is one seek.
  * Images are visible only in state 'ready': an ingest writes its rows in chunks while 'pending'
  * and flips the state at the end; a delete flips to 'deleting' first. Startup purges the rest.

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { encodePath } from './path-codec.js';
+import { encodeName } from '@peel/engine';
 
 /**
  * Bytes of file content below a folder of an image's merged filesystem, in one range scan of
@@ -24,6 +24,6 @@ export class SubtreeSizes {
   /** Content bytes strictly below `dir` ('' is the root). */
   below(image: number, dir: string): number {
     if (dir === '') return this.all.get({ image }) as number;
-    return this.inDir.get({ image, dir: encodePath(dir), from: encodePath(`${dir}/`), to: encodePath(`${dir}0`) }) as number;
+    return this.inDir.get({ image, dir: encodeName(dir), from: encodeName(`${dir}/`), to: encodeName(`${dir}0`) }) as number;
   }
 }
