@@ -12,6 +12,7 @@ import { SecretList } from './SecretList.js';
 import { SizeTreemap } from './SizeTreemap.js';
 import { WasteList } from './WasteList.js';
 import './findings.css';
+import { plural } from '../../lib/plural.js';
 
 /** Why the image is big, what it ships for nothing, and which secrets are baked in, deleted ones too. */
 export function FindingsPage() {
@@ -63,7 +64,7 @@ function FindingsView({ f }: { f: FindingsResponse }) {
           <dt>Final filesystem</dt>
           <dd title={formatBytesExact(f.sizes.final)}>{formatSize(f.sizes.final)}</dd>
           <span>
-            {formatSize(f.sizes.stored)} stored in {f.sizes.layers.length} layers
+            {formatSize(f.sizes.stored)} stored in {plural(f.sizes.layers.length, 'layer')}
           </span>
         </div>
       </dl>
@@ -100,7 +101,7 @@ function FindingsView({ f }: { f: FindingsResponse }) {
 
       <p className="muted findings-foot">
         Read {f.scan.filesScanned.toLocaleString('en-US')} candidate files ({formatSize(f.scan.bytesRead)}) of every layer for secrets, in {(f.scan.millis / 1000).toFixed(1)} s;
-        {f.scan.skippedBinary ? ` ${f.scan.skippedBinary} binaries and` : ''} {f.scan.skippedLarge} large files skipped.
+        {f.scan.skippedBinary ? ` ${plural(f.scan.skippedBinary, 'binary', 'binaries')} and` : ''} {plural(f.scan.skippedLarge, 'large file')} skipped.
       </p>
     </section>
   );
