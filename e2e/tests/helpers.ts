@@ -141,12 +141,13 @@ const checked = new Set<string>();
  * '@playwright/test'.
  */
 export const test = base.extend({
-  page: async ({ page, colorScheme }, use, testInfo) => {
+  page: async ({ page, colorScheme, baseURL }, use, testInfo) => {
     const visited: string[] = [];
     const record = (frame: { url(): string }) => {
       if (frame !== page.mainFrame()) return;
       const url = new URL(frame.url());
-      if (url.protocol.startsWith('http') && !url.pathname.startsWith('/api/') && !visited.includes(url.href)) visited.push(url.href);
+      // Only the suite's own server: a test may also drive a Peel it started and has stopped since.
+      if (url.origin === new URL(baseURL ?? url.href).origin && !url.pathname.startsWith('/api/') && !visited.includes(url.href)) visited.push(url.href);
     };
     page.on('framenavigated', record);
     await use(page);

@@ -48,24 +48,24 @@ function FindingsView({ f }: { f: FindingsResponse }) {
         <div className={secrets.length ? 'stat bad' : 'stat good'}>
           <dt>Secrets</dt>
           <dd>{secrets.length}</dd>
-          <span>{shipped ? `${shipped} deleted or overwritten but still shipped` : secrets.length ? 'in the final image' : 'none found'}</span>
+          <dd className="stat-note">{shipped ? `${shipped} deleted or overwritten but still shipped` : secrets.length ? 'in the final image' : 'none found'}</dd>
         </div>
         <div className="stat">
           <dt>Reclaimable</dt>
           <dd title={formatBytesExact(f.waste.bytes)}>{formatSize(f.waste.bytes)}</dd>
-          <span>of {formatSize(f.waste.shipped)} of files shipped</span>
+          <dd className="stat-note">of {formatSize(f.waste.shipped)} of files shipped</dd>
         </div>
         <div className={f.waste.efficiency < 0.9 ? 'stat warn' : 'stat'}>
           <dt>Efficiency</dt>
           <dd>{percent(f.waste.efficiency)}</dd>
-          <span>unique ÷ shipped</span>
+          <dd className="stat-note">unique ÷ shipped</dd>
         </div>
         <div className="stat">
           <dt>Final filesystem</dt>
           <dd title={formatBytesExact(f.sizes.final)}>{formatSize(f.sizes.final)}</dd>
-          <span>
+          <dd className="stat-note">
             {formatSize(f.sizes.stored)} stored in {plural(f.sizes.layers.length, 'layer')}
-          </span>
+          </dd>
         </div>
       </dl>
 
