@@ -70,6 +70,8 @@ test('one of a thing is singular: 1 layer, 1 diff ID, 1 item', async ({ page }) 
 });
 
 test('an epoch build date reads as the epoch, not as a local time or "58 years ago"', async ({ page }) => {
+  // docker load and a second Peel talking to the engine.
+  test.setTimeout(180_000);
   // The oracle for what the date is: Docker's own reading of the image.
   const archive = join(mkdtempSync(join(tmpdir(), 'peel-e2e-epoch-')), 'epoch.tar');
   writeFileSync(archive, oneLayerImage(EPOCH, epochTag));

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import CodeMirror, { EditorView } from '@uiw/react-codemirror';
 import { useColorScheme } from '../../app/use-color-scheme.js';
+import { codeContrast } from './code-theme.js';
 import { languageExtension } from './language.js';
 import type { LanguageId } from './language-id.js';
 
@@ -13,7 +14,10 @@ const baseTheme = EditorView.theme({
 /** Read-only text with line numbers and highlighting; CodeMirror only renders what is visible. */
 export function TextView({ text, language, label }: { text: string; language: LanguageId; label: string }) {
   const scheme = useColorScheme();
-  const extensions = useMemo(() => [baseTheme, EditorView.lineWrapping, ...languageExtension(language), EditorView.contentAttributes.of({ 'aria-label': label })], [language, label]);
+  const extensions = useMemo(
+    () => [baseTheme, ...codeContrast(scheme), EditorView.lineWrapping, ...languageExtension(language), EditorView.contentAttributes.of({ 'aria-label': label })],
+    [scheme, language, label],
+  );
   return (
     <CodeMirror
       className="text-view"
