@@ -97,7 +97,7 @@ test('an epoch build date reads as the epoch, not as a local time or "58 years a
       const row = section.getByRole('row').filter({ hasText: epochTag });
       await expect(row).toContainText('1970-01-01 (epoch)');
       await expect(row).not.toContainText(/years ago/);
-      await shot(page, '30-home-docker-epoch');
+      await shot(page, '70-home-docker-epoch');
     } finally {
       await peel.stop();
     }
@@ -125,7 +125,7 @@ test('"deleted by layer 6" is a plain badge; only the name is struck through', a
     return lines;
   });
   expect(struck).toEqual([]);
-  await shot(page, '31-tree-deleted-badge');
+  await shot(page, '71-tree-deleted-badge');
 });
 
 test('page titles name the image and the view', async ({ page }) => {
@@ -166,7 +166,7 @@ test('a digest has a copy button that copies the full value', async ({ page, con
   await copy.click();
   await expect(page.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(digest);
-  await shot(page, '32-archive-digest-copied');
+  await shot(page, '72-archive-digest-copied');
 });
 
 test('the archive lists what describes the image first: manifest.json, then configs, then layers', async ({ page }) => {
@@ -187,7 +187,7 @@ test('the archive lists what describes the image first: manifest.json, then conf
   expect(names.slice(1, 1 + roles.length)).toEqual(roles);
   expect(names[1 + roles.length]).toBe(config);
   expect(new Set(names.slice(2 + roles.length))).toEqual(new Set(folders));
-  await shot(page, '33-archive-order');
+  await shot(page, '73-archive-order');
 });
 
 test('the hex view shows all 16 ASCII characters of each row, unclipped', async ({ page }) => {
@@ -218,7 +218,7 @@ test('the hex view shows all 16 ASCII characters of each row, unclipped', async 
       return { textRight: text.right, boxRight: box.right, scrollerRight: scroller.right, overflow: cell.scrollWidth - cell.clientWidth };
     }),
   );
-  await shot(page, '34-hex-view');
+  await shot(page, '74-hex-view');
   for (const g of geometry) {
     expect(g.overflow).toBeLessThanOrEqual(0);
     expect(g.textRight).toBeLessThanOrEqual(g.boxRight + 0.5);
