@@ -11,11 +11,15 @@ const baseTheme = EditorView.theme({
   '.cm-gutters': { borderRight: '1px solid var(--border)' },
 });
 
-/** Read-only text with line numbers and highlighting; CodeMirror only renders what is visible. */
+/**
+ * Read-only text with line numbers and highlighting; CodeMirror only renders what is visible. The
+ * text takes keyboard focus (read-only CodeMirror content does not by default), so a long file
+ * scrolls with the arrow and page keys too.
+ */
 export function TextView({ text, language, label }: { text: string; language: LanguageId; label: string }) {
   const scheme = useColorScheme();
   const extensions = useMemo(
-    () => [baseTheme, ...codeContrast(scheme), EditorView.lineWrapping, ...languageExtension(language), EditorView.contentAttributes.of({ 'aria-label': label })],
+    () => [baseTheme, ...codeContrast(scheme), EditorView.lineWrapping, ...languageExtension(language), EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' })],
     [scheme, language, label],
   );
   return (
