@@ -112,9 +112,13 @@ export async function expectAccessible(page: Page, where = page.url()): Promise<
   expect(await axeViolations(page), `axe found serious or critical violations on ${where}`).toEqual([]);
 }
 
-/** Waits (a bounded time) for the page to stop fetching and drop its loading placeholders. */
-async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
+/**
+ * Waits (a bounded time) for a page to drop its loading placeholders; a page just opened by URL
+ * first waits for its requests to stop (the page a test ends on has already been waited for by
+ * the test's own assertions).
+ */
+async function settle(page: Page, opened: boolean): Promise<void> {
+  if (opened) await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined);
   await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached', timeout: 5_000 }).catch(() => undefined);
 }
 
@@ -159,19 +163,19 @@ export const test = base.extend({
     // axe takes a second or more per page (much more on a busy machine); the test's budget is for the test.
     testInfo.setTimeout(testInfo.timeout + 30_000 * (toVisit.length + 1));
     const found: string[] = [];
-    const check = async (where: string) => {
-      await settle(page);
+    const check = async (where: string, opened: boolean) => {
+      await settle(page, opened);
       for (const violation of await axeViolations(page)) found.push(`${where}\n  ${violation}`);
     };
     if (page.url().startsWith('http')) {
       checked.add(key(page.url()));
-      await check(`${page.url()} (as the test left it)`);
+      await check(`${page.url()} (as the test left it)`, false);
     }
     for (const href of toVisit) {
       if (checked.has(key(href))) continue;
       checked.add(key(href));
       await page.goto(href);
-      await check(href);
+      await check(href, true);
     }
     expect(found, 'axe found serious or critical violations').toEqual([]);
   },
