@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
 import type { ImageSummary } from '@peel/api';
-import { dropFixture, fixturePath, shot, throttleUpload } from './helpers.js';
+import { dropFixture, expect, fixturePath, shot, test, throttleUpload } from './helpers.js';
 
 test.describe('opening an image', () => {
   test('a dropped archive uploads with a progress bar and opens', async ({ page }) => {

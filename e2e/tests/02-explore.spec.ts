@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
 import type { ImageSummary } from '@peel/api';
-import { shot, treeItem, uploadViaApi } from './helpers.js';
+import { expect, shot, test, treeItem, uploadViaApi } from './helpers.js';
 
 // multi-docker-legacy.tar (fixtures/README.md): 13 layers, numbered from 0 by the API. Layer 1 appends
 // to /etc/passwd, layer 3 holds whiteouts (opt/app/legacy …), layer 5 adds the .env secret that

@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
 import type { DraftState } from '@peel/api';
 import { docker, dockerHost, dockerLoad, uniqueTag } from './docker.js';
-import { clearDraft, dropFixture, fixturePath, imageIdOf, shot, treeItem } from './helpers.js';
+import { clearDraft, dropFixture, expect, fixturePath, imageIdOf, shot, test, treeItem } from './helpers.js';
 
 // The walkthrough of issue 5: drop the tiny image, turn /etc/os-release into ALPYNE in the
 // editor, export it flattened (FROM scratch + COPY), and run the download in a real Docker engine.

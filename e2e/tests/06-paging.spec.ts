@@ -1,7 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { ImageSummary } from '@peel/api';
 import { wideImage } from './make-image.js';
-import { clearDraft, shot, treeItem } from './helpers.js';
+import { clearDraft, expect, shot, test, treeItem } from './helpers.js';
 
 // More rows than the biggest page (5,000), so the tree and the list need several pages.
 const COUNT = 12_000;

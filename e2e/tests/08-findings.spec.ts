@@ -40,7 +40,7 @@ test('the multi fixture: the deleted .env secret, the waste with its formula, th
   await expect(page.getByLabel('How waste is counted')).toContainText('Efficiency = unique ÷ shipped = 49.4%');
 
   await shot(page, '30-findings-top');
-  const treemap = page.getByRole('img', { name: /Treemap of the final filesystem/ });
+  const treemap = page.getByRole('group', { name: /Treemap of the final filesystem/ });
   await expect(treemap).toBeVisible();
   await expect(treemap.locator('a')).not.toHaveCount(0);
   await page.locator('figure.treemap').screenshot({ path: 'screenshots/31-findings-treemap.png' });

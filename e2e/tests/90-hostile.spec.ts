@@ -1,6 +1,7 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import type { ImageSummary } from '@peel/api';
 import { EVIL_CONFIG, EVIL_FILES, EVIL_NAMES, PWNED, deepConfigImage, hostileImage } from './hostile-image.js';
+import { expect, test } from './helpers.js';
 
 /**
  * Image content is never executed in Peel's origin, and image data is never rendered as HTML.

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link, Redirect, Route, Switch } from 'wouter';
 import { ArchivePage } from '../features/archive/ArchivePage.js';
 import { ConfigPage } from '../features/config/ConfigPage.js';
@@ -5,10 +6,11 @@ import { DockerRunPage } from '../features/docker/DockerRunPage.js';
 import { DraftPage } from '../features/draft/DraftPage.js';
 import { FindingsPage } from '../features/findings/FindingsPage.js';
 import { MergedFilesPage } from '../features/files/MergedFilesPage.js';
-import { ImageLayout } from '../features/image/ImageLayout.js';
+import { ImageLayout, type ImageTab } from '../features/image/ImageLayout.js';
 import { HomePage } from '../features/images/components/HomePage.js';
 import { LayerPage } from '../features/layers/LayerPage.js';
 import { LayersPage } from '../features/layers/LayersPage.js';
+import { useDocumentTitle, useImageTitle } from './document-title.js';
 import { links } from './links.js';
 
 /** Every view has its own URL; see links.ts for how they are built. */
@@ -16,26 +18,30 @@ export function AppRoutes() {
   return (
     <Switch>
       <Route path="/docker/run">
-        <DockerRunPage />
+        <Titled title="Run in Docker">
+          <DockerRunPage />
+        </Titled>
       </Route>
       <Route path="/">
-        <HomePage />
+        <Titled title="Images">
+          <HomePage />
+        </Titled>
       </Route>
       <Route path="/images/:id">{({ id }) => <Redirect to={links.image(id)} replace />}</Route>
       <Route path="/images/:id/layers">
         {({ id }) => (
-          <ImageLayout id={id} tab="layers">
+          <ImageView id={id} tab="layers" view="Layers">
             <LayersPage />
-          </ImageLayout>
+          </ImageView>
         )}
       </Route>
       <Route path="/images/:id/layers/:n">{({ id, n }) => <Redirect to={links.layerFiles(id, Number(n))} replace />}</Route>
       <Route path="/images/:id/layers/:n/:tab">
         {({ id, n, tab }) =>
           /^\d+$/.test(n) && (tab === 'files' || tab === 'changes') ? (
-            <ImageLayout id={id} tab="layers">
+            <ImageView id={id} tab="layers" view={`Layer ${n} ${tab}`}>
               <LayerPage layer={Number(n)} tab={tab} />
-            </ImageLayout>
+            </ImageView>
           ) : (
             <NotFound />
           )
@@ -43,37 +49,37 @@ export function AppRoutes() {
       </Route>
       <Route path="/images/:id/files">
         {({ id }) => (
-          <ImageLayout id={id} tab="files">
+          <ImageView id={id} tab="files" view="Files">
             <MergedFilesPage />
-          </ImageLayout>
+          </ImageView>
         )}
       </Route>
       <Route path="/images/:id/config">
         {({ id }) => (
-          <ImageLayout id={id} tab="config">
+          <ImageView id={id} tab="config" view="Config">
             <ConfigPage />
-          </ImageLayout>
+          </ImageView>
         )}
       </Route>
       <Route path="/images/:id/archive">
         {({ id }) => (
-          <ImageLayout id={id} tab="archive">
+          <ImageView id={id} tab="archive" view="Archive">
             <ArchivePage />
-          </ImageLayout>
+          </ImageView>
         )}
       </Route>
       <Route path="/images/:id/findings">
         {({ id }) => (
-          <ImageLayout id={id} tab="findings">
+          <ImageView id={id} tab="findings" view="Findings">
             <FindingsPage />
-          </ImageLayout>
+          </ImageView>
         )}
       </Route>
       <Route path="/images/:id/draft">
         {({ id }) => (
-          <ImageLayout id={id} tab="draft">
+          <ImageView id={id} tab="draft" view="Draft">
             <DraftPage />
-          </ImageLayout>
+          </ImageView>
         )}
       </Route>
       <Route>
@@ -83,7 +89,23 @@ export function AppRoutes() {
   );
 }
 
+/** An image view inside the image's frame, its title naming the image and the view. */
+function ImageView({ id, tab, view, children }: { id: string; tab: ImageTab; view: string; children: ReactNode }) {
+  useImageTitle(id, view);
+  return (
+    <ImageLayout id={id} tab={tab}>
+      {children}
+    </ImageLayout>
+  );
+}
+
+function Titled({ title, children }: { title: string; children: ReactNode }) {
+  useDocumentTitle(title);
+  return children;
+}
+
 function NotFound() {
+  useDocumentTitle('Not found');
   return (
     <main className="home">
       <h1>Nothing here</h1>

@@ -1,4 +1,4 @@
-export type IconName = 'file' | 'folder' | 'folder-open' | 'link' | 'hardlink' | 'whiteout' | 'opaque' | 'device' | 'chevron' | 'download' | 'upload' | 'layers';
+export type IconName = 'file' | 'folder' | 'folder-open' | 'link' | 'hardlink' | 'whiteout' | 'opaque' | 'device' | 'chevron' | 'download' | 'upload' | 'layers' | 'copy' | 'check';
 
 /** 16px line icons drawn with currentColor, so they follow the theme and never depend on fonts. */
 const PATHS: Record<IconName, string> = {
@@ -14,6 +14,8 @@ const PATHS: Record<IconName, string> = {
   download: 'M8 2v8 M4.5 6.5L8 10l3.5-3.5 M2.5 13.5h11',
   upload: 'M8 10V2 M4.5 5.5L8 2l3.5 3.5 M2.5 13.5h11',
   layers: 'M8 2l6.5 3.5L8 9 1.5 5.5z M1.5 8.5L8 12l6.5-3.5 M1.5 11.5L8 15l6.5-3.5',
+  copy: 'M5.5 5.5h8v8h-8z M10.5 5.5v-3h-8v8h3',
+  check: 'M3 8.5l3.5 3.5 6.5-7.5',
 };
 
 export function Icon({ name, className }: { name: IconName; className?: string }) {

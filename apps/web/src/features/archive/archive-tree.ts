@@ -34,12 +34,31 @@ export function buildArchiveTree(entries: ArchiveEntry[]): ArchiveNode[] {
     if (path === '' || path === '.') continue;
     nodeFor(path).entry = entry;
   }
-  const sort = (nodes: ArchiveNode[]) => {
-    nodes.sort((a, b) => Number(b.children.length > 0) - Number(a.children.length > 0) || a.name.localeCompare(b.name));
-    nodes.forEach((n) => sort(n.children));
-  };
-  sort(root.children);
+  sortByRole(root.children);
   return root.children;
+}
+
+/**
+ * The order a reader wants an archive in: what describes the image (manifest.json, index.json,
+ * oci-layout, repositories, then nested indexes and manifests), then configs, then layers, then
+ * the rest; so manifest.json is not found below a dozen hash-named layer folders.
+ */
+const ROLE_ORDER = ['manifest.json', 'index.json', 'oci-layout', 'repositories', 'index', 'manifest', 'config', 'attestation', 'layer', 'legacy-json', 'version'];
+
+function roleRank(role: string): number {
+  const rank = ROLE_ORDER.indexOf(role);
+  return rank < 0 ? ROLE_ORDER.length : rank;
+}
+
+/** Sorts each level by role rank (a folder ranks as the best file inside it), then by name; returns the level's best rank. */
+function sortByRole(nodes: ArchiveNode[]): number {
+  const rank = new Map<ArchiveNode, number>();
+  for (const node of nodes) {
+    const own = node.entry && node.children.length === 0 ? roleRank(node.entry.role) : ROLE_ORDER.length;
+    rank.set(node, Math.min(own, node.children.length ? sortByRole(node.children) : ROLE_ORDER.length));
+  }
+  nodes.sort((a, b) => rank.get(a)! - rank.get(b)! || a.name.localeCompare(b.name));
+  return Math.min(ROLE_ORDER.length, ...rank.values());
 }
 
 const ROLE_TONE: Record<string, 'accent' | 'added' | 'modified' | 'neutral' | 'warning'> = {

@@ -1,14 +1,15 @@
 import { useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { SideLine, SplitRow, UnifiedRow } from '../../lib/diff-rows.js';
+import { plural } from '../../lib/plural.js';
 
 const ROW = 20;
 const SIGN = { add: '+', del: '−', context: ' ' } as const;
 
 function Side({ line, side }: { line: SideLine | null; side: 'old' | 'new' }) {
-  if (!line) return <div className={`diff-side empty ${side}`} />;
+  if (!line) return <div role="cell" className={`diff-side empty ${side}`} />;
   return (
-    <div className={`diff-side ${side} line-${line.kind}`}>
+    <div role="cell" className={`diff-side ${side} line-${line.kind}`}>
       <span className="diff-no">{line.no}</span>
       <span className="diff-sign">{SIGN[line.kind]}</span>
       <span className="diff-text">{line.text}</span>
@@ -47,7 +48,7 @@ export function DiffRows({ unified, split, oldLabel, newLabel }: { unified: Unif
               if (row.kind === 'gap') {
                 return (
                   <div key={item.key} {...common} className="diff-row gap">
-                    ⋯ {row.count} unchanged {row.count === 1 ? 'line' : 'lines'}
+                    <span role="cell">⋯ {plural(row.count, 'unchanged line')}</span>
                   </div>
                 );
               }
@@ -62,16 +63,16 @@ export function DiffRows({ unified, split, oldLabel, newLabel }: { unified: Unif
             if (row.kind === 'gap') {
               return (
                 <div key={item.key} {...common} className="diff-row gap">
-                  ⋯ {row.count} unchanged {row.count === 1 ? 'line' : 'lines'}
+                  <span role="cell">⋯ {plural(row.count, 'unchanged line')}</span>
                 </div>
               );
             }
             return (
               <div key={item.key} {...common} className={`diff-row unified line-${row.kind}`}>
-                <span className="diff-no">{row.oldNo ?? ''}</span>
-                <span className="diff-no">{row.newNo ?? ''}</span>
-                <span className="diff-sign">{SIGN[row.kind]}</span>
-                <span className="diff-text">{row.text}</span>
+                <span role="cell" className="diff-no">{row.oldNo ?? ''}</span>
+                <span role="cell" className="diff-no">{row.newNo ?? ''}</span>
+                <span role="cell" className="diff-sign">{SIGN[row.kind]}</span>
+                <span role="cell" className="diff-text">{row.text}</span>
               </div>
             );
           })}

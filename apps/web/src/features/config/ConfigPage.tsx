@@ -12,6 +12,7 @@ import { archiveLinkResolver } from '../json/digest-links.js';
 import { JsonViewer } from '../json/JsonViewer.js';
 import { ConfigEditor } from './ConfigEditor.js';
 import { commandLine, readConfig } from './read-config.js';
+import { plural } from '../../lib/plural.js';
 
 /** One fact of the config; `edited` marks a key the draft changes. */
 function Row({ label, children, edited = false }: { label: string; children: ReactNode; edited?: boolean }) {
@@ -65,7 +66,7 @@ function ConfigView({ draftChanges, resultConfig, draftError }: { draftChanges: 
         </Link>
         {edited ? (
           <span className="small">
-            Showing the draft's {draftChanges.length} config {draftChanges.length === 1 ? 'change' : 'changes'} applied ({draftChanges.join(', ')}).{' '}
+            Showing the draft's {plural(draftChanges.length, 'config change')} applied ({draftChanges.join(', ')}).{' '}
             <Link href={links.draft(image.id)}>Review the draft</Link>
           </span>
         ) : (
@@ -95,7 +96,7 @@ function ConfigView({ draftChanges, resultConfig, draftError }: { draftChanges: 
           <Row label="Variant">{c.variant ?? none}</Row>
           <Row label="Created">{c.created ? <span title={c.created}>{formatDateTime(c.created)}</span> : none}</Row>
           {c.author ? <Row label="Author">{c.author}</Row> : null}
-          <Row label="Layers">{c.diffIds.length} diff IDs</Row>
+          <Row label="Layers">{plural(c.diffIds.length, 'diff ID')}</Row>
         </dl>
       </section>
       <section className="card" aria-labelledby="cfg-ports">

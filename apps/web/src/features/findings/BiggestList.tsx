@@ -2,6 +2,7 @@ import { Link } from 'wouter';
 import type { SizedPath } from '@peel/api';
 import { links } from '../../app/links.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
+import { plural } from '../../lib/plural.js';
 
 /** The largest files or folders of the final filesystem, each a link into the file view. */
 export function BiggestList({ imageId, title, items }: { imageId: string; title: string; items: SizedPath[] }) {
@@ -20,7 +21,7 @@ export function BiggestList({ imageId, title, items }: { imageId: string; title:
               <span className="biggest-size" title={formatBytesExact(p.size)}>
                 {formatSize(p.size)}
               </span>
-              <span className="muted biggest-note">{p.type === 'dir' ? `${(p.files ?? 0).toLocaleString('en-US')} ${p.files === 1 ? 'file' : 'files'}` : `layer ${p.layer}`}</span>
+              <span className="muted biggest-note">{p.type === 'dir' ? plural(p.files ?? 0, 'file') : `layer ${p.layer}`}</span>
             </li>
           ))}
         </ol>

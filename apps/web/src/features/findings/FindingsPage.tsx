@@ -12,6 +12,7 @@ import { SecretList } from './SecretList.js';
 import { SizeTreemap } from './SizeTreemap.js';
 import { WasteList } from './WasteList.js';
 import './findings.css';
+import { plural } from '../../lib/plural.js';
 
 /** Why the image is big, what it ships for nothing, and which secrets are baked in, deleted ones too. */
 export function FindingsPage() {
@@ -47,24 +48,24 @@ function FindingsView({ f }: { f: FindingsResponse }) {
         <div className={secrets.length ? 'stat bad' : 'stat good'}>
           <dt>Secrets</dt>
           <dd>{secrets.length}</dd>
-          <span>{shipped ? `${shipped} deleted or overwritten but still shipped` : secrets.length ? 'in the final image' : 'none found'}</span>
+          <dd className="stat-note">{shipped ? `${shipped} deleted or overwritten but still shipped` : secrets.length ? 'in the final image' : 'none found'}</dd>
         </div>
         <div className="stat">
           <dt>Reclaimable</dt>
           <dd title={formatBytesExact(f.waste.bytes)}>{formatSize(f.waste.bytes)}</dd>
-          <span>of {formatSize(f.waste.shipped)} of files shipped</span>
+          <dd className="stat-note">of {formatSize(f.waste.shipped)} of files shipped</dd>
         </div>
         <div className={f.waste.efficiency < 0.9 ? 'stat warn' : 'stat'}>
           <dt>Efficiency</dt>
           <dd>{percent(f.waste.efficiency)}</dd>
-          <span>unique ÷ shipped</span>
+          <dd className="stat-note">unique ÷ shipped</dd>
         </div>
         <div className="stat">
           <dt>Final filesystem</dt>
           <dd title={formatBytesExact(f.sizes.final)}>{formatSize(f.sizes.final)}</dd>
-          <span>
-            {formatSize(f.sizes.stored)} stored in {f.sizes.layers.length} layers
-          </span>
+          <dd className="stat-note">
+            {formatSize(f.sizes.stored)} stored in {plural(f.sizes.layers.length, 'layer')}
+          </dd>
         </div>
       </dl>
 
@@ -100,7 +101,7 @@ function FindingsView({ f }: { f: FindingsResponse }) {
 
       <p className="muted findings-foot">
         Read {f.scan.filesScanned.toLocaleString('en-US')} candidate files ({formatSize(f.scan.bytesRead)}) of every layer for secrets, in {(f.scan.millis / 1000).toFixed(1)} s;
-        {f.scan.skippedBinary ? ` ${f.scan.skippedBinary} binaries and` : ''} {f.scan.skippedLarge} large files skipped.
+        {f.scan.skippedBinary ? ` ${plural(f.scan.skippedBinary, 'binary', 'binaries')} and` : ''} {plural(f.scan.skippedLarge, 'large file')} skipped.
       </p>
     </section>
   );

@@ -4,6 +4,7 @@ import { links } from '../../app/links.js';
 import { Badge } from '../../components/Badge.js';
 import { formatBytesExact, formatSize, formatSizeDelta } from '../../lib/format-size.js';
 import { trimCreatedBy } from '../../lib/created-by.js';
+import { plural } from '../../lib/plural.js';
 
 /**
  * A bar per layer: its file bytes, split into what is still in the final filesystem and what a
@@ -47,7 +48,7 @@ export function LayerBars({ imageId, layers }: { imageId: string; layers: LayerS
                 <span className="layer-bar-part removed" style={{ width: `${(l.removedLater / max) * 100}%` }} />
               </div>
               <span className="layer-bar-text" title={formatBytesExact(l.content)}>
-                {formatSize(l.content)} in {l.files.toLocaleString('en-US')} {l.files === 1 ? 'file' : 'files'}
+                {formatSize(l.content)} in {plural(l.files, 'file')}
                 {l.removedLater > 0 ? `, ${formatSize(l.removedLater)} removed later` : ''}
               </span>
             </td>

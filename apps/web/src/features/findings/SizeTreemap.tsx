@@ -21,7 +21,7 @@ export function SizeTreemap({ imageId, tree }: { imageId: string; tree: SizeTree
   if (tree.size === 0) return <p className="findings-empty">The final filesystem holds no file bytes.</p>;
   return (
     <figure className="treemap" ref={frame}>
-      <svg viewBox={`0 0 ${Math.max(width, 1)} ${H}`} height={H} role="img" aria-label={`Treemap of the final filesystem, ${formatSize(tree.size)}`}>
+      <svg viewBox={`0 0 ${Math.max(width, 1)} ${H}`} height={H} role="group" aria-label={`Treemap of the final filesystem, ${formatSize(tree.size)}`}>
         <defs>
           <pattern id="treemap-other" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <rect width="6" height="6" className="treemap-other-bg" />

@@ -5,6 +5,7 @@ import { Digest } from '../../components/Digest.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
 import { copySentences, percent, survivorSentence } from './describe.js';
 import { RemoveFromLayers } from './RemoveFromLayers.js';
+import { plural } from '../../lib/plural.js';
 
 /** The waste figure with its formula worked out, then each path or duplicate that makes it up. */
 export function WasteList({ imageId, waste, isOwn }: { imageId: string; waste: WasteFindings; isOwn: (layer: number) => boolean }) {
@@ -51,7 +52,7 @@ export function WasteList({ imageId, waste, isOwn }: { imageId: string; waste: W
               <li key={`d:${item.digest}`} className="finding waste-item">
                 <div className="finding-head">
                   <span>
-                    {item.copies.length} identical copies of <Digest value={item.digest} /> ({formatSize(item.size)} each)
+                    {plural(item.copies.length, 'identical copy', 'identical copies')} of <Digest value={item.digest} /> ({formatSize(item.size)} each)
                   </span>
                   <strong className="waste-bytes" title={formatBytesExact(item.bytes)}>
                     {formatSize(item.bytes)}
@@ -69,7 +70,7 @@ export function WasteList({ imageId, waste, isOwn }: { imageId: string; waste: W
           )}
         </ul>
       )}
-      {waste.itemCount > waste.items.length ? <p className="muted">The {waste.items.length} largest of {waste.itemCount} items are listed.</p> : null}
+      {waste.itemCount > waste.items.length ? <p className="muted">The {waste.items.length.toLocaleString('en-US')} largest of {plural(waste.itemCount, 'item')} are listed.</p> : null}
     </>
   );
 }

@@ -1,4 +1,5 @@
 import type { Problem } from '@peel/api';
+import { plural } from '../../lib/plural.js';
 
 /** What the server noticed about the image (odd entries, missing blobs), collapsed by default. */
 export function ProblemList({ problems }: { problems: Problem[] }) {
@@ -7,8 +8,8 @@ export function ProblemList({ problems }: { problems: Problem[] }) {
   return (
     <details className={errors ? 'problems has-errors' : 'problems'}>
       <summary>
-        {problems.length} {problems.length === 1 ? 'note' : 'notes'} about this image
-        {errors ? ` (${errors} ${errors === 1 ? 'error' : 'errors'})` : ''}
+        {plural(problems.length, 'note')} about this image
+        {errors ? ` (${plural(errors, 'error')})` : ''}
       </summary>
       <ul>
         {problems.map((p, i) => (

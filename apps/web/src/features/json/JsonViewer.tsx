@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Link } from 'wouter';
+import { plural } from '../../lib/plural.js';
 
 /** Where a string value leads (a digest, an archive path), or null when it names nothing here. */
 export type LinkResolver = (value: string) => string | null;
@@ -103,7 +104,7 @@ function JsonNode({ name, value, depth, openDepth, resolveLink, last }: NodeProp
         {openChar}
         {open ? null : (
           <button type="button" className="json-folded" onClick={() => setOpen(true)}>
-            {isArray ? `${entries.length} items` : `${entries.length} keys`}
+            {isArray ? plural(entries.length, 'item') : plural(entries.length, 'key')}
           </button>
         )}
         {open ? null : `${closeChar}${comma}`}

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import CodeMirror, { EditorView } from '@uiw/react-codemirror';
 import { useColorScheme } from '../../app/use-color-scheme.js';
+import { codeContrast } from './code-theme.js';
 import { languageExtension } from './language.js';
 import type { LanguageId } from './language-id.js';
 
@@ -10,10 +11,17 @@ const baseTheme = EditorView.theme({
   '.cm-gutters': { borderRight: '1px solid var(--border)' },
 });
 
-/** Read-only text with line numbers and highlighting; CodeMirror only renders what is visible. */
+/**
+ * Read-only text with line numbers and highlighting; CodeMirror only renders what is visible. The
+ * text takes keyboard focus (read-only CodeMirror content does not by default), so a long file
+ * scrolls with the arrow and page keys too.
+ */
 export function TextView({ text, language, label }: { text: string; language: LanguageId; label: string }) {
   const scheme = useColorScheme();
-  const extensions = useMemo(() => [baseTheme, EditorView.lineWrapping, ...languageExtension(language), EditorView.contentAttributes.of({ 'aria-label': label })], [language, label]);
+  const extensions = useMemo(
+    () => [baseTheme, ...codeContrast(scheme), EditorView.lineWrapping, ...languageExtension(language), EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' })],
+    [scheme, language, label],
+  );
   return (
     <CodeMirror
       className="text-view"
