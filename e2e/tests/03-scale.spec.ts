@@ -1,7 +1,6 @@
-import { expect, test } from '@playwright/test';
 import type { ImageSummary } from '@peel/api';
 import { wideImage } from './make-image.js';
-import { shot, treeItem } from './helpers.js';
+import { expect, shot, test, treeItem } from './helpers.js';
 
 const COUNT = 50_000;
 let image: ImageSummary;

@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
 import type { DraftState, FsEntry, ImageDetail, ImageSummary } from '@peel/api';
 import { docker, dockerLoad, uniqueTag } from './docker.js';
-import { clearDraft, dropBytes, shot, treeItem, uploadViaApi } from './helpers.js';
+import { clearDraft, dropBytes, expect, shot, test, treeItem, uploadViaApi } from './helpers.js';
 
 // Edits on tiny-docker-legacy.tar (busybox FROM scratch: /bin, /etc with 5 files, /usr with 3
 // entries …). Every test starts and ends with an empty draft.

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
 import type { FindingsResponse, ImageSummary } from '@peel/api';
-import { clearDraft, fixturePath, shot, treeItem, uploadViaApi } from './helpers.js';
+import { clearDraft, expect, fixturePath, shot, test, treeItem, uploadViaApi } from './helpers.js';
 import { bytesFoundIn } from './secret-search.js';
 
 /** The fixture's fake secrets, as bytes to look for. */

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { DockerImageLookup, DockerRun } from '@peel/api';
 import { docker, dockerHost, dockerLoad, uniqueTag } from './docker.js';
-import { fixturePath, imageIdOf, shot, treeItem } from './helpers.js';
+import { expect, fixturePath, imageIdOf, shot, test, treeItem } from './helpers.js';
 import { startPeel, type PeelServer } from './peel-server.js';
 
 const ALPYNE = readFileSync(fixturePath('tiny-alpyne-expected.txt'), 'utf8');

@@ -1,8 +1,8 @@
-import { expect, test } from '@playwright/test';
 import type { ImageSummary } from '@peel/api';
 import { docker, dockerHost, uniqueTag } from './docker.js';
 import { randomFileImage } from './make-image.js';
 import { startPeel, type PeelServer } from './peel-server.js';
+import { expect, test } from './helpers.js';
 
 // 96 MiB of random bytes: about a hundred waits for the engine to take the next MiB of the
 // archive, each of which once left a listener behind on the stream (a warning after ten).

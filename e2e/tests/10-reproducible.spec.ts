@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { ImageSummary } from '@peel/api';
-import { clearDraft, shot, uploadViaApi } from './helpers.js';
+import { clearDraft, expect, shot, test, uploadViaApi } from './helpers.js';
 
 // The same draft exported twice from the browser downloads the same bytes in every mode (so the
 // same image ID once loaded): no clock, no random in an export.

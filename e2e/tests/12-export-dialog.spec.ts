@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
 import type { ImageSummary } from '@peel/api';
-import { clearDraft, shot } from './helpers.js';
+import { clearDraft, expect, shot, test } from './helpers.js';
 import { singleLayerImage } from './make-image.js';
 import { bytesFoundIn } from './secret-search.js';
 

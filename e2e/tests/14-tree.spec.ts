@@ -2,10 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
 import type { FsEntry, FsPage, ImageSummary } from '@peel/api';
 import { docker, dockerLoad, uniqueTag } from './docker.js';
-import { fixturePath, shot, treeItem, uploadViaApi } from './helpers.js';
+import { expect, fixturePath, shot, test, treeItem, uploadViaApi } from './helpers.js';
 
 // multi-docker-legacy.tar (fixtures/README.md), layers numbered from 0: layer 3 deletes
 // /opt/app/conf/old.conf, layer 5 adds /opt/app/.env and layer 6 deletes it, layer 7 adds the

@@ -1,6 +1,6 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import type { DraftState, ImageSummary } from '@peel/api';
-import { clearDraft, shot, treeItem, uploadViaApi } from './helpers.js';
+import { clearDraft, expect, shot, test, treeItem, uploadViaApi } from './helpers.js';
 
 // Unsaved editor text is never lost silently: leaving the editor by a tab, a link, another file
 // in the tree or Back asks first (save / discard / stay); reload and close ask the browser's way.

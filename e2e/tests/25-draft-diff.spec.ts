@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { expect, test } from '@playwright/test';
 import type { ImageSummary } from '@peel/api';
-import { clearDraft, fixturePath, shot, uploadViaApi } from './helpers.js';
+import { clearDraft, expect, fixturePath, shot, test, uploadViaApi } from './helpers.js';
 
 // The Draft tab shows an edit as a diff (the image's version against the draft's) and a config
 // change as the variables, labels, ports and arguments that changed, not two whole JSON arrays.

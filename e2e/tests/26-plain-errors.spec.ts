@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { expect, test, type Locator } from '@playwright/test';
-import { dropBytes, fixturePath, shot } from './helpers.js';
+import type { Locator } from '@playwright/test';
+import { dropBytes, expect, fixturePath, shot, test } from './helpers.js';
 
 // Refusals in words a person can act on, the technical account folded away; long messages wrap
 // inside the toast; an address naming no image says so and leads back to the list.

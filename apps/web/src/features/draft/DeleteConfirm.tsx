@@ -1,5 +1,6 @@
 import type { FsEntry } from '@peel/api';
 import { ErrorNote } from '../../components/ErrorNote.js';
+import { plural } from '../../lib/plural.js';
 
 interface Props {
   entry: FsEntry;
@@ -12,7 +13,7 @@ interface Props {
 /** Asks once before deleting; says how much a folder takes with it. */
 export function DeleteConfirm({ entry, busy, error, onDelete, onCancel }: Props) {
   const folder = entry.type === 'dir';
-  const inside = folder && entry.childCount ? ` and the ${entry.childCount.toLocaleString('en-US')} ${entry.childCount === 1 ? 'entry' : 'entries'} in it` : '';
+  const inside = folder && entry.childCount ? ` and the ${plural(entry.childCount, 'entry', 'entries')} in it` : '';
   return (
     <div className="action-form" role="group" aria-label="Delete">
       <p className="confirm-text">

@@ -2,6 +2,7 @@ import { useMemo, useRef } from 'react';
 import CodeMirror, { EditorView, keymap, Prec } from '@uiw/react-codemirror';
 import { useColorScheme } from '../../app/use-color-scheme.js';
 import { languageExtension } from '../viewer/language.js';
+import { codeContrast } from '../viewer/code-theme.js';
 import type { LanguageId } from '../viewer/language-id.js';
 
 const editorTheme = EditorView.theme({
@@ -32,11 +33,12 @@ export function CodeEditor({ initial, language, label, onChange, onSave }: Props
   const extensions = useMemo(
     () => [
       editorTheme,
+      ...codeContrast(scheme),
       ...languageExtension(language),
       EditorView.contentAttributes.of({ 'aria-label': label }),
       Prec.highest(keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => (save.current(), true) }])),
     ],
-    [language, label],
+    [language, label, scheme],
   );
   return (
     <CodeMirror

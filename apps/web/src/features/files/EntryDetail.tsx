@@ -16,6 +16,7 @@ import { useEntryVersions, type FsScope } from './api/get-dir.js';
 import { displayName, hasContent, typeLabel, whiteoutTarget } from './entry-labels.js';
 import { isGone } from './tree-rows.js';
 import { goneLabel } from './TreeRowView.js';
+import { plural } from '../../lib/plural.js';
 
 /** What the merged view lets a person do to the draft from the selected entry. */
 export interface EditHooks {
@@ -182,7 +183,7 @@ function EntryBody({ scope, entry, readLayer }: { scope: FsScope; entry: FsEntry
     return <p className="viewer-note">An opaque marker: everything the lower layers had in <code>{parentPath(entry.path)}</code> is hidden from this layer up.</p>;
   }
   if (entry.type === 'dir') {
-    return <p className="viewer-note muted">Directory{entry.childCount !== undefined ? ` with ${entry.childCount} entries` : ''}. Open it in the tree to see inside.</p>;
+    return <p className="viewer-note muted">Directory{entry.childCount !== undefined ? ` with ${plural(entry.childCount, 'entry', 'entries')}` : ''}. Open it in the tree to see inside.</p>;
   }
   if (!hasContent(entry)) return <p className="viewer-note muted">{typeLabel(entry.type)}: no contents to show.</p>;
   return <FileViewer key={`${entry.path}@${readLayer ?? 'merged'}`} imageId={scope.imageId} path={entry.path} layer={readLayer} name={displayName(entry)} />;

@@ -6,6 +6,7 @@ import { formatDateTime } from '../../lib/format-time.js';
 import { hasSpecialBits, modeOctal, modeString } from '../../lib/mode-string.js';
 import { displayName, iconFor } from './entry-labels.js';
 import { ROW_HEIGHT, type TreeRow } from './tree-rows.js';
+import { plural, pluralNoun } from '../../lib/plural.js';
 
 interface Props {
   id: string;
@@ -149,14 +150,14 @@ export const TreeRowView = memo(function TreeRowView({ id, row, top, selected, s
 /** A folder's size column: the bytes below it where the listing knows them, else how many entries it holds. */
 function FolderSize({ entry }: { entry: FsEntry }) {
   const count = entry.childCount;
-  const items = count === undefined ? null : `${count.toLocaleString('en-US')} ${count === 1 ? 'entry' : 'entries'}`;
+  const items = count === undefined ? null : plural(count, 'entry', 'entries');
   if (entry.bytesBelow !== undefined) {
     return <span title={`${formatBytesExact(entry.bytesBelow)} of files below${items ? ` · ${items}` : ''}`}>{formatSize(entry.bytesBelow)}</span>;
   }
   if (count === undefined) return null;
   return (
     <span className="muted" title={items ?? undefined}>
-      {formatCount(count)} {count === 1 ? 'item' : 'items'}
+      {formatCount(count)} {pluralNoun(count, 'item')}
     </span>
   );
 }

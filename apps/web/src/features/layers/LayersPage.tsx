@@ -1,7 +1,8 @@
 import { formatSize } from '../../lib/format-size.js';
 import { useCurrentImage } from '../image/image-context.js';
 import { HistoryTable } from './HistoryTable.js';
-import { countOf, layerTotals } from './layer-sizes.js';
+import { layerTotals } from './layer-sizes.js';
+import { plural } from '../../lib/plural.js';
 
 /** The image's history and layers, base first. */
 export function LayersPage() {
@@ -10,7 +11,7 @@ export function LayersPage() {
   return (
     <section className="layers-page" aria-label="Layers and history">
       <p className="summary-line">
-        {countOf(image.history.length, 'history step', 'history steps')}, {countOf(image.layers.length, 'layer', 'layers')} · {formatSize(totals.uncompressed)} uncompressed
+        {plural(image.history.length, 'history step')}, {plural(image.layers.length, 'layer')} · {formatSize(totals.uncompressed)} uncompressed
         ({formatSize(totals.files)} in files) · {formatSize(totals.compressed)} compressed. Select a layer to see its files and changes.
       </p>
       <div className="table-scroll">
