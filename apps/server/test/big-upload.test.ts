@@ -34,6 +34,13 @@ const DRAFT_LIMIT_MS = Number(process.env.PEEL_BIG_DRAFT_LIMIT_MS ?? 30_000);
 // Measured (bench, API p95 on the 100k-file images): 1–60 ms per call; a call that walked every
 // entry of the image would take seconds, on a busy machine tens of seconds.
 const LOOKUP_P95_LIMIT_MS = Number(process.env.PEEL_BIG_P95_LIMIT_MS ?? 2500);
+
+/**
+ * Requests answered during a long ingest or export: a server that stopped answering until the
+ * work ended would show a p95 near the work's own duration. A quarter of it (at least 1 s, so a
+ * fast run on a busy machine is not held to a few hundred ms) catches that and nothing finer.
+ */
+const answeredDuring = (seconds: number): number => Math.max(1000, (seconds * 1000) / 4);
 // The ingest and the exports take about 10 s each alone, minutes on a machine shared by many jobs.
 const LONG_TEST_MS = 900_000;
 
@@ -151,7 +158,7 @@ describe('a multi-hundred-MB upload over a real socket', () => {
     expect(peak - startRss, summary).toBeLessThan(size / 2 ** 20);
     // Reads were answered all along: 95% of them within a tenth of the ingest's time (far less, measured).
     expect(latencies.length, summary).toBeGreaterThan(5);
-    expect(p95(latencies), summary).toBeLessThan((seconds * 1000) / 10);
+    expect(p95(latencies), summary).toBeLessThan(answeredDuring(seconds));
   }, LONG_TEST_MS);
 
   it('answers lookups on the 100k-file image quickly', async () => {
@@ -239,7 +246,7 @@ describe('a multi-hundred-MB upload over a real socket', () => {
       // The engine holds every layer's entry index and the merged tree (~1 kB per entry, as the
       // ingest does); the bytes only stream through.
       expect(peak - startRss, line).toBeLessThan(EXPORT_GROWTH_LIMIT_MB);
-      expect(p95(latencies), line).toBeLessThan((seconds * 1000) / 10);
+      expect(p95(latencies), line).toBeLessThan(answeredDuring(seconds));
     }
     console.log(`[big export]\n  ${lines.join('\n  ')}`);
   }, LONG_TEST_MS);
