@@ -5,6 +5,8 @@
 # browser tests. Ends with a summary: skipped tests, then `steps: …` and `tests: …` lines.
 # A skipped (or todo, or not run) test fails its step: nothing may pass by not running.
 set -uo pipefail
+# A log named relative to where the caller stands (--count), before moving to the repo root.
+[ "${1:-}" = --count ] && set -- --count "$(realpath "$2")"
 cd "$(dirname "$0")/.."
 export NO_COLOR=1 FORCE_COLOR=0
 

@@ -70,13 +70,14 @@ describe('GET /api/images/:id/findings', () => {
     db.prepare(`DELETE FROM image_findings`).run();
     // Every computation ends by storing its result: count those writes as SQLite sees them.
     db.exec(`CREATE TEMP TABLE findings_written (image_id TEXT);
-      CREATE TEMP TRIGGER count_findings_written AFTER INSERT ON main.image_findings BEGIN INSERT INTO findings_written VALUES (NEW.image_id); END;`);
+      CREATE TEMP TRIGGER count_findings_written AFTER INSERT ON main.image_findings BEGIN INSERT INTO findings_written VALUES (NEW.image_id); END;
+      CREATE TEMP TRIGGER count_findings_updated AFTER UPDATE ON main.image_findings BEGIN INSERT INTO findings_written VALUES (NEW.image_id); END;`);
     try {
       const replies = await Promise.all([1, 2, 3].map(() => getJson<FindingsResponse>(app, `/api/images/${multi}/findings`)));
       expect(db.prepare(`SELECT image_id FROM findings_written`).pluck().all()).toEqual([multi]);
       expect(new Set(replies.map((r) => r.computedAt)).size).toBe(1);
     } finally {
-      db.exec(`DROP TRIGGER temp.count_findings_written; DROP TABLE temp.findings_written;`);
+      db.exec(`DROP TRIGGER temp.count_findings_written; DROP TRIGGER temp.count_findings_updated; DROP TABLE temp.findings_written;`);
     }
   });
 

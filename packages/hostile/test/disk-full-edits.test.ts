@@ -52,8 +52,10 @@ describe('disk full while editing, exporting and opening from Docker', () => {
     data = join(disk.path, 'data');
     dockerHost = execFileSync('bash', [join(REPO, 'scripts/dockerd.sh'), 'start'], { encoding: 'utf8' }).trim().split('\n').pop()!;
     const docker = (args: string[]) => execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: dockerHost }, encoding: 'utf8' });
-    docker(['load', '-i', fixture('tiny-docker-legacy')]);
-    docker(['tag', 'fixtures/tiny:latest', tag]);
+    // Tag what this load printed, not a shared name another suite may remove meanwhile.
+    const loaded = /Loaded image(?: ID)?: (\S+)/.exec(docker(['load', '-i', fixture('tiny-docker-legacy')]))?.[1];
+    if (!loaded) throw new Error('docker load printed no image');
+    docker(['tag', loaded, tag]);
     app = await buildApp({ dataDir: data, docker: { dockerHost }, host: '127.0.0.1', logger: process.env.PEEL_TEST_LOG ? { level: 'error' } : false });
     const res = await app.inject({ method: 'POST', url: '/api/images?name=tiny.tar', headers: { 'content-type': 'application/x-tar' }, payload: readFileSync(fixture('tiny-docker-legacy')) });
     expect(res.statusCode, res.body).toBe(201);

@@ -89,7 +89,7 @@ export function parseFailOn(list: string): Check[] {
 function render(source: string, f: Findings, results: Array<{ check: string; value: string; failed: boolean }>): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const out: string[] = [
-    `${source}: ${f.sizes.layers.length} layers, ${humanSize(f.sizes.stored)} stored; final filesystem ${humanSize(f.sizes.final)} of ${humanSize(f.sizes.shipped)} shipped`,
+    `${source}: ${f.sizes.layers.length} layer${f.sizes.layers.length === 1 ? '' : 's'}, ${humanSize(f.sizes.stored)} stored; final filesystem ${humanSize(f.sizes.final)} of ${humanSize(f.sizes.shipped)} shipped`,
     `Base image: ${f.base.baseLayers === 0 ? 'none told apart' : f.base.baseLayers === 1 ? 'layer 0' : `layers 0-${f.base.baseLayers - 1}`} (${f.base.explanation})`,
     '',
     `Secrets: ${f.secrets.length}${f.secrets.length ? '' : ' (every layer, deleted files included, and the config were read)'}`,

@@ -81,7 +81,7 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
 
   if (mode === 'flatten') {
     layers.push(await flatLayer(view, source, options, store, compression, mtime));
-    history = [{ created: created.toISOString(), created_by: options.createdBy ?? `peel flatten: ${source.image.layers.length} layers merged into one${changes.length ? `, ${changes.length} change${changes.length === 1 ? '' : 's'} applied` : ''}`, comment: options.comment ?? 'FROM scratch + COPY . . of the edited filesystem' }];
+    history = [{ created: created.toISOString(), created_by: options.createdBy ?? `peel flatten: ${source.image.layers.length} layer${source.image.layers.length === 1 ? '' : 's'} merged into one${changes.length ? `, ${changes.length} change${changes.length === 1 ? '' : 's'} applied` : ''}`, comment: options.comment ?? 'FROM scratch + COPY . . of the edited filesystem' }];
   } else {
     const old = originalHistory(source.image.configRaw);
     if (mode === 'append') {

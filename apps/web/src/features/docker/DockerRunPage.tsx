@@ -5,7 +5,6 @@ import { links } from '../../app/links.js';
 import { Badge } from '../../components/Badge.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
-import { formatSize } from '../../lib/format-size.js';
 import { useDockerStatus } from './api/docker-status.js';
 import { createRun, isLive, stopRun, useRun } from './api/runs.js';
 import { RunForm } from './RunForm.js';
@@ -51,7 +50,7 @@ export function DockerRunPage() {
           {r.error ? <span className="muted small">{r.error}</span> : null}
           <span className="grow" />
           <span className="muted small">
-            {formatSize(r.limits.memoryBytes)} memory, {r.limits.pids} processes, {Math.round(r.limits.seconds / 60)} min
+            {memoryLimit(r.limits.memoryBytes)} memory, {r.limits.pids} processes, {Math.round(r.limits.seconds / 60)} min
           </span>
           {isLive(r) ? (
             <button type="button" className="button small danger" disabled={stop.isPending} onClick={() => stop.mutate(r.id)}>
@@ -77,4 +76,9 @@ export function DockerRunPage() {
       {body}
     </main>
   );
+}
+
+/** Memory limits in MiB, as `docker run --memory` takes and `docker stats` shows them. */
+function memoryLimit(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20).toLocaleString('en-US')} MiB`;
 }
