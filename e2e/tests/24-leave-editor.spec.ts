@@ -1,6 +1,6 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 import type { DraftState, ImageSummary } from '@peel/api';
-import { clearDraft, expect, shot, test, treeItem, uploadViaApi } from './helpers.js';
+import { clearDraft, expect, expectAccessible, shot, test, treeItem, uploadViaApi } from './helpers.js';
 
 // Unsaved editor text is never lost silently: leaving the editor by a tab, a link, another file
 // in the tree or Back asks first (save / discard / stay); reload and close ask the browser's way.
@@ -38,6 +38,7 @@ test('another file in the tree asks first; Stay keeps the text; a tab then Save 
   await expect(ask).toContainText('Your edits to /etc/hostname are not in the draft yet.');
   await expect(page).toHaveURL(/path=\/etc\/hostname&edit=1$/);
   await shot(page, '60-leave-editor-confirm');
+  await expectAccessible(page, 'the leave-editor dialog');
 
   await ask.getByRole('button', { name: 'Stay here' }).click();
   await expect(ask).toBeHidden();
@@ -68,6 +69,39 @@ test('Discard changes leaves without saving; filtering the tree does not ask', a
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('heading', { name: 'Stored images' })).toBeVisible();
   expect((await draftOf(request)).empty).toBe(true);
+});
+
+/** The draft's /etc/hostname, read through the API; `original` is the image's own. */
+async function hostnames(request: APIRequestContext): Promise<{ original: string; draft: string }> {
+  const read = async (query: string) => (await request.get(`/api/images/${image.id}/content?path=/etc/hostname${query}`)).text();
+  return { original: await read(''), draft: await read('&draft=1') };
+}
+
+test('Close editor, then one click on Discard changes closes it and keeps the draft as it was', async ({ page, request }) => {
+  await editHostname(page);
+  await page.getByRole('button', { name: 'Close editor' }).click();
+  const ask = page.getByRole('dialog', { name: 'Unsaved changes to hostname' });
+  await expect(ask).toBeVisible();
+  await ask.getByRole('button', { name: 'Discard changes' }).click();
+  await expect(page).toHaveURL(/path=\/etc\/hostname$/);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByRole('textbox', { name: 'Edit hostname' })).toHaveCount(0);
+  expect((await draftOf(request)).empty).toBe(true);
+  const { original, draft } = await hostnames(request);
+  expect(draft).toBe(original);
+});
+
+test('Close editor, then one click on Save and leave saves the text and closes it', async ({ page, request }) => {
+  await editHostname(page);
+  await page.getByRole('button', { name: 'Close editor' }).click();
+  const ask = page.getByRole('dialog', { name: 'Unsaved changes to hostname' });
+  await ask.getByRole('button', { name: 'Save and leave' }).click();
+  await expect(page).toHaveURL(/path=\/etc\/hostname$/);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByRole('textbox', { name: 'Edit hostname' })).toHaveCount(0);
+  const { original, draft } = await hostnames(request);
+  expect(draft).toBe(`${original}typed but not saved\n`);
+  expect((await draftOf(request)).ops.map((op) => [op.op, op.path])).toEqual([['write', '/etc/hostname']]);
 });
 
 test('Back asks too, and the address stays on the editor until the answer', async ({ page, request }) => {

@@ -8,7 +8,7 @@ import { LANGUAGE_LABELS } from '../viewer/language.js';
 import { languageIdFor } from '../viewer/language-id.js';
 import { CodeEditor } from './CodeEditor.js';
 import { decodeForEdit, EDIT_LIMIT } from './decode-for-edit.js';
-import { keepsEditorOpen, useLeaveGuard, type LeaveGuard } from './leave-guard.js';
+import { keepsEditorOpen, releaseLeaveGuard, useLeaveGuard, type LeaveGuard } from './leave-guard.js';
 
 interface Props {
   imageId: string;
@@ -104,11 +104,13 @@ function EditorPane({ imageId, path, name, edited, initial, onClose }: Props & {
           onSave={() =>
             save(() => {
               setLeaving(null);
+              releaseLeaveGuard(guard);
               leaving();
             })
           }
           onDiscard={() => {
             setLeaving(null);
+            releaseLeaveGuard(guard);
             leaving();
           }}
           onStay={() => setLeaving(null)}

@@ -72,6 +72,15 @@ export function useLeaveGuard(guard: LeaveGuard | null): void {
 }
 
 /**
+ * Takes `guard` down at once, before the view's effect would: the person has answered "leave",
+ * and a navigation that goes through `guardNavigation` again (closing the editor is one) must not
+ * ask a second time.
+ */
+export function releaseLeaveGuard(guard: LeaveGuard | null): void {
+  if (guard && active === guard) active = null;
+}
+
+/**
  * The editor stays open at an address with the same page, the same selected path and still in
  * edit mode; filtering the tree or sorting it changes other parameters and keeps it.
  */
