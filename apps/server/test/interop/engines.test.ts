@@ -2,7 +2,9 @@
  * Exports from Peel's API loaded by the engines besides Docker that people run images with:
  * podman (`podman load`, `podman run`, `podman export`) and containerd (`ctr images import`,
  * `ctr run`, `ctr images mount`), each a private instance started by its script. Each export
- * mode of an edited image must run there with the edit and hold exactly the edited filesystem.
+ * mode of an edited image must run there with the edit and hold exactly the edited filesystem:
+ * the SOURCE image as umoci unpacks it, with the test's edits applied by edit-model.ts (never
+ * Peel's own view of the draft, which shares the exporter's reading of the layers).
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,11 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { compareListings } from '../../../../packages/engine/test/interop/compare-listings.js';
 import type { FsListing } from '../../../../packages/engine/test/interop/fs-listing.js';
-import { build, FIXTURES, ingest, removeDir, tempDir } from '../helper.js';
-import { downloadExport, editDraft, type Method } from './api.js';
+import { umociListing } from '../../../../packages/engine/test/interop/umoci-view.js';
+import { build, fixture, FIXTURES, ingest, removeDir, tempDir } from '../helper.js';
+import { downloadExport, editDraft } from './api.js';
+import { applyEdits, sendEdits, type Edit } from './edit-model.js';
 import { unpackExport } from './export-archive.js';
 import { startContainerd, startPodman, podmanListing, type CtrCli, type PodmanCli } from './engines.js';
-import { peelListing, rootfsListing } from './fs-views.js';
+import { rootfsListing } from './fs-views.js';
 
 const ALPYNE = await readFile(path.join(FIXTURES, 'tiny-alpyne-expected.txt'));
 const CMD = ['/bin/sh', '-c', 'echo "peel cmd $((6*7))"; cat /etc/os-release'];
@@ -22,10 +26,22 @@ const MODES = ['append', 'flatten', 'rewrite'] as const;
 const NAMESPACE = 'peel-interop';
 const REPO = 'peel-interop-engines';
 
+/**
+ * `purges`: files a lower layer holds and a higher one already deletes, deleted again so the
+ * export drops their bytes; the filesystem the engines see stays as it was.
+ */
 const CASES = [
-  { fixture: 'tiny-docker-legacy', deletes: ['/etc/shells'] },
-  // Several layers, a file only lower layers hold deleted (a purge), hard links, an opaque folder.
-  { fixture: 'multi-oci', deletes: ['/opt/app/.env', '/var/lib/app/big.bin'] },
+  { fixture: 'tiny-docker-legacy', archive: 'docker-archive', deletes: ['/etc/shells'], purges: [] },
+  // Several layers, a purge, a file two layers hold deleted, hard links, an opaque folder.
+  { fixture: 'multi-oci', archive: 'oci-archive', deletes: ['/var/lib/app/big.bin'], purges: ['/opt/app/.env'] },
+];
+
+/** The filesystem edits of each case: the file the engines cat, the deletes, a new folder and file. */
+const editsOf = (deletes: readonly string[]): Edit[] => [
+  { op: 'write', path: '/etc/os-release', content: ALPYNE, mode: 0o644, uid: 0, gid: 0 },
+  ...deletes.map((p): Edit => ({ op: 'delete', path: p })),
+  { op: 'mkdir', path: '/srv/www', mode: 0o750, uid: 33, gid: 33 },
+  { op: 'write', path: '/srv/www/index.html', content: Buffer.from('<h1>peel</h1>\n'), mode: 0o644, uid: 0, gid: 0 },
 ];
 
 let app: FastifyInstance;
@@ -57,20 +73,20 @@ const ABSENT = 'for p in "$@"; do if [ -e "$p" ] || [ -L "$p" ]; then echo "stil
 
 describe.each(CASES)('export of $fixture', (c) => {
   let id: string;
+  /** umoci's unpack of the source with the edits applied. */
   let expected: FsListing;
 
   beforeAll(async () => {
+    const edits = editsOf(c.deletes);
+    expected = applyEdits(await umociListing(`${c.archive}:${fixture(c.fixture)}`, work), edits);
     id = await ingest(app, c.fixture);
-    const edit = (method: Method, url: string, payload?: Buffer | object) => editDraft(app, id, method, url, payload);
-    await edit('PUT', '/draft/content?path=/etc/os-release', ALPYNE);
-    for (const p of c.deletes) await edit('DELETE', `/draft/content?path=${encodeURIComponent(p)}`);
-    await edit('POST', '/draft/ops', { op: 'mkdir', path: '/srv/www', mode: 0o750, uid: 33, gid: 33 });
-    await edit('PUT', '/draft/content?path=/srv/www/index.html', Buffer.from('<h1>peel</h1>\n'));
-    await edit('PATCH', '/draft/config', { Cmd: CMD });
-    expected = await peelListing(app, id, '&draft=1');
+    await sendEdits(app, id, edits);
+    for (const p of c.purges) await editDraft(app, id, 'DELETE', `/draft/content?path=${encodeURIComponent(p)}`);
+    await editDraft(app, id, 'PATCH', '/draft/config', { Cmd: CMD });
   });
 
   it.each(MODES)('%s: podman loads, runs and exports it; containerd imports, runs and mounts it', async (mode) => {
+    const gone = [...c.deletes, ...c.purges];
     const tag = `${REPO}/${c.fixture}-${mode}:latest`;
     const file = path.join(work, `${c.fixture}-${mode}.tar`);
     const dir = path.join(work, `${c.fixture}-${mode}`);
@@ -84,11 +100,12 @@ describe.each(CASES)('export of $fixture', (c) => {
     const podmanRun = (args: string[], entrypoint?: string) => podman.run(['run', '--rm', '--network', 'none', ...(entrypoint ? ['--entrypoint', entrypoint] : []), tag, ...args]);
     expect((await podmanRun(['cat', '/etc/os-release'])).toString()).toBe(ALPYNE.toString());
     expect((await podmanRun([])).toString()).toBe(`peel cmd 42\n${ALPYNE}`);
-    expect((await podmanRun(['-c', ABSENT, 'sh', ...c.deletes], '/bin/sh')).toString()).toBe('checked\n');
+    expect((await podmanRun(['-c', ABSENT, 'sh', ...gone], '/bin/sh')).toString()).toBe('checked\n');
     const inspected = JSON.parse(await podman.text(['image', 'inspect', tag])) as Array<{ Config: { Cmd: string[] }; RootFS: { Layers: string[] } }>;
     expect(inspected[0].Config.Cmd).toEqual(CMD);
     expect(inspected[0].RootFS.Layers).toEqual(image.config.rootfs.diff_ids);
-    const asPodman = compareListings(await podmanListing(podman, tag, path.join(dir, 'podman-export.tar')), expected, { oracle: 'podman export', actual: "Peel's draft view" });
+    const oracle = 'umoci of the source + the edits';
+    const asPodman = compareListings(expected, await podmanListing(podman, tag, path.join(dir, 'podman-export.tar')), { oracle, actual: `podman export of the ${mode} export` });
     expect(asPodman).toEqual([]);
 
     // containerd
@@ -103,13 +120,13 @@ describe.each(CASES)('export of $fixture', (c) => {
     };
     expect((await ctrRun(['cat', '/etc/os-release'])).toString()).toBe(ALPYNE.toString());
     expect((await ctrRun([])).toString()).toBe(`peel cmd 42\n${ALPYNE}`);
-    expect((await ctrRun(['/bin/sh', '-c', ABSENT, 'sh', ...c.deletes])).toString()).toBe('checked\n');
+    expect((await ctrRun(['/bin/sh', '-c', ABSENT, 'sh', ...gone])).toString()).toBe('checked\n');
     // The image's layers as containerd's snapshotter stacked them, mounted read-only and walked.
     const mountpoint = path.join(dir, 'containerd-mount');
     await mkdir(mountpoint);
     await ctr.run(['images', 'mount', `docker.io/${tag}`, mountpoint]);
     try {
-      const asContainerd = compareListings(await rootfsListing(mountpoint), expected, { oracle: 'ctr images mount', actual: "Peel's draft view" });
+      const asContainerd = compareListings(expected, await rootfsListing(mountpoint), { oracle, actual: `ctr images mount of the ${mode} export` });
       expect(asContainerd).toEqual([]);
     } finally {
       await ctr.run(['images', 'unmount', '--rm', mountpoint]);
