@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import type { DockerImageLookup, DockerRun } from '@peel/api';
 import { docker, dockerHost, dockerLoad, uniqueTag } from './docker.js';
-import { expect, fixturePath, imageIdOf, shot, test, treeItem } from './helpers.js';
+import { expect, expectAccessible, fixturePath, imageIdOf, shot, test, treeItem } from './helpers.js';
 import { startPeel, type PeelServer } from './peel-server.js';
 
 const ALPYNE = readFileSync(fixturePath('tiny-alpyne-expected.txt'), 'utf8');
@@ -44,6 +44,7 @@ test.describe('Docker: open from the engine, load back, run in the browser', () 
     const row = section.getByRole('row').filter({ hasText: source });
     await expect(row).toHaveCount(1);
     await shot(page, '40-docker-home');
+    await expectAccessible(page);
 
     // Open: docker save streamed into the ingest, then the image page.
     // One row per image id: the fixture's image may carry other tags (other tests') besides ours.
@@ -96,6 +97,8 @@ test.describe('Docker: open from the engine, load back, run in the browser', () 
     await expect(taken).toContainText(`Docker already has an image named ${source} (${original.replace('sha256:', '').slice(0, 12)}, built`);
     await expect(taken).toContainText('takes the name over');
     await dialog.screenshot({ path: 'screenshots/41a-export-name-taken.png' });
+    // The dialog and its note exist only here, on this test's own server: check them now.
+    await expectAccessible(page);
     await name.fill(alpyne);
     await expect(taken).toHaveCount(0);
     // After the load the dialog asks again, and Docker now has the name: by the image this dialog
@@ -120,6 +123,7 @@ test.describe('Docker: open from the engine, load back, run in the browser', () 
     await expect(page.getByTestId('exit-code')).toHaveText('exit code 0', { timeout: 30_000 });
     expect(await page.getByTestId('run-output').textContent()).toBe(ALPYNE);
     await shot(page, '42-run-output');
+    await expectAccessible(page);
     expect((await docker(['ps', '-aq', '--filter', `id=${plain.containerId}`])).trim()).toBe('');
 
     // Run /bin/sh -l on a TTY and type into the terminal.

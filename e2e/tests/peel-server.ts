@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * The test runner sets NO_COLOR and FORCE_COLOR=0 for its own output; Node warns about that pair
+ * in every process it starts, which would read as a warning of the server's own.
+ */
+const QUIET_COLOURS = { NO_COLOR: '1', FORCE_COLOR: undefined };
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface PeelServer {
@@ -22,7 +28,7 @@ export async function startPeel(env: { DOCKER_HOST: string }): Promise<PeelServe
   const data = await mkdtemp(join(tmpdir(), 'peel-e2e-docker-'));
   const child = spawn(join(root, 'apps/server/node_modules/.bin/tsx'), ['--conditions=source', 'src/main.ts'], {
     cwd: join(root, 'apps/server'),
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', PEEL_DATA_DIR: data, PEEL_WEB_DIST: join(root, 'apps/web/dist') },
+    env: { ...process.env, ...env, ...QUIET_COLOURS, PORT: '0', HOST: '127.0.0.1', PEEL_DATA_DIR: data, PEEL_WEB_DIST: join(root, 'apps/web/dist') },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: stopping it stops tsx's node child too.
     detached: true,
