@@ -297,7 +297,11 @@ export interface DraftState {
   configChanges: DraftConfigChange[];
   /** name:tag of the result (`PUT …/draft/tag`), or null for the default. */
   tag: string | null;
-  /** The tag an export writes when none is given: `tag`, else the image's first tag, else `peel/<id>:latest`. */
+  /**
+   * The tag an export writes when none is given: `tag`, else `<repository>:edited` of the name the
+   * image was opened from Docker by (else of its first tag; `:edited-2` when that is already
+   * `:edited`), else `peel/<id>:edited`. Never the original's own name, so a load keeps it.
+   */
   resultTag: string;
   /** Bytes of file content in the filesystem before and after the draft (uncompressed). */
   size: { before: number; after: number };
