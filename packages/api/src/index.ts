@@ -320,6 +320,7 @@ export interface DraftTagRequest {
 /**
  * `GET /api/images/:id/export?mode=…&tag=…&compression=gzip|none` streams the archive;
  * `POST /api/images/:id/export/save?mode=…&tag=…` stores it as a new image (201, ImageSummary).
+ * Without `tag`, the result is named the draft's `resultTag` (`repo:edited`, never the original's name).
  * - append: original layers byte-identical, one new layer with the changes (deleted bytes stay in lower layers);
  * - flatten: one layer with the final filesystem, one history entry (deleted bytes are gone);
  * - rewrite: every layer rewritten without the deleted paths, unchanged layers keep their digests.
