@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FsEntry, FsPage, ImageSummary } from '@peel/api';
 import { docker, dockerLoad, uniqueTag } from './docker.js';
-import { expect, fixturePath, shot, test, treeItem, uploadViaApi } from './helpers.js';
+import { clearDraft, expect, fixturePath, shot, test, treeItem, uploadViaApi } from './helpers.js';
 
 // multi-docker-legacy.tar (fixtures/README.md), layers numbered from 0: layer 3 deletes
 // /opt/app/conf/old.conf, layer 5 adds /opt/app/.env and layer 6 deletes it, layer 7 adds the
@@ -56,6 +56,26 @@ test('folders show the bytes below them, and sorting by size puts the heaviest f
   await expect(tree.getByRole('treeitem').first()).toHaveAccessibleName(heaviest.name);
   await expect(tree.getByRole('treeitem').first()).toContainText(dockerSize(heaviest.bytesBelow!));
   await shot(page, '14-tree-sorted-by-size');
+});
+
+test('with a pending draft, folders still show the bytes below them as the draft leaves them, and sort by them', async ({ page, request }) => {
+  // 3 MB written below /opt makes it the heaviest folder: docker export's 90 bytes plus these.
+  const heavy = 3_000_000;
+  const put = await request.put(`/api/images/${image.id}/draft/content?path=/opt/app/heavy.bin`, { data: Buffer.alloc(heavy, 0x61), headers: { 'Content-Type': 'application/octet-stream' } });
+  expect(put.status(), await put.text()).toBe(200);
+  try {
+    const drafted = (await (await request.get(`/api/images/${image.id}/fs?path=/&draft=1&paged=1&sort=size`)).json()) as FsPage;
+    expect(drafted.items[0]).toMatchObject({ name: 'opt', bytesBelow: 90 + heavy });
+    await page.goto(`/images/${image.id}/files?sort=size`);
+    const tree = page.getByRole('tree', { name: 'Merged filesystem' });
+    await expect(tree.getByRole('treeitem').first()).toHaveAccessibleName('opt');
+    await expect(treeItem(tree, 'opt')).toContainText(dockerSize(90 + heavy));
+    await expect(treeItem(tree, 'opt')).not.toContainText('items');
+    await expect(treeItem(tree, 'etc')).not.toContainText('items');
+    await shot(page, '14-tree-draft-sorted-by-size');
+  } finally {
+    await clearDraft(request, image.id);
+  }
 });
 
 test('a layer shows the filesystem as of it, with what it wrote marked, and a deep link to it', async ({ page }) => {

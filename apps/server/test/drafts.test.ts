@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { DraftState, FsEntry, FsPage } from '@peel/api';
+import { editedTag, resultTag } from '../src/services/draft-state.js';
+import type { DraftContext } from '../src/services/draft-context.js';
 import { build, FIXTURES, getJson, ingest, removeDir, tempDir } from './helper.js';
 
 const ALPYNE = readFileSync(join(FIXTURES, 'tiny-alpyne-expected.txt'));
@@ -38,7 +40,7 @@ describe('drafts', () => {
 
   it('an image without edits has an empty draft', async () => {
     const d = await getJson<DraftState>(app, `/api/images/${tiny}/draft`);
-    expect(d).toMatchObject({ imageId: tiny, ops: [], changes: [], config: {}, configChanges: [], tag: null, resultTag: 'fixtures/tiny:latest', empty: true, updatedAt: null });
+    expect(d).toMatchObject({ imageId: tiny, ops: [], changes: [], config: {}, configChanges: [], tag: null, resultTag: 'fixtures/tiny:edited', empty: true, updatedAt: null });
     expect(d.size.before).toBe(d.size.after);
     expect(d.resultConfig.Cmd).toEqual(['/bin/sh']);
     expect((await app.inject(`/api/images/nope/draft`)).statusCode).toBe(404);
@@ -180,7 +182,25 @@ describe('drafts', () => {
     r = await call(app, { method: 'PUT', url: `/api/images/${tiny}/draft/tag`, payload: { tag: 'alpyne:latest' } });
     expect(r.body).toMatchObject({ tag: 'alpyne:latest', resultTag: 'alpyne:latest', empty: false });
     r = await call(app, { method: 'PUT', url: `/api/images/${tiny}/draft/tag`, payload: { tag: null } });
-    expect(r.body).toMatchObject({ tag: null, resultTag: 'fixtures/tiny:latest', empty: true });
+    expect(r.body).toMatchObject({ tag: null, resultTag: 'fixtures/tiny:edited', empty: true });
+    // An export that names no tag writes the same name, never the original's.
+    const res = await app.inject(`/api/images/${tiny}/export?mode=append&compression=none`);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="fixtures-tiny-edited.tar"');
+    expect(res.rawPayload.includes('fixtures/tiny:edited')).toBe(true);
+    expect(res.rawPayload.includes('fixtures/tiny:latest')).toBe(false);
+  });
+
+  it('result name: repo:edited of the name the image was opened by, else of its first tag, else peel/<id>:edited', () => {
+    const ctx = (name: string, tags: string[], tag?: string) => ({ image: { id: 'abc', name, tags: JSON.stringify(tags) }, head: tag ? { tag } : undefined }) as unknown as DraftContext;
+    expect(resultTag(ctx('web:2', ['base:1', 'web:2']))).toBe('web:edited');
+    expect(resultTag(ctx('img.tar', ['base:1', 'web:2']))).toBe('base:edited');
+    expect(resultTag(ctx('img.tar', ['base:1'], 'mine:v2'))).toBe('mine:v2');
+    expect(resultTag(ctx('img.tar', []))).toBe('peel/abc:edited');
+    expect(editedTag('alpine:3.20')).toBe('alpine:edited');
+    expect(editedTag('localhost:5000/team/app')).toBe('localhost:5000/team/app:edited');
+    expect(editedTag('app:edited')).toBe('app:edited-2');
+    expect(editedTag('app@sha256:abc')).toBe('app:edited');
   });
 
   it('a deleted secret is a purge-only change; a deleted folder disappears from the draft view', async () => {

@@ -87,7 +87,8 @@ describe('export', () => {
       const [before, after] = await Promise.all([getJson<ImageDetail>(app, `/api/images/${id}`), getJson<ImageDetail>(app, `/api/images/${saved.id}`)]);
       expect(after.layers.map((l) => l.digest)).toEqual(before.layers.map((l) => l.digest));
       expect(after.configDigest).toBe(before.configDigest);
-      expect(after.tags).toEqual(before.tags);
+      // Saved under the draft's result name, `repo:edited`, never the original's own.
+      expect(after.tags).toEqual([before.tags[0].replace(/:[^:/]+$/, ':edited')]);
       expect(await walkFs(app, saved.id)).toEqual(await walkFs(app, id));
     }
   });

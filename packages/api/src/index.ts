@@ -297,7 +297,11 @@ export interface DraftState {
   configChanges: DraftConfigChange[];
   /** name:tag of the result (`PUT …/draft/tag`), or null for the default. */
   tag: string | null;
-  /** The tag an export writes when none is given: `tag`, else the image's first tag, else `peel/<id>:latest`. */
+  /**
+   * The tag an export writes when none is given: `tag`, else `<repository>:edited` of the name the
+   * image was opened from Docker by (else of its first tag; `:edited-2` when that is already
+   * `:edited`), else `peel/<id>:edited`. Never the original's own name, so a load keeps it.
+   */
   resultTag: string;
   /** Bytes of file content in the filesystem before and after the draft (uncompressed). */
   size: { before: number; after: number };
@@ -316,6 +320,7 @@ export interface DraftTagRequest {
 /**
  * `GET /api/images/:id/export?mode=…&tag=…&compression=gzip|none` streams the archive;
  * `POST /api/images/:id/export/save?mode=…&tag=…` stores it as a new image (201, ImageSummary).
+ * Without `tag`, the result is named the draft's `resultTag` (`repo:edited`, never the original's name).
  * - append: original layers byte-identical, one new layer with the changes (deleted bytes stay in lower layers);
  * - flatten: one layer with the final filesystem, one history entry (deleted bytes are gone);
  * - rewrite: every layer rewritten without the deleted paths, unchanged layers keep their digests.

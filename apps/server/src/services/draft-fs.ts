@@ -5,7 +5,7 @@ import { joinPath, toApiPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
 import { viewOf, type DraftContext, type DraftLoader } from './draft-context.js';
 import { resolveDraftPath } from './draft-resolve.js';
-import { nodeEntry, shadowedEntry } from './entries.js';
+import { mergedEntry, nodeEntry, shadowedEntry } from './entries.js';
 import type { ContentHandle } from './content.js';
 import type { FsPageService, PageRequest } from './fs-pages.js';
 import { resolveInImage } from './resolve.js';
@@ -40,7 +40,7 @@ export class DraftFsService {
     const present = new Set(entries.map((e) => e.name));
     const removed = ctx.lookup.children(dir).filter((n) => !present.has(n.name)).map((n) => {
       const row = ctx.lookup.row(n.path)!;
-      return { ...nodeEntry(row), deletedBy: newLayer, edited: true };
+      return { ...mergedEntry(row), deletedBy: newLayer, edited: true };
     });
     const shadowed = view.isHidden(joinPath(dir, '_')) ? [] : this.fsRepo.shadowedIn(ctx.image.key, dir).map(shadowedEntry);
     return [...entries, ...removed, ...shadowed].sort(byName);
@@ -57,9 +57,10 @@ export class DraftFsService {
     const dir = this.folder(id, view, apiPath);
     // A folder the draft leaves alone (no op on it, inside it or above it, reached the same way
     // in the image) lists exactly as the image's: its pages come from the index, a few rows per
-    // page, instead of building all of its children in memory for every page.
+    // page, instead of building all of its children in memory for every page. Nothing below it
+    // changed either, so the index's folder sizes are the draft's.
     const inImage = resolveInImage(this.fsRepo, ctx.image.key, toEnginePath(apiPath));
-    if (inImage?.path === dir && !opsOnLine(ctx, dir)) return this.pages.page(id, apiPath, { deleted: opts.deleted === true, folderBytes: false }, req);
+    if (inImage?.path === dir && !opsOnLine(ctx, dir)) return this.pages.page(id, apiPath, { deleted: opts.deleted === true }, req);
     // A folder a move put here, unchanged since, lists the image's folder it came from: its pages
     // come from the index too (in name order, where both agree), each row shown as the draft has it.
     const source = opts.deleted || req.sort !== 'name' ? null : view.movedFrom(dir);
@@ -98,13 +99,15 @@ export class DraftFsService {
       live.add(n.name);
       if (!wanted(n.name)) continue;
       const layer = n.edited || n.layer === null ? newLayer : n.layer;
-      rows.push({ key: draftKey(req.sort, n.type, n.size, n.name, 1, layer, 0), make: () => this.entry(ctx, view, n, newLayer) });
+      // A folder sorts by the bytes below it as the draft leaves them (computed once, shown too).
+      const bytesBelow = n.type === 'dir' && req.sort !== 'name' ? view.bytesBelow(n.path) : undefined;
+      rows.push({ key: draftKey(req.sort, n.type, bytesBelow ?? n.size, n.name, 1, layer, 0), make: () => this.entry(ctx, view, n, newLayer, bytesBelow) });
     }
     if (opts.deleted) {
       for (const n of ctx.lookup.children(dir)) {
         if (live.has(n.name) || !wanted(n.name)) continue;
         const row = ctx.lookup.row(n.path)!;
-        rows.push({ key: draftKey(req.sort, row.type, row.size, n.name, 0, row.layer, REMOVED_SEQ), make: () => ({ ...nodeEntry(row), deletedBy: newLayer, edited: true }) });
+        rows.push({ key: draftKey(req.sort, row.type, row.bytes_below ?? row.size, n.name, 0, row.layer, REMOVED_SEQ), make: () => ({ ...mergedEntry(row), deletedBy: newLayer, edited: true }) });
       }
       if (!view.isHidden(joinPath(dir, '_'))) {
         for (const row of this.fsRepo.shadowedIn(ctx.image.key, dir)) {
@@ -147,11 +150,15 @@ export class DraftFsService {
     throw badRequest('NOT_A_FILE', `${apiPath} is a ${node.type}, not a file`);
   }
 
-  private entry(ctx: DraftContext, view: DraftView, n: DraftNode, newLayer: number): FsEntry {
+  private entry(ctx: DraftContext, view: DraftView, n: DraftNode, newLayer: number, bytesBelow?: number): FsEntry {
     const row = n.edited || n.layer === null ? undefined : ctx.lookup.row(n.path);
     const e: FsEntry = row ? nodeEntry(row) : draftEntry(n, newLayer);
-    // As the draft leaves it: the index's count, corrected by the draft's own entries in the folder.
-    if (n.type === 'dir') e.childCount = view.childCount(n.path);
+    if (n.type === 'dir') {
+      // As the draft leaves it: the index's count, corrected by the draft's own entries in the folder.
+      e.childCount = view.childCount(n.path);
+      // The index's figure for a subtree the draft leaves alone; only folders it touches are walked.
+      e.bytesBelow = bytesBelow ?? view.bytesBelow(n.path);
+    }
     return e;
   }
 }

@@ -5,10 +5,26 @@ import { toApiPath } from '../store/image-path.js';
 import { applyConfigPatch, configChanges, imageContainerConfig } from './config-patch.js';
 import type { DraftContext } from './draft-context.js';
 
-/** The tag an export writes when the request names none. */
+/**
+ * The tag an export writes when the request names none: the draft's own tag, else a new tag of
+ * the name the image came by (the one it was opened from Docker by, else its first tag), so
+ * loading the result into Docker never takes the original image's name over.
+ */
 export function resultTag(ctx: DraftContext): string {
+  if (ctx.head?.tag) return ctx.head.tag;
   const tags = JSON.parse(ctx.image.tags) as string[];
-  return ctx.head?.tag ?? tags[0] ?? `peel/${ctx.image.id}:latest`;
+  const source = tags.includes(ctx.image.name) ? ctx.image.name : tags[0];
+  return source ? editedTag(source) : `peel/${ctx.image.id}:edited`;
+}
+
+/** `repo:edited` for a source reference (`app:edited` gives `app:edited-2`); a digest is dropped. */
+export function editedTag(source: string): string {
+  const base = source.split('@')[0];
+  const colon = base.lastIndexOf(':');
+  const named = colon > base.lastIndexOf('/');
+  const repo = named ? base.slice(0, colon) : base;
+  const tag = named ? base.slice(colon + 1) : 'latest';
+  return `${repo}:${tag === 'edited' ? 'edited-2' : 'edited'}`;
 }
 
 /** The API's picture of a draft: its ops, their net effect, the config patch and sizes. */

@@ -13,7 +13,7 @@ import type { IngestService } from './ingest.js';
 
 export interface ExportRequest {
   mode: ExportMode;
-  /** name:tag of the result; default: the draft's tag, else the image's first tag. */
+  /** name:tag of the result; default: the draft's resultTag (see draft-state.ts). */
   tag?: string;
   compression?: ExportCompression;
 }

@@ -23,9 +23,12 @@ export class ImageFsLookup implements FsLookup {
     private readonly bytesBelow: (dir: string) => number,
   ) {}
 
-  /** Lets the engine size a deleted folder of 100k files with one query instead of a walk. */
+  /**
+   * Lets the engine size a folder of 100k files without a walk: the figure the index stored with
+   * the folder's row, else (the root, which has no row) one query.
+   */
   subtreeSize(path: string): number {
-    return this.bytesBelow(path);
+    return (path === '' ? undefined : this.row(path)?.bytes_below) ?? this.bytesBelow(path);
   }
 
   /** A folder's entry count, as the index stored it (no listing; the root has no row). */

@@ -11,7 +11,6 @@ import { DockerNameNote } from '../docker/DockerNameNote.js';
 import { LoadIntoDocker } from '../docker/LoadIntoDocker.js';
 import { exportUrl } from './api/export-url.js';
 import { useSaveExport } from './api/save-export.js';
-import { defaultExportName } from './edited-tag.js';
 import { EXPORT_MODES } from './export-modes.js';
 import { appendKeeps, askedToRemoveFromLayers, defaultExportMode, type AppendKeeps } from './removed-for-good.js';
 import './export.css';
@@ -30,7 +29,9 @@ export function ExportDialog({ image, draft, onClose }: Props) {
   // Until the person picks a mode, the draft decides (it may arrive after the dialog opens).
   const [picked, setPicked] = useState<ExportMode | null>(null);
   const mode = picked ?? defaultExportMode(keeps);
-  const [tag, setTag] = useState(() => defaultExportName(image, draft));
+  // The server names the result (`draft.resultTag`); until the person types a name, follow it.
+  const [typedTag, setTag] = useState<string | null>(null);
+  const tag = typedTag ?? draft?.resultTag ?? '';
   const [gzip, setGzip] = useState(true);
   const [downloaded, setDownloaded] = useState(false);
   const save = useSaveExport(image.id);

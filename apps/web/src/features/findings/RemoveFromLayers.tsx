@@ -1,11 +1,8 @@
 import { Link } from 'wouter';
 import { links } from '../../app/links.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
-import { useDraft } from '../draft/api/get-draft.js';
 import { useDeletePath } from '../draft/api/delete-path.js';
 import { exportUrl } from '../export/api/export-url.js';
-import { defaultExportName } from '../export/edited-tag.js';
-import { useImage } from '../images/api/get-image.js';
 import { useExportDialog } from '../export/export-dialog-context.js';
 import { rememberRemoveFromLayers } from '../export/removed-for-good.js';
 
@@ -17,15 +14,13 @@ import { rememberRemoveFromLayers } from '../export/removed-for-good.js';
 export function RemoveFromLayers({ imageId, path }: { imageId: string; path: string }) {
   const remove = useDeletePath(imageId);
   const dialog = useExportDialog();
-  const image = useImage(imageId);
-  const draft = useDraft(imageId);
   if (remove.isSuccess) {
     return (
       <div className="remove-done" role="status">
         <span>
           <strong>{path}</strong> is deleted in the draft. Only a <em>Rewrite layers</em> export takes it out of every layer:
         </span>
-        <a className="button small primary" href={exportUrl(imageId, { mode: 'rewrite', tag: image.data ? defaultExportName(image.data, draft.data) : undefined })} download>
+        <a className="button small primary" href={exportUrl(imageId, { mode: 'rewrite' })} download>
           Download rewritten image
         </a>
         <button type="button" className="button small" onClick={dialog.open}>

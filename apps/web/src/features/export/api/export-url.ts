@@ -3,7 +3,7 @@ import { apiUrl } from '../../../lib/api-client.js';
 
 export interface ExportRequest {
   mode: ExportMode;
-  /** name:tag written into the archive; the draft's tag when omitted. */
+  /** name:tag written into the archive; the draft's `resultTag` when omitted. */
   tag?: string;
   compression?: ExportCompression;
 }
