@@ -1,4 +1,4 @@
-import type { ImageSummary } from '@peel/api';
+import type { DraftState, ImageSummary } from '@peel/api';
 import { clearDraft, expect, shot, test } from './helpers.js';
 import { singleLayerImage } from './make-image.js';
 import { bytesFoundIn } from './secret-search.js';
@@ -45,6 +45,19 @@ test('a live secret removed from all layers: the dialog chooses Rewrite, whose a
   downloading = page.waitForEvent('download');
   await dialog.getByRole('button', { name: 'Download' }).click();
   expect(await bytesFoundIn(await (await downloading).path(), [LIVE_SECRET])).toEqual([LIVE_SECRET]);
+
+  // The draft itself says so: another tab (or person) opening the export later gets Rewrite too.
+  const draft = (await (await page.request.get(`/api/images/${image.id}/draft`)).json()) as DraftState;
+  expect(draft.changes.filter((c) => c.fromEveryLayer).map((c) => c.path)).toEqual(['/app/.env']);
+  const elsewhere = await page.context().browser()!.newContext();
+  try {
+    const tab = await elsewhere.newPage();
+    await tab.goto(`${new URL(page.url()).origin}/images/${image.id}/draft`);
+    await tab.getByRole('button', { name: /^Export/ }).first().click();
+    await expect(tab.getByRole('dialog', { name: /^Export/ }).getByRole('radio', { name: /^Rewrite layers/ })).toBeChecked();
+  } finally {
+    await elsewhere.close();
+  }
   await clearDraft(page.request, image.id);
 });
 

@@ -229,7 +229,8 @@ export type DraftOpRequest =
   | { op: 'rename'; from: string; to: string }
   | { op: 'chmod'; path: string; mode: number }
   | { op: 'chown'; path: string; uid: number; gid: number }
-  | { op: 'delete'; path: string };
+  /** fromEveryLayer: meant to leave every layer (a secret), not only the final filesystem: exports then default to rewrite. */
+  | { op: 'delete'; path: string; fromEveryLayer?: boolean };
 
 export type DraftOpName = 'write' | 'delete' | 'mkdir' | 'symlink' | 'rename' | 'chmod' | 'chown';
 
@@ -250,6 +251,8 @@ export interface DraftOpItem {
   sizeDelta: number;
   /** write: size of the new content. */
   size?: number;
+  /** delete: asked to leave every layer (Findings' "Remove from all layers"); only rewrite and flatten ship without its bytes. */
+  fromEveryLayer?: boolean;
   mode?: number;
   uid?: number;
   gid?: number;
@@ -268,6 +271,8 @@ export interface DraftPathChange {
   type: EntryType;
   sizeDelta: number;
   purgeOnly?: boolean;
+  /** Deleted by a delete asked to leave every layer (or below a folder so deleted): append would still ship its bytes. */
+  fromEveryLayer?: boolean;
   /** A folder moved here: this one change carries everything under it (and its bytes in sizeDelta). */
   tree?: boolean;
   /** What the image held at this path is gone whole — a folder deleted and made again, or a file a folder replaced: rewrite strips it from every layer. */

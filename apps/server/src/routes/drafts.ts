@@ -4,11 +4,16 @@ import type { DraftOpRequest, DraftTagRequest } from '@peel/api';
 import type { Services } from '../services/index.js';
 import { badRequest } from '../errors.js';
 import {
-  configPatchSchema, draftOpRequestSchema, draftStateSchema, draftTagRequestSchema, errors, idParam, idParams, modeQuery, ownerQuery, pathQuery,
+  configPatchSchema, draftOpRequestSchema, draftStateSchema, draftTagRequestSchema, errors, flag, idParam, idParams, isOn, modeQuery, ownerQuery, pathQuery,
 } from './schemas.js';
 
 const draftReply = { 200: draftStateSchema };
 const pathOnly = { type: 'object', properties: { path: pathQuery }, required: ['path'] };
+const deleteQuery = {
+  type: 'object',
+  properties: { path: pathQuery, fromEveryLayer: { ...flag, description: '1: meant to leave every layer (a secret): exports default to rewrite' } },
+  required: ['path'],
+};
 
 /** The fields each op needs, checked here for a message that names the missing one. */
 const REQUIRED: Record<DraftOpRequest['op'], string[]> = {
@@ -59,9 +64,12 @@ export async function draftRoutes(app: FastifyInstance, { services }: { services
   app.delete('/api/images/:id/draft/content', {
     schema: {
       summary: 'Delete a file or folder in the draft (a path only lower layers hold: purged by the rewrite export)',
-      tags: ['draft'], params: idParams, querystring: pathOnly, response: { ...draftReply, ...errors(400, 403, 404) },
+      tags: ['draft'], params: idParams, querystring: deleteQuery, response: { ...draftReply, ...errors(400, 403, 404) },
     },
-  }, async (req) => drafts.apply(id(req), { op: 'delete', path: (req.query as { path: string }).path }));
+  }, async (req) => {
+    const q = req.query as { path: string; fromEveryLayer?: string };
+    return drafts.apply(id(req), { op: 'delete', path: q.path, fromEveryLayer: isOn(q.fromEveryLayer) });
+  });
 
   app.post('/api/images/:id/draft/ops', {
     schema: {

@@ -4,10 +4,8 @@ import { SEARCH_MAX_LIMIT } from '../services/fs.js';
 import { badRequest } from '../errors.js';
 import { pageQuery, pageRequest, changesPageQuery, changesPageRequest, fsPageSchema, changesPageSchema } from './page-params.js';
 import { safeContentType, sendContent } from '../http/send-content.js';
-import { binaryResponse, errors, fsEntrySchema, idParam, idParams, layerChangeSchema, pathQuery, searchResultSchema } from './schemas.js';
+import { binaryResponse, errors, flag, fsEntrySchema, idParam, idParams, isOn, layerChangeSchema, pathQuery, searchResultSchema } from './schemas.js';
 
-const flag = { type: 'string', enum: ['0', '1', 'true', 'false'] };
-const isOn = (v: string | undefined): boolean => v === '1' || v === 'true';
 const layerParam = { type: 'integer', minimum: 0, maximum: 100000 };
 const JSON_TYPE = 'application/json; charset=utf-8';
 const fsListSchema = { type: 'array', items: fsEntrySchema };

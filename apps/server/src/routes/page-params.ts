@@ -2,10 +2,10 @@ import { PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, type ChangeKind, type ListingSort }
 import { badRequest } from '../errors.js';
 import type { PageRequest } from '../services/fs-pages.js';
 import type { ChangesPageRequest } from '../services/fs.js';
-import { fsEntrySchema, layerChangeSchema } from './schemas.js';
+import { flag, fsEntrySchema, isOn, layerChangeSchema } from './schemas.js';
 
 /** Query parameters of paged listings (packages/api paging.ts); they mean nothing without paged=1. */
-const paged = { type: 'string', enum: ['0', '1', 'true', 'false'] };
+const paged = flag;
 const cursor = { type: 'string', minLength: 1, maxLength: 200_000 };
 export const pageQuery = {
   paged,
@@ -39,7 +39,6 @@ export const changesPageSchema = {
   required: ['items', 'total', 'next', 'counts'],
 };
 
-const isOn = (v: unknown): boolean => v === '1' || v === 'true';
 
 function limitOf(q: Record<string, unknown>): number {
   const limit = q.limit === undefined ? PAGE_DEFAULT_LIMIT : (q.limit as number);

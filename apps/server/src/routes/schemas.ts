@@ -130,11 +130,11 @@ const draftOpItemSchema = obj(
   {
     index: int, op: { enum: ['write', 'delete', 'mkdir', 'symlink', 'rename', 'chmod', 'chown'] }, path: str, from: str,
     kind: { enum: ['added', 'modified', 'deleted', 'moved'] }, type: entryType, sizeDelta: int, size: int, mode: int, uid: int, gid: int,
-    target: str, purgeOnly: bool, createdAt: { type: 'string', format: 'date-time' },
+    target: str, purgeOnly: bool, fromEveryLayer: bool, createdAt: { type: 'string', format: 'date-time' },
   },
   ['index', 'op', 'path', 'kind', 'type', 'sizeDelta', 'createdAt'],
 );
-const draftPathChangeSchema = obj({ path: str, kind: changeKind, type: entryType, sizeDelta: int, purgeOnly: bool, tree: bool, replacesTree: bool }, ['path', 'kind', 'type', 'sizeDelta']);
+const draftPathChangeSchema = obj({ path: str, kind: changeKind, type: entryType, sizeDelta: int, purgeOnly: bool, fromEveryLayer: bool, tree: bool, replacesTree: bool }, ['path', 'kind', 'type', 'sizeDelta']);
 const anyObject = { type: 'object', additionalProperties: true };
 export const draftStateSchema = obj({
   imageId: str,
@@ -159,11 +159,11 @@ export const draftOpRequestSchema: Schema = {
   properties: {
     op: { enum: ['mkdir', 'symlink', 'rename', 'chmod', 'chown', 'delete'] },
     path: opPath, from: opPath, to: opPath, target: { type: 'string', minLength: 1, maxLength: 4096 },
-    mode: modeBits, uid: ownerId, gid: ownerId,
+    mode: modeBits, uid: ownerId, gid: ownerId, fromEveryLayer: { type: 'boolean' },
   },
   required: ['op'],
   additionalProperties: false,
-  description: 'mkdir {path, mode?, uid?, gid?} | symlink {path, target} | rename {from, to} | chmod {path, mode} | chown {path, uid, gid} | delete {path}',
+  description: 'mkdir {path, mode?, uid?, gid?} | symlink {path, target} | rename {from, to} | chmod {path, mode} | chown {path, uid, gid} | delete {path, fromEveryLayer?}',
 };
 // type: [string, null], not anyOf: Fastify's Ajv would coerce null to '' for the first branch.
 export const draftTagRequestSchema = obj({ tag: { type: ['string', 'null'], maxLength: 512 } });
@@ -183,3 +183,7 @@ export const exportQuery: Schema = {
   },
   required: ['mode'],
 };
+
+/** A yes/no query parameter (`deleted=1`, `draft=true`). */
+export const flag = { type: 'string', enum: ['0', '1', 'true', 'false'] };
+export const isOn = (v: unknown): boolean => v === '1' || v === 'true';

@@ -31,12 +31,15 @@ export function editedTag(source: string): string {
 export function draftState(ctx: DraftContext, view: DraftView, contentBefore: number): DraftState {
   const imageConfig = imageContainerConfig(ctx.image.config);
   const patch = ctx.head?.config ?? {};
+  const everyLayer = ctx.ops.flatMap(({ op }) => (op.op === 'delete' && op.fromEveryLayer ? [op.path] : []));
+  const fromEveryLayer = (path: string) => everyLayer.some((p) => path === p || path.startsWith(`${p}/`) || p === '');
   const changes = view.changes().map((c) => ({
     path: toApiPath(c.path),
     kind: c.kind,
     type: c.type,
     sizeDelta: c.sizeDelta,
     ...(c.purgeOnly ? { purgeOnly: true } : {}),
+    ...(c.kind === 'deleted' && fromEveryLayer(c.path) ? { fromEveryLayer: true } : {}),
     ...(c.tree ? { tree: true } : {}),
     ...(c.replacesTree ? { replacesTree: true } : {}),
   }));
@@ -68,6 +71,7 @@ function opItem(stored: StoredOp, index: number): DraftOpItem {
     createdAt,
   };
   if (summary.purgeOnly) item.purgeOnly = true;
+  if (op.op === 'delete' && op.fromEveryLayer) item.fromEveryLayer = true;
   switch (op.op) {
     case 'rename':
       item.from = toApiPath(op.from);

@@ -210,7 +210,7 @@ function toEngineOp(req: DraftOpRequest, target: (apiPath: string, followLast: b
     case 'chown':
       return { op: 'chown', path: target(req.path, true), uid: req.uid, gid: req.gid };
     case 'delete':
-      return { op: 'delete', path: target(req.path, false) };
+      return { op: 'delete', path: target(req.path, false), ...(req.fromEveryLayer ? { fromEveryLayer: true } : {}) };
   }
 }
 

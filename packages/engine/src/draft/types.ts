@@ -8,8 +8,10 @@ export type DraftOp =
   /** Write a file; its bytes are the store blob `blob`. Missing parents are created. */
   | { op: 'write'; path: string; blob: string; size: number; mode?: number; uid?: number; gid?: number }
   /** Delete a file or a whole folder. On a path only lower layers still hold (a deleted secret),
-   *  it changes nothing in the filesystem but the rewrite export removes those copies. */
-  | { op: 'delete'; path: string }
+   *  it changes nothing in the filesystem but the rewrite export removes those copies.
+   *  `fromEveryLayer`: the person asked for its bytes to leave every layer (a secret), which only
+   *  rewrite and flatten do; the filesystem effect is the same delete. */
+  | { op: 'delete'; path: string; fromEveryLayer?: boolean }
   | { op: 'mkdir'; path: string; mode?: number; uid?: number; gid?: number }
   | { op: 'symlink'; path: string; target: string }
   | { op: 'rename'; from: string; to: string }

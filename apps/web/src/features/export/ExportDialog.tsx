@@ -12,7 +12,7 @@ import { LoadIntoDocker } from '../docker/LoadIntoDocker.js';
 import { exportUrl } from './api/export-url.js';
 import { useSaveExport } from './api/save-export.js';
 import { EXPORT_MODES } from './export-modes.js';
-import { appendKeeps, askedToRemoveFromLayers, defaultExportMode, type AppendKeeps } from './removed-for-good.js';
+import { appendKeeps, defaultExportMode, type AppendKeeps } from './removed-for-good.js';
 import './export.css';
 
 interface Props {
@@ -25,7 +25,7 @@ interface Props {
 export function ExportDialog({ image, draft, onClose }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const keeps = appendKeeps(draft, askedToRemoveFromLayers(image.id));
+  const keeps = appendKeeps(draft);
   // Until the person picks a mode, the draft decides (it may arrive after the dialog opens).
   const [picked, setPicked] = useState<ExportMode | null>(null);
   const mode = picked ?? defaultExportMode(keeps);

@@ -7,15 +7,17 @@ const draftOf = (changes: DraftPathChange[]) => ({ changes }) as DraftState;
 describe('export defaults', () => {
   it('rewrites by default when a delete is a purge or was asked to leave every layer', () => {
     const purge = draftOf([{ path: '/opt/app/.env', kind: 'deleted', type: 'file', sizeDelta: 0, purgeOnly: true }]);
-    expect(appendKeeps(purge, [])).toEqual({ forGood: ['/opt/app/.env'], deleted: ['/opt/app/.env'] });
-    expect(defaultExportMode(appendKeeps(purge, []))).toBe('rewrite');
+    expect(appendKeeps(purge)).toEqual({ forGood: ['/opt/app/.env'], deleted: ['/opt/app/.env'] });
+    expect(defaultExportMode(appendKeeps(purge))).toBe('rewrite');
     const plain = draftOf([
       { path: '/bin/vi', kind: 'deleted', type: 'file', sizeDelta: -10 },
       { path: '/etc/os-release', kind: 'modified', type: 'file', sizeDelta: 3 },
     ]);
-    expect(defaultExportMode(appendKeeps(plain, []))).toBe('append');
-    expect(appendKeeps(plain, [])).toEqual({ forGood: [], deleted: ['/bin/vi'] });
-    expect(defaultExportMode(appendKeeps(plain, ['/bin/vi']))).toBe('rewrite');
-    expect(defaultExportMode(appendKeeps(undefined, ['/bin/vi']))).toBe('append');
+    expect(defaultExportMode(appendKeeps(plain))).toBe('append');
+    expect(appendKeeps(plain)).toEqual({ forGood: [], deleted: ['/bin/vi'] });
+    const everyLayer = draftOf([{ path: '/bin/vi', kind: 'deleted', type: 'file', sizeDelta: -10, fromEveryLayer: true }]);
+    expect(appendKeeps(everyLayer)).toEqual({ forGood: ['/bin/vi'], deleted: ['/bin/vi'] });
+    expect(defaultExportMode(appendKeeps(everyLayer))).toBe('rewrite');
+    expect(defaultExportMode(appendKeeps(undefined))).toBe('append');
   });
 });

@@ -1,18 +1,17 @@
 import { Link } from 'wouter';
 import { links } from '../../app/links.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
-import { useDeletePath } from '../draft/api/delete-path.js';
+import { useDeleteFromEveryLayer } from '../draft/api/delete-path.js';
 import { exportUrl } from '../export/api/export-url.js';
 import { useExportDialog } from '../export/export-dialog-context.js';
-import { rememberRemoveFromLayers } from '../export/removed-for-good.js';
 
 /**
  * "Remove from all layers": deletes the path in the image's draft (a path only lower layers
  * hold is purged), then points at the rewrite export, the one mode that drops it from every layer.
- * The request is remembered, so the export dialog chooses Rewrite and warns against Append.
+ * The draft records that it was meant for every layer, so exports choose Rewrite and warn against Append.
  */
 export function RemoveFromLayers({ imageId, path }: { imageId: string; path: string }) {
-  const remove = useDeletePath(imageId);
+  const remove = useDeleteFromEveryLayer(imageId);
   const dialog = useExportDialog();
   if (remove.isSuccess) {
     return (
@@ -32,10 +31,7 @@ export function RemoveFromLayers({ imageId, path }: { imageId: string; path: str
   }
   return (
     <div className="remove-action">
-      <button type="button" className="button small danger" disabled={remove.isPending} onClick={() => {
-          rememberRemoveFromLayers(imageId, path);
-          remove.mutate(path);
-        }}>
+      <button type="button" className="button small danger" disabled={remove.isPending} onClick={() => remove.mutate(path)}>
         {remove.isPending ? 'Removing…' : 'Remove from all layers'}
       </button>
       {remove.isError ? (
