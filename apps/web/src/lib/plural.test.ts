@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plural, pluralNoun } from './plural.js';
+import { plural, pluralNoun, someOf } from './plural.js';
 
 describe('plural', () => {
   it('is singular for exactly one and plural for zero, several and fractions', () => {
@@ -20,5 +20,14 @@ describe('plural', () => {
     expect(pluralNoun(1, 'item')).toBe('item');
     expect(pluralNoun(50_000, 'item')).toBe('items');
     expect(pluralNoun(1, 'copy', 'copies')).toBe('copy');
+  });
+});
+
+describe('someOf', () => {
+  it('lists up to three names, then says how many more', () => {
+    expect(someOf(['a'])).toBe('a');
+    expect(someOf(['a', 'b', 'c'])).toBe('a, b, c');
+    expect(someOf(['a', 'b', 'c', 'd', 'e'])).toBe('a, b, c and 2 more');
+    expect(someOf(['a', 'b'], 1)).toBe('a and 1 more');
   });
 });

@@ -11,3 +11,8 @@ export function plural(count: number, one: string, many = `${one}s`): string {
 export function pluralNoun(count: number, one: string, many = `${one}s`): string {
   return count === 1 ? one : many;
 }
+
+/** A short list of names: "a, b, c" or, past `shown`, "a, b, c and 4 more". */
+export function someOf(names: readonly string[], shown = 3): string {
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}

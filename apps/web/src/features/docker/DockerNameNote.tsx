@@ -5,6 +5,7 @@ import { formatAge } from '../../lib/format-time.js';
 import { useDockerImageLookup } from './api/docker-image-lookup.js';
 import { loadMutationKey } from './api/load-into-docker.js';
 import { useDockerAvailable } from './api/docker-status.js';
+import { someOf } from '../../lib/plural.js';
 
 /**
  * Under an export's name: says when Docker already has an image by that name, since loading the
@@ -25,9 +26,8 @@ export function DockerNameNote({ imageId, name, valid }: { imageId: string; name
   return (
     <p className="dialog-note small docker-name-taken" data-testid="docker-name-taken">
       Docker already has an image named <strong>{name}</strong> ({image.id.replace(/^sha256:/, '').slice(0, 12)}, built {formatAge(image.created)}). Loading this
-      export into Docker takes the name over: that image {others.length > 0 ? `stays as ${namesOf(others)}` : 'is left without a name'}. Choose another name to keep both.
+      export into Docker takes the name over: that image {others.length > 0 ? `stays as ${someOf(others)}` : 'is left without a name'}. Choose another name to keep both.
     </p>
   );
 }
 
-const namesOf = (tags: string[]): string => (tags.length <= 3 ? tags.join(', ') : `${tags.slice(0, 3).join(', ')} and ${tags.length - 3} more`);

@@ -14,6 +14,7 @@ import { useSaveExport } from './api/save-export.js';
 import { EXPORT_MODES } from './export-modes.js';
 import { appendKeeps, defaultExportMode, type AppendKeeps } from './removed-for-good.js';
 import './export.css';
+import { someOf } from '../../lib/plural.js';
 
 interface Props {
   image: ImageDetail;
@@ -121,11 +122,10 @@ export function ExportDialog({ image, draft, onClose }: Props) {
  */
 function AppendWarning({ mode, keeps, chosenForYou }: { mode: ExportMode; keeps: AppendKeeps; chosenForYou: boolean }) {
   const forGood = keeps.forGood;
-  const names = (paths: string[]) => (paths.length <= 3 ? paths.join(', ') : `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`);
   if (mode === 'append' && forGood.length > 0) {
     return (
       <p className="export-warning danger" role="alert">
-        <strong>Append keeps the bytes.</strong> {names(forGood)} {forGood.length === 1 ? 'is' : 'are'} gone from the filesystem but still stored
+        <strong>Append keeps the bytes.</strong> {someOf(forGood)} {forGood.length === 1 ? 'is' : 'are'} gone from the filesystem but still stored
         in the lower layer that shipped {forGood.length === 1 ? 'it' : 'them'}: anyone with this archive can read {forGood.length === 1 ? 'it' : 'them'}.
         Choose Rewrite layers or Flatten to take {forGood.length === 1 ? 'it' : 'them'} out of every layer.
       </p>
@@ -134,14 +134,14 @@ function AppendWarning({ mode, keeps, chosenForYou }: { mode: ExportMode; keeps:
   if (mode === 'append' && keeps.deleted.length > 0) {
     return (
       <p className="export-warning" role="note">
-        Append hides what the draft deletes ({names(keeps.deleted)}) but its bytes still ship in the lower layers; Rewrite layers or Flatten drops them.
+        Append hides what the draft deletes ({someOf(keeps.deleted)}) but its bytes still ship in the lower layers; Rewrite layers or Flatten drops them.
       </p>
     );
   }
   if (mode === 'rewrite' && chosenForYou && forGood.length > 0) {
     return (
       <p className="export-warning" role="note">
-        Rewrite layers is chosen because the draft removes {names(forGood)} from every layer: Append would keep {forGood.length === 1 ? 'its' : 'their'} bytes in a lower layer.
+        Rewrite layers is chosen because the draft removes {someOf(forGood)} from every layer: Append would keep {forGood.length === 1 ? 'its' : 'their'} bytes in a lower layer.
       </p>
     );
   }
