@@ -1,17 +1,8 @@
 /** Text formatting shared by the commands: sizes, modes, tables. */
+import { formatBytes } from '@peel/engine';
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-/** 2097152 → "2.0 MiB"; bytes below 1 KiB stay exact. */
-export function humanSize(bytes: number): string {
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${bytes} B` : `${v.toFixed(1)} ${UNITS[u]}`;
-}
+/** Sizes in Docker's decimal units, as the web UI and the engine's messages give them: 2097152 → "2.1 MB". */
+export const humanSize = formatBytes;
 
 const TYPE_LETTER: Record<string, string> = { file: '-', dir: 'd', symlink: 'l', hardlink: 'h', char: 'c', block: 'b', fifo: 'p', whiteout: 'w', opaque: 'o' };
 

@@ -63,8 +63,8 @@ describe('peel: temporary store and progress', () => {
   });
 
   it('draws progress on a terminal only: not in pipes, not in CI, not with --quiet; --progress forces it', async () => {
-    // "\r ESC[K reading FILE  [####----]  45%  1.2 MiB / 2.0 MiB  8.1 MiB/s"
-    const size = String.raw`[\d.]+ [KMG]?i?B`;
+    // "\r ESC[K reading FILE  [####----]  45%  1.2 MB / 2.1 MB  8.1 MB/s"
+    const size = String.raw`[\d.]+ [kMGT]?B`;
     const bar = new RegExp(String.raw`\r\u001b\[Kreading \S+ {2}\[#*-*\] +\d+% {2}${size} \/ ${size} {2}${size}\/s`);
     const tty = await peel(['inspect', tiny], { tty: true, env: { CI: undefined, TERM: 'xterm' } });
     expect(tty.stderr).toMatch(bar);

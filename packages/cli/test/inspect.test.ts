@@ -56,7 +56,7 @@ describe('peel inspect', () => {
     expect(r.out).toMatch(/Entrypoint\s+\["docker-entrypoint\.sh"\]/);
     expect(r.out).toMatch(/Layers: 13, /);
     expect(r.out.split('\n').filter((l) => /^\d+\s/.test(l))).toHaveLength(13);
-    expect(r.out).toMatch(/^7\s+2\.0 MiB\s+2\.0 MiB\s+2\.0 MiB\s+4\s+1\s/m);
+    expect(r.out).toMatch(/^7\s+2\.1 MB\s+2\.1 MB\s+2\.1 MB\s+4\s+1\s/m);
   });
 
   it('multi-platform archive: lists the platforms and picks one with --platform', async () => {

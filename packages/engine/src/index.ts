@@ -6,6 +6,7 @@
 export * from './types.js';
 export * from './errors.js';
 export { FsBlobStore, digestHex, type BlobStore, type BlobFiles, type BlobWriter } from './store/blob-store.js';
+export { formatBytes } from './archive/scan-errors.js';
 export { openImageArchive, DEFAULT_LIMITS, type ImageArchive, type OpenOptions } from './archive/open.js';
 export { mergeLayers, MergedFs, type FsNode, type ShadowedNode } from './fs/merge.js';
 export { layerChanges, type LayerChange } from './fs/changes.js';

@@ -86,8 +86,8 @@ describe('refusals say what happened in plain words and keep the technical accou
 
 describe('words', () => {
   it('sizes as Docker prints them', () => {
-    expect(formatBytes(1)).toBe('1 byte');
-    expect(formatBytes(999)).toBe('999 bytes');
+    expect(formatBytes(1)).toBe('1 B');
+    expect(formatBytes(999)).toBe('999 B');
     expect(formatBytes(102_477)).toBe('102 kB');
     expect(formatBytes(2_576_793)).toBe('2.58 MB');
     expect(formatBytes(68_608)).toBe('68.6 kB');

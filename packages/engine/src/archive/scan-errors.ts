@@ -60,9 +60,9 @@ export function shortDigests(path: string): string {
 
 const UNITS = ['kB', 'MB', 'GB', 'TB'];
 
-/** Sizes as Docker prints them (powers of 1000): 999 → "999 bytes", 102477 → "102 kB". */
+/** Sizes as Docker prints them (powers of 1000): 999 → "999 B", 102477 → "102 kB". */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
+  if (bytes < 1000) return `${bytes} B`;
   let value = bytes / 1000;
   let unit = 0;
   while (value >= 1000 && unit < UNITS.length - 1) {
