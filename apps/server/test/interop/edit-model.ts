@@ -1,8 +1,4 @@
-/**
- * The edits of edit-model.ts (engine interop helpers) made through Peel's API, and exports
- * downloaded from it.
- */
-import { writeFile } from 'node:fs/promises';
+/** The edits of edit-model.ts (engine interop helpers) made through Peel's API (downloads: api.ts). */
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import type { Edit } from '../../../../packages/engine/test/interop/edit-model.js';
@@ -24,9 +20,3 @@ export async function sendEdits(app: FastifyInstance, id: string, edits: readonl
   }
 }
 
-/** Downloads an export through the API into a file. */
-export async function downloadExport(app: FastifyInstance, id: string, query: string, file: string): Promise<void> {
-  const res = await app.inject(`/api/images/${id}/export?${query}`);
-  expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
-  await writeFile(file, res.rawPayload);
-}

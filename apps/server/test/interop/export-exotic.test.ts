@@ -22,7 +22,8 @@ import { umociListing } from '../../../../packages/engine/test/interop/umoci-vie
 import { build, removeDir, tempDir, upload } from '../helper.js';
 import { dockerListing } from './fs-views.js';
 import { unpackExport } from './export-archive.js';
-import { applyEdits, dockerLoadAs, downloadExport, sendEdits, type Edit } from './edit-model.js';
+import { downloadExport } from './api.js';
+import { applyEdits, dockerLoadAs, sendEdits, type Edit } from './edit-model.js';
 import { buildExoticArchive, EXOTIC_PATHS, GONE, SPARSE_DATA, SPARSE_SIZE } from './exotic-image.js';
 
 declare module 'vitest' {

@@ -16,7 +16,8 @@ import type { FsListing } from '../../../../packages/engine/test/interop/fs-list
 import { umociListing } from '../../../../packages/engine/test/interop/umoci-view.js';
 import { build, fixture, FIXTURES, ingest, removeDir, tempDir } from '../helper.js';
 import { dockerListing, INIT_LAYER_DIRS, RUNTIME_ENTRIES, without } from './fs-views.js';
-import { applyEdits, dockerLoadAs, downloadExport, sendEdits, type Edit } from './edit-model.js';
+import { downloadExport } from './api.js';
+import { applyEdits, dockerLoadAs, sendEdits, type Edit } from './edit-model.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
