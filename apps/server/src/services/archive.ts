@@ -2,10 +2,10 @@ import type { ArchiveEntry } from '@peel/api';
 import type { BlobStore } from '@peel/engine';
 import type { Db } from '../store/db.js';
 import { ArchiveRepo, type ArchiveEntryRow } from '../store/archive-repo.js';
-import { decodeName, encodeName } from '@peel/engine';
+import { decodeName, encodeName, MAX_LINK_HOPS } from '@peel/engine';
 import { linkTargetPath, splitPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
-import { MAX_HOPS, type ContentHandle } from './content.js';
+import type { ContentHandle } from './content.js';
 import type { ImagesService } from './images.js';
 
 /** The uploaded archive itself: its entries and their bytes (kept as blobs). */
@@ -40,7 +40,7 @@ export class ArchiveService {
   file(id: string, path: string): ContentHandle & { entry: ArchiveEntryRow } {
     const { key } = this.images.require(id);
     let current = toEnginePath(path);
-    for (let hop = 0; hop <= MAX_HOPS; hop++) {
+    for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
       const entry = this.repo.entry(key, encodeName(current));
       if (!entry) throw notFound(`the archive of image ${id} has no ${path}`);
       if ((entry.type === 'symlink' || entry.type === 'hardlink') && entry.link_target !== null) {

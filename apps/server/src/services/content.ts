@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
-import { openEntryContent, type BlobStore } from '@peel/engine';
-import { decodeName } from '@peel/engine';
+import { decodeName, MAX_LINK_HOPS, openEntryContent, type BlobStore } from '@peel/engine';
 import type { FsRepo, LayerEntryRow } from '../store/fs-repo.js';
 import { linkTargetPath, splitPath, toApiPath, toEnginePath } from '../store/image-path.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
@@ -16,8 +15,6 @@ export interface ContentHandle {
   digest: string | null;
   open(range?: { start: number; end: number }): Readable;
 }
-
-export const MAX_HOPS = 40;
 
 /** File bytes from the merged view, one layer, or the outer archive; never from the host. */
 export class ContentService {
@@ -54,7 +51,7 @@ export class ContentService {
   private layerFile(id: string, path: string, n: number): ContentHandle {
     const { layer } = this.fs.layerOf(id, n);
     let current = path;
-    for (let hop = 0; hop <= MAX_HOPS; hop++) {
+    for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
       const entry = this.repo.layerEntry(layer.layer, current);
       if (!entry) throw notFound(`layer ${n} of image ${id} has no ${toApiPath(current)}`);
       if (entry.type === 'file') return this.handle(splitPath(current).name, layer.tar_blob, entry);
