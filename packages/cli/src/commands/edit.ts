@@ -1,7 +1,7 @@
 /** `peel edit`: the web editor's drafts, scripted: put/remove files, change config, re-export. */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { DraftView, exportImage, resolvePath, type BlobStore, type DraftOp, type ExportMode } from '@peel/engine';
+import { DraftView, exportImage, resolvePath, type BlobStore, type DraftOp, type ExportMode, type FsLookup } from '@peel/engine';
 import { defineCommand } from '../command.js';
 import type { CommandContext } from '../context.js';
 import { InputError, UsageError } from '../exit-codes.js';
@@ -57,7 +57,8 @@ explicit --mode append then warns that those bytes still ship.`,
     const config = configPatch(values, img.image.config.config?.Env ?? []);
     const store = await ctx.store();
     const ops: DraftOp[] = removals.map((path) => ({ op: 'delete', path }));
-    const purged = purgedBy(img.merged(), ops);
+    // Only removals can be purges: without any, the merged view is not needed.
+    const purged = ops.length > 0 ? purgedBy(img.merged(), ops) : [];
     const mode = asked ?? (purged.length > 0 ? 'rewrite' : 'append');
     if (purged.length > 0 && asked === undefined) {
       ctx.warn(`${listOf(purged)} ${purged.length === 1 ? 'is' : 'are'} only in lower layers: exporting with --mode rewrite, which takes ${purged.length === 1 ? 'it' : 'them'} out of every layer (append would keep the bytes)`);
@@ -75,7 +76,7 @@ explicit --mode append then warns that those bytes still ship.`,
 });
 
 /** The removals that reach only lower layers (the final filesystem no longer has them): purges. */
-function purgedBy(merged: ConstructorParameters<typeof DraftView>[0], removals: DraftOp[]): string[] {
+function purgedBy(merged: FsLookup, removals: DraftOp[]): string[] {
   const view = new DraftView(merged, { ops: removals, config: {}, tag: null });
   return view.changes().filter((c) => c.purgeOnly).map((c) => `/${c.path.replace(/^\/+/, '')}`);
 }
