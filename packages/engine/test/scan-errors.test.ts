@@ -88,6 +88,7 @@ describe('words', () => {
   it('sizes as Docker prints them', () => {
     expect(formatBytes(1)).toBe('1 B');
     expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(999_999)).toBe('1 MB');
     expect(formatBytes(102_477)).toBe('102 kB');
     expect(formatBytes(2_576_793)).toBe('2.58 MB');
     expect(formatBytes(68_608)).toBe('68.6 kB');

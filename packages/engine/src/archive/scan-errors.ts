@@ -69,6 +69,11 @@ export function formatBytes(bytes: number): string {
     value /= 1000;
     unit += 1;
   }
+  // 999,999 bytes round to 1000 kB: say 1 MB, as the web UI's formatSize does.
+  if (Number(value.toPrecision(3)) >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
   return `${Number(value.toFixed(digits))} ${UNITS[unit]}`;
 }
