@@ -80,6 +80,12 @@ function EditorPane({ imageId, path, name, edited, initial, onClose }: Props & {
     );
   };
   const bytes = new TextEncoder().encode(text).length;
+  /** Leaves as asked, the guard released first so the navigation it makes is not asked about again. */
+  const proceed = () => {
+    setLeaving(null);
+    releaseLeaveGuard(guard);
+    leaving?.();
+  };
   return (
     <div className="file-viewer file-editor">
       <div className="viewer-toolbar">
@@ -101,18 +107,8 @@ function EditorPane({ imageId, path, name, edited, initial, onClose }: Props & {
           path={path}
           saving={write.isPending}
           error={write.isError ? write.error : null}
-          onSave={() =>
-            save(() => {
-              setLeaving(null);
-              releaseLeaveGuard(guard);
-              leaving();
-            })
-          }
-          onDiscard={() => {
-            setLeaving(null);
-            releaseLeaveGuard(guard);
-            leaving();
-          }}
+          onSave={() => save(proceed)}
+          onDiscard={proceed}
           onStay={() => setLeaving(null)}
         />
       ) : null}
