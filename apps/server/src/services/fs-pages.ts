@@ -91,7 +91,10 @@ export class FsPageService {
    */
   private asOfPage(id: string, path: string, n: number, deleted: boolean, req: PageRequest): FsPage {
     const { key } = this.images.require(id);
-    this.layerOf(id, n);
+    // The image's layers, read once for the page: folders a later layer declared again read their
+    // own entry in the layer they are shown with (folderAsOf).
+    const layers = this.images.repo.layers(key);
+    if (!layers[n]) throw notFound(`image ${id} has no layer ${n}`);
     const params = { asOf: n };
     if (path !== '') {
       const { parent, name } = splitPath(path);
@@ -104,16 +107,16 @@ export class FsPageService {
     const gone: Feed[] = deleted ? [{ source: 'lostAt', owner: key, params }] : [];
     const feeds = [...live, ...gone];
     const total = () => this.asOfTotals.get(JSON.stringify([id, n, deleted, parent.toString('base64')]), () => feeds.reduce((sum, f) => sum + this.repo.count(f.source, key, parent, f.params), 0));
-    return this.collect(feeds, path, req, total, undefined, (e, row, source) => (source === 'lostAt' ? e : this.folderAsOf(id, e, row)));
+    return this.collect(feeds, path, req, total, undefined, (e, row, source) => (source === 'lostAt' ? e : this.folderAsOf(layers, e, row)));
   }
 
   /**
    * A folder a later layer declared again is stored with that layer's attributes: as of an earlier
    * layer it has those of the layer it is shown with (its own entry there, declared or implied).
    */
-  private folderAsOf(id: string, e: FsEntry, row: unknown[]): FsEntry {
+  private folderAsOf(layers: ImageLayerRow[], e: FsEntry, row: unknown[]): FsEntry {
     if (e.type !== 'dir' || row[AS_OF_RECORDED] === e.layer) return e;
-    const own = this.fsRepo.layerEntry(this.layerOf(id, e.layer).layer.layer, toEnginePath(e.path));
+    const own = this.fsRepo.layerEntry(layers[e.layer].layer, toEnginePath(e.path));
     if (own?.type !== 'dir') return e;
     const { name, path, layer, size, digest, linkTarget } = e;
     return { ...layerEntry(own, layer), name, path, size, digest, linkTarget };
