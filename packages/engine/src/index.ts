@@ -21,3 +21,4 @@ export { archiveFileName, qualifyTag } from './export/tags.js';
 export type { ExportMode } from './export/config.js';
 export { TarParser, TarWriter, decodeName, encodeName, type TarHeader, type TarWriteHeader, type ByteSink } from './tar/index.js';
 export * from './findings/index.js';
+export * from './compare/index.js';
