@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  alignHistory, alignLayers, compareImages, comparePaths, diffConfig, diffTrees, imageSide, mergeLayers, openImageArchive,
-  treeOrderedNodes, compareNodeOf, type CompareNode, type HistoryStepRef, type ImageArchive, type LayerEntry, type LayerEntryType, type PathChange,
+  alignHistory, alignLayers, compareImages, diffConfig, diffTrees, imageSide, mergeLayers, openImageArchive, postOrder, preOrder,
+  treeOrderedNodes, compareNodeOf, type CompareNode, type HistoryStepRef, type ImageArchive, type LayerEntry, type LayerEntryType, type MergedFs,
+  type PathChange, type TreeDiffItem,
 } from '../src/index.js';
 import { dockerArchive, type TarItem } from './build.js';
-import { byteOrder, openFixture, random, tempStore } from './helpers.js';
+import { openFixture, random, tempStore } from './helpers.js';
 
 const disposers: Array<() => Promise<void>> = [];
 afterAll(() => Promise.all(disposers.map((d) => d())));
@@ -236,12 +237,48 @@ describe('diffTrees', () => {
   it('refuses a side that is not in tree order instead of answering wrongly', async () => {
     const a = nodes([[e('a-c'), e('a', 'dir'), e('a/b')]]);
     expect(a.map((n) => n.path)).toEqual(['a', 'a/b', 'a-c']);
-    await expect(changesOf([a[0], a[2], a[1]], a)).rejects.toThrow(/not in tree order: "a\/b" comes after "a-c"/);
+    await expect(changesOf([a[0], a[2], a[1]], a)).rejects.toThrow(/not in the path order: "a\/b" comes after "a-c"/);
+  });
+
+  it('post-order sources (a folder after its subtree, as a streaming merge gives them) give the same changes and totals', async () => {
+    // Post-order by plain recursion over the merged tree: children by name, then the folder.
+    const postOrdered = (fs: MergedFs) => {
+      const out: CompareNode[] = [];
+      const walk = (dir: string) => {
+        for (const n of fs.children(dir).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
+          if (n.entry.type === 'dir') walk(n.path);
+          out.push(compareNodeOf(n));
+        }
+      };
+      walk('');
+      return out;
+    };
+    const layersA = [[e('d', 'dir'), e('d/x'), e('d/sub', 'dir'), e('d/sub/y'), e('d-z'), e('k', 'dir'), e('k/same')]];
+    const layersB = [[e('d', 'dir', { mode: 0o700 }), e('d/sub', 'dir'), e('d/sub/y', 'file', { digest: 'sha256:other' }), e('d/sub/new'), e('d-z', 'dir'), e('d-z/in'), e('k', 'dir'), e('k/same')]];
+    const items = async (a: CompareNode[], b: CompareNode[], order: 'pre' | 'post') => {
+      const out: TreeDiffItem[] = [];
+      for await (const item of diffTrees(a, b, { order })) out.push(item);
+      return out;
+    };
+    const pre = await items(nodes(layersA), nodes(layersB), 'pre');
+    const post = await items(postOrdered(mergeLayers(layersA)), postOrdered(mergeLayers(layersB)), 'post');
+    const changes = (list: TreeDiffItem[]) => list.flatMap((i) => (i.kind === 'change' ? [row(i.change)] : []));
+    const folders = (list: TreeDiffItem[]) => list.flatMap((i) => (i.kind === 'folder' ? [JSON.stringify(i.folder)] : []));
+    expect(changes(pre)).toEqual(['d metadata mode', 'd/sub/new added ', 'd/sub/y modified content', 'd/x removed ', 'd-z type ', 'd-z/in added ']);
+    expect(changes(post)).toEqual(['d/sub/new added ', 'd/sub/y modified content', 'd/x removed ', 'd metadata mode', 'd-z/in added ', 'd-z type ']);
+    expect(folders(post).sort()).toEqual(folders(pre).sort());
+    expect(folders(pre)).toEqual([
+      { path: 'd/sub', changesBelow: 2, bytesBelowA: 3, bytesBelowB: 6 },
+      { path: 'd', changesBelow: 3, bytesBelowA: 6, bytesBelowB: 6 },
+      { path: 'd-z', changesBelow: 1, bytesBelowA: 0, bytesBelowB: 3 },
+      { path: '', changesBelow: 6, bytesBelowA: 9, bytesBelowB: 9 },
+    ].map((f) => JSON.stringify(f)));
+    await expect(items(postOrdered(mergeLayers(layersA)), postOrdered(mergeLayers(layersB)), 'pre')).rejects.toThrow(/not in the path order/);
   });
 });
 
-describe('tree order', () => {
-  it('is depth-first with siblings in UTF-8 byte order', () => {
+describe('path orders', () => {
+  it('pre-order is depth-first, a folder before its subtree, siblings by name; post-order puts the folder after', () => {
     const next = random(20);
     const alphabet = ['a', 'b', '-', '.', 'é', '日', '\u{1F433}', '\uFF21', 'Z', '0'];
     const paths = new Set<string>();
@@ -250,18 +287,17 @@ describe('tree order', () => {
       const parts = Array.from({ length: depth }, () => Array.from({ length: 1 + Math.floor(next() * 3) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(''));
       for (let d = 1; d <= depth; d++) paths.add(parts.slice(0, d).join('/'));
     }
-    // The oracle: compare component lists, each component by its UTF-8 bytes.
-    const byComponents = (x: string, y: string) => {
+    // The oracle: compare the lists of components, each component as a JS string; an ancestor
+    // (a shorter list that is a prefix) comes first in pre-order and last in post-order.
+    const byComponents = (ancestorFirst: boolean) => (x: string, y: string) => {
       const [px, py] = [x.split('/'), y.split('/')];
-      for (let i = 0; i < Math.min(px.length, py.length); i++) {
-        const c = byteOrder(px[i], py[i]);
-        if (c) return c;
-      }
-      return px.length - py.length;
+      for (let i = 0; i < Math.min(px.length, py.length); i++) if (px[i] !== py[i]) return px[i] < py[i] ? -1 : 1;
+      return ancestorFirst ? px.length - py.length : py.length - px.length;
     };
-    expect([...paths].sort(comparePaths)).toEqual([...paths].sort(byComponents));
+    expect([...paths].sort(preOrder)).toEqual([...paths].sort(byComponents(true)));
+    expect([...paths].sort(postOrder)).toEqual([...paths].sort(byComponents(false)));
     const fs = mergeLayers([[...paths].map((p) => e(p, 'dir'))]);
-    expect([...treeOrderedNodes(fs)].map((n) => n.path)).toEqual([...paths].sort(byComponents));
+    expect([...treeOrderedNodes(fs)].map((n) => n.path)).toEqual([...paths].sort(byComponents(true)));
   });
 });
 

@@ -9,7 +9,7 @@ import { diffConfig } from './config.js';
 import { alignHistory } from './history.js';
 import { alignLayers } from './layers.js';
 import { compareNodeOf } from './node.js';
-import { comparePaths, treeOrderedNodes } from './order.js';
+import { preOrder, treeOrderedNodes, type PathOrder } from './order.js';
 import { diffTrees, type NodeSource } from './tree-diff.js';
 import type { CompareNode, ConfigChange, FolderChanges, FsDiffSummary, HistoryRow, HistoryStepRef, LayerAlignment, LayerRef, PathChange } from './types.js';
 
@@ -19,8 +19,10 @@ export interface CompareSide {
   layers: LayerRef[];
   config: ImageConfig;
   history: HistoryStepRef[];
-  /** The side's merged filesystem in tree order (order.ts), from `root` ('' for all) down. */
+  /** The side's merged filesystem in `order` (order.ts), from `root` ('' for all) down. */
   nodes(root: string): NodeSource;
+  /** The order `nodes` gives (default `pre`); both sides must agree. */
+  order?: PathOrder;
 }
 
 /**
@@ -78,27 +80,30 @@ export interface ImageComparison {
   layers: LayerAlignment;
   config: ConfigChange[];
   history: HistoryRow[];
-  /** Changed paths in tree order. */
+  /** Changed paths in pre-order (a folder, then what is below it; siblings by name). */
   changes: PathChange[];
-  /** Folders with changes below them, in tree order ('' is the root, first). */
+  /** Folders with changes below them, in pre-order ('' is the root, first). */
   folders: FolderChanges[];
 }
 
 export async function compareImages(a: CompareSide, b: CompareSide, options: CompareOptions = {}): Promise<ImageComparison> {
   const root = options.root ?? '';
+  const order = a.order ?? 'pre';
+  if ((b.order ?? 'pre') !== order) throw new Error(`the sides are in different path orders (${order}, ${b.order ?? 'pre'})`);
   const layers = alignLayers(a.layers, b.layers);
   const sameLayers = layers.onlyA.length === 0 && layers.onlyB.length === 0;
   const changes: PathChange[] = [];
   const folders: FolderChanges[] = [];
   // The same layer stack builds the same filesystem: it is merged once (and walked for the sizes).
-  const diff = diffTrees(a.nodes(root), sameLayers ? a.nodes(root) : b.nodes(root), options);
+  const diff = diffTrees(a.nodes(root), sameLayers ? a.nodes(root) : b.nodes(root), { includeMtime: options.includeMtime, order });
   let step = await diff.next();
   while (!step.done) {
     if (step.value.kind === 'change') changes.push(step.value.change);
     else folders.push(step.value.folder);
     step = await diff.next();
   }
-  folders.sort((x, y) => comparePaths(x.path, y.path));
+  folders.sort((x, y) => preOrder(x.path, y.path));
+  if (order === 'post') changes.sort((x, y) => preOrder(x.path, y.path));
   const config = diffConfig(a.config, b.config);
   const history = alignHistory(a.history, b.history);
   return {

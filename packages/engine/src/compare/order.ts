@@ -1,40 +1,49 @@
 /**
- * The one path order a comparison reads both trees in: tree order — a folder, then everything
- * below it, then its next sibling; siblings by name in Unicode code point order (= the byte order
- * of their UTF-8, what SQLite's BINARY collation gives). Comparing whole paths this way treats `/`
- * as lower than any other character, so `a/b` comes before `a-c`: a folder's subtree is one
- * contiguous run, which lets the comparison total each folder as soon as its run ends.
+ * The path orders a comparison reads both trees in. Paths compare code unit by code unit, except
+ * that `/` sorts before every other character — the order of the engine's streaming merge — so
+ * `a/b` comes before `a-c` and a folder's subtree is one contiguous run, which lets the
+ * comparison total each folder as soon as its run ends. Two ways to place the folder itself:
+ * - `pre`: the folder, then everything below it (what `ls -R` and the change lists show);
+ * - `post`: everything below it, then the folder (what a streaming merge gives, as it knows a
+ *   folder's totals only once its subtree is done).
  */
 import type { FsNode, MergedFs } from '../fs/merge.js';
 
 const SLASH = 0x2f;
 
-/** Negative when `a` comes before `b` in tree order, 0 when equal, positive after. */
-export function comparePaths(a: string, b: string): number {
+export type PathOrder = 'pre' | 'post';
+
+/** Negative when `a` comes before `b` in pre-order, 0 when equal, positive after. */
+export function preOrder(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
     if (x === y) continue;
     if (x === SLASH) return -1;
     if (y === SLASH) return 1;
-    // UTF-16 puts U+E000..U+FFFF after surrogate pairs (U+10000 and up); code point order does not.
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x < 0xe000 ? x + 0x2000 : x - 0x800;
-      y = y < 0xe000 ? y + 0x2000 : y - 0x800;
-    }
     return x - y;
   }
   return a.length - b.length;
 }
 
-/** `path` is `root` or below it ('' is the root of everything). */
-export function isWithin(path: string, root: string): boolean {
-  return root === '' || path === root || (path.startsWith(root) && path.charCodeAt(root.length) === SLASH);
+/** As preOrder, but a folder comes after everything below it. */
+export function postOrder(a: string, b: string): number {
+  if (isBelow(a, b)) return 1;
+  if (isBelow(b, a)) return -1;
+  return preOrder(a, b);
+}
+
+export const PATH_ORDERS: Record<PathOrder, (a: string, b: string) => number> = { pre: preOrder, post: postOrder };
+
+/** `path` lies strictly below folder `dir` ('' is the root). */
+export function isBelow(dir: string, path: string): boolean {
+  if (dir === '') return path !== '';
+  return path.length > dir.length && path.charCodeAt(dir.length) === SLASH && path.startsWith(dir);
 }
 
 /**
- * The nodes of a merged filesystem in tree order, from `root` ('' for all; `root` itself first
+ * The nodes of a merged filesystem in pre-order, from `root` ('' for all; `root` itself first
  * when it is an entry). One sorted sibling list per open folder is held, never the whole tree.
  */
 export function* treeOrderedNodes(fs: MergedFs, root = ''): Generator<FsNode> {
@@ -44,7 +53,7 @@ export function* treeOrderedNodes(fs: MergedFs, root = ''): Generator<FsNode> {
     yield top;
     if (top.entry.type !== 'dir') return;
   }
-  const byName = (x: FsNode, y: FsNode) => comparePaths(x.name, y.name);
+  const byName = (x: FsNode, y: FsNode) => preOrder(x.name, y.name);
   const stack: Array<{ kids: FsNode[]; next: number }> = [{ kids: fs.children(root).sort(byName), next: 0 }];
   while (stack.length) {
     const top = stack[stack.length - 1];

@@ -1,10 +1,11 @@
 /**
- * The comparison of two merged filesystems read as two streams in tree order (order.ts): a merge
- * join, one node of each side in hand at a time, so memory follows the depth of the tree and the
- * number of changes, never the number of entries. Both streams may come from anywhere — a
- * MergedFs walked in order, an index read page by page — as long as they share the order.
+ * The comparison of two merged filesystems read as two streams in one path order (order.ts): a
+ * merge join, one node of each side in hand at a time, so memory follows the depth of the tree
+ * and the number of changes, never the number of entries. Both streams may come from anywhere — a
+ * MergedFs walked in pre-order, the engine's streaming merge (post-order), an index read page by
+ * page — as long as they share the order.
  */
-import { comparePaths, isWithin } from './order.js';
+import { PATH_ORDERS, isBelow, type PathOrder } from './order.js';
 import { CONTENT_FIELDS, type ChangedField, type CompareNode, type FolderChanges, type FsDiffSummary, type MetadataField, type PathChange } from './types.js';
 
 const isContentField = (f: ChangedField): f is 'content' | 'linkTarget' | 'device' => CONTENT_FIELDS.includes(f);
@@ -14,24 +15,29 @@ export type NodeSource = Iterable<CompareNode> | AsyncIterable<CompareNode>;
 export interface TreeDiffOptions {
   /** Yield mtime-only changes and count them in the folders' totals (default: leave them out). */
   includeMtime?: boolean;
+  /** The order both sources are in (default `pre`); changes come out in the same order. */
+  order?: PathOrder;
 }
 
 /**
- * A changed path, in tree order; or a folder's totals, once everything below it has been seen
- * (so after its last descendant). The root's totals come last with path ''.
+ * A changed path, in the sources' order; or a folder's totals, once everything below it has been
+ * seen (in either order, after its last descendant). The root's totals come last, with path ''.
  */
 export type TreeDiffItem = { kind: 'change'; change: PathChange } | { kind: 'folder'; folder: FolderChanges };
 
 /** Yields the changes and folder totals; returns the summary (mtime-only changes counted either way). */
 export async function* diffTrees(a: NodeSource, b: NodeSource, options: TreeDiffOptions = {}): AsyncGenerator<TreeDiffItem, FsDiffSummary> {
+  const compare = PATH_ORDERS[options.order ?? 'pre'];
   const summary = emptySummary();
-  const sideA = inTreeOrder(a, 'A');
-  const sideB = inTreeOrder(b, 'B');
+  const sideA = inOrder(a, 'A', compare);
+  const sideB = inOrder(b, 'B', compare);
   let x = await sideA.next();
   let y = await sideB.next();
-  const open: FolderChanges[] = [{ path: '', changesBelow: 0, bytesBelowA: 0, bytesBelowB: 0 }];
-  const close = function* (until: string | null): Generator<TreeDiffItem> {
-    while (open.length > 1 && (until === null || !isWithin(until, open[open.length - 1].path))) {
+  // The folders above the current path, root first; made when a path below them is first seen.
+  const open: FolderChanges[] = [folder('')];
+  /** Closes the folders that `path` is not below (in post-order, `path`'s own folder too). */
+  const closeFor = function* (path: string | null): Generator<TreeDiffItem> {
+    while (open.length > 1 && (path === null || !isBelow(open[open.length - 1].path, path))) {
       const done = open.pop()!;
       const parent = open[open.length - 1];
       parent.changesBelow += done.changesBelow;
@@ -41,11 +47,12 @@ export async function* diffTrees(a: NodeSource, b: NodeSource, options: TreeDiff
     }
   };
   while (!x.done || !y.done) {
-    const order = x.done ? 1 : y.done ? -1 : comparePaths(x.value.path, y.value.path);
+    const order = x.done ? 1 : y.done ? -1 : compare(x.value.path, y.value.path);
     const na = order <= 0 ? (x.value as CompareNode) : null;
     const nb = order >= 0 ? (y.value as CompareNode) : null;
     const path = (na ?? nb)!.path;
-    yield* close(path);
+    yield* closeFor(path);
+    openParents(open, path);
     if (na) countSide(summary, 'a', na);
     if (nb) countSide(summary, 'b', nb);
     const change = classify(na, nb);
@@ -59,14 +66,23 @@ export async function* diffTrees(a: NodeSource, b: NodeSource, options: TreeDiff
         yield { kind: 'change', change };
       }
     }
-    if (na?.type === 'dir' || nb?.type === 'dir') open.push({ path, changesBelow: 0, bytesBelowA: 0, bytesBelowB: 0 });
     if (na) x = await sideA.next();
     if (nb) y = await sideB.next();
   }
-  yield* close(null);
+  yield* closeFor(null);
   if (open[0].changesBelow) yield { kind: 'folder', folder: open[0] };
   summary.net = summary.bytes.b - summary.bytes.a;
   return summary;
+}
+
+const folder = (path: string): FolderChanges => ({ path, changesBelow: 0, bytesBelowA: 0, bytesBelowB: 0 });
+
+/** Opens a frame for every folder above `path` below the innermost open one. */
+function openParents(open: FolderChanges[], path: string): void {
+  const top = open[open.length - 1].path;
+  for (let at = path.indexOf('/', top === '' ? 0 : top.length + 1); at >= 0; at = path.indexOf('/', at + 1)) {
+    open.push(folder(path.slice(0, at)));
+  }
 }
 
 /** What differs between two versions of one path (either may be absent); null when nothing does. */
@@ -96,20 +112,20 @@ function sameXattrs(a: Record<string, string> | null, b: Record<string, string> 
   return ka.length === kb.length && ka.every((k) => b !== null && Object.hasOwn(b, k) && b[k] === a![k]);
 }
 
-/** The side's nodes, checked to be strictly in tree order (a mismatched source would give a wrong answer silently). */
-async function* checkedOrder(source: NodeSource, side: string): AsyncGenerator<CompareNode> {
+/** The side's nodes, checked to be strictly in order (a mismatched source would give a wrong answer silently). */
+async function* checkedOrder(source: NodeSource, side: string, compare: (a: string, b: string) => number): AsyncGenerator<CompareNode> {
   let previous: string | null = null;
   for await (const node of source) {
-    if (previous !== null && comparePaths(previous, node.path) >= 0) {
-      throw new Error(`side ${side}'s nodes are not in tree order: ${JSON.stringify(node.path)} comes after ${JSON.stringify(previous)}`);
+    if (previous !== null && compare(previous, node.path) >= 0) {
+      throw new Error(`side ${side}'s nodes are not in the path order: ${JSON.stringify(node.path)} comes after ${JSON.stringify(previous)}`);
     }
     previous = node.path;
     yield node;
   }
 }
 
-function inTreeOrder(source: NodeSource, side: string): AsyncIterator<CompareNode> {
-  return checkedOrder(source, side)[Symbol.asyncIterator]();
+function inOrder(source: NodeSource, side: string, compare: (a: string, b: string) => number): AsyncIterator<CompareNode> {
+  return checkedOrder(source, side, compare)[Symbol.asyncIterator]();
 }
 
 function emptySummary(): FsDiffSummary {
