@@ -132,6 +132,29 @@ describe('peel diff against Docker\'s own account of the fixtures', () => {
   });
 });
 
+describe('peel diff --json: the documented peel-diff/1 shape (README)', () => {
+  it('has exactly the documented keys at every level', async () => {
+    const r = await peel(['diff', tiny, multi, '--json', '--include-mtime']);
+    const doc = JSON.parse(r.out) as Record<string, Record<string, unknown> & Array<Record<string, unknown>>>;
+    const keys = (o: object) => Object.keys(o).sort();
+    expect(keys(doc)).toEqual(['a', 'b', 'changes', 'config', 'equal', 'folders', 'format', 'history', 'includeMtime', 'layers', 'path', 'summary']);
+    expect(keys(doc.a)).toEqual(['asOfLayer', 'imageId', 'layers', 'source', 'tags']);
+    expect(keys(doc.summary)).toEqual(['added', 'bytes', 'bytesAdded', 'bytesRemoved', 'entries', 'metadata', 'modified', 'mtimeOnly', 'net', 'removed', 'type']);
+    expect(keys(doc.summary.modified as object)).toEqual(['bytesA', 'bytesB', 'content', 'count', 'device', 'linkTarget']);
+    expect(keys(doc.summary.metadata as object)).toEqual(['count', 'gid', 'mode', 'mtime', 'uid', 'xattrs']);
+    expect(keys(doc.layers)).toEqual(['onlyA', 'onlyB', 'shared', 'text']);
+    expect(keys((doc.layers.onlyB as unknown as object[])[0])).toEqual(['diffId', 'index', 'size']);
+    expect(keys(doc.config[0])).toEqual(['a', 'b', 'field', 'key']);
+    expect(keys(doc.history[0])).toEqual(['a', 'b', 'status']);
+    expect(keys(doc.history[0].a as object)).toEqual(['comment', 'created', 'createdBy', 'diffId', 'emptyLayer', 'index', 'layer']);
+    const change = doc.changes.find((c) => c.a !== null && c.b !== null)!;
+    expect(keys(change)).toEqual(['a', 'b', 'change', 'fields', 'mtimeOnly', 'path']);
+    expect(keys(change.a as object)).toEqual(['device', 'digest', 'gid', 'linkTarget', 'mode', 'mtime', 'size', 'type', 'uid', 'xattrs']);
+    expect(keys(doc.folders[0])).toEqual(['bytesBelowA', 'bytesBelowB', 'changesBelow', 'path']);
+    expect(doc.folders[0].path).toBe('/');
+  });
+});
+
 describe('peel diff: usage and bad input', () => {
   it('usage errors exit 1', async () => {
     for (const args of [[tiny], [tiny, multi, '--since-layer', '0'], [tiny, multi, '--json', '--stat']]) {
