@@ -29,10 +29,12 @@ export type TreeDiffItem = { kind: 'change'; change: PathChange } | { kind: 'fol
 export async function* diffTrees(a: NodeSource, b: NodeSource, options: TreeDiffOptions = {}): AsyncGenerator<TreeDiffItem, FsDiffSummary> {
   const compare = PATH_ORDERS[options.order ?? 'pre'];
   const summary = emptySummary();
-  const sideA = inOrder(a, 'A', compare);
-  const sideB = inOrder(b, 'B', compare);
-  let x = await sideA.next();
-  let y = await sideB.next();
+  const sideA = new Cursor(a, 'A', compare);
+  const sideB = new Cursor(b, 'B', compare);
+  await sideA.advance();
+  await sideB.advance();
+  // A synchronous source gives no promise to wait for: awaiting nothing would still cost a tick per node.
+  let pending: void | Promise<void>;
   // The folders above the current path, root first; made when a path below them is first seen.
   const open: FolderChanges[] = [folder('')];
   /** Closes the folders that `path` is not below (in post-order, `path`'s own folder too). */
@@ -46,12 +48,13 @@ export async function* diffTrees(a: NodeSource, b: NodeSource, options: TreeDiff
       if (done.changesBelow) yield { kind: 'folder', folder: done };
     }
   };
-  while (!x.done || !y.done) {
-    const order = x.done ? 1 : y.done ? -1 : compare(x.value.path, y.value.path);
-    const na = order <= 0 ? (x.value as CompareNode) : null;
-    const nb = order >= 0 ? (y.value as CompareNode) : null;
+  while (sideA.node || sideB.node) {
+    const order = !sideA.node ? 1 : !sideB.node ? -1 : compare(sideA.node.path, sideB.node.path);
+    const na = order <= 0 ? sideA.node : null;
+    const nb = order >= 0 ? sideB.node : null;
     const path = (na ?? nb)!.path;
-    yield* closeFor(path);
+    // (Checked first: most paths stay in the innermost open folder, and a generator per path costs.)
+    if (open.length > 1 && !isBelow(open[open.length - 1].path, path)) yield* closeFor(path);
     openParents(open, path);
     if (na) countSide(summary, 'a', na);
     if (nb) countSide(summary, 'b', nb);
@@ -66,13 +69,46 @@ export async function* diffTrees(a: NodeSource, b: NodeSource, options: TreeDiff
         yield { kind: 'change', change };
       }
     }
-    if (na) x = await sideA.next();
-    if (nb) y = await sideB.next();
+    if (na && (pending = sideA.advance())) await pending;
+    if (nb && (pending = sideB.advance())) await pending;
   }
   yield* closeFor(null);
   if (open[0].changesBelow) yield { kind: 'folder', folder: open[0] };
   summary.net = summary.bytes.b - summary.bytes.a;
   return summary;
+}
+
+/**
+ * One side's stream with its current node, checked to be strictly in order (a mismatched source
+ * would give a wrong answer silently). A synchronous source is read without awaiting per node.
+ */
+class Cursor {
+  node: CompareNode | null = null;
+  private readonly it: Iterator<CompareNode> | AsyncIterator<CompareNode>;
+  private previous: string | null = null;
+
+  constructor(source: NodeSource, private readonly side: string, private readonly compare: (a: string, b: string) => number) {
+    this.it = Symbol.iterator in source ? source[Symbol.iterator]() : source[Symbol.asyncIterator]();
+  }
+
+  advance(): void | Promise<void> {
+    const r = this.it.next();
+    if (r instanceof Promise) return r.then((x) => this.take(x));
+    this.take(r);
+  }
+
+  private take(r: IteratorResult<CompareNode>): void {
+    if (r.done) {
+      this.node = null;
+      return;
+    }
+    const path = r.value.path;
+    if (this.previous !== null && this.compare(this.previous, path) >= 0) {
+      throw new Error(`side ${this.side}'s nodes are not in the path order: ${JSON.stringify(path)} comes after ${JSON.stringify(this.previous)}`);
+    }
+    this.previous = path;
+    this.node = r.value;
+  }
 }
 
 const folder = (path: string): FolderChanges => ({ path, changesBelow: 0, bytesBelowA: 0, bytesBelowB: 0 });
@@ -110,22 +146,6 @@ function sameXattrs(a: Record<string, string> | null, b: Record<string, string> 
   const ka = a ? Object.keys(a) : [];
   const kb = b ? Object.keys(b) : [];
   return ka.length === kb.length && ka.every((k) => b !== null && Object.hasOwn(b, k) && b[k] === a![k]);
-}
-
-/** The side's nodes, checked to be strictly in order (a mismatched source would give a wrong answer silently). */
-async function* checkedOrder(source: NodeSource, side: string, compare: (a: string, b: string) => number): AsyncGenerator<CompareNode> {
-  let previous: string | null = null;
-  for await (const node of source) {
-    if (previous !== null && compare(previous, node.path) >= 0) {
-      throw new Error(`side ${side}'s nodes are not in the path order: ${JSON.stringify(node.path)} comes after ${JSON.stringify(previous)}`);
-    }
-    previous = node.path;
-    yield node;
-  }
-}
-
-function inOrder(source: NodeSource, side: string, compare: (a: string, b: string) => number): AsyncIterator<CompareNode> {
-  return checkedOrder(source, side, compare)[Symbol.asyncIterator]();
 }
 
 function emptySummary(): FsDiffSummary {
