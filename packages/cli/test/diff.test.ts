@@ -123,10 +123,15 @@ describe('peel diff against Docker\'s own account of the fixtures', () => {
   });
 
   it('--path keeps one subtree; a path in neither image is bad input', async () => {
-    const { doc } = await diffJson([tiny, multi, '--path', '/etc']);
+    const { code, doc } = await diffJson([tiny, multi, '--path', '/etc']);
+    expect(code).toBe(5);
     expect(doc.changes.length).toBeGreaterThan(0);
+    expect([doc.config, doc.history]).toEqual([[], []]);
     expect(doc.changes.every((c) => c.path === '/etc' || c.path.startsWith('/etc/'))).toBe(true);
     expect(doc.folders[0]).toMatchObject({ path: '/', changesBelow: doc.changes.length });
+    // /bin is the same in both (multi is built FROM tiny and leaves it alone): only its files count.
+    const bin = await diffJson([tiny, multi, '--path', '/bin']);
+    expect([bin.code, bin.doc.equal, bin.doc.changes]).toEqual([0, true, []]);
     const none = await peel(['diff', tiny, multi, '--path', '/no/such']);
     expect([none.code, none.stderr]).toEqual([2, expect.stringContaining('--path /no/such: no such file or folder in either image')]);
   });

@@ -157,6 +157,9 @@ describe('compareImages: two images', () => {
     const r = await compareImages(side(a), side(b), { root: 'new' });
     expect(r.changes.map(row)).toEqual(['new added ', 'new/deep added ', 'new/deep/file added ']);
     expect(r.summary.entries).toEqual({ a: 0, b: 3 });
+    // Part of the tree is about files only: B's history has more steps, but none is compared.
+    expect([r.config, r.history]).toEqual([[], []]);
+    expect((await compareImages(side(a), side(b), { root: 'etc/same.txt' })).equal).toBe(true);
   });
 });
 

@@ -35,7 +35,7 @@ change), ${EXIT.usage} for a usage error, ${EXIT.input} for an unreadable archiv
     'since-layer': { type: 'string', value: 'N', description: 'with one archive: compare it as of layer N with the whole image' },
     json: { type: 'boolean', description: 'everything as one JSON document (shape "peel-diff/1", see the README)' },
     stat: { type: 'boolean', description: 'one line per changed path: kind, size change in bytes, path, sizes' },
-    path: { type: 'string', value: 'P', description: 'compare only P and what is below it' },
+    path: { type: 'string', value: 'P', description: 'compare only the files at and below P (not the config and history)' },
     'include-mtime': { type: 'boolean', description: 'list mtime-only changes and count them as differences' },
   },
   examples: [

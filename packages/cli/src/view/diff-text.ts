@@ -20,7 +20,7 @@ export function renderDiff(sides: [SideInfo, SideInfo], r: ImageComparison, o: D
   const where = o.root === '' ? '' : ` in ${printable(absolute(o.root))}`;
   if (r.equal) {
     const hidden = s.mtimeOnly.count && !o.includeMtime ? ` (${plural(s.mtimeOnly.count, 'mtime-only change')} not counted: --include-mtime)` : '';
-    out.push(`same: no file${where} or config differs${hidden}`);
+    out.push(`same: no file${where || ' or config'} differs${hidden}`);
   }
   const kinds = [
     `${s.added.count} added`, `${s.removed.count} removed`, `${s.modified.count} modified`, `${s.type.count} type changed`,
@@ -52,7 +52,7 @@ export function renderStat(changes: PathChange[]): string[] {
 
 function describeSide(s: SideInfo): string {
   const tags = s.tags.length ? s.tags.join(', ') : 'untagged';
-  const layers = s.asOfLayer === null ? plural(s.layers, 'layer') : `as of layer ${s.asOfLayer} (layers 0–${s.asOfLayer})`;
+  const layers = s.asOfLayer === null ? plural(s.layers, 'layer') : `as of layer ${s.asOfLayer}`;
   return `${printable(s.source === '-' ? 'stdin' : s.source)} (${printable(tags)}, ${s.imageId.slice(0, 19)}, ${layers})`;
 }
 

@@ -61,7 +61,10 @@ function* nodesOf(fs: MergedFs, root: string): Generator<CompareNode> {
 }
 
 export interface CompareOptions {
-  /** Compare only this path and what is below it ('' or absent: everything). */
+  /**
+   * Compare only this path and what is below it ('' or absent: everything). A comparison of part
+   * of the tree is about files only: the config and history are then not compared (left empty).
+   */
   root?: string;
   /** Count mtime-only changes as changes (listed, in folder totals, in `equal`). Default false. */
   includeMtime?: boolean;
@@ -104,8 +107,9 @@ export async function compareImages(a: CompareSide, b: CompareSide, options: Com
   }
   folders.sort((x, y) => preOrder(x.path, y.path));
   if (order === 'post') changes.sort((x, y) => preOrder(x.path, y.path));
-  const config = diffConfig(a.config, b.config);
-  const history = alignHistory(a.history, b.history);
+  const whole = root === '';
+  const config = whole ? diffConfig(a.config, b.config) : [];
+  const history = whole ? alignHistory(a.history, b.history) : [];
   return {
     equal: changes.length === 0 && config.length === 0,
     sameLayers,
