@@ -104,13 +104,15 @@ async function exportInto(tag: string, tar: string, dir: string): Promise<void> 
   await exec('tar', ['-xpf', tar, '-C', dir, '--numeric-owner']);
 }
 
-interface Change { path: string; change: string; fields: string[]; mtimeOnly: boolean; a: { size: number } | null; b: { size: number } | null }
+interface Change { path: string; change: string; fields: string[]; mtimeOnly: boolean; a: { size: number; type: string } | null; b: { size: number; type: string } | null }
 interface Doc { equal: boolean; summary: { net: number; mtimeOnly: { count: number } } & Record<string, { count: number }>; changes: Change[]; config: Array<{ field: string; key: string; a: string | null; b: string | null }> }
 
 let work: string;
 const archives = { a: '', b: '' };
 let expected: Array<{ path: string; change: string; fields: string[] }>;
 let oracleNet = 0;
+/** File sizes per path on each side, per find. */
+const oracleSizes = { a: new Map<string, number>(), b: new Map<string, number>() };
 
 beforeAll(async () => {
   work = await tempDir('diff-interop');
@@ -149,6 +151,7 @@ beforeAll(async () => {
     ];
     if (fields.length) expected.push({ path: `/${p}`, change: differ.has(p) ? 'modified' : 'metadata', fields });
   }
+  for (const [side, l] of [['a', la], ['b', lb]] as const) for (const [p, e] of l) if (e.type === 'f') oracleSizes[side].set(`/${p}`, e.size);
   const bytes = (l: Map<string, Listed>) => [...l.values()].filter((e) => e.type === 'f').reduce((n, e) => n + e.size, 0);
   oracleNet = bytes(lb) - bytes(la);
 }, 300_000);
@@ -177,6 +180,9 @@ describe('peel diff against the diff of two docker exports', () => {
     const doc = JSON.parse(r.out) as Doc;
     expect(doc.changes.map(key).sort(byPath)).toEqual(expected.map(key).sort(byPath));
     expect(doc.summary.net).toBe(oracleNet);
+    const sizes = (side: 'a' | 'b') => doc.changes.flatMap((c) => (c[side]?.type === 'file' ? [[c.path, c[side]!.size]] : []));
+    expect(sizes('a')).toEqual(sizes('a').map(([p]) => [p, oracleSizes.a.get(p as string)]));
+    expect(sizes('b')).toEqual(sizes('b').map(([p]) => [p, oracleSizes.b.get(p as string)]));
   });
 
   it('by default mtime-only changes are left out, and same-size edits are still modifications', async () => {
