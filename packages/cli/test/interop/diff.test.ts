@@ -107,33 +107,19 @@ async function exportInto(tag: string, tar: string, dir: string): Promise<void> 
 interface Change { path: string; change: string; fields: string[]; mtimeOnly: boolean; a: { size: number; type: string } | null; b: { size: number; type: string } | null }
 interface Doc { equal: boolean; summary: { net: number; mtimeOnly: { count: number } } & Record<string, { count: number }>; changes: Change[]; config: Array<{ field: string; key: string; a: string | null; b: string | null }> }
 
-let work: string;
-const archives = { a: '', b: '' };
-let expected: Array<{ path: string; change: string; fields: string[] }>;
-let oracleNet = 0;
-/** File sizes per path on each side, per find. */
-const oracleSizes = { a: new Map<string, number>(), b: new Map<string, number>() };
+interface Oracle {
+  /** Every changed path as `peel diff --include-mtime` should list it. */
+  expected: Array<{ path: string; change: string; fields: string[] }>;
+  /** B's file bytes − A's. */
+  net: number;
+  /** File sizes per path on each side. */
+  sizes: { a: Map<string, number>; b: Map<string, number> };
+}
 
-beforeAll(async () => {
-  work = await tempDir('diff-interop');
-  const ctx = path.join(work, 'ctx');
-  await mkdir(path.join(ctx, 'rootfs/bin'), { recursive: true });
-  await copyFile('/bin/busybox', path.join(ctx, 'rootfs/bin/busybox'));
-  await chmod(path.join(ctx, 'rootfs/bin/busybox'), 0o755);
-  for (const applet of APPLETS) await symlink('busybox', path.join(ctx, 'rootfs/bin', applet));
-  await build(ctx, TAGS.base, BASE);
-  await build(ctx, TAGS.a, [`FROM ${TAGS.base}`, ...A_STEPS]);
-  await build(ctx, TAGS.b, [`FROM ${TAGS.base}`, ...B_STEPS]);
-  archives.a = path.join(work, 'a.tar');
-  archives.b = path.join(work, 'b.tar');
-  await Promise.all([docker(['save', '-o', archives.a, TAGS.a]), docker(['save', '-o', archives.b, TAGS.b])]);
-
-  // The oracle: the two exports, extracted and compared by diff and find.
-  const [dirA, dirB] = [path.join(work, 'export-a'), path.join(work, 'export-b')];
-  await exportInto(TAGS.a, path.join(work, 'export-a.tar'), dirA);
-  await exportInto(TAGS.b, path.join(work, 'export-b.tar'), dirB);
+/** What differs between two extracted exports, per find and diff alone. */
+async function oracleDiff(dirA: string, dirB: string): Promise<Oracle> {
   const [la, lb, differ] = await Promise.all([listing(dirA), listing(dirB), contentDiffers(dirA, dirB)]);
-  expected = [];
+  const expected: Oracle['expected'] = [];
   for (const p of new Set([...la.keys(), ...lb.keys()])) {
     const [x, y] = [la.get(p), lb.get(p)];
     if (!x || !y) {
@@ -151,9 +137,38 @@ beforeAll(async () => {
     ];
     if (fields.length) expected.push({ path: `/${p}`, change: differ.has(p) ? 'modified' : 'metadata', fields });
   }
-  for (const [side, l] of [['a', la], ['b', lb]] as const) for (const [p, e] of l) if (e.type === 'f') oracleSizes[side].set(`/${p}`, e.size);
-  const bytes = (l: Map<string, Listed>) => [...l.values()].filter((e) => e.type === 'f').reduce((n, e) => n + e.size, 0);
-  oracleNet = bytes(lb) - bytes(la);
+  const files = (l: Map<string, Listed>) => new Map([...l].filter(([, e]) => e.type === 'f').map(([p, e]) => [`/${p}`, e.size]));
+  const sizes = { a: files(la), b: files(lb) };
+  const bytes = (m: Map<string, number>) => [...m.values()].reduce((n, v) => n + v, 0);
+  return { expected, net: bytes(sizes.b) - bytes(sizes.a), sizes };
+}
+
+let work: string;
+const archives = { a: '', b: '' };
+/** A against B; the base against B (B as of its last base layer). */
+let aVsB: Oracle;
+let baseVsB: Oracle;
+const BASE_LAYERS = 2;
+
+beforeAll(async () => {
+  work = await tempDir('diff-interop');
+  const ctx = path.join(work, 'ctx');
+  await mkdir(path.join(ctx, 'rootfs/bin'), { recursive: true });
+  await copyFile('/bin/busybox', path.join(ctx, 'rootfs/bin/busybox'));
+  await chmod(path.join(ctx, 'rootfs/bin/busybox'), 0o755);
+  for (const applet of APPLETS) await symlink('busybox', path.join(ctx, 'rootfs/bin', applet));
+  await build(ctx, TAGS.base, BASE);
+  await build(ctx, TAGS.a, [`FROM ${TAGS.base}`, ...A_STEPS]);
+  await build(ctx, TAGS.b, [`FROM ${TAGS.base}`, ...B_STEPS]);
+  archives.a = path.join(work, 'a.tar');
+  archives.b = path.join(work, 'b.tar');
+  await Promise.all([docker(['save', '-o', archives.a, TAGS.a]), docker(['save', '-o', archives.b, TAGS.b])]);
+
+  // The oracle: the exports, extracted and compared by diff and find.
+  const dir = (name: string) => path.join(work, `export-${name}`);
+  for (const [name, tag] of Object.entries(TAGS)) await exportInto(tag, `${dir(name)}.tar`, dir(name));
+  aVsB = await oracleDiff(dir('a'), dir('b'));
+  baseVsB = await oracleDiff(dir('base'), dir('b'));
 }, 300_000);
 
 afterAll(async () => {
@@ -163,9 +178,19 @@ afterAll(async () => {
 const key = (c: { path: string; change: string; fields: string[] }) => `${c.path} ${c.change} ${c.fields.join(',')}`;
 const byPath = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 
+/** Peel's changes, net size and each changed file's sizes are the oracle's. */
+function expectOracle(doc: Doc, oracle: Oracle): void {
+  expect(doc.changes.map(key).sort(byPath)).toEqual(oracle.expected.map(key).sort(byPath));
+  expect(doc.summary.net).toBe(oracle.net);
+  for (const side of ['a', 'b'] as const) {
+    const sizes = doc.changes.flatMap((c) => (c[side]?.type === 'file' ? [[c.path, c[side]!.size] as const] : []));
+    expect(sizes).toEqual(sizes.map(([p]) => [p, oracle.sizes[side].get(p)]));
+  }
+}
+
 describe('peel diff against the diff of two docker exports', () => {
   it('the oracle has every kind of change the images were built to have', () => {
-    const keys = expected.map(key);
+    const keys = aVsB.expected.map(key);
     for (const k of ['/srv/keep/edit.txt modified content', '/srv/keep/mode.sh metadata mode', '/srv/keep/touch.txt metadata mtime',
       '/srv/keep/owner.txt metadata uid,gid', '/srv/wh.txt removed ', '/srv/gone/sub/g removed ', '/srv/opq/old/a removed ', '/srv/opq/fresh added ',
       '/swap/f2d type ', '/swap/d2f type ', '/srv/link modified linkTarget', '/srv/keep/same-hard added ', '/srv/a-only.txt removed ']) {
@@ -177,12 +202,15 @@ describe('peel diff against the diff of two docker exports', () => {
   it('--include-mtime: every changed path, its kind and its changed fields, as the exports differ', async () => {
     const r = await peel(['diff', archives.a, archives.b, '--json', '--include-mtime']);
     expect([r.code, r.stderr]).toEqual([5, '']);
-    const doc = JSON.parse(r.out) as Doc;
-    expect(doc.changes.map(key).sort(byPath)).toEqual(expected.map(key).sort(byPath));
-    expect(doc.summary.net).toBe(oracleNet);
-    const sizes = (side: 'a' | 'b') => doc.changes.flatMap((c) => (c[side]?.type === 'file' ? [[c.path, c[side]!.size]] : []));
-    expect(sizes('a')).toEqual(sizes('a').map(([p]) => [p, oracleSizes.a.get(p as string)]));
-    expect(sizes('b')).toEqual(sizes('b').map(([p]) => [p, oracleSizes.b.get(p as string)]));
+    expectOracle(JSON.parse(r.out) as Doc, aVsB);
+  });
+
+  it('--since-layer: B as of its last base layer against B is the base image\'s export against B\'s', async () => {
+    const r = await peel(['diff', archives.b, '--since-layer', String(BASE_LAYERS - 1), '--json', '--include-mtime']);
+    expect([r.code, r.stderr]).toEqual([5, '']);
+    const doc = JSON.parse(r.out) as Doc & { layers: { text: string } };
+    expectOracle(doc, baseVsB);
+    expect(doc.layers.text).toBe(`layers 0–${BASE_LAYERS - 1} identical, then A has none, B has 1 layer`);
   });
 
   it('by default mtime-only changes are left out, and same-size edits are still modifications', async () => {
@@ -190,7 +218,7 @@ describe('peel diff against the diff of two docker exports', () => {
     expect(r.code).toBe(5);
     const doc = JSON.parse(r.out) as Doc;
     const listed = new Set(doc.changes.map((c) => c.path));
-    const mtimeOnly = expected.filter((c) => c.change === 'metadata' && c.fields.join() === 'mtime');
+    const mtimeOnly = aVsB.expected.filter((c) => c.change === 'metadata' && c.fields.join() === 'mtime');
     expect(mtimeOnly.length).toBeGreaterThan(0);
     for (const c of mtimeOnly) expect(listed.has(c.path)).toBe(false);
     expect(doc.summary.mtimeOnly.count).toBeGreaterThanOrEqual(mtimeOnly.length);
