@@ -6,7 +6,7 @@
 import { copyFile, readFile, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixture, peel } from './helpers/run.js';
+import { fixture, peel, repoRoot } from './helpers/run.js';
 import { readOracle, type Row } from './helpers/listing.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -161,6 +161,14 @@ describe('peel diff --json: the documented peel-diff/1 shape (README)', () => {
 });
 
 describe('peel diff: usage and bad input', () => {
+  it('its own exit code, 5, is in peel --help, peel diff --help and the README\'s table, and no other command has it', async () => {
+    expect((await peel(['--help'])).out).toMatch(/^ {2}5 +diff: the two images differ$/m);
+    expect((await peel(['diff', '--help'])).out).toContain('5 when they differ');
+    const readme = await readFile(path.join(repoRoot, 'packages/cli/README.md'), 'utf8');
+    expect(readme).toMatch(/^\| 5 \| `diff`: the two images differ/m);
+    expect(readme.match(/^\| 5 \|/gm)).toHaveLength(1);
+  });
+
   it('usage errors exit 1', async () => {
     for (const args of [[tiny], [tiny, multi, '--since-layer', '0'], [tiny, multi, '--json', '--stat']]) {
       const r = await peel(['diff', ...args]);
