@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { Digest } from '../../components/Digest.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
-import { useEntryVersions, type FsScope } from '../files/api/get-dir.js';
-import { getContentPage, type ContentLayer } from '../viewer/api/get-content.js';
+import { useEntryVersions, type FsScope } from '../fs/index.js';
+import { getContentPage, type ContentLayer } from '../viewer/index.js';
 import type { DiffSide } from './DiffView.js';
 
 /** Files up to this size are hashed in the browser when the server gives no digest. */

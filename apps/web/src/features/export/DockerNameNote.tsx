@@ -2,9 +2,8 @@ import { useDeferredValue } from 'react';
 import { useMutationState } from '@tanstack/react-query';
 import type { DockerLoadResult } from '@peel/api';
 import { formatAge } from '../../lib/format-time.js';
-import { useDockerImageLookup } from './api/docker-image-lookup.js';
+import { useDockerAvailable, useDockerImageLookup } from '../docker/index.js';
 import { loadMutationKey } from './api/load-into-docker.js';
-import { useDockerAvailable } from './api/docker-status.js';
 import { someOf } from '../../lib/plural.js';
 
 /**

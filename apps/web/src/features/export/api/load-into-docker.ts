@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { DockerLoadResult } from '@peel/api';
 import { apiJson, apiUrl } from '../../../lib/api-client.js';
-import type { ExportRequest } from '../../export/api/export-url.js';
+import type { ExportRequest } from './export-url.js';
 
 /** `POST /api/images/:id/export/docker?mode=&tag=`: the export, streamed into `docker load`. */
 export function loadIntoDocker(imageId: string, { mode, tag, compression }: ExportRequest): Promise<DockerLoadResult> {
