@@ -77,6 +77,18 @@ export default tseslint.config(
     rules: {
       ...restrict(['@peel/engine', '@peel/server', 'node:*', 'better-sqlite3', 'fastify'], 'The web UI only talks to the API (import types from @peel/api).'),
       'peel/web-feature-boundaries': 'error',
+      // Query keys are built by each feature's factory (api/query-keys.ts), never retyped.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Property[key.name=/^(queryKey|mutationKey)$/] > ArrayExpression",
+          message: "Build the key with the feature's factory (api/query-keys.ts).",
+        },
+        {
+          selector: "CallExpression[callee.property.name=/^(get|set)Quer(y|ies)Data$/] > ArrayExpression.arguments",
+          message: "Build the key with the feature's factory (api/query-keys.ts).",
+        },
+      ],
     },
   },
   {

@@ -4,3 +4,4 @@ export { DockerSection } from './DockerSection.js';
 export { useDockerImageLookup } from './api/docker-image-lookup.js';
 export { useDockerAvailable, useDockerStatus } from './api/docker-status.js';
 export { dockerRunLink } from './docker-links.js';
+export { dockerKeys } from './api/query-keys.js';
