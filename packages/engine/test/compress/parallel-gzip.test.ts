@@ -103,6 +103,18 @@ describe('ParallelGzip', () => {
     expect(blocks.length / whole.length).toBeLessThan(1.01);
   });
 
+  it('primes each block with the bytes before it: repeating them costs a few bytes, not 16 KiB', async () => {
+    const next = random(21);
+    const noise = Buffer.from(Array.from({ length: GZIP_BLOCK }, () => Math.floor(next() * 256)));
+    // The second block starts with a copy of the first block's last 16 KiB (zlib reaches back
+    // 32 KiB less 262 bytes, so a copy from the full 32 KiB back would be out of its reach).
+    const input = Buffer.concat([noise, noise.subarray(GZIP_BLOCK - 16 * 1024)]);
+    const alone = (await run('gzip', ['-6', '-c'], noise)).length;
+    const gz = await gzipOf(input);
+    expect((await run('gzip', ['-dc'], gz)).equals(input)).toBe(true);
+    expect(gz.length - alone).toBeLessThan(2048);
+  });
+
   it('holds a bounded number of blocks when the sink stops taking bytes', async () => {
     const inFlight = 3;
     let released = () => {};
