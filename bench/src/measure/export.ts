@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { encodePathParam } from '@peel/api';
 import { run, settle, spawnText } from '../util/exec.js';
+import { log } from '../util/log.js';
 import { median } from '../util/stats.js';
 import { skopeoCopy, umociUnpack, type Layout } from './tools.js';
 
@@ -179,6 +180,7 @@ export async function flattenVsPigz(address: string, id: string, file: string, l
       st.pigzMs.push((await run('tar', ['-I', 'pigz', '-cf', dest, '-C', join(bundle, 'rootfs'), '.'])).ms);
       st.pigzBytes = (await stat(dest)).size;
       await rm(dest, { force: true });
+      log(`flatten with gzip ${(st.flattenMs[i] / 1000).toFixed(1)} s, tar -I pigz -cf ${(st.pigzMs[i] / 1000).toFixed(1)} s (pair ${i + 1}/${runs}, load ${st.load[i].toFixed(1)})`);
     }
     return st;
   } finally {
