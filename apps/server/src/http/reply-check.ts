@@ -1,5 +1,6 @@
 import type { FastifySerializerCompiler } from 'fastify';
 import { FormatRegistry, Kind, type TSchema } from '@sinclair/typebox';
+import type { ValueError } from '@sinclair/typebox/errors';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ApiError } from '../errors.js';
 
@@ -25,11 +26,17 @@ export function replySerializer(check: boolean): FastifySerializerCompiler<unkno
       const json = JSON.stringify(data);
       const sent: unknown = json === undefined ? undefined : JSON.parse(json);
       if (!checker.Check(sent)) {
-        const first = checker.Errors(sent).First();
-        throw new ApiError(500, 'REPLY_SCHEMA', `the ${httpStatus} reply of ${method} ${url} breaks its schema at ${first?.path || '/'}: ${first?.message ?? 'invalid'}`);
+        throw new ApiError(500, 'REPLY_SCHEMA', `the ${httpStatus} reply of ${method} ${url} breaks its schema at ${describe(checker.Errors(sent).First())}`);
       }
       return json;
     };
   };
 }
 
+
+/** Where and how a value breaks its schema; for a union (a list or a page), how it breaks each branch. */
+function describe(error: ValueError | undefined): string {
+  if (!error) return '/: invalid';
+  const branches = error.errors.map((e) => e.First()).filter((e) => e !== undefined).map((e) => describe(e));
+  return `${error.path || '/'}: ${error.message}${branches.length > 0 ? ` (${branches.join('; ')})` : ''}`;
+}

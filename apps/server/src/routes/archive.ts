@@ -15,7 +15,7 @@ export async function archiveRoutes(base: FastifyInstance, { services }: { servi
       summary: "The uploaded archive's own entries (manifest.json, index.json, blobs…)",
       tags: ['archive'],
       params: idParams,
-      response: { 200: Type.Array(archiveEntrySchema), ...errors(404) },
+      response: { 200: Type.Array(archiveEntrySchema, { description: "the archive's entries, in archive order" }), ...errors(404) },
     },
   }, async (req) => services.archive.entries(req.params.id));
 

@@ -38,11 +38,11 @@ export async function dockerRoutes(base: FastifyInstance, opts: DockerRoutesOpti
   });
 
   app.get('/api/docker', {
-    schema: { summary: 'Whether a Docker engine is reachable (and why not), its version, and whether runs are on', tags: ['docker'], response: { 200: dockerStatusSchema } },
+    schema: { summary: 'Whether a Docker engine is reachable (and why not), its version, and whether runs are on', tags: ['docker'], response: { 200: described(dockerStatusSchema, 'the engine, as Peel sees it') } },
   }, async () => docker.engine.status(docker.policy));
 
   app.get('/api/docker/images', {
-    schema: { summary: "The engine's images, one per id with all its tags", tags: ['docker'], response: { 200: Type.Array(dockerImageSchema), ...dockerErrors(503) } },
+    schema: { summary: "The engine's images, one per id with all its tags", tags: ['docker'], response: { 200: Type.Array(dockerImageSchema, { description: "the engine's images" }), ...dockerErrors(503) } },
   }, async () => listImages(await docker.engine.client()));
 
   app.get('/api/docker/images/lookup', {
@@ -50,7 +50,7 @@ export async function dockerRoutes(base: FastifyInstance, opts: DockerRoutesOpti
       summary: 'Whether the engine already has an image by this name (loading another one under it takes the name over)',
       tags: ['docker'],
       querystring: Type.Object({ ref: dockerRefSchema }),
-      response: { 200: dockerImageLookupSchema, ...dockerErrors(400, 503) },
+      response: { 200: described(dockerImageLookupSchema, 'the image by that name, or null'), ...dockerErrors(400, 503) },
     },
   }, async (req) => {
     const { ref } = req.query;
@@ -87,16 +87,16 @@ export async function dockerRoutes(base: FastifyInstance, opts: DockerRoutesOpti
       summary: 'Open an image from Docker in the background; poll the job for its progress',
       tags: ['docker'],
       body: dockerOpenRequestSchema,
-      response: { 202: dockerOpenJobSchema, ...dockerErrors(400, 403, 429) },
+      response: { 202: described(dockerOpenJobSchema, 'the job, started'), ...dockerErrors(400, 403, 429) },
     },
   }, async (req, reply) => reply.status(202).send((await docker.opens.start(req.body.ref)).view));
 
   app.get('/api/docker/open-jobs/:id', {
-    schema: { summary: 'An open-from-Docker job: bytes received, state, the image when done', tags: ['docker'], params: uuidParams, response: { 200: dockerOpenJobSchema, ...dockerErrors(404) } },
+    schema: { summary: 'An open-from-Docker job: bytes received, state, the image when done', tags: ['docker'], params: uuidParams, response: { 200: described(dockerOpenJobSchema, 'the job'), ...dockerErrors(404) } },
   }, async (req) => docker.opens.get(req.params.id));
 
   app.delete('/api/docker/open-jobs/:id', {
-    schema: { summary: 'Cancel an open-from-Docker job (nothing of it is kept)', tags: ['docker'], params: uuidParams, response: { 200: dockerOpenJobSchema, ...dockerErrors(403, 404) } },
+    schema: { summary: 'Cancel an open-from-Docker job (nothing of it is kept)', tags: ['docker'], params: uuidParams, response: { 200: described(dockerOpenJobSchema, 'the job, cancelled'), ...dockerErrors(403, 404) } },
   }, async (req) => docker.opens.cancel(req.params.id));
 
   app.post('/api/images/:id/export/docker', {
@@ -105,7 +105,7 @@ export async function dockerRoutes(base: FastifyInstance, opts: DockerRoutesOpti
       tags: ['docker', 'export'],
       params: idParams,
       querystring: exportQuery,
-      response: { 200: dockerLoadResultSchema, ...errors(400, 403, 404), ...dockerErrors(502, 503) },
+      response: { 200: described(dockerLoadResultSchema, 'what Docker loaded'), ...errors(400, 403, 404), ...dockerErrors(502, 503) },
     },
   }, async (req) => {
     const client = await docker.engine.client();
@@ -122,16 +122,16 @@ export async function dockerRoutes(base: FastifyInstance, opts: DockerRoutesOpti
       summary: 'Run a container (--network none, removed when it stops, memory/pids/time limits); with tty, attach a terminal to start it',
       tags: ['docker'],
       body: dockerRunRequestSchema,
-      response: { 201: dockerRunSchema, ...dockerErrors(400, 403, 404, 429, 502, 503) },
+      response: { 201: described(dockerRunSchema, 'the run, created'), ...dockerErrors(400, 403, 404, 429, 502, 503) },
     },
   }, async (req, reply) => reply.status(201).send(await docker.runs.create(req.body)));
 
   app.get('/api/docker/runs/:id', {
-    schema: { summary: 'A run: state, exit code, output', tags: ['docker'], params: uuidParams, response: { 200: dockerRunSchema, ...dockerErrors(404) } },
+    schema: { summary: 'A run: state, exit code, output', tags: ['docker'], params: uuidParams, response: { 200: described(dockerRunSchema, 'the run'), ...dockerErrors(404) } },
   }, async (req) => docker.runs.get(req.params.id));
 
   app.delete('/api/docker/runs/:id', {
-    schema: { summary: 'Stop a run (the container is removed)', tags: ['docker'], params: uuidParams, response: { 200: dockerRunSchema, ...dockerErrors(403, 404, 503) } },
+    schema: { summary: 'Stop a run (the container is removed)', tags: ['docker'], params: uuidParams, response: { 200: described(dockerRunSchema, 'the run, stopped'), ...dockerErrors(403, 404, 503) } },
   }, async (req) => docker.runs.stop(req.params.id));
 
   app.get('/api/docker/runs/:id/attach', {

@@ -6,10 +6,10 @@ import type { DraftOpRequest } from '@peel/api';
 import { configPatchSchema, draftOpRequestSchema, draftOpVariants, draftStateSchema, draftTagRequestSchema } from '@peel/api/schemas';
 import type { Services } from '../services/index.js';
 import { badRequest } from '../errors.js';
-import { errors, flag, idParam, idParams, isOn, modeQuery, ownerQuery, pathQuery } from './schemas.js';
+import { described, errors, flag, idParam, idParams, isOn, modeQuery, ownerQuery, pathQuery } from './schemas.js';
 import { rawBody } from '../http/raw-body.js';
 
-const draftReply = { 200: draftStateSchema };
+const draftReply = { 200: described(draftStateSchema, 'the draft (after the change)') };
 const pathOnly = Type.Object({ path: pathQuery });
 const deleteQuery = Type.Object({
   path: pathQuery,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { findingsResponseSchema } from '@peel/api/schemas';
 import type { FindingsService } from '../services/findings.js';
-import { errors, idParams } from './schemas.js';
+import { described, errors, idParams } from './schemas.js';
 
 export async function findingsRoutes(base: FastifyInstance, { findings }: { findings: FindingsService }): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -11,7 +11,7 @@ export async function findingsRoutes(base: FastifyInstance, { findings }: { find
       summary: 'Sizes, waste and baked-in secrets (deleted ones included); computed on first request, then cached',
       tags: ['findings'],
       params: idParams,
-      response: { 200: findingsResponseSchema, ...errors(404) },
+      response: { 200: described(findingsResponseSchema, 'the findings'), ...errors(404) },
     },
   }, async (req) => findings.get(req.params.id));
 }

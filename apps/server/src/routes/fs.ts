@@ -7,9 +7,8 @@ import { SEARCH_MAX_LIMIT } from '../services/fs.js';
 import { badRequest } from '../errors.js';
 import { pageQuery, pageRequest, changesPageQuery, changesPageRequest } from './page-params.js';
 import { safeContentType, sendContent } from '../http/send-content.js';
-import { binaryResponse, errors, flag, idParam, idParams, isOn, layerParam, noContent, pathQuery } from './schemas.js';
+import { binaryResponse, described, errors, flag, idParam, idParams, isOn, layerParam, noContent, pathQuery } from './schemas.js';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 const fsListSchema = Type.Array(fsEntrySchema);
 const changesListSchema = Type.Array(layerChangeSchema);
 
@@ -25,9 +24,9 @@ export async function fsRoutes(base: FastifyInstance, { services }: { services: 
       querystring: Type.Object({
         path: Type.Optional(pathQuery), layer: Type.Optional(layerParam), asOf: Type.Optional(layerParam), deleted: flag(), draft: flag(), ...pageQuery,
       }),
-      response: { 200: Type.Union([fsListSchema, fsPageSchema]), ...errors(400, 404) },
+      response: { 200: Type.Union([fsListSchema, fsPageSchema], { description: 'the folder: every entry (FsEntry[]), or with paged=1 one page of them (FsPage)' }), ...errors(400, 404) },
     },
-  }, async (req, reply) => {
+  }, async (req) => {
     const q = req.query;
     const id = req.params.id;
     if (isOn(q.draft) && q.layer !== undefined) throw badRequest('BAD_QUERY', 'draft=1 shows the edited filesystem; it cannot be combined with layer');
@@ -36,21 +35,13 @@ export async function fsRoutes(base: FastifyInstance, { services }: { services: 
     }
     const page = pageRequest(q);
     if (q.asOf !== undefined && !page) throw badRequest('BAD_QUERY', 'asOf lists a folder page by page: add paged=1');
-    // Each shape is serialised by its own schema rather than the documented union (array or
-    // page), so a checked reply (tests) is held to the one it claims to be; set once the listing
-    // exists, so that an error reply keeps the error's own.
     if (page) {
-      const listed = isOn(q.draft)
-        ? await services.draftFs.page(id, q.path ?? '/', { deleted: isOn(q.deleted) }, page)
-        : await services.fs.pages.page(id, q.path ?? '/', { layer: q.layer, asOf: q.asOf, deleted: isOn(q.deleted) }, page);
-      reply.type(JSON_TYPE).serializer(reply.compileSerializationSchema(fsPageSchema, '200'));
-      return listed;
+      return isOn(q.draft)
+        ? services.draftFs.page(id, q.path ?? '/', { deleted: isOn(q.deleted) }, page)
+        : services.fs.pages.page(id, q.path ?? '/', { layer: q.layer, asOf: q.asOf, deleted: isOn(q.deleted) }, page);
     }
-    const listed = isOn(q.draft)
-      ? await services.draftFs.list(id, q.path ?? '/', { deleted: isOn(q.deleted) })
-      : await services.fs.list(id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) });
-    reply.type(JSON_TYPE).serializer(reply.compileSerializationSchema(fsListSchema, '200'));
-    return listed;
+    if (isOn(q.draft)) return services.draftFs.list(id, q.path ?? '/', { deleted: isOn(q.deleted) });
+    return services.fs.list(id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) });
   });
 
   app.get('/api/images/:id/content', {
@@ -82,20 +73,14 @@ export async function fsRoutes(base: FastifyInstance, { services }: { services: 
       querystring: Type.Object({
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })), offset: Type.Optional(Type.Integer({ minimum: 0 })), ...changesPageQuery,
       }),
-      response: { 200: Type.Union([changesListSchema, changesPageSchema]), ...errors(400, 404) },
+      response: { 200: Type.Union([changesListSchema, changesPageSchema], { description: "the layer's changes (LayerChange[]), or with paged=1 one page of them (ChangesPage)" }), ...errors(400, 404) },
     },
-  }, async (req, reply) => {
+  }, async (req) => {
     const p = req.params;
     const q = req.query;
     const page = changesPageRequest(q);
-    if (page) {
-      const listed = await services.fs.changesPage(p.id, p.n, page);
-      reply.type(JSON_TYPE).serializer(reply.compileSerializationSchema(changesPageSchema, '200'));
-      return listed;
-    }
-    const listed = await services.fs.changes(p.id, p.n, q.limit ?? -1, q.offset ?? 0);
-    reply.type(JSON_TYPE).serializer(reply.compileSerializationSchema(changesListSchema, '200'));
-    return listed;
+    if (page) return services.fs.changesPage(p.id, p.n, page);
+    return services.fs.changes(p.id, p.n, q.limit ?? -1, q.offset ?? 0);
   });
 
   app.get('/api/images/:id/search', {
@@ -109,7 +94,7 @@ export async function fsRoutes(base: FastifyInstance, { services }: { services: 
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_MAX_LIMIT })),
         offset: Type.Optional(Type.Integer({ minimum: 0 })),
       }),
-      response: { 200: searchResultSchema, ...errors(400, 404) },
+      response: { 200: described(searchResultSchema, 'the matching entries, a page of them'), ...errors(400, 404) },
     },
   }, async (req) => {
     const q = req.query;

@@ -15,7 +15,7 @@ export async function imageRoutes(base: FastifyInstance, { services }: { service
     schema: {
       summary: 'List stored images, newest first',
       tags: ['images'],
-      response: { 200: Type.Array(imageSummarySchema) },
+      response: { 200: Type.Array(imageSummarySchema, { description: 'the stored images' }) },
     },
   }, async () => services.images.list());
 
@@ -72,7 +72,7 @@ export async function imageRoutes(base: FastifyInstance, { services }: { service
       summary: 'An image: config, layers, history, platforms, problems',
       tags: ['images'],
       params: idParams,
-      response: { 200: imageDetailSchema, ...errors(404) },
+      response: { 200: described(imageDetailSchema, 'the image'), ...errors(404) },
     },
   }, async (req) => services.images.detail(req.params.id));
 

@@ -6,7 +6,7 @@ import { healthSchema } from '@peel/api/schemas';
 export async function metaRoutes(base: FastifyInstance, { openapi }: { openapi: () => object }): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/health', {
-    schema: { summary: 'Liveness, for scripts and test runners', tags: ['meta'], response: { 200: healthSchema } },
+    schema: { summary: 'Liveness, for scripts and test runners', tags: ['meta'], response: { 200: { ...healthSchema, description: 'the server answers' } } },
   }, async () => ({ ok: true as const }));
 
   app.get('/api/openapi.json', {
