@@ -12,7 +12,8 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { registerSecurity } from './http/security.js';
 import { DEFAULT_HARDENING, httpServerOptions, registerHardening, type HardeningOptions } from './http/hardening.js';
 import { checkBindPolicy } from './http/bind-policy.js';
-import { collectRoutes, openApiDocument } from './http/openapi.js';
+import { registerOpenApi } from './http/openapi.js';
+import { replySerializer } from './http/reply-check.js';
 import { imageRoutes } from './routes/images.js';
 import { fsRoutes } from './routes/fs.js';
 import { archiveRoutes } from './routes/archive.js';
@@ -44,6 +45,8 @@ export interface AppOptions {
   docker?: DockerOptions;
   /** Seconds since 1970 (SOURCE_DATE_EPOCH): the created time of every export; default the image's own newest time. */
   sourceDateEpoch?: number;
+  /** Check every JSON reply against its route's schema (the tests do; see http/reply-check.ts). */
+  checkReplies?: boolean;
 }
 
 export interface PeelContext {
@@ -101,8 +104,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
     bodyLimit: 1024 * 1024,
     http: httpServerOptions(hardening),
   });
-  // Plain JSON.stringify: it escapes lone surrogates (non-UTF-8 names) the way JSON.parse reads them back.
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setSerializerCompiler(replySerializer(opts.checkReplies ?? false));
   app.decorate('peel', {
     db,
     store,
@@ -122,9 +124,8 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   registerSecurity(app, { allowedHosts: hosts });
   registerHardening(app, hardening);
   registerErrorHandler(app);
-  const routes = collectRoutes(app);
-  let doc: Record<string, unknown> | null = null;
-  await app.register(metaRoutes, { openapi: () => (doc ??= openApiDocument(routes, VERSION)) });
+  await registerOpenApi(app, VERSION);
+  await app.register(metaRoutes, { openapi: () => app.swagger() });
   await app.register(imageRoutes, { services });
   await app.register(fsRoutes, { services });
   await app.register(archiveRoutes, { services });

@@ -12,8 +12,9 @@ export const fixture = (name: string): string => join(FIXTURES, name.endsWith('.
 export const tempDir = (prefix = 'peel-test-'): Promise<string> => mkdtemp(join(tmpdir(), prefix));
 export const removeDir = (dir: string): Promise<void> => rm(dir, { recursive: true, force: true });
 
+/** The app under test; every JSON reply is checked against its route's schema (a mismatch is a 500). */
 export function build(dataDir: string, opts: Partial<AppOptions> = {}): Promise<FastifyInstance> {
-  return buildApp({ dataDir, ...opts });
+  return buildApp({ dataDir, checkReplies: true, ...opts });
 }
 
 /** Uploads a file as the raw body, streamed, the way the browser sends a dropped File. */

@@ -101,4 +101,23 @@ describe('OpenAPI document', () => {
     const fs = doc.paths['/api/images/{id}/fs'].get;
     expect(fs.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id', 'query:path', 'query:layer', 'query:asOf', 'query:deleted', 'query:draft', 'query:paged', 'query:limit', 'query:cursor', 'query:sort', 'query:name']);
   });
+
+  it('describes every reply of every route: each status with its own description, each body with a schema', async () => {
+    type Reply = { description: string; content?: Record<string, { schema?: Record<string, unknown> }> };
+    const doc = (await app.inject('/api/openapi.json')).json() as { paths: Record<string, Record<string, { responses: Record<string, Reply> }>> };
+    const vague: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const codes = Object.keys(op.responses);
+        if (!codes.some((c) => /^[12]\d\d$/.test(c))) vague.push(`${method} ${path}: no success reply`);
+        for (const [code, reply] of Object.entries(op.responses)) {
+          if (!reply.description || reply.description === 'Default Response') vague.push(`${method} ${path} ${code}: no description`);
+          for (const [type, media] of Object.entries(reply.content ?? {})) {
+            if (!media.schema || Object.keys(media.schema).length === 0) vague.push(`${method} ${path} ${code} ${type}: no schema`);
+          }
+        }
+      }
+    }
+    expect(vague).toEqual([]);
+  });
 });

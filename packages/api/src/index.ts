@@ -1,205 +1,43 @@
 /**
- * The HTTP API contract of Peel (issue 3 and later). The server implements it, the web UI
- * consumes it; neither imports the other. Keep it stable: extend, never break.
+ * The HTTP API contract of Peel. The server implements it, the web UI consumes it; neither
+ * imports the other. Keep it stable: extend, never break.
+ *
+ * Every type here is derived from a JSON Schema in `./schemas` (`@peel/api/schemas`): the server
+ * validates and documents the API with those schemas, so a type cannot say one thing and the
+ * server another. This module imports them as types only, so the web bundle carries no schema.
  *
  * All paths inside images are absolute (`/etc/os-release`). Layers are numbered from 0 (the base
  * layer) in the order they apply. Errors are `ApiError` with a 4xx/5xx status.
  */
 
-export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo' | 'whiteout' | 'opaque';
+import type { Static } from '@sinclair/typebox';
+import type * as S from './schemas/index.js';
 
-export interface Platform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
-
-export interface PlatformChoice {
-  platform: Platform;
-  manifestDigest: string | null;
-  available: boolean;
-  tags: string[];
-  /** The id of this platform's image when it is stored (uploaded with `?platform=`), else null. */
-  imageId?: string | null;
-}
-
+export type EntryType = Static<typeof S.entryTypeSchema>;
+export type ChangeKind = Static<typeof S.changeKindSchema>;
+export type Platform = Static<typeof S.platformSchema>;
+export type PlatformChoice = Static<typeof S.platformChoiceSchema>;
 /** `GET /api/images` items, and the reply of `POST /api/images`. */
-export interface ImageSummary {
-  id: string;
-  name: string;
-  tags: string[];
-  /** 'docker-legacy' | 'docker-oci' | 'oci' */
-  format: string;
-  platform: Platform;
-  /** Sum of stored layer sizes plus config, bytes. */
-  size: number;
-  layerCount: number;
-  /** ISO time the image was added to Peel. */
-  createdAt: string;
-  /** sha256 of the uploaded archive. */
-  archiveDigest?: string;
-  /** Number of entries in the merged filesystem. */
-  fileCount?: number;
-}
-
-export interface LayerInfo {
-  index: number;
-  digest: string;
-  diffId: string;
-  mediaType: string;
-  size: number;
-  uncompressedSize: number;
-  entryCount: number;
-  /** Sum of file sizes (what `docker history` calls SIZE). */
-  contentSize: number;
-  /** The history step that made this layer (index into `history`), or null. */
-  history: number | null;
-  /** 'none' | 'gzip' | 'zstd', as stored in the archive. */
-  compression?: string;
-  /** Where the layer blob sits in the archive. */
-  archivePath?: string;
-}
-
-export interface HistoryStep {
-  created: string | null;
-  createdBy: string | null;
-  comment: string | null;
-  emptyLayer: boolean;
-  /** Index of the layer this step made, or null. */
-  layer: number | null;
-  author?: string | null;
-}
-
-export interface Problem {
-  code: string;
-  message: string;
-  severity: 'error' | 'warning' | 'info';
-  layer?: number;
-  path?: string;
-}
-
+export type ImageSummary = Static<typeof S.imageSummarySchema>;
+export type LayerInfo = Static<typeof S.layerInfoSchema>;
+export type HistoryStep = Static<typeof S.historyStepSchema>;
+export type Problem = Static<typeof S.problemSchema>;
 /** `GET /api/images/:id` */
-export interface ImageDetail {
-  id: string;
-  name: string;
-  format: string;
-  tags: string[];
-  platform: Platform;
-  platforms: PlatformChoice[];
-  manifestDigest: string | null;
-  configDigest: string;
-  /** The parsed image config JSON, as stored. */
-  config: Record<string, unknown>;
-  layers: LayerInfo[];
-  history: HistoryStep[];
-  problems: Problem[];
-  size: number;
-  createdAt: string;
-  archiveDigest?: string;
-  archiveSize?: number;
-  /** 'none' | 'gzip' | 'zstd': how the uploaded archive itself was compressed. */
-  outerCompression?: string;
-  fileCount?: number;
-}
-
+export type ImageDetail = Static<typeof S.imageDetailSchema>;
 /** `GET /api/images/:id/archive` items. */
-export interface ArchiveEntry {
-  path: string;
-  type: 'file' | 'dir' | 'symlink' | 'hardlink' | 'other';
-  size: number;
-  /** 'manifest.json' | 'index.json' | 'oci-layout' | 'repositories' | 'index' | 'manifest' | 'config' | 'layer' | 'attestation' | 'legacy-json' | 'version' | 'directory' | 'other' | 'unknown' */
-  role: string;
-  digest: string | null;
-  linkTarget: string | null;
-  /** Human label, e.g. "layer 3". */
-  label: string | null;
-  /** For layers: the layer index. */
-  layer?: number;
-  mediaType: string | null;
-}
-
+export type ArchiveEntry = Static<typeof S.archiveEntrySchema>;
 /** `GET /api/images/:id/fs` items (paged with `paged=1`: see FsPage). */
-export interface FsEntry {
-  name: string;
-  /** Absolute path. */
-  path: string;
-  type: EntryType;
-  /** Permission bits incl. setuid/setgid/sticky. */
-  mode: number;
-  uid: number;
-  gid: number;
-  size: number;
-  /** Seconds since the epoch. */
-  mtime: number;
-  linkTarget: string | null;
-  /** The layer that provided this entry. */
-  layer: number;
-  /** Number of children, for directories (merged view). */
-  childCount?: number;
-  /**
-   * Directories of the merged view (not with draft=1 or asOf=N): bytes of file content below it at any
-   * depth, hard links counted with their target's size. With paged=1&sort=size, folders are
-   * ordered by it.
-   */
-  bytesBelow?: number;
-  /** With `deleted=1`: the entry is not in the final filesystem. */
-  deletedBy?: number;
-  overwrittenBy?: number;
-  digest?: string | null;
-  uname?: string;
-  gname?: string;
-  devMajor?: number;
-  devMinor?: number;
-  /** `SCHILY.xattr.*` records: name → base64 value. */
-  xattrs?: Record<string, string> | null;
-  /** A directory no layer declared (it exists because something below it does). */
-  implicit?: boolean;
-  /**
-   * With `draft=1`: the draft made or changed this entry; its `layer` is then the image's layer
-   * count (the layer an append export adds). With `draft=1&deleted=1`, entries the draft
-   * deletes are listed with `deletedBy` = that layer and `edited: true`.
-   */
-  edited?: boolean;
-}
-
-export type ChangeKind = 'added' | 'modified' | 'deleted';
-
+export type FsEntry = Static<typeof S.fsEntrySchema>;
 /** `GET /api/images/:id/layers/:n/changes` items (paged with `paged=1`: see ChangesPage). */
-export interface LayerChange {
-  path: string;
-  change: ChangeKind;
-  type: EntryType;
-  size: number;
-  /** The layer that held the previous version (modified, deleted), else null. */
-  previousLayer: number | null;
-  /** For modified: only metadata (mode, owner, mtime…) changed, not the content. */
-  metadataOnly: boolean;
-  previousSize?: number | null;
-}
-
+export type LayerChange = Static<typeof S.layerChangeSchema>;
 /** `GET /api/images/:id/search` */
-export interface SearchResult {
-  items: Array<FsEntry & { deleted: boolean }>;
-  total: number;
-  offset: number;
-  limit: number;
-}
-
-export interface ApiErrorBody {
-  /**
-   * `code` is stable (see the engine's EngineErrorCode for ingest errors); `message` is said in
-   * plain words; `detail`, when present, is the technical account behind it (a tar offset, a
-   * decompressor's words), for a bug report or a closer look.
-   */
-  error: { code: string; message: string; detail?: string };
-}
-
+export type SearchResult = Static<typeof S.searchResultSchema>;
+/** Every 4xx/5xx reply. */
+export type ApiErrorBody = Static<typeof S.apiErrorBodySchema>;
 /** `GET /api/health` */
-export interface HealthResponse {
-  ok: true;
-}
+export type HealthResponse = Static<typeof S.healthSchema>;
 
-// ---- Drafts and export (issue 5) ----------------------------------------------------------
+// ---- Drafts and export ----------------------------------------------------------------------
 //
 // A draft holds an image's pending edits; it is persisted and every edit replies with the
 // whole DraftState. Routes (all under /api/images/:id):
@@ -223,104 +61,18 @@ export interface HealthResponse {
  * parent folders are followed inside the edited filesystem, the way the kernel would, so an op
  * always names a real folder; chmod and chown also follow a final symlink.
  */
-export type DraftOpRequest =
-  | { op: 'mkdir'; path: string; mode?: number; uid?: number; gid?: number }
-  | { op: 'symlink'; path: string; target: string }
-  | { op: 'rename'; from: string; to: string }
-  | { op: 'chmod'; path: string; mode: number }
-  | { op: 'chown'; path: string; uid: number; gid: number }
-  /** fromEveryLayer: meant to leave every layer (a secret), not only the final filesystem: exports then default to rewrite. */
-  | { op: 'delete'; path: string; fromEveryLayer?: boolean };
-
-export type DraftOpName = 'write' | 'delete' | 'mkdir' | 'symlink' | 'rename' | 'chmod' | 'chown';
-
+export type DraftOpRequest = Static<typeof S.draftOpRequestSchema>;
+export type DraftOpName = Static<typeof S.draftOpNameSchema>;
 /** One pending change of a draft, in the order it was made (`GET /api/images/:id/draft` → `ops`). */
-export interface DraftOpItem {
-  /** Position in the list, 0 first. `DELETE /api/images/:id/draft/changes/:index` discards it. */
-  index: number;
-  op: DraftOpName;
-  /** The path the change is about (for rename: the new path). */
-  path: string;
-  /** rename: the old path. */
-  from?: string;
-  /** What it did to `path` when it was made ('moved' for rename). */
-  kind: ChangeKind | 'moved';
-  /** The entry's type after the change (for delete: before it). */
-  type: EntryType;
-  /** Bytes of file content it added to the filesystem (negative when it removed some). */
-  sizeDelta: number;
-  /** write: size of the new content. */
-  size?: number;
-  /** delete: asked to leave every layer (Findings' "Remove from all layers"); only rewrite and flatten ship without its bytes. */
-  fromEveryLayer?: boolean;
-  mode?: number;
-  uid?: number;
-  gid?: number;
-  /** symlink: its target. */
-  target?: string;
-  /** delete of a path only lower layers still hold (a deleted secret): only the rewrite export removes it. */
-  purgeOnly?: boolean;
-  /** ISO time the change was made. */
-  createdAt: string;
-}
-
+export type DraftOpItem = Static<typeof S.draftOpItemSchema>;
 /** Net effect of a draft on one path (several changes of one path count once). */
-export interface DraftPathChange {
-  path: string;
-  kind: ChangeKind;
-  type: EntryType;
-  sizeDelta: number;
-  purgeOnly?: boolean;
-  /** Deleted by a delete asked to leave every layer (or below a folder so deleted): append would still ship its bytes. */
-  fromEveryLayer?: boolean;
-  /** A folder moved here: this one change carries everything under it (and its bytes in sizeDelta). */
-  tree?: boolean;
-  /** What the image held at this path is gone whole — a folder deleted and made again, or a file a folder replaced: rewrite strips it from every layer. */
-  replacesTree?: boolean;
-}
-
+export type DraftPathChange = Static<typeof S.draftPathChangeSchema>;
 /** One key of the image config's `config` object the draft changes. */
-export interface DraftConfigChange {
-  key: string;
-  /** The image's value (null: not set). */
-  before: unknown;
-  /** The value after the draft (null: removed). */
-  after: unknown;
-}
-
+export type DraftConfigChange = Static<typeof S.draftConfigChangeSchema>;
 /** `GET /api/images/:id/draft`, and the reply of every draft edit. */
-export interface DraftState {
-  imageId: string;
-  /** Pending file changes in the order they were made; undo discards the last one. */
-  ops: DraftOpItem[];
-  /** What the ops do to the filesystem, one item per path, sorted by path. */
-  changes: DraftPathChange[];
-  /** The config patch as sent (`PATCH …/draft/config`): keys of the image config's `config`; null removes one. */
-  config: Record<string, unknown>;
-  /** The image config's `config` object with the patch applied: what an export writes. */
-  resultConfig: Record<string, unknown>;
-  configChanges: DraftConfigChange[];
-  /** name:tag of the result (`PUT …/draft/tag`), or null for the default. */
-  tag: string | null;
-  /**
-   * The tag an export writes when none is given: `tag`, else `<repository>:edited` of the name the
-   * image was opened from Docker by (else of its first tag; `:edited-2` when that is already
-   * `:edited`), else `peel/<id>:edited`. Never the original's own name, so a load keeps it.
-   */
-  resultTag: string;
-  /** Bytes of file content in the filesystem before and after the draft (uncompressed). */
-  size: { before: number; after: number };
-  /** Nothing is pending (no op, no config change, no tag). */
-  empty: boolean;
-  /** ISO time of the last edit, or null for an empty draft. */
-  updatedAt: string | null;
-}
-
+export type DraftState = Static<typeof S.draftStateSchema>;
 /** `PUT /api/images/:id/draft/tag` body. */
-export interface DraftTagRequest {
-  /** e.g. `alpyne:latest`; null returns to the default. */
-  tag: string | null;
-}
+export type DraftTagRequest = Static<typeof S.draftTagRequestSchema>;
 
 /**
  * `GET /api/images/:id/export?mode=…&tag=…&compression=gzip|none` streams the archive;
@@ -330,8 +82,8 @@ export interface DraftTagRequest {
  * - flatten: one layer with the final filesystem, one history entry (deleted bytes are gone);
  * - rewrite: every layer rewritten without the deleted paths, unchanged layers keep their digests.
  */
-export type ExportMode = 'append' | 'flatten' | 'rewrite';
-export type ExportCompression = 'gzip' | 'none';
+export type ExportMode = Static<typeof S.exportModeSchema>;
+export type ExportCompression = Static<typeof S.exportCompressionSchema>;
 
 /**
  * Percent-encodes a path (or any string the API returned) for a query parameter, byte by byte.
@@ -360,161 +112,28 @@ export function encodePathParam(path: string): string {
 export * from './docker.js';
 export * from './paging.js';
 
-// ---- Findings (issue 8) ---------------------------------------------------------------------
+// ---- Findings ----------------------------------------------------------------------------------
 //
 // `GET /api/images/:id/findings`: sizes, waste and baked-in secrets of one image. Computed on
 // the first request and cached (the image never changes, so neither does the answer).
 
 /** A file or folder with its size. */
-export interface SizedPath {
-  path: string;
-  size: number;
-  /** The layer that wrote the file; null for folders. */
-  layer: number | null;
-  type: 'file' | 'dir';
-  /** Files under a folder. */
-  files?: number;
-}
-
+export type SizedPath = Static<typeof S.sizedPathSchema>;
 /** A node of the size tree of the final filesystem; `other` gathers the small entries of a folder. */
-export interface SizeTreeNode {
-  name: string;
-  path: string;
-  size: number;
-  files: number;
-  type: 'file' | 'dir' | 'other';
-  layer: number | null;
+export interface SizeTreeNode extends Static<typeof S.sizeTreeNodeFieldsSchema> {
   children?: SizeTreeNode[];
 }
-
-export interface LayerSizeInfo {
-  index: number;
-  /** Bytes of the blob as stored. */
-  stored: number;
-  /** Bytes of the uncompressed tar. */
-  uncompressed: number;
-  /** Sum of the layer's file sizes. */
-  content: number;
-  files: number;
-  /** Bytes the layer added to the filesystem minus the bytes it deleted or overwrote (can be negative). */
-  contribution: number;
-  /** Bytes of this layer still in the final filesystem. */
-  survives: number;
-  /** Bytes of this layer a later layer deleted or overwrote. */
-  removedLater: number;
-  biggestFiles: SizedPath[];
-  biggestDirs: SizedPath[];
-  historyStep: number | null;
-  createdBy: string | null;
-  /** The layer came from the base image (see FindingsResponse.base). */
-  fromBase: boolean;
-}
-
-export interface SizeFindings {
-  stored: number;
-  uncompressed: number;
-  /** Sum of every file copy in every layer. */
-  shipped: number;
-  /** Bytes of the final filesystem (hard links counted once). */
-  final: number;
-  layers: LayerSizeInfo[];
-  biggestFiles: SizedPath[];
-  biggestDirs: SizedPath[];
+export type LayerSizeInfo = Static<typeof S.layerSizeInfoSchema>;
+export interface SizeFindings extends Omit<Static<typeof S.sizeFindingsSchema>, 'tree'> {
   tree: SizeTreeNode;
 }
-
-export type WasteItem =
-  | {
-      kind: 'removed';
-      /** Absolute path. */
-      path: string;
-      bytes: number;
-      copies: Array<{ layer: number; size: number; digest: string | null; removedIn: number; how: 'deleted' | 'overwritten' }>;
-      /** The copy in the final filesystem, or null when the path is gone. */
-      survivor: { layer: number; size: number } | null;
-    }
-  | {
-      kind: 'duplicate';
-      digest: string;
-      size: number;
-      bytes: number;
-      copies: Array<{ path: string; layer: number }>;
-    };
-
-export interface WasteFindings {
-  /** Reclaimable bytes: shipped − unique. */
-  bytes: number;
-  shipped: number;
-  /** Sum of the distinct file contents (by sha256) of the final filesystem. */
-  unique: number;
-  removed: number;
-  duplicate: number;
-  /** unique ÷ shipped (1 when nothing ships). */
-  efficiency: number;
-  /** The definition, in words. */
-  formula: string;
-  items: WasteItem[];
-  itemCount: number;
-}
-
-export type SecretKind =
-  | 'private-key' | 'aws-access-key' | 'aws-secret-key' | 'gcp-service-account' | 'google-api-key' | 'github-token'
-  | 'gitlab-token' | 'slack-token' | 'slack-webhook' | 'stripe-key' | 'npm-token' | 'registry-auth' | 'netrc-password'
-  | 'url-credentials' | 'dotenv' | 'secret-assignment';
-
-export interface SecretFinding {
-  id: string;
-  kind: SecretKind;
-  title: string;
-  /** Where it was found: a file of a layer, or the config's Env, Labels, Cmd/Entrypoint, history. */
-  source: 'file' | 'env' | 'label' | 'cmd' | 'history';
-  /** Absolute file path (source 'file'), the Env/label name, or null. */
-  path: string | null;
-  /** The layer that ships the bytes (files), or that the history step made. */
-  layer: number | null;
-  /** 1-based line in the file (Env: entry; history: step). */
-  line: number | null;
-  /** The layer that deleted or overwrote this copy; null while it is in the final filesystem (or config). */
-  deletedIn: number | null;
-  status: 'present' | 'deleted' | 'overwritten' | 'config';
-  name: string | null;
-  /** The line, value masked. */
-  preview: string;
-  historyStep: number | null;
-  createdBy: string | null;
-  fromBase: boolean;
-  /** What to do, in words. */
-  fix: string;
-}
-
-export interface BaseImageInfo {
-  /** Layers [0, baseLayers) came from the base image. */
-  baseLayers: number;
-  lastBaseStep: number | null;
-  rule: 'from-comment' | 'first-cmd' | 'none';
-  /** The heuristic, stated for people. */
-  explanation: string;
-}
-
-export interface FindingsScanInfo {
-  filesConsidered: number;
-  filesScanned: number;
-  bytesRead: number;
-  skippedBinary: number;
-  skippedLarge: number;
-  truncated: number;
-  /** Time the analysis took when it ran. */
-  millis: number;
-}
-
+export type WasteItem = Static<typeof S.wasteItemSchema>;
+export type WasteFindings = Static<typeof S.wasteFindingsSchema>;
+export type SecretKind = Static<typeof S.secretKindSchema>;
+export type SecretFinding = Static<typeof S.secretFindingSchema>;
+export type BaseImageInfo = Static<typeof S.baseImageInfoSchema>;
+export type FindingsScanInfo = Static<typeof S.findingsScanInfoSchema>;
 /** `GET /api/images/:id/findings` */
-export interface FindingsResponse {
-  imageId: string;
-  secrets: SecretFinding[];
-  waste: WasteFindings;
+export interface FindingsResponse extends Omit<Static<typeof S.findingsResponseSchema>, 'sizes'> {
   sizes: SizeFindings;
-  base: BaseImageInfo;
-  scan: FindingsScanInfo;
-  /** ISO time the findings were computed (then cached). */
-  computedAt: string;
 }

@@ -1,6 +1,7 @@
-import type { ChangeKind, FsEntry, LayerChange } from './index.js';
+import type { Static } from '@sinclair/typebox';
+import type * as S from './schemas/index.js';
 
-// ---- Paged listings (issue 6) ----------------------------------------------------------------
+// ---- Paged listings ------------------------------------------------------------------------------
 //
 // `GET /api/images/:id/fs` and `GET /api/images/:id/layers/:n/changes` answer a page instead of
 // the whole array when the query has `paged=1`. Without it they answer exactly as before.
@@ -21,28 +22,21 @@ export const PAGE_MAX_LIMIT = 5000;
  * Versions that are gone (`deleted=1`) follow their name's other versions by layer; the live
  * one comes last.
  */
-export type ListingSort = 'name' | 'size';
+export type ListingSort = Static<typeof S.listingSortSchema>;
 
-export interface Page<T> {
-  items: T[];
-  /** Rows of the whole listing (every page), filters applied. */
-  total: number;
-  /** The `cursor` of the next page, or null when this is the last one. */
-  next: string | null;
-}
+/** A page of a listing: `items`, the `total` rows of the whole listing, the `next` cursor or null. */
+export type Page<T> = { items: T[]; total: number; next: string | null };
 
 /**
  * `GET /api/images/:id/fs?paged=1`. With `name=X` the page holds only the entries named X in
  * that folder (the live one and, with `deleted=1`, the versions that are gone): a cheap lookup
  * of one entry without listing its folder.
  */
-export type FsPage = Page<FsEntry>;
+export type FsPage = Static<typeof S.fsPageSchema>;
 
 /**
  * `GET /api/images/:id/layers/:n/changes?paged=1`, in the layer's order. `kinds` and `q` (an
  * ASCII case-insensitive substring of the path) filter the rows and `total`; `path` keeps only
  * the change of that exact path. `counts` are per kind over the layer's changes matching `q`.
  */
-export interface ChangesPage extends Page<LayerChange> {
-  counts: Record<ChangeKind, number>;
-}
+export type ChangesPage = Static<typeof S.changesPageSchema>;

@@ -1,10 +1,10 @@
 import type { ServerOptions } from 'node:http';
-import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
 import { registerAccessToken } from './access-token.js';
 import { registerUploadSlots } from './upload-slots.js';
 import { watchIdle } from './idle-watch.js';
+import { rawBody } from './raw-body.js';
 
 /** Limits on requests themselves (not on the archives they carry). */
 export interface HardeningOptions {
@@ -53,7 +53,7 @@ export function registerHardening(app: FastifyInstance, h: HardeningOptions): vo
   registerUploadSlots(app, h.maxConcurrentUploads, isUpload);
   // Raw bodies (uploads, draft file contents) are streams: stop waiting for a client that went quiet.
   app.addHook('preHandler', async (req) => {
-    const body = req.body as Readable | undefined;
-    if (body && typeof body.pipe === 'function') req.body = watchIdle(body, h.bodyIdleMs);
+    const body = rawBody(req.body);
+    if (body) req.body = watchIdle(body, h.bodyIdleMs);
   });
 }

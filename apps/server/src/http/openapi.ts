@@ -1,83 +1,49 @@
-import type { FastifyInstance, RouteOptions } from 'fastify';
-
-type Schema = Record<string, unknown>;
-interface RouteSchema {
-  summary?: string;
-  tags?: string[];
-  params?: Schema;
-  querystring?: Schema;
-  consumes?: string[];
-  /** A JSON request body. */
-  body?: Schema;
-  response?: Record<string, Schema>;
-}
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
 
 /**
- * Builds the OpenAPI 3.1 document from the routes' own schemas, so it cannot drift from what
- * the server validates. Call `collectRoutes` before routes are registered.
+ * `/api/openapi.json` is built by @fastify/swagger from the routes' own schemas (the ones Fastify
+ * validates with and the handlers are typed by), so it cannot drift from what the server does.
+ * Register before the routes: it collects them as they are added.
  */
-export function collectRoutes(app: FastifyInstance): Array<Pick<RouteOptions, 'method' | 'url'> & { schema?: RouteSchema }> {
-  const routes: Array<Pick<RouteOptions, 'method' | 'url'> & { schema?: RouteSchema }> = [];
-  app.addHook('onRoute', (r) => {
-    if (!r.url.startsWith('/api/')) return;
-    const methods = Array.isArray(r.method) ? r.method : [r.method];
-    for (const method of methods) {
-      if (method === 'HEAD') continue;
-      routes.push({ method, url: r.url, schema: r.schema as RouteSchema | undefined });
-    }
-  });
-  return routes;
-}
-
-export function openApiDocument(routes: ReturnType<typeof collectRoutes>, version: string): Schema {
-  const paths: Record<string, Record<string, Schema>> = {};
-  for (const r of routes) {
-    const path = r.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    const s = r.schema ?? {};
-    const op: Schema = {
-      operationId: operationId(String(r.method), path),
-      summary: s.summary ?? `${String(r.method)} ${path}`,
-      tags: s.tags ?? [],
-      parameters: [...parameters(s.params, 'path'), ...parameters(s.querystring, 'query')],
-      responses: responses(s.response),
-    };
-    if (s.consumes) {
-      op.requestBody = {
-        required: true,
-        content: Object.fromEntries(s.consumes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
-      };
-    }
-    if (s.body) op.requestBody = { required: true, content: { 'application/json': { schema: s.body } } };
-    (paths[path] ??= {})[String(r.method).toLowerCase()] = op;
-  }
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'Peel API',
-      version,
-      description: 'Open container images: upload an archive, explore its files, layers, config and history. Paths inside images are absolute; layers are numbered from 0 (the base).',
+export async function registerOpenApi(app: FastifyInstance, version: string): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Peel API',
+        version,
+        description: 'Open container images: upload an archive, explore its files, layers, config and history. Paths inside images are absolute; layers are numbered from 0 (the base).',
+      },
+      servers: [{ url: '/' }],
     },
-    servers: [{ url: '/' }],
-    paths,
-  };
+    // OpenAPI 3.1 is JSON Schema 2020-12: `const` stays `const`.
+    convertConstToEnum: false,
+    transform: ({ schema, url, route }) => {
+      // The web UI's routes (index.html, assets) are not part of the API.
+      if (!url.startsWith('/api/')) return { schema: { ...schema, hide: true }, url };
+      const method = String(Array.isArray(route.method) ? route.method[0] : route.method);
+      // @fastify/websocket hides its routes from the document; the terminal's is part of the API.
+      const documented = { ...schema, hide: false, operationId: operationId(method, url) };
+      // A raw body (an upload, a file's new bytes) is streamed, never parsed, so Fastify validates
+      // no body schema; the document still says what the request carries.
+      if (schema?.consumes && !schema.body) documented.body = { type: 'string', format: 'binary' };
+      return { schema: documented, url };
+    },
+    // Path parameters first, then the query string: the order a URL is read in.
+    transformObject: (documents) => {
+      const doc = 'openapiObject' in documents ? documents.openapiObject : documents.swaggerObject;
+      for (const ops of Object.values(doc.paths ?? {})) {
+        for (const op of Object.values(ops ?? {})) {
+          const params = (op as { parameters?: Array<{ in: string }> }).parameters;
+          params?.sort((a, b) => Number(b.in === 'path') - Number(a.in === 'path'));
+        }
+      }
+      return doc;
+    },
+  });
 }
 
-function parameters(schema: Schema | undefined, where: 'path' | 'query'): Schema[] {
-  const props = (schema?.properties ?? {}) as Record<string, Schema>;
-  const required = new Set((schema?.required ?? []) as string[]);
-  return Object.entries(props).map(([name, s]) => ({ name, in: where, required: where === 'path' || required.has(name), schema: s }));
-}
-
-function responses(response: Record<string, Schema> | undefined): Schema {
-  const out: Schema = {};
-  for (const [code, s] of Object.entries(response ?? { 200: {} })) {
-    const { description, content, ...schema } = s;
-    if (content) out[code] = { description: description ?? 'OK', content };
-    else if (schema.type === 'null' || code === '204' || code === '304') out[code] = { description: description ?? 'no content' };
-    else out[code] = { description: description ?? 'OK', content: { 'application/json': { schema } } };
-  }
-  return out;
-}
-
-const operationId = (method: string, path: string): string =>
-  method.toLowerCase() + path.replace(/^\/api/, '').split(/[/{}.-]+/).filter(Boolean).map((p) => p[0].toUpperCase() + p.slice(1)).join('');
+/** `getImagesIdFs` for GET /api/images/:id/fs: stable, unique per method and path. */
+const operationId = (method: string, url: string): string =>
+  method.toLowerCase() + url.replace(/^\/api/, '').split(/[/:.-]+/).filter(Boolean).map((p) => p[0].toUpperCase() + p.slice(1)).join('');

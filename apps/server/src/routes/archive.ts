@@ -1,32 +1,36 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { archiveEntrySchema } from '@peel/api/schemas';
 import type { Services } from '../services/index.js';
 import { sendContent } from '../http/send-content.js';
-import { archiveEntrySchema, binaryResponse, errors, idParams, pathQuery } from './schemas.js';
+import { binaryResponse, errors, flag, idParams, isOn, pathQuery } from './schemas.js';
 
 const JSON_ROLES = new Set(['manifest.json', 'index.json', 'oci-layout', 'repositories', 'index', 'manifest', 'config', 'legacy-json']);
 
-export async function archiveRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+export async function archiveRoutes(base: FastifyInstance, { services }: { services: Services }): Promise<void> {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/images/:id/archive', {
     schema: {
       summary: "The uploaded archive's own entries (manifest.json, index.json, blobs…)",
       tags: ['archive'],
       params: idParams,
-      response: { 200: { type: 'array', items: archiveEntrySchema }, ...errors(404) },
+      response: { 200: Type.Array(archiveEntrySchema, { description: "the archive's entries, in archive order" }), ...errors(404) },
     },
-  }, async (req) => services.archive.entries((req.params as { id: string }).id));
+  }, async (req) => services.archive.entries(req.params.id));
 
   app.get('/api/images/:id/archive/content', {
     schema: {
       summary: 'The bytes of one archive entry (JSON entries as application/json)',
       tags: ['archive'],
       params: idParams,
-      querystring: { type: 'object', properties: { path: pathQuery, download: { type: 'string', enum: ['0', '1', 'true', 'false'] } }, required: ['path'] },
+      querystring: Type.Object({ path: pathQuery, download: flag() }),
       response: { 200: binaryResponse('the entry'), 206: binaryResponse('the requested byte range'), ...errors(400, 404, 416) },
     },
   }, async (req, reply) => {
-    const q = req.query as { path: string; download?: string };
-    const file = services.archive.file((req.params as { id: string }).id, q.path);
+    const q = req.query;
+    const file = services.archive.file(req.params.id, q.path);
     const isJson = JSON_ROLES.has(file.entry.role) || file.name.endsWith('.json');
-    return sendContent(req, reply, file, isJson ? 'application/json; charset=utf-8' : 'application/octet-stream', q.download === '1' || q.download === 'true');
+    return sendContent(req, reply, file, isJson ? 'application/json; charset=utf-8' : 'application/octet-stream', isOn(q.download));
   });
 }

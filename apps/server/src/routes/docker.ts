@@ -1,18 +1,22 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import websocket from '@fastify/websocket';
-import type { DockerOpenRequest, DockerRunRequest } from '@peel/api';
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import {
+  dockerImageLookupSchema, dockerImageSchema, dockerLoadResultSchema, dockerOpenJobSchema, dockerOpenRequestSchema, dockerRefSchema, dockerRunRequestSchema,
+  dockerRunSchema, dockerStatusSchema, imageSummarySchema,
+} from '@peel/api/schemas';
 import type { Services } from '../services/index.js';
-import type { ExportRequest } from '../services/export.js';
 import { ApiError } from '../errors.js';
 import { createDocker, type DockerOptions } from '../docker/index.js';
 import { listImages, lookupImage } from '../docker/images.js';
 import { loadArchive } from '../docker/load.js';
 import { bridgeTerminal } from '../docker/terminal-socket.js';
-import { errors, exportQuery, idParams, imageSummarySchema } from './schemas.js';
-import {
-  attachQuery, dockerErrors, dockerImageLookupSchema, dockerImageSchema, dockerLoadResultSchema, dockerOpenJobSchema, dockerOpenRequestSchema, dockerRunRequestSchema,
-  dockerLookupQuery, dockerRunSchema, dockerStatusSchema, uuidParams,
-} from './docker-schemas.js';
+import { described, dockerErrors, errors, exportQuery, idParams, noContent } from './schemas.js';
+
+const uuidParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
+const terminalSize = Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 }));
+const attachQuery = Type.Object({ cols: terminalSize, rows: terminalSize });
 
 export interface DockerRoutesOptions {
   services: Services;
@@ -22,7 +26,8 @@ export interface DockerRoutesOptions {
 }
 
 /** The Docker integration: open from the engine, load into it, run containers in a terminal. */
-export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptions): Promise<void> {
+export async function dockerRoutes(base: FastifyInstance, opts: DockerRoutesOptions): Promise<void> {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const docker = createDocker({ ...opts.docker, host: opts.host }, opts.services.ingest);
   app.addHook('onClose', () => docker.close());
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
@@ -33,22 +38,22 @@ export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptio
   });
 
   app.get('/api/docker', {
-    schema: { summary: 'Whether a Docker engine is reachable (and why not), its version, and whether runs are on', tags: ['docker'], response: { 200: dockerStatusSchema } },
+    schema: { summary: 'Whether a Docker engine is reachable (and why not), its version, and whether runs are on', tags: ['docker'], response: { 200: described(dockerStatusSchema, 'the engine, as Peel sees it') } },
   }, async () => docker.engine.status(docker.policy));
 
   app.get('/api/docker/images', {
-    schema: { summary: "The engine's images, one per id with all its tags", tags: ['docker'], response: { 200: { type: 'array', items: dockerImageSchema }, ...dockerErrors(503) } },
+    schema: { summary: "The engine's images, one per id with all its tags", tags: ['docker'], response: { 200: Type.Array(dockerImageSchema, { description: "the engine's images" }), ...dockerErrors(503) } },
   }, async () => listImages(await docker.engine.client()));
 
   app.get('/api/docker/images/lookup', {
     schema: {
       summary: 'Whether the engine already has an image by this name (loading another one under it takes the name over)',
       tags: ['docker'],
-      querystring: dockerLookupQuery,
-      response: { 200: dockerImageLookupSchema, ...dockerErrors(400, 503) },
+      querystring: Type.Object({ ref: dockerRefSchema }),
+      response: { 200: described(dockerImageLookupSchema, 'the image by that name, or null'), ...dockerErrors(400, 503) },
     },
   }, async (req) => {
-    const { ref } = req.query as { ref: string };
+    const { ref } = req.query;
     return { ref, image: await lookupImage(await docker.engine.client(), ref) };
   });
 
@@ -58,13 +63,13 @@ export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptio
       tags: ['docker'],
       body: dockerOpenRequestSchema,
       response: {
-        200: { ...imageSummarySchema, description: 'the same archive was stored before: its image' },
-        201: { ...imageSummarySchema, description: 'the image, stored and indexed' },
+        200: described(imageSummarySchema, 'the same archive was stored before: its image'),
+        201: described(imageSummarySchema, 'the image, stored and indexed'),
         ...dockerErrors(400, 403, 404, 429, 502, 503),
       },
     },
   }, async (req, reply) => {
-    const job = await docker.opens.start((req.body as DockerOpenRequest).ref);
+    const job = await docker.opens.start(req.body.ref);
     const onClose = () => {
       if (!reply.raw.writableFinished) docker.opens.cancel(job.view.id);
     };
@@ -82,17 +87,17 @@ export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptio
       summary: 'Open an image from Docker in the background; poll the job for its progress',
       tags: ['docker'],
       body: dockerOpenRequestSchema,
-      response: { 202: dockerOpenJobSchema, ...dockerErrors(400, 403, 429) },
+      response: { 202: described(dockerOpenJobSchema, 'the job, started'), ...dockerErrors(400, 403, 429) },
     },
-  }, async (req, reply) => reply.status(202).send((await docker.opens.start((req.body as DockerOpenRequest).ref)).view));
+  }, async (req, reply) => reply.status(202).send((await docker.opens.start(req.body.ref)).view));
 
   app.get('/api/docker/open-jobs/:id', {
-    schema: { summary: 'An open-from-Docker job: bytes received, state, the image when done', tags: ['docker'], params: uuidParams, response: { 200: dockerOpenJobSchema, ...dockerErrors(404) } },
-  }, async (req) => docker.opens.get((req.params as { id: string }).id));
+    schema: { summary: 'An open-from-Docker job: bytes received, state, the image when done', tags: ['docker'], params: uuidParams, response: { 200: described(dockerOpenJobSchema, 'the job'), ...dockerErrors(404) } },
+  }, async (req) => docker.opens.get(req.params.id));
 
   app.delete('/api/docker/open-jobs/:id', {
-    schema: { summary: 'Cancel an open-from-Docker job (nothing of it is kept)', tags: ['docker'], params: uuidParams, response: { 200: dockerOpenJobSchema, ...dockerErrors(403, 404) } },
-  }, async (req) => docker.opens.cancel((req.params as { id: string }).id));
+    schema: { summary: 'Cancel an open-from-Docker job (nothing of it is kept)', tags: ['docker'], params: uuidParams, response: { 200: described(dockerOpenJobSchema, 'the job, cancelled'), ...dockerErrors(403, 404) } },
+  }, async (req) => docker.opens.cancel(req.params.id));
 
   app.post('/api/images/:id/export/docker', {
     schema: {
@@ -100,11 +105,11 @@ export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptio
       tags: ['docker', 'export'],
       params: idParams,
       querystring: exportQuery,
-      response: { 200: dockerLoadResultSchema, ...errors(400, 403, 404), ...dockerErrors(502, 503) },
+      response: { 200: described(dockerLoadResultSchema, 'what Docker loaded'), ...errors(400, 403, 404), ...dockerErrors(502, 503) },
     },
   }, async (req) => {
     const client = await docker.engine.client();
-    const prepared = await opts.services.exports.prepare((req.params as { id: string }).id, req.query as ExportRequest);
+    const prepared = await opts.services.exports.prepare(req.params.id, req.query);
     try {
       return await loadArchive(client, (sink) => prepared.result.write(sink));
     } finally {
@@ -117,31 +122,37 @@ export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptio
       summary: 'Run a container (--network none, removed when it stops, memory/pids/time limits); with tty, attach a terminal to start it',
       tags: ['docker'],
       body: dockerRunRequestSchema,
-      response: { 201: dockerRunSchema, ...dockerErrors(400, 403, 404, 429, 502, 503) },
+      response: { 201: described(dockerRunSchema, 'the run, created'), ...dockerErrors(400, 403, 404, 429, 502, 503) },
     },
-  }, async (req, reply) => reply.status(201).send(await docker.runs.create(req.body as DockerRunRequest)));
+  }, async (req, reply) => reply.status(201).send(await docker.runs.create(req.body)));
 
   app.get('/api/docker/runs/:id', {
-    schema: { summary: 'A run: state, exit code, output', tags: ['docker'], params: uuidParams, response: { 200: dockerRunSchema, ...dockerErrors(404) } },
-  }, async (req) => docker.runs.get((req.params as { id: string }).id));
+    schema: { summary: 'A run: state, exit code, output', tags: ['docker'], params: uuidParams, response: { 200: described(dockerRunSchema, 'the run'), ...dockerErrors(404) } },
+  }, async (req) => docker.runs.get(req.params.id));
 
   app.delete('/api/docker/runs/:id', {
-    schema: { summary: 'Stop a run (the container is removed)', tags: ['docker'], params: uuidParams, response: { 200: dockerRunSchema, ...dockerErrors(403, 404, 503) } },
-  }, async (req) => docker.runs.stop((req.params as { id: string }).id));
+    schema: { summary: 'Stop a run (the container is removed)', tags: ['docker'], params: uuidParams, response: { 200: described(dockerRunSchema, 'the run, stopped'), ...dockerErrors(403, 404, 503) } },
+  }, async (req) => docker.runs.stop(req.params.id));
 
   app.get('/api/docker/runs/:id/attach', {
     websocket: true,
     // A websocket is a GET, which the global Origin check lets through: refuse any page but ours.
     preValidation: async (req) => {
       sameOrigin(req);
-      const run = docker.runs.get((req.params as { id: string }).id);
+      const run = docker.runs.get(req.params.id);
       if (!run.tty || run.state !== 'created') throw new ApiError(409, 'NOT_ATTACHABLE', run.tty ? `this run is ${run.state}` : 'this run has no TTY');
     },
-    schema: { summary: "Websocket to a TTY run's terminal (binary frames: bytes; text: resize/exit); it starts the container, closing it stops it", tags: ['docker'], params: uuidParams, querystring: attachQuery },
+    schema: {
+      summary: "Websocket to a TTY run's terminal (binary frames: bytes; text: resize/exit); it starts the container, closing it stops it",
+      tags: ['docker'],
+      params: uuidParams,
+      querystring: attachQuery,
+      response: { 101: noContent('the terminal: switching to the websocket protocol'), ...dockerErrors(403, 404, 409) },
+    },
   }, async (socket, req) => {
     const fail = (err: Error) => req.log.warn({ err }, 'terminal attach');
-    const { cols, rows } = req.query as { cols?: number; rows?: number };
-    const attaching = docker.runs.attach((req.params as { id: string }).id).then(async (attachment) => {
+    const { cols, rows } = req.query;
+    const attaching = docker.runs.attach(req.params.id).then(async (attachment) => {
       // The terminal's size before its first output, so the shell's first prompt fits.
       if (cols && rows) await attachment.resize(cols, rows).catch(fail);
       return attachment;

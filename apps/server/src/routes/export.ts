@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { imageSummarySchema } from '@peel/api/schemas';
 import type { Services } from '../services/index.js';
-import type { ExportRequest } from '../services/export.js';
-import { errors, exportQuery, idParams, imageSummarySchema } from './schemas.js';
+import { binaryResponse, described, errors, exportQuery, idParams } from './schemas.js';
 
-export async function exportRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+export async function exportRoutes(base: FastifyInstance, { services }: { services: Services }): Promise<void> {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/images/:id/export', {
     schema: {
       summary: 'Download the image with its draft applied: an archive docker load, podman, skopeo and umoci read (append, flatten or rewrite)',
@@ -11,13 +13,13 @@ export async function exportRoutes(app: FastifyInstance, { services }: { service
       params: idParams,
       querystring: exportQuery,
       response: {
-        200: { description: 'the archive (OCI layout + manifest.json, uncompressed tar)', content: { 'application/x-tar': { schema: { type: 'string', format: 'binary' } } } },
+        200: binaryResponse('the archive (OCI layout + manifest.json, uncompressed tar)', 'application/x-tar'),
         ...errors(400, 404),
       },
     },
   }, async (req, reply) => {
     const gone = clientGone(reply);
-    const prepared = await services.exports.prepare((req.params as { id: string }).id, req.query as ExportRequest, { signal: gone.signal });
+    const prepared = await services.exports.prepare(req.params.id, req.query, { signal: gone.signal });
     const { stream, done } = prepared.open();
     // The reply ends (or the client goes away): give the new layers back to the collector.
     void done.finally(() => prepared.finish());
@@ -37,14 +39,14 @@ export async function exportRoutes(app: FastifyInstance, { services }: { service
       params: idParams,
       querystring: exportQuery,
       response: {
-        200: { ...imageSummarySchema, description: 'the same archive was stored before: its image' },
-        201: { ...imageSummarySchema, description: 'the new image' },
+        200: described(imageSummarySchema, 'the same archive was stored before: its image'),
+        201: described(imageSummarySchema, 'the new image'),
         ...errors(400, 403, 404),
       },
     },
   }, async (req, reply) => {
     const gone = clientGone(reply);
-    const { summary, created } = await services.exports.save((req.params as { id: string }).id, req.query as ExportRequest, gone.signal);
+    const { summary, created } = await services.exports.save(req.params.id, req.query, gone.signal);
     return reply.status(created ? 201 : 200).send(summary);
   });
 }

@@ -1,17 +1,19 @@
 import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { changesPageSchema, fsEntrySchema, fsPageSchema, layerChangeSchema, searchResultSchema } from '@peel/api/schemas';
 import type { Services } from '../services/index.js';
 import { SEARCH_MAX_LIMIT } from '../services/fs.js';
 import { badRequest } from '../errors.js';
-import { pageQuery, pageRequest, changesPageQuery, changesPageRequest, fsPageSchema, changesPageSchema } from './page-params.js';
+import { pageQuery, pageRequest, changesPageQuery, changesPageRequest } from './page-params.js';
 import { safeContentType, sendContent } from '../http/send-content.js';
-import { binaryResponse, errors, flag, fsEntrySchema, idParam, idParams, isOn, layerChangeSchema, pathQuery, searchResultSchema } from './schemas.js';
+import { binaryResponse, described, errors, flag, idParam, idParams, isOn, layerParam, noContent, pathQuery } from './schemas.js';
 
-const layerParam = { type: 'integer', minimum: 0, maximum: 100000 };
-const JSON_TYPE = 'application/json; charset=utf-8';
-const fsListSchema = { type: 'array', items: fsEntrySchema };
-const changesListSchema = { type: 'array', items: layerChangeSchema };
+const fsListSchema = Type.Array(fsEntrySchema);
+const changesListSchema = Type.Array(layerChangeSchema);
 
-export async function fsRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+export async function fsRoutes(base: FastifyInstance, { services }: { services: Services }): Promise<void> {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/images/:id/fs', {
     schema: {
       summary: "A directory of the merged filesystem, (layer=N) of one layer's own entries, (asOf=N, with paged=1) of the "
@@ -19,31 +21,25 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
         + 'as the draft leaves it; with paged=1 one page of it (FsPage: limit, cursor, sort, name)',
       tags: ['filesystem'],
       params: idParams,
-      querystring: {
-        type: 'object',
-        properties: { path: pathQuery, layer: layerParam, asOf: layerParam, deleted: flag, draft: flag, ...pageQuery },
-      },
-      response: { 200: { anyOf: [fsListSchema, fsPageSchema] }, ...errors(400, 404) },
+      querystring: Type.Object({
+        path: Type.Optional(pathQuery), layer: Type.Optional(layerParam), asOf: Type.Optional(layerParam), deleted: flag(), draft: flag(), ...pageQuery,
+      }),
+      response: { 200: Type.Union([fsListSchema, fsPageSchema], { description: 'the folder: every entry (FsEntry[]), or with paged=1 one page of them (FsPage)' }), ...errors(400, 404) },
     },
-  }, async (req, reply) => {
-    const q = req.query as { path?: string; layer?: number; asOf?: number; deleted?: string; draft?: string; paged?: string };
-    const id = (req.params as { id: string }).id;
+  }, async (req) => {
+    const q = req.query;
+    const id = req.params.id;
     if (isOn(q.draft) && q.layer !== undefined) throw badRequest('BAD_QUERY', 'draft=1 shows the edited filesystem; it cannot be combined with layer');
     if (q.asOf !== undefined && (q.layer !== undefined || isOn(q.draft))) {
       throw badRequest('BAD_QUERY', "asOf shows the filesystem after layers 0..N; it cannot be combined with layer (one layer's own entries) or draft");
     }
-    const page = pageRequest(req.query as Record<string, unknown>);
+    const page = pageRequest(q);
     if (q.asOf !== undefined && !page) throw badRequest('BAD_QUERY', 'asOf lists a folder page by page: add paged=1');
     if (page) {
-      // A page is small and built here field by field: plain JSON.stringify, no schema walk.
-      reply.type(JSON_TYPE).serializer(JSON.stringify);
       return isOn(q.draft)
         ? services.draftFs.page(id, q.path ?? '/', { deleted: isOn(q.deleted) }, page)
         : services.fs.pages.page(id, q.path ?? '/', { layer: q.layer, asOf: q.asOf, deleted: isOn(q.deleted) }, page);
     }
-    // The whole listing, serialised as before paging: by its own schema, without the anyOf check
-    // of every row that the documented (array or page) reply schema would cost.
-    reply.type(JSON_TYPE).serializer(reply.compileSerializationSchema(fsListSchema));
     if (isOn(q.draft)) return services.draftFs.list(id, q.path ?? '/', { deleted: isOn(q.deleted) });
     return services.fs.list(id, q.path ?? '/', { layer: q.layer, deleted: isOn(q.deleted) });
   });
@@ -53,21 +49,17 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
       summary: 'The raw bytes of a file (merged view, layer=N, or draft=1); Range requests work',
       tags: ['filesystem'],
       params: idParams,
-      querystring: {
-        type: 'object',
-        properties: { path: pathQuery, layer: layerParam, download: flag, draft: flag },
-        required: ['path'],
-      },
+      querystring: Type.Object({ path: pathQuery, layer: Type.Optional(layerParam), download: flag(), draft: flag() }),
       response: {
         200: binaryResponse('the file'),
         206: binaryResponse('the requested byte range'),
-        304: { description: 'unchanged (If-None-Match)', type: 'null' },
+        304: noContent('unchanged (If-None-Match)'),
         ...errors(400, 404, 416),
       },
     },
   }, async (req, reply) => {
-    const q = req.query as { path: string; layer?: number; download?: string; draft?: string };
-    const id = (req.params as { id: string }).id;
+    const q = req.query;
+    const id = req.params.id;
     if (isOn(q.draft) && q.layer !== undefined) throw badRequest('BAD_QUERY', 'draft=1 reads the edited filesystem; it cannot be combined with layer');
     const content = isOn(q.draft) ? services.draftFs.file(id, q.path) : services.content.file(id, q.path, q.layer);
     return sendContent(req, reply, content, safeContentType(content.name), isOn(q.download));
@@ -77,22 +69,17 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
     schema: {
       summary: 'What layer n added, modified and deleted; with paged=1 one page of it (ChangesPage: limit, cursor, kinds, q, path)',
       tags: ['filesystem'],
-      params: { type: 'object', properties: { id: idParam, n: layerParam }, required: ['id', 'n'] },
-      querystring: {
-        type: 'object',
-        properties: { limit: { type: 'integer', minimum: 1, maximum: 10_000_000 }, offset: { type: 'integer', minimum: 0 }, ...changesPageQuery },
-      },
-      response: { 200: { anyOf: [changesListSchema, changesPageSchema] }, ...errors(400, 404) },
+      params: Type.Object({ id: idParam, n: layerParam }),
+      querystring: Type.Object({
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })), offset: Type.Optional(Type.Integer({ minimum: 0 })), ...changesPageQuery,
+      }),
+      response: { 200: Type.Union([changesListSchema, changesPageSchema], { description: "the layer's changes (LayerChange[]), or with paged=1 one page of them (ChangesPage)" }), ...errors(400, 404) },
     },
-  }, async (req, reply) => {
-    const p = req.params as { id: string; n: number };
-    const q = req.query as { limit?: number; offset?: number };
-    const page = changesPageRequest(req.query as Record<string, unknown>);
-    if (page) {
-      reply.type(JSON_TYPE).serializer(JSON.stringify);
-      return services.fs.changesPage(p.id, p.n, page);
-    }
-    reply.type(JSON_TYPE).serializer(reply.compileSerializationSchema(changesListSchema));
+  }, async (req) => {
+    const p = req.params;
+    const q = req.query;
+    const page = changesPageRequest(q);
+    if (page) return services.fs.changesPage(p.id, p.n, page);
     return services.fs.changes(p.id, p.n, q.limit ?? -1, q.offset ?? 0);
   });
 
@@ -101,21 +88,17 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
       summary: 'Paths of the merged filesystem (and deleted ones) containing q, or matching q as a glob',
       tags: ['filesystem'],
       params: idParams,
-      querystring: {
-        type: 'object',
-        properties: {
-          q: { type: 'string', minLength: 1, maxLength: 4096 },
-          deleted: flag,
-          limit: { type: 'integer', minimum: 1, maximum: SEARCH_MAX_LIMIT },
-          offset: { type: 'integer', minimum: 0 },
-        },
-        required: ['q'],
-      },
-      response: { 200: searchResultSchema, ...errors(400, 404) },
+      querystring: Type.Object({
+        q: Type.String({ minLength: 1, maxLength: 4096 }),
+        deleted: flag(),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_MAX_LIMIT })),
+        offset: Type.Optional(Type.Integer({ minimum: 0 })),
+      }),
+      response: { 200: described(searchResultSchema, 'the matching entries, a page of them'), ...errors(400, 404) },
     },
   }, async (req) => {
-    const q = req.query as { q: string; deleted?: string; limit?: number; offset?: number };
-    return services.fs.search((req.params as { id: string }).id, q.q, {
+    const q = req.query;
+    return services.fs.search(req.params.id, q.q, {
       deleted: q.deleted === undefined ? true : isOn(q.deleted),
       limit: q.limit ?? 100,
       offset: q.offset ?? 0,

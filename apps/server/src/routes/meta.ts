@@ -1,16 +1,19 @@
 import type { FastifyInstance } from 'fastify';
-import { healthSchema } from './schemas.js';
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { healthSchema } from '@peel/api/schemas';
 
-export async function metaRoutes(app: FastifyInstance, { openapi }: { openapi: () => Record<string, unknown> }): Promise<void> {
+export async function metaRoutes(base: FastifyInstance, { openapi }: { openapi: () => object }): Promise<void> {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/health', {
-    schema: { summary: 'Liveness, for scripts and test runners', tags: ['meta'], response: { 200: healthSchema } },
+    schema: { summary: 'Liveness, for scripts and test runners', tags: ['meta'], response: { 200: { ...healthSchema, description: 'the server answers' } } },
   }, async () => ({ ok: true as const }));
 
   app.get('/api/openapi.json', {
     schema: {
       summary: 'This API, as an OpenAPI 3.1 document',
       tags: ['meta'],
-      response: { 200: { type: 'object', additionalProperties: true, description: 'the OpenAPI document' } },
+      response: { 200: Type.Object({}, { additionalProperties: true, description: 'the OpenAPI document' }) },
     },
   }, async () => openapi());
 }
