@@ -7,6 +7,7 @@ import type { ImageDetail, ImageSummary, Problem } from '@peel/api';
 import { buildApp } from '@peel/server';
 import { corpus, ingests, refusals, ESCAPE_MARKER } from '../src/corpus.js';
 import { escapedMarkers, removeDir, tempDir } from './helpers.js';
+import { imageRowCount } from '../src/image-rows.js';
 
 /**
  * Every corpus case uploaded to the server: accepted (201) with the expected problems in the
@@ -22,7 +23,7 @@ describe('the hostile corpus, server', () => {
     await app.peel.idle();
     const blobs = (await readdir(join(dir, 'blobs', 'sha256'))).sort();
     const tmp = await readdir(join(dir, 'blobs', 'tmp'));
-    const images = app.peel.db.prepare('SELECT count(*) FROM images').pluck().get() as number;
+    const images = imageRowCount(dir);
     return { blobs, tmp, images };
   }
 

@@ -8,6 +8,7 @@ import type { DockerOpenJob, DraftState } from '@peel/api';
 import { buildApp } from '@peel/server';
 import { fixture, FIXTURES, removeDir, tempDir } from './helpers.js';
 import { mountSmallDisk } from './small-disk.js';
+import { imageRowCount } from '../src/image-rows.js';
 
 const DISK_MIB = 48;
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -39,7 +40,7 @@ describe('disk full while editing, exporting and opening from Docker', () => {
     return {
       blobs: readdirSync(join(data, 'blobs', 'sha256')).sort(),
       tmp: readdirSync(join(data, 'blobs', 'tmp')),
-      images: app.peel.db.prepare(`SELECT count(*) FROM images`).pluck().get() as number,
+      images: imageRowCount(data),
       draft: JSON.stringify({ ops: draft.ops, changes: draft.changes, config: draft.config }),
     };
   }

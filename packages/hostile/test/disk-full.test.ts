@@ -8,6 +8,7 @@ import { dockerArchive } from '../src/image.js';
 import { dir, file, tar, type Item } from '../src/tar.js';
 import { fixture, removeDir, tempDir } from './helpers.js';
 import { mountSmallDisk } from './small-disk.js';
+import { imageRowCount } from '../src/image-rows.js';
 
 const DISK_MIB = 40;
 
@@ -30,7 +31,7 @@ describe('disk full while ingesting', () => {
     return {
       blobs: readdirSync(join(data, 'blobs', 'sha256')).sort(),
       tmp: readdirSync(join(data, 'blobs', 'tmp')),
-      images: app.peel.db.prepare(`SELECT count(*) FROM images`).pluck().get() as number,
+      images: imageRowCount(data),
     };
   }
   async function expectKeepIntact(): Promise<void> {

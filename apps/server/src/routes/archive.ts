@@ -29,7 +29,7 @@ export async function archiveRoutes(base: FastifyInstance, { services }: { servi
     },
   }, async (req, reply) => {
     const q = req.query;
-    const file = services.archive.file(req.params.id, q.path);
+    const file = await services.archive.file(req.params.id, q.path);
     const isJson = JSON_ROLES.has(file.entry.role) || file.name.endsWith('.json');
     return sendContent(req, reply, file, isJson ? 'application/json; charset=utf-8' : 'application/octet-stream', isOn(q.download));
   });

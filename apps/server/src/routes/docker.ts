@@ -109,7 +109,7 @@ export async function dockerRoutes(base: FastifyInstance, opts: DockerRoutesOpti
     },
   }, async (req) => {
     const client = await docker.engine.client();
-    const prepared = await opts.services.exports.prepare(req.params.id, req.query);
+    const prepared = await opts.services.exports.build(req.params.id, req.query);
     try {
       return await loadArchive(client, (sink) => prepared.result.write(sink));
     } finally {

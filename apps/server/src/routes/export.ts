@@ -19,7 +19,7 @@ export async function exportRoutes(base: FastifyInstance, { services }: { servic
     },
   }, async (req, reply) => {
     const gone = clientGone(reply);
-    const prepared = await services.exports.prepare(req.params.id, req.query, { signal: gone.signal });
+    const prepared = await services.exports.build(req.params.id, req.query, { signal: gone.signal });
     const { stream, done } = prepared.open();
     // The reply ends (or the client goes away): give the new layers back to the collector.
     void done.finally(() => prepared.finish());

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { EngineError, mergeLayers, openImageArchive, resolvePath } from '@peel/engine';
 import { TarParser } from '../../../engine/src/tar/reader.js';
 import { DigestOnlyStore } from '../memory-store.js';
+import { imageRowCount } from '../image-rows.js';
 
 export class Finding extends Error {
   constructor(readonly kind: 'crash' | 'hang' | 'leak' | 'server-error', message: string, options?: { cause?: unknown }) {
@@ -68,7 +69,7 @@ async function storeState(app: FastifyInstance, dataDir: string): Promise<string
   await app.peel.idle();
   const blobs = (await readdir(join(dataDir, 'blobs', 'sha256'))).sort();
   const tmp = await readdir(join(dataDir, 'blobs', 'tmp'));
-  const images = app.peel.db.prepare('SELECT count(*) FROM images').pluck().get();
+  const images = imageRowCount(dataDir);
   return JSON.stringify({ blobs, tmp, images });
 }
 
