@@ -4,7 +4,12 @@ import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { FsBlobStore, openEntryContent, openImageArchive, type ImageArchive, type LayerEntry } from '../src/index.js';
+import { readIndexedGzip } from '../src/compress/gzip-index.js';
+import { IndexingGunzip } from '../src/compress/indexing-gunzip.js';
 import { sha256, tar } from './build.js';
 
 /**
@@ -79,6 +84,49 @@ async function readAll(stream: AsyncIterable<unknown>): Promise<Buffer> {
   for await (const c of stream) parts.push(c as Buffer);
   return Buffer.concat(parts);
 }
+
+describe('the index of a gzip stream', () => {
+  it('restarts inflation exactly at every checkpoint, in noise (stored blocks) and in text', async () => {
+    // Text at level 6 and noise at level 0 taking turns: a stored block right after each
+    // Huffman-coded one, starting at any bit (where a wrong bit offset can read as a final block).
+    const parts: Buffer[] = [];
+    const deflate = createGzip({ level: 6 });
+    const compressed: Buffer[] = [];
+    deflate.on('data', (c: Buffer) => compressed.push(c));
+    const ended = new Promise((resolve) => deflate.on('end', resolve));
+    for (let i = 0; i < 300; i++) {
+      for (const [level, part] of [[6, content(i + 9, 3000 + i, true)], [0, content(i + 9, 20_000 + i, false)]] as const) {
+        // zlib's deflateParams (Node has it; its types do not): ends the block, switches level.
+        await new Promise<void>((resolve) => (deflate as unknown as { params(level: number, strategy: number, cb: () => void): void }).params(level, 0, resolve));
+        parts.push(part);
+        deflate.write(part);
+      }
+    }
+    const tail = content(7, 4 << 20, true);
+    parts.push(tail);
+    deflate.end(tail);
+    await ended;
+    const data = Buffer.concat(parts);
+    const gz = Buffer.concat(compressed);
+    // Checkpoints every 64 KiB instead of 4 MiB: dozens of boundaries to get right.
+    const gunzip = new IndexingGunzip('test blob', 64 * 1024);
+    const pieces = Array.from({ length: Math.ceil(gz.length / 999_999) }, (_, i) => gz.subarray(i * 999_999, (i + 1) * 999_999));
+    let size = 0;
+    await pipeline(Readable.from(pieces), gunzip, new Writable({ write: (c: Buffer, _e, cb) => void ((size += c.length), cb()) }));
+    expect(size).toBe(data.length);
+    const { digest, index } = gunzip.result!;
+    expect(digest).toBe(sha256(data));
+    expect(index.size).toBe(data.length);
+    expect(index.checkpoints.length).toBeGreaterThan(20);
+    const read = async (position: number, length: number) => gz.subarray(position, position + length);
+    for (const cp of index.checkpoints) {
+      // From this checkpoint alone: 64 KiB must come out as the original bytes.
+      const alone = { size: data.length - cp.out, checkpoints: [{ ...cp, out: 0 }] };
+      const got = await readAll(readIndexedGzip(alone, read, 0, Math.min(65_536, alone.size), 'test blob'));
+      expect(got.equals(data.subarray(cp.out, cp.out + got.length)) && got.length === Math.min(65_536, alone.size)).toBe(true);
+    }
+  }, 120_000);
+});
 
 describe('gzip layers kept as blob + index', () => {
   let tarFile: string;

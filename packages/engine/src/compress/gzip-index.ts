@@ -171,7 +171,7 @@ async function* inflateFrom(cp: GzipCheckpoint, read: ReadCompressed): AsyncGene
       position += bytes.length;
       // The next compressed bytes are read while these inflate.
       next = read(position, READ_COMPRESSED);
-      const input = first ? primeAtBit(bytes, cp.bit & 7) : bytes;
+      const input = first ? primeAtBit(bytes, cp.bit % 8) : bytes;
       first = false;
       for (let at = 0; at < input.length; ) {
         const r = inflater.step(input, at, input.length - at, zlib.constants.Z_NO_FLUSH, OUT_CHUNK);

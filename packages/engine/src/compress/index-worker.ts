@@ -26,14 +26,22 @@ export function indexWorkerMain(
   port: MessagePort,
   createRawInflater: (zlib: typeof Zlib, dictionary: Uint8Array | null) => RawInflater,
   primeAtBit: (bytes: Uint8Array, r: number) => Uint8Array,
-  span: number,
 ): void {
+  /** Output between checkpoints (set per blob by 'reset'). */
+  let span = 4 * 1024 * 1024;
   const OUT_CHUNK = 256 * 1024;
   /** Output handed over per message before waiting for 'more' (a bomb must not run ahead). */
   const OUT_BUDGET = 1024 * 1024;
   const WINDOW = 32 * 1024;
-  /** Output after a boundary that a candidate bit offset must reproduce to be taken. */
-  const PROOF = 1024;
+  /**
+   * Output after a boundary that a candidate bit offset must reproduce to be taken: all it
+   * inflates from PROOF_INPUT compressed bytes, up to PROOF_MAX, and at least PROOF_MIN. A wrong
+   * offset can read the next block alike (a stored block's header and padding may fit several
+   * offsets): inflating across the following block tells them apart.
+   */
+  const PROOF_MIN = 1024;
+  const PROOF_MAX = 64 * 1024;
+  const PROOF_INPUT = 16 * 1024;
   const Z_NO_FLUSH = zlib.constants.Z_NO_FLUSH;
   const Z_BLOCK = zlib.constants.Z_BLOCK;
   const Z_SYNC_FLUSH = zlib.constants.Z_SYNC_FLUSH;
@@ -55,7 +63,7 @@ export function indexWorkerMain(
     windowLength: 0,
     checkpoints: [] as Checkpoint[],
     /** A boundary whose bit offset is being proved: candidates' output against the real one. */
-    proving: null as null | { out: number; window: Uint8Array; candidates: Array<{ bit: number; bytes: Uint8Array }>; seen: Uint8Array; seenLength: number },
+    proving: null as null | { out: number; window: Uint8Array; candidates: Array<{ bit: number; bytes: Uint8Array }>; seen: Uint8Array; seenLength: number; need: number },
     hash: crypto.createHash('sha256'),
     failed: false,
   });
@@ -78,10 +86,10 @@ export function indexWorkerMain(
   const prove = (bytes: Uint8Array) => {
     const p = job.proving;
     if (!p) return;
-    const take = Math.min(bytes.length, PROOF - p.seenLength);
+    const take = Math.min(bytes.length, p.need - p.seenLength);
     p.seen.set(bytes.subarray(0, take), p.seenLength);
     p.seenLength += take;
-    if (p.seenLength < PROOF) return;
+    if (p.seenLength < p.need) return;
     decide();
   };
 
@@ -90,9 +98,8 @@ export function indexWorkerMain(
     const p = job.proving;
     if (!p) return;
     job.proving = null;
-    if (p.seenLength < PROOF) return;
     const seen = p.seen.subarray(0, p.seenLength);
-    const matching = p.candidates.filter((c) => c.bytes.length >= seen.length && seen.length > 0 && Buffer.from(c.bytes.buffer, c.bytes.byteOffset, seen.length).equals(seen));
+    const matching = p.candidates.filter((c) => c.bytes.length <= seen.length && Buffer.from(seen.buffer, seen.byteOffset, c.bytes.length).equals(c.bytes));
     if (matching.length !== 1) return;
     job.checkpoints.push({ bit: matching[0].bit, out: p.out, window: zlib.deflateRawSync(p.window, { level: 1 }) });
     job.nextCheckpoint = p.out + span;
@@ -101,28 +108,33 @@ export function indexWorkerMain(
   /**
    * Inflate stopped at a block boundary: somewhere in the last 8 bits consumed (zlib does not
    * say how many it holds). Each even candidate is inflated a little from the bytes at hand;
-   * the one that reproduces the next PROOF bytes of real output is the boundary.
+   * the one that reproduces the real output that follows is the boundary.
    */
   const boundary = (used: number) => {
     if (job.proving || job.memberOut === 0) return;
     const byte = job.base + job.at + used;
-    const rest = job.input.subarray(Math.max(0, job.at + used - 1), Math.min(job.input.length, job.at + used + 16 * 1024));
-    if (job.at + used === 0 || rest.length < 2 * 1024) return;
+    const rest = job.input.subarray(Math.max(0, job.at + used - 1), Math.min(job.input.length, job.at + used + PROOF_INPUT));
+    if (job.at + used === 0 || rest.length < PROOF_INPUT) return;
     const window = job.window.slice(0, job.windowLength);
     const candidates: Array<{ bit: number; bytes: Uint8Array }> = [];
     for (let k = 0; k <= 6; k += 2) {
       const bit = byte * 8 - k;
-      const from = (bit >> 3) - (byte - 1);
+      // Bit offsets pass 2^31 past 256 MiB of blob: no 32-bit shifts or masks on them.
+      const from = Math.floor(bit / 8) - (byte - 1);
       const slice = rest.subarray(from);
+      // A block with BFINAL set would end the stream there: a wrong bit that reads as a final
+      // stored block gives the right first block, then stops. The last block is never a checkpoint.
+      if ((slice[0] >> bit % 8) & 1) continue;
       try {
-        const bytes = zlib.inflateRawSync(primeAtBit(slice, bit & 7), { dictionary: window, finishFlush: Z_SYNC_FLUSH });
-        if (bytes.length >= PROOF) candidates.push({ bit, bytes: bytes.subarray(0, PROOF) });
+        const bytes = zlib.inflateRawSync(primeAtBit(slice, bit % 8), { dictionary: window, finishFlush: Z_SYNC_FLUSH, maxOutputLength: 64 * 1024 * 1024 });
+        if (bytes.length >= PROOF_MIN) candidates.push({ bit, bytes: bytes.subarray(0, PROOF_MAX) });
       } catch {
         // Not a block start.
       }
     }
     if (candidates.length === 0) return;
-    job.proving = { out: job.out, window, candidates, seen: new Uint8Array(PROOF), seenLength: 0 };
+    const need = Math.max(...candidates.map((c) => c.bytes.length));
+    job.proving = { out: job.out, window, candidates, seen: new Uint8Array(need), seenLength: 0, need };
   };
 
   const post = (chunks: Uint8Array[], consumed: boolean) => {
@@ -257,9 +269,10 @@ export function indexWorkerMain(
     }
   };
 
-  port.on('message', (m: { type: string; id?: number; bytes?: Uint8Array }) => {
+  port.on('message', (m: { type: string; id?: number; span?: number; bytes?: Uint8Array }) => {
     if (m.type === 'reset') {
       job.inflater?.close();
+      span = m.span ?? span;
       job = newJob();
       jobId = m.id ?? 0;
       return;

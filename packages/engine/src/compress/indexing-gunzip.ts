@@ -29,13 +29,14 @@ export class IndexingGunzip extends Transform {
   private owed = false;
   private readonly jobId = ++jobs;
 
-  constructor(private readonly subject: string) {
+  /** `span`: output between checkpoints (smaller only in tests, to get many). */
+  constructor(private readonly subject: string, private readonly span = CHECKPOINT_SPAN) {
     super({ readableHighWaterMark: 1024 * 1024 });
   }
 
   private port(): Worker {
     if (this.worker) return this.worker;
-    const w = acquireWorker(this.jobId);
+    const w = acquireWorker(this.jobId, this.span);
     w.on('message', this.onMessage);
     w.on('error', this.onWorkerError);
     this.worker = w;
@@ -124,10 +125,10 @@ const MAX_IDLE = 2;
 
 let jobs = 0;
 
-function acquireWorker(id: number): Worker {
+function acquireWorker(id: number, span: number): Worker {
   const w = idle.pop() ?? new Worker(workerSource(), { eval: true });
   w.ref();
-  w.postMessage({ type: 'reset', id });
+  w.postMessage({ type: 'reset', id, span });
   return w;
 }
 
@@ -149,6 +150,6 @@ function workerSource(): string {
   // __name: what a bundler that keeps function names may call inside the functions' source.
   source ??= `var __name = (f) => f;
 const { parentPort } = require('node:worker_threads');
-(${indexWorkerMain.toString()})(require('node:zlib'), require('node:crypto'), parentPort, ${createRawInflater.toString()}, ${primeAtBit.toString()}, ${CHECKPOINT_SPAN});`;
+(${indexWorkerMain.toString()})(require('node:zlib'), require('node:crypto'), parentPort, ${createRawInflater.toString()}, ${primeAtBit.toString()});`;
   return source;
 }
