@@ -27,7 +27,7 @@ export interface GzipIndex {
 }
 
 /** Output between checkpoints: a read inflates at most this much before its first byte. */
-export const CHECKPOINT_SPAN = 4 * 1024 * 1024;
+export const CHECKPOINT_SPAN = 1024 * 1024;
 
 const MAGIC = Buffer.from('PEELGZI1', 'latin1');
 

@@ -28,10 +28,10 @@ export function indexWorkerMain(
   primeAtBit: (bytes: Uint8Array, r: number) => Uint8Array,
 ): void {
   /** Output between checkpoints (set per blob by 'reset'). */
-  let span = 4 * 1024 * 1024;
+  let span = 1024 * 1024;
   const OUT_CHUNK = 256 * 1024;
   /** Output handed over per message before waiting for 'more' (a bomb must not run ahead). */
-  const OUT_BUDGET = 1024 * 1024;
+  const OUT_BUDGET = 4 * 1024 * 1024;
   const WINDOW = 32 * 1024;
   /**
    * Output after a boundary that a candidate bit offset must reproduce to be taken: all it
@@ -102,7 +102,9 @@ export function indexWorkerMain(
     const matching = p.candidates.filter((c) => c.bytes.length <= seen.length && Buffer.from(seen.buffer, seen.byteOffset, c.bytes.length).equals(c.bytes));
     if (matching.length !== 1) return;
     job.checkpoints.push({ bit: matching[0].bit, out: p.out, window: zlib.deflateRawSync(p.window, { level: 1 }) });
-    job.nextCheckpoint = p.out + span;
+    // Past 1 GiB the spans grow with the layer (a 1024th of what came before), so the windows
+    // held until the layer ends stay near 70 MB even at the 64 GiB layer cap.
+    job.nextCheckpoint = p.out + Math.max(span, Math.floor(p.out / 1024));
   };
 
   /**

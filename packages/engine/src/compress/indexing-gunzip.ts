@@ -31,7 +31,7 @@ export class IndexingGunzip extends Transform {
 
   /** `span`: output between checkpoints (smaller only in tests, to get many). */
   constructor(private readonly subject: string, private readonly span = CHECKPOINT_SPAN) {
-    super({ readableHighWaterMark: 1024 * 1024 });
+    super({ readableHighWaterMark: 4 * 1024 * 1024 });
   }
 
   private port(): Worker {
