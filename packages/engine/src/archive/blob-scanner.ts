@@ -120,7 +120,7 @@ export class BlobScanner {
       // The diff_id is the digest of the uncompressed tar: hashed once, by its writer or, for a
       // gzip layer kept as an index into its blob, by the inflate worker.
       this.indexer = new LayerIndexer(this.path, this.limits, { hashStream: false });
-      const indexed = this.detected === 'gzip' && this.store.indexes !== null;
+      const indexed = this.detected === 'gzip' && this.store.indexes != null;
       if (!indexed) this.tarWriter = new WriteAhead(this.store.create());
       const decomp = indexed ? new IndexingGunzip(this.path) : createDecompressor(this.detected, this.path);
       this.decomp = decomp;
