@@ -18,7 +18,7 @@ export interface Args {
   flattenVsPigz: boolean;
 }
 
-const KINDS: ImageKind[] = ['small', 'large', 'many-files', 'huge'];
+const KINDS: ImageKind[] = ['small', 'large', 'many-files', 'compressible', 'huge'];
 
 const USAGE = `pnpm bench [-- options]
   --quick          the small image only, fewer runs: checks that the benchmark works
@@ -71,7 +71,7 @@ export function parseArgs(argv: string[]): Args {
 export function imagesToRun(a: Args): ImageKind[] {
   if (a.only) return a.only;
   if (a.quick) return ['small'];
-  return a.huge ? ['small', 'large', 'many-files', 'huge'] : ['small', 'large', 'many-files'];
+  return a.huge ? ['small', 'large', 'many-files', 'compressible', 'huge'] : ['small', 'large', 'many-files', 'compressible'];
 }
 
 function positive(k: string, v: string | undefined): number {

@@ -1,8 +1,9 @@
 import { LayerBuilder, type ImagePlan } from './plan.js';
+import { compressible } from './compressible.js';
 import { populate, sample } from './populate.js';
 import { Rng } from './prng.js';
 
-export type ImageKind = 'small' | 'large' | 'many-files' | 'huge';
+export type ImageKind = 'small' | 'large' | 'many-files' | 'huge' | 'compressible';
 
 const MB = 1024 * 1024;
 const OS_ROOTS = ['usr/lib', 'usr/share', 'usr/bin', 'etc', 'var/lib', 'opt/vendor'];
@@ -19,6 +20,8 @@ export function planImage(kind: ImageKind, seed: number): ImagePlan {
       return large(rng, 'huge', { bytes: 5, files: 2, bigFile: 1500 * MB });
     case 'many-files':
       return manyFiles(rng);
+    case 'compressible':
+      return compressible(rng);
   }
 }
 

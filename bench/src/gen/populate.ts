@@ -16,6 +16,8 @@ export interface PopulateSpec {
   maxSize?: number;
   /** Share of files whose bytes do not compress. */
   randomShare?: number;
+  /** How the files that do compress look (default 'text'). */
+  fill?: Fill;
   /** Share of entries written as symlinks to an earlier file of this layer. */
   symlinkShare?: number;
   /** Prefix of file names, so that layers do not collide by accident. */
@@ -49,7 +51,7 @@ export function populate(b: LayerBuilder, rng: Rng, spec: PopulateSpec): string[
       b.symlink(path, `/${target}`);
       continue;
     }
-    const fill: Fill = rng.next() < (spec.randomShare ?? 0.3) ? 'random' : 'text';
+    const fill: Fill = rng.next() < (spec.randomShare ?? 0.3) ? 'random' : (spec.fill ?? 'text');
     b.file(path, Math.round(raw[i] * scale), fill, path.endsWith('.so') ? 0o755 : 0o644);
     made.push(path);
   }

@@ -5,7 +5,7 @@
  */
 export * from './types.js';
 export * from './errors.js';
-export { FsBlobStore, digestHex, type BlobStore, type BlobFiles, type BlobWriter } from './store/blob-store.js';
+export { FsBlobStore, digestHex, type BlobStore, type BlobFiles, type BlobReader, type BlobIndexes, type BlobWriter } from './store/blob-store.js';
 export { formatBytes } from './archive/scan-errors.js';
 export { openImageArchive, DEFAULT_LIMITS, type ImageArchive, type OpenOptions } from './archive/open.js';
 export { mergeLayers, MergedFs, type FsNode, type ShadowedNode } from './fs/merge.js';

@@ -10,6 +10,7 @@ import type { BlobStore, BlobWriter } from '@peel/engine';
 export class DigestOnlyStore implements BlobStore {
   readonly blobs = new Map<string, number>();
   readonly files = null;
+  readonly indexes = null;
   pending = 0;
 
   create(): BlobWriter {

@@ -12,6 +12,7 @@ export function trackCommits(store: BlobStore): { store: BlobStore; committed: S
     open: (d, r) => store.open(d, r),
     delete: (d) => store.delete(d),
     files: store.files,
+    indexes: store.indexes,
     create: () => {
       const w = store.create();
       return {

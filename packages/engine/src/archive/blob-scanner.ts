@@ -1,6 +1,7 @@
 import type { Transform } from 'node:stream';
 import { EngineError } from '../errors.js';
 import { createDecompressor } from '../compress/decompressor.js';
+import { IndexingGunzip } from '../compress/indexing-gunzip.js';
 import { sniffCompression, type Detected } from '../compress/sniff.js';
 import { expansionError } from './expansion.js';
 import { LayerIndexer, type LayerIndex, type LayerIndexLimits } from '../layer/indexer.js';
@@ -116,10 +117,12 @@ export class BlobScanner {
     this.detected = sniffCompression(head);
     if (this.detected === 'gzip' || this.detected === 'zstd') {
       this.mode = 'compressed';
-      // The diff_id is the digest of the stored uncompressed tar: hashed once, by its writer.
+      // The diff_id is the digest of the uncompressed tar: hashed once, by its writer or, for a
+      // gzip layer kept as an index into its blob, by the inflate worker.
       this.indexer = new LayerIndexer(this.path, this.limits, { hashStream: false });
-      this.tarWriter = new WriteAhead(this.store.create());
-      const decomp = createDecompressor(this.detected, this.path);
+      const indexed = this.detected === 'gzip' && this.store.indexes != null;
+      if (!indexed) this.tarWriter = new WriteAhead(this.store.create());
+      const decomp = indexed ? new IndexingGunzip(this.path) : createDecompressor(this.detected, this.path);
       this.decomp = decomp;
       const ended = new Promise<void>((resolve) => {
         decomp.on('data', (u: Buffer) => this.inflated(u));
@@ -314,7 +317,13 @@ export class BlobScanner {
     if (this.indexer && !this.layerError) {
       try {
         this.indexer.end();
-        if (this.tarWriter) {
+        if (this.decomp instanceof IndexingGunzip) {
+          const gunzipped = this.decomp.result;
+          if (!gunzipped) throw new EngineError('DECOMPRESSION_FAILED', `${this.path} could not be gzip-decompressed: the inflater stopped early`, { subject: this.path });
+          const tar = await this.store.indexes!.put(gunzipped.digest, digest, gunzipped.index);
+          this.onCommit(gunzipped.digest, tar.existed);
+          layer = { ...this.indexer.finish(gunzipped.digest), compression: 'gzip', tarBlob: gunzipped.digest };
+        } else if (this.tarWriter) {
           const tar = await this.tarWriter.commit();
           this.onCommit(tar.digest, tar.existed);
           layer = { ...this.indexer.finish(tar.digest), compression: this.detected as Compression, tarBlob: tar.digest };

@@ -173,6 +173,7 @@ function watchedStore(options: ExportOptions): BlobStore {
   return {
     // Layer bytes are still read by position (store/range-reader.ts).
     files: store.files,
+    indexes: store.indexes,
     has: (d) => store.has(d),
     size: (d) => store.size(d),
     open: (d, r) => store.open(d, r),

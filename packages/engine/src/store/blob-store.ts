@@ -1,8 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat, unlink, readdir } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, unlink, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { decodeGzipIndex, encodeGzipIndex, readIndexedGzip, type GzipIndex } from '../compress/gzip-index.js';
+import { IndexedBlobReader, compressedBytes } from './indexed-reader.js';
 
 /**
  * Content-addressed blob storage. Blobs are written to a temp file while hashed, then renamed to
@@ -17,15 +19,35 @@ export interface BlobStore {
   open(digest: string, range?: { start: number; end?: number }): Readable;
   delete(digest: string): Promise<void>;
   /**
-   * Where blobs sit as files, for positional reads through one handle per blob (large layer
-   * tars read piecewise); null for a store that keeps no files, read through `open` instead.
+   * Positional reads through one handle per blob (large layer tars read piecewise); null for a
+   * store without them, read through `open` instead.
    */
   readonly files: BlobFiles | null;
+  /**
+   * Keeps a gzip layer's uncompressed tar as an index into its compressed blob instead of a
+   * second copy; null: the store keeps every blob whole (the tar is written out).
+   */
+  readonly indexes: BlobIndexes | null;
 }
 
-/** A store's blobs as files on the local filesystem. */
+/** A store whose blobs can be read by position through a handle. */
 export interface BlobFiles {
-  pathOf(digest: string): string;
+  openReader(digest: string): Promise<BlobReader>;
+}
+
+/** A handle's positional reads (a FileHandle is one). */
+export interface BlobReader {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
+export interface BlobIndexes {
+  /**
+   * Stores blob `digest` (`index.size` bytes) as the gunzipped bytes of the stored blob
+   * `source`: read through `open`, `files` and `size` like any other blob, inflated from the
+   * index's nearest checkpoint. `existed`: the store already had `digest`.
+   */
+  put(digest: string, source: string, index: GzipIndex): Promise<{ existed: boolean }>;
 }
 
 export interface BlobWriter {
@@ -54,11 +76,22 @@ export function digestHex(digest: string): string {
   return hex;
 }
 
-/** A BlobStore in a directory: `<dir>/sha256/<hex>`, temp files in `<dir>/tmp`. */
-export class FsBlobStore implements BlobStore, BlobFiles {
+/**
+ * A BlobStore in a directory: `<dir>/sha256/<hex>`, temp files in `<dir>/tmp`. A blob kept as
+ * an index is a folder `<dir>/sha256/<hex>/` of `<source hex>.gzi` files, one per compressed
+ * blob it was read from (two layers may compress the same tar differently, and either may be
+ * deleted first); whatever lists or deletes blobs by name sees it like any other.
+ */
+export class FsBlobStore implements BlobStore, BlobFiles, BlobIndexes {
   readonly files: BlobFiles = this;
+  readonly indexes: BlobIndexes | null;
+  /** Decoded indexes recently read (a file read must not parse its index again). */
+  private readonly indexCache = new Map<string, { index: GzipIndex; source: string }>();
 
-  constructor(readonly dir: string) {}
+  /** `gzipIndexes: false`: keep an uncompressed copy of every gzip layer instead of an index. */
+  constructor(readonly dir: string, options: { gzipIndexes?: boolean } = {}) {
+    this.indexes = options.gzipIndexes === false ? null : this;
+  }
 
   async init(): Promise<this> {
     await mkdir(join(this.dir, 'sha256'), { recursive: true });
@@ -87,7 +120,9 @@ export class FsBlobStore implements BlobStore, BlobFiles {
 
   async size(digest: string): Promise<number | null> {
     try {
-      return (await stat(this.pathOf(digest))).size;
+      const s = await stat(this.pathOf(digest));
+      if (!s.isDirectory()) return s.size;
+      return (await this.indexOf(digest))?.index.size ?? null;
     } catch {
       return null;
     }
@@ -97,11 +132,77 @@ export class FsBlobStore implements BlobStore, BlobFiles {
     // createReadStream cannot express an empty range (end: -1 throws on Node 20).
     if (range && range.end !== undefined && range.end <= range.start) return Readable.from([]);
     const opts = range ? { start: range.start, end: range.end === undefined ? undefined : range.end - 1 } : undefined;
-    return createReadStream(this.pathOf(digest), opts);
+    return Readable.from(this.bytes(digest, opts, range), { objectMode: false });
+  }
+
+  private async *bytes(digest: string, opts: { start: number; end?: number } | undefined, range?: { start: number; end?: number }): AsyncGenerator<Buffer> {
+    const path = this.pathOf(digest);
+    if ((await stat(path)).isDirectory()) yield* this.readIndexed(digest, range?.start ?? 0, range?.end ?? Infinity);
+    else yield* createReadStream(path, opts) as AsyncIterable<Buffer>;
+  }
+
+  private async *readIndexed(digest: string, start: number, end: number): AsyncGenerator<Buffer> {
+    const found = await this.indexOf(digest);
+    if (!found) throw Object.assign(new Error(`no index of ${digest} has its compressed blob`), { code: 'ENOENT' });
+    const fh = await open(this.pathOf(found.source), 'r');
+    try {
+      yield* readIndexedGzip(found.index, compressedBytes(fh), start, Math.min(end, found.index.size), digest);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async openReader(digest: string): Promise<BlobReader> {
+    // A folder opens too (O_RDONLY), only its reads fail: ask first.
+    const fh = await open(this.pathOf(digest), 'r');
+    if (!(await fh.stat()).isDirectory()) return fh;
+    await fh.close();
+    const found = await this.indexOf(digest);
+    if (!found) throw Object.assign(new Error(`no index of ${digest} has its compressed blob`), { code: 'ENOENT' });
+    return new IndexedBlobReader(found.index, await open(this.pathOf(found.source), 'r'), digest);
+  }
+
+  /** The first index of `digest` whose compressed blob is still stored. */
+  private async indexOf(digest: string): Promise<{ index: GzipIndex; source: string } | null> {
+    const cached = this.indexCache.get(digest);
+    if (cached && (await this.isFile(cached.source))) return cached;
+    const names = await readdir(this.pathOf(digest)).catch(() => [] as string[]);
+    for (const name of names.sort()) {
+      const m = /^([a-f0-9]{64})\.gzi$/.exec(name);
+      if (!m) continue;
+      const source = `sha256:${m[1]}`;
+      if (!(await this.isFile(source))) continue;
+      const index = decodeGzipIndex(await readFile(join(this.pathOf(digest), name)), digest);
+      const found = { index, source };
+      if (this.indexCache.size >= 64) this.indexCache.delete(this.indexCache.keys().next().value!);
+      this.indexCache.set(digest, found);
+      return found;
+    }
+    return null;
+  }
+
+  private async isFile(digest: string): Promise<boolean> {
+    try {
+      return (await stat(this.pathOf(digest))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async put(digest: string, source: string, index: GzipIndex): Promise<{ existed: boolean }> {
+    const dir = this.pathOf(digest);
+    const existed = await this.has(digest);
+    if (existed && (await this.isFile(digest))) return { existed };
+    await mkdir(dir, { recursive: true });
+    const tmp = join(this.dir, 'tmp', randomUUID());
+    await writeFile(tmp, encodeGzipIndex(index), { flag: 'wx' });
+    await rename(tmp, join(dir, `${digestHex(source)}.gzi`));
+    return { existed };
   }
 
   async delete(digest: string): Promise<void> {
-    await rm(this.pathOf(digest), { force: true });
+    this.indexCache.delete(digest);
+    await rm(this.pathOf(digest), { force: true, recursive: true });
   }
 }
 
@@ -164,12 +265,15 @@ class FsBlobWriter implements BlobWriter {
     if (this.failed) throw this.failed;
     const digest = `sha256:${this.hash.digest('hex')}`;
     const target = this.store.pathOf(digest);
-    if (await this.store.has(digest)) {
+    // Held as an index, the blob is stored as a file now: one reads it without inflating.
+    if (await this.store.has(digest) && !(await stat(target)).isDirectory()) {
       await unlink(this.tmp).catch(() => undefined);
       return { digest, size: this.bytes, existed: true };
     }
+    const existed = await this.store.has(digest);
+    if (existed) await this.store.delete(digest);
     await rename(this.tmp, target);
-    return { digest, size: this.bytes, existed: false };
+    return { digest, size: this.bytes, existed };
   }
 
   async abort(): Promise<void> {
@@ -178,3 +282,4 @@ class FsBlobWriter implements BlobWriter {
     await rm(this.tmp, { force: true });
   }
 }
+

@@ -1,6 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
 import { EngineError } from '../errors.js';
-import type { BlobFiles, BlobStore } from './blob-store.js';
+import type { BlobFiles, BlobReader, BlobStore } from './blob-store.js';
 
 /** Bytes [start, end) of a store blob. */
 export interface BlobRange {
@@ -119,7 +118,7 @@ export class RangeReader {
   private readonly buffers = new Map<number, Promise<Buffer>>();
   /** The reads of `buffers` that have completed. */
   private readonly loaded = new Map<number, Buffer>();
-  private readonly handles = new Map<string, Promise<FileHandle>>();
+  private readonly handles = new Map<string, Promise<BlobReader>>();
   private readonly uses: number[];
   private readonly files: BlobFiles | null;
   private issued = 0;
@@ -209,7 +208,7 @@ export class RangeReader {
     const length = r.end - r.start;
     if (!this.files) return collect(this.store, r, length);
     let handle = this.handles.get(r.blob);
-    if (!handle) this.handles.set(r.blob, (handle = open(this.files.pathOf(r.blob), 'r')));
+    if (!handle) this.handles.set(r.blob, (handle = this.files.openReader(r.blob)));
     const fh = await handle;
     const spare = this.spare.pop();
     const buffer = spare && spare.length >= length ? spare : Buffer.allocUnsafe(Math.max(length, this.recycle ? this.plan.span : 0));

@@ -43,7 +43,7 @@ async function putBytes(b: Buffer): Promise<string> {
 }
 
 /** The same store without file paths: reads go through ranged streams. */
-const streamOnly = (s: BlobStore): BlobStore => ({ create: () => s.create(), has: (d) => s.has(d), size: (d) => s.size(d), open: (d, r) => s.open(d, r), delete: (d) => s.delete(d), files: null });
+const streamOnly = (s: BlobStore): BlobStore => ({ create: () => s.create(), has: (d) => s.has(d), size: (d) => s.size(d), open: (d, r) => s.open(d, r), delete: (d) => s.delete(d), files: null, indexes: null });
 
 describe('ReadPlan and RangeReader', () => {
   const blobBytes = Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 7919) % 251));

@@ -179,6 +179,7 @@ describe('reading through any BlobStore', () => {
       open: (d, r) => disk.open(d, r),
       delete: (d) => disk.delete(d),
       files: null,
+      indexes: null,
     };
     expect(wrapped instanceof FsBlobStore).toBe(false);
     const spec = { layers: [[{ name: 'app/.env', data: `A=1\nAPI_KEY=${rand(24)}\n${'# x\n'.repeat(30_000)}TOKEN=${rand(20)}\n` }]] };

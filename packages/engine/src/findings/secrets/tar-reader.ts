@@ -1,6 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
 import { openEntryContent } from '../../fs/content.js';
-import type { BlobFiles, BlobStore } from '../../store/blob-store.js';
+import type { BlobFiles, BlobReader, BlobStore } from '../../store/blob-store.js';
 import type { LayerEntry } from '../../types.js';
 
 export const READ_CHUNK = 64 * 1024;
@@ -11,7 +10,7 @@ export const READ_CHUNK = 64 * 1024;
  * open/close pairs); any other store goes through its ranged `open`.
  */
 export class TarReader {
-  private readonly handles = new Map<string, Promise<FileHandle>>();
+  private readonly handles = new Map<string, Promise<BlobReader>>();
 
   constructor(private readonly store: BlobStore) {}
 
@@ -60,9 +59,9 @@ export class TarReader {
     await Promise.all(all.map(async (h) => (await h).close()));
   }
 
-  private handle(files: BlobFiles, tarBlob: string): Promise<FileHandle> {
+  private handle(files: BlobFiles, tarBlob: string): Promise<BlobReader> {
     let h = this.handles.get(tarBlob);
-    if (!h) this.handles.set(tarBlob, (h = open(files.pathOf(tarBlob), 'r')));
+    if (!h) this.handles.set(tarBlob, (h = files.openReader(tarBlob)));
     return h;
   }
 }
