@@ -2,7 +2,8 @@
 # The test command: sets up a fresh machine, then lint, typecheck, the unit tests of every
 # package, the server's suites again on a private PostgreSQL (scripts/postgres.sh), the interop
 # suites of the engine, the server and the CLI against real tools (Docker started here; podman
-# and containerd started by the server's suite, each private), and the browser tests. Ends with a summary: skipped tests, then `steps: …` and `tests: …` lines.
+# and containerd started by the server's suite, each private), and the browser tests. Ends with
+# a summary: skipped tests, then `steps: …` and `tests: …` lines.
 # A skipped (or todo, or not run) test fails its step: nothing may pass by not running.
 set -uo pipefail
 # A log named relative to where the caller stands (--count), before moving to the repo root.
