@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from './schema.js';
+import { MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -24,7 +24,7 @@ function migrate(db: Db): void {
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]);
+      db.exec(MIGRATIONS[v].sqlite);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
 import { decodeName, encodeName } from '@peel/engine';
 import { joinPath, splitPath } from './image-path.js';
-import { LAYER_BY_DIR } from './schema.js';
+import { LAYER_BY_DIR } from './migrations.js';
 
 /** Columns every entry-like row has (merged node, shadowed entry, layer entry). */
 export interface EntryCols {

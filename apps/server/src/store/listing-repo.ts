@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
-import { LAYER_BY_DIR } from './schema.js';
+import { LAYER_BY_DIR } from './migrations.js';
 import type { ListingSort } from '@peel/api';
 import type { PageKey } from '../services/page-key.js';
 

@@ -1,14 +1,22 @@
 /**
- * The SQLite schema, as an ordered list of migrations (PRAGMA user_version counts the applied
- * ones). Append a migration to change it; never edit one that has shipped.
+ * The schema of both stores, as one ordered list of versions: each has the SQLite SQL and the
+ * PostgreSQL SQL side by side, so a change is made to both at once (SQLite: PRAGMA user_version
+ * counts the applied ones; PostgreSQL: a schema_version table). Append a version to change the
+ * schema; never edit one that has shipped.
  *
  * Paths are BLOBs of raw bytes (the engine's encodeName) split into (parent, name), so that a directory
  * listing is one range scan of a WITHOUT ROWID primary key and a path lookup is one seek.
  * Images are visible only in state 'ready': an ingest writes its rows in chunks while 'pending'
  * and flips the state at the end; a delete flips to 'deleting' first. Startup purges the rest.
  */
-export const MIGRATIONS: readonly string[] = [
-  `
+export interface Migration {
+  sqlite: string;
+  /** The same version for PostgreSQL (store/postgres/). */
+  postgres: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { sqlite: `
   CREATE TABLE images (
     key INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -167,8 +175,8 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (image, digest)
   ) WITHOUT ROWID;
   CREATE INDEX image_blobs_by_digest ON image_blobs (digest);
-  `,
-  `
+  `, postgres: '' },
+  { sqlite: `
   -- A draft: an image's pending edits (issue 5). One row per image that has any.
   CREATE TABLE drafts (
     image INTEGER PRIMARY KEY,
@@ -191,13 +199,13 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (image, seq)
   ) WITHOUT ROWID;
   CREATE INDEX draft_ops_by_blob ON draft_ops (blob) WHERE blob IS NOT NULL;
-  `,
-  `
+  `, postgres: '' },
+  { sqlite: `
   -- A sparse file's data regions as JSON [[offset, length], ...] (the engine's LayerEntry.sparse):
   -- the tar stores only these bytes, back to back from data_offset; the rest reads as zeros.
   ALTER TABLE layer_entries ADD COLUMN sparse TEXT;
-  `,
-  `
+  `, postgres: '' },
+  { sqlite: `
   -- A folder's bytes of file content below it (hard links count their target's size), so a
   -- listing shows and sorts folders by what they hold. Null for everything that is not a folder.
   -- Images stored before this column get it here, one range scan of the folder's descendants each
@@ -214,7 +222,7 @@ export const MIGRATIONS: readonly string[] = [
          OR (n.parent >= CAST((CASE WHEN length(d.parent) = 0 THEN d.name ELSE d.parent || '/' || d.name END) || '/' AS BLOB)
          AND n.parent < CAST((CASE WHEN length(d.parent) = 0 THEN d.name ELSE d.parent || '/' || d.name END) || '0' AS BLOB))))
    WHERE d.type = 'dir';
-  `,
+  `, postgres: '' },
 ];
 
 /**
