@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { insertRows } from '../../src/store/postgres/bulk.js';
 import { migratePostgres } from '../../src/store/postgres/migrate.js';
 import { inTransaction, openPool, type PgPool } from '../../src/store/postgres/pool.js';
-import { PG_MIGRATIONS } from '../../src/store/postgres/schema.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+
+const PG_MIGRATIONS = MIGRATIONS.map((m) => m.postgres);
 import { databaseFor } from './databases.js';
 
 const pools: PgPool[] = [];
