@@ -14,6 +14,8 @@ export interface Args {
   reportOnly: boolean;
   /** Measure umoci unpack and GNU tar -xf in the first run of each layout only (they take minutes). */
   slowOnce: boolean;
+  /** Also Peel with its index on PostgreSQL (a private server from scripts/postgres.sh). */
+  postgres: boolean;
 }
 
 const KINDS: ImageKind[] = ['small', 'large', 'many-files', 'huge'];
@@ -29,10 +31,11 @@ const USAGE = `pnpm bench [-- options]
   --profile        write a V8 CPU profile of the server's last ingest of each image to bench/out/profiles
   --layouts=a,b    archive layouts to measure: legacy, oci (default both)
   --report-only    write RESULTS.md again from the results in bench/out/results
-  --slow-once      umoci unpack and tar -xf once per layout instead of every run (they are 3–30× slower than Peel)`;
+  --slow-once      umoci unpack and tar -xf once per layout instead of every run (they are 3–30× slower than Peel)
+  --postgres       also Peel on PostgreSQL: ingest and API latency with PEEL_DATABASE_URL (scripts/postgres.sh)`;
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, huge: false, only: null, runs: 0, seed: 1, browser: true, build: true, profile: false, layouts: ['legacy', 'oci'], reportOnly: false, slowOnce: false };
+  const a: Args = { quick: false, huge: false, only: null, runs: 0, seed: 1, browser: true, build: true, profile: false, layouts: ['legacy', 'oci'], reportOnly: false, slowOnce: false, postgres: false };
   for (const arg of argv) {
     const [k, v] = arg.split('=', 2);
     if (k === '--') continue;
@@ -43,6 +46,7 @@ export function parseArgs(argv: string[]): Args {
     else if (k === '--profile') a.profile = true;
     else if (k === '--report-only') a.reportOnly = true;
     else if (k === '--slow-once') a.slowOnce = true;
+    else if (k === '--postgres') a.postgres = true;
     else if (k === '--layouts') {
       const ls = (v ?? '').split(',').filter(Boolean);
       if (!ls.length || ls.some((l) => l !== 'legacy' && l !== 'oci')) throw new Error(`--layouts: legacy and/or oci, got ${JSON.stringify(v)}\n${USAGE}`);

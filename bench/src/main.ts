@@ -3,6 +3,7 @@
  * and writes bench/RESULTS.md (a --quick run writes bench/out/RESULTS-quick.md instead).
  * Never part of `pnpm test`. See bench/README.md.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,8 @@ if (args.browser) {
   });
 }
 
+// --postgres: the private PostgreSQL the tests use (started if needed; its databases are the bench's own).
+const postgres = args.postgres ? execFileSync('bash', [join(repo, 'scripts/postgres.sh'), 'start'], { encoding: 'utf8' }).trim() : null;
 const profileDir = args.profile ? join(out, 'profiles') : null;
 if (profileDir) await mkdir(profileDir, { recursive: true });
 const fresh: ImageResult[] = [];
@@ -64,6 +67,7 @@ for (const kind of imagesToRun(args)) {
     profileDir,
     layouts: args.layouts,
     slowOnce: args.slowOnce,
+    postgres,
   });
   fresh.push(result);
   if (!args.quick) await writeFile(join(out, 'results', `${kind}.json`), JSON.stringify(result, null, 1));
