@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_LIMITS as ENGINE_LIMITS, FsBlobStore } from '@peel/engine';
-import { openDatabase, type Db } from './store/db.js';
+import { openStore, type Store } from './store/index.js';
 import { DataFolderLock } from './store/folder-lock.js';
-import { purgeImage, unfinishedImages } from './store/image-purge.js';
+import { closeOwner, openOwner } from './store/owner.js';
 import { createServices, type Services } from './services/index.js';
 import type { IngestLimits } from './services/ingest.js';
 import { parseQuery } from './http/querystring.js';
@@ -47,7 +47,9 @@ export interface AppOptions {
 }
 
 export interface PeelContext {
-  db: Db;
+  /** The database store (images, layers, entries, drafts). */
+  index: Store;
+  /** The blobs. */
   store: FsBlobStore;
   services: Services;
   /** Resolves when queued writes and blob deletions have finished (for tests and shutdown). */
@@ -75,24 +77,25 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await mkdir(opts.dataDir, { recursive: true });
   // Taken before anything touches the folder: cleaning temp files would break another process's ingest.
   const lock = DataFolderLock.acquire(opts.dataDir);
-  let db: Db | undefined;
+  let index: Store | undefined;
   try {
     const blobDir = join(opts.dataDir, 'blobs');
     const store = await new FsBlobStore(blobDir).init();
     await store.cleanTemp();
-    db = openDatabase(join(opts.dataDir, 'peel.db'));
-    return await serve(opts, hardening, lock, db, store, blobDir);
+    index = await openStore({ dataDir: opts.dataDir });
+    return await serve(opts, hardening, lock, index, store, blobDir);
   } catch (err) {
-    db?.close();
+    await index?.close();
     lock.release();
     throw err;
   }
 }
 
-async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFolderLock, db: Db, store: FsBlobStore, blobDir: string): Promise<FastifyInstance> {
+async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFolderLock, index: Store, store: FsBlobStore, blobDir: string): Promise<FastifyInstance> {
   const chunkRows = opts.chunkRows ?? 2000;
-  const services = createServices(db, store, { ...DEFAULT_LIMITS, ...opts.limits }, chunkRows, opts.sourceDateEpoch);
-  await recover(db, services, blobDir, chunkRows);
+  const owner = openOwner();
+  const services = createServices(index, store, owner, { ...DEFAULT_LIMITS, ...opts.limits }, chunkRows, opts.sourceDateEpoch);
+  await recover(index, services, blobDir, chunkRows);
 
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -104,7 +107,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   // Plain JSON.stringify: it escapes lone surrogates (non-UTF-8 names) the way JSON.parse reads them back.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.decorate('peel', {
-    db,
+    index,
     store,
     services,
     idle: async () => {
@@ -114,7 +117,8 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   } satisfies PeelContext);
   app.addHook('onClose', async () => {
     await services.queue.idle();
-    db.close();
+    closeOwner(owner);
+    await index.close();
     lock.release();
   });
 
@@ -131,13 +135,16 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(draftRoutes, { services });
   await app.register(exportRoutes, { services });
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
-  await app.register(findingsRoutes, { findings: new FindingsService(db, store, services.images) });
+  await app.register(findingsRoutes, { findings: new FindingsService(index, store, services.images) });
   await registerWeb(app, opts.webDist ?? null);
   return app;
 }
 
+/** A pending image whose owner has not said it is alive for this long is abandoned. */
+const STALE_INGEST_MS = 5 * 60_000;
+
 /** Finishes what a stopped process left: half-written or half-deleted images, orphan blobs. */
-async function recover(db: Db, services: Services, blobDir: string, chunkRows: number): Promise<void> {
-  for (const key of unfinishedImages(db)) await purgeImage(db, key, chunkRows);
-  await services.collector.sweepUnreferenced(blobDir, services.images.repo.referencedBlobs());
+async function recover(index: Store, services: Services, blobDir: string, chunkRows: number): Promise<void> {
+  await index.ingest.cleanupStale(STALE_INGEST_MS, { chunkRows });
+  await services.collector.sweepUnreferenced(blobDir, await index.images.referencedBlobs());
 }

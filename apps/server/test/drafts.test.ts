@@ -6,7 +6,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { DraftState, FsEntry, FsPage } from '@peel/api';
 import { editedTag, resultTag } from '../src/services/draft-state.js';
 import type { DraftContext } from '../src/services/draft-context.js';
-import { build, FIXTURES, getJson, ingest, removeDir, tempDir } from './helper.js';
+import { build, FIXTURES, getJson, ingest, removeDir, tempDir, sqliteOf } from './helper.js';
 
 const ALPYNE = readFileSync(join(FIXTURES, 'tiny-alpyne-expected.txt'));
 
@@ -192,7 +192,7 @@ describe('drafts', () => {
   });
 
   it('result name: repo:edited of the name the image was opened by, else of its first tag, else peel/<id>:edited', () => {
-    const ctx = (name: string, tags: string[], tag?: string) => ({ image: { id: 'abc', name, tags: JSON.stringify(tags) }, head: tag ? { tag } : undefined }) as unknown as DraftContext;
+    const ctx = (name: string, tags: string[], tag?: string) => ({ image: { id: 'abc', name, tags }, head: tag ? { tag } : undefined }) as unknown as DraftContext;
     expect(resultTag(ctx('web:2', ['base:1', 'web:2']))).toBe('web:edited');
     expect(resultTag(ctx('img.tar', ['base:1', 'web:2']))).toBe('base:edited');
     expect(resultTag(ctx('img.tar', ['base:1'], 'mine:v2'))).toBe('mine:v2');
@@ -360,7 +360,7 @@ describe('drafts across restarts and image deletion', () => {
       expect((await second.inject({ method: 'DELETE', url: `/api/images/${id}` })).statusCode).toBe(204);
       await second.peel.idle();
       expect(existsSync(blobFile(dir, digest))).toBe(false);
-      expect(second.peel.db.prepare(`SELECT (SELECT count(*) FROM drafts) + (SELECT count(*) FROM draft_ops)`).pluck().get()).toBe(0);
+      expect(sqliteOf(second).prepare(`SELECT (SELECT count(*) FROM drafts) + (SELECT count(*) FROM draft_ops)`).pluck().get()).toBe(0);
       await second.close();
     } finally {
       await removeDir(dir);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { FindingsResponse } from '@peel/api';
-import { build, getJson, ingest, removeDir, tempDir } from './helper.js';
+import { build, getJson, ingest, removeDir, tempDir, sqliteOf } from './helper.js';
 
 describe('GET /api/images/:id/findings', () => {
   let dir: string;
@@ -57,7 +57,7 @@ describe('GET /api/images/:id/findings', () => {
     const again = await getJson<FindingsResponse>(app, `/api/images/${tiny}/findings`);
     expect(again.computedAt).toBe(first.computedAt);
     expect(first.secrets).toEqual([]);
-    const rows = app.peel.db.prepare(`SELECT count(*) FROM image_findings WHERE image_id = ?`).pluck().get(tiny);
+    const rows = sqliteOf(app).prepare(`SELECT count(*) FROM image_findings WHERE image_id = ?`).pluck().get(tiny);
     expect(rows).toBe(1);
     await app.close();
     app = await build(dir);
@@ -66,7 +66,7 @@ describe('GET /api/images/:id/findings', () => {
   });
 
   it('shares one computation between concurrent first requests', async () => {
-    const db = app.peel.db;
+    const db = sqliteOf(app);
     db.prepare(`DELETE FROM image_findings`).run();
     // Every computation ends by storing its result: count those writes as SQLite sees them.
     db.exec(`CREATE TEMP TABLE findings_written (image_id TEXT);
@@ -87,9 +87,9 @@ describe('GET /api/images/:id/findings', () => {
     expect(res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
     expect((await app.inject({ method: 'DELETE', url: `/api/images/${tiny}` })).statusCode).toBe(204);
     await getJson(app, `/api/images/${multi}/findings`);
-    app.peel.db.prepare(`DELETE FROM image_findings WHERE image_id = ?`).run(multi);
+    sqliteOf(app).prepare(`DELETE FROM image_findings WHERE image_id = ?`).run(multi);
     await getJson(app, `/api/images/${multi}/findings`);
-    const ids = app.peel.db.prepare(`SELECT image_id FROM image_findings`).pluck().all();
+    const ids = sqliteOf(app).prepare(`SELECT image_id FROM image_findings`).pluck().all();
     expect(ids).toEqual([multi]);
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { FsEntry, FsPage } from '@peel/api';
-import { openDatabase } from '../src/store/db.js';
+import { openDatabase } from '../src/store/sqlite/db.js';
 import { build, getJson, removeDir, tempDir, upload } from './helper.js';
 import { generateDockerArchive } from './generate-image.js';
 
@@ -102,8 +102,11 @@ describe('folder bytes and the filesystem as of a layer', () => {
     const before = (await page('path=/')).items;
     await app.close();
     const db = openDatabase(file);
-    const version = db.pragma('user_version', { simple: true }) as number;
-    db.exec(`ALTER TABLE fs_nodes DROP COLUMN bytes_below; PRAGMA user_version = ${version - 1}`);
+    // As written at schema version 3, before folder bytes (and what came after them).
+    db.exec(`ALTER TABLE fs_nodes DROP COLUMN bytes_below;
+      ALTER TABLE images DROP COLUMN owner_pid; ALTER TABLE images DROP COLUMN owner_host;
+      ALTER TABLE images DROP COLUMN owner_started; ALTER TABLE images DROP COLUMN heartbeat_at;
+      ALTER TABLE drafts DROP COLUMN revision; PRAGMA user_version = 3`);
     db.close();
     app = await build(join(dir, 'data'));
     expect((await page('path=/')).items).toEqual(before);

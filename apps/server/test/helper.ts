@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOptions } from '../src/app.js';
+import type { Db } from '../src/store/sqlite/db.js';
+import type { SqliteStore } from '../src/store/sqlite/index.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../../fixtures');
 export const fixture = (name: string): string => join(FIXTURES, name.endsWith('.tar') ? name : `${name}.tar`);
@@ -55,7 +57,7 @@ export async function storeState(app: FastifyInstance, dataDir: string): Promise
   const temp = await readdir(join(dataDir, 'blobs', 'tmp'));
   const rows: Record<string, number> = {};
   for (const t of ['images', 'layers', 'image_layers', 'layer_entries', 'fs_nodes', 'fs_shadowed', 'layer_changes', 'archive_entries', 'image_blobs']) {
-    rows[t] = app.peel.db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
+    rows[t] = sqliteOf(app).prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
   }
   return { blobs, temp, rows };
 }
@@ -67,4 +69,9 @@ export function readListing(file: string): Array<{ path: string; type: string; m
     const [uid, gid] = owner.split('/').map(Number);
     return { path, type, mode: parseInt(mode, 8), uid, gid, size: Number(size), link };
   });
+}
+
+/** The SQLite connection of an app on the embedded store (tests that look at its rows). */
+export function sqliteOf(app: FastifyInstance): Db {
+  return (app.peel.index as SqliteStore).db;
 }

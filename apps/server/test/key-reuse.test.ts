@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ChangesPage, DraftState } from '@peel/api';
-import { build, getJson, ingest, removeDir, tempDir } from './helper.js';
+import { build, getJson, ingest, removeDir, tempDir, sqliteOf } from './helper.js';
 
 /**
  * SQLite hands a deleted image's key to the next image when it was the highest: whatever the
@@ -19,7 +19,7 @@ describe('an image stored under a deleted image’s key', () => {
     await removeDir(dir);
   });
 
-  const keyOf = (id: string) => app.peel.db.prepare(`SELECT key FROM images WHERE id = ?`).pluck().get(id) as number;
+  const keyOf = (id: string) => sqliteOf(app).prepare(`SELECT key FROM images WHERE id = ?`).pluck().get(id) as number;
 
   it('gets its own draft sizes and change counts', async () => {
     const multi = await ingest(app, 'multi-docker-legacy');

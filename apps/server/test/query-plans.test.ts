@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../src/store/db.js';
-import { FsRepo } from '../src/store/fs-repo.js';
-import { ListingRepo } from '../src/store/listing-repo.js';
+import { openDatabase, type Db } from '../src/store/sqlite/db.js';
+import { Conn } from '../src/store/sqlite/conn.js';
+import { SqliteFs } from '../src/store/sqlite/fs.js';
+import { SqliteListing } from '../src/store/sqlite/listing.js';
 
 /**
  * Every read of one folder must seek to that folder: a plan that scans a whole layer (or image)
@@ -17,19 +18,20 @@ describe('query plans of folder reads', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** The SQL of every statement FsRepo and ListingRepo prepare (paged ones included). */
-  function preparedSql(db: Db): string[] {
+  async function preparedSql(db: Db): Promise<string[]> {
     const seen: string[] = [];
     const prepare = db.prepare.bind(db);
     db.prepare = ((sql: string) => {
       seen.push(sql);
       return prepare(sql);
     }) as Db['prepare'];
-    new FsRepo(db);
-    const listing = new ListingRepo(db);
+    const conn = Conn.open(db);
+    new SqliteFs(conn);
+    const listing = new SqliteListing(conn);
     for (const source of ['nodes', 'shadowed', 'layer', 'asOfNodes', 'asOfShadowed', 'lostAt'] as const) {
       const params = source.startsWith('asOf') || source === 'lostAt' ? { asOf: 1 } : {};
       for (const sort of ['name', 'size'] as const) {
-        for (const group of [0, 1] as const) listing.page(source, sort, group, 1, Buffer.from('etc'), null, 10, params);
+        for (const group of [0, 1] as const) await listing.page(source, sort, group, source === 'layer' ? { layerDigest: 'sha256:0', layerIndex: 0 } : { image: 'x' }, 'etc', null, 10, params);
       }
     }
     db.prepare = prepare;
@@ -46,10 +48,10 @@ describe('query plans of folder reads', () => {
     return (rows as Array<{ detail: string }>).map((r) => r.detail);
   }
 
-  it('seek layer_entries, fs_nodes and fs_shadowed by folder, never scan a whole layer or image', () => {
+  it('seek layer_entries, fs_nodes and fs_shadowed by folder, never scan a whole layer or image', async () => {
     const db = openDatabase(join(dir, 'peel.db'));
     try {
-      const folderReads = preparedSql(db).filter((sql) => /\bparent\s*=/.test(sql));
+      const folderReads = (await preparedSql(db)).filter((sql) => /\bparent\s*=/.test(sql));
       expect(folderReads.filter((sql) => sql.includes('layer_entries')).length).toBeGreaterThanOrEqual(8);
       for (const sql of folderReads) {
         const lines = plan(db, sql).filter((l) => /\b(layer_entries|fs_nodes|fs_shadowed)\b/.test(l));

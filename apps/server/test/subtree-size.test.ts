@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { FsBlobStore, mergeLayers, openImageArchive, type MergedFs } from '@peel/engine';
-import { SubtreeSizes } from '../src/store/subtree-size.js';
-import { build, fixture, ingest, removeDir, tempDir, upload } from './helper.js';
+import { SubtreeSizes } from '../src/store/sqlite/subtree-size.js';
+import { build, fixture, ingest, removeDir, tempDir, upload, sqliteOf } from './helper.js';
 import { generateDockerArchive } from './generate-image.js';
 
 /**
@@ -51,8 +51,8 @@ describe('content bytes below a folder, from the index', () => {
       const store = await new FsBlobStore(join(dir, `engine-${name}`)).init();
       const a = await openImageArchive(createReadStream(file), store);
       const fs = mergeLayers(a.image.layers.map((l) => a.layerScans.get(l.blob)!.entries));
-      const key = app.peel.db.prepare(`SELECT key FROM images WHERE id = ?`).pluck().get(id) as number;
-      const sizes = new SubtreeSizes(app.peel.db);
+      const key = sqliteOf(app).prepare(`SELECT key FROM images WHERE id = ?`).pluck().get(id) as number;
+      const sizes = new SubtreeSizes(sqliteOf(app));
       const dirs = ['', ...[...fs.nodes()].filter((n) => n.entry.type === 'dir').map((n) => n.path)];
       expect(dirs.length).toBeGreaterThan(5);
       for (const d of dirs) expect(sizes.below(key, d), `/${d}`).toBe(walk(fs, d));

@@ -25,7 +25,7 @@ export async function archiveRoutes(app: FastifyInstance, { services }: { servic
     },
   }, async (req, reply) => {
     const q = req.query as { path: string; download?: string };
-    const file = services.archive.file((req.params as { id: string }).id, q.path);
+    const file = await services.archive.file((req.params as { id: string }).id, q.path);
     const isJson = JSON_ROLES.has(file.entry.role) || file.name.endsWith('.json');
     return sendContent(req, reply, file, isJson ? 'application/json; charset=utf-8' : 'application/octet-stream', q.download === '1' || q.download === 'true');
   });

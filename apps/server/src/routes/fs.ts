@@ -69,7 +69,7 @@ export async function fsRoutes(app: FastifyInstance, { services }: { services: S
     const q = req.query as { path: string; layer?: number; download?: string; draft?: string };
     const id = (req.params as { id: string }).id;
     if (isOn(q.draft) && q.layer !== undefined) throw badRequest('BAD_QUERY', 'draft=1 reads the edited filesystem; it cannot be combined with layer');
-    const content = isOn(q.draft) ? services.draftFs.file(id, q.path) : services.content.file(id, q.path, q.layer);
+    const content = await (isOn(q.draft) ? services.draftFs.file(id, q.path) : services.content.file(id, q.path, q.layer));
     return sendContent(req, reply, content, safeContentType(content.name), isOn(q.download));
   });
 

@@ -1,8 +1,7 @@
 import type { ArchiveEntry } from '@peel/api';
 import type { BlobStore } from '@peel/engine';
-import type { Db } from '../store/db.js';
-import { ArchiveRepo, type ArchiveEntryRow } from '../store/archive-repo.js';
-import { decodeName, encodeName, MAX_LINK_HOPS } from '@peel/engine';
+import { MAX_LINK_HOPS } from '@peel/engine';
+import type { ArchiveEntryRecord, Store } from '../store/index.js';
 import { linkTargetPath, splitPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
 import type { ContentHandle } from './content.js';
@@ -10,25 +9,21 @@ import type { ImagesService } from './images.js';
 
 /** The uploaded archive itself: its entries and their bytes (kept as blobs). */
 export class ArchiveService {
-  private readonly repo: ArchiveRepo;
+  constructor(private readonly index: Store, private readonly store: BlobStore, private readonly images: ImagesService) {}
 
-  constructor(db: Db, private readonly store: BlobStore, private readonly images: ImagesService) {
-    this.repo = new ArchiveRepo(db);
-  }
-
-  entries(id: string): ArchiveEntry[] {
-    const image = this.images.require(id);
-    const layerByDigest = new Map(this.images.repo.layers(image.key).map((l) => [l.digest, l.idx]));
-    return this.repo.entries(image.key).map((e) => {
+  async entries(id: string): Promise<ArchiveEntry[]> {
+    const layers = await this.images.layers(id);
+    const layerByDigest = new Map(layers.map((l) => [l.layerDigest, l.index]));
+    return (await this.index.archive.entries(id)).map((e) => {
       const out: ArchiveEntry = {
-        path: decodeName(e.path),
+        path: e.path,
         type: e.type as ArchiveEntry['type'],
         size: e.size,
         role: e.role,
         digest: e.digest,
-        linkTarget: e.link_target === null ? null : decodeName(e.link_target),
+        linkTarget: e.linkTarget,
         label: e.label,
-        mediaType: e.media_type,
+        mediaType: e.mediaType,
       };
       const layer = e.role === 'layer' && e.digest ? layerByDigest.get(e.digest) : undefined;
       if (layer !== undefined) out.layer = layer;
@@ -37,15 +32,14 @@ export class ArchiveService {
   }
 
   /** An entry of the uploaded archive itself (manifest.json, a config, a layer blob…). */
-  file(id: string, path: string): ContentHandle & { entry: ArchiveEntryRow } {
-    const { key } = this.images.require(id);
+  async file(id: string, path: string): Promise<ContentHandle & { entry: ArchiveEntryRecord }> {
+    await this.images.require(id);
     let current = toEnginePath(path);
     for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
-      const entry = this.repo.entry(key, encodeName(current));
+      const entry = await this.index.archive.entry(id, current);
       if (!entry) throw notFound(`the archive of image ${id} has no ${path}`);
-      if ((entry.type === 'symlink' || entry.type === 'hardlink') && entry.link_target !== null) {
-        const target = decodeName(entry.link_target);
-        current = linkTargetPath(current, target, entry.type === 'hardlink');
+      if ((entry.type === 'symlink' || entry.type === 'hardlink') && entry.linkTarget !== null) {
+        current = linkTargetPath(current, entry.linkTarget, entry.type === 'hardlink');
         continue;
       }
       if (entry.type !== 'file' || entry.digest === null) throw badRequest('NOT_A_FILE', `${path} is a ${entry.type} in the archive, not a file`);

@@ -13,7 +13,7 @@ export class BlobCollector {
   private readonly candidates = new Set<string>();
   private sweeping: Promise<void> = Promise.resolve();
 
-  constructor(private readonly store: BlobStore, private readonly isReferenced: (digest: string) => boolean) {}
+  constructor(private readonly store: BlobStore, private readonly isReferenced: (digest: string) => Promise<boolean>) {}
 
   /** Ingests currently streaming or writing. */
   get active(): number {
@@ -52,7 +52,7 @@ export class BlobCollector {
           this.candidates.add(d);
           continue;
         }
-        if (!this.isReferenced(d)) await this.store.delete(d);
+        if (!(await this.isReferenced(d))) await this.store.delete(d);
       }
     });
     return this.sweeping;

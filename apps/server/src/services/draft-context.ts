@@ -1,12 +1,8 @@
 import { DraftView, isEngineError, type Draft, type DraftOp } from '@peel/engine';
-import type { Db } from '../store/db.js';
-import { DraftRepo, type DraftHead, type StoredOp } from '../store/draft-repo.js';
-import type { ImageLayerRow, ImageRow } from '../store/images-repo.js';
+import type { DraftHead, ImageLayer, Repos, Store, StoredImage, StoredOp } from '../store/index.js';
 import { ApiError } from '../errors.js';
 import { ImageFsLookup } from './image-lookup.js';
-import { SubtreeSizes } from '../store/subtree-size.js';
 import { summarize } from './op-summary.js';
-import type { FsService } from './fs.js';
 import type { ImagesService } from './images.js';
 import { Memo } from './memo.js';
 
@@ -17,48 +13,38 @@ const FOLDER_SIZES_KEPT = 4096;
 
 /** An image with its draft, read in one go (one request's worth of memoised lookups). */
 export interface DraftContext {
-  image: ImageRow;
-  layers: ImageLayerRow[];
+  image: StoredImage;
+  layers: ImageLayer[];
   lookup: ImageFsLookup;
   head: DraftHead | undefined;
   ops: StoredOp[];
+  /** The draft's revision as read (null: no draft yet). */
+  revision: number | null;
 }
 
 /** Loads drafts and turns them into the engine's DraftView. */
 export class DraftLoader {
-  readonly repo: DraftRepo;
   /** By image id (see Memo). */
   private readonly contentBytes = new Memo<number>(SIZES_KEPT);
   /** By image id and folder. */
   private readonly folderBytes = new Memo<number>(FOLDER_SIZES_KEPT);
-  private readonly contentStmt;
-  private readonly subtrees: SubtreeSizes;
 
-  constructor(db: Db, private readonly images: ImagesService, private readonly fs: FsService) {
-    this.repo = new DraftRepo(db);
-    this.subtrees = new SubtreeSizes(db);
-    // Hard links count with their target's size, the way the engine's draft changes count them.
-    this.contentStmt = db.prepare(`SELECT coalesce(sum(CASE WHEN n.type = 'file' THEN n.size ELSE (
-        SELECT le.size FROM image_layers il JOIN layer_entries le ON le.layer = il.layer AND le.seq = n.content_seq
-         WHERE il.image = n.image AND il.idx = n.content_layer) END), 0)
-      FROM fs_nodes n WHERE n.image = ? AND (n.type = 'file' OR (n.type = 'hardlink' AND n.content_seq IS NOT NULL))`).pluck();
-  }
+  constructor(private readonly store: Store, private readonly images: ImagesService) {}
 
-  load(id: string): DraftContext {
-    const image = this.images.require(id);
-    const layers = this.images.repo.layers(image.key);
-    return {
-      image,
-      layers,
-      lookup: new ImageFsLookup(this.fs.repo, image.key, layers, (dir) => this.folderBytes.get(`${image.id}/${dir}`, () => this.subtrees.below(image.key, dir))),
-      head: this.repo.head(image.key),
-      ops: this.repo.ops(image.key),
-    };
+  /** `repos`: a transaction's, when the draft is read to be changed. */
+  async load(id: string, repos: Repos = this.store): Promise<DraftContext> {
+    const image = await this.images.require(id);
+    const [layers, draft] = await Promise.all([repos.images.layers(id), repos.drafts.get(id)]);
+    const lookup = new ImageFsLookup(this.store, image.id, layers, (dir) => this.folderBytes.get(`${image.id}/${dir}`, () => this.store.fs.bytesBelow(image.id, dir)));
+    const ops = draft?.ops ?? [];
+    // The paths the ops name, and their folders, are what replaying them asks first.
+    await lookup.preload(ops.flatMap(({ op }) => (op.op === 'rename' ? [op.from, op.to] : [op.path])));
+    return { image, layers, lookup, head: draft?.head, ops, revision: draft?.revision ?? null };
   }
 
   /** Bytes of file content in the image's merged filesystem (images never change: cached). */
-  contentSize(image: ImageRow): number {
-    return this.contentBytes.get(image.id, () => this.contentStmt.get(image.key) as number);
+  contentSize(image: StoredImage): Promise<number> {
+    return this.contentBytes.get(image.id, () => this.store.fs.bytesBelow(image.id, ''));
   }
 }
 
@@ -71,7 +57,10 @@ export function draftClock(ctx: DraftContext): number {
   return Math.floor(Date.parse(ctx.head?.updatedAt ?? new Date().toISOString()) / 1000);
 }
 
-/** The filesystem after `ops` (default: the stored ones). An impossible op is a 400 naming it. */
+/**
+ * The filesystem after `ops` (default: the stored ones). An impossible op is a 400 naming it.
+ * Synchronous: run it, and what reads the view, inside `ctx.lookup.settle`.
+ */
 export function viewOf(ctx: DraftContext, ops?: readonly DraftOp[], now = draftClock(ctx)): DraftView {
   try {
     return new DraftView(ctx.lookup, draftOf(ctx, ops), now);

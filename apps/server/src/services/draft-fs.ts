@@ -1,13 +1,13 @@
 import type { FsEntry, FsPage, ListingSort } from '@peel/api';
 import { openEntryContent, type BlobStore, type DraftNode, type DraftView } from '@peel/engine';
-import type { FsRepo } from '../store/fs-repo.js';
+import type { ShadowedRecord, Store } from '../store/index.js';
 import { joinPath, toApiPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
 import { viewOf, type DraftContext, type DraftLoader } from './draft-context.js';
 import { resolveDraftPath } from './draft-resolve.js';
 import { mergedEntry, nodeEntry, shadowedEntry } from './entries.js';
 import type { ContentHandle } from './content.js';
-import type { FsPageService, PageRequest } from './fs-pages.js';
+import { allPages, type FsPageService, type PageRequest } from './fs-pages.js';
 import { resolveInImage } from './resolve.js';
 import { compareKeys, decodeCursor, encodeCursor, KEY_SHAPES, type PageKey } from './page-key.js';
 import { encodeName } from '@peel/engine';
@@ -28,22 +28,11 @@ export class DraftFsService {
   private lastRows: { key: string; rows: DraftRow[] } | null = null;
   private expiry: NodeJS.Timeout | undefined;
 
-  constructor(private readonly store: BlobStore, private readonly loader: DraftLoader, private readonly fsRepo: FsRepo, private readonly pages: FsPageService) {}
+  constructor(private readonly store: BlobStore, private readonly index: Store, private readonly loader: DraftLoader, private readonly pages: FsPageService) {}
 
-  list(id: string, apiPath: string, opts: { deleted?: boolean }): FsEntry[] {
-    const ctx = this.loader.load(id);
-    const view = viewOf(ctx);
-    const dir = this.folder(id, view, apiPath);
-    const newLayer = ctx.layers.length;
-    const entries = view.children(dir).map((n) => this.entry(ctx, view, n, newLayer));
-    if (!opts.deleted) return entries.sort(byName);
-    const present = new Set(entries.map((e) => e.name));
-    const removed = ctx.lookup.children(dir).filter((n) => !present.has(n.name)).map((n) => {
-      const row = ctx.lookup.row(n.path)!;
-      return { ...mergedEntry(row), deletedBy: newLayer, edited: true };
-    });
-    const shadowed = view.isHidden(joinPath(dir, '_')) ? [] : this.fsRepo.shadowedIn(ctx.image.key, dir).map(shadowedEntry);
-    return [...entries, ...removed, ...shadowed].sort(byName);
+  /** A whole folder as the draft leaves it: every page of the paged listing, in name order. */
+  list(id: string, apiPath: string, opts: { deleted?: boolean }): Promise<FsEntry[]> {
+    return allPages((req) => this.page(id, apiPath, opts, req));
   }
 
   /**
@@ -51,35 +40,39 @@ export class DraftFsService {
    * The draft view lives in memory: every child is keyed and sorted, and only the page's rows
    * become FsEntry objects.
    */
-  page(id: string, apiPath: string, opts: { deleted?: boolean }, req: PageRequest): FsPage {
-    const ctx = this.loader.load(id);
-    const view = viewOf(ctx);
-    const dir = this.folder(id, view, apiPath);
+  async page(id: string, apiPath: string, opts: { deleted?: boolean }, req: PageRequest): Promise<FsPage> {
+    const ctx = await this.loader.load(id);
+    const { view, dir } = await ctx.lookup.settle(() => {
+      const v = viewOf(ctx);
+      return { view: v, dir: this.folder(id, v, apiPath) };
+    });
     // A folder the draft leaves alone (no op on it, inside it or above it, reached the same way
     // in the image) lists exactly as the image's: its pages come from the index, a few rows per
     // page, instead of building all of its children in memory for every page. Nothing below it
     // changed either, so the index's folder sizes are the draft's.
-    const inImage = resolveInImage(this.fsRepo, ctx.image.key, toEnginePath(apiPath));
+    const inImage = await resolveInImage(this.index, ctx.image.id, toEnginePath(apiPath));
     if (inImage?.path === dir && !opsOnLine(ctx, dir)) return this.pages.page(id, apiPath, { deleted: opts.deleted === true }, req);
     // A folder a move put here, unchanged since, lists the image's folder it came from: its pages
     // come from the index too (in name order, where both agree), each row shown as the draft has it.
     const source = opts.deleted || req.sort !== 'name' ? null : view.movedFrom(dir);
     if (source !== null) {
-      const page = this.pages.page(id, toApiPath(source), { deleted: false, folderBytes: false }, req);
+      const page = await this.pages.page(id, toApiPath(source), { deleted: false, folderBytes: false }, req);
       const newLayer = ctx.layers.length;
-      return { ...page, items: page.items.map((e) => this.entry(ctx, view, view.get(joinPath(dir, e.name))!, newLayer)) };
+      return { ...page, items: await ctx.lookup.settle(() => page.items.map((e) => this.entry(ctx, view, view.get(joinPath(dir, e.name))!, newLayer))) };
     }
     // The folder's rows, keyed and sorted, are kept for the next page of the same listing of the
     // same draft: scrolling through a big folder the draft changed builds it once, not per page.
     const cacheKey = JSON.stringify([ctx.image.id, ctx.head?.updatedAt ?? null, ctx.ops.map((o) => o.op), dir, req.sort, opts.deleted === true, req.name ?? null]);
-    const rows = this.lastRows?.key === cacheKey ? this.lastRows.rows : this.draftRows(ctx, view, dir, opts, req);
+    const shadowed = opts.deleted ? await this.index.fs.shadowedIn(ctx.image.id, dir) : [];
+    const rows = this.lastRows?.key === cacheKey ? this.lastRows.rows : await ctx.lookup.settle(() => this.draftRows(ctx, view, dir, shadowed, opts, req));
     this.keep(cacheKey, rows);
     const shape = KEY_SHAPES[req.sort];
     const after = req.cursor === undefined ? null : decodeCursor(shape, req.cursor);
     const start = after === null ? 0 : rows.findIndex((r) => compareKeys(r.key, after) > 0);
     const slice = start < 0 ? [] : rows.slice(start, start + req.limit);
     const more = start >= 0 && start + req.limit < rows.length;
-    return { items: slice.map((r) => r.make()), total: rows.length, next: more ? encodeCursor(shape, slice[slice.length - 1].key) : null };
+    const items = await ctx.lookup.settle(() => slice.map((r) => r.make()));
+    return { items, total: rows.length, next: more ? encodeCursor(shape, slice[slice.length - 1].key) : null };
   }
 
   /** Keeps a listing's rows for its next pages, for a minute after the last of them. */
@@ -90,7 +83,7 @@ export class DraftFsService {
   }
 
   /** Every row of a folder as the draft leaves it, keyed in the paged listing's order. */
-  private draftRows(ctx: DraftContext, view: DraftView, dir: string, opts: { deleted?: boolean }, req: PageRequest): DraftRow[] {
+  private draftRows(ctx: DraftContext, view: DraftView, dir: string, shadowed: readonly ShadowedRecord[], opts: { deleted?: boolean }, req: PageRequest): DraftRow[] {
     const newLayer = ctx.layers.length;
     const wanted = (name: string) => req.name === undefined || name === req.name;
     const rows: DraftRow[] = [];
@@ -107,10 +100,10 @@ export class DraftFsService {
       for (const n of ctx.lookup.children(dir)) {
         if (live.has(n.name) || !wanted(n.name)) continue;
         const row = ctx.lookup.row(n.path)!;
-        rows.push({ key: draftKey(req.sort, row.type, row.bytes_below ?? row.size, n.name, 0, row.layer, REMOVED_SEQ), make: () => ({ ...mergedEntry(row), deletedBy: newLayer, edited: true }) });
+        rows.push({ key: draftKey(req.sort, row.type, row.bytesBelow ?? row.size, n.name, 0, row.layer, REMOVED_SEQ), make: () => ({ ...mergedEntry(row), deletedBy: newLayer, edited: true }) });
       }
       if (!view.isHidden(joinPath(dir, '_'))) {
-        for (const row of this.fsRepo.shadowedIn(ctx.image.key, dir)) {
+        for (const row of shadowed) {
           const e = shadowedEntry(row);
           if (wanted(e.name)) rows.push({ key: draftKey(req.sort, row.type, row.size, e.name, 0, row.layer, row.seq), make: () => e });
         }
@@ -131,12 +124,14 @@ export class DraftFsService {
     return dir;
   }
 
-  file(id: string, apiPath: string): ContentHandle {
-    const ctx = this.loader.load(id);
-    const view = viewOf(ctx);
-    const path = resolveDraftPath(view, toEnginePath(apiPath), true);
+  async file(id: string, apiPath: string): Promise<ContentHandle> {
+    const ctx = await this.loader.load(id);
+    const { path, node } = await ctx.lookup.settle(() => {
+      const view = viewOf(ctx);
+      const p = resolveDraftPath(view, toEnginePath(apiPath), true);
+      return { path: p, node: p === '' ? undefined : view.get(p) };
+    });
     if (path === '') throw badRequest('NOT_A_FILE', '/ is a directory');
-    const node = view.get(path);
     if (!node) throw notFound(`no ${apiPath} in the draft of image ${id}`);
     const name = node.name;
     const source = node.source;
@@ -201,5 +196,3 @@ function opPaths(ctx: DraftContext): string[] {
 function opsOnLine(ctx: DraftContext, dir: string): boolean {
   return opPaths(ctx).some((p) => p === dir || dir === '' || p === '' || p.startsWith(`${dir}/`) || dir.startsWith(`${p}/`));
 }
-
-const byName = (a: FsEntry, b: FsEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : (a.deletedBy ?? a.overwrittenBy ?? -1) - (b.deletedBy ?? b.overwrittenBy ?? -1));

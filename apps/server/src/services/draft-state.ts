@@ -1,6 +1,6 @@
 import type { DraftOpItem, DraftState } from '@peel/api';
 import type { DraftView } from '@peel/engine';
-import type { StoredOp } from '../store/draft-repo.js';
+import type { StoredOp } from '../store/index.js';
 import { toApiPath } from '../store/image-path.js';
 import { applyConfigPatch, configChanges, imageContainerConfig } from './config-patch.js';
 import type { DraftContext } from './draft-context.js';
@@ -12,7 +12,7 @@ import type { DraftContext } from './draft-context.js';
  */
 export function resultTag(ctx: DraftContext): string {
   if (ctx.head?.tag) return ctx.head.tag;
-  const tags = JSON.parse(ctx.image.tags) as string[];
+  const tags = ctx.image.tags;
   const source = tags.includes(ctx.image.name) ? ctx.image.name : tags[0];
   return source ? editedTag(source) : `peel/${ctx.image.id}:edited`;
 }
@@ -29,7 +29,7 @@ export function editedTag(source: string): string {
 
 /** The API's picture of a draft: its ops, their net effect, the config patch and sizes. */
 export function draftState(ctx: DraftContext, view: DraftView, contentBefore: number): DraftState {
-  const imageConfig = imageContainerConfig(ctx.image.config);
+  const imageConfig = imageContainerConfig(ctx.image.configRaw);
   const patch = ctx.head?.config ?? {};
   const everyLayer = ctx.ops.flatMap(({ op }) => (op.op === 'delete' && op.fromEveryLayer ? [op.path] : []));
   const fromEveryLayer = (path: string) => everyLayer.some((p) => path === p || path.startsWith(`${p}/`) || p === '');

@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { DraftOpRequest, DraftState } from '@peel/api';
 import { qualifyTag, type BlobStore, type DraftOp, type DraftView } from '@peel/engine';
-import type { Db } from '../store/db.js';
-import type { DraftHead, StoredOp } from '../store/draft-repo.js';
+import type { DraftHead, Repos, Store, StoredOp } from '../store/index.js';
 import { toApiPath, toEnginePath } from '../store/image-path.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { limitBytes } from './byte-limit.js';
@@ -12,6 +11,7 @@ import { resolveDraftPath } from './draft-resolve.js';
 import { draftState } from './draft-state.js';
 import { summarize } from './op-summary.js';
 import type { BlobCollector } from './blob-collector.js';
+import type { ImagesService } from './images.js';
 
 export interface WriteMeta {
   mode?: number;
@@ -20,34 +20,42 @@ export interface WriteMeta {
 }
 
 /**
- * Edits to an image's draft. Each edit is checked by replaying the draft with the engine's
- * DraftView (an impossible op is a 400 that names it) and stored in the same synchronous step,
- * so two edits never interleave. Every edit answers with the whole DraftState.
+ * Edits to an image's draft. Each edit reads the draft, checks it by replaying it with the
+ * engine's DraftView (an impossible op is a 400 that names it) and stores it in one store
+ * transaction that bumps the draft's revision, so two edits never interleave and an edit made
+ * from an older read fails instead of losing the one between. Every edit answers with the
+ * whole DraftState.
  */
 export class DraftService {
   constructor(
-    private readonly db: Db,
-    private readonly store: BlobStore,
+    private readonly store: Store,
+    private readonly blobs: BlobStore,
+    private readonly images: ImagesService,
     private readonly loader: DraftLoader,
     private readonly collector: BlobCollector,
     private readonly maxUploadBytes: number,
   ) {}
 
-  state(id: string): DraftState {
-    const ctx = this.loader.load(id);
-    return draftState(ctx, viewOf(ctx), this.loader.contentSize(ctx.image));
+  async state(id: string): Promise<DraftState> {
+    const ctx = await this.loader.load(id);
+    const contentSize = await this.loader.contentSize(ctx.image);
+    return ctx.lookup.settle(() => draftState(ctx, viewOf(ctx), contentSize));
   }
 
   /** Streams the new bytes into the blob store, then records the write. */
   async write(id: string, apiPath: string, body: Readable, meta: WriteMeta, signal: AbortSignal): Promise<DraftState> {
     // Refuse a write into a folder before reading a possibly large body.
-    const preView = viewOf(this.loader.load(id));
-    const prePath = this.target(preView, apiPath, true);
-    if (preView.get(prePath)?.type === 'dir') throw badRequest('BAD_DRAFT_OP', `${toApiPath(prePath)} is a folder`);
+    const pre = await this.loader.load(id);
+    const prePath = await pre.lookup.settle(() => {
+      const view = viewOf(pre);
+      const path = this.target(view, apiPath, true);
+      return view.get(path)?.type === 'dir' ? path : null;
+    });
+    if (prePath !== null) throw badRequest('BAD_DRAFT_OP', `${toApiPath(prePath)} is a folder`);
 
     const done = await this.collector.begin();
     try {
-      const writer = this.store.create();
+      const writer = this.blobs.create();
       let blob: { digest: string; size: number };
       try {
         for await (const chunk of limitBytes(body, this.maxUploadBytes)) {
@@ -60,7 +68,7 @@ export class DraftService {
         throw e;
       }
       try {
-        return this.addOp(id, (before) => ({
+        return await this.addOp(id, (before) => ({
           op: { op: 'write', path: this.target(before, apiPath, true), blob: blob.digest, size: blob.size, ...meta },
           blob: blob.digest,
         }));
@@ -74,20 +82,20 @@ export class DraftService {
   }
 
   /** mkdir, symlink, rename, chmod, chown and delete. */
-  apply(id: string, req: DraftOpRequest): DraftState {
+  apply(id: string, req: DraftOpRequest): Promise<DraftState> {
     return this.addOp(id, (before) => ({ op: toEngineOp(req, (p, follow) => this.target(before, p, follow)), blob: null }));
   }
 
-  patchConfig(id: string, body: unknown): DraftState {
+  patchConfig(id: string, body: unknown): Promise<DraftState> {
     const patch = checkConfigPatch(body);
-    return this.mutateHead(id, (ctx) => ({ config: mergeConfigPatch(imageContainerConfig(ctx.image.config), ctx.head?.config ?? {}, patch) }));
+    return this.mutateHead(id, (ctx) => ({ config: mergeConfigPatch(imageContainerConfig(ctx.image.configRaw), ctx.head?.config ?? {}, patch) }));
   }
 
-  clearConfig(id: string): DraftState {
+  clearConfig(id: string): Promise<DraftState> {
     return this.mutateHead(id, () => ({ config: {} }));
   }
 
-  setTag(id: string, tag: string | null): DraftState {
+  setTag(id: string, tag: string | null): Promise<DraftState> {
     const value = tag === null || tag.trim() === '' ? null : tag.trim();
     if (value !== null) {
       try {
@@ -125,8 +133,8 @@ export class DraftService {
   }
 
   async clear(id: string): Promise<DraftState> {
-    const { key } = this.loader.load(id).image;
-    const blobs = this.loader.repo.clear(key);
+    await this.images.require(id);
+    const blobs = await this.store.drafts.clear(id);
     await this.collector.release(blobs);
     return this.state(id);
   }
@@ -138,62 +146,67 @@ export class DraftService {
   }
 
   /** Appends one op: resolved and checked against the current draft, stored, answered. */
-  private addOp(id: string, make: (before: DraftView) => { op: DraftOp; blob: string | null }): DraftState {
-    return this.db.transaction(() => {
-      const ctx = this.loader.load(id);
-      const before = viewOf(ctx);
-      const { op, blob } = make(before);
-      const summary = summarize(before, op);
+  private addOp(id: string, make: (before: DraftView) => { op: DraftOp; blob: string | null }): Promise<DraftState> {
+    return this.store.transaction(async (tx) => {
+      const ctx = await this.loader.load(id, tx);
+      const contentSize = await this.loader.contentSize(ctx.image);
       const now = new Date().toISOString();
-      const after = viewOf(ctx, [...ctx.ops.map((o) => o.op), op]);
-      const stored: StoredOp = { op, summary, blob, createdAt: now };
-      this.loader.repo.appendOp(ctx.image.key, stored);
-      this.loader.repo.saveHead(ctx.image.key, ctx.head?.config ?? {}, ctx.head?.tag ?? null, now);
-      const next: DraftContext = { ...ctx, ops: [...ctx.ops, stored], head: { config: ctx.head?.config ?? {}, tag: ctx.head?.tag ?? null, updatedAt: now } };
-      return draftState(next, after, this.loader.contentSize(ctx.image));
-    })();
+      const { stored, state } = await ctx.lookup.settle(() => {
+        const before = viewOf(ctx);
+        const { op, blob } = make(before);
+        const summary = summarize(before, op);
+        const after = viewOf(ctx, [...ctx.ops.map((o) => o.op), op]);
+        const stored: StoredOp = { op, summary, blob, createdAt: now };
+        const next: DraftContext = { ...ctx, ops: [...ctx.ops, stored], head: { config: ctx.head?.config ?? {}, tag: ctx.head?.tag ?? null, updatedAt: now } };
+        return { stored, state: draftState(next, after, contentSize) };
+      });
+      await tx.drafts.appendOp(id, stored, { config: ctx.head?.config ?? {}, tag: ctx.head?.tag ?? null, updatedAt: now }, ctx.revision);
+      return state;
+    });
   }
 
-  private mutateHead(id: string, change: (ctx: DraftContext) => { config?: Record<string, unknown>; tag?: string | null }): DraftState {
-    return this.db.transaction(() => {
-      const ctx = this.loader.load(id);
+  private mutateHead(id: string, change: (ctx: DraftContext) => { config?: Record<string, unknown>; tag?: string | null }): Promise<DraftState> {
+    return this.store.transaction(async (tx) => {
+      const ctx = await this.loader.load(id, tx);
+      const contentSize = await this.loader.contentSize(ctx.image);
       const changed = change(ctx);
       const config = changed.config ?? ctx.head?.config ?? {};
       const tag = changed.tag === undefined ? (ctx.head?.tag ?? null) : changed.tag;
-      const next = { ...ctx, head: this.saveOrClear(ctx, ctx.ops, config, tag) };
-      return draftState(next, viewOf(next), this.loader.contentSize(ctx.image));
-    })();
+      const next = { ...ctx, head: await this.saveOrClear(tx, ctx, ctx.ops, config, tag) };
+      return next.lookup.settle(() => draftState(next, viewOf(next), contentSize));
+    });
   }
 
   /** Drops the ops `pick` names and replays the rest (409 when one of them no longer applies). */
   private async discardWhere(id: string, pick: (ops: readonly StoredOp[]) => number[]): Promise<DraftState> {
-    const { state, released } = this.db.transaction(() => {
-      const ctx = this.loader.load(id);
+    const { state, released } = await this.store.transaction(async (tx) => {
+      const ctx = await this.loader.load(id, tx);
+      const contentSize = await this.loader.contentSize(ctx.image);
       const drop = new Set(pick(ctx.ops));
       const keptIndex = ctx.ops.flatMap((_, i) => (drop.has(i) ? [] : [i]));
       const keep = keptIndex.map((i) => ctx.ops[i]);
-      const { ops, view } = replay(ctx, keep, (k) => `change ${keptIndex[k]} (${describe(keep[k].op)})`);
-      this.loader.repo.replaceOps(ctx.image.key, ops);
-      const head = this.saveOrClear(ctx, ops, ctx.head?.config ?? {}, ctx.head?.tag ?? null);
+      const { ops, view } = await ctx.lookup.settle(() => replay(ctx, keep, (k) => `change ${keptIndex[k]} (${describe(keep[k].op)})`));
+      const head = await this.saveOrClear(tx, ctx, ops, ctx.head?.config ?? {}, ctx.head?.tag ?? null);
       const stillUsed = new Set(ops.map((o) => o.blob));
       const gone = ctx.ops.filter((_, i) => drop.has(i)).map((o) => o.blob);
       // The replayed view already holds every lookup the answer needs: no second walk.
-      const state = draftState({ ...ctx, ops, head }, view, this.loader.contentSize(ctx.image));
+      const state = await ctx.lookup.settle(() => draftState({ ...ctx, ops, head }, view, contentSize));
       return { state, released: gone.filter((b): b is string => b !== null && !stillUsed.has(b)) };
-    })();
+    });
     await this.collector.release(released);
     return state;
   }
 
-  /** Stores the head, or drops the draft when nothing is left in it; returns the new head. */
-  private saveOrClear(ctx: DraftContext, ops: readonly StoredOp[], config: Record<string, unknown>, tag: string | null): DraftHead | undefined {
+  /** Stores the ops and head, or drops the draft when nothing is left in it; returns the new head. */
+  private async saveOrClear(tx: Repos, ctx: DraftContext, ops: readonly StoredOp[], config: Record<string, unknown>, tag: string | null): Promise<DraftHead | undefined> {
     if (ops.length === 0 && Object.keys(config).length === 0 && tag === null) {
-      this.loader.repo.clear(ctx.image.key);
+      await tx.drafts.clear(ctx.image.id);
       return undefined;
     }
-    const updatedAt = new Date().toISOString();
-    this.loader.repo.saveHead(ctx.image.key, config, tag, updatedAt);
-    return { config, tag, updatedAt };
+    const head = { config, tag, updatedAt: new Date().toISOString() };
+    if (ops === ctx.ops) await tx.drafts.saveHead(ctx.image.id, head, ctx.revision);
+    else await tx.drafts.replaceOps(ctx.image.id, ops, head, ctx.revision);
+    return head;
   }
 }
 

@@ -1,99 +1,74 @@
 import type { EntryType, FsEntry } from '@peel/api';
-import type { DataRegion, LayerEntry, LayerEntryType } from '@peel/engine';
-import { decodeName } from '@peel/engine';
-import { joinPath, toApiPath } from '../store/image-path.js';
-import type { EntryCols, LayerEntryRow, NodeRow, SearchRow, ShadowedRow } from '../store/fs-repo.js';
+import type { EntryAttrs, FsNodeRecord, LayerEntryRecord, SearchHit, ShadowedRecord } from '../store/index.js';
+import { toApiPath } from '../store/image-path.js';
 
-/** Stored rows → the API's FsEntry. */
+/** The store's records → the API's FsEntry. */
 
-function base(row: EntryCols, layer: number): FsEntry {
-  const parent = decodeName(row.parent);
-  const name = decodeName(row.name);
+function base(rec: EntryAttrs, layer: number): FsEntry {
   return {
-    name,
-    path: toApiPath(joinPath(parent, name)),
-    type: row.type as EntryType,
-    mode: row.mode,
-    uid: row.uid,
-    gid: row.gid,
-    size: row.size,
-    mtime: row.mtime,
-    linkTarget: row.link_target === null ? null : decodeName(row.link_target),
+    name: rec.name,
+    path: toApiPath(rec.path),
+    type: rec.type,
+    mode: rec.mode,
+    uid: rec.uid,
+    gid: rec.gid,
+    size: rec.size,
+    mtime: rec.mtime,
+    linkTarget: rec.linkTarget,
     layer,
-    digest: row.digest,
+    digest: rec.digest,
   };
 }
 
-/** The stored JSON of a sparse file's data regions back as the engine's DataRegion list. */
-export function dataRegions(json: string | null): DataRegion[] | null {
-  if (json === null) return null;
-  return (JSON.parse(json) as Array<[number, number]>).map(([offset, length]) => ({ offset, length }));
-}
-
-const xattrs = (s: string | null): Record<string, string> | null => (s === null ? null : (JSON.parse(s) as Record<string, string>));
-
-function details(row: NodeRow | LayerEntryRow): Partial<FsEntry> {
-  return {
-    uname: row.uname,
-    gname: row.gname,
-    devMajor: row.dev_major,
-    devMinor: row.dev_minor,
-    xattrs: xattrs(row.xattrs),
-    implicit: row.implicit === 1,
-  };
-}
-
-export function nodeEntry(row: NodeRow): FsEntry {
-  const e = { ...base(row, row.layer), ...details(row) };
-  if (row.type === 'dir') e.childCount = row.child_count;
+export function nodeEntry(rec: FsNodeRecord): FsEntry {
+  const e: FsEntry = { ...base(rec, rec.layer), uname: rec.uname, gname: rec.gname, devMajor: rec.devMajor, devMinor: rec.devMinor, xattrs: rec.xattrs, implicit: rec.implicit };
+  if (rec.type === 'dir') e.childCount = rec.childCount;
   return e;
 }
 
 /** An entry of the image's merged filesystem: a folder also says how many bytes it holds. */
-export function mergedEntry(row: NodeRow): FsEntry {
-  const e = nodeEntry(row);
-  if (row.type === 'dir' && row.bytes_below !== null) e.bytesBelow = row.bytes_below;
+export function mergedEntry(rec: FsNodeRecord): FsEntry {
+  const e = nodeEntry(rec);
+  if (rec.type === 'dir' && rec.bytesBelow !== null) e.bytesBelow = rec.bytesBelow;
   return e;
 }
 
-export function shadowedEntry(row: ShadowedRow): FsEntry {
-  const e = base(row, row.layer);
-  if (row.deleted_by !== null) e.deletedBy = row.deleted_by;
-  if (row.overwritten_by !== null) e.overwrittenBy = row.overwritten_by;
+export function shadowedEntry(rec: ShadowedRecord): FsEntry {
+  const e = base(rec, rec.layer);
+  if (rec.deletedBy !== null) e.deletedBy = rec.deletedBy;
+  if (rec.overwrittenBy !== null) e.overwrittenBy = rec.overwrittenBy;
   return e;
 }
 
-export function layerEntry(row: LayerEntryRow, layer: number): FsEntry {
-  return { ...base(row, layer), ...details(row) };
-}
-
-export function searchEntry(row: SearchRow): FsEntry & { deleted: boolean } {
-  const e: FsEntry & { deleted: boolean } = { ...base(row, row.layer), deleted: row.deleted === 1 };
-  if (row.type === 'dir' && row.child_count !== null) e.childCount = row.child_count;
-  if (row.deleted_by !== null) e.deletedBy = row.deleted_by;
-  if (row.overwritten_by !== null) e.overwrittenBy = row.overwritten_by;
-  return e;
-}
-
-/** A stored layer entry back as the engine's LayerEntry (to read its bytes with the engine). */
-export function toLayerEntry(row: LayerEntryRow): LayerEntry {
+/** A layer's own entry, shown as layer `layer`'s. */
+export function layerEntry(rec: LayerEntryRecord, layer: number): FsEntry {
+  const x = rec.entry;
+  const slash = x.path.lastIndexOf('/');
   return {
-    path: joinPath(decodeName(row.parent), decodeName(row.name)),
-    type: row.type as LayerEntryType,
-    mode: row.mode,
-    uid: row.uid,
-    gid: row.gid,
-    uname: row.uname,
-    gname: row.gname,
-    size: row.size,
-    mtime: row.mtime,
-    linkTarget: row.link_target === null ? null : decodeName(row.link_target),
-    devMajor: row.dev_major,
-    devMinor: row.dev_minor,
-    xattrs: xattrs(row.xattrs),
-    dataOffset: row.data_offset,
-    headerOffset: row.header_offset,
-    digest: row.digest,
-    sparse: dataRegions(row.sparse),
+    name: x.path.slice(slash + 1),
+    path: toApiPath(x.path),
+    type: x.type as EntryType,
+    mode: x.mode,
+    uid: x.uid,
+    gid: x.gid,
+    size: x.size,
+    mtime: x.mtime,
+    linkTarget: x.linkTarget,
+    layer,
+    digest: x.digest,
+    uname: x.uname,
+    gname: x.gname,
+    devMajor: x.devMajor,
+    devMinor: x.devMinor,
+    xattrs: x.xattrs,
+    implicit: rec.implicit,
   };
+}
+
+export function searchEntry(hit: SearchHit): FsEntry & { deleted: boolean } {
+  const e: FsEntry & { deleted: boolean } = { ...base(hit, hit.layer), deleted: hit.deleted };
+  if (hit.type === 'dir' && hit.childCount !== null) e.childCount = hit.childCount;
+  if (hit.deletedBy !== null) e.deletedBy = hit.deletedBy;
+  if (hit.overwrittenBy !== null) e.overwrittenBy = hit.overwrittenBy;
+  return e;
 }

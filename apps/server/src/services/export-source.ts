@@ -1,52 +1,49 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Compression, ExportMode, ExportSource, LayerEntry, Platform } from '@peel/engine';
-import type { Db } from '../store/db.js';
-import type { LayerEntryRow } from '../store/fs-repo.js';
-import { toLayerEntry } from './entries.js';
+import type { Compression, ExportMode, ExportSource, LayerEntry } from '@peel/engine';
+import type { LayerDigest, Store } from '../store/index.js';
 import type { DraftContext } from './draft-context.js';
 
 /**
- * What the engine's export reads, from the stored rows: the config bytes as uploaded, the layer
+ * What the engine's export reads, from the store: the config bytes as uploaded, the layer
  * blobs and their uncompressed tars, and the merged filesystem as the indexed lookup (it reads
  * only the paths the export asks for: the draft's own). Every layer's own entries in tar order
- * (the implicit folders the index adds are not the layer's, so they stay out) are read up front
- * for a flatten or a rewrite, which use them all, and otherwise only if the export asks for them
- * (an append re-encoding a zstd layer).
+ * are read up front — a layer at a time, letting other requests in between — for a flatten or a
+ * rewrite, which use them all; an append asks for them only to re-encode a zstd layer or to date
+ * an image whose config records no time (its newest file), and cannot wait for the store then.
  */
-export async function exportSource(db: Db, ctx: DraftContext, mode: ExportMode): Promise<ExportSource> {
-  const entriesOf = db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`);
-  const readLayer = (layer: number): LayerEntry[] => {
+export async function exportSource(store: Store, ctx: DraftContext, mode: ExportMode): Promise<ExportSource> {
+  const readLayer = async (layer: LayerDigest): Promise<LayerEntry[]> => {
     const out: LayerEntry[] = [];
-    for (const row of entriesOf.iterate(layer)) out.push(toLayerEntry(row as LayerEntryRow));
+    for await (const e of store.fs.layerEntries(layer)) out.push(e);
+    await nextTurn();
     return out;
   };
-  let layers: LayerEntry[][] | null = null;
-  if (mode !== 'append') {
-    // Flatten and rewrite read every entry: a layer at a time, letting other requests in between
-    // (100k rows read in one go kept the event loop for most of a second).
-    layers = [];
-    for (const l of ctx.layers) {
-      layers.push(readLayer(l.layer));
-      await nextTurn();
-    }
+  const layers: LayerEntry[][] = [];
+  if (mode !== 'append' || ctx.layers.some((l) => l.compression === 'zstd') || !hasOwnTime(ctx.image.configRaw)) {
+    for (const l of ctx.layers) layers.push(await readLayer(l.layerDigest));
   }
   return {
     image: {
-      configRaw: ctx.image.config,
-      platform: JSON.parse(ctx.image.platform) as Platform,
-      tags: JSON.parse(ctx.image.tags) as string[],
+      configRaw: ctx.image.configRaw,
+      platform: ctx.image.platform,
+      tags: ctx.image.tags,
       layers: ctx.layers.map((l) => ({
-        blob: l.digest,
-        tarBlob: l.tar_blob,
-        diffId: l.diff_id,
-        mediaType: l.media_type,
+        blob: l.layerDigest,
+        tarBlob: l.tarBlob,
+        diffId: l.diffId,
+        mediaType: l.mediaType,
         compression: l.compression as Compression,
         size: l.size,
       })),
     },
-    get layers() {
-      return (layers ??= ctx.layers.map((l) => readLayer(l.layer)));
-    },
+    layers,
     lookup: ctx.lookup,
   };
+}
+
+/** Whether the config (or its history) records a time, as the engine dates an export (else by its newest file). */
+function hasOwnTime(configRaw: Buffer): boolean {
+  const cfg = JSON.parse(configRaw.toString('utf8')) as { created?: unknown; history?: unknown };
+  const history = Array.isArray(cfg.history) ? (cfg.history as Array<{ created?: unknown } | null>) : [];
+  return [cfg.created, ...history.map((h) => h?.created)].some((t) => typeof t === 'string' && Date.parse(t) >= 0);
 }

@@ -1,9 +1,9 @@
 import type { PassThrough } from 'node:stream';
 import type { ExportCompression, ExportMode, ImageSummary } from '@peel/api';
-import { archiveFileName, exportImage, isEngineError, qualifyTag, type BlobStore, type ExportResult } from '@peel/engine';
-import type { Db } from '../store/db.js';
+import { archiveFileName, exportImage, isEngineError, joinPath, parentOf, qualifyTag, type BlobStore, type ExportResult } from '@peel/engine';
+import type { Store } from '../store/index.js';
 import { ApiError, badRequest } from '../errors.js';
-import { draftOf, type DraftLoader } from './draft-context.js';
+import { draftOf, viewOf, type DraftContext, type DraftLoader } from './draft-context.js';
 import { resultTag } from './draft-state.js';
 import { exportSource } from './export-source.js';
 import { readableSink } from './stream-sink.js';
@@ -36,7 +36,7 @@ export interface PreparedExport {
  */
 export class ExportService {
   constructor(
-    private readonly db: Db,
+    private readonly index: Store,
     private readonly store: BlobStore,
     private readonly loader: DraftLoader,
     private readonly collector: BlobCollector,
@@ -47,7 +47,7 @@ export class ExportService {
 
   /** `signal`: the client went away; layer building stops and what it wrote is given back. */
   async prepare(id: string, req: ExportRequest, opts: { signal?: AbortSignal } = {}): Promise<PreparedExport> {
-    const ctx = this.loader.load(id);
+    const ctx = await this.loader.load(id);
     const tag = req.tag?.trim() || resultTag(ctx);
     try {
       qualifyTag(tag);
@@ -58,7 +58,8 @@ export class ExportService {
     const tracked = trackCommits(this.store);
     let result: ExportResult;
     try {
-      result = await exportImage(await exportSource(this.db, ctx, req.mode), draftOf(ctx), {
+      if (req.mode === 'append') await warmForAppend(ctx);
+      result = await exportImage(await exportSource(this.index, ctx, req.mode), draftOf(ctx), {
         mode: req.mode, store: tracked.store, tag, compression: req.compression, signal: opts.signal, created: this.created,
       });
     } catch (e) {
@@ -95,4 +96,25 @@ export class ExportService {
       await prepared.finish();
     }
   }
+}
+
+/**
+ * An append reads the image through the draft's lookup, synchronously, while it builds the new
+ * layer: everything it will ask is loaded first by asking the same (the changes, what a moved
+ * folder holds, the parents of what changed).
+ */
+async function warmForAppend(ctx: DraftContext): Promise<void> {
+  await ctx.lookup.settle(() => {
+    const view = viewOf(ctx);
+    for (const change of view.changes()) {
+      if (change.kind === 'deleted') continue;
+      view.get(change.path);
+      const stack = change.tree ? [change.path] : [];
+      while (stack.length) {
+        for (const c of view.children(stack.pop()!)) if (c.type === 'dir') stack.push(c.path);
+      }
+      for (let p = parentOf(change.path); p !== ''; p = parentOf(p)) view.get(p);
+      view.isHidden(joinPath(change.path, '_'));
+    }
+  });
 }

@@ -1,8 +1,7 @@
 import type { FindingsResponse } from '@peel/api';
 import { analyzeImage, type BlobStore, type Findings } from '@peel/engine';
-import type { Db } from '../store/db.js';
-import { FindingsCache } from './findings-cache.js';
-import { FindingsInputReader } from './findings-input.js';
+import type { Store } from '../store/index.js';
+import { readFindingsInput } from './findings-input.js';
 import { findingsToApi } from './findings-shape.js';
 import type { ImagesService } from './images.js';
 
@@ -10,40 +9,35 @@ import type { ImagesService } from './images.js';
 export const FINDINGS_VERSION = 2;
 
 /**
- * Findings are computed on the first request for an image, then served from SQLite. Not at
+ * Findings are computed on the first request for an image, then served from the store. Not at
  * ingest: an upload should be explorable as soon as it is indexed, and most images are never
  * asked for findings; the image never changes, so a cached answer never goes stale. Concurrent
- * first requests share one computation.
+ * first requests in this process share one computation.
  */
 export class FindingsService {
-  private readonly cache: FindingsCache;
-  private readonly input: FindingsInputReader;
   private readonly running = new Map<string, Promise<FindingsResponse>>();
 
-  constructor(db: Db, private readonly store: BlobStore, private readonly images: ImagesService) {
-    this.cache = new FindingsCache(db, FINDINGS_VERSION);
-    this.input = new FindingsInputReader(db);
-  }
+  constructor(private readonly index: Store, private readonly store: BlobStore, private readonly images: ImagesService) {}
 
   async get(id: string): Promise<FindingsResponse> {
-    const row = this.images.require(id);
-    const cached = this.cache.get(row.id);
+    const image = await this.images.require(id);
+    const cached = await this.index.findings.get(image.id, FINDINGS_VERSION);
     if (cached) return cached;
-    let job = this.running.get(row.id);
+    let job = this.running.get(image.id);
     if (!job) {
-      job = this.compute(row.id).finally(() => this.running.delete(row.id));
-      this.running.set(row.id, job);
+      job = this.compute(image.id).finally(() => this.running.delete(image.id));
+      this.running.set(image.id, job);
     }
     return job;
   }
 
   private async compute(id: string): Promise<FindingsResponse> {
-    const row = this.images.require(id);
-    const input = await this.input.read(row, this.images.repo.layers(row.key));
+    const image = await this.images.require(id);
+    const input = await readFindingsInput(this.index, image, await this.index.images.layers(id));
     const findings: Findings = await analyzeImage({ ...input, store: this.store });
     const response = findingsToApi(id, findings, new Date().toISOString());
-    // The image may have been deleted while its files were read: then keep nothing.
-    if (this.images.repo.keyOf(id) !== undefined) this.cache.put(response);
+    // The image may have been deleted while its files were read: then the store keeps nothing.
+    await this.index.findings.put(response, FINDINGS_VERSION);
     return response;
   }
 }

@@ -1,71 +1,109 @@
-import type { FsLookup, FsNode, LayerEntry, LayerEntryType } from '@peel/engine';
-import type { FsRepo, NodeRow } from '../store/fs-repo.js';
-import type { ImageLayerRow } from '../store/images-repo.js';
-import { decodeName } from '@peel/engine';
-import { joinPath } from '../store/image-path.js';
-import { toLayerEntry } from './entries.js';
+import type { FsLookup, FsNode, LayerEntry } from '@peel/engine';
+import { parentOf } from '@peel/engine';
+import type { FsNodeRecord, ImageId, ImageLayer, Store } from '../store/index.js';
+
+/** A lookup the engine made that the store has not answered yet: fetched, then the work is redone. */
+class NotLoaded extends Error {
+  constructor(readonly load: () => Promise<void>) {
+    super('not loaded yet');
+  }
+}
 
 /**
- * An image's merged filesystem as the engine's FsLookup, read from the indexed rows on demand,
- * so a DraftView works on an image of any size without loading it. Lookups are memoised for
- * the life of the object (one request): a draft replay asks for the same paths many times.
+ * An image's merged filesystem as the engine's FsLookup, read from the store on demand, so a
+ * DraftView works on an image of any size without loading it. The engine asks synchronously and
+ * the store answers asynchronously: a question not answered yet throws NotLoaded, and `settle`
+ * fetches the answer and runs the engine's work again (it is pure, and every answer is kept for
+ * the life of the object — one request — so each is fetched once).
  */
 export class ImageFsLookup implements FsLookup {
   private readonly nodes = new Map<string, FsNode | undefined>();
   private readonly kids = new Map<string, FsNode[]>();
-  private readonly rows = new Map<string, NodeRow | undefined>();
+  private readonly rows = new Map<string, FsNodeRecord | undefined>();
+  private readonly shadowed = new Map<string, boolean>();
+  private readonly below = new Map<string, number>();
 
   constructor(
-    private readonly repo: FsRepo,
-    private readonly image: number,
-    private readonly layers: readonly ImageLayerRow[],
-    /** Content bytes below a folder, answered by the store without listing it. */
-    private readonly bytesBelow: (dir: string) => number,
+    private readonly store: Store,
+    private readonly image: ImageId,
+    private readonly layers: readonly ImageLayer[],
+    /** Content bytes below a folder, kept across requests (images never change). */
+    private readonly bytesBelow: (dir: string) => Promise<number>,
   ) {}
+
+  /** Runs `work` (which asks this lookup synchronously) until every answer it needs is loaded. */
+  async settle<T>(work: () => T): Promise<T> {
+    for (;;) {
+      try {
+        return work();
+      } catch (e) {
+        if (!(e instanceof NotLoaded)) throw e;
+        await e.load();
+      }
+    }
+  }
+
+  /** Loads paths (and their ancestors) up front: the work that follows asks for them. */
+  async preload(paths: Iterable<string>): Promise<void> {
+    const wanted = new Set<string>();
+    for (let p of paths) {
+      while (p !== '' && !wanted.has(p)) {
+        wanted.add(p);
+        p = parentOf(p);
+      }
+    }
+    await Promise.all([...wanted].filter((p) => !this.rows.has(p)).map((p) => this.loadRow(p)));
+  }
 
   /**
    * Lets the engine size a folder of 100k files without a walk: the figure the index stored with
    * the folder's row, else (the root, which has no row) one query.
    */
   subtreeSize(path: string): number {
-    return (path === '' ? undefined : this.row(path)?.bytes_below) ?? this.bytesBelow(path);
+    const stored = path === '' ? undefined : this.row(path)?.bytesBelow;
+    if (stored !== undefined && stored !== null) return stored;
+    if (!this.below.has(path)) throw new NotLoaded(async () => void this.below.set(path, await this.bytesBelow(path)));
+    return this.below.get(path)!;
   }
 
   /** A folder's entry count, as the index stored it (no listing; the root has no row). */
   childCount(path: string): number {
-    return path === '' ? this.children('').length : (this.row(path)?.child_count ?? 0);
+    return path === '' ? this.children('').length : (this.row(path)?.childCount ?? 0);
   }
 
   get(path: string): FsNode | undefined {
     if (this.nodes.has(path)) return this.nodes.get(path);
     const row = this.row(path);
-    const node = row && this.toNode(path, row);
+    const node = row && this.toNode(row);
     this.nodes.set(path, node);
     return node;
   }
 
   children(dir: string): FsNode[] {
-    let list = this.kids.get(dir);
-    if (!list) {
-      list = this.repo.children(this.image, dir).map((row) => {
-        const path = joinPath(dir, decodeName(row.name));
-        this.rows.set(path, row);
-        const node = this.nodes.get(path) ?? this.toNode(path, row);
-        this.nodes.set(path, node);
+    const list = this.kids.get(dir);
+    if (list) return list;
+    throw new NotLoaded(async () => {
+      const rows = await this.store.fs.children(this.image, dir);
+      for (const row of rows) this.rows.set(row.path, row);
+      // Content entries of the children's files, fetched together.
+      await Promise.all(rows.map((row) => this.loadContent(row)));
+      this.kids.set(dir, rows.map((row) => {
+        const node = this.nodes.get(row.path) ?? this.toNode(row);
+        this.nodes.set(row.path, node);
         return node;
-      });
-      this.kids.set(dir, list);
-    }
-    return list;
+      }));
+    });
   }
 
   hasShadowed(path: string): boolean {
-    return this.repo.hasShadowed(this.image, path);
+    const known = this.shadowed.get(path);
+    if (known !== undefined) return known;
+    throw new NotLoaded(async () => void this.shadowed.set(path, await this.store.fs.hasShadowed(this.image, path)));
   }
 
-  /** The stored row of a path (for listings that show the stored details as they are). */
-  row(path: string): NodeRow | undefined {
-    if (!this.rows.has(path)) this.rows.set(path, this.repo.node(this.image, path));
+  /** The stored record of a path (for listings that show the stored details as they are). */
+  row(path: string): FsNodeRecord | undefined {
+    if (!this.rows.has(path)) throw new NotLoaded(() => this.loadRow(path));
     return this.rows.get(path);
   }
 
@@ -73,34 +111,49 @@ export class ImageFsLookup implements FsLookup {
   tarBlob(n: number): string {
     const layer = this.layers[n];
     if (!layer) throw new Error(`image ${this.image} has no layer ${n}`);
-    return layer.tar_blob;
+    return layer.tarBlob;
   }
 
-  private toNode(path: string, row: NodeRow): FsNode {
-    const entry = ownEntry(path, row);
+  private readonly contents = new Map<string, LayerEntry>();
+
+  private async loadRow(path: string): Promise<void> {
+    const row = await this.store.fs.node(this.image, path);
+    if (row) await this.loadContent(row);
+    this.rows.set(path, row);
+  }
+
+  private async loadContent(row: FsNodeRecord): Promise<void> {
+    if (row.contentLayer === null || row.contentSeq === null) return;
+    const key = `${row.contentLayer}/${row.contentSeq}`;
+    if (this.contents.has(key)) return;
+    const layer = this.layers[row.contentLayer];
+    const stored = layer && (await this.store.fs.entryBySeq(layer.layerDigest, row.contentSeq));
+    if (!stored) throw new Error(`the index of image ${this.image} lost the content of ${row.path}`);
+    this.contents.set(key, stored.entry);
+  }
+
+  private toNode(row: FsNodeRecord): FsNode {
+    const entry = ownEntry(row);
     let content: FsNode['content'] = null;
-    if (row.content_layer !== null && row.content_seq !== null) {
-      const stored = this.repo.entryBySeq(this.layers[row.content_layer].layer, row.content_seq);
-      if (!stored) throw new Error(`the index of image ${this.image} lost the content of ${path}`);
-      content = { layer: row.content_layer, entry: toLayerEntry(stored) };
+    if (row.contentLayer !== null && row.contentSeq !== null) {
+      content = { layer: row.contentLayer, entry: this.contents.get(`${row.contentLayer}/${row.contentSeq}`)! };
     }
-    const slash = path.lastIndexOf('/');
     return {
-      path,
-      name: path.slice(slash + 1),
+      path: row.path,
+      name: row.name,
       // A file's own entry is its content entry (with its offsets); others carry no bytes.
       entry: row.type === 'file' && content ? content.entry : entry,
       layer: row.layer,
       content,
-      implicit: row.implicit === 1,
+      implicit: row.implicit,
     };
   }
 }
 
-function ownEntry(path: string, row: NodeRow): LayerEntry {
+function ownEntry(row: FsNodeRecord): LayerEntry {
   return {
-    path,
-    type: row.type as LayerEntryType,
+    path: row.path,
+    type: row.type,
     mode: row.mode,
     uid: row.uid,
     gid: row.gid,
@@ -108,10 +161,10 @@ function ownEntry(path: string, row: NodeRow): LayerEntry {
     gname: row.gname,
     size: row.size,
     mtime: row.mtime,
-    linkTarget: row.link_target === null ? null : decodeName(row.link_target),
-    devMajor: row.dev_major,
-    devMinor: row.dev_minor,
-    xattrs: row.xattrs === null ? null : (JSON.parse(row.xattrs) as Record<string, string>),
+    linkTarget: row.linkTarget,
+    devMajor: row.devMajor,
+    devMinor: row.devMinor,
+    xattrs: row.xattrs,
     dataOffset: 0,
     headerOffset: 0,
     digest: row.digest,

@@ -1,96 +1,95 @@
-import type { HistoryStep, ImageDetail, ImageSummary, LayerInfo, Platform, PlatformChoice, Problem } from '@peel/api';
-import type { Db } from '../store/db.js';
-import { ImagesRepo, type ImageLayerRow, type ImageRow } from '../store/images-repo.js';
-import { purgeImage } from '../store/image-purge.js';
+import type { ImageDetail, ImageSummary, LayerInfo, Problem } from '@peel/api';
+import type { ImageLayer, ImageRecord, Store, StoredImage } from '../store/index.js';
 import { notFound } from '../errors.js';
 import type { WriteQueue } from './write-queue.js';
 import type { BlobCollector } from './blob-collector.js';
 
 /** Listing, describing and deleting stored images. */
 export class ImagesService {
-  readonly repo: ImagesRepo;
+  constructor(private readonly store: Store, private readonly queue: WriteQueue, private readonly collector: BlobCollector, private readonly chunkRows: number) {}
 
-  constructor(private readonly db: Db, private readonly queue: WriteQueue, private readonly collector: BlobCollector, private readonly chunkRows: number) {
-    this.repo = new ImagesRepo(db);
+  async list(): Promise<ImageSummary[]> {
+    return (await this.store.images.list()).map(summary);
   }
 
-  list(): ImageSummary[] {
-    return this.repo.list().map(summary);
+  /** A ready image, or 404. */
+  async require(id: string): Promise<StoredImage> {
+    const image = await this.store.images.get(id);
+    if (!image) throw notFound(`no image ${JSON.stringify(id)}`);
+    return image;
   }
 
-  /** The stored row of a ready image, or 404. */
-  require(id: string): ImageRow {
-    const row = this.repo.get(id);
-    if (!row) throw notFound(`no image ${JSON.stringify(id)}`);
-    return row;
+  /** A ready image's layers by index, or 404. */
+  async layers(id: string): Promise<ImageLayer[]> {
+    const layers = await this.store.images.layers(id);
+    if (layers.length === 0 && !(await this.store.images.exists(id))) throw notFound(`no image ${JSON.stringify(id)}`);
+    return layers;
   }
 
-  summary(id: string): ImageSummary {
-    return summary(this.require(id));
+  async summary(id: string): Promise<ImageSummary> {
+    return summary(await this.require(id));
   }
 
-  detail(id: string): ImageDetail {
-    const row = this.require(id);
-    const layers = this.repo.layers(row.key);
+  async detail(id: string): Promise<ImageDetail> {
+    const image = await this.require(id);
+    const layers = await this.store.images.layers(id);
     const stored = new Map<string, string>();
-    for (const other of this.repo.list()) {
-      if (other.archive_digest === row.archive_digest && other.manifest_digest) stored.set(other.manifest_digest, other.id);
+    for (const other of await this.store.images.list()) {
+      if (other.archiveDigest === image.archiveDigest && other.manifestDigest) stored.set(other.manifestDigest, other.id);
     }
-    const platforms = (JSON.parse(row.platforms) as PlatformChoice[]).map((p) => ({ ...p, imageId: (p.manifestDigest && stored.get(p.manifestDigest)) || null }));
     return {
-      ...summary(row),
-      platforms,
-      manifestDigest: row.manifest_digest,
-      configDigest: row.config_digest,
-      config: JSON.parse(row.config.toString('utf8')) as Record<string, unknown>,
+      ...summary(image),
+      platforms: image.platforms.map((p) => ({ ...p, imageId: (p.manifestDigest && stored.get(p.manifestDigest)) || null })),
+      manifestDigest: image.manifestDigest,
+      configDigest: image.configDigest,
+      config: JSON.parse(image.configRaw.toString('utf8')) as Record<string, unknown>,
       layers: layers.map(layerInfo),
-      history: JSON.parse(row.history) as HistoryStep[],
-      problems: [...(JSON.parse(row.problems) as Problem[]), ...layers.flatMap(layerProblems)],
-      archiveSize: row.archive_size,
-      outerCompression: row.outer_compression,
+      history: image.history,
+      problems: [...image.problems, ...layers.flatMap(layerProblems)],
+      archiveSize: image.archiveSize,
+      outerCompression: image.outerCompression,
     };
   }
 
   /** Hides the image at once, then removes its rows and the blobs nobody else uses. */
   async delete(id: string): Promise<void> {
-    const key = this.repo.hide(id);
-    if (key === undefined) throw notFound(`no image ${JSON.stringify(id)}`);
-    const blobs = await this.queue.run(() => purgeImage(this.db, key, this.chunkRows));
+    const blobs = await this.queue.run(() => this.store.images.delete(id, { chunkRows: this.chunkRows }));
+    if (blobs === null) throw notFound(`no image ${JSON.stringify(id)}`);
     await this.collector.release(blobs);
   }
 }
 
-export function summary(row: ImageRow): ImageSummary {
+export function summary(image: ImageRecord): ImageSummary {
   return {
-    id: row.id,
-    name: row.name,
-    tags: JSON.parse(row.tags) as string[],
-    format: row.format,
-    platform: JSON.parse(row.platform) as Platform,
-    size: row.size,
-    layerCount: row.layer_count,
-    createdAt: row.created_at,
-    archiveDigest: row.archive_digest,
-    fileCount: row.file_count,
+    id: image.id,
+    name: image.name,
+    tags: image.tags,
+    format: image.format,
+    platform: image.platform,
+    size: image.size,
+    layerCount: image.layerCount,
+    createdAt: image.createdAt,
+    archiveDigest: image.archiveDigest,
+    fileCount: image.fileCount,
   };
 }
 
-function layerInfo(l: ImageLayerRow): LayerInfo {
+function layerInfo(l: ImageLayer): LayerInfo {
   return {
-    index: l.idx,
-    digest: l.digest,
-    diffId: l.diff_id,
-    mediaType: l.media_type,
+    index: l.index,
+    digest: l.layerDigest,
+    diffId: l.diffId,
+    mediaType: l.mediaType,
     size: l.size,
-    uncompressedSize: l.uncompressed_size,
-    entryCount: l.entry_count,
-    contentSize: l.content_size,
+    uncompressedSize: l.uncompressedSize,
+    entryCount: l.entryCount,
+    contentSize: l.contentSize,
     history: l.history,
     compression: l.compression,
-    archivePath: l.archive_path,
+    archivePath: l.archivePath,
   };
 }
 
-function layerProblems(l: ImageLayerRow): Problem[] {
-  return (JSON.parse(l.problems) as Problem[]).map((p) => ({ ...p, layer: l.idx }));
+function layerProblems(l: ImageLayer): Problem[] {
+  return l.problems.map((p) => ({ ...p, layer: l.index }));
 }

@@ -1,6 +1,5 @@
 import type { BlobStore } from '@peel/engine';
-import type { Db } from '../store/db.js';
-import { ImagesRepo } from '../store/images-repo.js';
+import type { IngestOwner, Store } from '../store/index.js';
 import { ArchiveService } from './archive.js';
 import { BlobCollector } from './blob-collector.js';
 import { ContentService } from './content.js';
@@ -26,18 +25,18 @@ export interface Services {
   exports: ExportService;
 }
 
-export function createServices(db: Db, store: BlobStore, limits: IngestLimits, chunkRows: number, sourceDateEpoch?: number): Services {
+/** `index`: the database store; `store`: the blobs. */
+export function createServices(index: Store, store: BlobStore, owner: IngestOwner, limits: IngestLimits, chunkRows: number, sourceDateEpoch?: number): Services {
   const queue = new WriteQueue();
-  const repo = new ImagesRepo(db);
-  const collector = new BlobCollector(store, (d) => repo.isReferenced(d));
-  const images = new ImagesService(db, queue, collector, chunkRows);
-  const fs = new FsService(db, images);
-  const content = new ContentService(store, images, fs);
-  const archive = new ArchiveService(db, store, images);
-  const ingest = new IngestService({ db, store, queue, collector, images, limits, chunkRows });
-  const loader = new DraftLoader(db, images, fs);
-  const drafts = new DraftService(db, store, loader, collector, limits.maxUploadBytes);
-  const draftFs = new DraftFsService(store, loader, fs.repo, fs.pages);
-  const exports = new ExportService(db, store, loader, collector, ingest, sourceDateEpoch === undefined ? undefined : new Date(sourceDateEpoch * 1000));
+  const collector = new BlobCollector(store, (d) => index.images.isReferenced(d));
+  const images = new ImagesService(index, queue, collector, chunkRows);
+  const fs = new FsService(index, images);
+  const content = new ContentService(index, store, images, fs);
+  const archive = new ArchiveService(index, store, images);
+  const ingest = new IngestService({ index, store, owner, queue, collector, images, limits, chunkRows });
+  const loader = new DraftLoader(index, images);
+  const drafts = new DraftService(index, store, images, loader, collector, limits.maxUploadBytes);
+  const draftFs = new DraftFsService(store, index, loader, fs.pages);
+  const exports = new ExportService(index, store, loader, collector, ingest, sourceDateEpoch === undefined ? undefined : new Date(sourceDateEpoch * 1000));
   return { images, ingest, fs, content, archive, queue, collector, drafts, draftFs, exports };
 }

@@ -1,15 +1,17 @@
 import type { Readable } from 'node:stream';
 import type { ImageSummary } from '@peel/api';
 import { EngineError, openImageArchive, type BlobStore } from '@peel/engine';
-import type { Db } from '../store/db.js';
-import { beginImage, finishImage, writeLayer, type WriteOptions } from '../store/image-writer.js';
-import { purgeImage } from '../store/image-purge.js';
+import type { IngestOwner, PendingImage, Store, WriteOptions } from '../store/index.js';
 import { ApiError } from '../errors.js';
 import { limitBytes } from './byte-limit.js';
 import { imageId } from './image-id.js';
 import type { ImagesService } from './images.js';
 import type { BlobCollector } from './blob-collector.js';
 import type { WriteQueue } from './write-queue.js';
+import { writeMerged } from './merge-rows.js';
+
+/** How often a pending image's owner says it is still writing. */
+const HEARTBEAT_MS = 10_000;
 
 export interface IngestLimits {
   /** Bytes of the upload itself (compressed, as sent). */
@@ -45,8 +47,10 @@ export interface IngestRequest {
 export class IngestService {
   constructor(
     private readonly deps: {
-      db: Db;
+      index: Store;
       store: BlobStore;
+      /** Who this app's pending images belong to (see IngestRepo.cleanupStale). */
+      owner: IngestOwner;
       queue: WriteQueue;
       collector: BlobCollector;
       images: ImagesService;
@@ -56,13 +60,14 @@ export class IngestService {
   ) {}
 
   async ingest(req: IngestRequest): Promise<{ summary: ImageSummary; created: boolean }> {
-    const { db, store, queue, collector, images, limits, chunkRows } = this.deps;
+    const { index, store, owner, queue, collector, images, limits, chunkRows } = this.deps;
     if (req.contentLength !== undefined && req.contentLength > limits.maxUploadBytes) {
       throw new ApiError(413, 'UPLOAD_TOO_LARGE', `the upload (${req.contentLength} bytes) is larger than the limit of ${limits.maxUploadBytes} bytes (PEEL_MAX_UPLOAD_BYTES)`);
     }
     const done = await collector.begin();
     let fresh: string[] = [];
-    let key: number | null = null;
+    let pending: PendingImage | null = null;
+    let heartbeat: NodeJS.Timeout | undefined;
     // The first failure of a layer write; later writes of this upload then stop at once.
     let failed: unknown = null;
     const writes: Array<Promise<void>> = [];
@@ -74,8 +79,9 @@ export class IngestService {
       },
     };
     try {
-      key = await queue.run(async () => beginImage(db));
-      const pending = key;
+      const owned = await index.ingest.begin(owner);
+      pending = owned;
+      heartbeat = setInterval(() => void index.ingest.heartbeat(owned).catch(() => undefined), HEARTBEAT_MS).unref();
       const archive = await openImageArchive(limitBytes(req.body, limits.maxUploadBytes), store, {
         platform: req.platform,
         tag: req.tag,
@@ -86,7 +92,8 @@ export class IngestService {
         maxExpansionRatio: limits.maxExpansionRatio,
         signal: req.signal,
         onLayer: (layer) => {
-          writes.push(queue.run(() => writeLayer(db, pending, layer, opts)).catch((e: unknown) => {
+          const { entries, ...facts } = layer;
+          writes.push(queue.run(() => index.ingest.writeLayer(owned, facts, entries, opts)).catch((e: unknown) => {
             failed ??= e;
           }));
         },
@@ -107,16 +114,25 @@ export class IngestService {
       for (const scan of archive.layerScans.values()) scan.entries = [];
       const id = imageId(archive.archiveDigest, image.manifestDigest, image.configDigest);
       const name = req.name?.trim() || image.tags[0] || id;
-      key = null; // from here on finishImage completes the pending image or purges it
-      const result = await queue.run(() => finishImage(db, pending, { id, name, archive, image, layers }, opts));
+      const result = await queue.run(async () => {
+        // Stored already: nothing to merge (finish answers with the stored one).
+        const merged = (await index.images.exists(id)) ? { fileCount: 0, problems: [] } : await (async () => {
+          await index.ingest.linkLayers(owned, archive, image, opts);
+          return writeMerged(index.ingest, owned, layers, opts);
+        })();
+        return index.ingest.finish(owned, { id, name, archive, image, fileCount: merged.fileCount, mergeProblems: merged.problems }, opts);
+      });
+      pending = null;
       fresh = [...fresh, ...result.released];
-      return { summary: images.summary(id), created: result.created };
+      return { summary: await images.summary(id), created: result.created };
     } finally {
-      if (key !== null) {
+      clearInterval(heartbeat);
+      if (pending !== null) {
         failed ??= new EngineError('ABORTED', 'the ingest failed');
         await Promise.allSettled(writes);
-        const pending = key;
-        await queue.run(() => purgeImage(db, pending, chunkRows));
+        const owned = pending;
+        // The blobs stay for the collector (they are this ingest's new blobs, or another image's).
+        await queue.run(() => index.ingest.abandon(owned, { chunkRows }));
       }
       await collector.release(fresh);
       await done();

@@ -1,19 +1,20 @@
 /**
  * Values computed once per key, for facts of stored images (which never change): the oldest
- * are forgotten past `limit`. Key by image id, never by the row key alone: SQLite gives a deleted
- * image's key to the next image when it was the highest, while an id names the content.
+ * are forgotten past `limit`. Keyed by image id (the content), never by a row key. An answer
+ * still being computed is shared; one that failed is forgotten.
  */
 export class Memo<V> {
-  private readonly values = new Map<string, V>();
+  private readonly values = new Map<string, Promise<V>>();
 
   constructor(private readonly limit: number) {}
 
-  get(key: string, compute: () => V): V {
+  get(key: string, compute: () => Promise<V>): Promise<V> {
     let v = this.values.get(key);
     if (v === undefined) {
       v = compute();
       if (this.values.size >= this.limit) this.values.delete(this.values.keys().next().value!);
       this.values.set(key, v);
+      v.catch(() => this.values.delete(key));
     }
     return v;
   }

@@ -1,5 +1,5 @@
 import type { DraftNode, DraftOp, DraftView } from '@peel/engine';
-import type { OpSummary } from '../store/draft-repo.js';
+import type { OpSummary } from '../store/index.js';
 
 /** What `op` does to the filesystem `before` shows (the draft's earlier ops applied). */
 export function summarize(before: DraftView, op: DraftOp): OpSummary {

@@ -5,8 +5,8 @@ import { badRequest } from '../errors.js';
  * it, and a cursor is the key of the last row a page held. The next page is the rows whose key
  * is greater, found by an index seek instead of an OFFSET walk.
  */
-export type KeyPart = number | Buffer;
-export type PageKey = KeyPart[];
+export type { KeyPart, PageKey } from '../store/index.js';
+import type { PageKey } from '../store/index.js';
 
 /** Which parts of a key are names (bytes) rather than numbers; the first letter names the listing kind. */
 export const KEY_SHAPES = {

@@ -409,11 +409,41 @@ export const MIGRATIONS: readonly Migration[] = [
   `, postgres: `
   ALTER TABLE fs_nodes ADD COLUMN bytes_below BIGINT;
   ` },
+  { sqlite: `
+  -- A pending image names the process writing it, so that a start-up cleanup removes only those
+  -- whose writer is gone (its pid no longer runs on this host, or another process has its pid)
+  -- or stopped beating (heartbeat_at older than the cleanup's limit).
+  ALTER TABLE images ADD COLUMN owner_pid INTEGER;
+  ALTER TABLE images ADD COLUMN owner_host TEXT;
+  ALTER TABLE images ADD COLUMN owner_started TEXT;
+  ALTER TABLE images ADD COLUMN heartbeat_at TEXT;
+
+  -- Bumped by every edit of the draft, in the edit's transaction: an edit made from an older
+  -- read is refused instead of overwriting the one between.
+  ALTER TABLE drafts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+
+  -- Computed findings (a cache: the image never changes; keyed by its id and the analysis
+  -- version). Earlier versions created it on first use.
+  CREATE TABLE IF NOT EXISTS image_findings (
+    image_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    computed_at TEXT NOT NULL,
+    json TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `, postgres: `
+  ALTER TABLE images ADD COLUMN owner_pid INTEGER;
+  ALTER TABLE images ADD COLUMN owner_host ${TEXT};
+  ALTER TABLE images ADD COLUMN owner_started ${TEXT};
+  ALTER TABLE images ADD COLUMN heartbeat_at ${TEXT};
+
+  ALTER TABLE drafts ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+
+  CREATE TABLE image_findings (
+    image_id ${TEXT} PRIMARY KEY,
+    version INTEGER NOT NULL,
+    computed_at ${TEXT} NOT NULL,
+    json ${TEXT} NOT NULL
+  );
+  ` },
 ];
 
-/**
- * layer_entries for reads by folder (`layer = ? AND parent = ?`). Named, because SQLite picked the
- * primary key (layer, seq) for some of them — a scan of the layer's every entry per lookup (8 ms on
- * a 100,000-entry layer) — when an ORDER BY was not the index's own.
- */
-export const LAYER_BY_DIR = 'layer_entries INDEXED BY layer_entries_by_dir';

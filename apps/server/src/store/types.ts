@@ -1,5 +1,5 @@
-import type { ChangeKind, EntryType, FindingsResponse, FsEntry, HistoryStep, LayerChange, ListingSort, Platform, PlatformChoice, Problem } from '@peel/api';
-import type { DraftOp, ImageArchive, LayerEntry, OpenOptions, ResolvedImage } from '@peel/engine';
+import type { ChangeKind, EntryType, FindingsResponse, FsEntry, LayerChange, ListingSort, Platform, PlatformChoice, Problem } from '@peel/api';
+import type { DraftOp, HistoryStep, ImageArchive, LayerEntry, OpenOptions, ResolvedImage } from '@peel/engine';
 
 /**
  * The persistence boundary of the server: every SQL statement lives behind this interface, in

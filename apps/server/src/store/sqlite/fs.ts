@@ -1,74 +1,12 @@
+import { decodeName, encodeName, type LayerEntry } from '@peel/engine';
+import { joinPath, splitPath } from '../image-path.js';
+import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
+import type { Conn } from './conn.js';
 import type { Db } from './db.js';
-import { decodeName, encodeName } from '@peel/engine';
-import { joinPath, splitPath } from './image-path.js';
-import { LAYER_BY_DIR } from './migrations.js';
-
-/** Columns every entry-like row has (merged node, shadowed entry, layer entry). */
-export interface EntryCols {
-  parent: Buffer;
-  name: Buffer;
-  type: string;
-  mode: number;
-  uid: number;
-  gid: number;
-  size: number;
-  mtime: number;
-  link_target: Buffer | null;
-  digest: string | null;
-}
-
-export interface NodeRow extends EntryCols {
-  uname: string;
-  gname: string;
-  dev_major: number;
-  dev_minor: number;
-  xattrs: string | null;
-  layer: number;
-  implicit: number;
-  child_count: number;
-  /** Folders: bytes of file content below (merge-writer.ts); null for the rest. */
-  bytes_below: number | null;
-  content_layer: number | null;
-  content_seq: number | null;
-}
-
-export interface ShadowedRow extends EntryCols {
-  seq: number;
-  layer: number;
-  deleted_by: number | null;
-  overwritten_by: number | null;
-}
-
-export interface LayerEntryRow extends EntryCols {
-  seq: number;
-  uname: string;
-  gname: string;
-  dev_major: number;
-  dev_minor: number;
-  xattrs: string | null;
-  data_offset: number;
-  header_offset: number;
-  /** JSON [[offset, length], ...] of a sparse file's data regions, else null. */
-  sparse: string | null;
-  implicit: number;
-}
-
-export interface SearchRow extends EntryCols {
-  deleted: number;
-  layer: number;
-  child_count: number | null;
-  deleted_by: number | null;
-  overwritten_by: number | null;
-}
-
-export interface SearchQuery {
-  /** Lower-cased (ASCII) substring of the absolute path, or a GLOB pattern. */
-  pattern: string;
-  mode: 'substring' | 'glob-name' | 'glob-path';
-  deleted: boolean;
-  limit: number;
-  offset: number;
-}
+import { Keys } from './keys.js';
+import { LAYER_BY_DIR } from './layer-by-dir.js';
+import { dataRegions, layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from './rows.js';
+import { SubtreeSizes } from './subtree-size.js';
 
 const ABS_PATH = `('/' || CASE WHEN length(parent) = 0 THEN CAST(name AS TEXT) ELSE parent || '/' || name END)`;
 /**
@@ -84,12 +22,21 @@ const MATCH = {
 } as const;
 type MatchMode = keyof typeof MATCH;
 
-/** Indexed lookups into an image's merged filesystem and its layers' own entries. */
-export class FsRepo {
-  private readonly s;
+type LeanRow = [Buffer, Buffer, string, number, number, number, number, Buffer | null, string | null, number, number, string | null];
 
-  constructor(db: Db) {
+/** Indexed lookups into an image's merged filesystem and its layers' own entries. */
+export class SqliteFs implements FsRepo {
+  private readonly s;
+  private readonly keys: Keys;
+  private readonly db: Db;
+  /** Prepared on first use: a range scan below a folder, not a read of one folder. */
+  private subtrees: SubtreeSizes | undefined;
+
+  constructor(c: Conn) {
+    const db = c.db;
     registerGlob(db);
+    this.keys = new Keys(c);
+    this.db = db;
     const search = (mode: MatchMode) => ({
       page: db.prepare(`
         SELECT parent, name, 0 AS deleted, 0 AS seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, child_count,
@@ -111,44 +58,96 @@ export class FsRepo {
       layerEntry: db.prepare(`SELECT * FROM ${LAYER_BY_DIR} WHERE layer = ? AND parent = ? AND name = ? ORDER BY implicit, seq DESC LIMIT 1`),
       layerChildren: db.prepare(`SELECT * FROM ${LAYER_BY_DIR} WHERE layer = ? AND parent = ? ORDER BY name, seq`),
       entryBySeq: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND seq = ?`),
+      entries: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`),
+      // Only the columns the findings analysis reads, as arrays: most of a large image's cost before analysis.
+      leanEntries: db.prepare(`SELECT parent, name, type, mode, uid, gid, size, link_target, digest, data_offset, header_offset, sparse
+        FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`).raw(true),
       search: Object.fromEntries(Object.keys(MATCH).map((m) => [m, search(m as MatchMode)])) as Record<MatchMode, ReturnType<typeof search>>,
     };
   }
 
-  node(image: number, path: string): NodeRow | undefined {
+  async node(id: ImageId, path: string): Promise<FsNodeRecord | undefined> {
+    const image = this.keys.image(id);
+    if (image === undefined) return undefined;
     const { parent, name } = splitPath(path);
-    return this.s.node.get(image, encodeName(parent), encodeName(name)) as NodeRow | undefined;
+    const row = this.s.node.get(image, encodeName(parent), encodeName(name)) as NodeRow | undefined;
+    return row && nodeOf(row);
   }
 
-  children(image: number, dir: string): NodeRow[] {
-    return this.s.children.all(image, encodeName(dir)) as NodeRow[];
+  async children(id: ImageId, dir: string): Promise<FsNodeRecord[]> {
+    const image = this.keys.image(id);
+    if (image === undefined) return [];
+    return (this.s.children.all(image, encodeName(dir)) as NodeRow[]).map(nodeOf);
   }
 
-  shadowedIn(image: number, dir: string): ShadowedRow[] {
-    return this.s.shadowed.all(image, encodeName(dir)) as ShadowedRow[];
+  async shadowedIn(id: ImageId, dir: string): Promise<ShadowedRecord[]> {
+    const image = this.keys.image(id);
+    if (image === undefined) return [];
+    return (this.s.shadowed.all(image, encodeName(dir)) as ShadowedRow[]).map(shadowedOf);
   }
 
-  /** True when a lower layer held `path` and a later one deleted or overwrote it. */
-  hasShadowed(image: number, path: string): boolean {
+  async hasShadowed(id: ImageId, path: string): Promise<boolean> {
+    const image = this.keys.image(id);
+    if (image === undefined) return false;
     const { parent, name } = splitPath(path);
     return this.s.hasShadowed.get(image, encodeName(parent), encodeName(name)) !== undefined;
   }
 
-  /** The entry a layer has for a path (the last one when the tar repeats it; real before implicit). */
-  layerEntry(layer: number, path: string): LayerEntryRow | undefined {
+  async bytesBelow(id: ImageId, dir: string): Promise<number> {
+    const image = this.keys.image(id);
+    return image === undefined ? 0 : (this.subtrees ??= new SubtreeSizes(this.db)).below(image, dir);
+  }
+
+  async layerEntry(layer: LayerDigest, path: string): Promise<LayerEntryRecord | undefined> {
+    const key = this.keys.layer(layer);
+    if (key === undefined) return undefined;
     const { parent, name } = splitPath(path);
-    return this.s.layerEntry.get(layer, encodeName(parent), encodeName(name)) as LayerEntryRow | undefined;
+    const row = this.s.layerEntry.get(key, encodeName(parent), encodeName(name)) as LayerEntryRow | undefined;
+    return row && layerEntryOf(row);
   }
 
-  layerChildren(layer: number, dir: string): LayerEntryRow[] {
-    return this.s.layerChildren.all(layer, encodeName(dir)) as LayerEntryRow[];
+  async layerChildren(layer: LayerDigest, dir: string): Promise<LayerEntryRecord[]> {
+    const key = this.keys.layer(layer);
+    if (key === undefined) return [];
+    return (this.s.layerChildren.all(key, encodeName(dir)) as LayerEntryRow[]).map(layerEntryOf);
   }
 
-  entryBySeq(layer: number, seq: number): LayerEntryRow | undefined {
-    return this.s.entryBySeq.get(layer, seq) as LayerEntryRow | undefined;
+  async entryBySeq(layer: LayerDigest, seq: number): Promise<LayerEntryRecord | undefined> {
+    const key = this.keys.layer(layer);
+    if (key === undefined) return undefined;
+    const row = this.s.entryBySeq.get(key, seq) as LayerEntryRow | undefined;
+    return row && layerEntryOf(row);
   }
 
-  search(image: number, q: SearchQuery): { rows: SearchRow[]; total: number } {
+  async *layerEntries(layer: LayerDigest, opts: { lean?: boolean } = {}): AsyncIterable<LayerEntry> {
+    const key = this.keys.layer(layer);
+    if (key === undefined) return;
+    // Read whole before yielding: an open iterator would keep the connection busy across awaits.
+    if (!opts.lean) {
+      const rows = this.s.entries.all(key) as LayerEntryRow[];
+      for (const row of rows) yield layerEntryOf(row).entry;
+      return;
+    }
+    const parents = new Map<string, string>();
+    const out: LayerEntry[] = [];
+    for (const r of this.s.leanEntries.iterate(key) as IterableIterator<LeanRow>) {
+      const [parentRaw, name, type, mode, uid, gid, size, link, digest, dataOffset, headerOffset, sparse] = r;
+      // Each folder name is decoded once.
+      const pk = parentRaw.toString('latin1');
+      let parent = parents.get(pk);
+      if (parent === undefined) parents.set(pk, (parent = decodeName(parentRaw)));
+      out.push({
+        path: joinPath(parent, decodeName(name)), type: type as LayerEntry['type'], mode, uid, gid, uname: '', gname: '', size, mtime: 0,
+        linkTarget: link === null ? null : decodeName(link), devMajor: 0, devMinor: 0, xattrs: null, dataOffset, headerOffset, digest,
+        sparse: dataRegions(sparse),
+      });
+    }
+    yield* out;
+  }
+
+  async search(id: ImageId, q: SearchQuery): Promise<{ hits: SearchHit[]; total: number }> {
+    const image = this.keys.image(id);
+    if (image === undefined) return { hits: [], total: 0 };
     const raw = q.mode !== 'substring' && /[\uDC80-\uDCFF]/.test(q.pattern);
     const st = this.s.search[raw ? (`raw-${q.mode}` as MatchMode) : q.mode];
     const pattern = encodeName(q.pattern);
@@ -158,7 +157,7 @@ export class FsRepo {
     // (each scan of a 100k-entry image costs ~20 ms; a rare match is a whole scan already).
     const last = rows.length < q.limit && (rows.length > 0 || q.offset === 0);
     const total = last ? q.offset + rows.length : (st.count.get({ image, pattern, deleted }) as number);
-    return { rows, total };
+    return { hits: rows.map(searchHitOf), total };
   }
 }
 

@@ -1,0 +1,34 @@
+import { hostname } from 'node:os';
+import type { IngestOwner } from './types.js';
+
+/** The owners this process has opened and not closed yet (one per running app), by start time. */
+const open = new Set<string>();
+let last = 0;
+
+/** A new owner for the ingests of one app in this process (closed with the app). */
+export function openOwner(): IngestOwner {
+  // Distinct start times, so that two apps of one process (tests) are told apart.
+  last = Math.max(last + 1, Date.now());
+  const owner = { pid: process.pid, host: hostname(), started: new Date(last).toISOString() };
+  open.add(owner.started);
+  return owner;
+}
+
+export function closeOwner(owner: IngestOwner): void {
+  open.delete(owner.started);
+}
+
+/**
+ * Whether a pending image's writer still runs: an open owner of this process, or another live
+ * process on this host. Another machine's process cannot be asked (its heartbeat tells instead).
+ */
+export function ownerAlive(owner: IngestOwner): boolean {
+  if (owner.host !== hostname()) return true;
+  if (owner.pid === process.pid) return open.has(owner.started);
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

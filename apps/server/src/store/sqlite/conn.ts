@@ -1,0 +1,139 @@
+import { setImmediate as nextTick } from 'node:timers/promises';
+import type { Statement } from 'better-sqlite3';
+import type { Rows } from '../types.js';
+import type { Db } from './db.js';
+
+/** One writer at a time on the connection: a store transaction holds it across its awaits. */
+class WriteLock {
+  private tail: Promise<void> = Promise.resolve();
+
+  async acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const before = this.tail;
+    this.tail = before.then(() => next);
+    await before;
+    return release;
+  }
+}
+
+/**
+ * The one better-sqlite3 connection, and how repositories write on it. Outside a store
+ * transaction each write is its own transaction, taken under the write lock; inside one (the
+ * lock is held by it) writes join it. The lock is not a queue of work: SQLite has one writer,
+ * and an async transaction on a shared connection must not let another write run inside it
+ * (it would commit or roll back with it).
+ */
+export class Conn {
+  private insideConn: Conn | undefined;
+
+  private constructor(
+    readonly db: Db,
+    private readonly lock: WriteLock,
+    readonly inTransaction: boolean,
+    private readonly statements = new Map<string, Statement>(),
+  ) {}
+
+  static open(db: Db): Conn {
+    return new Conn(db, new WriteLock(), false);
+  }
+
+  /** Prepared once per connection and SQL text. */
+  stmt(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
+  /** A synchronous write, in its own transaction (or the surrounding store transaction). */
+  async write<T>(fn: () => T): Promise<T> {
+    if (this.inTransaction) return fn();
+    const release = await this.lock.acquire();
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      release();
+    }
+  }
+
+  /** Runs `fn` in one BEGIN IMMEDIATE transaction, with a Conn whose writes join it. */
+  async transaction<T>(fn: (inside: Conn) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    const release = await this.lock.acquire();
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.inside());
+        this.db.exec('COMMIT');
+        return result;
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw e;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private inside(): Conn {
+    return (this.insideConn ??= new Conn(this.db, this.lock, true, this.statements));
+  }
+
+  /**
+   * Runs `stmt` over `rows` in transactions of `chunk` rows, yielding to the event loop between
+   * them so that reads of other images keep being served while a big image is written. Rows of
+   * a synchronous iterable are pulled one at a time inside the transaction: none outlives its
+   * insert, so none is promoted to the old generation (a big ingest makes hundreds of thousands).
+   */
+  async insertChunked<T>(stmt: Statement, rows: Rows<T>, bind: (row: T) => unknown, chunk: number, check?: () => void): Promise<number> {
+    if (!(Symbol.iterator in rows)) return this.insertChunkedAsync(stmt, rows, bind, chunk, check);
+    const it = rows[Symbol.iterator]();
+    let done = false;
+    const run = (): number => {
+      let n = 0;
+      while (n < chunk) {
+        const r = it.next();
+        if (r.done) {
+          done = true;
+          break;
+        }
+        stmt.run(bind(r.value));
+        n++;
+      }
+      return n;
+    };
+    let count = 0;
+    for (;;) {
+      count += await this.write(run);
+      if (done) return count;
+      await nextTick();
+      check?.();
+    }
+  }
+
+  private async insertChunkedAsync<T>(stmt: Statement, rows: AsyncIterable<T>, bind: (row: T) => unknown, chunk: number, check?: () => void): Promise<number> {
+    let batch: T[] = [];
+    let count = 0;
+    const flush = async () => {
+      const rowsNow = batch;
+      batch = [];
+      await this.write(() => {
+        for (const r of rowsNow) stmt.run(bind(r));
+      });
+      count += rowsNow.length;
+      check?.();
+    };
+    for await (const r of rows) {
+      batch.push(r);
+      if (batch.length >= chunk) await flush();
+    }
+    if (batch.length > 0) await flush();
+    return count;
+  }
+
+  /** Deletes the rows `where` selects, `chunk` at a time (keyed by the table's primary key). */
+  async deleteChunked(table: string, key: string, where: string, params: unknown[], chunk: number): Promise<void> {
+    const stmt = this.stmt(`DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${chunk})`);
+    while ((await this.write(() => stmt.run(...params).changes)) > 0) await nextTick();
+  }
+}

@@ -1,0 +1,43 @@
+import type { Conn } from './conn.js';
+
+/**
+ * Removes an image's rows (its draft and cached findings too), and the layers no other image
+ * uses, in chunks. Returns the blob digests the image and its draft referenced: candidates for
+ * the blob collector, which keeps those that another image still needs.
+ */
+export async function purgeImage(c: Conn, key: number, chunk: number): Promise<string[]> {
+  await c.write(() => c.stmt(`UPDATE images SET state = 'deleting' WHERE key = ? AND state <> 'deleting'`).run(key));
+  const byImage = 'image = ?';
+  await c.deleteChunked('fs_nodes', 'image, parent, name', byImage, [key], chunk);
+  await c.deleteChunked('fs_shadowed', 'image, parent, name, seq', byImage, [key], chunk);
+  await c.deleteChunked('layer_changes', 'image, layer, seq', byImage, [key], chunk);
+  await c.deleteChunked('archive_entries', 'image, seq', byImage, [key], chunk);
+
+  const layerKeys = c.stmt(`SELECT DISTINCT layer FROM image_layers WHERE image = ?`).pluck().all(key) as number[];
+  await c.write(() => c.stmt(`DELETE FROM image_layers WHERE image = ?`).run(key));
+  await dropUnusedLayers(c, layerKeys, chunk);
+
+  return c.write(() => {
+    const blobs = c.stmt(`SELECT digest FROM image_blobs WHERE image = ?
+      UNION SELECT blob FROM draft_ops WHERE image = ? AND blob IS NOT NULL`).pluck().all(key, key) as string[];
+    c.stmt(`DELETE FROM draft_ops WHERE image = ?`).run(key);
+    c.stmt(`DELETE FROM drafts WHERE image = ?`).run(key);
+    c.stmt(`DELETE FROM image_blobs WHERE image = ?`).run(key);
+    c.stmt(`DELETE FROM image_findings WHERE image_id = (SELECT id FROM images WHERE key = ?)`).run(key);
+    c.stmt(`DELETE FROM images WHERE key = ?`).run(key);
+    return blobs;
+  });
+}
+
+/** Deletes those of `layers` that no image links to any more (their entries in chunks). */
+export async function dropUnusedLayers(c: Conn, layers: readonly number[], chunk: number): Promise<void> {
+  const stillUsed = c.stmt(`SELECT 1 FROM image_layers WHERE layer = ? LIMIT 1`).pluck();
+  for (const layer of layers) {
+    if (stillUsed.get(layer)) continue;
+    await c.deleteChunked('layer_entries', 'layer, seq', 'layer = ?', [layer], chunk);
+    await c.write(() => {
+      // Linked again meanwhile (another ingest of the same layer): keep it.
+      if (!stillUsed.get(layer)) c.stmt(`DELETE FROM layers WHERE key = ?`).run(layer);
+    });
+  }
+}
