@@ -1,14 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
 /*
- * The PostgreSQL store's tests, on the server PEEL_TEST_DATABASE_URL names (scripts/postgres.sh
- * start prints one); every app data folder and every test gets its own database
- * (test/postgres/databases.ts), dropped when its file ends.
+ * The server's route suites again with the index on PostgreSQL, plus the PostgreSQL store's own
+ * tests and the two-process test: on the server PEEL_TEST_DATABASE_URL names (scripts/postgres.sh
+ * start prints one); every app data folder gets its own database (test/postgres/databases.ts),
+ * dropped when its file ends. Left out: what tests SQLite itself (its query plans, its schema
+ * migrations from older files, its folder lock, its subtree-size statement, a crash as it leaves a
+ * SQLite file).
  */
 export default defineConfig({
   resolve: { conditions: ['source'] },
   test: {
-    include: ['test/postgres/**/*.test.ts'],
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/interop/**', 'test/docker/docker-interop.test.ts', 'test/query-plans.test.ts', 'test/folder-lock.test.ts',
+      'test/subtree-size.test.ts', 'test/persistence.test.ts', 'test/fs-as-of.test.ts'],
     setupFiles: ['test/postgres/setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
