@@ -35,7 +35,12 @@ export async function build(dataDir: string, opts: Partial<AppOptions> = {}): Pr
  */
 export async function sql<T = Record<string, unknown>>(app: FastifyInstance, text: string, ...params: unknown[]): Promise<T[]> {
   const url = databases.get(app);
-  if (!url) return sqliteOf(app).prepare(text).all(...params) as T[];
+  if (!url) {
+    const st = sqliteOf(app).prepare(text);
+    if (st.reader) return st.all(...params) as T[];
+    st.run(...params);
+    return [];
+  }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
