@@ -49,8 +49,14 @@ export class PgImages implements ImagesRepo {
     return new Set(rows.map((r) => r.d));
   }
 
+  /**
+   * Also true while any image is pending, in any process: an ingest records its archive's blobs
+   * only when it completes, and one in another process may be counting on a blob found present.
+   * A blob kept that way is an orphan file, never a missing one.
+   */
   async isReferenced(digest: string): Promise<boolean> {
     return (await this.c.one(`SELECT 1 AS used WHERE EXISTS (SELECT 1 FROM image_blobs WHERE digest = $1)
-      OR EXISTS (SELECT 1 FROM layers WHERE digest = $1 OR tar_blob = $1) OR EXISTS (SELECT 1 FROM draft_ops WHERE blob = $1)`, [digest])) !== undefined;
+      OR EXISTS (SELECT 1 FROM layers WHERE digest = $1 OR tar_blob = $1) OR EXISTS (SELECT 1 FROM draft_ops WHERE blob = $1)
+      OR EXISTS (SELECT 1 FROM images WHERE state = 'pending')`, [digest])) !== undefined;
   }
 }
