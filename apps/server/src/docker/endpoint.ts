@@ -28,6 +28,6 @@ export function dockerEndpoint(dockerHost: string | undefined, tlsVerify?: strin
     }
     return { kind: 'tcp', hostname: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || 2375), label };
   }
-  const scheme = /^([a-z]+):\/\//.exec(label)?.[1] ?? label;
+  const scheme = label.match(/^([a-z]+):\/\//)?.[1] ?? label;
   return { unsupported: `DOCKER_HOST ${label}: the ${scheme} transport is not supported (use unix:// or tcp://)`, label };
 }

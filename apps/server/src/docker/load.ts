@@ -74,8 +74,8 @@ export function parseLoadReply(text: string): DockerLoadResult {
     }
     if (msg.error || msg.errorDetail) throw new DockerEngineError(400, msg.errorDetail?.message ?? msg.error ?? 'docker load failed');
     for (const part of (msg.stream ?? '').split('\n')) {
-      const id = /^Loaded image ID: (\S+)/.exec(part);
-      const name = /^Loaded image: (\S+)/.exec(part);
+      const id = part.match(/^Loaded image ID: (\S+)/);
+      const name = part.match(/^Loaded image: (\S+)/);
       if (id) ids.push(id[1]);
       else if (name) tags.push(name[1]);
     }

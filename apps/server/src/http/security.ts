@@ -90,7 +90,7 @@ function originOk(origin: string, hostOk: (h: string) => boolean): boolean {
 
 /** `name`, `name:port`, `[v6]`, `[v6]:port` → host (v6 keeps its brackets) and port. */
 export function splitHost(h: string): { host: string; port: number | null } | null {
-  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(h);
+  const m = h.match(/^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/);
   if (!m) return null;
   return { host: m[1], port: m[2] === undefined ? null : Number(m[2]) };
 }

@@ -17,7 +17,7 @@ const SAFE_TYPES: Record<string, string> = {
 
 /** The Content-Type for bytes from an image: never HTML, SVG or script. */
 export function safeContentType(name: string): string {
-  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
+  const ext = name.match(/\.([A-Za-z0-9]+)$/)?.[1]?.toLowerCase();
   return (ext && SAFE_TYPES[ext]) || 'application/octet-stream';
 }
 

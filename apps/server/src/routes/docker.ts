@@ -104,7 +104,7 @@ export async function dockerRoutes(app: FastifyInstance, opts: DockerRoutesOptio
     },
   }, async (req) => {
     const client = await docker.engine.client();
-    const prepared = await opts.services.exports.prepare((req.params as { id: string }).id, req.query as ExportRequest);
+    const prepared = await opts.services.exports.build((req.params as { id: string }).id, req.query as ExportRequest);
     try {
       return await loadArchive(client, (sink) => prepared.result.write(sink));
     } finally {

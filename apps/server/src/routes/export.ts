@@ -17,7 +17,7 @@ export async function exportRoutes(app: FastifyInstance, { services }: { service
     },
   }, async (req, reply) => {
     const gone = clientGone(reply);
-    const prepared = await services.exports.prepare((req.params as { id: string }).id, req.query as ExportRequest, { signal: gone.signal });
+    const prepared = await services.exports.build((req.params as { id: string }).id, req.query as ExportRequest, { signal: gone.signal });
     const { stream, done } = prepared.open();
     // The reply ends (or the client goes away): give the new layers back to the collector.
     void done.finally(() => prepared.finish());

@@ -46,7 +46,7 @@ export class ExportService {
   ) {}
 
   /** `signal`: the client went away; layer building stops and what it wrote is given back. */
-  async prepare(id: string, req: ExportRequest, opts: { signal?: AbortSignal } = {}): Promise<PreparedExport> {
+  async build(id: string, req: ExportRequest, opts: { signal?: AbortSignal } = {}): Promise<PreparedExport> {
     const ctx = await this.loader.load(id);
     const tag = req.tag?.trim() || resultTag(ctx);
     try {
@@ -86,7 +86,7 @@ export class ExportService {
 
   /** Stores the export as a new image, as if its archive had been uploaded. */
   async save(id: string, req: ExportRequest, signal: AbortSignal = new AbortController().signal): Promise<{ summary: ImageSummary; created: boolean }> {
-    const prepared = await this.prepare(id, req, { signal });
+    const prepared = await this.build(id, req, { signal });
     const { stream, done } = prepared.open();
     try {
       return await this.ingest.ingest({ body: stream, name: prepared.fileName, contentLength: prepared.result.size, signal });

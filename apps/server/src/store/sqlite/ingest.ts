@@ -17,22 +17,22 @@ import { ownerAlive } from '../owner.js';
  * cleanup removes with every layer only it used.
  */
 
-const LAYER_ENTRY_INSERT = `INSERT INTO layer_entries (layer, seq, parent, name, type, mode, uid, gid, uname, gname, size, mtime,
-    link_target, dev_major, dev_minor, xattrs, data_offset, header_offset, digest, implicit, sparse)
-  VALUES (@layer, @seq, @parent, @name, @type, @mode, @uid, @gid, @uname, @gname, @size, @mtime,
-    @link_target, @dev_major, @dev_minor, @xattrs, @data_offset, @header_offset, @digest, @implicit, @sparse)`;
-const NODE_INSERT = `INSERT INTO fs_nodes (image, parent, name, type, mode, uid, gid, uname, gname, size, mtime, link_target,
-    dev_major, dev_minor, xattrs, layer, implicit, child_count, digest, content_layer, content_seq, bytes_below)
-  VALUES (@image, @parent, @name, @type, @mode, @uid, @gid, @uname, @gname, @size, @mtime, @link_target,
-    @dev_major, @dev_minor, @xattrs, @layer, @implicit, @child_count, @digest, @content_layer, @content_seq, @bytes_below)`;
-const SHADOWED_INSERT = `INSERT INTO fs_shadowed (image, parent, name, seq, type, mode, uid, gid, size, mtime, link_target,
-    layer, deleted_by, overwritten_by, digest)
-  VALUES (@image, @parent, @name, @seq, @type, @mode, @uid, @gid, @size, @mtime, @link_target,
-    @layer, @deleted_by, @overwritten_by, @digest)`;
-const CHANGE_INSERT = `INSERT INTO layer_changes (image, layer, seq, path, change, type, size, previous_layer, metadata_only, previous_size)
-  VALUES (@image, @layer, @seq, @path, @change, @type, @size, @previous_layer, @metadata_only, @previous_size)`;
-const ARCHIVE_INSERT = `INSERT INTO archive_entries (image, seq, path, type, size, digest, link_target, role, label, media_type)
-  VALUES (@image, @seq, @path, @type, @size, @digest, @link_target, @role, @label, @media_type)`;
+/**
+ * `INSERT INTO table (columns) VALUES (?, …)`: the bulk rows bind arrays in the order of the
+ * column list (better-sqlite3 binds an array faster than an object of named parameters, which
+ * was a fifth of an ingest's time).
+ */
+const insertSql = (table: string, columns: readonly string[]): string =>
+  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+
+const LAYER_ENTRY_INSERT = insertSql('layer_entries', ['layer', 'seq', 'parent', 'name', 'type', 'mode', 'uid', 'gid', 'uname', 'gname', 'size', 'mtime',
+  'link_target', 'dev_major', 'dev_minor', 'xattrs', 'data_offset', 'header_offset', 'digest', 'implicit', 'sparse']);
+const NODE_INSERT = insertSql('fs_nodes', ['image', 'parent', 'name', 'type', 'mode', 'uid', 'gid', 'uname', 'gname', 'size', 'mtime', 'link_target',
+  'dev_major', 'dev_minor', 'xattrs', 'layer', 'implicit', 'child_count', 'digest', 'content_layer', 'content_seq', 'bytes_below']);
+const SHADOWED_INSERT = insertSql('fs_shadowed', ['image', 'parent', 'name', 'seq', 'type', 'mode', 'uid', 'gid', 'size', 'mtime', 'link_target',
+  'layer', 'deleted_by', 'overwritten_by', 'digest']);
+const CHANGE_INSERT = insertSql('layer_changes', ['image', 'layer', 'seq', 'path', 'change', 'type', 'size', 'previous_layer', 'metadata_only', 'previous_size']);
+const ARCHIVE_INSERT = insertSql('archive_entries', ['image', 'seq', 'path', 'type', 'size', 'digest', 'link_target', 'role', 'label', 'media_type']);
 
 /** Row of layer_entries (the implied folders included). */
 export interface LayerEntryInsert {
@@ -115,27 +115,24 @@ export class SqliteIngest implements IngestRepo {
     const image = this.key(pending);
     await this.c.insertChunked(this.c.stmt(SHADOWED_INSERT), rows, (n) => {
       const e = n.entry;
-      return { image, ...pathCols(n.path), seq: n.seq, type: e.type, mode: e.mode, uid: e.uid, gid: e.gid, size: e.size, mtime: e.mtime,
-        link_target: bytesOf(e.linkTarget), layer: n.layer, deleted_by: n.deletedBy, overwritten_by: n.overwrittenBy, digest: n.digest };
+      const { parent, name } = pathCols(n.path);
+      return [image, parent, name, n.seq, e.type, e.mode, e.uid, e.gid, e.size, e.mtime, bytesOf(e.linkTarget), n.layer, n.deletedBy, n.overwrittenBy, n.digest];
     }, opts.chunkRows, opts.check);
   }
 
   async writeChanges(pending: PendingImage, rows: Rows<ChangeRow>, opts: WriteOptions): Promise<void> {
     const image = this.key(pending);
-    await this.c.insertChunked(this.c.stmt(CHANGE_INSERT), rows, (c) => ({
-      image, layer: c.layer, seq: c.seq, path: encodeName(c.path), change: c.change, type: c.type, size: c.size,
-      previous_layer: c.previousLayer, metadata_only: c.metadataOnly ? 1 : 0, previous_size: c.previousSize,
-    }), opts.chunkRows, opts.check);
+    await this.c.insertChunked(this.c.stmt(CHANGE_INSERT), rows, (c) =>
+      [image, c.layer, c.seq, encodeName(c.path), c.change, c.type, c.size, c.previousLayer, c.metadataOnly ? 1 : 0, c.previousSize], opts.chunkRows, opts.check);
   }
 
   async writeMerged(pending: PendingImage, rows: Rows<MergedNodeRow>, opts: WriteOptions): Promise<void> {
     const image = this.key(pending);
     await this.c.insertChunked(this.c.stmt(NODE_INSERT), rows, (n) => {
       const e = n.entry;
-      return { image, ...pathCols(n.path), type: e.type, mode: e.mode, uid: e.uid, gid: e.gid, uname: e.uname, gname: e.gname,
-        size: e.size, mtime: e.mtime, link_target: bytesOf(e.linkTarget), dev_major: e.devMajor, dev_minor: e.devMinor,
-        xattrs: xattrsJson(e.xattrs), layer: n.layer, implicit: n.implicit ? 1 : 0, child_count: n.childCount, digest: n.digest,
-        content_layer: n.contentLayer, content_seq: n.contentSeq, bytes_below: n.bytesBelow };
+      const { parent, name } = pathCols(n.path);
+      return [image, parent, name, e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime, bytesOf(e.linkTarget), e.devMajor, e.devMinor,
+        xattrsJson(e.xattrs), n.layer, n.implicit ? 1 : 0, n.childCount, n.digest, n.contentLayer, n.contentSeq, n.bytesBelow];
     }, opts.chunkRows, opts.check);
   }
 
@@ -146,10 +143,8 @@ export class SqliteIngest implements IngestRepo {
     // Being deleted while the same archive came in again: finish the delete, then store anew.
     const released = existing ? await purgeImage(this.c, existing.key, opts.chunkRows) : [];
     let seq = 0;
-    await this.c.insertChunked(this.c.stmt(ARCHIVE_INSERT), facts.archive.entries, (e) => ({
-      image: key, seq: seq++, path: encodeName(e.path), type: e.type, size: e.size, digest: e.digest,
-      link_target: bytesOf(e.linkTarget), role: e.role, label: e.label, media_type: e.mediaType,
-    }), opts.chunkRows, opts.check);
+    await this.c.insertChunked(this.c.stmt(ARCHIVE_INSERT), facts.archive.entries, (e) =>
+      [key, seq++, encodeName(e.path), e.type, e.size, e.digest, bytesOf(e.linkTarget), e.role, e.label, e.mediaType], opts.chunkRows, opts.check);
     opts.check?.();
     const { archive, image } = facts;
     const size = image.layers.reduce((sum, l) => sum + l.size, image.configRaw.length);
@@ -239,9 +234,8 @@ const impliedFolder = (path: string): LayerEntry => ({
   devMajor: 0, devMinor: 0, xattrs: null, dataOffset: 0, headerOffset: 0, digest: null,
 });
 
-function layerEntryParams(layer: number, seq: number, { entry: e, implicit }: LayerEntryInsert): Record<string, unknown> {
-  return { layer, seq, ...pathCols(e.path), type: e.type, mode: e.mode, uid: e.uid, gid: e.gid, uname: e.uname, gname: e.gname,
-    size: e.size, mtime: e.mtime, link_target: bytesOf(e.linkTarget), dev_major: e.devMajor, dev_minor: e.devMinor,
-    xattrs: xattrsJson(e.xattrs), data_offset: e.dataOffset, header_offset: e.headerOffset, digest: e.digest,
-    implicit: implicit ? 1 : 0, sparse: sparseJson(e) };
+function layerEntryParams(layer: number, seq: number, { entry: e, implicit }: LayerEntryInsert): unknown[] {
+  const { parent, name } = pathCols(e.path);
+  return [layer, seq, parent, name, e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime, bytesOf(e.linkTarget), e.devMajor, e.devMinor,
+    xattrsJson(e.xattrs), e.dataOffset, e.headerOffset, e.digest, implicit ? 1 : 0, sparseJson(e)];
 }
