@@ -1,26 +1,10 @@
-import { decodeName, encodeName } from '@peel/engine';
+import { encodeName } from '@peel/engine';
 import type { ArchiveEntryRecord, ArchiveRepo, ImageId } from '../types.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
-import { textOf } from '../sqlite/rows.js';
-
-interface ArchiveEntryRow {
-  seq: number;
-  path: Buffer;
-  type: string;
-  size: number;
-  digest: string | null;
-  link_target: Buffer | null;
-  role: string;
-  label: string | null;
-  media_type: string | null;
-}
+import { recordOf, type ArchiveEntryRow } from '../sqlite/archive.js';
 
 const COLS = 'seq, path, type, size, digest, link_target, role, label, media_type';
-
-function recordOf(e: ArchiveEntryRow): ArchiveEntryRecord {
-  return { seq: e.seq, path: decodeName(e.path), type: e.type, size: e.size, digest: e.digest, linkTarget: textOf(e.link_target), role: e.role, label: e.label, mediaType: e.media_type };
-}
 
 /** The uploaded archive's own entries (manifest.json, blobs…), in archive order. */
 export class PgArchive implements ArchiveRepo {

@@ -1,39 +1,16 @@
-import type { ChangeKind, LayerChange } from '@peel/api';
-import { decodeName, encodeName } from '@peel/engine';
+import type { ChangeKind } from '@peel/api';
+import { encodeName } from '@peel/engine';
+import { changeOf, type ChangeRow } from '../sqlite/changes.js';
 import type { ChangeRecord, ChangesFilter, ChangesRepo, ImageId } from '../types.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
 import { asChars, lowerBytes } from './text-match.js';
-
-interface ChangeRow {
-  seq: number;
-  path: Buffer;
-  change: string;
-  type: string;
-  size: number;
-  previous_layer: number | null;
-  metadata_only: number;
-  previous_size: number | null;
-}
 
 const COLS = 'seq, path, change, type, size, previous_layer, metadata_only, previous_size';
 const SUMS = `count(*) FILTER (WHERE change = 'added') AS added, count(*) FILTER (WHERE change = 'modified') AS modified,
   count(*) FILTER (WHERE change = 'deleted') AS deleted`;
 const FILTER = `($3::bytea IS NULL OR position(${asChars('$3::bytea')} IN ${lowerBytes(`'\\x2f'::bytea || path`)}) > 0)
   AND ($4::bytea IS NULL OR path = $4::bytea)`;
-
-function changeOf(c: ChangeRow): ChangeRecord {
-  return {
-    seq: c.seq,
-    path: `/${decodeName(c.path)}`,
-    change: c.change as LayerChange['change'],
-    type: c.type as LayerChange['type'],
-    size: c.size,
-    previousLayer: c.previous_layer,
-    metadataOnly: c.metadata_only === 1,
-    previousSize: c.previous_size,
-  };
-}
 
 const filterValues = (f: ChangesFilter) => [f.q === null ? null : encodeName(f.q), f.path === null ? null : encodeName(f.path)];
 
