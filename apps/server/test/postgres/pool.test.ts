@@ -27,7 +27,7 @@ describe('PostgreSQL migrations', () => {
     const db = starters[0];
     expect((await db.query('SELECT version FROM schema_version')).rows).toEqual([{ version: PG_MIGRATIONS.length }]);
     const tables = (await db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).rows.map((r) => r.table_name);
-    expect(tables).toEqual(['archive_entries', 'draft_ops', 'drafts', 'fs_nodes', 'fs_shadowed', 'image_blobs', 'image_layers', 'images', 'layer_changes', 'layer_entries', 'layers', 'schema_version']);
+    expect(tables).toEqual(['archive_entries', 'draft_ops', 'drafts', 'fs_nodes', 'fs_shadowed', 'image_blobs', 'image_findings', 'image_layers', 'images', 'layer_changes', 'layer_entries', 'layers', 'schema_version']);
     await migratePostgres(db, PG_MIGRATIONS);
     expect((await db.query('SELECT count(*) FROM schema_version')).rows[0].count).toBe(1);
   });

@@ -1,6 +1,10 @@
 import type { DraftOp } from '@peel/engine';
 import { DraftRevisionConflict, type DraftHead, type DraftsRepo, type ImageId, type OpSummary, type StoredDraft, type StoredOp } from '../types.js';
 import type { PgConn } from './conn.js';
+import { LockBusy } from './pool.js';
+
+/** The advisory-lock namespace of draft edits (the second key is the image's row key). */
+const DRAFT_LOCK = 0x64726166; // "draf"
 
 /**
  * Drafts as rows: a head (config patch, tag, revision) and the ops in order (seq = position,
@@ -13,11 +17,15 @@ export class PgDrafts implements DraftsRepo {
   constructor(private readonly c: PgConn) {}
 
   async get(id: ImageId): Promise<StoredDraft | undefined> {
-    // A read inside a transaction is the start of an edit: the image row's lock queues the edits
-    // of one draft from every process (the revision check would turn the later ones into
-    // conflicts), and keeps a delete of the image from passing between.
+    // A read inside a transaction is the start of an edit: the draft's lock queues the edits of
+    // one draft from every process (the revision check would turn the later ones into conflicts).
+    // Tried, not waited for: a transaction waiting on a lock would hold a pooled connection, and
+    // enough of them would leave none for the one holding it (inTransaction runs it again).
     if (this.c.inTransaction) {
-      if (!(await this.c.one(`SELECT key FROM images WHERE id = $1 AND state = 'ready' FOR NO KEY UPDATE`, [id]))) return undefined;
+      const img = await this.c.one<{ key: number }>(`SELECT key FROM images WHERE id = $1 AND state = 'ready'`, [id]);
+      if (!img) return undefined;
+      const { locked } = (await this.c.one<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock($1, ($2 % 2147483647)::int) AS locked`, [DRAFT_LOCK, img.key]))!;
+      if (!locked) throw new LockBusy(`the draft of ${id} is being edited`);
     }
     // One snapshot for head and ops: an edit committing between two reads must not mix them.
     return this.c.tx(async (t) => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 export type PgPool = pg.Pool;
@@ -45,6 +46,7 @@ export function openPool(url: string, max = 10): PgPool {
  */
 export async function inTransaction<T>(pool: PgPool, fn: (client: PgClient) => Promise<T>, opts: { isolation?: 'read committed' | 'repeatable read' | 'serializable'; retries?: number } = {}): Promise<T> {
   const retries = opts.retries ?? 5;
+  const busyUntil = Date.now() + LOCK_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     const client = await pool.connect();
     try {
@@ -61,6 +63,11 @@ export async function inTransaction<T>(pool: PgPool, fn: (client: PgClient) => P
       });
       client.release(broken instanceof Error ? broken : undefined);
       if (attempt < retries && isRetryable(err)) continue;
+      // Another transaction holds what this one needs: try again shortly, its connection given back meanwhile.
+      if (err instanceof LockBusy && Date.now() < busyUntil) {
+        await sleep(5 + Math.random() * Math.min(100, 5 * attempt));
+        continue;
+      }
       throw err;
     }
   }
@@ -70,4 +77,12 @@ export async function inTransaction<T>(pool: PgPool, fn: (client: PgClient) => P
 export function isRetryable(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === '40001' || code === '40P01';
+}
+
+/** How long a transaction keeps trying for a lock another one holds (LockBusy) before it fails. */
+const LOCK_WAIT_MS = 60_000;
+
+/** A lock this transaction tried for is held by another: inTransaction runs the work again. */
+export class LockBusy extends Error {
+  readonly code = 'LOCK_BUSY';
 }
