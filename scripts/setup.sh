@@ -10,8 +10,9 @@ PNPM_VERSION=12.4.2
 # same package and runs its own private instance of it). busybox-static is the only program
 # inside the images the interop tests build FROM scratch; libcap2-bin's setcap gives the
 # exotic-entries image its security.capability xattr. pigz is the bench's baseline for a flatten
-# with a gzip layer (both compress on every core).
-APT_PACKAGES=(chromium docker.io skopeo umoci podman containerd busybox-static libcap2-bin pigz)
+# with a gzip layer (both compress on every core). postgresql: the shared store's tests and
+# bench run a private server of it (scripts/postgres.sh).
+APT_PACKAGES=(chromium docker.io skopeo umoci podman containerd busybox-static libcap2-bin pigz postgresql)
 
 if [ "${PEEL_SETUP_SYSTEM:-1}" = 1 ]; then
   missing=()

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command: sets up a fresh machine, then lint, typecheck, the unit tests of every
-# package, the interop suites of the engine, the server and the CLI against real tools (Docker
-# started here; podman and containerd started by the server's suite, each private), and the
-# browser tests. Ends with a summary: skipped tests, then `steps: …` and `tests: …` lines.
+# package, the server's suites again on a private PostgreSQL (scripts/postgres.sh), the interop
+# suites of the engine, the server and the CLI against real tools (Docker started here; podman
+# and containerd started by the server's suite, each private), and the browser tests. Ends with
+# a summary: skipped tests, then `steps: …` and `tests: …` lines.
 # A skipped (or todo, or not run) test fails its step: nothing may pass by not running.
 set -uo pipefail
 # A log named relative to where the caller stands (--count), before moving to the repo root.
@@ -49,11 +50,14 @@ step() {
 step lint pnpm run lint
 step typecheck pnpm run typecheck
 step unit pnpm run test:unit
+step unit-postgres pnpm run test:unit-postgres
 step interop-engine pnpm run test:interop-engine
 step interop-server pnpm run test:interop-server
 step interop-cli pnpm run test:interop-cli
 step e2e pnpm run test:e2e
 rm -rf "$logs"
+# The private PostgreSQL is ours alone (nothing else starts it): it goes with its data.
+bash scripts/postgres.sh stop
 [ ${#failures[@]} -gt 0 ] && echo "failed steps: ${failures[*]}"
 echo "skipped tests: $tests_skipped"
 echo "steps: $passed passed, $failed failed"

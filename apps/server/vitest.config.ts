@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
-// Routes, store and services; what needs a real Docker engine runs in vitest.interop.config.ts.
+// Routes, store and services; what needs a real Docker engine runs in vitest.interop.config.ts,
+// what needs a PostgreSQL server in vitest.postgres.config.ts.
 export default defineConfig({
   resolve: { conditions: ['source'] },
   // allowOnly: false — a stray `.only` fails the run instead of silently skipping the rest.
-  test: { include: ['test/**/*.test.ts'], exclude: ['test/interop/**', 'test/docker/docker-interop.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, allowOnly: false },
+  test: { include: ['test/**/*.test.ts'], exclude: ['test/interop/**', 'test/docker/docker-interop.test.ts', 'test/postgres/**', 'test/two-process.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, allowOnly: false },
 });

@@ -16,6 +16,8 @@ export interface Args {
   slowOnce: boolean;
   /** Only flatten with gzip against `tar -I pigz -cf` (written to bench/out, not RESULTS.md). */
   flattenVsPigz: boolean;
+  /** Also Peel with its index on PostgreSQL (a private server from scripts/postgres.sh). */
+  postgres: boolean;
 }
 
 const KINDS: ImageKind[] = ['small', 'large', 'many-files', 'compressible', 'huge'];
@@ -33,10 +35,11 @@ const USAGE = `pnpm bench [-- options]
   --report-only    write RESULTS.md again from the results in bench/out/results
   --slow-once      umoci unpack and tar -xf once per layout instead of every run (they are 3–30× slower than Peel)
   --flatten-vs-pigz  only flatten with a gzip layer against "tar -I pigz -cf" of the merged tree, interleaved
-                   (--runs pairs, default 3); writes bench/out/flatten-vs-pigz-<image>.json, not RESULTS.md`;
+                   (--runs pairs, default 3); writes bench/out/flatten-vs-pigz-<image>.json, not RESULTS.md
+  --postgres       also Peel on PostgreSQL: ingest and API latency with PEEL_DATABASE_URL (scripts/postgres.sh)`;
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, huge: false, only: null, runs: 0, seed: 1, browser: true, build: true, profile: false, layouts: ['legacy', 'oci'], reportOnly: false, slowOnce: false, flattenVsPigz: false };
+  const a: Args = { quick: false, huge: false, only: null, runs: 0, seed: 1, browser: true, build: true, profile: false, layouts: ['legacy', 'oci'], reportOnly: false, slowOnce: false, flattenVsPigz: false, postgres: false };
   for (const arg of argv) {
     const [k, v] = arg.split('=', 2);
     if (k === '--') continue;
@@ -48,6 +51,7 @@ export function parseArgs(argv: string[]): Args {
     else if (k === '--report-only') a.reportOnly = true;
     else if (k === '--slow-once') a.slowOnce = true;
     else if (k === '--flatten-vs-pigz') a.flattenVsPigz = true;
+    else if (k === '--postgres') a.postgres = true;
     else if (k === '--layouts') {
       const ls = (v ?? '').split(',').filter(Boolean);
       if (!ls.length || ls.some((l) => l !== 'legacy' && l !== 'oci')) throw new Error(`--layouts: legacy and/or oci, got ${JSON.stringify(v)}\n${USAGE}`);

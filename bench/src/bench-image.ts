@@ -28,6 +28,8 @@ export interface BenchOptions {
   layouts: Layout[];
   /** umoci and tar -xf in the first run of each layout only. */
   slowOnce: boolean;
+  /** Also Peel with its index on PostgreSQL: the URL of the server (scripts/postgres.sh) that gets a database per run. */
+  postgres: string | null;
 }
 
 /** Every measurement of one generated image; the work folder is emptied afterwards. */
@@ -66,6 +68,20 @@ export async function benchImage(img: GeneratedImage, o: BenchOptions): Promise<
           if (last) await afterIngest(img, o, work, peel.server.address, peel.imageId, legacyFile, result);
         } finally {
           await peel.dispose();
+        }
+        if (o.postgres) {
+          // The same server with its index on PostgreSQL (a fresh database), right after the SQLite run.
+          const onPg = await ingestOnce({ ...ctx, postgres: o.postgres }, file, `pg-${layout}-${i}`);
+          add('peel-postgres', onPg.run);
+          log(`${img.kind} ${layout} run ${i + 1}/${o.runs}: peel on PostgreSQL ${sec(onPg.run.ms)}; peak ${onPg.run.peakMiB.toFixed(0)} MiB; load ${onPg.run.load.toFixed(1)}`);
+          try {
+            if (last) {
+              result.apiPostgres = await measureApi(onPg.server.address, apiCalls(onPg.imageId, img.facts, img.layers.map((l) => l.entries)), o.apiRequests);
+              for (const a of result.apiPostgres) log(`${img.kind} API on PostgreSQL ${a.name}: p50 ${a.p50.toFixed(1)} ms, p95 ${a.p95.toFixed(1)} ms (${a.items} items)`);
+            }
+          } finally {
+            await onPg.dispose();
+          }
         }
         const oci = join(work, 'skopeo-oci');
         add('skopeo', await skopeoCopy(file, layout, oci));

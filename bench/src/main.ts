@@ -3,6 +3,7 @@
  * and writes bench/RESULTS.md (a --quick run writes bench/out/RESULTS-quick.md instead).
  * Never part of `pnpm test`. See bench/README.md.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +39,7 @@ if (args.flattenVsPigz) {
     const img = await generateImage(out, kind, args.seed);
     const st = await benchFlattenVsPigz(img, {
       repo, benchDir, work: join(out, 'work'), webDist: null, runs: args.runs, apiRequests: 0, exportRuns: args.runs, browserRuns: 0,
-      quick: args.quick, profileDir: null, layouts: ['legacy'], slowOnce: false,
+      quick: args.quick, profileDir: null, layouts: ['legacy'], slowOnce: false, postgres: null,
     });
     await writeFile(join(out, `flatten-vs-pigz-${kind}.json`), JSON.stringify({ at: new Date().toISOString(), machine, ...st }, null, 1));
   }
@@ -57,6 +58,8 @@ if (args.browser) {
   });
 }
 
+// --postgres: the private PostgreSQL the tests use (started if needed; its databases are the bench's own).
+const postgres = args.postgres ? execFileSync('bash', [join(repo, 'scripts/postgres.sh'), 'start'], { encoding: 'utf8' }).trim() : null;
 const profileDir = args.profile ? join(out, 'profiles') : null;
 if (profileDir) await mkdir(profileDir, { recursive: true });
 const fresh: ImageResult[] = [];
@@ -76,6 +79,7 @@ for (const kind of imagesToRun(args)) {
     profileDir,
     layouts: args.layouts,
     slowOnce: args.slowOnce,
+    postgres,
   });
   fresh.push(result);
   if (!args.quick) await writeFile(join(out, 'results', `${kind}.json`), JSON.stringify(result, null, 1));

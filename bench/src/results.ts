@@ -9,7 +9,7 @@ export interface Series {
   peakMiB: number[];
 }
 
-export type IngestTool = 'peel' | 'engine' | 'floor' | 'skopeo' | 'umoci' | 'tar';
+export type IngestTool = 'peel' | 'peel-postgres' | 'engine' | 'floor' | 'skopeo' | 'umoci' | 'tar';
 
 export interface LayoutResult {
   layout: 'legacy' | 'oci';
@@ -29,6 +29,8 @@ export interface ImageResult {
   image: Omit<GeneratedImage, 'legacy' | 'oci'>;
   layouts: LayoutResult[];
   api: ApiStat[] | null;
+  /** The same calls on the server that ingested it with its index on PostgreSQL (--postgres). */
+  apiPostgres?: ApiStat[] | null;
   /** A draft that moved the folder holding the widest folder (absent in runs before it was measured). */
   draftMove?: DraftMoveResult | null;
   exports: Array<{ kind: ExportKind; ms: number[]; headersMs?: number[]; bytes: number }> | null;

@@ -27,8 +27,13 @@ import type { DockerOptions } from './docker/index.js';
 import { registerWeb } from './web.js';
 
 export interface AppOptions {
-  /** Where the database and the blobs live (created if missing). */
+  /** Where the blobs (and, without databaseUrl, the SQLite database) live (created if missing). */
   dataDir: string;
+  /**
+   * postgres://… (PEEL_DATABASE_URL): the index in that PostgreSQL database, shared with other
+   * Peel processes on the same data folder; unset: SQLite in the data folder, this process alone.
+   */
+  databaseUrl?: string;
   limits?: Partial<IngestLimits>;
   /** The address the server binds; requests may name it, localhost, 127.0.0.1 or [::1]. */
   host?: string;
@@ -78,23 +83,26 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const hardening = { ...DEFAULT_HARDENING, ...opts.hardening };
   checkBindPolicy(opts.host, hardening);
   await mkdir(opts.dataDir, { recursive: true });
-  // Taken before anything touches the folder: cleaning temp files would break another process's ingest.
-  const lock = DataFolderLock.acquire(opts.dataDir);
+  const shared = opts.databaseUrl !== undefined;
+  // Embedded: taken before anything touches the folder (cleaning temp files would break another
+  // process's ingest). Shared: other processes use the folder at the same time, by design.
+  const lock = shared ? null : DataFolderLock.acquire(opts.dataDir);
   let index: Store | undefined;
   try {
     const blobDir = join(opts.dataDir, 'blobs');
     const store = await new FsBlobStore(blobDir).init();
-    await store.cleanTemp();
-    index = await openStore({ dataDir: opts.dataDir });
+    // Another process's temp files are its ingests in progress: only the embedded store owns them all.
+    if (!shared) await store.cleanTemp();
+    index = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl });
     return await serve(opts, hardening, lock, index, store, blobDir);
   } catch (err) {
     await index?.close();
-    lock.release();
+    lock?.release();
     throw err;
   }
 }
 
-async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFolderLock, index: Store, store: FsBlobStore, blobDir: string): Promise<FastifyInstance> {
+async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFolderLock | null, index: Store, store: FsBlobStore, blobDir: string): Promise<FastifyInstance> {
   const chunkRows = opts.chunkRows ?? 2000;
   const owner = openOwner();
   const services = createServices(index, store, owner, { ...DEFAULT_LIMITS, ...opts.limits }, chunkRows, opts.sourceDateEpoch);
@@ -121,7 +129,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
     await services.queue.idle();
     closeOwner(owner);
     await index.close();
-    lock.release();
+    lock?.release();
   });
 
   const hosts = ['localhost', '127.0.0.1', '[::1]', ...(opts.host ? [opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host] : []), ...(opts.extraHosts ?? [])];
@@ -147,5 +155,7 @@ const STALE_INGEST_MS = 5 * 60_000;
 /** Finishes what a stopped process left: half-written or half-deleted images, orphan blobs. */
 async function recover(index: Store, services: Services, blobDir: string, chunkRows: number): Promise<void> {
   await index.ingest.cleanupStale(STALE_INGEST_MS, { chunkRows });
-  await services.collector.sweepUnreferenced(blobDir, await index.images.referencedBlobs());
+  // A shared folder's unreferenced blobs may be another process's ingest in progress (an image's
+  // blobs are recorded when it completes): left for the embedded store's sweep only.
+  if (index.kind === 'sqlite') await services.collector.sweepUnreferenced(blobDir, await index.images.referencedBlobs());
 }

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp, type AppOptions } from './app.js';
 import { DataFolderInUseError } from './store/folder-lock.js';
+import { redactUrl } from './store/index.js';
 import { archiveLimitsFromEnv, hardeningFromEnv } from './http/hardening-env.js';
 
 /** Reads the environment, builds the app and listens. Nothing else lives here. */
@@ -23,6 +24,7 @@ function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: str
     port: env.PORT === undefined || env.PORT === '' ? 7777 : Number(env.PORT),
     host,
     dataDir: resolve(env.PEEL_DATA_DIR || join(dataHome, 'peel')),
+    databaseUrl: env.PEEL_DATABASE_URL || undefined,
     webDist: resolve(env.PEEL_WEB_DIST || join(here, '..', '..', 'web', 'dist')),
     extraHosts: (env.PEEL_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     limits: {
@@ -62,4 +64,7 @@ process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);
 const address = await app.listen({ port: config.port, host: config.host });
 // One plain line for people and for scripts that start the server on port 0.
-console.log(`peel listening on ${address} (data: ${config.dataDir})`);
+const index = config.databaseUrl
+  ? `index: PostgreSQL ${redactUrl(config.databaseUrl)}, data folder shared (not locked)`
+  : 'index: SQLite in the data folder, locked to this process';
+console.log(`peel listening on ${address} (data: ${config.dataDir}; ${index})`);

@@ -6,7 +6,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import type { DraftState, FsEntry, FsPage } from '@peel/api';
 import { editedTag, resultTag } from '../src/services/draft-state.js';
 import type { DraftContext } from '../src/services/draft-context.js';
-import { build, FIXTURES, getJson, ingest, removeDir, tempDir, sqliteOf } from './helper.js';
+import { build, count, FIXTURES, getJson, ingest, removeDir, tempDir } from './helper.js';
 
 const ALPYNE = readFileSync(join(FIXTURES, 'tiny-alpyne-expected.txt'));
 
@@ -360,7 +360,7 @@ describe('drafts across restarts and image deletion', () => {
       expect((await second.inject({ method: 'DELETE', url: `/api/images/${id}` })).statusCode).toBe(204);
       await second.peel.idle();
       expect(existsSync(blobFile(dir, digest))).toBe(false);
-      expect(sqliteOf(second).prepare(`SELECT (SELECT count(*) FROM drafts) + (SELECT count(*) FROM draft_ops)`).pluck().get()).toBe(0);
+      expect(await count(second, `SELECT (SELECT count(*) FROM drafts) + (SELECT count(*) FROM draft_ops) AS n`)).toBe(0);
       await second.close();
     } finally {
       await removeDir(dir);

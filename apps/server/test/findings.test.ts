@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { FindingsResponse } from '@peel/api';
-import { build, getJson, ingest, removeDir, tempDir, sqliteOf } from './helper.js';
+import { build, count, getJson, ingest, recordWrites, removeDir, sql, tempDir } from './helper.js';
 
 describe('GET /api/images/:id/findings', () => {
   let dir: string;
@@ -57,8 +57,7 @@ describe('GET /api/images/:id/findings', () => {
     const again = await getJson<FindingsResponse>(app, `/api/images/${tiny}/findings`);
     expect(again.computedAt).toBe(first.computedAt);
     expect(first.secrets).toEqual([]);
-    const rows = sqliteOf(app).prepare(`SELECT count(*) FROM image_findings WHERE image_id = ?`).pluck().get(tiny);
-    expect(rows).toBe(1);
+    expect(await count(app, `SELECT count(*) AS n FROM image_findings WHERE image_id = ?`, tiny)).toBe(1);
     await app.close();
     app = await build(dir);
     const afterRestart = await getJson<FindingsResponse>(app, `/api/images/${tiny}/findings`);
@@ -66,18 +65,15 @@ describe('GET /api/images/:id/findings', () => {
   });
 
   it('shares one computation between concurrent first requests', async () => {
-    const db = sqliteOf(app);
-    db.prepare(`DELETE FROM image_findings`).run();
-    // Every computation ends by storing its result: count those writes as SQLite sees them.
-    db.exec(`CREATE TEMP TABLE findings_written (image_id TEXT);
-      CREATE TEMP TRIGGER count_findings_written AFTER INSERT ON main.image_findings BEGIN INSERT INTO findings_written VALUES (NEW.image_id); END;
-      CREATE TEMP TRIGGER count_findings_updated AFTER UPDATE ON main.image_findings BEGIN INSERT INTO findings_written VALUES (NEW.image_id); END;`);
+    await sql(app, `DELETE FROM image_findings`);
+    // Every computation ends by storing its result: count those writes as the database sees them.
+    const writes = await recordWrites(app, 'image_findings', 'image_id');
     try {
       const replies = await Promise.all([1, 2, 3].map(() => getJson<FindingsResponse>(app, `/api/images/${multi}/findings`)));
-      expect(db.prepare(`SELECT image_id FROM findings_written`).pluck().all()).toEqual([multi]);
+      expect(await writes.seen()).toEqual([multi]);
       expect(new Set(replies.map((r) => r.computedAt)).size).toBe(1);
     } finally {
-      db.exec(`DROP TRIGGER temp.count_findings_written; DROP TRIGGER temp.count_findings_updated; DROP TABLE temp.findings_written;`);
+      await writes.stop();
     }
   });
 
@@ -87,9 +83,9 @@ describe('GET /api/images/:id/findings', () => {
     expect(res.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
     expect((await app.inject({ method: 'DELETE', url: `/api/images/${tiny}` })).statusCode).toBe(204);
     await getJson(app, `/api/images/${multi}/findings`);
-    sqliteOf(app).prepare(`DELETE FROM image_findings WHERE image_id = ?`).run(multi);
+    await sql(app, `DELETE FROM image_findings WHERE image_id = ?`, multi);
     await getJson(app, `/api/images/${multi}/findings`);
-    const ids = sqliteOf(app).prepare(`SELECT image_id FROM image_findings`).pluck().all();
+    const ids = (await sql<{ image_id: string }>(app, `SELECT image_id FROM image_findings`)).map((r) => r.image_id);
     expect(ids).toEqual([multi]);
   });
 });

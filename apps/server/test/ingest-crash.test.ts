@@ -4,7 +4,7 @@ import { FsBlobStore, openImageArchive } from '@peel/engine';
 import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { IngestOwner, PendingImage, ScannedLayer } from '../src/store/index.js';
-import { build, fixture, getJson, ingest, removeDir, storeState, tempDir, sqliteOf } from './helper.js';
+import { build, fixture, getJson, ingest, removeDir, storeState, tempDir, count } from './helper.js';
 
 /**
  * Layer rows are written while the upload still streams, under a 'pending' image. A process that
@@ -45,7 +45,7 @@ describe('a stop in the middle of writing layers', () => {
       if (++chunks > 1) throw new Error('stopped');
     };
     await expect(writeLayer(app, key, big, { chunkRows: 10, check: stop })).rejects.toThrow('stopped');
-    const rows = sqliteOf(app).prepare(`SELECT count(*) FROM layer_entries JOIN layers ON layers.key = layer_entries.layer WHERE layers.digest = ?`).pluck().get(big.digest) as number;
+    const rows = await count(app, `SELECT count(*) AS n FROM layer_entries JOIN layers ON layers.key = layer_entries.layer WHERE layers.digest = ?`, big.digest);
     expect(rows, 'part of the big layer is in').toBeGreaterThan(0);
     expect(rows).toBeLessThan(big.entries.length);
     expect(await getJson<unknown[]>(app, '/api/images'), 'a pending image is never listed').toEqual([]);
@@ -66,7 +66,7 @@ describe('a stop in the middle of writing layers', () => {
     const whole = await storeState(app, data);
     const key = await app.peel.index.ingest.begin(STOPPED);
     for (const l of layers) await writeLayer(app, key, l, { chunkRows: 2000 });
-    expect(sqliteOf(app).prepare(`SELECT count(*) FROM layer_entries`).pluck().get(), 'stored layers are linked, not written again').toBe(whole.rows.layer_entries);
+    expect(await count(app, `SELECT count(*) AS n FROM layer_entries`), 'stored layers are linked, not written again').toBe(whole.rows.layer_entries);
     await app.close();
 
     app = await build(data);

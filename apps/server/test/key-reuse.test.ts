@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ChangesPage, DraftState } from '@peel/api';
-import { build, getJson, ingest, removeDir, tempDir, sqliteOf } from './helper.js';
+import { build, count, getJson, ingest, removeDir, tempDir } from './helper.js';
 
 /**
  * SQLite hands a deleted image's key to the next image when it was the highest: whatever the
@@ -19,19 +19,19 @@ describe('an image stored under a deleted image’s key', () => {
     await removeDir(dir);
   });
 
-  const keyOf = (id: string) => sqliteOf(app).prepare(`SELECT key FROM images WHERE id = ?`).pluck().get(id) as number;
+  const keyOf = async (id: string) => (await count(app, `SELECT key AS n FROM images WHERE id = ?`, id));
 
   it('gets its own draft sizes and change counts', async () => {
     const multi = await ingest(app, 'multi-docker-legacy');
     const before = await getJson<DraftState>(app, `/api/images/${multi}/draft`);
     // Caches warm for the first image (its layer 0 is the same base as the second's).
     await getJson<ChangesPage>(app, `/api/images/${multi}/layers/0/changes?paged=1`);
-    const key = keyOf(multi);
+    const key = await keyOf(multi);
     expect((await app.inject({ method: 'DELETE', url: `/api/images/${multi}` })).statusCode).toBe(204);
     await app.peel.idle();
 
     const tiny = await ingest(app, 'tiny-docker-legacy');
-    expect(keyOf(tiny)).toBe(key);
+    expect(await keyOf(tiny)).toBe(key);
     const sizes = await getJson<DraftState>(app, `/api/images/${tiny}/draft`);
     const counts = (await getJson<ChangesPage>(app, `/api/images/${tiny}/layers/0/changes?paged=1`)).counts;
 

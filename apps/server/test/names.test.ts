@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { encodePathParam, type DraftState, type FsEntry, type LayerChange, type SearchResult } from '@peel/api';
-import { build, getJson, removeDir, tempDir, upload, sqliteOf } from './helper.js';
+import { build, getJson, removeDir, sql, tempDir, upload } from './helper.js';
 import { generateDockerArchive } from './generate-image.js';
 import { walkFs } from './fs-walk.js';
 
@@ -92,7 +92,7 @@ describe('names that are not UTF-8 (or not URL-friendly) survive the store and t
     expect(listed.map((e) => e.path)).toEqual([newName]);
     expect((await app.inject(`/api/images/${id}/content?path=${encodePathParam(newName)}&draft=1`)).body).toBe('raw name\n');
     // Stored as escaped JSON, so SQLite's UTF-8 text cannot turn the raw bytes into U+FFFD.
-    const stored = sqliteOf(app).prepare(`SELECT op FROM draft_ops ORDER BY seq`).pluck().all() as string[];
+    const stored = (await sql<{ op: string }>(app, `SELECT op FROM draft_ops ORDER BY seq`)).map((r) => r.op);
     expect(stored[0]).toContain('\\udcff/new\\udcfe.txt');
     expect((JSON.parse(stored[0]) as { path: string }).path).toBe(newName.slice(1));
 

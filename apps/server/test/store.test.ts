@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DraftRevisionConflict, type StoredOp } from '../src/store/index.js';
-import { build, ingest, removeDir, sqliteOf, tempDir } from './helper.js';
+import { build, ingest, removeDir, sql, tempDir } from './helper.js';
 
 /** The store's own promises, beyond what the routes show: draft revisions and pending-image owners. */
 describe('store', () => {
@@ -28,7 +28,7 @@ describe('store', () => {
       await expect(drafts.replaceOps(id, [op('d')], head, r1)).rejects.toBeInstanceOf(DraftRevisionConflict);
       const stored = await drafts.get(id);
       expect(stored?.revision).toBe(r2);
-      const rows = sqliteOf(app).prepare(`SELECT op FROM draft_ops ORDER BY seq`).pluck().all() as string[];
+      const rows = (await sql<{ op: string }>(app, `SELECT op FROM draft_ops ORDER BY seq`)).map((r) => r.op);
       expect(rows.map((r) => (JSON.parse(r) as { path: string }).path)).toEqual(['a', 'b']);
       // The routes go through the same revision: each edit answers with one more.
       const res = await app.inject({ method: 'POST', url: `/api/images/${id}/draft/ops`, payload: { op: 'mkdir', path: '/new' } });
@@ -51,7 +51,7 @@ describe('store', () => {
       await ingestRepo.begin({ pid: gone.pid!, host: hostname(), started: new Date().toISOString() });
       await app.close();
       app = await build(data);
-      const pending = sqliteOf(app).prepare(`SELECT id FROM images WHERE state = 'pending'`).pluck().all();
+      const pending = (await sql<{ id: string }>(app, `SELECT id FROM images WHERE state = 'pending'`)).map((r) => r.id);
       expect(pending).toEqual([kept.token]);
       expect(await app.peel.index.images.list()).toEqual([]);
     } finally {

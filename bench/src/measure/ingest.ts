@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { basename, join } from 'node:path';
@@ -19,6 +20,8 @@ export interface ServerContext {
   repo: string;
   work: string;
   webDist: string;
+  /** The server keeps its index on PostgreSQL: each run gets a fresh database on this server (its URL). */
+  postgres?: string;
 }
 
 export interface Ingested {
@@ -35,9 +38,11 @@ export async function ingestOnce(ctx: ServerContext, file: string, label: string
   const dataDir = join(ctx.work, `data-${label}`);
   await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
-  const server = await startServer({ repo: ctx.repo, dataDir, webDist: ctx.webDist, cpuProfDir });
+  const database = ctx.postgres ? freshDatabase(ctx.postgres, label) : undefined;
+  const server = await startServer({ repo: ctx.repo, dataDir, webDist: ctx.webDist, cpuProfDir, databaseUrl: database?.url });
   const dispose = async () => {
     await server.stop();
+    database?.drop();
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
@@ -54,4 +59,15 @@ export async function ingestOnce(ctx: ServerContext, file: string, label: string
     await dispose();
     throw e;
   }
+}
+
+/** A new, empty database on the PostgreSQL server `server` names (psql, from Debian's postgresql-client). */
+function freshDatabase(server: string, label: string): { url: string; drop: () => void } {
+  const name = `peel_bench_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+  const psql = (sql: string) => execFileSync('psql', [server, '-qc', sql], { stdio: ['ignore', 'ignore', 'inherit'] });
+  psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  psql(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

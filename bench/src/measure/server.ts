@@ -9,6 +9,8 @@ export interface ServerOptions {
   webDist: string;
   /** Write a V8 CPU profile of the server into this folder when it stops. */
   cpuProfDir?: string;
+  /** PEEL_DATABASE_URL: the index on PostgreSQL instead of SQLite in the data folder. */
+  databaseUrl?: string;
 }
 
 export interface Server {
@@ -30,7 +32,7 @@ export async function startServer(o: ServerOptions): Promise<Server> {
   const args = [...SERVER_NODE_FLAGS, ...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []), 'apps/server/dist/main.mjs'];
   const child = spawn(process.execPath, args, {
     cwd: o.repo,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PEEL_DATA_DIR: o.dataDir, PEEL_WEB_DIST: o.webDist, LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PEEL_DATA_DIR: o.dataDir, PEEL_WEB_DIST: o.webDist, LOG_LEVEL: 'warn', PEEL_DATABASE_URL: o.databaseUrl ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

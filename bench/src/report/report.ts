@@ -6,6 +6,7 @@ import { scalingSection } from './scaling.js';
 
 const TOOLS: Array<[IngestTool, string]> = [
   ['peel', 'Peel server (upload → stored, indexed)'],
+  ['peel-postgres', 'Peel server, index on PostgreSQL (`--postgres`)'],
   ['engine', 'Peel engine alone (no HTTP, no SQLite)'],
   ['floor', 'floor: read + gunzip + sha256 of every blob'],
   ['skopeo', '`skopeo copy docker-archive:/oci-archive: → oci:`'],
@@ -49,6 +50,7 @@ export function renderReport(machine: Machine, unordered: ImageResult[], notes: 
     out.push('## API latency', '', 'Sequential requests on one keep-alive connection to the server that ingested the image, 3 warm-up requests, whole body read. The directory and the changes list are fetched whole, as the web UI does.', '');
     for (const r of api) {
       out.push(`### ${r.kind}`, '', apiTable(r.api!), '');
+      if (r.apiPostgres) out.push(`### ${r.kind}, index on PostgreSQL`, '', apiTable(r.apiPostgres), '');
     }
     const moves = api.filter((r) => r.draftMove);
     if (moves.length) {
@@ -121,6 +123,9 @@ function targets(results: ImageResult[]): string {
     rows.push(['large ingest ≤ 1.5× the floor', ratio(large, 'peel', 'floor'), ok(worst(large, 'peel', 'floor') <= 1.5)]);
     rows.push(['large ingest faster than `skopeo copy`', ratio(large, 'peel', 'skopeo'), ok(worst(large, 'peel', 'skopeo') < 1)]);
     rows.push(['large ingest faster than `umoci unpack`', ratio(large, 'peel', 'umoci'), ok(worst(large, 'peel', 'umoci') < 1)]);
+    if (large.layouts.some((l) => l.ingest['peel-postgres'])) {
+      rows.push(['large ingest on PostgreSQL ≤ 1.5× on SQLite', ratio(large, 'peel-postgres', 'peel'), ok(worst(large, 'peel-postgres', 'peel') <= 1.5)]);
+    }
   }
   for (const r of [large, huge]) {
     if (!r) continue;
@@ -132,6 +137,12 @@ function targets(results: ImageResult[]): string {
     const p95 = Math.max(...listed.map((a) => a.p95));
     const slow = listed.filter((a) => a.p95 >= 50).map((a) => a.name);
     rows.push(['API p95 < 50 ms, every call (large)', `worst ${msf(p95)}${slow.length ? ` (${slow.join(', ')})` : ''}`, ok(p95 < 50)]);
+  }
+  if (large?.apiPostgres) {
+    const listed = large.apiPostgres.filter((a) => !a.extra);
+    const p95 = Math.max(...listed.map((a) => a.p95));
+    const slow = listed.filter((a) => a.p95 >= 50).map((a) => a.name);
+    rows.push(['API p95 < 50 ms, every call (large, index on PostgreSQL)', `worst ${msf(p95)}${slow.length ? ` (${slow.join(', ')})` : ''}`, ok(p95 < 50)]);
   }
   if (large?.exports && large.cp) {
     const append = med(large.exports.find((e) => e.kind === 'append')!.ms) / med(large.cp);

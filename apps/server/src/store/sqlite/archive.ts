@@ -4,7 +4,7 @@ import type { Conn } from './conn.js';
 import { Keys } from './keys.js';
 import { textOf } from './rows.js';
 
-interface ArchiveEntryRow {
+export interface ArchiveEntryRow {
   seq: number;
   path: Buffer;
   type: string;
@@ -18,7 +18,7 @@ interface ArchiveEntryRow {
 
 const COLS = 'seq, path, type, size, digest, link_target, role, label, media_type';
 
-function recordOf(e: ArchiveEntryRow): ArchiveEntryRecord {
+export function recordOf(e: ArchiveEntryRow): ArchiveEntryRecord {
   return { seq: e.seq, path: decodeName(e.path), type: e.type, size: e.size, digest: e.digest, linkTarget: textOf(e.link_target), role: e.role, label: e.label, mediaType: e.media_type };
 }
 

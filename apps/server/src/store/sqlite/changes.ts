@@ -4,7 +4,7 @@ import type { ChangeRecord, ChangesFilter, ChangesRepo, ImageId } from '../types
 import type { Conn } from './conn.js';
 import { Keys } from './keys.js';
 
-interface ChangeRow {
+export interface ChangeRow {
   seq: number;
   path: Buffer;
   change: string;
@@ -19,7 +19,7 @@ const COLS = 'seq, path, change, type, size, previous_layer, metadata_only, prev
 const SUMS = `coalesce(sum(change = 'added'), 0), coalesce(sum(change = 'modified'), 0), coalesce(sum(change = 'deleted'), 0)`;
 const FILTER = `(@q IS NULL OR instr(CAST(lower('/' || path) AS BLOB), @q) > 0) AND (@path IS NULL OR path = @path)`;
 
-function changeOf(c: ChangeRow): ChangeRecord {
+export function changeOf(c: ChangeRow): ChangeRecord {
   return {
     seq: c.seq,
     path: `/${decodeName(c.path)}`,

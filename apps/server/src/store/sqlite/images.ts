@@ -5,7 +5,7 @@ import type { Conn } from './conn.js';
 import { Keys } from './keys.js';
 import { purgeImage } from './purge.js';
 
-interface ImageRow {
+export interface ImageRow {
   id: string;
   name: string;
   tags: string;
@@ -27,7 +27,7 @@ interface ImageRow {
   created_at: string;
 }
 
-interface ImageLayerRow {
+export interface ImageLayerRow {
   idx: number;
   media_type: string;
   archive_path: string;
@@ -46,7 +46,7 @@ interface ImageLayerRow {
 const SUMMARY_COLS = `id, name, tags, format, platform, platforms, manifest_digest, manifest_media_type, config_digest,
   history, problems, archive_digest, archive_size, outer_compression, size, layer_count, file_count, created_at`;
 
-function recordOf(row: ImageRow): ImageRecord {
+export function recordOf(row: ImageRow): ImageRecord {
   return {
     id: row.id,
     name: row.name,
@@ -69,7 +69,7 @@ function recordOf(row: ImageRow): ImageRecord {
   };
 }
 
-function layerOf(l: ImageLayerRow): ImageLayer {
+export function layerOf(l: ImageLayerRow): ImageLayer {
   return {
     index: l.idx,
     layerDigest: l.digest,

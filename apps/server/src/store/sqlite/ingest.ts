@@ -35,7 +35,7 @@ const CHANGE_INSERT = insertSql('layer_changes', ['image', 'layer', 'seq', 'path
 const ARCHIVE_INSERT = insertSql('archive_entries', ['image', 'seq', 'path', 'type', 'size', 'digest', 'link_target', 'role', 'label', 'media_type']);
 
 /** Row of layer_entries (the implied folders included). */
-interface LayerEntryInsert {
+export interface LayerEntryInsert {
   entry: LayerEntry;
   implicit: boolean;
 }
@@ -189,7 +189,7 @@ export class SqliteIngest implements IngestRepo {
  * A layer's own entries (tar order) as they pass, counted, then one implicit directory per
  * parent they do not declare.
  */
-class LayerRows {
+export class LayerRows {
   entries = 0;
   content = 0;
   private readonly declared = new Set<string>();

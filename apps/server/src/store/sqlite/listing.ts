@@ -9,7 +9,7 @@ import { LAYER_BY_DIR } from './layer-by-dir.js';
 /** Column positions of a raw listing row (every source selects these first, in this order). */
 const COL = { name: 0, type: 1, mode: 2, uid: 3, gid: 4, size: 5, mtime: 6, linkTarget: 7, digest: 8, layer: 9, seq: 10, x1: 11 } as const;
 /** As-of rows: the layer of the stored version, which for a folder can be above the one shown. */
-const AS_OF_RECORDED = COL.x1 + 6;
+export const AS_OF_RECORDED = COL.x1 + 6;
 
 /**
  * As of layer @asOf, the version of a path that is alive is the one whose layer is at or below it
@@ -168,7 +168,7 @@ export class SqliteListing implements ListingRepo {
 }
 
 /** A raw listing row → the API's FsEntry. */
-function rowEntry(source: ListingSource, r: unknown[], dirPrefix: string, layer: number | undefined, folderBytes: boolean): FsEntry {
+export function rowEntry(source: ListingSource, r: unknown[], dirPrefix: string, layer: number | undefined, folderBytes: boolean): FsEntry {
   const name = decodeName(r[COL.name] as Buffer);
   const type = r[COL.type] as EntryType;
   const link = r[COL.linkTarget] as Buffer | null;
@@ -211,7 +211,7 @@ const sortSize = (source: ListingSource, r: unknown[], folderBytes: boolean): nu
   (source === 'nodes' && folderBytes && r[COL.type] === 'dir' ? (r[COL.x1 + 7] as number) : (r[COL.size] as number));
 
 /** A row's page key (services/page-key.ts KEY_SHAPES): group, [−size,] name, live, layer, seq. */
-function rowKey(source: ListingSource, sort: ListingSort, r: unknown[], folderBytes: boolean): PageKey {
+export function rowKey(source: ListingSource, sort: ListingSort, r: unknown[], folderBytes: boolean): PageKey {
   const group = r[COL.type] === 'dir' ? 0 : 1;
   const name = r[COL.name] as Buffer;
   // As of a layer one version of a name is alive: the name alone orders it (TAIL).

@@ -1,0 +1,128 @@
+import { decodeName, encodeName, type LayerEntry } from '@peel/engine';
+import { joinPath, splitPath } from '../image-path.js';
+import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
+import { globToRegExp } from '../sqlite/fs.js';
+import { layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../sqlite/rows.js';
+import type { PgConn } from './conn.js';
+import { Keys } from './keys.js';
+import { ABS_PATH, asChars, lowerBytes } from './text-match.js';
+
+const HIT_COLS = {
+  nodes: `parent, name, 0 AS deleted, 0 AS seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, child_count,
+    NULL::integer AS deleted_by, NULL::integer AS overwritten_by`,
+  shadowed: 'parent, name, 1, seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, NULL, deleted_by, overwritten_by',
+};
+const SUBSTRING = `position(${asChars('$2::bytea')} IN ${lowerBytes(ABS_PATH)}) > 0`;
+
+/** Bytes of file content of the nodes `where` selects (hard links count their target's size). */
+const contentBytes = (where: string) => `SELECT coalesce(sum(CASE WHEN n.type = 'file' THEN n.size ELSE (
+    SELECT le.size FROM image_layers il JOIN layer_entries le ON le.layer = il.layer AND le.seq = n.content_seq
+     WHERE il.image = n.image AND il.idx = n.content_layer) END), 0) AS bytes
+  FROM fs_nodes n WHERE n.image = $1 AND ${where} AND (n.type = 'file' OR (n.type = 'hardlink' AND n.content_seq IS NOT NULL))`;
+
+/** Indexed lookups into an image's merged filesystem and its layers' own entries. */
+export class PgFs implements FsRepo {
+  private readonly keys: Keys;
+
+  constructor(private readonly c: PgConn) {
+    this.keys = new Keys(c);
+  }
+
+  async node(id: ImageId, path: string): Promise<FsNodeRecord | undefined> {
+    const { parent, name } = splitPath(path);
+    const row = await this.c.one<NodeRow>(`SELECT n.* FROM images i JOIN fs_nodes n ON n.image = i.key
+      WHERE i.id = $1 AND i.state = 'ready' AND n.parent = $2 AND n.name = $3`, [id, encodeName(parent), encodeName(name)]);
+    return row && nodeOf(row);
+  }
+
+  async children(id: ImageId, dir: string): Promise<FsNodeRecord[]> {
+    return (await this.c.rows<NodeRow>(`SELECT n.* FROM images i JOIN fs_nodes n ON n.image = i.key
+      WHERE i.id = $1 AND i.state = 'ready' AND n.parent = $2 ORDER BY n.name`, [id, encodeName(dir)])).map(nodeOf);
+  }
+
+  async shadowedIn(id: ImageId, dir: string): Promise<ShadowedRecord[]> {
+    return (await this.c.rows<ShadowedRow>(`SELECT s.* FROM images i JOIN fs_shadowed s ON s.image = i.key
+      WHERE i.id = $1 AND i.state = 'ready' AND s.parent = $2 ORDER BY s.name, s.seq`, [id, encodeName(dir)])).map(shadowedOf);
+  }
+
+  async hasShadowed(id: ImageId, path: string): Promise<boolean> {
+    const { parent, name } = splitPath(path);
+    return (await this.c.one(`SELECT 1 AS found FROM images i JOIN fs_shadowed s ON s.image = i.key
+      WHERE i.id = $1 AND i.state = 'ready' AND s.parent = $2 AND s.name = $3 LIMIT 1`, [id, encodeName(parent), encodeName(name)])) !== undefined;
+  }
+
+  async bytesBelow(id: ImageId, dir: string): Promise<number> {
+    const image = await this.keys.image(id);
+    if (image === undefined) return 0;
+    // A folder's descendants: parent = dir, or parent in [dir + '/', dir + '0') as bytes ('0' is '/' + 1).
+    const row = dir === ''
+      ? await this.c.one<{ bytes: number }>(contentBytes('true'), [image])
+      : await this.c.one<{ bytes: number }>(contentBytes('(n.parent = $2 OR (n.parent >= $3 AND n.parent < $4))'),
+        [image, encodeName(dir), encodeName(`${dir}/`), encodeName(`${dir}0`)]);
+    return row!.bytes;
+  }
+
+  async layerEntry(layer: LayerDigest, path: string): Promise<LayerEntryRecord | undefined> {
+    const key = await this.keys.layer(layer);
+    if (key === undefined) return undefined;
+    const { parent, name } = splitPath(path);
+    const row = await this.c.one<LayerEntryRow>(`SELECT * FROM layer_entries WHERE layer = $1 AND parent = $2 AND name = $3
+      ORDER BY implicit, seq DESC LIMIT 1`, [key, encodeName(parent), encodeName(name)]);
+    return row && layerEntryOf(row);
+  }
+
+  async layerChildren(layer: LayerDigest, dir: string): Promise<LayerEntryRecord[]> {
+    const key = await this.keys.layer(layer);
+    if (key === undefined) return [];
+    return (await this.c.rows<LayerEntryRow>(`SELECT * FROM layer_entries WHERE layer = $1 AND parent = $2 ORDER BY name, seq`, [key, encodeName(dir)])).map(layerEntryOf);
+  }
+
+  async entryBySeq(layer: LayerDigest, seq: number): Promise<LayerEntryRecord | undefined> {
+    const key = await this.keys.layer(layer);
+    if (key === undefined) return undefined;
+    const row = await this.c.one<LayerEntryRow>(`SELECT * FROM layer_entries WHERE layer = $1 AND seq = $2`, [key, seq]);
+    return row && layerEntryOf(row);
+  }
+
+  async *layerEntries(layer: LayerDigest, opts: { lean?: boolean } = {}): AsyncIterable<LayerEntry> {
+    const key = await this.keys.layer(layer);
+    if (key === undefined) return;
+    const cols = opts.lean
+      ? `parent, name, type, mode, uid, gid, size, link_target, digest, data_offset, header_offset, sparse, 0 AS seq, '' AS uname, '' AS gname,
+         0 AS mtime, 0 AS dev_major, 0 AS dev_minor, NULL AS xattrs, implicit`
+      : '*';
+    const rows = await this.c.rows<LayerEntryRow>(`SELECT ${cols} FROM layer_entries WHERE layer = $1 AND implicit = 0 ORDER BY seq`, [key]);
+    for (const row of rows) yield layerEntryOf(row).entry;
+  }
+
+  async search(id: ImageId, q: SearchQuery): Promise<{ hits: SearchHit[]; total: number }> {
+    const image = await this.keys.image(id);
+    if (image === undefined) return { hits: [], total: 0 };
+    if (q.mode !== 'substring') return this.globSearch(image, q);
+    const where = `image = $1 AND ${SUBSTRING}`;
+    const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}
+      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $3::boolean AND ${where}
+      ORDER BY 1, 2, 3, 4 LIMIT $4 OFFSET $5`, [image, encodeName(q.pattern), q.deleted, q.limit, q.offset]);
+    // A page that is not full is the last one: its end is the total, no second scan needed.
+    const last = rows.length < q.limit && (rows.length > 0 || q.offset === 0);
+    const total = last ? q.offset + rows.length : (await this.c.one<{ n: number }>(`SELECT (SELECT count(*) FROM fs_nodes WHERE ${where})
+      + (SELECT count(*) FROM fs_shadowed WHERE $3::boolean AND ${where}) AS n`, [image, encodeName(q.pattern), q.deleted]))!.n;
+    return { hits: rows.map(searchHitOf), total };
+  }
+
+  /**
+   * Glob patterns match decoded names (non-UTF-8 bytes as the engine's lone surrogates), one
+   * character per `?` as SQLite's GLOB: matched here, not by a PostgreSQL regex over bytes.
+   */
+  private async globSearch(image: number, q: SearchQuery): Promise<{ hits: SearchHit[]; total: number }> {
+    const re = globToRegExp(q.pattern);
+    const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE image = $1
+      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $2::boolean AND image = $1
+      ORDER BY 1, 2, 3, 4`, [image, q.deleted]);
+    const matches = rows.filter((r) => {
+      const name = decodeName(r.name);
+      return re.test(q.mode === 'glob-name' ? name : `/${joinPath(decodeName(r.parent), name)}`);
+    });
+    return { hits: matches.slice(q.offset, q.offset + q.limit).map(searchHitOf), total: matches.length };
+  }
+}

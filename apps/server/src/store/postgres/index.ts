@@ -1,0 +1,76 @@
+import { MIGRATIONS } from '../migrations.js';
+import type { Repos, Store } from '../types.js';
+import { PgArchive } from './archive.js';
+import { PgChanges } from './changes.js';
+import { PgConn } from './conn.js';
+import { PgDrafts } from './drafts.js';
+import { PgFindings } from './findings.js';
+import { PgFs } from './fs.js';
+import { PgImages } from './images.js';
+import { PgIngest } from './ingest.js';
+import { PgListing } from './listing.js';
+import { migratePostgres } from './migrate.js';
+import { inTransaction, openPool, type PgPool } from './pool.js';
+
+function repos(c: PgConn): Repos {
+  return {
+    images: new PgImages(c),
+    fs: new PgFs(c),
+    listing: new PgListing(c),
+    changes: new PgChanges(c),
+    archive: new PgArchive(c),
+    drafts: new PgDrafts(c),
+    findings: new PgFindings(c),
+    ingest: new PgIngest(c),
+  };
+}
+
+/**
+ * The shared store: a pool of connections to one PostgreSQL database that several Peel
+ * processes use at once. Nothing here assumes it is the only writer: an image becomes visible in
+ * one UPDATE, drafts are guarded by their revision and row locks, layers by their row (see
+ * ingest.ts, drafts.ts, purge.ts).
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  readonly images;
+  readonly fs;
+  readonly listing;
+  readonly changes;
+  readonly archive;
+  readonly drafts;
+  readonly findings;
+  readonly ingest;
+
+  constructor(private readonly pool: PgPool) {
+    const r = repos(new PgConn(pool, null));
+    this.images = r.images;
+    this.fs = r.fs;
+    this.listing = r.listing;
+    this.changes = r.changes;
+    this.archive = r.archive;
+    this.drafts = r.drafts;
+    this.findings = r.findings;
+    this.ingest = r.ingest;
+  }
+
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, (client) => fn(repos(new PgConn(this.pool, client))));
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Connects to `url` and brings the schema up to date (once, whichever process starts first). */
+export async function openPostgresStore(url: string): Promise<PostgresStore> {
+  const pool = openPool(url);
+  try {
+    await migratePostgres(pool, MIGRATIONS.map((m) => m.postgres));
+    return new PostgresStore(pool);
+  } catch (e) {
+    await pool.end();
+    throw e;
+  }
+}

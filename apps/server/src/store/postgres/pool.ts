@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+
+export type PgPool = pg.Pool;
+export type PgClient = pg.PoolClient;
+/** Anything that runs a query: the pool (one statement, auto-commit) or a transaction's client. */
+export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/*
+ * BIGINT columns hold sizes, offsets, counts and row keys: all below 2^53, so they come back as
+ * numbers as on SQLite. The driver's default (strings) would leak into every domain type; a value
+ * past 2^53 is an error here, never a silently rounded size.
+ */
+function toNumber(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) && !/[.eE]/.test(text)) throw new RangeError(`a stored integer is beyond 2^53: ${text}`);
+  return n;
+}
+
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8 || oid === NUMERIC) return toNumber;
+    return pg.types.getTypeParser(oid, format as 'text');
+  }) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * A pool on the database `url` names. Several Peel processes share the database, each with its
+ * own pool; `max` bounds this process's share of the server's connections.
+ */
+export function openPool(url: string, max = 10): PgPool {
+  const pool = new pg.Pool({ connectionString: url, max, types, application_name: `peel ${process.pid}` });
+  // An idle client whose connection drops (server restart) reports here; without a listener
+  // that would be an uncaught error. The next checkout opens a fresh connection.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/**
+ * Runs `fn` in one transaction on one client: committed when it resolves, rolled back when it
+ * throws. A serialization failure or deadlock (another process won a race) is retried afresh,
+ * up to `retries` times: `fn` must therefore only touch the database and its own locals.
+ */
+export async function inTransaction<T>(pool: PgPool, fn: (client: PgClient) => Promise<T>, opts: { isolation?: 'read committed' | 'repeatable read' | 'serializable'; retries?: number } = {}): Promise<T> {
+  const retries = opts.retries ?? 5;
+  const busyUntil = Date.now() + LOCK_WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    const client = await pool.connect();
+    try {
+      await client.query(opts.isolation ? `BEGIN ISOLATION LEVEL ${opts.isolation.toUpperCase()}` : 'BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (err) {
+      // A client whose ROLLBACK fails is broken: destroy it instead of giving it back.
+      let broken: unknown;
+      await client.query('ROLLBACK').catch((e: unknown) => {
+        broken = e;
+      });
+      client.release(broken instanceof Error ? broken : undefined);
+      if (attempt < retries && isRetryable(err)) continue;
+      // Another transaction holds what this one needs: try again shortly, its connection given back meanwhile.
+      if (err instanceof LockBusy && Date.now() < busyUntil) {
+        await sleep(5 + Math.random() * Math.min(100, 5 * attempt));
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+/** 40001 serialization_failure, 40P01 deadlock_detected: the transaction lost a race and may run again. */
+export function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01';
+}
+
+/** How long a transaction keeps trying for a lock another one holds (LockBusy) before it fails. */
+const LOCK_WAIT_MS = 60_000;
+
+/** A lock this transaction tried for is held by another: inTransaction runs the work again. */
+export class LockBusy extends Error {
+  readonly code = 'LOCK_BUSY';
+}
