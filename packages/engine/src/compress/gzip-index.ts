@@ -104,8 +104,11 @@ export function primeAtBit(bytes: Uint8Array, r: number): Uint8Array {
   return out;
 }
 
-/** Reads `length` bytes of the compressed blob at `position` (fewer only at its end). */
-export type ReadCompressed = (position: number, length: number) => Promise<Buffer>;
+/**
+ * Reads `length` bytes of the compressed blob at `position` (fewer only at its end), into `into`
+ * when given (at least `length` bytes long).
+ */
+export type ReadCompressed = (position: number, length: number, into?: Buffer) => Promise<Buffer>;
 
 const READ_COMPRESSED = 256 * 1024;
 
@@ -113,15 +116,18 @@ const READ_COMPRESSED = 256 * 1024;
  * Uncompressed bytes [start, end) of an indexed gzip blob, inflated from the last checkpoint at
  * or before `start`: at most CHECKPOINT_SPAN bytes are inflated and dropped before the first
  * one wanted. Crosses gzip member boundaries through their checkpoints.
+ * `reuse`: the consumer is done with a chunk when it asks for the next (it copies the bytes out),
+ * so the input and output buffers are reused: a pass over a 1 GiB layer otherwise allocates
+ * ~2 GiB of fresh buffers, and that external memory makes V8 run full collections over the heap.
  */
-export async function* readIndexedGzip(index: GzipIndex, read: ReadCompressed, start: number, end: number, subject: string): AsyncGenerator<Buffer> {
+export async function* readIndexedGzip(index: GzipIndex, read: ReadCompressed, start: number, end: number, subject: string, reuse = false): AsyncGenerator<Buffer> {
   end = Math.min(end, index.size);
   if (end <= start) return;
   let cp = checkpointBefore(index, start);
   let at = index.checkpoints[cp].out;
   while (at < end) {
     let got = false;
-    for await (const chunk of inflateFrom(index.checkpoints[cp], read)) {
+    for await (const chunk of inflateFrom(index.checkpoints[cp], read, reuse)) {
       got = true;
       const from = Math.max(0, start - at);
       const to = Math.min(chunk.length, end - at);
@@ -156,10 +162,15 @@ export function checkpointBefore(index: GzipIndex, at: number): number {
  * here, synchronously, a chunk at a time (about 0.5 ms each): a read that restarts at a
  * checkpoint inflates a few MiB at most, and a thread-pool round trip per chunk would cost more.
  */
-async function* inflateFrom(cp: GzipCheckpoint, read: ReadCompressed): AsyncGenerator<Buffer> {
+async function* inflateFrom(cp: GzipCheckpoint, read: ReadCompressed, reuse: boolean): AsyncGenerator<Buffer> {
   const inflater = createRawInflater(zlib, unpackWindow(cp.window));
+  // Reused: one output buffer, and two input buffers (one inflating, one being read into).
+  const output = reuse ? new Uint8Array(OUT_CHUNK) : undefined;
+  const inputs = reuse ? [Buffer.allocUnsafe(READ_COMPRESSED), Buffer.allocUnsafe(READ_COMPRESSED)] : [];
+  let turn = 0;
+  const readNext = (at: number) => read(at, READ_COMPRESSED, inputs[turn++ % 2]);
   let position = Math.floor(cp.bit / 8);
-  let next = read(position, READ_COMPRESSED);
+  let next = readNext(position);
   try {
     let first = true;
     for (;;) {
@@ -174,7 +185,7 @@ async function* inflateFrom(cp: GzipCheckpoint, read: ReadCompressed): AsyncGene
       const input = first ? primeAtBit(bytes, cp.bit % 8) : bytes;
       first = false;
       for (let at = 0; at < input.length; ) {
-        const r = inflater.step(input, at, input.length - at, zlib.constants.Z_NO_FLUSH, OUT_CHUNK);
+        const r = inflater.step(input, at, input.length - at, zlib.constants.Z_NO_FLUSH, OUT_CHUNK, output);
         at += r.used;
         if (r.out.length > 0) yield Buffer.from(r.out.buffer, r.out.byteOffset, r.out.length);
         if (r.ended) return;

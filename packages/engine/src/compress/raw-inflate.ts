@@ -4,9 +4,10 @@ export interface RawInflater {
   /**
    * Inflates `input[offset, offset + length)` until the input is used up, `room` bytes came out,
    * or (flush Z_BLOCK) a deflate block ended. `ended`: the deflate stream is complete (what
-   * follows in the input is not deflate data).
+   * follows in the input is not deflate data). `into` (`room` bytes long): the output goes there
+   * and `out` is a view of it, instead of a fresh array.
    */
-  step(input: Uint8Array, offset: number, length: number, flush: number, room: number): { used: number; out: Uint8Array; ended: boolean };
+  step(input: Uint8Array, offset: number, length: number, flush: number, room: number, into?: Uint8Array): { used: number; out: Uint8Array; ended: boolean };
   /** Throws unless the stream is complete (a truncated blob). */
   finish(): void;
   close(): void;
@@ -36,9 +37,9 @@ export function createRawInflater(zlib: typeof Zlib, dictionary: Uint8Array | nu
     return { availOut: state[0], availIn: state[1] };
   };
   return {
-    step(input, offset, length, flush, room) {
+    step(input, offset, length, flush, room, into) {
       if (ended || length === 0) return { used: 0, out: new Uint8Array(0), ended };
-      const out = new Uint8Array(room);
+      const out = into ?? new Uint8Array(room);
       const { availOut, availIn } = run(flush, input, offset, length, out, 0, room);
       const used = length - availIn;
       const made = room - availOut;

@@ -120,13 +120,16 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
 }
 
 /**
- * The flat layer. Uncompressed, it is never stored: a first pass over the plan only hashes it
- * (its digest names the blob in the archive, so it must be known before the archive starts),
- * and the archive streams the same bytes again from the same plan — no 1 GB write and read
- * back. Compressed, it is written to the store once: compressing twice would cost more.
+ * The flat layer. Its digest names the blob in the archive, so it must be known before the
+ * archive starts. When the layers' tars are plain files, an uncompressed flat layer is never
+ * stored: a first pass over the plan only hashes it, and the archive streams the same bytes again
+ * from the same plan — no 1 GB write and read back. When any is kept as a compressed blob and an
+ * index (store.indexes), a pass inflates it, and inflating costs more than writing the flat layer
+ * once and streaming it back from the page cache; compressed layers are always written once, as
+ * compressing twice would cost more still.
  */
 async function flatLayer(view: DraftView, source: ExportSource, options: ExportOptions, store: BlobStore, compression: OutputCompression, mtime: number): Promise<ArchiveLayer & { diffId: string; reused: boolean }> {
-  if (compression === 'gzip') {
+  if (compression === 'gzip' || readsInflatedLayers(source, store)) {
     const built = await buildFlatLayer(view, source, store, compression, mtime, options.signal);
     return { blob: built.blob, size: built.size, diffId: built.diffId, mediaType: built.mediaType, reused: false };
   }
@@ -143,6 +146,11 @@ async function flatLayer(view: DraftView, source: ExportSource, options: ExportO
   }, { signal: options.signal, consumes: true });
   const digest = `sha256:${hash.digest('hex')}`;
   return { blob: digest, size, diffId: digest, mediaType: OCI_LAYER, reused: false, plan };
+}
+
+/** True when some layer tar of `source` is read by inflating its gzip blob (an indexed store). */
+function readsInflatedLayers(source: ExportSource, store: BlobStore): boolean {
+  return store.indexes !== null && source.image.layers.some((l) => l.compression === 'gzip' && l.tarBlob !== l.blob);
 }
 
 const NOTHING: Purge = { trees: [], exact: new Set() };

@@ -27,7 +27,7 @@ export class IndexedBlobReader implements BlobReader {
     const restart = this.index.checkpoints[checkpointBefore(this.index, position)].out;
     if (!c || position < c.at || restart > c.at) {
       await c?.chunks.return(undefined);
-      c = this.cursor = { at: position, chunks: readIndexedGzip(this.index, compressedBytes(this.source), position, this.index.size, this.subject), held: Buffer.alloc(0) };
+      c = this.cursor = { at: position, chunks: readIndexedGzip(this.index, compressedBytes(this.source), position, this.index.size, this.subject, true), held: Buffer.alloc(0) };
     }
     let got = 0;
     while (got < length) {
@@ -62,8 +62,8 @@ export class IndexedBlobReader implements BlobReader {
 
 /** Reads of a compressed blob through its handle, for readIndexedGzip. */
 export function compressedBytes(fh: FileHandle): ReadCompressed {
-  return async (position, length) => {
-    const buffer = Buffer.allocUnsafe(length);
+  return async (position, length, into) => {
+    const buffer = into ?? Buffer.allocUnsafe(length);
     let got = 0;
     while (got < length) {
       const { bytesRead } = await fh.read(buffer, got, length - got, position + got);

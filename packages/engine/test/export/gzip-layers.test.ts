@@ -1,10 +1,11 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GZIP_BLOCK } from '../../src/compress/parallel-gzip.js';
-import type { ExportMode } from '../../src/index.js';
+import { emptyDraft, exportImage, FsBlobStore, openImageArchive, type ExportMode } from '../../src/index.js';
 import { dockerArchive, type TarItem } from '../build.js';
 import { random } from '../helpers.js';
 
@@ -102,4 +103,42 @@ describe.each(['flatten', 'rewrite'] as ExportMode[])('%s with gzip layers of se
     const big = sh('tar -xOf "$1" "$2" | tar -xzOf - data/big.bin', many, holder);
     expect(big.equals(BIG)).toBe(true);
   });
+});
+
+describe('an uncompressed flatten of gzip layers', () => {
+  /** The archive of a flatten (etc/shells deleted), from a store that keeps gzip layers as blob + index or not, written `times` times. */
+  async function flattenFrom(gzipIndexes: boolean, times: number): Promise<string[]> {
+    const storeDir = join(dir, `flat-store-${gzipIndexes}`);
+    await mkdir(storeDir, { recursive: true });
+    const store = await new FsBlobStore(storeDir, { gzipIndexes }).init();
+    const archive = await openImageArchive(createReadStream(source), store);
+    const layers = archive.image.layers.map((l) => archive.layerScans.get(l.blob)!.entries);
+    const result = await exportImage({ image: archive.image, layers }, { ...emptyDraft(), ops: [{ op: 'delete', path: 'etc/shells' }] }, { mode: 'flatten', store, compression: 'none', created: new Date(1_700_000_000_000) });
+    const files: string[] = [];
+    for (let i = 0; i < times; i++) {
+      const chunks: Buffer[] = [];
+      await result.write({ write: async (c) => void chunks.push(Buffer.from(c)) });
+      const file = join(dir, `flat-${gzipIndexes}-${i}.tar`);
+      await writeFile(file, Buffer.concat(chunks));
+      files.push(file);
+    }
+    return files;
+  }
+
+  it('from blob + index: the layer is named by its sha256, GNU tar extracts it, and it is the same archive each time and as from an uncompressed copy', async () => {
+    const [first, second] = await flattenFrom(true, 2);
+    const manifestPath = (JSON.parse(text(first, 'manifest.json')) as Array<{ Config: string; Layers: string[] }>)[0];
+    const config = JSON.parse(text(first, manifestPath.Config)) as { rootfs: { diff_ids: string[] } };
+    expect(manifestPath.Layers).toHaveLength(1);
+    const member = manifestPath.Layers[0];
+    expect(sha256sum(first, member, false)).toBe(`sha256:${member.slice('blobs/sha256/'.length)}`);
+    expect(config.rootfs.diff_ids).toEqual([`sha256:${member.slice('blobs/sha256/'.length)}`]);
+    const names = sh('tar -xOf "$1" "$2" | tar -tf -', first, member).toString().split('\n');
+    expect(names).not.toContain('etc/shells');
+    expect(sh('tar -xOf "$1" "$2" | tar -xOf - data/big.bin', first, member).equals(BIG)).toBe(true);
+    expect(sh('tar -xOf "$1" "$2" | tar -xOf - data/more.bin', first, member).equals(UPPER[1].data as Buffer)).toBe(true);
+    expect((await readFile(first)).equals(await readFile(second))).toBe(true);
+    const [fromCopy] = await flattenFrom(false, 1);
+    expect((await readFile(first)).equals(await readFile(fromCopy))).toBe(true);
+  }, 120_000);
 });
