@@ -156,22 +156,23 @@ beforeAll(async () => {
   await timed('docker build', () => docker.run(['build', '--no-cache', '--force-rm', '--network', 'none', '-q', '-t', TAGS.source, ctx]));
   tags.push(TAGS.source);
   const archive = path.join(work, 'source.tar');
-  await timed('docker save', () => docker.run(['save', '-o', archive, TAGS.source]));
-
   app = await build(path.join(work, 'data'));
   base = await app.listen({ host: '127.0.0.1', port: 0 });
-  // Peel ingests while Docker exports: the two sides are independent.
-  const upload = timed('peel upload (ingest)', async () => {
-    const res = await fetch(`${base}/api/images?name=big.tar`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-tar', 'content-length': String((await stat(archive)).size) },
-      body: Readable.toWeb(createReadStream(archive)) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit);
-    if (res.status !== 201 && res.status !== 200) throw new Error(`upload: ${res.status} ${await res.text()}`);
-    return ((await res.json()) as { id: string }).id;
-  });
-  [id, dockerLines] = await Promise.all([upload, timed('docker export | tar -tv', () => dockerExportLines(TAGS.source))]);
+  // The archive is saved and ingested while Docker exports a container: the two sides are independent.
+  const upload = async () => {
+    await timed('docker save', () => docker.run(['save', '-o', archive, TAGS.source]));
+    return timed('peel upload (ingest)', async () => {
+      const res = await fetch(`${base}/api/images?name=big.tar`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-tar', 'content-length': String((await stat(archive)).size) },
+        body: Readable.toWeb(createReadStream(archive)) as ReadableStream,
+        duplex: 'half',
+      } as RequestInit);
+      if (res.status !== 201 && res.status !== 200) throw new Error(`upload: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { id: string }).id;
+    });
+  };
+  [id, dockerLines] = await Promise.all([upload(), timed('docker export | tar -tv', () => dockerExportLines(TAGS.source))]);
   // Docker must load the export's layers from Peel's bytes, not find them already in its store.
   await docker.run(['image', 'rm', TAGS.source]);
   tags.splice(tags.indexOf(TAGS.source), 1);
