@@ -80,8 +80,8 @@ export class LayerRecorder {
 export interface SortedRunsOptions {
   /** Records held in memory before a sorted run is written out (the memory bound). */
   chunkRecords?: number;
-  /** Folder for the run files (a fresh temp folder by default); removed by dispose(). */
-  dir?: string;
+  /** Where the run files' own folder is made (the system's temp folder by default); dispose() removes it. */
+  tempRoot?: string;
 }
 
 const DEFAULT_CHUNK_RECORDS = 32_768;
@@ -98,8 +98,8 @@ export class SortedRuns {
   private chunk: LayerRecord[] = [];
   private readonly files: string[] = [];
   private readonly chunkRecords: number;
-  private dir: string | null;
-  private ownDir = false;
+  private dir: string | null = null;
+  private readonly tempRoot: string;
   private finished = false;
   private readonly recorder: LayerRecorder;
   /** Hard-link targets of this layer (the merge resolves links against them). */
@@ -109,7 +109,7 @@ export class SortedRuns {
 
   constructor(options: SortedRunsOptions = {}) {
     this.chunkRecords = Math.max(2, options.chunkRecords ?? DEFAULT_CHUNK_RECORDS);
-    this.dir = options.dir ?? null;
+    this.tempRoot = options.tempRoot ?? tmpdir();
     this.recorder = new LayerRecorder((r) => {
       this.chunk.push(r);
       if (this.chunk.length >= this.chunkRecords) this.spill();
@@ -166,8 +166,8 @@ export class SortedRuns {
   /** Removes the run files. */
   dispose(): void {
     this.chunk = [];
-    if (this.ownDir && this.dir) rmSync(this.dir, { recursive: true, force: true });
-    else for (const f of this.files) rmSync(f, { force: true });
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = null;
     this.files.length = 0;
   }
 
@@ -175,10 +175,7 @@ export class SortedRuns {
     const chunk = this.chunk;
     this.chunk = [];
     chunk.sort(compareRecords);
-    if (!this.dir) {
-      this.dir = mkdtempSync(join(tmpdir(), 'peel-runs-'));
-      this.ownDir = true;
-    }
+    this.dir ??= mkdtempSync(join(this.tempRoot, 'peel-runs-'));
     const file = join(this.dir, `run-${this.files.length}.ndjson`);
     const fd = openSync(file, 'w');
     try {
