@@ -16,7 +16,7 @@ export interface Args {
   slowOnce: boolean;
 }
 
-const KINDS: ImageKind[] = ['small', 'large', 'many-files', 'huge'];
+const KINDS: ImageKind[] = ['small', 'large', 'many-files', 'huge', 'files-3m', 'files-10m'];
 
 const USAGE = `pnpm bench [-- options]
   --quick          the small image only, fewer runs: checks that the benchmark works

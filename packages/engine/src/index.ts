@@ -23,4 +23,4 @@ export { TarParser, TarWriter, decodeName, encodeName, type TarHeader, type TarW
 export * from './findings/index.js';
 export { comparePaths } from './fs/path-order.js';
 export { SortedRuns, sortedRecords, type LayerRecord, type EntryRecord, type BelowRecord, type SortedRunsOptions } from './fs/sorted-runs.js';
-export { StreamMerge, type MergeItem, type MergeLayerSource } from './fs/stream-merge.js';
+export { StreamMerge, mergeSourceOf, type MergeItem, type MergeLayerSource } from './fs/stream-merge.js';

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ImageSummary } from '@peel/api';
-import { EngineError, openImageArchive, type BlobStore } from '@peel/engine';
+import { EngineError, mergeSourceOf, openImageArchive, type BlobStore, type SortedRuns } from '@peel/engine';
 import type { Db } from '../store/db.js';
 import { beginImage, finishImage, writeLayer, type WriteOptions } from '../store/image-writer.js';
 import { purgeImage } from '../store/image-purge.js';
@@ -66,6 +66,8 @@ export class IngestService {
     // The first failure of a layer write; later writes of this upload then stop at once.
     let failed: unknown = null;
     const writes: Array<Promise<void>> = [];
+    // Each layer's entries, sorted in runs on disk while it streams (memory does not follow the entry count).
+    const runs: SortedRuns[] = [];
     const opts: WriteOptions = {
       chunkRows,
       check: () => {
@@ -84,8 +86,10 @@ export class IngestService {
         maxEntriesPerLayer: limits.maxEntriesPerLayer,
         maxEntriesPerArchive: limits.maxEntriesPerArchive,
         maxExpansionRatio: limits.maxExpansionRatio,
+        sortedRuns: {},
         signal: req.signal,
         onLayer: (layer) => {
+          if (layer.runs) runs.push(layer.runs);
           writes.push(queue.run(() => writeLayer(db, pending, layer, opts)).catch((e: unknown) => {
             failed ??= e;
           }));
@@ -102,9 +106,7 @@ export class IngestService {
       await Promise.all(writes);
       if (failed) throw failed;
       const image = archive.image;
-      // The merge takes these arrays and empties them as it goes; the scan's copies go now.
-      const layers = image.layers.map((l) => archive.layerScans.get(l.blob)?.entries ?? []);
-      for (const scan of archive.layerScans.values()) scan.entries = [];
+      const layers = image.layers.map((l) => mergeSourceOf(archive.layerScans.get(l.blob)!));
       const id = imageId(archive.archiveDigest, image.manifestDigest, image.configDigest);
       const name = req.name?.trim() || image.tags[0] || id;
       key = null; // from here on finishImage completes the pending image or purges it
@@ -118,6 +120,7 @@ export class IngestService {
         const pending = key;
         await queue.run(() => purgeImage(db, pending, chunkRows));
       }
+      for (const r of runs) r.dispose();
       await collector.release(fresh);
       await done();
     }

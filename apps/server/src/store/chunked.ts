@@ -33,6 +33,31 @@ export async function insertChunked(db: Db, stmt: Statement, rows: Iterable<unkn
   }
 }
 
+/**
+ * insertChunked for rows that arrive in async batches, each with its statement (one stream may
+ * feed several tables): `chunk` rows per transaction, the event loop served between them.
+ */
+export async function insertBatches(db: Db, batches: AsyncIterable<Array<[Statement, unknown[]]>>, chunk: number, check?: () => void): Promise<number> {
+  const run = db.transaction((rows: Array<[Statement, unknown[]]>) => {
+    for (const [stmt, row] of rows) stmt.run(row);
+  });
+  let pending: Array<[Statement, unknown[]]> = [];
+  let count = 0;
+  for await (const batch of batches) {
+    for (const r of batch) {
+      pending.push(r);
+      if (pending.length < chunk) continue;
+      run(pending);
+      count += pending.length;
+      pending = [];
+      await nextTick();
+      check?.();
+    }
+  }
+  run(pending);
+  return count + pending.length;
+}
+
 /** Deletes the rows `where` selects, `chunk` at a time (keyed by the table's primary key). */
 export async function deleteChunked(db: Db, table: string, key: string, where: string, params: unknown[], chunk: number): Promise<void> {
   const stmt = db.prepare(`DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE ${where} LIMIT ${chunk})`);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ImageArchive, LayerEntry, OpenOptions, ResolvedImage } from '@peel/engine';
+import type { ImageArchive, LayerEntry, MergeLayerSource, OpenOptions, ResolvedImage } from '@peel/engine';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
-import { deleteChunked, insertChunked } from './chunked.js';
+import { deleteChunked, insertBatches, insertChunked } from './chunked.js';
 import { layerEntryRows } from './image-rows.js';
 import { encodeName } from '@peel/engine';
 import { purgeImage } from './image-purge.js';
@@ -16,8 +17,8 @@ export interface ImagePlan {
   name: string;
   archive: ImageArchive;
   image: ResolvedImage;
-  /** Entries of image.layers[i], in tar order; the writer empties each slot once merged. */
-  layers: LayerEntry[][];
+  /** image.layers[i]'s entries, sorted for the streaming merge. */
+  layers: MergeLayerSource[];
 }
 
 export interface WriteOptions {
@@ -50,17 +51,30 @@ export async function writeLayer(db: Db, key: number, layer: ScannedLayer, opts:
   // The layer row and its link commit together: no layer row is ever without an image.
   const { layerKey, fresh } = db.transaction(() => {
     const found = db.prepare(`SELECT key FROM layers WHERE digest = ?`).pluck().get(layer.digest) as number | undefined;
-    const contentSize = layer.entries.reduce((sum, e) => sum + (e.type === 'file' ? e.size : 0), 0);
     const k = found ?? Number(db.prepare(`INSERT INTO layers (digest, diff_id, compression, size, uncompressed_size, tar_blob,
       entry_count, content_size, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(layer.digest, layer.diffId, layer.compression,
-      layer.size, layer.uncompressedSize, layer.tarBlob, layer.entries.length, contentSize, JSON.stringify(layer.problems)).lastInsertRowid);
+      layer.size, layer.uncompressedSize, layer.tarBlob, layer.entryCount, layer.contentSize, JSON.stringify(layer.problems)).lastInsertRowid);
     const idx = -1 - (db.prepare(`SELECT count(*) FROM image_layers WHERE image = ? AND idx < 0`).pluck().get(key) as number);
     db.prepare(`INSERT INTO image_layers VALUES (?, ?, ?, '', ?, NULL)`).run(key, idx, k, layer.path);
     return { layerKey: k, fresh: found === undefined };
   })();
   if (!fresh) return;
   // The link above keeps the half-written layer ours: a failure purges it with the pending image.
-  await insertChunked(db, db.prepare(`INSERT INTO layer_entries VALUES (${marks(21)})`), layerEntryRows(layerKey, layer.entries), opts.chunkRows, opts.check);
+  const stmt = db.prepare(`INSERT INTO layer_entries VALUES (${marks(21)})`);
+  await insertBatches(db, tagged(stmt, layerEntryRows(layerKey, entryBatches(layer))), opts.chunkRows, opts.check);
+}
+
+/** A scanned layer's entries in tar order: from its sorted runs, or its array. */
+async function* entryBatches(layer: ScannedLayer): AsyncGenerator<readonly LayerEntry[]> {
+  if (!layer.runs) {
+    yield layer.entries;
+    return;
+  }
+  for await (const batch of layer.runs.entries()) yield batch.map((r) => r.entry);
+}
+
+async function* tagged(stmt: Statement, batches: AsyncIterable<unknown[][]>): AsyncGenerator<Array<[Statement, unknown[]]>> {
+  for await (const rows of batches) yield rows.map((r): [Statement, unknown[]] => [stmt, r]);
 }
 
 /**

@@ -1,30 +1,24 @@
-import { MergedFs, type LayerChange, type LayerEntry, type Problem, type ShadowedNode } from '@peel/engine';
+import { StreamMerge, type LayerChange, type MergeItem, type MergeLayerSource, type Problem, type ShadowedNode } from '@peel/engine';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
-import { insertChunked } from './chunked.js';
+import { insertBatches } from './chunked.js';
 import { encodeName } from '@peel/engine';
 import { splitPath } from './image-path.js';
 
 /**
- * Merges an image's layers and writes the result as it goes: after each layer, its changes and
- * what it shadowed are stored and dropped, and its entry array is released (`layers[i]` is
- * emptied), so only the merged tree itself stays in memory; then the tree is stored.
+ * Merges an image's layers with the engine's streaming merge and writes what it yields as it
+ * comes: merged nodes (each folder after its subtree, with its entry count and the bytes below
+ * it), each layer's changes and what the layers shadowed. Nothing of the image is held whole.
  */
-export async function writeMerged(db: Db, imageKey: number, layers: LayerEntry[][], opts: { chunkRows: number; check?: () => void }): Promise<{ fileCount: number; problems: Problem[] }> {
-  const shadowStmt = db.prepare(`INSERT INTO fs_shadowed VALUES (${marks(15)})`);
-  const changeStmt = db.prepare(`INSERT INTO layer_changes VALUES (${marks(10)})`);
-  let shadowed: ShadowedNode[] = [];
-  const shadowSeq = { next: 0 };
-  const fs = new MergedFs({ keepChanges: false, onShadowed: (n) => shadowed.push(n) });
-  for (let i = 0; i < layers.length; i++) {
-    const changes = fs.applyLayer(layers[i]);
-    layers[i] = [];
-    const gone = shadowed;
-    shadowed = [];
-    await insertChunked(db, shadowStmt, shadowedRows(imageKey, gone, shadowSeq), opts.chunkRows, opts.check);
-    await insertChunked(db, changeStmt, changeRows(imageKey, i, changes), opts.chunkRows, opts.check);
-  }
-  await insertChunked(db, db.prepare(`INSERT INTO fs_nodes VALUES (${marks(22)})`), fsNodeRows(imageKey, fs), opts.chunkRows, opts.check);
-  return { fileCount: fs.size, problems: fs.problems };
+export async function writeMerged(db: Db, imageKey: number, layers: MergeLayerSource[], opts: { chunkRows: number; check?: () => void }): Promise<{ fileCount: number; problems: Problem[] }> {
+  const stmts = {
+    node: db.prepare(`INSERT INTO fs_nodes VALUES (${marks(22)})`),
+    shadowed: db.prepare(`INSERT INTO fs_shadowed VALUES (${marks(15)})`),
+    change: db.prepare(`INSERT INTO layer_changes VALUES (${marks(10)})`),
+  };
+  const merge = new StreamMerge(layers);
+  await insertBatches(db, rows(imageKey, merge.items(), stmts), opts.chunkRows, opts.check);
+  return { fileCount: merge.nodeCount, problems: merge.problems };
 }
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -36,57 +30,35 @@ function pathCols(path: string): [Buffer, Buffer] {
   return [encodeName(parent), encodeName(name)];
 }
 
-/** Per folder: how many entries it holds, and the bytes of file content below it at any depth. */
-function folderTotals(fs: MergedFs): { counts: Map<string, number>; bytes: Map<string, number> } {
-  const counts = new Map<string, number>();
-  const bytes = new Map<string, number>();
-  for (const n of fs.nodes()) {
-    const parent = splitPath(n.path).parent;
-    counts.set(parent, (counts.get(parent) ?? 0) + 1);
-    // A file is its own content; a hard link counts its target's bytes; a broken link none.
-    if (n.content) bytes.set(parent, (bytes.get(parent) ?? 0) + n.content.entry.size);
-  }
-  // Each folder's own files are summed; add every folder into its parent, deepest first.
-  const dirs = [...counts.keys()].filter((d) => d !== '').sort((a, b) => depth(b) - depth(a));
-  for (const d of dirs) {
-    const own = bytes.get(d) ?? 0;
-    const parent = splitPath(d).parent;
-    bytes.set(parent, (bytes.get(parent) ?? 0) + own);
-  }
-  return { counts, bytes };
-}
-
-function depth(path: string): number {
-  let n = 0;
-  for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) n++;
-  return n;
-}
-
-function* fsNodeRows(imageKey: number, fs: MergedFs): Generator<unknown[]> {
-  const { counts, bytes } = folderTotals(fs);
-  for (const n of fs.nodes()) {
-    const e = n.entry;
-    const c = n.content;
-    yield [imageKey, ...pathCols(n.path), e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime,
-      blob(e.linkTarget), e.devMajor, e.devMinor, xattrs(e.xattrs), n.layer, n.implicit ? 1 : 0,
-      counts.get(n.path) ?? 0, c ? c.entry.digest : e.digest, c ? c.layer : null, c ? (c.seq ?? null) : null,
-      e.type === 'dir' ? (bytes.get(n.path) ?? 0) : null];
+async function* rows(imageKey: number, items: AsyncIterable<MergeItem[]>, stmts: Record<'node' | 'shadowed' | 'change', Statement>): AsyncGenerator<Array<[Statement, unknown[]]>> {
+  // `seq` of a shadowed row counts across layers: what one path lost keeps the order it was lost in.
+  let shadowSeq = 0;
+  const changeSeq: number[] = [];
+  for await (const batch of items) {
+    const out: Array<[Statement, unknown[]]> = [];
+    for (const item of batch) {
+      if (item.kind === 'node') out.push([stmts.node, nodeRow(imageKey, item)]);
+      else if (item.kind === 'shadowed') out.push([stmts.shadowed, shadowedRow(imageKey, item.node, shadowSeq++)]);
+      else out.push([stmts.change, changeRow(imageKey, item.layer, (changeSeq[item.layer] = (changeSeq[item.layer] ?? -1) + 1), item.change)]);
+    }
+    yield out;
   }
 }
 
-/** `seq` counts across layers: what one path lost keeps the order it was lost in. */
-function* shadowedRows(imageKey: number, shadowed: readonly ShadowedNode[], seq: { next: number }): Generator<unknown[]> {
-  for (const n of shadowed) {
-    const e = n.entry;
-    yield [imageKey, ...pathCols(n.path), seq.next++, e.type, e.mode, e.uid, e.gid, e.size, e.mtime, blob(e.linkTarget),
-      n.layer, n.deletedBy, n.overwrittenBy, n.content ? n.content.entry.digest : e.digest];
-  }
+function nodeRow(imageKey: number, { node: n, childCount, bytesBelow }: Extract<MergeItem, { kind: 'node' }>): unknown[] {
+  const e = n.entry;
+  const c = n.content;
+  return [imageKey, ...pathCols(n.path), e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime,
+    blob(e.linkTarget), e.devMajor, e.devMinor, xattrs(e.xattrs), n.layer, n.implicit ? 1 : 0,
+    childCount, c ? c.entry.digest : e.digest, c ? c.layer : null, c ? (c.seq ?? null) : null, bytesBelow];
 }
 
-function* changeRows(imageKey: number, layer: number, changes: readonly LayerChange[]): Generator<unknown[]> {
-  let seq = 0;
-  for (const c of changes) {
-    yield [imageKey, layer, seq++, encodeName(c.path), c.change, c.type, c.size, c.previousLayer,
-      c.metadataOnly ? 1 : 0, c.previousSize ?? null];
-  }
+function shadowedRow(imageKey: number, n: ShadowedNode, seq: number): unknown[] {
+  const e = n.entry;
+  return [imageKey, ...pathCols(n.path), seq, e.type, e.mode, e.uid, e.gid, e.size, e.mtime, blob(e.linkTarget),
+    n.layer, n.deletedBy, n.overwrittenBy, n.content ? n.content.entry.digest : e.digest];
+}
+
+function changeRow(imageKey: number, layer: number, seq: number, c: LayerChange): unknown[] {
+  return [imageKey, layer, seq, encodeName(c.path), c.change, c.type, c.size, c.previousLayer, c.metadataOnly ? 1 : 0, c.previousSize ?? null];
 }

@@ -28,8 +28,8 @@ export interface OpenOptions {
   maxExpansionRatio?: number;
   /**
    * Sort each layer's entries into bounded-memory runs (LayerScan.runs, for StreamMerge) instead
-   * of keeping them in LayerScan.entries. The caller disposes of the runs of the image's layers;
-   * those of other tars in the archive are disposed of here, and all of them on failure.
+   * of keeping them in LayerScan.entries. On success the caller disposes of every layer's runs
+   * (onLayer reports each, also of tars the image does not use); on failure they are disposed of here.
    */
   sortedRuns?: SortedRunsOptions;
   signal?: AbortSignal;
@@ -92,10 +92,7 @@ export async function openImageArchive(input: Readable | AsyncIterable<Buffer> |
       onCommitted: (c) => committed.push(c),
     });
     try {
-      const archive = resolveArchive(scan, options);
-      const kept = new Set([...archive.layerScans.values()].map((l) => l.runs));
-      for (const r of runs) if (!kept.has(r)) r.dispose();
-      return archive;
+      return resolveArchive(scan, options);
     } catch (e) {
       if (e instanceof EngineError && !scan.endMarker && CUT_SHORT_CODES.has(e.code)) throw endedEarly(e, scan.archiveSize);
       throw e;

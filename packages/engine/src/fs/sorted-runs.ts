@@ -85,13 +85,16 @@ export interface SortedRunsOptions {
 }
 
 const DEFAULT_CHUNK_RECORDS = 32_768;
-const READ_BUFFER = 64 * 1024;
-const BATCH = 512;
+/** A layer with no more records than this is never written out (an image has at most a few hundred layers). */
+const KEEP_IN_MEMORY = 1024;
+/** Per run being read (a 3-million-entry image has about a hundred runs). */
+const READ_BUFFER = 32 * 1024;
+const BATCH = 256;
 
 /**
  * One layer's records, sorted in bounded memory: records collect in a chunk; a full chunk is
  * sorted (path order, then tar order) and written to a run file; reading merges the runs (k-way)
- * into one sorted stream. A layer that fits in one chunk never touches the disk. Each run holds a
+ * into one sorted stream. A tiny layer never touches the disk. Each run holds a
  * contiguous range of tar positions, so the entries also read back in tar order a run at a time.
  */
 export class SortedRuns {
@@ -125,11 +128,12 @@ export class SortedRuns {
     this.recorder.add(entry);
   }
 
-  /** No more entries: the last chunk is sorted and kept in memory. */
+  /** No more entries: the last chunk is sorted, and written out too unless the layer is tiny. */
   finish(): this {
     if (!this.finished) {
       this.finished = true;
-      this.chunk.sort(compareRecords);
+      if (this.chunk.length > KEEP_IN_MEMORY) this.spill();
+      else this.chunk.sort(compareRecords);
     }
     return this;
   }

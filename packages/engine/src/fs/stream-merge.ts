@@ -1,10 +1,10 @@
 import { EngineError } from '../errors.js';
-import type { EntryType, LayerEntry, Problem } from '../types.js';
+import type { EntryType, LayerEntry, LayerScan, Problem } from '../types.js';
 import { baseName } from '../layer/normalize.js';
 import { sameContent, sizeOf, type LayerChange } from './changes.js';
 import { MAX_EXTRA_IMPLICIT_DIRS, MAX_PROBLEMS_PER_CODE, impliedDir, type ContentRef, type FsNode, type ShadowedNode } from './merge.js';
 import { comparePaths, isBelow } from './path-order.js';
-import { RecordCursor, type EntryRecord, type LayerRecord } from './sorted-runs.js';
+import { RecordCursor, sortedRecords, type EntryRecord, type LayerRecord } from './sorted-runs.js';
 
 /** One layer as the streaming merge reads it. */
 export interface MergeLayerSource {
@@ -14,6 +14,20 @@ export interface MergeLayerSource {
   entryCount: number;
   /** Paths the layer's hard links point at. */
   linkTargets: Iterable<string>;
+}
+
+/** A layer's scan as a merge source: its runs, or its entries sorted in memory when it kept them in an array. */
+export function mergeSourceOf(scan: Pick<LayerScan, 'entries' | 'runs' | 'entryCount'>): MergeLayerSource {
+  const runs = scan.runs;
+  if (runs) return { entryCount: scan.entryCount, linkTargets: runs.linkTargets, records: () => runs.records() };
+  const entries = scan.entries;
+  return {
+    entryCount: entries.length,
+    linkTargets: entries.flatMap((e) => (e.type === 'hardlink' && e.linkTarget !== null ? [e.linkTarget] : [])),
+    records: async function* () {
+      yield sortedRecords(entries);
+    },
+  };
 }
 
 /** What the streaming merge yields, in batches. */
