@@ -178,6 +178,16 @@ describe('streaming merge = MergedFs', () => {
     }
   });
 
+  it('reports a path a layer holds twice when its indexer kept no paths (sorted runs)', async () => {
+    const runs = new SortedRuns({ chunkRecords: 2 });
+    [entry('x', 'file'), entry('y', 'file'), entry('x', 'file'), entry('x', 'whiteout'), entry('y', 'dir')].forEach((e) => runs.add(e));
+    runs.finish();
+    const merge = new StreamMerge([{ entryCount: 5, linkTargets: [], records: () => runs.records(), reportDuplicates: true }]);
+    for await (const batch of merge.items()) void batch;
+    runs.dispose();
+    expect(merge.problems.filter((p) => p.code === 'DUPLICATE_PATH').map((p) => [p.path, p.layer])).toEqual([['x', 0], ['y', 0]]);
+  });
+
   it('a layer spilled into many runs reads back sorted, and in tar order', async () => {
     const r = rng(7);
     const entries = Array.from({ length: 2000 }, (_, i) => entry(`d${Math.floor(r() * 20)}/f${i}`, 'file', { size: i }));

@@ -1,6 +1,7 @@
 import { EngineError } from '../errors.js';
 import type { EntryType, LayerEntry, LayerScan, Problem } from '../types.js';
 import { baseName } from '../layer/normalize.js';
+import { duplicatePathMessage } from '../layer/indexer.js';
 import { sameContent, sizeOf, type LayerChange } from './changes.js';
 import { MAX_EXTRA_IMPLICIT_DIRS, MAX_PROBLEMS_PER_CODE, impliedDir, type ContentRef, type FsNode, type ShadowedNode } from './merge.js';
 import { comparePaths, isBelow } from './path-order.js';
@@ -14,12 +15,14 @@ export interface MergeLayerSource {
   entryCount: number;
   /** Paths the layer's hard links point at. */
   linkTargets: Iterable<string>;
+  /** Report paths the layer has more than once (DUPLICATE_PATH), when its indexer did not (sorted runs). */
+  reportDuplicates?: boolean;
 }
 
 /** A layer's scan as a merge source: its runs, or its entries sorted in memory when it kept them in an array. */
 export function mergeSourceOf(scan: Pick<LayerScan, 'entries' | 'runs' | 'entryCount'>): MergeLayerSource {
   const runs = scan.runs;
-  if (runs) return { entryCount: scan.entryCount, linkTargets: runs.linkTargets, records: () => runs.records() };
+  if (runs) return { entryCount: scan.entryCount, linkTargets: runs.linkTargets, records: () => runs.records(), reportDuplicates: true };
   const entries = scan.entries;
   return {
     entryCount: entries.length,
@@ -307,6 +310,7 @@ class MergePass {
           lastEntry = r.seq;
         }
       }
+      if (list && this.layers[layer].reportDuplicates) this.duplicates(list, layer, path);
       for (const w of whiteouts) {
         if (lastEntry >= 0 && lastEntry < w) {
           this.problem([layer, 0, w, 0], { code: 'SAME_LAYER_WHITEOUT', severity: 'warning', message: `${path} and its whiteout are in the same layer; per the OCI spec the file stays, but Docker's vfs driver deletes it and overlay drivers fail`, layer, path });
@@ -374,6 +378,17 @@ class MergePass {
       frame.final = cur.node;
     }
     return frame;
+  }
+
+  /** Every record of a kind (entry, whiteout, opaque marker) after the first at this path in the layer. */
+  private duplicates(list: readonly LayerRecord[], layer: number, path: string): void {
+    let seen = 0;
+    for (const r of list) {
+      if (r.kind !== 'entry') continue;
+      const kind = r.entry.type === 'whiteout' ? 2 : r.entry.type === 'opaque' ? 4 : 1;
+      if (seen & kind) this.problem([layer, -1, r.seq, 0], { code: 'DUPLICATE_PATH', severity: 'warning', message: duplicatePathMessage(path), path, layer });
+      seen |= kind;
+    }
   }
 
   private linkContent(e: LayerEntry, layer: number, seq: number, path: string): ContentRef | null {

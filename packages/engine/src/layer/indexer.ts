@@ -158,12 +158,14 @@ export class LayerIndexer implements TarHandler {
       }
       type = mapped;
     }
-    const kind = type === 'whiteout' ? SEEN_WHITEOUT : type === 'opaque' ? SEEN_OPAQUE : SEEN_ENTRY;
-    const seen = this.seen.get(path) ?? 0;
-    if (seen & kind) {
-      this.problem('DUPLICATE_PATH', 'warning', `${path} appears more than once in this layer; the last one wins here, but docker load and podman refuse such a layer ("duplicates of file paths not supported")`, path);
+    // With sorted runs a layer's paths are not kept here: the streaming merge, which meets a
+    // path's records side by side, reports its duplicates (StreamMerge, DUPLICATE_PATH).
+    if (!this.runs) {
+      const kind = type === 'whiteout' ? SEEN_WHITEOUT : type === 'opaque' ? SEEN_OPAQUE : SEEN_ENTRY;
+      const seen = this.seen.get(path) ?? 0;
+      if (seen & kind) this.problem('DUPLICATE_PATH', 'warning', duplicatePathMessage(path), path);
+      this.seen.set(path, seen | kind);
     }
-    this.seen.set(path, seen | kind);
     if (h.type === 'sparse' || h.sparse !== null) this.problem('SPARSE_FILE', 'info', `${path} is a sparse file (${h.realSize} bytes, ${h.size} stored)`, path);
     if (h.type === 'char' && h.devMajor === 0 && h.devMinor === 0) {
       this.problem('CHAR_DEVICE_0_0', 'warning', `${path} is a char device 0:0: overlay snapshotters treat it as a whiteout, plain extraction as a device`, path);
@@ -274,6 +276,11 @@ export class LayerIndexer implements TarHandler {
       if (count > MAX_PROBLEMS_PER_CODE) this.problems.push({ code, severity, message: `${count - MAX_PROBLEMS_PER_CODE} more ${code} problems in ${this.subject} are not listed (${count} in all)` });
     }
   }
+}
+
+/** A path more than once in one layer (the same kind of entry: file, whiteout or opaque marker). */
+export function duplicatePathMessage(path: string): string {
+  return `${path} appears more than once in this layer; the last one wins here, but docker load and podman refuse such a layer ("duplicates of file paths not supported")`;
 }
 
 const MAX_PROBLEMS_PER_CODE = 100;
