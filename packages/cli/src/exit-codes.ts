@@ -13,6 +13,8 @@ export const EXIT = {
   findings: 3,
   /** The output could not be written (disk full, permissions, DIR not empty…). */
   output: 4,
+  /** `diff`: the two sides differ (files or config). */
+  different: 5,
   /** A bug in peel: the message and stack are printed. */
   internal: 70,
   /** Interrupted by SIGINT/SIGTERM. */

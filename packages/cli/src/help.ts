@@ -18,7 +18,7 @@ export function commandHelp(cmd: AnyCommand): string {
 export function generalHelp(commands: AnyCommand[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
-    'peel: inspect, list, read, unpack, build and edit container image archives (docker save, OCI) without a Docker daemon.',
+    'peel: inspect, list, read, unpack, build, edit and compare container image archives (docker save, OCI) without a Docker daemon.',
     '',
     'usage: peel COMMAND [ARGS] [OPTIONS]      (IMAGE.tar may be `-` for stdin)',
     '',
@@ -33,6 +33,7 @@ export function generalHelp(commands: AnyCommand[]): string {
     `  ${EXIT.input}   bad input (not a readable image, no such path or layer, impossible edit)`,
     `  ${EXIT.findings}   findings over the --fail-on thresholds`,
     `  ${EXIT.output}   the output could not be written`,
+    `  ${EXIT.different}   diff: the two images differ`,
     `  ${EXIT.internal}  internal error (a bug: please report it with the message)`,
     `  ${EXIT.interrupted} interrupted`,
     '',

@@ -6,7 +6,7 @@ import { fixture, peel, peelBin, peelProcess, repoRoot } from './helpers/run.js'
 import { tempDir } from './helpers/tmp.js';
 
 const tiny = fixture('tiny-docker-legacy.tar');
-const COMMANDS = ['inspect', 'ls', 'cat', 'unpack', 'build', 'edit'];
+const COMMANDS = ['inspect', 'ls', 'cat', 'unpack', 'build', 'edit', 'diff'];
 
 describe('peel: help, usage and exit codes', () => {
   it('--help lists every command and the exit codes; no command is a usage error', async () => {

@@ -9,6 +9,9 @@ export interface TarItem {
   data?: Buffer | string;
   linkname?: string;
   mode?: number;
+  /** Seconds since the epoch (default 0). */
+  mtime?: number;
+  uid?: number;
 }
 
 export async function tar(items: TarItem[]): Promise<Buffer> {
@@ -19,7 +22,7 @@ export async function tar(items: TarItem[]): Promise<Buffer> {
   for (const it of items) {
     const data = it.data === undefined ? ((it.type ?? 'file') === 'file' ? Buffer.alloc(0) : undefined) : Buffer.from(it.data);
     await new Promise<void>((resolve, reject) => {
-      const header = { name: it.name, type: it.type ?? 'file', linkname: it.linkname, mode: it.mode, mtime: new Date(0) } as const;
+      const header = { name: it.name, type: it.type ?? 'file', linkname: it.linkname, mode: it.mode, uid: it.uid, mtime: new Date((it.mtime ?? 0) * 1000) } as const;
       const cb = (err?: Error | null) => (err ? reject(err) : resolve());
       if (data) pack.entry(header, data, cb);
       else pack.entry(header, cb);

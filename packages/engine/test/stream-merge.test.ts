@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MergedFs, SortedRuns, StreamMerge, comparePaths, sortedRecords, type FsNode, type LayerEntry, type LayerEntryType, type MergeItem, type MergeLayerSource } from '../src/index.js';
+import { MergedFs, SortedRuns, StreamMerge, comparePaths, postOrder, sortedRecords, type FsNode, type LayerEntry, type LayerEntryType, type MergeItem, type MergeLayerSource } from '../src/index.js';
 
 /**
  * The streaming merge against MergedFs (the model): random layer stacks over a tiny namespace, so
@@ -105,6 +105,9 @@ async function streamed(layers: LayerEntry[][], chunkRecords: number | null) {
     const merge = new StreamMerge(sources);
     const items: MergeItem[] = [];
     for await (const batch of merge.items()) items.push(...batch);
+    // Each node comes after everything below it (what compare's `post` order reads).
+    const order = items.flatMap((i) => (i.kind === 'node' ? [i.node.path] : []));
+    expect(order).toEqual([...order].sort(postOrder));
     return {
       nodes: items.flatMap((i) => (i.kind === 'node' ? [{ ...nodeView(i.node), childCount: i.childCount, bytesBelow: i.bytesBelow }] : [])).sort(byPath),
       changes: layers.map((_, l) => items.flatMap((i) => (i.kind === 'change' && i.layer === l ? [i.change] : [])).sort(byPath)),

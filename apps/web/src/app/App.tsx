@@ -2,11 +2,8 @@ import { useState } from 'react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { Link, Router } from 'wouter';
 import { Icon } from '../components/Icon.js';
-import { guardNavigation } from '../features/editor/leave-guard.js';
-import { DropOverlay } from '../features/upload/DropOverlay.js';
-import { UploadButton } from '../features/upload/UploadButton.js';
-import { UploadPanel } from '../features/upload/UploadPanel.js';
-import { UploadProvider } from '../features/upload/upload-context.js';
+import { guardNavigation } from '../features/editor/index.js';
+import { DropOverlay, UploadButton, UploadPanel, UploadProvider } from '../features/upload/index.js';
 import { createQueryClient } from './query-client.js';
 import { AppRoutes } from './routes.js';
 

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useImage } from '../features/images/api/get-image.js';
+import { useImage } from '../features/images/index.js';
 
 /** "alpine:3.19 · Files — Peel": the most specific part first, so a tab strip shows what differs. */
 export function documentTitle(parts: Array<string | null | undefined>): string {

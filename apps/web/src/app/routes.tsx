@@ -1,15 +1,14 @@
 import type { ReactNode } from 'react';
 import { Link, Redirect, Route, Switch } from 'wouter';
-import { ArchivePage } from '../features/archive/ArchivePage.js';
-import { ConfigPage } from '../features/config/ConfigPage.js';
-import { DockerRunPage } from '../features/docker/DockerRunPage.js';
-import { DraftPage } from '../features/draft/DraftPage.js';
-import { FindingsPage } from '../features/findings/FindingsPage.js';
-import { MergedFilesPage } from '../features/files/MergedFilesPage.js';
-import { ImageLayout, type ImageTab } from '../features/image/ImageLayout.js';
-import { HomePage } from '../features/images/components/HomePage.js';
-import { LayerPage } from '../features/layers/LayerPage.js';
-import { LayersPage } from '../features/layers/LayersPage.js';
+import { ArchivePage } from '../features/archive/index.js';
+import { ConfigPage } from '../features/config/index.js';
+import { DockerRunPage } from '../features/docker/index.js';
+import { DraftPage } from '../features/draft/index.js';
+import { FindingsPage } from '../features/findings/index.js';
+import { MergedFilesPage } from '../features/files/index.js';
+import { ImageLayout, type ImageTab } from '../features/image/index.js';
+import { HomePage } from '../features/home/index.js';
+import { LayerPage, LayersPage } from '../features/layers/index.js';
 import { useDocumentTitle, useImageTitle } from './document-title.js';
 import { links } from './links.js';
 

@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Digest } from '../../components/Digest.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
-import { useEntryVersions, type FsScope } from '../files/api/get-dir.js';
-import { getContentPage, type ContentLayer } from '../viewer/api/get-content.js';
+import { useEntryVersions, type FsScope } from '../fs/index.js';
+import { getContentPage, type ContentLayer } from '../viewer/index.js';
 import type { DiffSide } from './DiffView.js';
+import { changesKeys } from './api/query-keys.js';
 
 /** Files up to this size are hashed in the browser when the server gives no digest. */
 const HASH_LIMIT = 64 * 1024 * 1024;
@@ -20,8 +21,8 @@ function useVersionHash(imageId: string, path: string, source: ContentLayer, siz
   const entry = found.data?.find((e) => e.path === path && e.type !== 'whiteout');
   const fromServer = entry?.digest ?? null;
   const computed = useQuery({
-    // Draft bytes change with every save: their hash is keyed by size too, and not kept forever.
-    queryKey: ['sha256', imageId, source ?? 'merged', path, size],
+    // Draft bytes change with every save: their hash is not kept forever.
+    queryKey: changesKeys.sha256(imageId, source, path, size),
     enabled: entry !== undefined && !fromServer && size <= HASH_LIMIT,
     staleTime: source === 'draft' ? 0 : Number.POSITIVE_INFINITY,
     queryFn: async () => {

@@ -3,7 +3,7 @@ import type { LayerChange } from '@peel/api';
 import { links } from '../../app/links.js';
 import { Badge } from '../../components/Badge.js';
 import { baseName } from '../../lib/paths.js';
-import { FileViewer } from '../viewer/FileViewer.js';
+import { FileViewer } from '../viewer/index.js';
 import { DiffView, layerSide } from './DiffView.js';
 import { MetadataChange } from './MetadataChange.js';
 

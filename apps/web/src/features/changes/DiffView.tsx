@@ -3,7 +3,7 @@ import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
 import { looksLikeText } from '../../lib/binary.js';
 import { splitRows, summarize, unifiedRows } from '../../lib/diff-rows.js';
-import { useContentPage, type ContentLayer } from '../viewer/api/get-content.js';
+import { useContentPage, type ContentLayer } from '../viewer/index.js';
 import { BinaryChange } from './BinaryChange.js';
 import { DiffRows } from './DiffRows.js';
 

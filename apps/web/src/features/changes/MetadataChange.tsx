@@ -3,7 +3,7 @@ import { ErrorNote } from '../../components/ErrorNote.js';
 import { formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { modeString } from '../../lib/mode-string.js';
-import { useEntryVersions } from '../files/api/get-dir.js';
+import { useEntryVersions } from '../fs/index.js';
 
 /** Finds one path's entry in one layer's own tree (a lookup by name, not a listing of its folder). */
 export function useLayerEntry(imageId: string, layer: number, path: string) {

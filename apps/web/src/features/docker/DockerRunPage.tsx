@@ -12,6 +12,7 @@ import { runBadge } from './run-badge.js';
 import { RunOutput } from './RunOutput.js';
 import { TerminalView } from './TerminalView.js';
 import './docker.css';
+import { dockerKeys } from './api/query-keys.js';
 
 /** `/docker/run?ref=…`: start a container of an image and watch it, in a terminal or as output. */
 export function DockerRunPage() {
@@ -21,8 +22,8 @@ export function DockerRunPage() {
   const client = useQueryClient();
   const start = useMutation({ mutationFn: createRun, onSuccess: (run) => setRunId(run.id) });
   const run = useRun(runId);
-  const stop = useMutation({ mutationFn: stopRun, onSuccess: (r) => client.setQueryData(['docker', 'run', r.id], r) });
-  const refresh = () => void client.invalidateQueries({ queryKey: ['docker', 'run', runId] });
+  const stop = useMutation({ mutationFn: stopRun, onSuccess: (r) => client.setQueryData(dockerKeys.run(r.id), r) });
+  const refresh = () => void client.invalidateQueries({ queryKey: dockerKeys.run(runId) });
 
   let body;
   if (status.isPending) body = <Loading lines={3} label="Asking Docker" />;

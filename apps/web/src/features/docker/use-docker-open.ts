@@ -4,7 +4,7 @@ import { useLocation } from 'wouter';
 import { links } from '../../app/links.js';
 import { errorMessage } from '../../lib/api-client.js';
 import { ThroughputMeter, type TransferStats } from '../../lib/throughput.js';
-import { imagesQueryOptions } from '../images/api/get-images.js';
+import { imageKeys } from '../images/index.js';
 import { cancelOpenJob, getOpenJob, startOpenJob } from './api/open-job.js';
 
 export type DockerOpenState =
@@ -50,7 +50,7 @@ export function useDockerOpen() {
         }
         if (!alive.current) return;
         if (view.state === 'done' && view.image) {
-          await client.invalidateQueries({ queryKey: imagesQueryOptions().queryKey });
+          await client.invalidateQueries({ queryKey: imageKeys.list() });
           setState({ status: 'idle' });
           navigate(links.image(view.image.id));
         } else if (view.state === 'cancelled') {

@@ -2,7 +2,7 @@ import { Link } from 'wouter';
 import type { DraftConfigChange } from '@peel/api';
 import { links } from '../../app/links.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
-import { useCurrentImage } from '../image/image-context.js';
+import { useCurrentImage } from '../images/index.js';
 import { usePatchConfig } from './api/patch-config.js';
 import { useSetTag } from './api/set-tag.js';
 import { argvText, describeConfigChange, type ItemChange, type KeyChange } from './config-diff.js';

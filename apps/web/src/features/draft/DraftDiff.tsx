@@ -3,8 +3,8 @@ import { Link } from 'wouter';
 import type { DraftPathChange } from '@peel/api';
 import { links } from '../../app/links.js';
 import { baseName } from '../../lib/paths.js';
-import { DiffView, type DiffSide } from '../changes/DiffView.js';
-import { FileViewer } from '../viewer/FileViewer.js';
+import { DiffView, type DiffSide } from '../changes/index.js';
+import { FileViewer } from '../viewer/index.js';
 
 const IMAGE: DiffSide = { source: undefined, label: 'Image' };
 const DRAFT: DiffSide = { source: 'draft', label: 'Draft' };

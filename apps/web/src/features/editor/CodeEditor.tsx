@@ -1,9 +1,7 @@
 import { useMemo, useRef } from 'react';
 import CodeMirror, { EditorView, keymap, Prec } from '@uiw/react-codemirror';
 import { useColorScheme } from '../../app/use-color-scheme.js';
-import { languageExtension } from '../viewer/language.js';
-import { codeContrast } from '../viewer/code-theme.js';
-import type { LanguageId } from '../viewer/language-id.js';
+import { codeContrast, languageExtension, type LanguageId } from '../viewer/index.js';
 
 const editorTheme = EditorView.theme({
   '&': { height: '100%', fontSize: '13px' },

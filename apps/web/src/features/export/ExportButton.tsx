@@ -1,14 +1,11 @@
 import { Link } from 'wouter';
 import { links } from '../../app/links.js';
-import { useDraft } from '../draft/api/get-draft.js';
-import { pendingCount } from '../draft/describe-op.js';
 import { useExportDialog } from './export-dialog-context.js';
 
 /** The image header's way out: how many edits are pending, and the Export button. */
 export function ExportButton({ imageId }: { imageId: string }) {
   const dialog = useExportDialog();
-  const draft = useDraft(imageId);
-  const count = draft.data ? pendingCount(draft.data) : 0;
+  const count = dialog.pending;
   return (
     <div className="export-actions">
       {count > 0 ? (

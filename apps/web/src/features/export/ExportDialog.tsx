@@ -6,9 +6,8 @@ import { ErrorNote } from '../../components/ErrorNote.js';
 import { Icon } from '../../components/Icon.js';
 import { imageRefProblem } from '../../lib/image-ref.js';
 import { startDownload } from '../../lib/start-download.js';
-import { pendingCount } from '../draft/describe-op.js';
-import { DockerNameNote } from '../docker/DockerNameNote.js';
-import { LoadIntoDocker } from '../docker/LoadIntoDocker.js';
+import { DockerNameNote } from './DockerNameNote.js';
+import { LoadIntoDocker } from './LoadIntoDocker.js';
 import { exportUrl } from './api/export-url.js';
 import { useSaveExport } from './api/save-export.js';
 import { EXPORT_MODES } from './export-modes.js';
@@ -19,11 +18,13 @@ import { someOf } from '../../lib/plural.js';
 interface Props {
   image: ImageDetail;
   draft: DraftState | undefined;
+  /** How many changes the draft holds (file changes, config keys, a new name). */
+  pending: number;
   onClose: () => void;
 }
 
 /** Choose how to rebuild the image and its name, then download the archive or keep it in Peel. */
-export function ExportDialog({ image, draft, onClose }: Props) {
+export function ExportDialog({ image, draft, pending, onClose }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const keeps = appendKeeps(draft);
@@ -38,7 +39,6 @@ export function ExportDialog({ image, draft, onClose }: Props) {
   const save = useSaveExport(image.id);
   const tagProblem = imageRefProblem(tag);
   const request = { mode, tag, compression: gzip ? ('gzip' as const) : ('none' as const) };
-  const pending = draft ? pendingCount(draft) : 0;
 
   useEffect(() => {
     const element = dialog.current;

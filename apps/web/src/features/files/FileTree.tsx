@@ -4,7 +4,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { PAGE_MAX_LIMIT, type FsEntry } from '@peel/api';
 import { errorMessage } from '../../lib/api-client.js';
 import { parentPath } from '../../lib/paths.js';
-import { dirQueryOptions, FIRST_PAGE, loadDirRows, type FsScope } from './api/get-dir.js';
+import { dirQueryOptions, FIRST_PAGE, loadDirRows, type FsScope } from '../fs/index.js';
 import { buildTreeRows, HEADER_HEIGHT, ROW_HEIGHT, typeAheadIndex, type Listing, type SortKey, type TreeRow } from './tree-rows.js';
 import { TreeHeader } from './TreeHeader.js';
 import { TreeRowView } from './TreeRowView.js';

@@ -3,15 +3,14 @@ import { useLocation } from 'wouter';
 import type { FsEntry } from '@peel/api';
 import type { FilesParams } from '../../app/links.js';
 import { parentPath } from '../../lib/paths.js';
-import { FolderActions } from '../draft/FolderActions.js';
-import { useUploadInto } from '../draft/use-upload-into.js';
-import { useEntryVersions, type FsScope } from './api/get-dir.js';
+import { FolderActions, useUploadInto } from '../draft/index.js';
+import { useEntryVersions, type FsScope } from '../fs/index.js';
 import { EntryDetail } from './EntryDetail.js';
 import { FileTree } from './FileTree.js';
 import { SearchResults } from './SearchResults.js';
 import { isGone } from './tree-rows.js';
 import { useExpanded } from './use-expanded.js';
-import { useFilterInput } from './use-filter-input.js';
+import { useFilterInput } from '../../lib/use-filter-input.js';
 
 interface Props {
   scope: FsScope;

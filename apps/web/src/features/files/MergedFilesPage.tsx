@@ -2,8 +2,8 @@ import { Link, useSearchParams } from 'wouter';
 import { links } from '../../app/links.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
-import { useDraft } from '../draft/api/get-draft.js';
-import { useCurrentImage } from '../image/image-context.js';
+import { useDraft } from '../draft/index.js';
+import { useCurrentImage } from '../images/index.js';
 import { readFilesParams } from './files-params.js';
 import { FilesView } from './FilesView.js';
 

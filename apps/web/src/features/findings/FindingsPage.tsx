@@ -3,7 +3,7 @@ import type { FindingsResponse } from '@peel/api';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
-import { useCurrentImage } from '../image/image-context.js';
+import { useCurrentImage } from '../images/index.js';
 import { useFindings } from './api/get-findings.js';
 import { BiggestList } from './BiggestList.js';
 import { percent } from './describe.js';

@@ -1,9 +1,8 @@
 import { Link } from 'wouter';
 import { links } from '../../app/links.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
-import { useDeleteFromEveryLayer } from '../draft/api/delete-path.js';
-import { exportUrl } from '../export/api/export-url.js';
-import { useExportDialog } from '../export/export-dialog-context.js';
+import { useDeleteFromEveryLayer } from '../draft/index.js';
+import { exportUrl, useExportDialog } from '../export/index.js';
 
 /**
  * "Remove from all layers": deletes the path in the image's draft (a path only lower layers

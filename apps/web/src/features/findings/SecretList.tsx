@@ -2,7 +2,7 @@ import { Link } from 'wouter';
 import type { SecretFinding } from '@peel/api';
 import { links } from '../../app/links.js';
 import { Badge, type BadgeTone } from '../../components/Badge.js';
-import { CreatedBy } from '../layers/CreatedBy.js';
+import { CreatedBy } from '../layers/index.js';
 import { secretPlace, secretStatus } from './describe.js';
 import { RemoveFromLayers } from './RemoveFromLayers.js';
 

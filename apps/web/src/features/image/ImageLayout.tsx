@@ -7,13 +7,9 @@ import { TabNav } from '../../components/TabNav.js';
 import { formatSize } from '../../lib/format-size.js';
 import { ApiError } from '../../lib/api-client.js';
 import { formatDateTime } from '../../lib/format-time.js';
-import { useDraft } from '../draft/api/get-draft.js';
-import { pendingCount } from '../draft/describe-op.js';
-import { ExportDialogProvider } from '../export/export-dialog-context.js';
-import { ExportButton } from '../export/ExportButton.js';
-import { useImage } from '../images/api/get-image.js';
-import { platformLabel } from '../images/platform.js';
-import { ImageContext } from './image-context.js';
+import { pendingCount, useDraft } from '../draft/index.js';
+import { ExportButton, ExportDialogProvider } from '../export/index.js';
+import { ImageContext, platformLabel, useImage } from '../images/index.js';
 import { PlatformSwitcher } from './PlatformSwitcher.js';
 import { ProblemList } from './ProblemList.js';
 
@@ -51,7 +47,7 @@ export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; 
   const pending = draft.data ? pendingCount(draft.data) : 0;
   return (
     <ImageContext.Provider value={detail}>
-      <ExportDialogProvider image={detail}>
+      <ExportDialogProvider image={detail} draft={draft.data} pending={pending}>
         <main className="image-page">
           <header className="image-header">
             <div className="image-title">

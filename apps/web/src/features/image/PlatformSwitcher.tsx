@@ -2,8 +2,8 @@ import { useRef } from 'react';
 import { Link } from 'wouter';
 import type { ImageDetail, PlatformChoice } from '@peel/api';
 import { links } from '../../app/links.js';
-import { platformLabel } from '../images/platform.js';
-import { useUpload } from '../upload/upload-context.js';
+import { platformLabel } from '../images/index.js';
+import { useUpload } from '../upload/index.js';
 
 /**
  * The platforms of a multi-platform archive. Peel stores one platform per image: another one

@@ -4,11 +4,10 @@ import { Digest } from '../../components/Digest.js';
 import { TabNav } from '../../components/TabNav.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
-import { ChangesView } from '../changes/ChangesView.js';
+import { ChangesView } from '../changes/index.js';
 import type { FilesParams } from '../../app/links.js';
-import { readFilesParams } from '../files/files-params.js';
-import { FilesView } from '../files/FilesView.js';
-import { useCurrentImage } from '../image/image-context.js';
+import { FilesView, readFilesParams } from '../files/index.js';
+import { useCurrentImage } from '../images/index.js';
 import { CreatedBy } from './CreatedBy.js';
 
 /** One layer: what made it, its sizes, and tabs for its own files and its changes. */

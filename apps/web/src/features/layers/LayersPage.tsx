@@ -1,5 +1,5 @@
 import { formatSize } from '../../lib/format-size.js';
-import { useCurrentImage } from '../image/image-context.js';
+import { useCurrentImage } from '../images/index.js';
 import { HistoryTable } from './HistoryTable.js';
 import { layerTotals } from './layer-sizes.js';
 import { plural } from '../../lib/plural.js';

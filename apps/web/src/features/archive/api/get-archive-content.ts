@@ -1,5 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { apiUrl, ApiError, errorFromResponse } from '../../../lib/api-client.js';
+import { archiveKeys } from './query-keys.js';
 
 /** The URL of one archive entry's bytes. */
 export function archiveContentUrl(imageId: string, path: string): string {
@@ -33,7 +34,7 @@ export async function getArchiveContent(imageId: string, path: string): Promise<
 
 export const archiveContentQueryOptions = (imageId: string, path: string) =>
   queryOptions({
-    queryKey: ['archive-content', imageId, path],
+    queryKey: archiveKeys.content(imageId, path),
     queryFn: () => getArchiveContent(imageId, path),
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,

@@ -3,6 +3,7 @@ import { PAGE_MAX_LIMIT, type ChangeKind, type ChangesPage, type LayerChange } f
 import { apiJson, apiUrl } from '../../../lib/api-client.js';
 import { loadRows } from '../../../lib/load-rows.js';
 import { kindsParam } from '../changes-params.js';
+import { changesKeys } from './query-keys.js';
 
 /** Which of a layer's changes the list shows. */
 export interface ChangesFilter {
@@ -34,7 +35,7 @@ async function extend(imageId: string, layer: number, filter: ChangesFilter, fro
 
 export const changesQueryOptions = (imageId: string, layer: number, filter: ChangesFilter) =>
   queryOptions({
-    queryKey: ['changes', imageId, layer, kindsParam(filter.kinds) ?? 'all', filter.q],
+    queryKey: changesKeys.list(imageId, layer, kindsParam(filter.kinds) ?? 'all', filter.q),
     queryFn: () => extend(imageId, layer, filter, null, FIRST_PAGE),
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
@@ -54,7 +55,7 @@ export function loadChangeRows(client: QueryClient, imageId: string, layer: numb
 /** The change a layer made to one path (null: none), without loading the list up to it. */
 export function useChange(imageId: string, layer: number, path: string | undefined) {
   return useQuery({
-    queryKey: ['changes', imageId, layer, 'path', path],
+    queryKey: changesKeys.path(imageId, layer, path),
     queryFn: async (): Promise<LayerChange | null> => (await apiJson<ChangesPage>(url(imageId, layer, { path, limit: 1 }))).items[0] ?? null,
     enabled: path !== undefined,
     staleTime: Number.POSITIVE_INFINITY,

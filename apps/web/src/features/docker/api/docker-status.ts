@@ -1,11 +1,12 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { DockerStatus } from '@peel/api';
 import { apiJson } from '../../../lib/api-client.js';
+import { dockerKeys } from './query-keys.js';
 
 /** `GET /api/docker`: is an engine there (and why not), may this server run containers. */
 export const dockerStatusQuery = () =>
   queryOptions({
-    queryKey: ['docker', 'status'],
+    queryKey: dockerKeys.status(),
     queryFn: () => apiJson<DockerStatus>('/api/docker'),
     staleTime: 15_000,
     retry: false,

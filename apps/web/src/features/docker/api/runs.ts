@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { DockerRun, DockerRunRequest } from '@peel/api';
 import { apiJson } from '../../../lib/api-client.js';
+import { dockerKeys } from './query-keys.js';
 
 const runUrl = (id: string) => `/api/docker/runs/${encodeURIComponent(id)}`;
 
@@ -16,7 +17,7 @@ export const isLive = (run: DockerRun | undefined): boolean => run?.state === 'c
 /** `GET /api/docker/runs/:id`, polled while the container lives. */
 export function useRun(id: string | null) {
   return useQuery({
-    queryKey: ['docker', 'run', id],
+    queryKey: dockerKeys.run(id),
     queryFn: () => apiJson<DockerRun>(runUrl(id!)),
     enabled: id !== null,
     refetchInterval: (query) => (isLive(query.state.data) ? 500 : false),

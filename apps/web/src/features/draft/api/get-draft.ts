@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { DraftState } from '@peel/api';
 import { apiJson } from '../../../lib/api-client.js';
+import { draftKeys } from './query-keys.js';
 
 export const draftPath = (imageId: string, rest = '') => `/api/images/${encodeURIComponent(imageId)}/draft${rest}`;
 
@@ -10,7 +11,7 @@ export function getDraft(imageId: string): Promise<DraftState> {
 }
 
 export const draftQueryOptions = (imageId: string) =>
-  queryOptions({ queryKey: ['draft', imageId], queryFn: () => getDraft(imageId), staleTime: Number.POSITIVE_INFINITY });
+  queryOptions({ queryKey: draftKeys.draft(imageId), queryFn: () => getDraft(imageId), staleTime: Number.POSITIVE_INFINITY });
 
 export function useDraft(imageId: string) {
   return useQuery(draftQueryOptions(imageId));

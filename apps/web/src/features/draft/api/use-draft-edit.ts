@@ -1,6 +1,8 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { DraftState, FsEntry } from '@peel/api';
-import { draftQueryOptions } from './get-draft.js';
+import { fsKeys } from '../../fs/index.js';
+import { contentKeys } from '../../viewer/index.js';
+import { draftKeys } from './query-keys.js';
 
 /**
  * Takes the draft every edit replies with, and drops what the edited filesystem showed before:
@@ -8,17 +10,17 @@ import { draftQueryOptions } from './get-draft.js';
  */
 export async function applyDraftState(client: QueryClient, imageId: string, state: DraftState | undefined): Promise<void> {
   // A reply without a body (204) says nothing about the new draft: ask for it.
-  if (state) client.setQueryData(draftQueryOptions(imageId).queryKey, state);
+  if (state) client.setQueryData(draftKeys.draft(imageId), state);
   // The first edit moves the Files tab to the draft's listings: start them from the plain ones
   // (refetched right below), so open folders do not blink through "Loading…".
-  for (const [key, entries] of client.getQueriesData<FsEntry[]>({ queryKey: ['fs', imageId, 'merged'] })) {
-    const draftKey = ['fs', imageId, 'draft', ...key.slice(3)];
+  for (const [key, entries] of client.getQueriesData<FsEntry[]>({ queryKey: fsKeys.merged(imageId) })) {
+    const draftKey = fsKeys.draftTwin(key);
     if (entries && client.getQueryData(draftKey) === undefined) client.setQueryData(draftKey, entries);
   }
   await Promise.all([
-    state ? null : client.invalidateQueries({ queryKey: draftQueryOptions(imageId).queryKey }),
-    client.invalidateQueries({ queryKey: ['fs', imageId, 'draft'] }),
-    client.invalidateQueries({ queryKey: ['content', imageId, 'draft'] }),
+    state ? null : client.invalidateQueries({ queryKey: draftKeys.draft(imageId) }),
+    client.invalidateQueries({ queryKey: fsKeys.draft(imageId) }),
+    client.invalidateQueries({ queryKey: contentKeys.draft(imageId) }),
   ]);
 }
 

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ImageSummary } from '@peel/api';
 import { apiJson, apiUrl } from '../../../lib/api-client.js';
-import { imagesQueryOptions } from '../../images/api/get-images.js';
+import { imageKeys } from '../../images/index.js';
 import type { ExportRequest } from './export-url.js';
 
 /** `POST /api/images/:id/export/save?mode=&tag=`: builds the export and stores it as a new image. */
@@ -13,6 +13,6 @@ export function useSaveExport(imageId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (request: ExportRequest) => saveExport(imageId, request),
-    onSuccess: () => client.invalidateQueries({ queryKey: imagesQueryOptions().queryKey }),
+    onSuccess: () => client.invalidateQueries({ queryKey: imageKeys.list() }),
   });
 }

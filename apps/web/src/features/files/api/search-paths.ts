@@ -1,6 +1,7 @@
 import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import type { SearchResult } from '@peel/api';
 import { apiJson, apiUrl } from '../../../lib/api-client.js';
+import { filesKeys } from './query-keys.js';
 
 export const SEARCH_PAGE = 500;
 
@@ -11,7 +12,7 @@ export function searchPaths(imageId: string, q: string, offset = 0): Promise<Sea
 
 export const searchQueryOptions = (imageId: string, q: string) =>
   infiniteQueryOptions({
-    queryKey: ['search', imageId, q],
+    queryKey: filesKeys.search(imageId, q),
     queryFn: ({ pageParam }) => searchPaths(imageId, q, pageParam),
     initialPageParam: 0,
     getNextPageParam: (last) => (last.offset + last.items.length < last.total && last.items.length > 0 ? last.offset + last.items.length : undefined),

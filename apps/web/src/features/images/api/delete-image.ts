@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiJson } from '../../../lib/api-client.js';
-import { imagesQueryOptions } from './get-images.js';
+import { imageKeys } from './query-keys.js';
 
 /** `DELETE /api/images/:id`: removes an image (blobs shared with other images stay). */
 export function deleteImage(id: string): Promise<void> {
@@ -12,8 +12,8 @@ export function useDeleteImage() {
   return useMutation({
     mutationFn: deleteImage,
     onSuccess: (_data, id) => {
-      client.removeQueries({ queryKey: ['images', id], exact: true });
-      return client.invalidateQueries({ queryKey: imagesQueryOptions().queryKey, exact: true });
+      client.removeQueries({ queryKey: imageKeys.image(id), exact: true });
+      return client.invalidateQueries({ queryKey: imageKeys.list(), exact: true });
     },
   });
 }

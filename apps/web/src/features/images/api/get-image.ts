@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { ImageDetail } from '@peel/api';
 import { apiJson } from '../../../lib/api-client.js';
+import { imageKeys } from './query-keys.js';
 
 /** `GET /api/images/:id`: config, layers, history and problems of one image. */
 export function getImage(id: string): Promise<ImageDetail> {
@@ -8,7 +9,7 @@ export function getImage(id: string): Promise<ImageDetail> {
 }
 
 export const imageQueryOptions = (id: string) =>
-  queryOptions({ queryKey: ['images', id], queryFn: () => getImage(id), staleTime: Number.POSITIVE_INFINITY });
+  queryOptions({ queryKey: imageKeys.image(id), queryFn: () => getImage(id), staleTime: Number.POSITIVE_INFINITY });
 
 export function useImage(id: string) {
   return useQuery(imageQueryOptions(id));

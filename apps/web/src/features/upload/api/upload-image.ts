@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ImageSummary } from '@peel/api';
 import { ApiError, apiUrl, parseApiError } from '../../../lib/api-client.js';
-import { imagesQueryOptions } from '../../images/api/get-images.js';
+import { imageKeys } from '../../images/index.js';
 
 export interface UploadProgress {
   loaded: number;
@@ -64,6 +64,6 @@ export function useUploadImage() {
   return useMutation({
     mutationFn: uploadImage,
     // Not exact: other images' details list this one among their platforms.
-    onSuccess: () => client.invalidateQueries({ queryKey: imagesQueryOptions().queryKey }),
+    onSuccess: () => client.invalidateQueries({ queryKey: imageKeys.list() }),
   });
 }

@@ -1,5 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { apiUrl, ApiError, errorFromResponse } from '../../../lib/api-client.js';
+import { contentKeys } from './query-keys.js';
 
 /** A slice of a file's bytes and the file's full size. */
 export interface ContentPage {
@@ -47,7 +48,7 @@ export async function getContentPage(imageId: string, path: string, layer: Conte
 
 export const contentPageQueryOptions = (imageId: string, path: string, layer: ContentLayer, start: number, length: number) =>
   queryOptions({
-    queryKey: ['content', imageId, layer ?? 'merged', path, start, length],
+    queryKey: contentKeys.page(imageId, path, layer, start, length),
     queryFn: () => getContentPage(imageId, path, layer, start, length),
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,

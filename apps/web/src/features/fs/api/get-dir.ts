@@ -2,6 +2,7 @@ import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query'
 import { PAGE_MAX_LIMIT, type FsEntry, type FsPage, type ListingSort } from '@peel/api';
 import { apiJson, apiUrl } from '../../../lib/api-client.js';
 import { loadRows } from '../../../lib/load-rows.js';
+import { fsKeys } from './query-keys.js';
 import { baseName, parentPath } from '../../../lib/paths.js';
 
 /** Which filesystem a tree shows: the merged one (optionally with what is gone) or one layer's own. */
@@ -23,13 +24,6 @@ export type DirListing = FsPage;
 
 /** Rows the first page of a folder holds: enough to fill the tree, small enough to come back at once. */
 export const FIRST_PAGE = 500;
-
-/** Which tree of an image a scope names, as query key parts (draft listings share a prefix). */
-function treeKey(scope: FsScope): Array<string | number | boolean> {
-  if (scope.layer !== undefined) return [scope.layer];
-  if (scope.asOf !== undefined) return ['asOf', scope.asOf, !!scope.deleted];
-  return [scope.draft ? 'draft' : 'merged', !!scope.deleted];
-}
 
 function dirUrl(scope: FsScope, path: string, extra: Record<string, string | number | undefined>): string {
   return apiUrl(`/api/images/${encodeURIComponent(scope.imageId)}/fs`, {
@@ -61,7 +55,7 @@ async function extend(scope: FsScope, path: string, sort: ListingSort, from: Dir
 
 export const dirQueryOptions = (scope: FsScope, path: string, sort: ListingSort = 'name') =>
   queryOptions({
-    queryKey: ['fs', scope.imageId, ...treeKey(scope), path, 'rows', sort],
+    queryKey: fsKeys.rows(scope, path, sort),
     // Fetched again (a draft edit): as many rows as were shown, so the tree keeps its place.
     queryFn: ({ client, queryKey }) => extend(scope, path, sort, null, client.getQueryData<DirListing>(queryKey)?.items.length ?? FIRST_PAGE),
     staleTime: Number.POSITIVE_INFINITY,
@@ -77,7 +71,7 @@ export function loadDirRows(client: QueryClient, scope: FsScope, path: string, s
 /** The entries at one path (the live one and, with `deleted`, the versions that are gone), without listing its folder. */
 export const entryQueryOptions = (scope: FsScope, path: string) =>
   queryOptions({
-    queryKey: ['fs', scope.imageId, ...treeKey(scope), parentPath(path), 'entry', path],
+    queryKey: fsKeys.entry(scope, path),
     queryFn: async (): Promise<FsEntry[]> => (await apiJson<FsPage>(dirUrl(scope, parentPath(path), { name: baseName(path) }))).items,
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,

@@ -1,7 +1,7 @@
 import type { ArchiveEntry, ImageDetail } from '@peel/api';
 import { links } from '../../app/links.js';
-import { cleanArchivePath } from '../archive/archive-tree.js';
-import type { LinkResolver } from './JsonViewer.js';
+import { cleanArchivePath } from './archive-tree.js';
+import type { LinkResolver } from '../json/index.js';
 
 const DIGEST = /^sha(256|384|512):[a-f0-9]{32,128}$/;
 

@@ -1,9 +1,8 @@
-import { ErrorNote } from '../../../components/ErrorNote.js';
-import { Loading } from '../../../components/Loading.js';
-import { DockerSection } from '../../docker/DockerSection.js';
-import { UploadButton } from '../../upload/UploadButton.js';
-import { useImages } from '../api/get-images.js';
-import { ImageTable } from './ImageTable.js';
+import { ErrorNote } from '../../components/ErrorNote.js';
+import { Loading } from '../../components/Loading.js';
+import { DockerSection } from '../docker/index.js';
+import { UploadButton } from '../upload/index.js';
+import { ImageTable, useImages } from '../images/index.js';
 
 /** The start page: a drop target, the stored images, and the Docker engine's images. */
 export function HomePage() {

@@ -1,10 +1,9 @@
 import { Link } from 'wouter';
 import { ErrorNote } from '../../components/ErrorNote.js';
-import type { ExportRequest } from '../export/api/export-url.js';
-import { useDockerStatus } from './api/docker-status.js';
+import type { ExportRequest } from './api/export-url.js';
+import { dockerRunLink, useDockerStatus } from '../docker/index.js';
 import { useLoadIntoDocker } from './api/load-into-docker.js';
-import { dockerRunLink } from './docker-links.js';
-import './docker.css';
+import './export.css';
 
 /**
  * "Load into Docker" for an export: the rebuilt archive goes straight into the engine, and the

@@ -2,9 +2,8 @@ import { useDeferredValue } from 'react';
 import { useMutationState } from '@tanstack/react-query';
 import type { DockerLoadResult } from '@peel/api';
 import { formatAge } from '../../lib/format-time.js';
-import { useDockerImageLookup } from './api/docker-image-lookup.js';
-import { loadMutationKey } from './api/load-into-docker.js';
-import { useDockerAvailable } from './api/docker-status.js';
+import { useDockerAvailable, useDockerImageLookup } from '../docker/index.js';
+import { exportKeys } from './api/query-keys.js';
 import { someOf } from '../../lib/plural.js';
 
 /**
@@ -17,7 +16,7 @@ export function DockerNameNote({ imageId, name, valid }: { imageId: string; name
   const asked = useDeferredValue(name);
   const lookup = useDockerImageLookup(asked, available && valid);
   const loadedHere = useMutationState({
-    filters: { mutationKey: loadMutationKey(imageId), status: 'success' },
+    filters: { mutationKey: exportKeys.loadIntoDocker(imageId), status: 'success' },
     select: (m) => (m.state.data as DockerLoadResult | undefined)?.tags ?? [],
   }).flat();
   const image = lookup.data?.ref === name ? lookup.data.image : null;

@@ -1,0 +1,4 @@
+/** Mutation keys of an image's export, so other parts of the dialog can see what it did. */
+export const exportKeys = {
+  loadIntoDocker: (imageId: string) => ['export', imageId, 'docker'] as const,
+};
