@@ -9,8 +9,9 @@ PNPM_VERSION=12.4.2
 # engines an export must load into: podman and containerd (`ctr`; docker.io depends on this
 # same package and runs its own private instance of it). busybox-static is the only program
 # inside the images the interop tests build FROM scratch; libcap2-bin's setcap gives the
-# exotic-entries image its security.capability xattr.
-APT_PACKAGES=(chromium docker.io skopeo umoci podman containerd busybox-static libcap2-bin)
+# exotic-entries image its security.capability xattr. pigz is the bench's baseline for a flatten
+# with a gzip layer (both compress on every core).
+APT_PACKAGES=(chromium docker.io skopeo umoci podman containerd busybox-static libcap2-bin pigz)
 
 if [ "${PEEL_SETUP_SYSTEM:-1}" = 1 ]; then
   missing=()

@@ -14,6 +14,8 @@ export interface Args {
   reportOnly: boolean;
   /** Measure umoci unpack and GNU tar -xf in the first run of each layout only (they take minutes). */
   slowOnce: boolean;
+  /** Only flatten with gzip against `tar -I pigz -cf` (written to bench/out, not RESULTS.md). */
+  flattenVsPigz: boolean;
 }
 
 const KINDS: ImageKind[] = ['small', 'large', 'many-files', 'huge', 'files-3m', 'files-10m'];
@@ -29,10 +31,12 @@ const USAGE = `pnpm bench [-- options]
   --profile        write a V8 CPU profile of the server's last ingest of each image to bench/out/profiles
   --layouts=a,b    archive layouts to measure: legacy, oci (default both)
   --report-only    write RESULTS.md again from the results in bench/out/results
-  --slow-once      umoci unpack and tar -xf once per layout instead of every run (they are 3–30× slower than Peel)`;
+  --slow-once      umoci unpack and tar -xf once per layout instead of every run (they are 3–30× slower than Peel)
+  --flatten-vs-pigz  only flatten with a gzip layer against "tar -I pigz -cf" of the merged tree, interleaved
+                   (--runs pairs, default 3); writes bench/out/flatten-vs-pigz-<image>.json, not RESULTS.md`;
 
 export function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, huge: false, only: null, runs: 0, seed: 1, browser: true, build: true, profile: false, layouts: ['legacy', 'oci'], reportOnly: false, slowOnce: false };
+  const a: Args = { quick: false, huge: false, only: null, runs: 0, seed: 1, browser: true, build: true, profile: false, layouts: ['legacy', 'oci'], reportOnly: false, slowOnce: false, flattenVsPigz: false };
   for (const arg of argv) {
     const [k, v] = arg.split('=', 2);
     if (k === '--') continue;
@@ -43,6 +47,7 @@ export function parseArgs(argv: string[]): Args {
     else if (k === '--profile') a.profile = true;
     else if (k === '--report-only') a.reportOnly = true;
     else if (k === '--slow-once') a.slowOnce = true;
+    else if (k === '--flatten-vs-pigz') a.flattenVsPigz = true;
     else if (k === '--layouts') {
       const ls = (v ?? '').split(',').filter(Boolean);
       if (!ls.length || ls.some((l) => l !== 'legacy' && l !== 'oci')) throw new Error(`--layouts: legacy and/or oci, got ${JSON.stringify(v)}\n${USAGE}`);

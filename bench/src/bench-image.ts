@@ -5,7 +5,7 @@ import type { GeneratedImage } from './gen/generate.js';
 import { apiCalls, measureApi } from './measure/api.js';
 import { measureDraftMove } from './measure/draft-move.js';
 import { clickDirToPainted, dropToInteractive, newPage, scrollDirToEnd, withBrowser } from './measure/browser.js';
-import { copyBaseline, editOneFile, httpBaseline, measureExports, tarBaseline } from './measure/export.js';
+import { copyBaseline, editOneFile, flattenVsPigz, httpBaseline, measureExports, tarBaseline, type PigzStat } from './measure/export.js';
 import { ingestOnce, type ServerContext } from './measure/ingest.js';
 import { startServer } from './measure/server.js';
 import { engineOnly, floor, skopeoCopy, tarExtract, umociUnpack, type Layout, type ToolRun } from './measure/tools.js';
@@ -110,6 +110,33 @@ async function afterIngest(img: GeneratedImage, o: BenchOptions, work: string, a
   result.cp = await copyBaseline(file, work, o.exportRuns);
   result.httpFloor = await httpBaseline(file, work, o.exportRuns);
   log(`${img.kind} export: ${result.exports.map((e) => `${e.kind} ${sec(median(e.ms))}`).join(', ')}; cp ${sec(median(result.cp))}, bare HTTP download ${sec(median(result.httpFloor))}`);
+  result.pigz = await flattenVsPigz(address, id, file, 'legacy', work, o.exportRuns);
+  logPigz(img.kind, result.pigz);
+}
+
+/**
+ * `--flatten-vs-pigz`: only the flatten-with-gzip export against `tar -I pigz -cf`, interleaved,
+ * on a server that ingested the image once (a few minutes where the whole bench takes an hour).
+ */
+export async function benchFlattenVsPigz(img: GeneratedImage, o: BenchOptions): Promise<PigzStat> {
+  const work = join(o.work, img.kind);
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  const peel = await ingestOnce({ repo: o.repo, work, webDist: join(work, 'no-ui') }, img.legacy, 'pigz');
+  try {
+    await editOneFile(peel.server.address, peel.imageId, img.facts.editPath);
+    const st = await flattenVsPigz(peel.server.address, peel.imageId, img.legacy, 'legacy', work, o.exportRuns);
+    logPigz(img.kind, st);
+    return st;
+  } finally {
+    await peel.dispose();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function logPigz(kind: string, st: PigzStat): void {
+  const pairs = st.flattenMs.map((f, i) => `${sec(f)} vs ${sec(st.pigzMs[i])} (${(f / st.pigzMs[i]).toFixed(2)}×, load ${st.load[i].toFixed(1)})`);
+  log(`${kind} flatten with gzip vs tar -I pigz -cf: ${pairs.join('; ')}; median ratio ${(median(st.flattenMs) / median(st.pigzMs)).toFixed(2)}×; ${st.flattenBytes} B vs ${st.pigzBytes} B`);
 }
 
 /** Drop-to-interactive on a fresh server each time, then the wide directory's click-to-painted. */

@@ -7,7 +7,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { imagesToRun, parseArgs } from './args.js';
-import { benchImage } from './bench-image.js';
+import { benchFlattenVsPigz, benchImage } from './bench-image.js';
 import { generateImage } from './gen/generate.js';
 import { describeMachine, type Machine } from './machine.js';
 import { renderReport } from './report/report.js';
@@ -30,6 +30,18 @@ log(`${machine.cpu}, ${machine.cores} cores, ${machine.diskFreeGiB} GiB free; lo
 
 if (args.reportOnly) {
   await writeReport(await allResults(join(out, 'results')), join(benchDir, 'RESULTS.md'));
+  process.exit(0);
+}
+
+if (args.flattenVsPigz) {
+  for (const kind of imagesToRun(args)) {
+    const img = await generateImage(out, kind, args.seed);
+    const st = await benchFlattenVsPigz(img, {
+      repo, benchDir, work: join(out, 'work'), webDist: null, runs: args.runs, apiRequests: 0, exportRuns: args.runs, browserRuns: 0,
+      quick: args.quick, profileDir: null, layouts: ['legacy'], slowOnce: false,
+    });
+    await writeFile(join(out, `flatten-vs-pigz-${kind}.json`), JSON.stringify({ at: new Date().toISOString(), machine, ...st }, null, 1));
+  }
   process.exit(0);
 }
 

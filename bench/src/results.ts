@@ -1,7 +1,7 @@
 import type { GeneratedImage } from './gen/generate.js';
 import type { ApiStat } from './measure/api.js';
 import type { DraftMoveResult } from './measure/draft-move.js';
-import type { ExportKind } from './measure/export.js';
+import type { ExportKind, PigzStat } from './measure/export.js';
 
 /** One measured quantity over several runs. */
 export interface Series {
@@ -38,5 +38,7 @@ export interface ImageResult {
   /** The archive downloaded from a bare node:http file server by the same client (ms). */
   httpFloor?: number[] | null;
   gnuTar: { plain: number[]; gzip: number[] } | null;
+  /** Flatten with gzip and `tar -I pigz -cf` of the merged rootfs, interleaved (absent in runs before it was measured). */
+  pigz?: PigzStat | null;
   browser: { dropToInteractiveMs: number[]; wideDirPaintedMs: number[]; wideDirEndMs?: number[]; wideDirEntries: number } | null;
 }

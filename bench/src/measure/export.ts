@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { get, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { encodePathParam } from '@peel/api';
 import { run, settle, spawnText } from '../util/exec.js';
+import { log } from '../util/log.js';
 import { median } from '../util/stats.js';
+import { skopeoCopy, umociUnpack, type Layout } from './tools.js';
 
 export type ExportKind = 'append' | 'rewrite' | 'flatten' | 'flatten-none';
 
@@ -140,3 +143,47 @@ export async function tarBaseline(rootfs: string, work: string, runs: number): P
 }
 
 export const medianOf = (s: { ms: number[] }): number => median(s.ms);
+
+export interface PigzStat {
+  /** Peel's flatten with a gzip layer, the whole download (ms). */
+  flattenMs: number[];
+  /** `tar -I pigz -cf` of the merged rootfs (ms), each run right after a flatten. */
+  pigzMs: number[];
+  flattenBytes: number;
+  pigzBytes: number;
+  /** 1-minute load average before each pair. */
+  load: number[];
+}
+
+/**
+ * Flatten with a gzip layer against `tar -I pigz -cf` of the same merged filesystem (umoci's
+ * rootfs, made here untimed), interleaved run by run: both compress on every core, so they must
+ * see the same machine — on a shared machine a quiet spell would otherwise favour one of them.
+ */
+export async function flattenVsPigz(address: string, id: string, file: string, layout: Layout, work: string, runs: number): Promise<PigzStat> {
+  const oci = join(work, 'pigz-oci');
+  const bundle = join(work, 'pigz-bundle');
+  await skopeoCopy(file, layout, oci);
+  await umociUnpack(oci, bundle);
+  await rm(oci, { recursive: true, force: true });
+  const st: PigzStat = { flattenMs: [], pigzMs: [], flattenBytes: 0, pigzBytes: 0, load: [] };
+  const dest = join(work, 'pigz-baseline.tar.gz');
+  const flat = join(work, 'export-flatten-vs-pigz.tar');
+  try {
+    for (let i = 0; i < runs; i++) {
+      st.load.push(loadavg()[0]);
+      const r = await downloadExport(address, id, 'flatten', flat);
+      st.flattenMs.push(r.ms);
+      st.flattenBytes = r.bytes;
+      await rm(flat, { force: true });
+      await settle();
+      st.pigzMs.push((await run('tar', ['-I', 'pigz', '-cf', dest, '-C', join(bundle, 'rootfs'), '.'])).ms);
+      st.pigzBytes = (await stat(dest)).size;
+      await rm(dest, { force: true });
+      log(`flatten with gzip ${(st.flattenMs[i] / 1000).toFixed(1)} s, tar -I pigz -cf ${(st.pigzMs[i] / 1000).toFixed(1)} s (pair ${i + 1}/${runs}, load ${st.load[i].toFixed(1)})`);
+    }
+    return st;
+  } finally {
+    await rm(bundle, { recursive: true, force: true });
+  }
+}

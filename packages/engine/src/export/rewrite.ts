@@ -59,7 +59,7 @@ export async function rewriteLayer(source: ExportSource, index: number, purge: P
   const layer = new LayerBuilder(store, compression);
   try {
     // Kept entries are neighbours in the tar: the plan reads them in a few large reads.
-    await new TarPlan(items).write(store, { write: (c) => layer.write(c) }, { signal });
+    await new TarPlan(items).write(store, { write: (c) => layer.write(c) }, { signal, consumes: layer.consumes });
     return await layer.finish(true);
   } catch (e) {
     await layer.abort();
