@@ -20,7 +20,7 @@ export interface Args {
   postgres: boolean;
 }
 
-const KINDS: ImageKind[] = ['small', 'large', 'many-files', 'compressible', 'huge'];
+const KINDS: ImageKind[] = ['small', 'large', 'many-files', 'compressible', 'huge', 'files-3m', 'files-10m'];
 
 const USAGE = `pnpm bench [-- options]
   --quick          the small image only, fewer runs: checks that the benchmark works

@@ -74,6 +74,10 @@ declare module 'fastify' {
 export const DEFAULT_LIMITS: IngestLimits = {
   maxUploadBytes: 64 * 1024 ** 3,
   ...ENGINE_LIMITS,
+  // An ingest sorts each layer's entries into runs on disk, so memory does not follow their
+  // number; the caps bound the rows, disk and time a hostile archive of empty entries costs.
+  maxEntriesPerLayer: 12_000_000,
+  maxEntriesPerArchive: 12_000_000,
 };
 
 const VERSION = '0.1.0';

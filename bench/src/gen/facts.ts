@@ -18,9 +18,15 @@ export interface ImageFacts {
 }
 
 export function imageFacts(plan: ImagePlan, written: WrittenLayer[]): ImageFacts {
+  let largestLayer = 0;
+  written.forEach((w, i) => {
+    if (w.uncompressedSize > written[largestLayer].uncompressedSize) largestLayer = i;
+  });
+  if (plan.facts) return { ...plan.facts, largestLayer };
+  const layers = plan.layers.map((l) => [...l.entries]);
   const children = new Map<string, Set<string>>();
-  for (const layer of plan.layers) {
-    for (const e of layer.entries) {
+  for (const layer of layers) {
+    for (const e of layer) {
       if (e.type === 'whiteout' || e.type === 'opaque') continue;
       const i = e.path.lastIndexOf('/');
       const dir = i < 0 ? '' : e.path.slice(0, i);
@@ -34,20 +40,16 @@ export function imageFacts(plan: ImagePlan, written: WrittenLayer[]): ImageFacts
   for (const [dir, names] of children) {
     if (names.size > wideDirEntries) [wideDir, wideDirEntries] = [dir, names.size];
   }
-  let largestLayer = 0;
-  written.forEach((w, i) => {
-    if (w.uncompressedSize > written[largestLayer].uncompressedSize) largestLayer = i;
-  });
-  const lastFile = (i: number) => [...plan.layers[i].entries].reverse().find((e) => e.type === 'file')!.path;
+  const lastFile = (i: number) => [...layers[i]].reverse().find((e) => e.type === 'file')!.path;
   const endFile = lastFile(largestLayer);
   let changesLayer = 0;
   let most = -1;
-  plan.layers.forEach((l, i) => {
-    const n = l.entries.filter((e) => e.type === 'whiteout' || e.type === 'opaque').length;
+  layers.forEach((l, i) => {
+    const n = l.filter((e) => e.type === 'whiteout' || e.type === 'opaque').length;
     if (n >= most) [changesLayer, most] = [i, n];
   });
   const base = endFile.slice(endFile.lastIndexOf('/') + 1);
-  const top = plan.layers[plan.layers.length - 1].entries.find((e) => e.type === 'file' && e.size < 1 << 20);
+  const top = layers[layers.length - 1].find((e) => e.type === 'file' && e.size < 1 << 20);
   return {
     wideDir: `/${wideDir}`,
     wideDirEntries,

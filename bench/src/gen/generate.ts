@@ -41,7 +41,8 @@ export async function generateImage(outDir: string, kind: ImageKind, seed: numbe
   await mkdir(join(dir, 'blobs'), { recursive: true });
   const t0 = performance.now();
   const plan = planImage(kind, seed);
-  const planned = plan.layers.reduce((n, l) => n + l.entries.reduce((m, e) => m + (e.type === 'file' ? e.size : 0), 0), 0);
+  let planned = 0;
+  for (const l of plan.layers) for (const e of l.entries) if (e.type === 'file') planned += e.size;
   await checkDisk(outDir, planned * 4, kind);
   log(`${kind}: writing ${plan.layers.length} layers, ${fmtMiB(planned)} of content`);
   const layers: BuiltLayer[] = [];

@@ -1,9 +1,16 @@
-import { LayerBuilder, type ImagePlan } from './plan.js';
+import { LayerBuilder, type ImagePlan, type LayerPlan, type PlanEntry } from './plan.js';
 import { compressible } from './compressible.js';
 import { populate, sample } from './populate.js';
 import { Rng } from './prng.js';
 
-export type ImageKind = 'small' | 'large' | 'many-files' | 'huge' | 'compressible';
+export type ImageKind =
+  | 'small'
+  | 'large'
+  | 'many-files'
+  | 'huge'
+  | 'compressible'
+  | 'files-3m'
+  | 'files-10m';
 
 const MB = 1024 * 1024;
 const OS_ROOTS = ['usr/lib', 'usr/share', 'usr/bin', 'etc', 'var/lib', 'opt/vendor'];
@@ -22,6 +29,10 @@ export function planImage(kind: ImageKind, seed: number): ImagePlan {
       return manyFiles(rng);
     case 'compressible':
       return compressible(rng);
+    case 'files-3m':
+      return millions('files-3m', seed, 1);
+    case 'files-10m':
+      return millions('files-10m', seed, 3.26);
   }
 }
 
@@ -116,4 +127,90 @@ function manyFiles(rng: Rng): ImagePlan {
     layers.push(b);
   }
   return { name: 'many-files', tag: 'bench/many-files:latest', layers: layers.map((l) => l.plan()) };
+}
+
+/**
+ * About 3,070,000 entries × `scale` in 5 layers (4 gzip), 1,000 files per folder, nine in ten
+ * files empty (the rest up to 200 bytes): the entry count is the load, not the bytes. Layer 1
+ * overwrites 50 base folders' files (every 100th by a folder, a type change), layer 2 deletes 50
+ * other folders' files one by one and 10 folders whole, layer 3 makes 10 folders of layer 1
+ * opaque and overwrites files of layer 2, layer 4 adds 100 hard links and 100 symlinks. Entries
+ * are generated afresh on each read (never held: 10 million would not fit the generator).
+ */
+function millions(name: string, seed: number, scale: number): ImagePlan {
+  const k = (n: number) => Math.round(n * scale);
+  const dir = (root: string, d: number) => `${root}/d${String(d).padStart(5, '0')}`;
+  const file = (root: string, d: number, f: number) => `${dir(root, d)}/f${String(f).padStart(4, '0')}.txt`;
+  const layer = (gzip: boolean, createdBy: string, fork: number, body: (rng: Rng) => Generator<PlanEntry>): LayerPlan => ({
+    gzip,
+    // Headers compress well at any level; level 1 makes generating millions of them bearable.
+    gzipLevel: 1,
+    createdBy,
+    entries: { [Symbol.iterator]: () => body(new Rng(seed).fork(fork)) },
+  });
+  function* folders(rng: Rng, root: string, count: number): Generator<PlanEntry> {
+    yield { type: 'dir', path: root };
+    for (let d = 0; d < count; d++) {
+      yield { type: 'dir', path: dir(root, d) };
+      for (let f = 0; f < 1000; f++) yield tiny(rng, file(root, d, f));
+    }
+  }
+  const tiny = (rng: Rng, path: string): PlanEntry => ({ type: 'file', path, size: rng.next() < 0.9 ? 0 : rng.int(1, 200), fill: 'text', mode: 0o644 });
+  const base = k(1000);
+  const layers = [
+    layer(true, 'ADD rootfs.tar /', 0, function* (rng) {
+      yield* folders(rng, 'base', base);
+    }),
+    layer(true, 'RUN install app1', 1, function* (rng) {
+      yield* folders(rng, 'app1', k(600));
+      yield { type: 'dir', path: 'base' };
+      for (let d = 0; d < k(50); d++) {
+        yield { type: 'dir', path: dir('base', d) };
+        for (let f = 0; f < 1000; f++) {
+          const path = file('base', d, f);
+          if (f % 100 === 0) {
+            yield { type: 'dir', path };
+            yield tiny(rng, `${path}/now-a-folder`);
+          } else yield tiny(rng, path);
+        }
+      }
+    }),
+    layer(true, 'RUN install app2 && rm -rf base parts', 2, function* (rng) {
+      yield* folders(rng, 'app2', k(600));
+      yield { type: 'dir', path: 'base' };
+      for (let d = k(50); d < k(100); d++) {
+        yield { type: 'dir', path: dir('base', d) };
+        for (let f = 0; f < 1000; f++) yield { type: 'whiteout', path: file('base', d, f) };
+      }
+      for (let d = k(100); d < k(100) + 10; d++) yield { type: 'whiteout', path: dir('base', d) };
+    }),
+    layer(true, 'RUN install app3', 3, function* (rng) {
+      yield* folders(rng, 'app3', k(400));
+      yield { type: 'dir', path: 'app1' };
+      for (let d = 0; d < 10; d++) {
+        yield { type: 'dir', path: dir('app1', d) };
+        yield { type: 'opaque', path: dir('app1', d) };
+        yield tiny(rng, `${dir('app1', d)}/after-opaque.txt`);
+      }
+      yield { type: 'dir', path: 'app2' };
+      for (let d = 0; d < k(20); d++) {
+        yield { type: 'dir', path: dir('app2', d) };
+        for (let f = 0; f < 1000; f++) yield tiny(rng, file('app2', d, f));
+      }
+    }),
+    layer(false, 'COPY app4 /app4', 4, function* (rng) {
+      yield* folders(rng, 'app4', k(340));
+      yield { type: 'dir', path: 'links' };
+      for (let i = 0; i < 100; i++) {
+        yield { type: 'hardlink', path: `links/hard-${i}`, target: file('app4', i, 7) };
+        yield { type: 'symlink', path: `links/soft-${i}`, target: `../${file('app3', i, 7)}` };
+      }
+    }),
+  ];
+  return {
+    name,
+    tag: `bench/${name}:latest`,
+    layers,
+    facts: { wideDir: `/${dir('base', k(100) + 20)}`, wideDirEntries: 1000, endFile: `/${file('base', base - 1, 999)}`, changesLayer: 2, search: 'f0999', editPath: file('app4', 0, 1) },
+  };
 }

@@ -38,7 +38,7 @@ export async function writeLayer(plan: LayerPlan, seed: number, mtime: number, f
     },
   });
   const out = createWriteStream(file);
-  const done = plan.gzip ? pipeline(pass, createGzip({ level: 6 }), tap, out) : pipeline(pass, tap, out);
+  const done = plan.gzip ? pipeline(pass, createGzip({ level: plan.gzipLevel ?? 6 }), tap, out) : pipeline(pass, tap, out);
   // TarWriter writes headers, bodies and padding separately: batch them into 1 MiB writes.
   let buf = Buffer.allocUnsafe(BATCH);
   let used = 0;
@@ -69,7 +69,9 @@ export async function writeLayer(plan: LayerPlan, seed: number, mtime: number, f
   const bytes = new ByteStream(seed);
   let files = 0;
   let contentBytes = 0;
+  let entries = 0;
   for (const e of plan.entries) {
+    entries++;
     const h = header(e, mtime);
     if (e.type === 'file') {
       files++;
@@ -83,7 +85,7 @@ export async function writeLayer(plan: LayerPlan, seed: number, mtime: number, f
   await flush();
   pass.end();
   await done;
-  return { digest: `sha256:${blob.digest('hex')}`, size, diffId: `sha256:${diff.digest('hex')}`, uncompressedSize: usize, entries: plan.entries.length, files, contentBytes };
+  return { digest: `sha256:${blob.digest('hex')}`, size, diffId: `sha256:${diff.digest('hex')}`, uncompressedSize: usize, entries, files, contentBytes };
 }
 
 function header(e: PlanEntry, mtime: number): TarWriteHeader {

@@ -1,4 +1,5 @@
 import type { Fill } from './content.js';
+import type { ImageFacts } from './facts.js';
 
 /** One entry of a planned layer. Whiteouts and opaque markers name the path they act on. */
 export type PlanEntry =
@@ -11,14 +12,19 @@ export type PlanEntry =
 
 export interface LayerPlan {
   gzip: boolean;
+  /** zlib level of a gzip layer (default 6). */
+  gzipLevel?: number;
   createdBy: string;
-  entries: PlanEntry[];
+  /** The entries in tar order; may be generated afresh on each iteration (images of millions of entries). */
+  entries: Iterable<PlanEntry>;
 }
 
 export interface ImagePlan {
   name: string;
   tag: string;
   layers: LayerPlan[];
+  /** What imageFacts would read off the entries, for plans too large to hold them. */
+  facts?: Omit<ImageFacts, 'largestLayer'>;
 }
 
 const parentOf = (p: string): string => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '');

@@ -9,6 +9,7 @@
  * - Layers are numbered from 0 (the base layer) in the order they apply.
  * - Digests are `sha256:<hex>`.
  */
+import type { SortedRuns } from './fs/sorted-runs.js';
 
 /** The kind of a filesystem entry, as the API shows it. */
 export type EntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
@@ -81,8 +82,13 @@ export interface LayerScan {
   uncompressedSize: number;
   /** Digest of the blob that holds the uncompressed tar in the store (equal to diffId). */
   tarBlob: string;
-  /** Entries in tar order. A later duplicate of a path keeps both records; see problems. */
+  /** Entries in tar order. A later duplicate of a path keeps both records; see problems. Empty when they went to `runs`. */
   entries: LayerEntry[];
+  /** The entries sorted in bounded memory (OpenOptions.sortedRuns); the caller disposes of them. Not plain data. */
+  runs?: SortedRuns;
+  entryCount: number;
+  /** Bytes of the layer's regular files. */
+  contentSize: number;
   problems: Problem[];
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
-import { fixture, historyOracle, listing, mergedOf, openFixture, oracleListing, tempStore } from './helpers.js';
+import { fixture, historyOracle, listing, mergedOf, openFixture, oracleListing, streamedNodesOf, tempStore } from './helpers.js';
 import type { FsBlobStore } from '../src/index.js';
 
 /** Every real archive in fixtures/, with the oracle of the image it holds. */
@@ -35,6 +35,23 @@ describe.each(ARCHIVES)('$file', ({ file, image, format, layers, tag }) => {
     const a = await openFixture(file, store);
     // umoci's unpack of the image alone (fixtures README, "Oracles"), compared as recorded.
     expect(listing(mergedOf(a))).toEqual(await oracleListing(`${image}.oracle/merged-fs-umoci.tsv`));
+  });
+
+  it('merges to the same filesystem through the streaming merge', async () => {
+    const a = await openFixture(file, store);
+    expect(listing(await streamedNodesOf(a))).toEqual(await oracleListing(`${image}.oracle/merged-fs-umoci.tsv`));
+  });
+
+  it('merges to the same filesystem from entries sorted into small runs while the layers were read', async () => {
+    const a = await openFixture(file, store, { sortedRuns: { chunkRecords: 64 } });
+    const scans = [...a.layerScans.values()];
+    expect(scans.every((s) => s.entries.length === 0 && s.runs !== undefined)).toBe(true);
+    expect(scans.some((s) => s.runs!.runCount > 1)).toBe(true);
+    try {
+      expect(listing(await streamedNodesOf(a))).toEqual(await oracleListing(`${image}.oracle/merged-fs-umoci.tsv`));
+    } finally {
+      scans.forEach((s) => s.runs!.dispose());
+    }
   });
 
   it('maps history onto layers with docker history sizes', async () => {

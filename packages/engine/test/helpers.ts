@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FsBlobStore, mergeLayers, openImageArchive, type ImageArchive, type MergedFs, type OpenOptions } from '../src/index.js';
+import { FsBlobStore, StreamMerge, mergeLayers, openImageArchive, sortedRecords, type FsNode, type ImageArchive, type MergedFs, type OpenOptions } from '../src/index.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../../fixtures');
 export const fixture = (name: string) => join(FIXTURES, name);
@@ -29,11 +29,25 @@ export function mergedOf(archive: ImageArchive): MergedFs {
   return mergeLayers(archive.image.layers.map((l) => archive.layerScans.get(l.blob)!.entries));
 }
 
+/** The merged nodes as the streaming merge gives them (from the layers' runs when the archive was opened with sortedRuns). */
+export async function streamedNodesOf(archive: ImageArchive): Promise<FsNode[]> {
+  const merge = new StreamMerge(archive.image.layers.map((l) => {
+    const scan = archive.layerScans.get(l.blob)!;
+    if (scan.runs) return { entryCount: scan.entryCount, linkTargets: scan.runs.linkTargets, records: () => scan.runs!.records() };
+    const entries = scan.entries;
+    const records = sortedRecords(entries);
+    return { entryCount: entries.length, linkTargets: entries.flatMap((e) => (e.type === 'hardlink' ? [e.linkTarget!] : [])), records: async function* () { yield records; } };
+  }));
+  const nodes: FsNode[] = [];
+  for await (const batch of merge.items()) for (const item of batch) if (item.kind === 'node') nodes.push(item.node);
+  return nodes;
+}
+
 const TYPE_CHAR: Record<string, string> = { file: '-', dir: 'd', symlink: 'l', hardlink: 'h', char: 'c', block: 'b', fifo: 'p' };
 
 /** The merged view in the fixtures' listing format: path, type, mode, uid/gid, size, link. */
-export function listing(fs: MergedFs): string[] {
-  return [...fs.nodes()]
+export function listing(fs: MergedFs | Iterable<FsNode>): string[] {
+  return [...('nodes' in fs ? fs.nodes() : fs)]
     .map((n) => [n.path, TYPE_CHAR[n.entry.type], n.entry.mode.toString(8).padStart(4, '0'), `${n.entry.uid}/${n.entry.gid}`, String(n.entry.size), n.entry.linkTarget ?? ''].join('\t'))
     .sort(byteOrder);
 }

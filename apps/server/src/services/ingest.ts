@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ImageSummary } from '@peel/api';
-import { EngineError, openImageArchive, type BlobStore } from '@peel/engine';
+import { EngineError, mergeSourceOf, openImageArchive, type BlobStore, type LayerEntry, type SortedRuns } from '@peel/engine';
 import type { IngestOwner, PendingImage, Store, WriteOptions } from '../store/index.js';
 import { ApiError } from '../errors.js';
 import { limitBytes } from './byte-limit.js';
@@ -20,7 +20,7 @@ export interface IngestLimits {
   maxLayerBytes?: number;
   maxJsonBytes?: number;
   maxEntriesPerLayer?: number;
-  /** Layer entries of the whole image: each costs memory until the ingest has stored it. */
+  /** Layer entries of the whole image: each costs disk (rows, sorted runs) and time, not memory. */
   maxEntriesPerArchive?: number;
   /** Compressed data expanding more than this many times is a bomb (0: no check). */
   maxExpansionRatio?: number;
@@ -71,6 +71,8 @@ export class IngestService {
     // The first failure of a layer write; later writes of this upload then stop at once.
     let failed: unknown = null;
     const writes: Array<Promise<void>> = [];
+    // Each layer's entries, sorted in runs on disk while it streams (memory does not follow the entry count).
+    const runs: SortedRuns[] = [];
     const opts: WriteOptions = {
       chunkRows,
       check: () => {
@@ -90,10 +92,13 @@ export class IngestService {
         maxEntriesPerLayer: limits.maxEntriesPerLayer,
         maxEntriesPerArchive: limits.maxEntriesPerArchive,
         maxExpansionRatio: limits.maxExpansionRatio,
+        sortedRuns: {},
         signal: req.signal,
         onLayer: (layer) => {
           const { entries, ...facts } = layer;
-          writes.push(queue.run(() => index.ingest.writeLayer(owned, facts, entries, opts)).catch((e: unknown) => {
+          const sorted = layer.runs;
+          if (sorted) runs.push(sorted);
+          writes.push(queue.run(() => index.ingest.writeLayer(owned, facts, sorted ? tarOrder(sorted) : entries, opts)).catch((e: unknown) => {
             failed ??= e;
           }));
         },
@@ -109,9 +114,7 @@ export class IngestService {
       await Promise.all(writes);
       if (failed) throw failed;
       const image = archive.image;
-      // The merge takes these arrays and empties them as it goes; the scan's copies go now.
-      const layers = image.layers.map((l) => archive.layerScans.get(l.blob)?.entries ?? []);
-      for (const scan of archive.layerScans.values()) scan.entries = [];
+      const layers = image.layers.map((l) => mergeSourceOf(archive.layerScans.get(l.blob)!));
       const id = imageId(archive.archiveDigest, image.manifestDigest, image.configDigest);
       const name = req.name?.trim() || image.tags[0] || id;
       const result = await queue.run(async () => {
@@ -134,10 +137,16 @@ export class IngestService {
         // The blobs stay for the collector (they are this ingest's new blobs, or another image's).
         await queue.run(() => index.ingest.abandon(owned, { chunkRows }));
       }
+      for (const r of runs) r.dispose();
       await collector.release(fresh);
       await done();
     }
   }
+}
+
+/** A layer's entries in tar order, read back from its sorted runs. */
+async function* tarOrder(runs: SortedRuns): AsyncGenerator<LayerEntry> {
+  for await (const batch of runs.entries()) for (const r of batch) yield r.entry;
 }
 
 /** The archive-wide entry cap, with the setting that raises it. */

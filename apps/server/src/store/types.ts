@@ -312,6 +312,9 @@ export interface ChangeRow {
   previousSize: number | null;
 }
 
+/** One row of the merge's single stream: its merged nodes, changes and shadowed versions interleaved. */
+export type MergeRow = { kind: 'node'; row: MergedNodeRow } | { kind: 'change'; row: ChangeRow } | { kind: 'shadowed'; row: ShadowedRow };
+
 export type Rows<T> = Iterable<T> | AsyncIterable<T>;
 
 // ---------------------------------------------------------------------------------------------
@@ -429,9 +432,8 @@ export interface IngestRepo {
   writeLayer(pending: PendingImage, layer: LayerFacts, entries: Rows<LayerEntry>, opts: WriteOptions): Promise<void>;
   /** Replaces the provisional layer links by the image's layer list; drops scanned layers it does not use. */
   linkLayers(pending: PendingImage, archive: ImageArchive, image: ResolvedImage, opts: WriteOptions): Promise<void>;
-  writeShadowed(pending: PendingImage, rows: Rows<ShadowedRow>, opts: WriteOptions): Promise<void>;
-  writeChanges(pending: PendingImage, rows: Rows<ChangeRow>, opts: WriteOptions): Promise<void>;
-  writeMerged(pending: PendingImage, rows: Rows<MergedNodeRow>, opts: WriteOptions): Promise<void>;
+  /** Stores the merge's rows (nodes, changes, shadowed versions) as they come, each into its table, in chunks. */
+  writeMergeRows(pending: PendingImage, rows: Rows<MergeRow>, opts: WriteOptions): Promise<void>;
   /**
    * Completes the pending image. If a ready image with the same id exists, drops the pending one
    * and answers with that (created: false). Returns the blobs released on the way.

@@ -284,7 +284,7 @@ export class BlobScanner {
     const failure = this.indexer?.failure;
     if (!this.fatal && failure?.code === 'LIMIT_EXCEEDED') this.fatal = failure;
     const max = this.limits.maxEntriesPerArchive;
-    if (!this.fatal && max !== undefined && this.indexer && this.entriesBefore + this.indexer.entries.length > max) {
+    if (!this.fatal && max !== undefined && this.indexer && this.entriesBefore + this.indexer.entryCount > max) {
       this.fatal = new EntryCapError(max);
     }
   }
@@ -310,7 +310,10 @@ export class BlobScanner {
       this.decomp.end();
     }
     if (this.decompDone) await this.decompDone;
-    if (this.fatal) throw this.fatal;
+    if (this.fatal) {
+      this.indexer?.runs?.dispose();
+      throw this.fatal;
+    }
     const { digest, size, existed } = await this.stored.commit();
     this.onCommit(digest, existed);
     let layer: ScannedFile['layer'] = null;
@@ -337,6 +340,7 @@ export class BlobScanner {
       this.layerError = this.indexer.failure;
     }
     if (!layer && this.tarWriter) await this.tarWriter.abort();
+    if (!layer) this.indexer?.runs?.dispose();
     return {
       path: this.path,
       digest,
@@ -351,6 +355,7 @@ export class BlobScanner {
 
   async abort(): Promise<void> {
     this.decomp?.destroy();
+    this.indexer?.runs?.dispose();
     await Promise.all([this.stored.abort(), this.tarWriter?.abort()]);
   }
 }

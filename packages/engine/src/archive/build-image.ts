@@ -48,7 +48,7 @@ export function buildImage(files: ArchiveFiles, parts: ImageParts): ResolvedImag
     if (claimed !== null && claimed !== scan.compression) {
       problems.push({ code: 'MEDIA_TYPE_MISMATCH', severity: 'warning', layer: i, message: `layer ${i} is labelled ${mediaType} but its bytes are ${scan.compression === 'none' ? 'uncompressed' : scan.compression}; containerd would fail to apply it` });
     }
-    const contentSize = scan.entries.reduce((sum, e) => sum + (e.type === 'file' ? e.size : 0), 0);
+    const contentSize = scan.contentSize;
     for (const p of scan.problems) problems.push({ ...p, layer: i });
     return {
       index: i,
@@ -61,7 +61,7 @@ export function buildImage(files: ArchiveFiles, parts: ImageParts): ResolvedImag
       tarBlob: scan.tarBlob,
       blob: ref.file.digest,
       archivePath: ref.file.path,
-      entryCount: scan.entries.length,
+      entryCount: scan.entryCount,
       contentSize,
     };
   });

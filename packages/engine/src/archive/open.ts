@@ -1,3 +1,4 @@
+import type { SortedRuns, SortedRunsOptions } from '../fs/sorted-runs.js';
 import { Readable } from 'node:stream';
 import { EngineError, type EngineErrorCode } from '../errors.js';
 import type { BlobStore } from '../store/blob-store.js';
@@ -25,6 +26,12 @@ export interface OpenOptions {
   maxEntriesPerArchive?: number;
   /** Refuse compressed data that expands more than this many times (decompression bombs); 0: off. */
   maxExpansionRatio?: number;
+  /**
+   * Sort each layer's entries into bounded-memory runs (LayerScan.runs, for StreamMerge) instead
+   * of keeping them in LayerScan.entries. On success the caller disposes of every layer's runs
+   * (onLayer reports each, also of tars the image does not use); on failure they are disposed of here.
+   */
+  sortedRuns?: SortedRunsOptions;
   signal?: AbortSignal;
   onProgress?: (bytes: number) => void;
   /** See ScanOptions.onLayer: each layer's index as soon as its blob is stored. */
@@ -67,6 +74,7 @@ export const DEFAULT_LIMITS = {
  */
 export async function openImageArchive(input: Readable | AsyncIterable<Buffer> | Iterable<Buffer>, store: BlobStore, options: OpenOptions = {}): Promise<ImageArchive> {
   const committed: Array<{ digest: string; existed: boolean }> = [];
+  const runs: SortedRuns[] = [];
   try {
     const scan = await scanArchive(input, store, {
       maxJsonBytes: options.maxJsonBytes ?? DEFAULT_LIMITS.maxJsonBytes,
@@ -74,9 +82,13 @@ export async function openImageArchive(input: Readable | AsyncIterable<Buffer> |
       maxEntries: options.maxEntriesPerLayer ?? DEFAULT_LIMITS.maxEntriesPerLayer,
       maxEntriesPerArchive: options.maxEntriesPerArchive ?? DEFAULT_LIMITS.maxEntriesPerArchive,
       maxExpansionRatio: options.maxExpansionRatio ?? DEFAULT_LIMITS.maxExpansionRatio,
+      sortedRuns: options.sortedRuns,
       signal: options.signal,
       onProgress: options.onProgress,
-      onLayer: options.onLayer,
+      onLayer: (layer) => {
+        if (layer.runs) runs.push(layer.runs);
+        options.onLayer?.(layer);
+      },
       onCommitted: (c) => committed.push(c),
     });
     try {
@@ -86,6 +98,7 @@ export async function openImageArchive(input: Readable | AsyncIterable<Buffer> |
       throw e;
     }
   } catch (e) {
+    for (const r of runs) r.dispose();
     const fresh = [...new Set(committed.filter((c) => !c.existed).map((c) => c.digest))];
     const cleanup = options.cleanup ?? ((digests: string[]) => Promise.all(digests.map((d) => store.delete(d))).then(() => undefined));
     await cleanup(fresh);
@@ -150,7 +163,7 @@ function resolveArchive(scan: Awaited<ReturnType<typeof scanArchive>>, options: 
   for (const img of images) {
     for (const l of img.layers) {
       const f = files.at(l.archivePath)!;
-      layerScans.set(l.blob, { digest: f.digest, size: f.size, compression: l.compression, diffId: l.diffId, uncompressedSize: l.uncompressedSize, tarBlob: l.tarBlob, entries: f.layer!.entries, problems: f.layer!.problems });
+      layerScans.set(l.blob, { digest: f.digest, size: f.size, compression: l.compression, diffId: l.diffId, uncompressedSize: l.uncompressedSize, tarBlob: l.tarBlob, entries: f.layer!.entries, runs: f.layer!.runs, entryCount: f.layer!.entryCount, contentSize: f.layer!.contentSize, problems: f.layer!.problems });
     }
   }
   const entries = assignRoles(files, image, images, oci, docker ?? []);

@@ -147,7 +147,7 @@ export async function scanArchive(input: AsyncIterable<Buffer> | Iterable<Buffer
       inside = null;
       scan.files.set(file.path, file);
       if (file.layer) {
-        layerEntries += file.layer.entries.length;
+        layerEntries += file.layer.entryCount;
         options.onLayer?.({ path: file.path, digest: file.digest, size: file.size, ...file.layer });
       }
     }

@@ -8,24 +8,14 @@
  *   folder's totals only once its subtree is done).
  */
 import type { FsNode, MergedFs } from '../fs/merge.js';
+import { comparePaths, isBelow } from '../fs/path-order.js';
 
-const SLASH = 0x2f;
+export { isBelow };
 
 export type PathOrder = 'pre' | 'post';
 
-/** Negative when `a` comes before `b` in pre-order, 0 when equal, positive after. */
-export function preOrder(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x === SLASH) return -1;
-    if (y === SLASH) return 1;
-    return x - y;
-  }
-  return a.length - b.length;
-}
+/** Negative when `a` comes before `b` in pre-order, 0 when equal, positive after (comparePaths). */
+export const preOrder = comparePaths;
 
 /** As preOrder, but a folder comes after everything below it. */
 export function postOrder(a: string, b: string): number {
@@ -35,12 +25,6 @@ export function postOrder(a: string, b: string): number {
 }
 
 export const PATH_ORDERS: Record<PathOrder, (a: string, b: string) => number> = { pre: preOrder, post: postOrder };
-
-/** `path` lies strictly below folder `dir` ('' is the root). */
-export function isBelow(dir: string, path: string): boolean {
-  if (dir === '') return path !== '';
-  return path.length > dir.length && path.charCodeAt(dir.length) === SLASH && path.startsWith(dir);
-}
 
 /**
  * The nodes of a merged filesystem in pre-order, from `root` ('' for all; `root` itself first

@@ -68,11 +68,13 @@ export class ChangeRecorder {
   }
 }
 
-function sizeOf(node: FsNode): number {
+/** A node's byte count: a hard link's are its target's. */
+export function sizeOf(node: FsNode): number {
   return node.content ? node.content.entry.size : node.entry.size;
 }
 
-function sameContent(a: FsNode, b: FsNode): boolean {
+/** The same bytes (files, links) or the same target (symlinks, devices). */
+export function sameContent(a: FsNode, b: FsNode): boolean {
   if (a.entry.type !== b.entry.type) {
     // A file and a hard link to identical bytes are the same content.
     const bytesA = a.content?.entry.digest;

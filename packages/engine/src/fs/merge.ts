@@ -261,10 +261,11 @@ export class MergedFs {
   }
 }
 
-const MAX_PROBLEMS_PER_CODE = 100;
-const MAX_EXTRA_IMPLICIT_DIRS = 100_000;
+export const MAX_PROBLEMS_PER_CODE = 100;
+export const MAX_EXTRA_IMPLICIT_DIRS = 100_000;
 
-function impliedDir(path: string): LayerEntry {
+/** The entry of a folder no layer declared. */
+export function impliedDir(path: string): LayerEntry {
   return { path, type: 'dir', mode: 0o755, uid: 0, gid: 0, uname: '', gname: '', size: 0, mtime: 0, linkTarget: null, devMajor: 0, devMinor: 0, xattrs: null, dataOffset: 0, headerOffset: 0, digest: null };
 }
 

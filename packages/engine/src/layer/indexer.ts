@@ -3,6 +3,7 @@ import { EngineError } from '../errors.js';
 import { TarParser, type TarHandler, type TarHeader } from '../tar/reader.js';
 import { encodeName } from '../tar/names.js';
 import type { DataRegion, LayerEntry, LayerEntryType, Problem } from '../types.js';
+import { SortedRuns, type SortedRunsOptions } from '../fs/sorted-runs.js';
 import { AUFS_META_PREFIX, OPAQUE_MARKER, WHITEOUT_PREFIX, baseName, joinPath, normalizePath, parentOf } from './normalize.js';
 
 export interface LayerIndexLimits {
@@ -10,12 +11,23 @@ export interface LayerIndexLimits {
   maxBytes: number;
   /** Entries after which the layer is refused. */
   maxEntries: number;
+  /**
+   * Sort each layer's entries into bounded-memory runs (SortedRuns) instead of keeping them in
+   * `entries`, which then stays empty: memory no longer follows the number of entries.
+   */
+  sortedRuns?: SortedRunsOptions;
 }
 
 export interface LayerIndex {
   diffId: string;
   uncompressedSize: number;
+  /** Entries in tar order; empty when they went to `runs`. */
   entries: LayerEntry[];
+  /** The entries sorted in runs, when the limits asked for it (see LayerIndexLimits.sortedRuns). */
+  runs?: SortedRuns;
+  entryCount: number;
+  /** Bytes of the layer's regular files. */
+  contentSize: number;
   problems: Problem[];
 }
 
@@ -34,6 +46,12 @@ export interface LayerIndexerOptions {
  */
 export class LayerIndexer implements TarHandler {
   readonly entries: LayerEntry[] = [];
+  /** Where entries go instead of `entries` (see LayerIndexLimits.sortedRuns). */
+  readonly runs: SortedRuns | null;
+  /** An entry whose digest comes at its end, before it is handed to `runs`. */
+  private pending: LayerEntry | null = null;
+  entryCount = 0;
+  contentSize = 0;
   readonly problems: Problem[] = [];
   private readonly hash: Hash | null;
   private readonly parser = new TarParser(this);
@@ -53,6 +71,7 @@ export class LayerIndexer implements TarHandler {
 
   constructor(private readonly subject: string, private readonly limits: LayerIndexLimits, options: LayerIndexerOptions = {}) {
     this.hash = options.hashStream === false ? null : createHash('sha256');
+    this.runs = limits.sortedRuns ? new SortedRuns(limits.sortedRuns) : null;
   }
 
   /** The first reason this stream cannot be a layer, if any. */
@@ -94,11 +113,13 @@ export class LayerIndexer implements TarHandler {
     const id = this.hash ? `sha256:${this.hash.digest('hex')}` : diffId;
     if (!id) throw new Error('LayerIndexer.finish: the stream was not hashed (hashStream: false), pass its diff_id');
     this.summariseProblems();
-    return { diffId: id, uncompressedSize: this.bytes, entries: this.entries, problems: this.problems };
+    this.handOver();
+    return { diffId: id, uncompressedSize: this.bytes, entries: this.entries, runs: this.runs?.finish(), entryCount: this.entryCount, contentSize: this.contentSize, problems: this.problems };
   }
 
   entry(h: TarHeader): void {
-    if (this.entries.length >= this.limits.maxEntries) {
+    this.handOver();
+    if (this.entryCount >= this.limits.maxEntries) {
       throw new EngineError('LIMIT_EXCEEDED', `${this.subject} has more than ${this.limits.maxEntries} entries (the configured limit)`, { subject: this.subject });
     }
     this.current = null;
@@ -137,12 +158,14 @@ export class LayerIndexer implements TarHandler {
       }
       type = mapped;
     }
-    const kind = type === 'whiteout' ? SEEN_WHITEOUT : type === 'opaque' ? SEEN_OPAQUE : SEEN_ENTRY;
-    const seen = this.seen.get(path) ?? 0;
-    if (seen & kind) {
-      this.problem('DUPLICATE_PATH', 'warning', `${path} appears more than once in this layer; the last one wins here, but docker load and podman refuse such a layer ("duplicates of file paths not supported")`, path);
+    // With sorted runs a layer's paths are not kept here: the streaming merge, which meets a
+    // path's records side by side, reports its duplicates (StreamMerge, DUPLICATE_PATH).
+    if (!this.runs) {
+      const kind = type === 'whiteout' ? SEEN_WHITEOUT : type === 'opaque' ? SEEN_OPAQUE : SEEN_ENTRY;
+      const seen = this.seen.get(path) ?? 0;
+      if (seen & kind) this.problem('DUPLICATE_PATH', 'warning', duplicatePathMessage(path), path);
+      this.seen.set(path, seen | kind);
     }
-    this.seen.set(path, seen | kind);
     if (h.type === 'sparse' || h.sparse !== null) this.problem('SPARSE_FILE', 'info', `${path} is a sparse file (${h.realSize} bytes, ${h.size} stored)`, path);
     if (h.type === 'char' && h.devMajor === 0 && h.devMinor === 0) {
       this.problem('CHAR_DEVICE_0_0', 'warning', `${path} is a char device 0:0: overlay snapshotters treat it as a whiteout, plain extraction as a device`, path);
@@ -169,12 +192,21 @@ export class LayerIndexer implements TarHandler {
       digest: null,
     };
     if (type === 'file' && h.sparse !== null) entry.sparse = h.sparse.map(({ offset, length }) => ({ offset, length }));
-    this.entries.push(entry);
+    this.entryCount++;
+    if (type === 'file') this.contentSize += entry.size;
+    if (this.runs) this.pending = entry;
+    else this.entries.push(entry);
     if (type === 'file') {
       this.current = entry;
       this.fileHash = createHash('sha256');
       if (entry.sparse) this.startSparse(entry, entry.sparse, h.size);
     }
+  }
+
+  /** The previous entry is whole (its digest is set at its end): into the runs with it. */
+  private handOver(): void {
+    if (this.pending) this.runs!.add(this.pending);
+    this.pending = null;
   }
 
   private intern(name: string): string {
@@ -244,6 +276,11 @@ export class LayerIndexer implements TarHandler {
       if (count > MAX_PROBLEMS_PER_CODE) this.problems.push({ code, severity, message: `${count - MAX_PROBLEMS_PER_CODE} more ${code} problems in ${this.subject} are not listed (${count} in all)` });
     }
   }
+}
+
+/** A path more than once in one layer (the same kind of entry: file, whiteout or opaque marker). */
+export function duplicatePathMessage(path: string): string {
+  return `${path} appears more than once in this layer; the last one wins here, but docker load and podman refuse such a layer ("duplicates of file paths not supported")`;
 }
 
 const MAX_PROBLEMS_PER_CODE = 100;

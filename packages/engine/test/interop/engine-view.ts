@@ -27,9 +27,9 @@ export async function openWithEngine(file: string, workDir: string, options: Ope
   return { store, archive, merged: mergeLayers(layers) };
 }
 
-export function engineListing(merged: MergedFs): FsListing {
+export function engineListing(merged: MergedFs | Iterable<FsNode>): FsListing {
   const listing: FsListing = new Map();
-  for (const node of merged.nodes()) listing.set(node.path, toRecord(node));
+  for (const node of 'nodes' in merged ? merged.nodes() : merged) listing.set(node.path, toRecord(node));
   return listing;
 }
 

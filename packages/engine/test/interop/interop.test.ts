@@ -11,6 +11,7 @@ import { openEntryContent, resolvePath } from '../../src/index.js';
 import { compareListings } from './compare-listings.js';
 import { readDockerOracle, type DockerOracle } from './docker-view.js';
 import { engineListing, openWithEngine, type EngineImage } from './engine-view.js';
+import { streamedNodesOf } from '../helpers.js';
 import { run } from './exec.js';
 import { buildInteropImage, removeInteropImage, type InteropImage } from './image-fixture.js';
 import { compareLayerEntries } from './layer-listing.js';
@@ -73,6 +74,11 @@ describe.each(ARCHIVES)('$name', ({ key, compression }) => {
 
   it('merged filesystem equals docker export', () => {
     const problems = compareListings(oracle.listing, engineListing(engine.merged), { oracle: 'docker export', typeOnly: oracle.initLayerDirs });
+    expect(problems).toEqual([]);
+  });
+
+  it('merged filesystem through the streaming merge equals docker export', async () => {
+    const problems = compareListings(oracle.listing, engineListing(await streamedNodesOf(engine.archive)), { oracle: 'docker export', typeOnly: oracle.initLayerDirs });
     expect(problems).toEqual([]);
   });
 

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeName, type ImageArchive, type ResolvedImage } from '@peel/engine';
 import type { LayerEntry } from '@peel/engine';
-import type { ChangeRow, ImageFacts, IngestOwner, IngestRepo, LayerFacts, MergedNodeRow, PendingImage, Rows, ShadowedRow, WriteOptions } from '../types.js';
+import type { ChangeRow, ImageFacts, IngestOwner, IngestRepo, LayerFacts, MergedNodeRow, MergeRow, PendingImage, Rows, ShadowedRow, WriteOptions } from '../types.js';
 import { LayerRows, type LayerEntryInsert } from '../sqlite/ingest.js';
 import { ownerAlive } from '../owner.js';
 import { bytesOf, pathCols, sparseJson, xattrsJson } from '../sqlite/rows.js';
+import { BulkInsert } from './bulk.js';
 import type { PgConn } from './conn.js';
 import { dropUnusedLayers, DROPPING, finishDrop, purgeImage, WRITING } from './purge.js';
 
@@ -125,29 +126,20 @@ export class PgIngest implements IngestRepo {
     await dropUnusedLayers(this.c, provisional, opts.chunkRows);
   }
 
-  async writeShadowed(pending: PendingImage, rows: Rows<ShadowedRow>, opts: WriteOptions): Promise<void> {
+  async writeMergeRows(pending: PendingImage, rows: Rows<MergeRow>, opts: WriteOptions): Promise<void> {
     const image = await this.key(pending);
-    await this.c.insert('fs_shadowed', SHADOWED_COLS, rows, (n) => {
-      const e = n.entry;
-      const { parent, name } = pathCols(n.path);
-      return [image, parent, name, n.seq, e.type, e.mode, e.uid, e.gid, e.size, e.mtime, bytesOf(e.linkTarget), n.layer, n.deletedBy, n.overwrittenBy, n.digest];
-    }, opts);
-  }
-
-  async writeChanges(pending: PendingImage, rows: Rows<ChangeRow>, opts: WriteOptions): Promise<void> {
-    const image = await this.key(pending);
-    await this.c.insert('layer_changes', CHANGE_COLS, rows, (c) => [image, c.layer, c.seq, encodeName(c.path), c.change, c.type, c.size,
-      c.previousLayer, c.metadataOnly ? 1 : 0, c.previousSize], opts);
-  }
-
-  async writeMerged(pending: PendingImage, rows: Rows<MergedNodeRow>, opts: WriteOptions): Promise<void> {
-    const image = await this.key(pending);
-    await this.c.insert('fs_nodes', NODE_COLS, rows, (n) => {
-      const e = n.entry;
-      const { parent, name } = pathCols(n.path);
-      return [image, parent, name, e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime, bytesOf(e.linkTarget), e.devMajor,
-        e.devMinor, xattrsJson(e.xattrs), n.layer, n.implicit ? 1 : 0, n.childCount, n.digest, n.contentLayer, n.contentSeq, n.bytesBelow];
-    }, opts);
+    // Each table gets its own multi-row INSERTs, filled from the one interleaved stream.
+    const nodes = new BulkInsert(this.c.db, 'fs_nodes', NODE_COLS, opts);
+    const shadowed = new BulkInsert(this.c.db, 'fs_shadowed', SHADOWED_COLS, opts);
+    const changes = new BulkInsert(this.c.db, 'layer_changes', CHANGE_COLS, opts);
+    for await (const r of rows) {
+      if (r.kind === 'node') await nodes.add(nodeValues(image, r.row));
+      else if (r.kind === 'shadowed') await shadowed.add(shadowedValues(image, r.row));
+      else await changes.add(changeValues(image, r.row));
+    }
+    await nodes.end();
+    await shadowed.end();
+    await changes.end();
   }
 
   async finish(pending: PendingImage, facts: ImageFacts, opts: WriteOptions): Promise<{ created: boolean; released: string[] }> {
@@ -214,4 +206,21 @@ function layerEntryValues(layer: number, seq: number, { entry: e, implicit }: La
   const { parent, name } = pathCols(e.path);
   return [layer, seq, parent, name, e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime, bytesOf(e.linkTarget), e.devMajor,
     e.devMinor, xattrsJson(e.xattrs), e.dataOffset, e.headerOffset, e.digest, implicit ? 1 : 0, sparseJson(e)];
+}
+
+function nodeValues(image: number, n: MergedNodeRow): unknown[] {
+  const e = n.entry;
+  const { parent, name } = pathCols(n.path);
+  return [image, parent, name, e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime, bytesOf(e.linkTarget), e.devMajor,
+    e.devMinor, xattrsJson(e.xattrs), n.layer, n.implicit ? 1 : 0, n.childCount, n.digest, n.contentLayer, n.contentSeq, n.bytesBelow];
+}
+
+function shadowedValues(image: number, n: ShadowedRow): unknown[] {
+  const e = n.entry;
+  const { parent, name } = pathCols(n.path);
+  return [image, parent, name, n.seq, e.type, e.mode, e.uid, e.gid, e.size, e.mtime, bytesOf(e.linkTarget), n.layer, n.deletedBy, n.overwrittenBy, n.digest];
+}
+
+function changeValues(image: number, c: ChangeRow): unknown[] {
+  return [image, c.layer, c.seq, encodeName(c.path), c.change, c.type, c.size, c.previousLayer, c.metadataOnly ? 1 : 0, c.previousSize];
 }

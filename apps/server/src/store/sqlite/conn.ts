@@ -86,10 +86,15 @@ export class Conn {
    * insert, so none is promoted to the old generation (a big ingest makes hundreds of thousands).
    */
   async insertChunked<T>(stmt: Statement, rows: Rows<T>, bind: (row: T) => unknown, chunk: number, check?: () => void): Promise<number> {
-    if (!(Symbol.iterator in rows)) return this.insertChunkedAsync(stmt, rows, bind, chunk, check);
+    return this.runChunked(rows, (r) => stmt.run(bind(r)), chunk, check);
+  }
+
+  /** As insertChunked, with `run` writing each row (e.g. rows of several tables in one stream). */
+  async runChunked<T>(rows: Rows<T>, run: (row: T) => void, chunk: number, check?: () => void): Promise<number> {
+    if (!(Symbol.iterator in rows)) return this.runChunkedAsync(rows, run, chunk, check);
     const it = rows[Symbol.iterator]();
     let done = false;
-    const run = (): number => {
+    const runChunk = (): number => {
       let n = 0;
       while (n < chunk) {
         const r = it.next();
@@ -97,28 +102,28 @@ export class Conn {
           done = true;
           break;
         }
-        stmt.run(bind(r.value));
+        run(r.value);
         n++;
       }
       return n;
     };
     let count = 0;
     for (;;) {
-      count += await this.write(run);
+      count += await this.write(runChunk);
       if (done) return count;
       await nextTick();
       check?.();
     }
   }
 
-  private async insertChunkedAsync<T>(stmt: Statement, rows: AsyncIterable<T>, bind: (row: T) => unknown, chunk: number, check?: () => void): Promise<number> {
+  private async runChunkedAsync<T>(rows: AsyncIterable<T>, run: (row: T) => void, chunk: number, check?: () => void): Promise<number> {
     let batch: T[] = [];
     let count = 0;
     const flush = async () => {
       const rowsNow = batch;
       batch = [];
       await this.write(() => {
-        for (const r of rowsNow) stmt.run(bind(r));
+        for (const r of rowsNow) run(r);
       });
       count += rowsNow.length;
       check?.();

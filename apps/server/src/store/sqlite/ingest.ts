@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { encodeName, type ImageArchive, type LayerEntry, type ResolvedImage } from '@peel/engine';
 import { splitPath } from '../image-path.js';
-import type { ChangeRow, ImageFacts, IngestOwner, IngestRepo, LayerFacts, MergedNodeRow, PendingImage, Rows, ShadowedRow, WriteOptions } from '../types.js';
+import type { ChangeRow, ImageFacts, IngestOwner, IngestRepo, LayerFacts, MergedNodeRow, MergeRow, PendingImage, Rows, ShadowedRow, WriteOptions } from '../types.js';
 import type { Conn } from './conn.js';
 import { bytesOf, pathCols, sparseJson, xattrsJson } from './rows.js';
 import { dropUnusedLayers, purgeImage } from './purge.js';
@@ -111,28 +111,15 @@ export class SqliteIngest implements IngestRepo {
     await dropUnusedLayers(this.c, provisional, opts.chunkRows);
   }
 
-  async writeShadowed(pending: PendingImage, rows: Rows<ShadowedRow>, opts: WriteOptions): Promise<void> {
+  async writeMergeRows(pending: PendingImage, rows: Rows<MergeRow>, opts: WriteOptions): Promise<void> {
     const image = this.key(pending);
-    await this.c.insertChunked(this.c.stmt(SHADOWED_INSERT), rows, (n) => {
-      const e = n.entry;
-      const { parent, name } = pathCols(n.path);
-      return [image, parent, name, n.seq, e.type, e.mode, e.uid, e.gid, e.size, e.mtime, bytesOf(e.linkTarget), n.layer, n.deletedBy, n.overwrittenBy, n.digest];
-    }, opts.chunkRows, opts.check);
-  }
-
-  async writeChanges(pending: PendingImage, rows: Rows<ChangeRow>, opts: WriteOptions): Promise<void> {
-    const image = this.key(pending);
-    await this.c.insertChunked(this.c.stmt(CHANGE_INSERT), rows, (c) =>
-      [image, c.layer, c.seq, encodeName(c.path), c.change, c.type, c.size, c.previousLayer, c.metadataOnly ? 1 : 0, c.previousSize], opts.chunkRows, opts.check);
-  }
-
-  async writeMerged(pending: PendingImage, rows: Rows<MergedNodeRow>, opts: WriteOptions): Promise<void> {
-    const image = this.key(pending);
-    await this.c.insertChunked(this.c.stmt(NODE_INSERT), rows, (n) => {
-      const e = n.entry;
-      const { parent, name } = pathCols(n.path);
-      return [image, parent, name, e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime, bytesOf(e.linkTarget), e.devMajor, e.devMinor,
-        xattrsJson(e.xattrs), n.layer, n.implicit ? 1 : 0, n.childCount, n.digest, n.contentLayer, n.contentSeq, n.bytesBelow];
+    const node = this.c.stmt(NODE_INSERT);
+    const shadowed = this.c.stmt(SHADOWED_INSERT);
+    const change = this.c.stmt(CHANGE_INSERT);
+    await this.c.runChunked(rows, (r) => {
+      if (r.kind === 'node') node.run(nodeParams(image, r.row));
+      else if (r.kind === 'shadowed') shadowed.run(shadowedParams(image, r.row));
+      else change.run(changeParams(image, r.row));
     }, opts.chunkRows, opts.check);
   }
 
@@ -238,4 +225,21 @@ function layerEntryParams(layer: number, seq: number, { entry: e, implicit }: La
   const { parent, name } = pathCols(e.path);
   return [layer, seq, parent, name, e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime, bytesOf(e.linkTarget), e.devMajor, e.devMinor,
     xattrsJson(e.xattrs), e.dataOffset, e.headerOffset, e.digest, implicit ? 1 : 0, sparseJson(e)];
+}
+
+function nodeParams(image: number, n: MergedNodeRow): unknown[] {
+  const e = n.entry;
+  const { parent, name } = pathCols(n.path);
+  return [image, parent, name, e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime, bytesOf(e.linkTarget), e.devMajor, e.devMinor,
+    xattrsJson(e.xattrs), n.layer, n.implicit ? 1 : 0, n.childCount, n.digest, n.contentLayer, n.contentSeq, n.bytesBelow];
+}
+
+function shadowedParams(image: number, n: ShadowedRow): unknown[] {
+  const e = n.entry;
+  const { parent, name } = pathCols(n.path);
+  return [image, parent, name, n.seq, e.type, e.mode, e.uid, e.gid, e.size, e.mtime, bytesOf(e.linkTarget), n.layer, n.deletedBy, n.overwrittenBy, n.digest];
+}
+
+function changeParams(image: number, c: ChangeRow): unknown[] {
+  return [image, c.layer, c.seq, encodeName(c.path), c.change, c.type, c.size, c.previousLayer, c.metadataOnly ? 1 : 0, c.previousSize];
 }

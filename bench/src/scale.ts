@@ -1,0 +1,63 @@
+/**
+ * `pnpm --filter bench run scale`: the images of millions of entries (files-3m, files-10m; any
+ * image kind works) measured side by side in one run, alternating run by run: `floor` (read,
+ * gunzip, sha256), the engine's in-memory merge (`arrays`) and its streaming merge (`stream`),
+ * each in a process of its own, peak RSS by GNU time; `server`: an upload to a fresh server (the
+ * bundle `pnpm start` runs), peak RSS its VmHWM. Prints a markdown table and writes
+ * out/results/scale.json. Options: --only=files-3m,files-10m, --runs=N, --modes=floor,arrays,stream,server.
+ */
+import { cpus, loadavg } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { generateImage } from './gen/generate.js';
+import type { ImageKind } from './gen/images.js';
+import { floor, nodeProgram } from './measure/tools.js';
+import { ingestOnce } from './measure/ingest.js';
+import { log } from './util/log.js';
+
+const benchDir = resolve(import.meta.dirname, '..');
+const out = join(benchDir, 'out');
+const opt = (name: string, dflt: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
+const kinds = opt('only', 'files-3m').split(',') as ImageKind[];
+const modes = opt('modes', 'floor,arrays,stream,server').split(',');
+const repo = resolve(benchDir, '..');
+const runs = Number(opt('runs', '1'));
+
+interface Row { kind: string; mode: string; run: number; ms: number; scanMs: number; mergeMs: number; peakMiB: number; entries: number; nodes: number; changes: number; shadowed: number; load: number }
+const rows: Row[] = [];
+for (const kind of kinds) {
+  const img = await generateImage(out, kind, 1);
+  for (let run = 0; run < runs; run++) {
+    for (const mode of modes) {
+      const store = join(out, 'scale-store');
+      await rm(store, { recursive: true, force: true });
+      await mkdir(store, { recursive: true });
+      const load = loadavg()[0];
+      try {
+        let r: { ms: number; peakMiB: number; out: Record<string, number> };
+        if (mode === 'floor') r = { ...(await floor(benchDir, img.legacy)), out: {} };
+        else if (mode === 'server') {
+          const done = await ingestOnce({ repo, work: store, webDist: join(store, 'no-web') }, img.legacy, kind);
+          r = { ms: done.run.ms, peakMiB: done.run.peakMiB, out: { entries: img.entries } };
+          await done.dispose();
+        } else r = await nodeProgram(benchDir, 'engine/merge.ts', [img.legacy, store, mode]);
+        const o = { scanMs: NaN, mergeMs: NaN, entries: img.entries, nodes: NaN, changes: NaN, shadowed: NaN, ...r.out };
+        rows.push({ kind, mode, run, ms: r.ms, scanMs: o.scanMs, mergeMs: o.mergeMs, peakMiB: r.peakMiB, entries: o.entries, nodes: o.nodes, changes: o.changes, shadowed: o.shadowed, load });
+        log(`${kind} ${mode}: ${(r.ms / 1000).toFixed(1)} s (scan ${(o.scanMs / 1000).toFixed(1)} s, merge ${(o.mergeMs / 1000).toFixed(1)} s), peak ${r.peakMiB.toFixed(0)} MiB, ${o.entries} entries, ${o.nodes} nodes; load ${load.toFixed(1)}`);
+      } catch (e) {
+        log(`${kind} ${mode}: failed: ${(e as Error).message.slice(0, 400)}`);
+        rows.push({ kind, mode, run, ms: NaN, scanMs: NaN, mergeMs: NaN, peakMiB: NaN, entries: img.entries, nodes: NaN, changes: NaN, shadowed: NaN, load });
+      } finally {
+        await rm(store, { recursive: true, force: true });
+      }
+    }
+  }
+}
+await mkdir(join(out, 'results'), { recursive: true });
+await writeFile(join(out, 'results', 'scale.json'), JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, rows }, null, 1));
+const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
+console.log('| image | merge | entries | total s | scan s | merge s | entries/s | peak RSS MiB | nodes | changes | shadowed | load |');
+console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+for (const r of rows) {
+  console.log(`| ${r.kind} | ${r.mode} | ${r.entries.toLocaleString('en')} | ${fmt(r.ms / 1000)} | ${fmt(r.scanMs / 1000)} | ${fmt(r.mergeMs / 1000)} | ${Number.isFinite(r.ms) ? Math.round(r.entries / (r.ms / 1000)).toLocaleString('en') : '—'} | ${fmt(r.peakMiB, 0)} | ${Number.isFinite(r.nodes) ? r.nodes.toLocaleString('en') : '—'} | ${Number.isFinite(r.changes) ? r.changes.toLocaleString('en') : '—'} | ${Number.isFinite(r.shadowed) ? r.shadowed.toLocaleString('en') : '—'} | ${r.load.toFixed(1)} |`);
+}
