@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { DraftOpRequest, DraftState } from '@peel/api';
 import { qualifyTag, type BlobStore, type DraftOp, type DraftView } from '@peel/engine';
-import type { DraftHead, Repos, Store, StoredOp } from '../store/index.js';
+import { DraftRevisionConflict, type DraftHead, type Repos, type Store, type StoredOp } from '../store/index.js';
 import { toApiPath, toEnginePath } from '../store/image-path.js';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { limitBytes } from './byte-limit.js';
@@ -147,7 +147,7 @@ export class DraftService {
 
   /** Appends one op: resolved and checked against the current draft, stored, answered. */
   private addOp(id: string, make: (before: DraftView) => { op: DraftOp; blob: string | null }): Promise<DraftState> {
-    return this.store.transaction(async (tx) => {
+    return this.editAgainOnConflict(async (tx) => {
       const ctx = await this.loader.load(id, tx);
       const contentSize = await this.loader.contentSize(ctx.image);
       const now = new Date().toISOString();
@@ -166,7 +166,7 @@ export class DraftService {
   }
 
   private mutateHead(id: string, change: (ctx: DraftContext) => { config?: Record<string, unknown>; tag?: string | null }): Promise<DraftState> {
-    return this.store.transaction(async (tx) => {
+    return this.editAgainOnConflict(async (tx) => {
       const ctx = await this.loader.load(id, tx);
       const contentSize = await this.loader.contentSize(ctx.image);
       const changed = change(ctx);
@@ -177,7 +177,27 @@ export class DraftService {
     });
   }
 
-  /** Drops the ops `pick` names and replays the rest (409 when one of them no longer applies). */
+  /**
+   * Runs an edit that appends an op or changes the head, again from a fresh read when another
+   * edit (another browser, another process) got in first: both edits are kept, as they would be
+   * one after the other, and one that no longer applies to the draft it now finds is refused as
+   * it would be then. Never more than a few rounds: a draft that keeps changing faster is a 409.
+   */
+  private async editAgainOnConflict<T>(edit: (tx: Repos) => Promise<T>): Promise<T> {
+    for (let round = 1; ; round++) {
+      try {
+        return await this.store.transaction(edit);
+      } catch (e) {
+        if (!(e instanceof DraftRevisionConflict) || round >= EDIT_ROUNDS) throw draftChanged(e);
+      }
+    }
+  }
+
+  /**
+   * Drops the ops `pick` names and replays the rest (409 when one of them no longer applies).
+   * Not run again when the draft changed meanwhile: the ops are named by their place in the
+   * draft the user saw (undo means the last one then), so a 409 asks them to look again.
+   */
   private async discardWhere(id: string, pick: (ops: readonly StoredOp[]) => number[]): Promise<DraftState> {
     const { state, released } = await this.store.transaction(async (tx) => {
       const ctx = await this.loader.load(id, tx);
@@ -192,6 +212,8 @@ export class DraftService {
       // The replayed view already holds every lookup the answer needs: no second walk.
       const state = await ctx.lookup.settle(() => draftState({ ...ctx, ops, head }, view, contentSize));
       return { state, released: gone.filter((b): b is string => b !== null && !stillUsed.has(b)) };
+    }).catch((e: unknown) => {
+      throw draftChanged(e);
     });
     await this.collector.release(released);
     return state;
@@ -208,6 +230,15 @@ export class DraftService {
     else await tx.drafts.replaceOps(ctx.image.id, ops, head, ctx.revision);
     return head;
   }
+}
+
+/** How many times an edit is tried when other edits of the same draft keep getting in first. */
+const EDIT_ROUNDS = 5;
+
+/** A DraftRevisionConflict as the 409 the user sees; any other error as it is. */
+function draftChanged(e: unknown): unknown {
+  if (!(e instanceof DraftRevisionConflict)) return e;
+  return new ApiError(409, 'DRAFT_CHANGED', 'the draft was changed by another edit meanwhile; reload it and try again');
 }
 
 function toEngineOp(req: DraftOpRequest, target: (apiPath: string, followLast: boolean) => string): DraftOp {

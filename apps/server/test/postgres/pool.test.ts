@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { insertRows } from '../../src/store/postgres/bulk.js';
 import { migratePostgres } from '../../src/store/postgres/migrate.js';
+import { PgConn } from '../../src/store/postgres/conn.js';
 import { inTransaction, openPool, type PgPool } from '../../src/store/postgres/pool.js';
 import { MIGRATIONS } from '../../src/store/migrations.js';
 
@@ -100,6 +101,32 @@ describe('transactions', () => {
     }, { isolation: 'serializable', retries: 100 });
     await Promise.all(Array.from({ length: 12 }, bump));
     expect((await db.query('SELECT n FROM counter')).rows[0].n).toBe(12);
+  });
+
+  it('never wait for a second pooled client: the store own statements and transactions inside one join it', async () => {
+    // One connection: a transaction asking the pool for another would wait forever.
+    const db = openPool(await databaseFor(`pool-test-${randomUUID()}`), 1);
+    pools.push(db);
+    await db.query('CREATE TABLE t (a BIGINT)');
+    const store = new PgConn(db, null);
+    const work = (a: number) => inTransaction(db, async (c) => {
+      await c.query('INSERT INTO t VALUES ($1)', [a]);
+      // What a service reaches through the store rather than its transaction's repos.
+      const seen = await store.rows<{ a: number }>('SELECT a FROM t ORDER BY a');
+      const nested = await store.tx((t) => t.one<{ n: number }>('SELECT count(*) AS n FROM t'));
+      return { seen: seen.map((r) => r.a), nested: nested!.n };
+    });
+    const results = await Promise.race([
+      Promise.all([1, 2, 3, 4].map(work)),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a transaction waited for a second client')), 10_000)),
+    ]);
+    // Each saw its own uncommitted row: the same connection, the same transaction.
+    for (const [i, r] of results.entries()) {
+      expect(r.seen).toContain(i + 1);
+      expect(r.nested).toBe(r.seen.length);
+    }
+    // Once committed, a statement outside goes to the pool again.
+    expect((await store.rows<{ a: number }>('SELECT a FROM t ORDER BY a')).map((r) => r.a)).toEqual([1, 2, 3, 4]);
   });
 
   it('refuse an integer past 2^53 instead of rounding it', async () => {

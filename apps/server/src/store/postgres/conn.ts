@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { QueryResultRow } from 'pg';
 import type { Rows } from '../types.js';
 import { insertRows } from './bulk.js';
-import { inTransaction, type PgClient, type PgPool, type Queryable } from './pool.js';
+import { currentTransaction, inTransaction, type PgClient, type PgPool, type Queryable } from './pool.js';
 
 /** Statement names by SQL text: each text is parsed and planned once per connection. */
 const names = new Map<string, string>();
@@ -36,7 +36,12 @@ export function named(sql: string): { text: string; order: string[] } {
  * of its own) or one transaction's client (everything joins that transaction).
  */
 export class PgConn {
-  constructor(readonly pool: PgPool, readonly client: PgClient | null) {}
+  constructor(readonly pool: PgPool, private readonly own: PgClient | null) {}
+
+  /** The transaction's client: this conn's own, or that of the transaction the caller runs inside. */
+  get client(): PgClient | null {
+    return this.own ?? currentTransaction(this.pool);
+  }
 
   get db(): Queryable {
     return this.client ?? this.pool;
@@ -71,7 +76,8 @@ export class PgConn {
 
   /** Runs `fn` in one transaction: this one when inside one, else a new one on a pooled client. */
   async tx<T>(fn: (c: PgConn) => Promise<T>, isolation?: 'repeatable read'): Promise<T> {
-    if (this.client) return fn(this);
+    const client = this.client;
+    if (client) return fn(this.own ? this : new PgConn(this.pool, client));
     return inTransaction(this.pool, (client) => fn(new PgConn(this.pool, client)), { isolation });
   }
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
@@ -45,17 +46,24 @@ export function openPool(url: string, max = 10): PgPool {
  * up to `retries` times: `fn` must therefore only touch the database and its own locals.
  */
 export async function inTransaction<T>(pool: PgPool, fn: (client: PgClient) => Promise<T>, opts: { isolation?: 'read committed' | 'repeatable read' | 'serializable'; retries?: number } = {}): Promise<T> {
+  // Already inside one: join it. Waiting for a second client while holding one is how a full
+  // pool deadlocks (every holder waiting for a client only a holder can give back).
+  const outer = currentTransaction(pool);
+  if (outer) return fn(outer);
   const retries = opts.retries ?? 5;
   const busyUntil = Date.now() + LOCK_WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     const client = await pool.connect();
+    const open: OpenTransaction = { pool, client, done: false };
     try {
       await client.query(opts.isolation ? `BEGIN ISOLATION LEVEL ${opts.isolation.toUpperCase()}` : 'BEGIN');
-      const result = await fn(client);
+      const result = await transactions.run(open, () => fn(client));
+      open.done = true;
       await client.query('COMMIT');
       client.release();
       return result;
     } catch (err) {
+      open.done = true;
       // A client whose ROLLBACK fails is broken: destroy it instead of giving it back.
       let broken: unknown;
       await client.query('ROLLBACK').catch((e: unknown) => {
@@ -71,6 +79,26 @@ export async function inTransaction<T>(pool: PgPool, fn: (client: PgClient) => P
       throw err;
     }
   }
+}
+
+interface OpenTransaction {
+  readonly pool: PgPool;
+  readonly client: PgClient;
+  done: boolean;
+}
+
+/*
+ * The transaction the running code is inside, whichever path it took to get there: a service
+ * holding `store.transaction`'s repos may still call the store's own repos (a memoised lookup,
+ * a size) while the transaction runs. Those statements go to the transaction's client, never to
+ * a second pooled one, and see what the transaction sees.
+ */
+const transactions = new AsyncLocalStorage<OpenTransaction>();
+
+/** The client of the transaction on `pool` the calling code runs inside, while it is open. */
+export function currentTransaction(pool: PgPool): PgClient | null {
+  const open = transactions.getStore();
+  return open && !open.done && open.pool === pool ? open.client : null;
 }
 
 /** 40001 serialization_failure, 40P01 deadlock_detected: the transaction lost a race and may run again. */
