@@ -5,14 +5,15 @@ import { defineConfig } from 'vitest/config';
  * tests and the two-process test: on the server PEEL_TEST_DATABASE_URL names (scripts/postgres.sh
  * start prints one); every app data folder gets its own database (test/postgres/databases.ts),
  * dropped when its file ends. Left out: what tests SQLite itself (its query plans, its folder
- * lock, its subtree-size statement, a crash as it leaves a SQLite file).
+ * lock, its subtree-size statement, a crash as it leaves a SQLite file, its reuse of a deleted
+ * image's row key, which PostgreSQL's sequences never do).
  */
 export default defineConfig({
   resolve: { conditions: ['source'] },
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/interop/**', 'test/docker/docker-interop.test.ts', 'test/query-plans.test.ts', 'test/folder-lock.test.ts',
-      'test/subtree-size.test.ts', 'test/persistence.test.ts'],
+      'test/subtree-size.test.ts', 'test/persistence.test.ts', 'test/key-reuse.test.ts'],
     setupFiles: ['test/postgres/setup.ts'],
     // Every query is a round trip to a server here: the page-by-page walks take longer than on SQLite.
     testTimeout: 300_000,

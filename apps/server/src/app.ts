@@ -131,6 +131,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   } satisfies PeelContext);
   app.addHook('onClose', async () => {
     await services.queue.idle();
+    await services.collector.close();
     closeOwner(owner);
     await index.close();
     lock?.release();

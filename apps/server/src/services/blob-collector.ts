@@ -12,6 +12,7 @@ export class BlobCollector {
   private inFlight = 0;
   private readonly candidates = new Set<string>();
   private sweeping: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(private readonly store: BlobStore, private readonly isReferenced: (digest: string) => Promise<boolean>) {}
 
@@ -42,8 +43,17 @@ export class BlobCollector {
     return this.maybeSweep();
   }
 
+  /**
+   * The server is closing: the running sweep finishes, later ones do not start (an export that
+   * ends after the index closed must not ask it). What was left is found by the startup sweep.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.sweeping;
+  }
+
   private maybeSweep(): Promise<void> {
-    if (this.inFlight > 0 || this.candidates.size === 0) return this.sweeping;
+    if (this.closed || this.inFlight > 0 || this.candidates.size === 0) return this.sweeping;
     const batch = [...this.candidates];
     this.candidates.clear();
     this.sweeping = this.sweeping.then(async () => {
