@@ -65,6 +65,7 @@ export class BulkInsert {
 
   private async flush(): Promise<void> {
     if (this.inBatch === 0) return;
+    this.opts.check?.();
     if (this.inBatch === this.perStatement) {
       this.fullSql ??= this.head + placeholders(this.perStatement, this.columns.length) + this.suffix;
       await this.db.query({ name: this.name, text: this.fullSql, values: this.batch });
@@ -74,8 +75,6 @@ export class BulkInsert {
     this.count += this.inBatch;
     this.batch = [];
     this.inBatch = 0;
-    // Checked after each chunk is sent, as the SQLite writer does: a stop leaves whole chunks behind.
-    this.opts.check?.();
   }
 }
 
