@@ -25,7 +25,7 @@ const databases = new WeakMap<FastifyInstance, string>();
  */
 export async function build(dataDir: string, opts: Partial<AppOptions> = {}): Promise<FastifyInstance> {
   const databaseUrl = testServerUrl() ? await databaseFor(dataDir) : undefined;
-  const app = await buildApp({ dataDir, databaseUrl, checkReplies: true, ...opts });
+  const app = await buildApp({ dataDir, databaseUrl, checkReplies: true, ...(process.env.PEEL_TEST_LOG ? { logger: { level: 'warn' } } : {}), ...opts });
   if (databaseUrl) databases.set(app, databaseUrl);
   return app;
 }
