@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  alignHistory, alignLayers, compareImages, diffConfig, diffTrees, imageSide, mergeLayers, openImageArchive, postOrder, preOrder,
+  alignHistory, alignLayers, compareImages, comparePaths, diffConfig, diffTrees, imageSide, mergeLayers, openImageArchive, postOrder,
   treeOrderedNodes, compareNodeOf, type CompareNode, type HistoryStepRef, type ImageArchive, type LayerEntry, type LayerEntryType, type MergedFs,
   type PathChange, type TreeDiffItem,
 } from '../src/index.js';
@@ -297,7 +297,7 @@ describe('path orders', () => {
       for (let i = 0; i < Math.min(px.length, py.length); i++) if (px[i] !== py[i]) return px[i] < py[i] ? -1 : 1;
       return ancestorFirst ? px.length - py.length : py.length - px.length;
     };
-    expect([...paths].sort(preOrder)).toEqual([...paths].sort(byComponents(true)));
+    expect([...paths].sort(comparePaths)).toEqual([...paths].sort(byComponents(true)));
     expect([...paths].sort(postOrder)).toEqual([...paths].sort(byComponents(false)));
     const fs = mergeLayers([[...paths].map((p) => e(p, 'dir'))]);
     expect([...treeOrderedNodes(fs)].map((n) => n.path)).toEqual([...paths].sort(byComponents(true)));
