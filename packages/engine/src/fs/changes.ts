@@ -1,5 +1,5 @@
 import type { EntryType, LayerEntry } from '../types.js';
-import { mergeLayers, type FsNode } from './merge.js';
+import { mergeLayers, nodeSize, type FsNode } from './merge.js';
 
 /** One change a layer makes to the filesystem below it. A closed set of kinds. */
 export interface LayerChange {
@@ -51,13 +51,13 @@ export class ChangeRecorder {
 // both record with these.
 
 export function deletedChange(node: FsNode): LayerChange {
-  return change(node.path, 'deleted', node.entry.type as EntryType, sizeOf(node), node, null, false);
+  return change(node.path, 'deleted', node.entry.type as EntryType, nodeSize(node), node, null, false);
 }
 
 /** `node` written where `before` was (removed earlier in the same layer, or just replaced), if anything. */
 export function writtenChange(node: FsNode, before: FsNode | null): LayerChange {
-  if (!before) return change(node.path, 'added', node.entry.type as EntryType, sizeOf(node), null, node.entry, false);
-  return change(node.path, 'modified', node.entry.type as EntryType, sizeOf(node), before, node.entry, sameContent(before, node));
+  if (!before) return change(node.path, 'added', node.entry.type as EntryType, nodeSize(node), null, node.entry, false);
+  return change(node.path, 'modified', node.entry.type as EntryType, nodeSize(node), before, node.entry, sameContent(before, node));
 }
 
 /** A directory declared again over a directory: a change only if its attributes differ. */
@@ -69,12 +69,7 @@ export function dirUpdateChange(before: FsNode, after: FsNode): LayerChange | nu
 }
 
 function change(path: string, kind: Kind, type: EntryType, size: number, previous: FsNode | null, entry: LayerEntry | null, metadataOnly: boolean): LayerChange {
-  return { path, change: kind, type, size, previousLayer: previous ? previous.layer : null, previousSize: previous ? sizeOf(previous) : null, metadataOnly, entry };
-}
-
-/** A node's byte count: a hard link's are its target's. */
-export function sizeOf(node: FsNode): number {
-  return node.content ? node.content.entry.size : node.entry.size;
+  return { path, change: kind, type, size, previousLayer: previous ? previous.layer : null, previousSize: previous ? nodeSize(previous) : null, metadataOnly, entry };
 }
 
 /** The same bytes (files, links) or the same target (symlinks, devices). */

@@ -26,6 +26,11 @@ export interface FsNode {
   seq?: number;
 }
 
+/** A node's byte count: a hard link's are its target's. */
+export function nodeSize(node: FsNode): number {
+  return node.content ? node.content.entry.size : node.entry.size;
+}
+
 /** Something a lower layer had that a later layer deleted or overwrote; still readable from its layer. */
 export interface ShadowedNode extends FsNode {
   deletedBy: number | null;
