@@ -8,7 +8,7 @@ export * from './errors.js';
 export { FsBlobStore, digestHex, type BlobStore, type BlobFiles, type BlobReader, type BlobIndexes, type BlobWriter } from './store/blob-store.js';
 export { formatBytes } from './archive/scan-errors.js';
 export { openImageArchive, DEFAULT_LIMITS, type ImageArchive, type OpenOptions } from './archive/open.js';
-export { mergeLayers, MergedFs, type FsNode, type ShadowedNode } from './fs/merge.js';
+export { mergeLayers, MergedFs, nodeSize, type FsNode, type ShadowedNode } from './fs/merge.js';
 export { layerChanges, type LayerChange } from './fs/changes.js';
 export { openEntryContent, resolvePath } from './fs/content.js';
 export { normalizePath, parentOf, baseName, joinPath, type NormalizedPath } from './layer/normalize.js';

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  alignHistory, alignLayers, compareImages, diffConfig, diffTrees, imageSide, mergeLayers, openImageArchive, postOrder, preOrder,
-  treeOrderedNodes, compareNodeOf, type CompareNode, type HistoryStepRef, type ImageArchive, type LayerEntry, type LayerEntryType, type MergedFs,
+  alignHistory, alignLayers, compareImages, comparePaths, diffConfig, diffTrees, imageSide, mergeLayers, openImageArchive, postOrder,
+  treeOrderedNodes, compareNodeOf, type CompareNode, type HistoryStepRef, type ImageArchive, type LayerEntry, type MergedFs,
   type PathChange, type TreeDiffItem,
 } from '../src/index.js';
 import { dockerArchive, type TarItem } from './build.js';
-import { openFixture, random, tempStore } from './helpers.js';
+import { layerEntry as e, openFixture, random, tempStore } from './helpers.js';
 
 const disposers: Array<() => Promise<void>> = [];
 afterAll(() => Promise.all(disposers.map((d) => d())));
@@ -194,15 +194,6 @@ describe('compareImages: one image as of a layer', () => {
   });
 });
 
-let seq = 0;
-function e(path: string, type: LayerEntryType = 'file', extra: Partial<LayerEntry> = {}): LayerEntry {
-  seq += 512;
-  return {
-    path, type, mode: type === 'dir' ? 0o755 : 0o644, uid: 0, gid: 0, uname: '', gname: '', size: type === 'file' ? 3 : 0, mtime: 0,
-    linkTarget: null, devMajor: 0, devMinor: 0, xattrs: null, dataOffset: seq, headerOffset: seq - 512,
-    digest: type === 'file' ? `sha256:${path}` : null, ...extra,
-  };
-}
 const nodes = (layers: LayerEntry[][]) => [...treeOrderedNodes(mergeLayers(layers))].map(compareNodeOf);
 async function changesOf(a: Iterable<CompareNode> | AsyncIterable<CompareNode>, b: Iterable<CompareNode> | AsyncIterable<CompareNode>): Promise<string[]> {
   const out: string[] = [];
@@ -297,7 +288,7 @@ describe('path orders', () => {
       for (let i = 0; i < Math.min(px.length, py.length); i++) if (px[i] !== py[i]) return px[i] < py[i] ? -1 : 1;
       return ancestorFirst ? px.length - py.length : py.length - px.length;
     };
-    expect([...paths].sort(preOrder)).toEqual([...paths].sort(byComponents(true)));
+    expect([...paths].sort(comparePaths)).toEqual([...paths].sort(byComponents(true)));
     expect([...paths].sort(postOrder)).toEqual([...paths].sort(byComponents(false)));
     const fs = mergeLayers([[...paths].map((p) => e(p, 'dir'))]);
     expect([...treeOrderedNodes(fs)].map((n) => n.path)).toEqual([...paths].sort(byComponents(true)));

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FsBlobStore, StreamMerge, mergeLayers, openImageArchive, sortedRecords, type FsNode, type ImageArchive, type MergedFs, type OpenOptions } from '../src/index.js';
+import { FsBlobStore, StreamMerge, mergeLayers, mergeSourceOf, openImageArchive, type FsNode, type ImageArchive, type LayerEntry, type LayerEntryType, type MergedFs, type OpenOptions } from '../src/index.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../../fixtures');
 export const fixture = (name: string) => join(FIXTURES, name);
@@ -31,16 +31,21 @@ export function mergedOf(archive: ImageArchive): MergedFs {
 
 /** The merged nodes as the streaming merge gives them (from the layers' runs when the archive was opened with sortedRuns). */
 export async function streamedNodesOf(archive: ImageArchive): Promise<FsNode[]> {
-  const merge = new StreamMerge(archive.image.layers.map((l) => {
-    const scan = archive.layerScans.get(l.blob)!;
-    if (scan.runs) return { entryCount: scan.entryCount, linkTargets: scan.runs.linkTargets, records: () => scan.runs!.records() };
-    const entries = scan.entries;
-    const records = sortedRecords(entries);
-    return { entryCount: entries.length, linkTargets: entries.flatMap((e) => (e.type === 'hardlink' ? [e.linkTarget!] : [])), records: async function* () { yield records; } };
-  }));
+  const merge = new StreamMerge(archive.image.layers.map((l) => mergeSourceOf(archive.layerScans.get(l.blob)!)));
   const nodes: FsNode[] = [];
   for await (const batch of merge.items()) for (const item of batch) if (item.kind === 'node') nodes.push(item.node);
   return nodes;
+}
+
+let entryOffset = 0;
+/** A layer entry as the indexer would make it (a file: 3 bytes, digest `sha256:<path>`), each at its own tar offset. */
+export function layerEntry(path: string, type: LayerEntryType = 'file', extra: Partial<LayerEntry> = {}): LayerEntry {
+  entryOffset += 512;
+  return {
+    path, type, mode: type === 'dir' ? 0o755 : 0o644, uid: 0, gid: 0, uname: '', gname: '', size: type === 'file' ? 3 : 0, mtime: 0,
+    linkTarget: null, devMajor: 0, devMinor: 0, xattrs: null, dataOffset: entryOffset, headerOffset: entryOffset - 512,
+    digest: type === 'file' ? `sha256:${path}` : null, ...extra,
+  };
 }
 
 const TYPE_CHAR: Record<string, string> = { file: '-', dir: 'd', symlink: 'l', hardlink: 'h', char: 'c', block: 'b', fifo: 'p' };

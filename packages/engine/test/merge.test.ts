@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeLayers, resolvePath, type LayerEntry, type LayerEntryType } from '../src/index.js';
-
-let offset = 0;
-function e(path: string, type: LayerEntryType = 'file', extra: Partial<LayerEntry> = {}): LayerEntry {
-  offset += 512;
-  return {
-    path, type, mode: type === 'dir' ? 0o755 : 0o644, uid: 0, gid: 0, uname: '', gname: '', size: type === 'file' ? 3 : 0, mtime: 0,
-    linkTarget: null, devMajor: 0, devMinor: 0, xattrs: null, dataOffset: offset, headerOffset: offset - 512,
-    digest: type === 'file' ? `sha256:${path}` : null, ...extra,
-  };
-}
+import { mergeLayers, resolvePath, type LayerEntry } from '../src/index.js';
+import { layerEntry as e } from './helpers.js';
 const paths = (layers: LayerEntry[][]) => [...mergeLayers(layers).nodes()].map((n) => n.path).sort();
 
 describe('merged filesystem (OCI layer semantics)', () => {

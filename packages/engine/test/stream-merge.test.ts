@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MergedFs, SortedRuns, StreamMerge, comparePaths, postOrder, sortedRecords, type FsNode, type LayerEntry, type LayerEntryType, type MergeItem, type MergeLayerSource } from '../src/index.js';
+import { random } from './helpers.js';
 
 /**
  * The streaming merge against MergedFs (the model): random layer stacks over a tiny namespace, so
  * that paths collide across and within layers — whiteouts, opaque markers, files over folders and
  * back, children before parents, duplicates, hard links to anything (chains, missing targets).
  */
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let offset = 0;
 function entry(path: string, type: LayerEntryType, extra: Partial<LayerEntry> = {}): LayerEntry {
@@ -28,7 +18,7 @@ function entry(path: string, type: LayerEntryType, extra: Partial<LayerEntry> = 
 }
 
 function randomLayers(seed: number): LayerEntry[][] {
-  const r = rng(seed);
+  const r = random(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const names = ['a', 'b', 'c', 'a-b', 'a.b'];
   const randomPath = () => {
@@ -192,7 +182,7 @@ describe('streaming merge = MergedFs', () => {
   });
 
   it('a layer spilled into many runs reads back sorted, and in tar order', async () => {
-    const r = rng(7);
+    const r = random(7);
     const entries = Array.from({ length: 2000 }, (_, i) => entry(`d${Math.floor(r() * 20)}/f${i}`, 'file', { size: i }));
     const runs = new SortedRuns({ chunkRecords: 100 });
     entries.forEach((e) => runs.add(e));

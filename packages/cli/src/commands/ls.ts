@@ -1,5 +1,5 @@
 /** `peel ls`: a folder of the merged filesystem or of one layer, like `ls -1` / `ls -l`. */
-import type { FsNode, LayerEntry } from '@peel/engine';
+import { nodeSize, type FsNode, type LayerEntry } from '@peel/engine';
 import { defineCommand } from '../command.js';
 import { InputError } from '../exit-codes.js';
 import { isoTime, modeString, printable, table } from '../format.js';
@@ -89,7 +89,7 @@ function row(view: FsView, n: FsNode): Row {
     mode: e.mode,
     uid: e.uid,
     gid: e.gid,
-    size: n.content ? n.content.entry.size : e.size,
+    size: nodeSize(n),
     mtime: e.mtime,
     linkTarget: e.linkTarget,
     layer: view.layerOf(n),

@@ -1,7 +1,7 @@
 /** The human output of `peel diff` (summary first) and its `--stat` lines. */
 import type { ChangeKind, CompareNode, ConfigChange, HistoryRow, ImageComparison, PathChange } from '@peel/engine';
 import { parentOf } from '@peel/engine';
-import { humanSize, octalMode, printable, table } from '../format.js';
+import { humanSize, isoTime, octalMode, printable, table } from '../format.js';
 import { absolute, type DiffOptionsShown, type SideInfo } from './diff-json.js';
 
 const LETTER: Record<ChangeKind, string> = { added: 'A', removed: 'D', modified: 'M', type: 'T', metadata: 'm' };
@@ -82,12 +82,11 @@ function field(f: PathChange['fields'][number], a: CompareNode, b: CompareNode):
     case 'mode': return `mode ${octalMode(a.mode)} → ${octalMode(b.mode)}`;
     case 'uid': return `uid ${a.uid} → ${b.uid}`;
     case 'gid': return `gid ${a.gid} → ${b.gid}`;
-    case 'mtime': return `mtime ${isoSeconds(a.mtime)} → ${isoSeconds(b.mtime)}`;
+    case 'mtime': return `mtime ${isoTime(a.mtime)} → ${isoTime(b.mtime)}`;
     case 'xattrs': return `xattrs ${xattrNames(a)} → ${xattrNames(b)}`;
   }
 }
 
-const isoSeconds = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 const xattrNames = (n: CompareNode) => (n.xattrs ? Object.keys(n.xattrs).sort().join(',') : 'none');
 
 function configLine(c: ConfigChange): string {

@@ -9,7 +9,8 @@ import { diffConfig } from './config.js';
 import { alignHistory } from './history.js';
 import { alignLayers } from './layers.js';
 import { compareNodeOf } from './node.js';
-import { preOrder, treeOrderedNodes, type PathOrder } from './order.js';
+import { comparePaths } from '../fs/path-order.js';
+import { treeOrderedNodes, type PathOrder } from './order.js';
 import { diffTrees, type NodeSource } from './tree-diff.js';
 import type { CompareNode, ConfigChange, FolderChanges, FsDiffSummary, HistoryRow, HistoryStepRef, LayerAlignment, LayerRef, PathChange } from './types.js';
 
@@ -105,8 +106,8 @@ export async function compareImages(a: CompareSide, b: CompareSide, options: Com
     else folders.push(step.value.folder);
     step = await diff.next();
   }
-  folders.sort((x, y) => preOrder(x.path, y.path));
-  if (order === 'post') changes.sort((x, y) => preOrder(x.path, y.path));
+  folders.sort((x, y) => comparePaths(x.path, y.path));
+  if (order === 'post') changes.sort((x, y) => comparePaths(x.path, y.path));
   const whole = root === '';
   const config = whole ? diffConfig(a.config, b.config) : [];
   const history = whole ? alignHistory(a.history, b.history) : [];

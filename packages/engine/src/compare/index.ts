@@ -1,5 +1,5 @@
 export * from './types.js';
-export { preOrder, postOrder, treeOrderedNodes, type PathOrder } from './order.js';
+export { postOrder, treeOrderedNodes, type PathOrder } from './order.js';
 export { compareNodeOf } from './node.js';
 export { diffTrees, classify, type NodeSource, type TreeDiffItem, type TreeDiffOptions } from './tree-diff.js';
 export { alignLayers } from './layers.js';

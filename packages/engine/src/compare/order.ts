@@ -10,21 +10,16 @@
 import type { FsNode, MergedFs } from '../fs/merge.js';
 import { comparePaths, isBelow } from '../fs/path-order.js';
 
-export { isBelow };
-
 export type PathOrder = 'pre' | 'post';
 
-/** Negative when `a` comes before `b` in pre-order, 0 when equal, positive after (comparePaths). */
-export const preOrder = comparePaths;
-
-/** As preOrder, but a folder comes after everything below it. */
+/** As comparePaths (pre-order), but a folder comes after everything below it. */
 export function postOrder(a: string, b: string): number {
   if (isBelow(a, b)) return 1;
   if (isBelow(b, a)) return -1;
-  return preOrder(a, b);
+  return comparePaths(a, b);
 }
 
-export const PATH_ORDERS: Record<PathOrder, (a: string, b: string) => number> = { pre: preOrder, post: postOrder };
+export const PATH_ORDERS: Record<PathOrder, (a: string, b: string) => number> = { pre: comparePaths, post: postOrder };
 
 /**
  * The nodes of a merged filesystem in pre-order, from `root` ('' for all; `root` itself first
@@ -37,7 +32,7 @@ export function* treeOrderedNodes(fs: MergedFs, root = ''): Generator<FsNode> {
     yield top;
     if (top.entry.type !== 'dir') return;
   }
-  const byName = (x: FsNode, y: FsNode) => preOrder(x.name, y.name);
+  const byName = (x: FsNode, y: FsNode) => comparePaths(x.name, y.name);
   const stack: Array<{ kids: FsNode[]; next: number }> = [{ kids: fs.children(root).sort(byName), next: 0 }];
   while (stack.length) {
     const top = stack[stack.length - 1];

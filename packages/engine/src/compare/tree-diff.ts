@@ -5,7 +5,8 @@
  * MergedFs walked in pre-order, the engine's streaming merge (post-order), an index read page by
  * page — as long as they share the order.
  */
-import { PATH_ORDERS, isBelow, type PathOrder } from './order.js';
+import { isBelow } from '../fs/path-order.js';
+import { PATH_ORDERS, type PathOrder } from './order.js';
 import { CONTENT_FIELDS, type ChangedField, type CompareNode, type FolderChanges, type FsDiffSummary, type MetadataField, type PathChange } from './types.js';
 
 const isContentField = (f: ChangedField): f is 'content' | 'linkTarget' | 'device' => CONTENT_FIELDS.includes(f);

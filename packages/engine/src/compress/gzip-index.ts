@@ -1,5 +1,5 @@
 import * as zlib from 'node:zlib';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import { EngineError } from '../errors.js';
 import { createRawInflater } from './raw-inflate.js';
 
@@ -67,11 +67,7 @@ export function decodeGzipIndex(bytes: Buffer, subject: string): GzipIndex {
   return { size, checkpoints };
 }
 
-/** Deflates a window for storage (about half its size on text). */
-export function packWindow(window: Buffer): Buffer {
-  return window.length === 0 ? Buffer.alloc(0) : deflateRawSync(window, { level: 1 });
-}
-
+/** A checkpoint's window as stored (the inflate worker deflates it at level 1: about half its size on text). */
 export function unpackWindow(packed: Buffer): Buffer {
   return packed.length === 0 ? packed : inflateRawSync(packed);
 }
@@ -126,9 +122,7 @@ export async function* readIndexedGzip(index: GzipIndex, read: ReadCompressed, s
   let cp = checkpointBefore(index, start);
   let at = index.checkpoints[cp].out;
   while (at < end) {
-    let got = false;
     for await (const chunk of inflateFrom(index.checkpoints[cp], read, reuse)) {
-      got = true;
       const from = Math.max(0, start - at);
       const to = Math.min(chunk.length, end - at);
       if (to > from) yield chunk.subarray(from, to);
@@ -137,7 +131,6 @@ export async function* readIndexedGzip(index: GzipIndex, read: ReadCompressed, s
     }
     // The member ended: the next one starts at a checkpoint of its own.
     const next = index.checkpoints.findIndex((c, i) => i > cp && c.out === at);
-    if (!got && next < 0) break;
     if (next < 0) break;
     cp = next;
   }
@@ -180,8 +173,8 @@ async function* inflateFrom(cp: GzipCheckpoint, read: ReadCompressed, reuse: boo
         return;
       }
       position += bytes.length;
-      // The next compressed bytes are read while these inflate.
-      next = read(position, READ_COMPRESSED);
+      // The next compressed bytes are read (into the other input buffer) while these inflate.
+      next = readNext(position);
       const input = first ? primeAtBit(bytes, cp.bit % 8) : bytes;
       first = false;
       for (let at = 0; at < input.length; ) {

@@ -1,8 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { EngineError } from '../errors.js';
-import { CHECKPOINT_SPAN, type GzipIndex } from './gzip-index.js';
-import { primeAtBit } from './gzip-index.js';
+import { CHECKPOINT_SPAN, primeAtBit, type GzipIndex } from './gzip-index.js';
 import { indexWorkerMain } from './index-worker.js';
 import { createRawInflater } from './raw-inflate.js';
 

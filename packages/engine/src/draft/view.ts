@@ -1,6 +1,6 @@
 import { EngineError } from '../errors.js';
 import { baseName, joinPath, normalizePath, parentOf } from '../layer/normalize.js';
-import type { FsNode } from '../fs/merge.js';
+import { nodeSize, type FsNode } from '../fs/merge.js';
 import type { Draft, DraftChange, DraftNode, DraftOp } from './types.js';
 
 /** What a draft is applied on: the merged filesystem (in memory, or the server's indexed copy). */
@@ -372,10 +372,6 @@ export function fromBase(n: FsNode): DraftNode {
     source: n.content ? { kind: 'image', layer: n.content.layer, entry: n.content.entry } : { kind: 'none' },
     edited: false,
   };
-}
-
-function nodeSize(n: FsNode): number {
-  return n.content ? n.content.entry.size : n.entry.size;
 }
 
 function subtreeSize(base: FsLookup, node: FsNode): number {

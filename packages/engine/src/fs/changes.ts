@@ -1,5 +1,5 @@
 import type { EntryType, LayerEntry } from '../types.js';
-import { mergeLayers, type FsNode } from './merge.js';
+import { mergeLayers, nodeSize, type FsNode } from './merge.js';
 
 /** One change a layer makes to the filesystem below it. A closed set of kinds. */
 export interface LayerChange {
@@ -29,48 +29,47 @@ export class ChangeRecorder {
 
   deleted(node: FsNode): void {
     this.removed.set(node.path, node);
-    this.set(node.path, 'deleted', node.entry.type as EntryType, sizeOf(node), node, null, false);
+    this.byPath.set(node.path, deletedChange(node));
   }
 
   /** `previous` is what the path held before (already removed by the caller), if anything. */
   written(node: FsNode, previous: FsNode | undefined): void {
-    const before = previous ?? this.removed.get(node.path);
-    if (!before) {
-      this.set(node.path, 'added', node.entry.type as EntryType, sizeOf(node), null, node.entry, false);
-      return;
-    }
-    this.set(node.path, 'modified', node.entry.type as EntryType, sizeOf(node), before, node.entry, sameContent(before, node));
+    this.byPath.set(node.path, writtenChange(node, previous ?? this.removed.get(node.path) ?? null));
   }
 
-  /** A directory declared again over a directory: a change only if its attributes differ. */
   dirUpdated(before: FsNode, after: FsNode): void {
-    const a = before.entry;
-    const b = after.entry;
-    if (a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && JSON.stringify(a.xattrs) === JSON.stringify(b.xattrs)) return;
-    this.set(after.path, 'modified', 'dir', 0, before, b, true);
+    const change = dirUpdateChange(before, after);
+    if (change) this.byPath.set(after.path, change);
   }
 
   result(): LayerChange[] {
     return [...this.byPath.values()];
   }
-
-  private set(path: string, change: Kind, type: EntryType, size: number, previous: FsNode | null, entry: LayerEntry | null, metadataOnly: boolean): void {
-    this.byPath.set(path, {
-      path,
-      change,
-      type,
-      size,
-      previousLayer: previous ? previous.layer : null,
-      previousSize: previous ? sizeOf(previous) : null,
-      metadataOnly,
-      entry,
-    });
-  }
 }
 
-/** A node's byte count: a hard link's are its target's. */
-export function sizeOf(node: FsNode): number {
-  return node.content ? node.content.entry.size : node.entry.size;
+// What one write or deletion at a path is as a change; MergedFs (ChangeRecorder) and StreamMerge
+// both record with these.
+
+export function deletedChange(node: FsNode): LayerChange {
+  return change(node.path, 'deleted', node.entry.type as EntryType, nodeSize(node), node, null, false);
+}
+
+/** `node` written where `before` was (removed earlier in the same layer, or just replaced), if anything. */
+export function writtenChange(node: FsNode, before: FsNode | null): LayerChange {
+  if (!before) return change(node.path, 'added', node.entry.type as EntryType, nodeSize(node), null, node.entry, false);
+  return change(node.path, 'modified', node.entry.type as EntryType, nodeSize(node), before, node.entry, sameContent(before, node));
+}
+
+/** A directory declared again over a directory: a change only if its attributes differ. */
+export function dirUpdateChange(before: FsNode, after: FsNode): LayerChange | null {
+  const a = before.entry;
+  const b = after.entry;
+  if (a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && JSON.stringify(a.xattrs) === JSON.stringify(b.xattrs)) return null;
+  return change(after.path, 'modified', 'dir', 0, before, b, true);
+}
+
+function change(path: string, kind: Kind, type: EntryType, size: number, previous: FsNode | null, entry: LayerEntry | null, metadataOnly: boolean): LayerChange {
+  return { path, change: kind, type, size, previousLayer: previous ? previous.layer : null, previousSize: previous ? nodeSize(previous) : null, metadataOnly, entry };
 }
 
 /** The same bytes (files, links) or the same target (symlinks, devices). */

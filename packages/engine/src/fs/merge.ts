@@ -26,6 +26,11 @@ export interface FsNode {
   seq?: number;
 }
 
+/** A node's byte count: a hard link's are its target's. */
+export function nodeSize(node: FsNode): number {
+  return node.content ? node.content.entry.size : node.entry.size;
+}
+
 /** Something a lower layer had that a later layer deleted or overwrote; still readable from its layer. */
 export interface ShadowedNode extends FsNode {
   deletedBy: number | null;
@@ -124,9 +129,7 @@ export class MergedFs {
     entries.forEach((e, i) => {
       if (e.type === 'whiteout') {
         const before = added.get(e.path);
-        if (before !== undefined && before < i) {
-          this.problem(layer, e.path, 'SAME_LAYER_WHITEOUT', 'warning', `${e.path} and its whiteout are in the same layer; per the OCI spec the file stays, but Docker's vfs driver deletes it and overlay drivers fail`);
-        }
+        if (before !== undefined && before < i) this.problem(layer, e.path, mergeProblems.sameLayerWhiteout(e.path));
         const node = this.byPath.get(e.path);
         if (!node) return;
         this.remove(node, layer, 'deleted');
@@ -146,11 +149,7 @@ export class MergedFs {
       }
       this.ensureParents(e.path, layer, rec);
       const existing = this.byPath.get(e.path);
-      // Linux has no symlink permissions: whatever the header says, a runtime shows 0777.
-      const entry = e.type === 'symlink' && e.mode !== 0o777 ? { ...e, mode: 0o777 } : e;
-      const node: FsNode = { path: e.path, name: baseName(e.path), entry, layer, content: null, implicit: false, seq };
-      // A file's bytes are its own entry's: the node is its own ContentRef (no object per file).
-      if (e.type === 'file') node.content = node;
+      const node = entryNode(e, layer, seq);
       if (e.type === 'hardlink') node.content = this.linkContent(e, layer);
       if (existing && existing.entry.type === 'dir' && e.type === 'dir') {
         this.replaceNode(node);
@@ -169,12 +168,10 @@ export class MergedFs {
   private linkContent(e: LayerEntry, layer: number): ContentRef | null {
     const target = this.byPath.get(e.linkTarget ?? '');
     if (!target) {
-      this.problem(layer, e.path, 'HARDLINK_MISSING_TARGET', 'error', `hard link ${e.path} points at ${e.linkTarget}, which does not exist at that point; docker load fails on it ("no such file or directory")`);
+      this.problem(layer, e.path, mergeProblems.missingLinkTarget(e.path, e.linkTarget));
       return null;
     }
-    if (target.layer !== layer) {
-      this.problem(layer, e.path, 'HARDLINK_TO_LOWER_LAYER', 'warning', `hard link ${e.path} points at ${e.linkTarget} in layer ${target.layer}; overlay snapshotters (containerd overlayfs) fail on links across layers`);
-    }
+    if (target.layer !== layer) this.problem(layer, e.path, mergeProblems.linkToLowerLayer(e.path, e.linkTarget, target.layer));
     return target.content;
   }
 
@@ -186,11 +183,11 @@ export class MergedFs {
       const node = this.byPath.get(dir);
       if (node && node.entry.type === 'dir') continue;
       if (node) {
-        this.problem(layer, path, 'WRITE_THROUGH_NON_DIRECTORY', 'warning', `${path} is written under ${dir}, which is a ${node.entry.type} in layer ${node.layer}; shown as a directory (overlay drivers do this; Docker's vfs driver would follow a symlink)`);
+        this.problem(layer, path, mergeProblems.writeThrough(path, node));
         this.remove(node, layer, 'overwritten');
       }
       this.countImplicit(dir);
-      const implicit: FsNode = { path: dir, name: baseName(dir), entry: impliedDir(dir), layer, content: null, implicit: true, seq: -1 };
+      const implicit = impliedNode(dir, layer);
       this.insert(implicit);
       rec.written(implicit, node);
     }
@@ -241,7 +238,7 @@ export class MergedFs {
   }
 
   /** The first MAX_PROBLEMS_PER_CODE problems of a kind, then one summary that keeps count. */
-  private problem(layer: number, path: string, code: string, severity: Problem['severity'], message: string): void {
+  private problem(layer: number, path: string, { code, severity, message }: MergeProblem): void {
     const count = (this.problemCounts.get(code) ?? 0) + 1;
     this.problemCounts.set(code, count);
     if (count <= MAX_PROBLEMS_PER_CODE) {
@@ -251,7 +248,7 @@ export class MergedFs {
     let summary = this.summaries.get(code);
     if (!summary) this.problems.push((summary = { code, severity, message: '' }));
     this.summaries.set(code, summary);
-    summary.message = `${count - MAX_PROBLEMS_PER_CODE} more ${code} problems are not listed (${count} in all)`;
+    summary.message = notListedMessage(code, count);
   }
 
   /** Parents no layer declared cost memory the input did not pay for: a deep path implies one per level. */
@@ -267,6 +264,40 @@ export const MAX_EXTRA_IMPLICIT_DIRS = 100_000;
 /** The entry of a folder no layer declared. */
 export function impliedDir(path: string): LayerEntry {
   return { path, type: 'dir', mode: 0o755, uid: 0, gid: 0, uname: '', gname: '', size: 0, mtime: 0, linkTarget: null, devMajor: 0, devMinor: 0, xattrs: null, dataOffset: 0, headerOffset: 0, digest: null };
+}
+
+// The rules below are the merge's, shared by MergedFs and StreamMerge (which must agree node for
+// node and problem for problem).
+
+/** The node entry `e` (at `seq` in `layer`'s tar) makes; a hard link's content is the caller's to set. */
+export function entryNode(e: LayerEntry, layer: number, seq: number): FsNode {
+  // Linux has no symlink permissions: whatever the header says, a runtime shows 0777.
+  const entry = e.type === 'symlink' && e.mode !== 0o777 ? { ...e, mode: 0o777 } : e;
+  const node: FsNode = { path: e.path, name: baseName(e.path), entry, layer, content: null, implicit: false, seq };
+  // A file's bytes are its own entry's: the node is its own ContentRef (no object per file).
+  if (e.type === 'file') node.content = node;
+  return node;
+}
+
+/** The folder `layer` makes at `path` by writing below it when no layer declared one there. */
+export function impliedNode(path: string, layer: number): FsNode {
+  return { path, name: baseName(path), entry: impliedDir(path), layer, content: null, implicit: true, seq: -1 };
+}
+
+export type MergeProblem = Pick<Problem, 'code' | 'severity' | 'message'>;
+
+/** The problems a merge finds, worded once. */
+export const mergeProblems = {
+  sameLayerWhiteout: (path: string): MergeProblem => ({ code: 'SAME_LAYER_WHITEOUT', severity: 'warning', message: `${path} and its whiteout are in the same layer; per the OCI spec the file stays, but Docker's vfs driver deletes it and overlay drivers fail` }),
+  /** `written` goes below `held`, which is not a folder. */
+  writeThrough: (written: string, held: FsNode): MergeProblem => ({ code: 'WRITE_THROUGH_NON_DIRECTORY', severity: 'warning', message: `${written} is written under ${held.path}, which is a ${held.entry.type} in layer ${held.layer}; shown as a directory (overlay drivers do this; Docker's vfs driver would follow a symlink)` }),
+  missingLinkTarget: (path: string, target: string | null): MergeProblem => ({ code: 'HARDLINK_MISSING_TARGET', severity: 'error', message: `hard link ${path} points at ${target}, which does not exist at that point; docker load fails on it ("no such file or directory")` }),
+  linkToLowerLayer: (path: string, target: string | null, targetLayer: number): MergeProblem => ({ code: 'HARDLINK_TO_LOWER_LAYER', severity: 'warning', message: `hard link ${path} points at ${target} in layer ${targetLayer}; overlay snapshotters (containerd overlayfs) fail on links across layers` }),
+};
+
+/** The summary that stands for a code's problems past the first MAX_PROBLEMS_PER_CODE. */
+export function notListedMessage(code: string, count: number): string {
+  return `${count - MAX_PROBLEMS_PER_CODE} more ${code} problems are not listed (${count} in all)`;
 }
 
 /** The merged filesystem after applying `layers` (base first). */

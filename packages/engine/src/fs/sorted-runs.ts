@@ -107,8 +107,6 @@ export class SortedRuns {
   private readonly recorder: LayerRecorder;
   /** Hard-link targets of this layer (the merge resolves links against them). */
   readonly linkTargets = new Set<string>();
-  entryCount = 0;
-  fileBytes = 0;
 
   constructor(options: SortedRunsOptions = {}) {
     this.chunkRecords = Math.max(2, options.chunkRecords ?? DEFAULT_CHUNK_RECORDS);
@@ -122,8 +120,6 @@ export class SortedRuns {
   /** Adds the layer's next entry (tar order). */
   add(entry: LayerEntry): void {
     if (this.finished) throw new Error('SortedRuns.add after finish');
-    this.entryCount++;
-    if (entry.type === 'file') this.fileBytes += entry.size;
     if (entry.type === 'hardlink' && entry.linkTarget !== null) this.linkTargets.add(entry.linkTarget);
     this.recorder.add(entry);
   }

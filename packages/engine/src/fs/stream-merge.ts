@@ -1,9 +1,8 @@
 import { EngineError } from '../errors.js';
-import type { EntryType, LayerEntry, LayerScan, Problem } from '../types.js';
-import { baseName } from '../layer/normalize.js';
+import type { LayerEntry, LayerScan, Problem } from '../types.js';
 import { duplicatePathMessage } from '../layer/indexer.js';
-import { sameContent, sizeOf, type LayerChange } from './changes.js';
-import { MAX_EXTRA_IMPLICIT_DIRS, MAX_PROBLEMS_PER_CODE, impliedDir, type ContentRef, type FsNode, type ShadowedNode } from './merge.js';
+import { deletedChange, dirUpdateChange, writtenChange, type LayerChange } from './changes.js';
+import { MAX_EXTRA_IMPLICIT_DIRS, MAX_PROBLEMS_PER_CODE, entryNode, impliedNode, mergeProblems, notListedMessage, type ContentRef, type FsNode, type ShadowedNode } from './merge.js';
 import { comparePaths, isBelow } from './path-order.js';
 import { RecordCursor, sortedRecords, type EntryRecord, type LayerRecord } from './sorted-runs.js';
 
@@ -159,33 +158,22 @@ interface KeptProblem {
   key: number[];
 }
 
-/** The changes one path makes in one layer (MergedFs's ChangeRecorder, for one path). */
-class PathChange {
+/** The change one path makes in one layer (MergedFs's ChangeRecorder, for one path). */
+class ChangeAtPath {
   change: LayerChange | null = null;
   private removed: FsNode | null = null;
 
-  constructor(private readonly path: string) {}
-
   deleted(node: FsNode): void {
     this.removed = node;
-    this.set('deleted', node.entry.type as EntryType, sizeOf(node), node, null, false);
+    this.change = deletedChange(node);
   }
 
   written(node: FsNode, previous: FsNode | null): void {
-    const before = previous ?? this.removed;
-    if (!before) this.set('added', node.entry.type as EntryType, sizeOf(node), null, node.entry, false);
-    else this.set('modified', node.entry.type as EntryType, sizeOf(node), before, node.entry, sameContent(before, node));
+    this.change = writtenChange(node, previous ?? this.removed);
   }
 
   dirUpdated(before: FsNode, after: FsNode): void {
-    const a = before.entry;
-    const b = after.entry;
-    if (a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && JSON.stringify(a.xattrs) === JSON.stringify(b.xattrs)) return;
-    this.set('modified', 'dir', 0, before, b, true);
-  }
-
-  private set(change: LayerChange['change'], type: EntryType, size: number, previous: FsNode | null, entry: LayerEntry | null, metadataOnly: boolean): void {
-    this.change = { path: this.path, change, type, size, previousLayer: previous ? previous.layer : null, previousSize: previous ? sizeOf(previous) : null, metadataOnly, entry };
+    this.change = dirUpdateChange(before, after) ?? this.change;
   }
 }
 
@@ -312,11 +300,9 @@ class MergePass {
       }
       if (list && this.layers[layer].reportDuplicates) this.duplicates(list, layer, path);
       for (const w of whiteouts) {
-        if (lastEntry >= 0 && lastEntry < w) {
-          this.problem([layer, 0, w, 0], { code: 'SAME_LAYER_WHITEOUT', severity: 'warning', message: `${path} and its whiteout are in the same layer; per the OCI spec the file stays, but Docker's vfs driver deletes it and overlay drivers fail`, layer, path });
-        }
+        if (lastEntry >= 0 && lastEntry < w) this.problem([layer, 0, w, 0], { ...mergeProblems.sameLayerWhiteout(path), layer, path });
       }
-      const change = new PathChange(path);
+      const change = new ChangeAtPath();
       // Phase 0: whiteouts and opaque markers hide what lower layers had.
       if (cur) {
         const byParent = parent.death0[layer];
@@ -343,18 +329,16 @@ class MergePass {
           if (cur && cur.node.entry.type === 'dir') continue;
           const written = (ev.rec as { written: string }).written;
           if (cur) {
-            this.problem([layer, 1, seq, frame.depth], { code: 'WRITE_THROUGH_NON_DIRECTORY', severity: 'warning', message: `${written} is written under ${path}, which is a ${cur.node.entry.type} in layer ${cur.node.layer}; shown as a directory (overlay drivers do this; Docker's vfs driver would follow a symlink)`, layer, path: written });
+            this.problem([layer, 1, seq, frame.depth], { ...mergeProblems.writeThrough(written, cur.node), layer, path: written });
             shadow(cur, null, layer, at(layer, 1, seq, 0));
           }
           this.countImplicit(layer, path);
-          const implicit: FsNode = { path, name: baseName(path), entry: impliedDir(path), layer, content: null, implicit: true, seq: -1 };
+          const implicit = impliedNode(path, layer);
           change.written(implicit, cur ? cur.node : null);
           cur = { node: implicit, birth: at(layer, 1, seq, 0) };
         } else {
           const e = (ev.rec as EntryRecord).entry;
-          const entry = e.type === 'symlink' && e.mode !== 0o777 ? { ...e, mode: 0o777 } : e;
-          const node: FsNode = { path, name: baseName(path), entry, layer, content: null, implicit: false, seq };
-          if (e.type === 'file') node.content = node;
+          const node = entryNode(e, layer, seq);
           if (e.type === 'hardlink') node.content = this.linkContent(e, layer, seq, path);
           const next: Version = { node, birth: at(layer, 1, seq, 2) };
           if (cur && cur.node.entry.type === 'dir' && e.type === 'dir') {
@@ -396,12 +380,10 @@ class MergePass {
     if (!history) return null;
     const target = history.find(e.linkTarget ?? '', at(layer, 1, seq, 1));
     if (!target) {
-      this.problem([layer, 1, seq, NONE], { code: 'HARDLINK_MISSING_TARGET', severity: 'error', message: `hard link ${path} points at ${e.linkTarget}, which does not exist at that point; docker load fails on it ("no such file or directory")`, layer, path });
+      this.problem([layer, 1, seq, NONE], { ...mergeProblems.missingLinkTarget(path, e.linkTarget), layer, path });
       return null;
     }
-    if (target.node.layer !== layer) {
-      this.problem([layer, 1, seq, NONE], { code: 'HARDLINK_TO_LOWER_LAYER', severity: 'warning', message: `hard link ${path} points at ${e.linkTarget} in layer ${target.node.layer}; overlay snapshotters (containerd overlayfs) fail on links across layers`, layer, path });
-    }
+    if (target.node.layer !== layer) this.problem([layer, 1, seq, NONE], { ...mergeProblems.linkToLowerLayer(path, e.linkTarget, target.node.layer), layer, path });
     return history.content(target);
   }
 
@@ -438,7 +420,7 @@ class MergePass {
       all.push(...list.slice(0, MAX_PROBLEMS_PER_CODE));
       if (count > MAX_PROBLEMS_PER_CODE) {
         const first = list[MAX_PROBLEMS_PER_CODE];
-        all.push({ key: first.key, problem: { code, severity: first.problem.severity, message: `${count - MAX_PROBLEMS_PER_CODE} more ${code} problems are not listed (${count} in all)` } });
+        all.push({ key: first.key, problem: { code, severity: first.problem.severity, message: notListedMessage(code, count) } });
       }
     }
     return all.sort((a, b) => compareKeys(a.key, b.key)).map((k) => k.problem);

@@ -265,12 +265,13 @@ class FsBlobWriter implements BlobWriter {
     if (this.failed) throw this.failed;
     const digest = `sha256:${this.hash.digest('hex')}`;
     const target = this.store.pathOf(digest);
-    // Held as an index, the blob is stored as a file now: one reads it without inflating.
-    if (await this.store.has(digest) && !(await stat(target)).isDirectory()) {
+    const held = await stat(target).catch(() => null);
+    if (held?.isFile()) {
       await unlink(this.tmp).catch(() => undefined);
       return { digest, size: this.bytes, existed: true };
     }
-    const existed = await this.store.has(digest);
+    // Held as an index, the blob is stored as a file now: one reads it without inflating.
+    const existed = held !== null && (await this.store.has(digest));
     if (existed) await this.store.delete(digest);
     await rename(this.tmp, target);
     return { digest, size: this.bytes, existed };
