@@ -5,7 +5,7 @@ import type { LayerEntry } from '@peel/engine';
 import type { ChangeRow, ImageFacts, IngestOwner, IngestRepo, LayerFacts, MergedNodeRow, MergeRow, PendingImage, Rows, ShadowedRow, WriteOptions } from '../types.js';
 import { LayerRows, type LayerEntryInsert } from '../sqlite/ingest.js';
 import { ownerAlive } from '../owner.js';
-import { bytesOf, pathCols, sparseJson, xattrsJson } from '../sqlite/rows.js';
+import { bytesOf, pathCols, sparseJson, xattrsJson } from '../rows.js';
 import { BulkInsert } from './bulk.js';
 import type { PgConn } from './conn.js';
 import { dropUnusedLayers, DROPPING, finishDrop, purgeImage, WRITING } from './purge.js';

@@ -3,7 +3,7 @@ import { encodeName, type ImageArchive, type LayerEntry, type ResolvedImage } fr
 import { splitPath } from '../image-path.js';
 import type { ChangeRow, ImageFacts, IngestOwner, IngestRepo, LayerFacts, MergedNodeRow, MergeRow, PendingImage, Rows, ShadowedRow, WriteOptions } from '../types.js';
 import type { Conn } from './conn.js';
-import { bytesOf, pathCols, sparseJson, xattrsJson } from './rows.js';
+import { bytesOf, pathCols, sparseJson, xattrsJson } from '../rows.js';
 import { dropUnusedLayers, purgeImage } from './purge.js';
 import { ownerAlive } from '../owner.js';
 
