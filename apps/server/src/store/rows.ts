@@ -303,3 +303,15 @@ export function draftOf(head: DraftHeadRow, ops: readonly DraftOpRow[]): StoredD
     revision: head.revision,
   };
 }
+
+/** An image row that is not ready (pending or being deleted), with the process that writes it. */
+export interface LeftoverRow {
+  key: number;
+  state: string;
+  owner_pid: number | null;
+  owner_host: string | null;
+  owner_started: string | null;
+  heartbeat_at: string | null;
+}
+
+export const LEFTOVER_COLS = 'key, state, owner_pid, owner_host, owner_started, heartbeat_at';
