@@ -24,12 +24,18 @@ export function closeOwner(owner: IngestOwner): void {
  * process on this host. Another machine's process cannot be asked (its heartbeat tells instead).
  */
 export function ownerAlive(owner: IngestOwner): boolean {
-  if (owner.host !== hostname()) return true;
-  if (owner.pid === process.pid) return open.has(owner.started);
+  if (owner.host === hostname() && owner.pid === process.pid) return open.has(owner.started);
+  return processRuns(owner.pid, owner.host);
+}
+
+/** Whether process `pid` of `host` still runs. Another machine's process cannot be asked: it counts as running. */
+export function processRuns(pid: number, host: string): boolean {
+  if (host !== hostname()) return true;
   try {
-    process.kill(owner.pid, 0);
+    process.kill(pid, 0);
     return true;
   } catch (err) {
+    // EPERM: it runs, as another user.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
