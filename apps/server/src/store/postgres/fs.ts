@@ -1,7 +1,7 @@
 import { decodeName, encodeName, type LayerEntry } from '@peel/engine';
+import { globToRegExp } from '../glob.js';
 import { joinPath, splitPath } from '../image-path.js';
 import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
-import { globToRegExp } from '../sqlite/fs.js';
 import { layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
