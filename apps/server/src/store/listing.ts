@@ -95,17 +95,25 @@ export function listingSql(d: ListingDialect): ListingSql {
   };
 
   const k = (types: ReadonlyArray<'bytes' | 'int'>) => types.map((t, i) => d.key(i, t)).join(', ');
+  const pageSql = (source: ListingSource, sort: ListingSort, group: 0 | 1, folderBytes: boolean): string => {
+    const t = TAIL[source];
+    if (sort === 'name') {
+      // `name >= @k0` lets the database seek the primary key (or the layer's dir index) to the cursor.
+      return `${select[source]} AND ${GROUP[group]} AND name >= ${d.key(0, 'bytes')} AND (${t.key}) > (${k(['bytes', 'int', 'int', 'int'])})
+      ORDER BY ${t.order} LIMIT @limit`;
+    }
+    const size = sizeOf(source, group, folderBytes);
+    return `${select[source]} AND ${GROUP[group]} AND (-${size}, ${t.key}) > (${k(['int', 'bytes', 'int', 'int', 'int'])})
+      ORDER BY -${size}, ${t.order} LIMIT @limit`;
+  };
+  // Built once per shape: a page is asked for often, and its as-of text is long.
+  const pages = new Map<string, string>();
   return {
     page(source, sort, group, folderBytes) {
-      const t = TAIL[source];
-      if (sort === 'name') {
-        // `name >= @k0` lets the database seek the primary key (or the layer's dir index) to the cursor.
-        return `${select[source]} AND ${GROUP[group]} AND name >= ${d.key(0, 'bytes')} AND (${t.key}) > (${k(['bytes', 'int', 'int', 'int'])})
-      ORDER BY ${t.order} LIMIT @limit`;
-      }
-      const size = sizeOf(source, group, folderBytes);
-      return `${select[source]} AND ${GROUP[group]} AND (-${size}, ${t.key}) > (${k(['int', 'bytes', 'int', 'int', 'int'])})
-      ORDER BY -${size}, ${t.order} LIMIT @limit`;
+      const id = `${source}/${sort}/${group}/${folderBytes}`;
+      let text = pages.get(id);
+      if (text === undefined) pages.set(id, (text = pageSql(source, sort, group, folderBytes)));
+      return text;
     },
     byName: {
       nodes: `${select.nodes} AND name = @name`,
