@@ -6,7 +6,7 @@ import { parseQuery } from '../src/http/querystring.js';
 import { parseRange } from '../src/http/range.js';
 import { splitHost } from '../src/http/security.js';
 import { splitPath, toEnginePath } from '../src/store/image-path.js';
-import { globToRegExp } from '../src/store/sqlite/fs.js';
+import { globToRegExp } from '../src/store/glob.js';
 import Database from 'better-sqlite3';
 
 describe('path codec', () => {

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { processRuns } from './owner.js';
 
 const LOCK_FILE = 'peel.lock';
 
@@ -44,7 +45,7 @@ export class DataFolderLock {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
       const holder = readHolder(file);
-      if (holder && isAlive(holder)) {
+      if (holder && processRuns(holder.pid, holder.host)) {
         throw new DataFolderInUseError(
           `the data folder ${dataDir} is in use by another Peel (pid ${holder.pid} on ${holder.host}, started ${holder.started}): `
           + 'the embedded store serves one process. Stop that one, or start this one with another PEEL_DATA_DIR.',
@@ -77,16 +78,5 @@ function readHolder(file: string): Holder | null {
   } catch {
     // Unreadable or half-written: a process that died while writing it.
     return null;
-  }
-}
-
-/** Whether the holder still runs. Another machine's process cannot be asked: it counts as alive. */
-function isAlive(holder: Holder): boolean {
-  if (holder.host !== hostname()) return true;
-  try {
-    process.kill(holder.pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { LeftoverRow } from './rows.js';
 import type { IngestOwner } from './types.js';
 
 /** The owners this process has opened and not closed yet (one per running app), by start time. */
@@ -23,12 +24,29 @@ export function closeOwner(owner: IngestOwner): void {
  * process on this host. Another machine's process cannot be asked (its heartbeat tells instead).
  */
 export function ownerAlive(owner: IngestOwner): boolean {
-  if (owner.host !== hostname()) return true;
-  if (owner.pid === process.pid) return open.has(owner.started);
+  if (owner.host === hostname() && owner.pid === process.pid) return open.has(owner.started);
+  return processRuns(owner.pid, owner.host);
+}
+
+/** Whether process `pid` of `host` still runs. Another machine's process cannot be asked: it counts as running. */
+export function processRuns(pid: number, host: string): boolean {
+  if (host !== hostname()) return true;
   try {
-    process.kill(owner.pid, 0);
+    process.kill(pid, 0);
     return true;
   } catch (err) {
+    // EPERM: it runs, as another user.
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * Whether a cleanup removes an image that is not ready: one being deleted always (a delete is
+ * redone from the start), a pending one when its writer is unknown or gone, or its heartbeat is
+ * older than `staleMs`.
+ */
+export function isLeftOver(r: LeftoverRow, staleMs: number): boolean {
+  if (r.state !== 'pending' || r.owner_pid === null || r.owner_host === null) return true;
+  const beat = r.heartbeat_at === null ? 0 : Date.parse(r.heartbeat_at);
+  return !ownerAlive({ pid: r.owner_pid, host: r.owner_host, started: r.owner_started ?? '' }) || Date.now() - beat >= staleMs;
 }

@@ -1,10 +1,8 @@
 import { encodeName } from '@peel/engine';
+import { ARCHIVE_ENTRY_COLS, archiveEntryOf, type ArchiveEntryRow } from '../rows.js';
 import type { ArchiveEntryRecord, ArchiveRepo, ImageId } from '../types.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
-import { recordOf, type ArchiveEntryRow } from '../sqlite/archive.js';
-
-const COLS = 'seq, path, type, size, digest, link_target, role, label, media_type';
 
 /** The uploaded archive's own entries (manifest.json, blobs…), in archive order. */
 export class PgArchive implements ArchiveRepo {
@@ -17,13 +15,13 @@ export class PgArchive implements ArchiveRepo {
   async entries(id: ImageId): Promise<ArchiveEntryRecord[]> {
     const image = await this.keys.image(id);
     if (image === undefined) return [];
-    return (await this.c.rows<ArchiveEntryRow>(`SELECT ${COLS} FROM archive_entries WHERE image = $1 ORDER BY seq`, [image])).map(recordOf);
+    return (await this.c.rows<ArchiveEntryRow>(`SELECT ${ARCHIVE_ENTRY_COLS} FROM archive_entries WHERE image = $1 ORDER BY seq`, [image])).map(archiveEntryOf);
   }
 
   async entry(id: ImageId, path: string): Promise<ArchiveEntryRecord | undefined> {
     const image = await this.keys.image(id);
     if (image === undefined) return undefined;
-    const row = await this.c.one<ArchiveEntryRow>(`SELECT ${COLS} FROM archive_entries WHERE image = $1 AND path = $2 ORDER BY seq DESC LIMIT 1`, [image, encodeName(path)]);
-    return row && recordOf(row);
+    const row = await this.c.one<ArchiveEntryRow>(`SELECT ${ARCHIVE_ENTRY_COLS} FROM archive_entries WHERE image = $1 AND path = $2 ORDER BY seq DESC LIMIT 1`, [image, encodeName(path)]);
+    return row && archiveEntryOf(row);
   }
 }

@@ -1,12 +1,11 @@
 import type { ChangeKind } from '@peel/api';
 import { encodeName } from '@peel/engine';
-import { changeOf, type ChangeRow } from '../sqlite/changes.js';
+import { CHANGE_COLS, changeOf, type LayerChangeRow } from '../rows.js';
 import type { ChangeRecord, ChangesFilter, ChangesRepo, ImageId } from '../types.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
 import { asChars, lowerBytes } from './text-match.js';
 
-const COLS = 'seq, path, change, type, size, previous_layer, metadata_only, previous_size';
 const SUMS = `count(*) FILTER (WHERE change = 'added') AS added, count(*) FILTER (WHERE change = 'modified') AS modified,
   count(*) FILTER (WHERE change = 'deleted') AS deleted`;
 const FILTER = `($3::bytea IS NULL OR position(${asChars('$3::bytea')} IN ${lowerBytes(`'\\x2f'::bytea || path`)}) > 0)
@@ -25,7 +24,7 @@ export class PgChanges implements ChangesRepo {
   async list(id: ImageId, layer: number, limit: number, offset: number): Promise<ChangeRecord[]> {
     const image = await this.keys.image(id);
     if (image === undefined) return [];
-    return (await this.c.rows<ChangeRow>(`SELECT ${COLS} FROM layer_changes WHERE image = $1 AND layer = $2 ORDER BY seq LIMIT $3 OFFSET $4`,
+    return (await this.c.rows<LayerChangeRow>(`SELECT ${CHANGE_COLS} FROM layer_changes WHERE image = $1 AND layer = $2 ORDER BY seq LIMIT $3 OFFSET $4`,
       [image, layer, limit < 0 ? null : limit, offset])).map(changeOf);
   }
 
@@ -33,7 +32,7 @@ export class PgChanges implements ChangesRepo {
     const image = await this.keys.image(id);
     if (image === undefined) return [];
     // Keyset on the primary key (image, layer, seq): a page is one seek and `limit` rows.
-    return (await this.c.rows<ChangeRow>(`SELECT ${COLS} FROM layer_changes WHERE image = $1 AND layer = $2 AND ${FILTER}
+    return (await this.c.rows<LayerChangeRow>(`SELECT ${CHANGE_COLS} FROM layer_changes WHERE image = $1 AND layer = $2 AND ${FILTER}
         AND seq > $5 AND change = ANY($6::text[]) ORDER BY seq LIMIT $7`,
     [image, layer, ...filterValues(f), afterSeq, f.kinds, limit])).map(changeOf);
   }

@@ -1,5 +1,5 @@
-import type { DraftOp } from '@peel/engine';
-import { DraftRevisionConflict, type DraftHead, type DraftsRepo, type ImageId, type OpSummary, type StoredDraft, type StoredOp } from '../types.js';
+import { draftOf, type DraftHeadRow, type DraftOpRow } from '../rows.js';
+import { DraftRevisionConflict, type DraftHead, type DraftsRepo, type ImageId, type StoredDraft, type StoredOp } from '../types.js';
 import type { PgConn } from './conn.js';
 import { LockBusy } from './pool.js';
 
@@ -29,17 +29,12 @@ export class PgDrafts implements DraftsRepo {
     }
     // One snapshot for head and ops: an edit committing between two reads must not mix them.
     return this.c.tx(async (t) => {
-      const head = await t.one<{ image: number; config: string; tag: string | null; updated_at: string; revision: number }>(
+      const head = await t.one<DraftHeadRow & { image: number }>(
         `SELECT d.image, d.config, d.tag, d.updated_at, d.revision FROM images i JOIN drafts d ON d.image = i.key
           WHERE i.id = $1 AND i.state = 'ready'`, [id]);
       if (!head) return undefined;
-      const ops = await t.rows<{ op: string; summary: string; blob: string | null; created_at: string }>(
-        `SELECT op, summary, blob, created_at FROM draft_ops WHERE image = $1 ORDER BY seq`, [head.image]);
-      return {
-        head: { config: JSON.parse(head.config) as Record<string, unknown>, tag: head.tag, updatedAt: head.updated_at },
-        ops: ops.map((r) => ({ op: JSON.parse(r.op) as DraftOp, summary: JSON.parse(r.summary) as OpSummary, blob: r.blob, createdAt: r.created_at })),
-        revision: head.revision,
-      };
+      const ops = await t.rows<DraftOpRow>(`SELECT op, summary, blob, created_at FROM draft_ops WHERE image = $1 ORDER BY seq`, [head.image]);
+      return draftOf(head, ops);
     }, 'repeatable read');
   }
 

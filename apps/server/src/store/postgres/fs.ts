@@ -1,8 +1,8 @@
 import { decodeName, encodeName, type LayerEntry } from '@peel/engine';
+import { globToRegExp } from '../glob.js';
 import { joinPath, splitPath } from '../image-path.js';
 import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
-import { globToRegExp } from '../sqlite/fs.js';
-import { layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../sqlite/rows.js';
+import { layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
 import { ABS_PATH, asChars, lowerBytes } from './text-match.js';

@@ -1,11 +1,8 @@
 import type { ImageId, ImageLayer, ImageRecord, ImagesRepo, StoredImage, WriteOptions } from '../types.js';
-import { layerOf, recordOf, type ImageLayerRow, type ImageRow } from '../sqlite/images.js';
+import { IMAGE_LAYER_COLS, IMAGE_SUMMARY_COLS, imageOf, layerOf, type ImageLayerRow, type ImageRow } from '../rows.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
 import { purgeImage } from './purge.js';
-
-const SUMMARY_COLS = `id, name, tags, format, platform, platforms, manifest_digest, manifest_media_type, config_digest,
-  history, problems, archive_digest, archive_size, outer_compression, size, layer_count, file_count, created_at`;
 
 /** Image and layer lookups; only 'ready' images exist for readers. */
 export class PgImages implements ImagesRepo {
@@ -16,12 +13,12 @@ export class PgImages implements ImagesRepo {
   }
 
   async list(): Promise<ImageRecord[]> {
-    return (await this.c.rows<ImageRow>(`SELECT ${SUMMARY_COLS} FROM images WHERE state = 'ready' ORDER BY created_at DESC, id`)).map(recordOf);
+    return (await this.c.rows<ImageRow>(`SELECT ${IMAGE_SUMMARY_COLS} FROM images WHERE state = 'ready' ORDER BY created_at DESC, id`)).map(imageOf);
   }
 
   async get(id: ImageId): Promise<StoredImage | undefined> {
-    const row = await this.c.one<ImageRow>(`SELECT ${SUMMARY_COLS}, config FROM images WHERE id = $1 AND state = 'ready'`, [id]);
-    return row && { ...recordOf(row), configRaw: row.config! };
+    const row = await this.c.one<ImageRow>(`SELECT ${IMAGE_SUMMARY_COLS}, config FROM images WHERE id = $1 AND state = 'ready'`, [id]);
+    return row && { ...imageOf(row), configRaw: row.config! };
   }
 
   async exists(id: ImageId): Promise<boolean> {
@@ -29,8 +26,7 @@ export class PgImages implements ImagesRepo {
   }
 
   async layers(id: ImageId): Promise<ImageLayer[]> {
-    const rows = await this.c.rows<ImageLayerRow>(`SELECT il.idx, il.media_type, il.archive_path, il.history, l.digest, l.diff_id,
-        l.compression, l.size, l.uncompressed_size, l.tar_blob, l.entry_count, l.content_size, l.problems
+    const rows = await this.c.rows<ImageLayerRow>(`SELECT ${IMAGE_LAYER_COLS}
       FROM images i JOIN image_layers il ON il.image = i.key JOIN layers l ON l.key = il.layer
       WHERE i.id = $1 AND i.state = 'ready' ORDER BY il.idx`, [id]);
     return rows.map(layerOf);

@@ -1,4 +1,5 @@
 import { MIGRATIONS } from '../migrations.js';
+import { RepoSet } from '../repo-set.js';
 import type { Repos, Store } from '../types.js';
 import { PgArchive } from './archive.js';
 import { PgChanges } from './changes.js';
@@ -31,27 +32,11 @@ function repos(c: PgConn): Repos {
  * one UPDATE, drafts are guarded by their revision and row locks, layers by their row (see
  * ingest.ts, drafts.ts, purge.ts).
  */
-export class PostgresStore implements Store {
+export class PostgresStore extends RepoSet implements Store {
   readonly kind = 'postgres';
-  readonly images;
-  readonly fs;
-  readonly listing;
-  readonly changes;
-  readonly archive;
-  readonly drafts;
-  readonly findings;
-  readonly ingest;
 
   constructor(private readonly pool: PgPool) {
-    const r = repos(new PgConn(pool, null));
-    this.images = r.images;
-    this.fs = r.fs;
-    this.listing = r.listing;
-    this.changes = r.changes;
-    this.archive = r.archive;
-    this.drafts = r.drafts;
-    this.findings = r.findings;
-    this.ingest = r.ingest;
+    super(repos(new PgConn(pool, null)));
   }
 
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {

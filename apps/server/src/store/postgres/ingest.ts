@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { encodeName, type ImageArchive, type ResolvedImage } from '@peel/engine';
-import type { LayerEntry } from '@peel/engine';
-import type { ChangeRow, ImageFacts, IngestOwner, IngestRepo, LayerFacts, MergedNodeRow, MergeRow, PendingImage, Rows, ShadowedRow, WriteOptions } from '../types.js';
-import { LayerRows, type LayerEntryInsert } from '../sqlite/ingest.js';
-import { ownerAlive } from '../owner.js';
-import { bytesOf, pathCols, sparseJson, xattrsJson } from '../sqlite/rows.js';
+import type { ImageArchive, LayerEntry, ResolvedImage } from '@peel/engine';
+import {
+  ARCHIVE_INSERT_COLS, archiveEntryValues, CHANGE_INSERT_COLS, changeValues, LAYER_ENTRY_COLS, layerEntryValues, LayerRows, NODE_COLS, nodeValues,
+  READY_IMAGE_COLS, readyImageValues, SHADOWED_COLS, shadowedValues,
+} from '../ingest-rows.js';
+import { isLeftOver } from '../owner.js';
+import { LEFTOVER_COLS, type LeftoverRow } from '../rows.js';
+import type { ImageFacts, IngestOwner, IngestRepo, LayerFacts, MergeRow, PendingImage, Rows, WriteOptions } from '../types.js';
 import { BulkInsert } from './bulk.js';
 import type { PgConn } from './conn.js';
 import { dropUnusedLayers, DROPPING, finishDrop, purgeImage, WRITING } from './purge.js';
@@ -21,14 +23,9 @@ import { dropUnusedLayers, DROPPING, finishDrop, purgeImage, WRITING } from './p
  *   meets the unique id and answers with the first one's.
  */
 
-const LAYER_ENTRY_COLS = ['layer', 'seq', 'parent', 'name', 'type', 'mode', 'uid', 'gid', 'uname', 'gname', 'size', 'mtime',
-  'link_target', 'dev_major', 'dev_minor', 'xattrs', 'data_offset', 'header_offset', 'digest', 'implicit', 'sparse'];
-const NODE_COLS = ['image', 'parent', 'name', 'type', 'mode', 'uid', 'gid', 'uname', 'gname', 'size', 'mtime', 'link_target',
-  'dev_major', 'dev_minor', 'xattrs', 'layer', 'implicit', 'child_count', 'digest', 'content_layer', 'content_seq', 'bytes_below'];
-const SHADOWED_COLS = ['image', 'parent', 'name', 'seq', 'type', 'mode', 'uid', 'gid', 'size', 'mtime', 'link_target',
-  'layer', 'deleted_by', 'overwritten_by', 'digest'];
-const CHANGE_COLS = ['image', 'layer', 'seq', 'path', 'change', 'type', 'size', 'previous_layer', 'metadata_only', 'previous_size'];
-const ARCHIVE_COLS = ['image', 'seq', 'path', 'type', 'size', 'digest', 'link_target', 'role', 'label', 'media_type'];
+/** $1 the image's key, $2 its id, then READY_IMAGE_COLS. */
+const FLIP_TO_READY = `UPDATE images SET id = $2, state = 'ready', ${READY_IMAGE_COLS.map((c, i) => `${c} = $${i + 3}`).join(', ')},
+  owner_pid = NULL, owner_host = NULL, owner_started = NULL, heartbeat_at = NULL WHERE key = $1 AND state = 'pending'`;
 
 /** How long a process waits for another's write of a layer before checking that the writer still runs. */
 const LAYER_WAIT_CHECK_MS = 2000;
@@ -131,7 +128,7 @@ export class PgIngest implements IngestRepo {
     // Each table gets its own multi-row INSERTs, filled from the one interleaved stream.
     const nodes = new BulkInsert(this.c.db, 'fs_nodes', NODE_COLS, opts);
     const shadowed = new BulkInsert(this.c.db, 'fs_shadowed', SHADOWED_COLS, opts);
-    const changes = new BulkInsert(this.c.db, 'layer_changes', CHANGE_COLS, opts);
+    const changes = new BulkInsert(this.c.db, 'layer_changes', CHANGE_INSERT_COLS, opts);
     for await (const r of rows) {
       if (r.kind === 'node') await nodes.add(nodeValues(image, r.row));
       else if (r.kind === 'shadowed') await shadowed.add(shadowedValues(image, r.row));
@@ -145,8 +142,7 @@ export class PgIngest implements IngestRepo {
   async finish(pending: PendingImage, facts: ImageFacts, opts: WriteOptions): Promise<{ created: boolean; released: string[] }> {
     const key = await this.key(pending);
     let seq = 0;
-    await this.c.insert('archive_entries', ARCHIVE_COLS, facts.archive.entries, (e) => [key, seq++, encodeName(e.path), e.type, e.size,
-      e.digest, bytesOf(e.linkTarget), e.role, e.label, e.mediaType], opts);
+    await this.c.insert('archive_entries', ARCHIVE_INSERT_COLS, facts.archive.entries, (e) => archiveEntryValues(key, seq++, e), opts);
     opts.check?.();
     const released: string[] = [];
     for (;;) {
@@ -165,18 +161,7 @@ export class PgIngest implements IngestRepo {
   }
 
   private flip(key: number, facts: ImageFacts): Promise<number> {
-    const { archive, image } = facts;
-    const size = image.layers.reduce((sum, l) => sum + l.size, image.configRaw.length);
-    return this.c.run(`UPDATE images SET id = $2, state = 'ready', name = $3, tags = $4, format = $5, platform = $6, platforms = $7,
-        manifest_digest = $8, manifest_media_type = $9, config_digest = $10, config = $11, history = $12, problems = $13,
-        archive_digest = $14, archive_size = $15, outer_compression = $16, size = $17, layer_count = $18, file_count = $19,
-        created_at = $20, owner_pid = NULL, owner_host = NULL, owner_started = NULL, heartbeat_at = NULL
-      WHERE key = $1 AND state = 'pending'`, [
-      key, facts.id, facts.name, JSON.stringify(image.tags), archive.format, JSON.stringify(image.platform), JSON.stringify(archive.platforms),
-      image.manifestDigest, image.manifestMediaType, image.configDigest, image.configRaw, JSON.stringify(image.history),
-      JSON.stringify([...archive.problems, ...facts.mergeProblems]), archive.archiveDigest, archive.archiveSize, archive.outerCompression,
-      size, image.layers.length, facts.fileCount, new Date().toISOString(),
-    ]);
+    return this.c.run(FLIP_TO_READY, [key, facts.id, ...readyImageValues(facts)]);
   }
 
   async abandon(pending: PendingImage, opts: WriteOptions): Promise<string[]> {
@@ -185,14 +170,11 @@ export class PgIngest implements IngestRepo {
   }
 
   async cleanupStale(staleMs: number, opts: WriteOptions): Promise<number> {
-    const rows = await this.c.rows<{ key: number; state: string; owner_pid: number | null; owner_host: string | null; owner_started: string | null; heartbeat_at: string | null }>(
-      `SELECT key, state, owner_pid, owner_host, owner_started, heartbeat_at FROM images WHERE state <> 'ready'`);
+    const rows = await this.c.rows<LeftoverRow>(`SELECT ${LEFTOVER_COLS} FROM images WHERE state <> 'ready'`);
     let removed = 0;
     for (const r of rows) {
-      const owner = r.owner_pid === null || r.owner_host === null ? null : { pid: r.owner_pid, host: r.owner_host, started: r.owner_started ?? '' };
-      const beat = r.heartbeat_at === null ? 0 : Date.parse(r.heartbeat_at);
       // A delete another live process is running is finished by that process; finishing it here too would be harmless.
-      if (r.state === 'pending' && owner && ownerAlive(owner) && Date.now() - beat < staleMs) continue;
+      if (!isLeftOver(r, staleMs)) continue;
       await purgeImage(this.c, r.key, opts.chunkRows);
       removed++;
     }
@@ -200,27 +182,4 @@ export class PgIngest implements IngestRepo {
     for (const { key } of await this.c.rows<{ key: number }>(`SELECT key FROM layers WHERE entry_count = ${DROPPING}`)) await finishDrop(this.c, key, opts.chunkRows);
     return removed;
   }
-}
-
-function layerEntryValues(layer: number, seq: number, { entry: e, implicit }: LayerEntryInsert): unknown[] {
-  const { parent, name } = pathCols(e.path);
-  return [layer, seq, parent, name, e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime, bytesOf(e.linkTarget), e.devMajor,
-    e.devMinor, xattrsJson(e.xattrs), e.dataOffset, e.headerOffset, e.digest, implicit ? 1 : 0, sparseJson(e)];
-}
-
-function nodeValues(image: number, n: MergedNodeRow): unknown[] {
-  const e = n.entry;
-  const { parent, name } = pathCols(n.path);
-  return [image, parent, name, e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime, bytesOf(e.linkTarget), e.devMajor,
-    e.devMinor, xattrsJson(e.xattrs), n.layer, n.implicit ? 1 : 0, n.childCount, n.digest, n.contentLayer, n.contentSeq, n.bytesBelow];
-}
-
-function shadowedValues(image: number, n: ShadowedRow): unknown[] {
-  const e = n.entry;
-  const { parent, name } = pathCols(n.path);
-  return [image, parent, name, n.seq, e.type, e.mode, e.uid, e.gid, e.size, e.mtime, bytesOf(e.linkTarget), n.layer, n.deletedBy, n.overwrittenBy, n.digest];
-}
-
-function changeValues(image: number, c: ChangeRow): unknown[] {
-  return [image, c.layer, c.seq, encodeName(c.path), c.change, c.type, c.size, c.previousLayer, c.metadataOnly ? 1 : 0, c.previousSize];
 }

@@ -1,4 +1,5 @@
-import type { PgConn } from './conn.js';
+import { IMAGE_BLOBS, IMAGE_BULK_TABLES, IMAGE_LAST_DELETES } from '../purge-order.js';
+import { named, type PgConn } from './conn.js';
 
 /*
  * Several processes share the database: a layer is shared by every image that links it, and a
@@ -13,12 +14,12 @@ export const DROPPING = -2;
 
 /**
  * Removes an image's rows (its draft and cached findings too), and the layers no other image
- * uses, in chunks. Returns the blob digests the image and its draft referenced: candidates for
+ * uses, in chunks (in the order of purge-order.ts). Returns the blob digests the image and its draft referenced: candidates for
  * the blob collector, which keeps those that another image still needs.
  */
 export async function purgeImage(c: PgConn, key: number, chunk: number): Promise<string[]> {
   await c.run(`UPDATE images SET state = 'deleting' WHERE key = $1 AND state <> 'deleting'`, [key]);
-  for (const table of ['fs_nodes', 'fs_shadowed', 'layer_changes', 'archive_entries']) await c.deleteChunked(table, 'image = $1', [key], chunk);
+  for (const { table } of IMAGE_BULK_TABLES) await c.deleteChunked(table, 'image = $1', [key], chunk);
   const layers = await c.tx(async (t) => {
     const linked = (await t.rows<{ layer: number }>(`SELECT DISTINCT layer FROM image_layers WHERE image = $1`, [key])).map((r) => r.layer);
     await t.run(`DELETE FROM image_layers WHERE image = $1`, [key]);
@@ -26,13 +27,9 @@ export async function purgeImage(c: PgConn, key: number, chunk: number): Promise
   });
   await dropUnusedLayers(c, layers, chunk);
   return c.tx(async (t) => {
-    const blobs = (await t.rows<{ digest: string }>(`SELECT digest FROM image_blobs WHERE image = $1
-      UNION SELECT blob FROM draft_ops WHERE image = $1 AND blob IS NOT NULL`, [key])).map((r) => r.digest);
-    await t.run(`DELETE FROM draft_ops WHERE image = $1`, [key]);
-    await t.run(`DELETE FROM drafts WHERE image = $1`, [key]);
-    await t.run(`DELETE FROM image_blobs WHERE image = $1`, [key]);
-    await t.run(`DELETE FROM image_findings WHERE image_id = (SELECT id FROM images WHERE key = $1)`, [key]);
-    await t.run(`DELETE FROM images WHERE key = $1`, [key]);
+    // One parameter: every @key is $1.
+    const blobs = (await t.rows<{ digest: string }>(named(IMAGE_BLOBS).text, [key])).map((r) => r.digest);
+    for (const sql of IMAGE_LAST_DELETES) await t.run(named(sql).text, [key]);
     return blobs;
   });
 }

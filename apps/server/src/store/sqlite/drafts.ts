@@ -1,5 +1,5 @@
-import type { DraftOp } from '@peel/engine';
-import { DraftRevisionConflict, type DraftHead, type DraftsRepo, type ImageId, type OpSummary, type StoredDraft, type StoredOp } from '../types.js';
+import { draftOf, type DraftHeadRow, type DraftOpRow } from '../rows.js';
+import { DraftRevisionConflict, type DraftHead, type DraftsRepo, type ImageId, type StoredDraft, type StoredOp } from '../types.js';
 import type { Conn } from './conn.js';
 import { Keys } from './keys.js';
 
@@ -24,16 +24,10 @@ export class SqliteDrafts implements DraftsRepo {
   async get(id: ImageId): Promise<StoredDraft | undefined> {
     const image = this.keys.image(id);
     if (image === undefined) return undefined;
-    const head = this.c.stmt(`SELECT config, tag, updated_at, revision FROM drafts WHERE image = ?`).get(image) as
-      { config: string; tag: string | null; updated_at: string; revision: number } | undefined;
+    const head = this.c.stmt(`SELECT config, tag, updated_at, revision FROM drafts WHERE image = ?`).get(image) as DraftHeadRow | undefined;
     if (!head) return undefined;
-    const ops = this.c.stmt(`SELECT op, summary, blob, created_at FROM draft_ops WHERE image = ? ORDER BY seq`).all(image) as
-      Array<{ op: string; summary: string; blob: string | null; created_at: string }>;
-    return {
-      head: { config: JSON.parse(head.config) as Record<string, unknown>, tag: head.tag, updatedAt: head.updated_at },
-      ops: ops.map((r) => ({ op: JSON.parse(r.op) as DraftOp, summary: JSON.parse(r.summary) as OpSummary, blob: r.blob, createdAt: r.created_at })),
-      revision: head.revision,
-    };
+    const ops = this.c.stmt(`SELECT op, summary, blob, created_at FROM draft_ops WHERE image = ? ORDER BY seq`).all(image) as DraftOpRow[];
+    return draftOf(head, ops);
   }
 
   /** Checks the revision and writes the head with the next one; the caller's write follows in the same transaction. */

@@ -1,11 +1,12 @@
 import { decodeName, encodeName, type LayerEntry } from '@peel/engine';
+import { globToRegExp } from '../glob.js';
 import { joinPath, splitPath } from '../image-path.js';
 import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
 import type { Conn } from './conn.js';
 import type { Db } from './db.js';
 import { Keys } from './keys.js';
 import { LAYER_BY_DIR } from './layer-by-dir.js';
-import { dataRegions, layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from './rows.js';
+import { dataRegions, layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
 import { SubtreeSizes } from './subtree-size.js';
 
 const ABS_PATH = `('/' || CASE WHEN length(parent) = 0 THEN CAST(name AS TEXT) ELSE parent || '/' || name END)`;
@@ -177,26 +178,4 @@ function registerGlob(db: Db): void {
     (regexp(pattern).test(decodeName(name as Buffer)) ? 1 : 0));
   db.function('peel_glob_path', { deterministic: true }, (pattern: unknown, parent: unknown, name: unknown) =>
     (regexp(pattern).test(`/${joinPath(decodeName(parent as Buffer), decodeName(name as Buffer))}`) ? 1 : 0));
-}
-
-export function globToRegExp(glob: string): RegExp {
-  let out = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') out += '[^]*';
-    else if (c === '?') out += '[^]';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end < 0) {
-        out += '\\[';
-        continue;
-      }
-      let body = glob.slice(i + 1, end);
-      const negate = body.startsWith('^');
-      if (negate) body = body.slice(1);
-      out += `[${negate ? '^' : ''}${body.replace(/[\\\]]/g, '\\$&')}]`;
-      i = end;
-    } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${out}$`);
 }

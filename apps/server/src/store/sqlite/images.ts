@@ -1,91 +1,8 @@
-import type { Platform, PlatformChoice, Problem } from '@peel/api';
-import type { HistoryStep } from '@peel/engine';
+import { IMAGE_LAYER_COLS, IMAGE_SUMMARY_COLS, imageOf, layerOf, type ImageLayerRow, type ImageRow } from '../rows.js';
 import type { ImageId, ImageLayer, ImageRecord, ImagesRepo, StoredImage, WriteOptions } from '../types.js';
 import type { Conn } from './conn.js';
 import { Keys } from './keys.js';
 import { purgeImage } from './purge.js';
-
-export interface ImageRow {
-  id: string;
-  name: string;
-  tags: string;
-  format: string;
-  platform: string;
-  platforms: string;
-  manifest_digest: string | null;
-  manifest_media_type: string | null;
-  config_digest: string;
-  config?: Buffer;
-  history: string;
-  problems: string;
-  archive_digest: string;
-  archive_size: number;
-  outer_compression: string;
-  size: number;
-  layer_count: number;
-  file_count: number;
-  created_at: string;
-}
-
-export interface ImageLayerRow {
-  idx: number;
-  media_type: string;
-  archive_path: string;
-  history: number | null;
-  digest: string;
-  diff_id: string;
-  compression: string;
-  size: number;
-  uncompressed_size: number;
-  tar_blob: string;
-  entry_count: number;
-  content_size: number;
-  problems: string;
-}
-
-const SUMMARY_COLS = `id, name, tags, format, platform, platforms, manifest_digest, manifest_media_type, config_digest,
-  history, problems, archive_digest, archive_size, outer_compression, size, layer_count, file_count, created_at`;
-
-export function recordOf(row: ImageRow): ImageRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    tags: JSON.parse(row.tags) as string[],
-    format: row.format,
-    platform: JSON.parse(row.platform) as Platform,
-    platforms: JSON.parse(row.platforms) as PlatformChoice[],
-    manifestDigest: row.manifest_digest,
-    manifestMediaType: row.manifest_media_type,
-    configDigest: row.config_digest,
-    history: JSON.parse(row.history) as HistoryStep[],
-    problems: JSON.parse(row.problems) as Problem[],
-    archiveDigest: row.archive_digest,
-    archiveSize: row.archive_size,
-    outerCompression: row.outer_compression,
-    size: row.size,
-    layerCount: row.layer_count,
-    fileCount: row.file_count,
-    createdAt: row.created_at,
-  };
-}
-
-export function layerOf(l: ImageLayerRow): ImageLayer {
-  return {
-    index: l.idx,
-    layerDigest: l.digest,
-    mediaType: l.media_type,
-    archivePath: l.archive_path,
-    history: l.history,
-    diffId: l.diff_id,
-    compression: l.compression,
-    size: l.size,
-    uncompressedSize: l.uncompressed_size,
-    tarBlob: l.tar_blob,
-    entryCount: l.entry_count,
-    contentSize: l.content_size,
-    problems: JSON.parse(l.problems) as Problem[],
-  };
-}
 
 /** Image and layer lookups; only 'ready' images exist for readers. */
 export class SqliteImages implements ImagesRepo {
@@ -96,13 +13,13 @@ export class SqliteImages implements ImagesRepo {
   }
 
   async list(): Promise<ImageRecord[]> {
-    const rows = this.c.stmt(`SELECT ${SUMMARY_COLS} FROM images WHERE state = 'ready' ORDER BY created_at DESC, id`).all() as ImageRow[];
-    return rows.map(recordOf);
+    const rows = this.c.stmt(`SELECT ${IMAGE_SUMMARY_COLS} FROM images WHERE state = 'ready' ORDER BY created_at DESC, id`).all() as ImageRow[];
+    return rows.map(imageOf);
   }
 
   async get(id: ImageId): Promise<StoredImage | undefined> {
-    const row = this.c.stmt(`SELECT ${SUMMARY_COLS}, config FROM images WHERE id = ? AND state = 'ready'`).get(id) as ImageRow | undefined;
-    return row && { ...recordOf(row), configRaw: row.config! };
+    const row = this.c.stmt(`SELECT ${IMAGE_SUMMARY_COLS}, config FROM images WHERE id = ? AND state = 'ready'`).get(id) as ImageRow | undefined;
+    return row && { ...imageOf(row), configRaw: row.config! };
   }
 
   async exists(id: ImageId): Promise<boolean> {
@@ -112,8 +29,7 @@ export class SqliteImages implements ImagesRepo {
   async layers(id: ImageId): Promise<ImageLayer[]> {
     const key = this.keys.image(id);
     if (key === undefined) return [];
-    const rows = this.c.stmt(`SELECT il.idx, il.media_type, il.archive_path, il.history, l.digest, l.diff_id,
-        l.compression, l.size, l.uncompressed_size, l.tar_blob, l.entry_count, l.content_size, l.problems
+    const rows = this.c.stmt(`SELECT ${IMAGE_LAYER_COLS}
       FROM image_layers il JOIN layers l ON l.key = il.layer WHERE il.image = ? ORDER BY il.idx`).all(key) as ImageLayerRow[];
     return rows.map(layerOf);
   }

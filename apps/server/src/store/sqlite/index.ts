@@ -1,3 +1,4 @@
+import { RepoSet } from '../repo-set.js';
 import type { Repos, Store } from '../types.js';
 import { Conn } from './conn.js';
 import { openDatabase, type Db } from './db.js';
@@ -25,30 +26,12 @@ function repos(c: Conn, shared?: Pick<Repos, 'fs' | 'listing' | 'changes'>): Rep
 }
 
 /** The embedded store: one SQLite file (WAL), one connection, one process (see folder-lock.ts). */
-export class SqliteStore implements Store {
+export class SqliteStore extends RepoSet implements Store {
   readonly kind = 'sqlite';
-  readonly images;
-  readonly fs;
-  readonly listing;
-  readonly changes;
-  readonly archive;
-  readonly drafts;
-  readonly findings;
-  readonly ingest;
-  private readonly conn: Conn;
   private insideRepos: Repos | undefined;
 
-  constructor(readonly db: Db) {
-    this.conn = Conn.open(db);
-    const r = repos(this.conn);
-    this.images = r.images;
-    this.fs = r.fs;
-    this.listing = r.listing;
-    this.changes = r.changes;
-    this.archive = r.archive;
-    this.drafts = r.drafts;
-    this.findings = r.findings;
-    this.ingest = r.ingest;
+  constructor(readonly db: Db, private readonly conn = Conn.open(db)) {
+    super(repos(conn));
   }
 
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {

@@ -1,96 +1,22 @@
 import type { Statement } from 'better-sqlite3';
-import type { EntryType, FsEntry, ListingSort } from '@peel/api';
-import { decodeName, encodeName } from '@peel/engine';
+import type { ListingSort } from '@peel/api';
+import { encodeName } from '@peel/engine';
+import { firstKey, keyParams, listingRows, listingSql } from '../listing.js';
 import type { ListingOwner, ListingRepo, ListingRow, ListingSource, PageKey, SourceParams } from '../types.js';
 import type { Conn } from './conn.js';
 import { Keys } from './keys.js';
 import { LAYER_BY_DIR } from './layer-by-dir.js';
 
-/** Column positions of a raw listing row (every source selects these first, in this order). */
-const COL = { name: 0, type: 1, mode: 2, uid: 3, gid: 4, size: 5, mtime: 6, linkTarget: 7, digest: 8, layer: 9, seq: 10, x1: 11 } as const;
-/** As-of rows: the layer of the stored version, which for a folder can be above the one shown. */
-export const AS_OF_RECORDED = COL.x1 + 6;
-
-/**
- * As of layer @asOf, the version of a path that is alive is the one whose layer is at or below it
- * and that no layer up to it deleted or overwrote (fs_shadowed keeps every version that was lost
- * and the layer that lost it: the engine's overlay rules, as the merge applied them). A folder
- * that a later layer declared again keeps one version from its first layer on, recorded with the
- * last layer that declared it: it was there at @asOf when a layer between the end of the path's
- * previous version and @asOf has a folder entry for it (declared, implied or opaque). Its layer as
- * of @asOf is, as the merge counts it, the last of those that declared it, else the first (which
- * made it); the page reads the folder's attributes from that layer's entry (`recorded` differs).
- */
-const folderEntries = (table: string, previousEnd: string, kind: string) => `FROM image_layers il
-    JOIN layer_entries AS le INDEXED BY layer_entries_by_dir ON le.layer = il.layer
-    AND le.parent = ${table}.parent AND le.name = ${table}.name AND ${kind}
-  WHERE il.image = @owner AND il.idx <= @asOf AND il.idx >= ${previousEnd}`;
-const folderLayerAsOf = (table: string, previousEnd: string) => `coalesce(
-  (SELECT max(il.idx) ${folderEntries(table, previousEnd, "le.type = 'dir' AND le.implicit = 0")}),
-  (SELECT min(il.idx) ${folderEntries(table, previousEnd, "le.type IN ('dir', 'opaque')")}))`;
-const ENDED = 'coalesce(deleted_by, overwritten_by)';
-const layerAsOf = (table: string, previousEnd: string) =>
-  `CASE WHEN ${table}.layer <= @asOf THEN ${table}.layer WHEN ${table}.type = 'dir' THEN ${folderLayerAsOf(table, previousEnd)} END`;
-/** The layer that ended the path's version before this one (0: none did). */
-const previousEnd = (table: string, own: string) => `coalesce((SELECT max(coalesce(prior.deleted_by, prior.overwritten_by)) FROM fs_shadowed AS prior
-  WHERE prior.image = @owner AND prior.parent = ${table}.parent AND prior.name = ${table}.name${own}), 0)`;
-const NODE_LAYER = layerAsOf('fs_nodes', previousEnd('fs_nodes', ''));
-const SHADOWED_LAYER = layerAsOf('fs_shadowed', previousEnd('fs_shadowed',
-  ' AND prior.seq <> fs_shadowed.seq AND coalesce(prior.deleted_by, prior.overwritten_by) <= fs_shadowed.layer'));
-
-const SELECT: Record<ListingSource, string> = {
-  // x1.. : uname, gname, dev_major, dev_minor, xattrs, implicit, child_count, bytes_below
-  nodes: `SELECT name, type, mode, uid, gid, size, mtime, link_target, digest, layer, 0, uname, gname, dev_major, dev_minor, xattrs, implicit, child_count, bytes_below
-    FROM fs_nodes WHERE image = @owner AND parent = @parent`,
-  // x1.. : deleted_by, overwritten_by
-  shadowed: `SELECT name, type, mode, uid, gid, size, mtime, link_target, digest, layer, seq, deleted_by, overwritten_by
-    FROM fs_shadowed WHERE image = @owner AND parent = @parent`,
-  // x1.. : deleted_by, overwritten_by
-  lostAt: `SELECT name, type, mode, uid, gid, size, mtime, link_target, digest, layer, seq, deleted_by, overwritten_by
-    FROM fs_shadowed WHERE image = @owner AND parent = @parent AND ${ENDED} = @asOf`,
-  // x1.. : uname, gname, dev_major, dev_minor, xattrs, implicit
-  layer: `SELECT name, type, mode, uid, gid, size, mtime, link_target, digest, 0, seq, uname, gname, dev_major, dev_minor, xattrs, implicit
-    FROM ${LAYER_BY_DIR} WHERE layer = @owner AND parent = @parent`,
-  // x1.. : uname, gname, dev_major, dev_minor, xattrs, implicit, recorded (the layer column is the layer as of @asOf)
-  asOfNodes: `SELECT * FROM (SELECT name, type, mode, uid, gid, size, mtime, link_target, digest, ${NODE_LAYER} AS layer, 0 AS seq,
-      uname, gname, dev_major, dev_minor, xattrs, implicit, fs_nodes.layer AS recorded
-    FROM fs_nodes WHERE image = @owner AND parent = @parent) WHERE layer IS NOT NULL`,
-  // x1.. : null × 6 (what fs_shadowed does not keep), recorded
-  asOfShadowed: `SELECT * FROM (SELECT name, type, mode, uid, gid, size, mtime, link_target, digest, ${SHADOWED_LAYER} AS layer, seq,
-      NULL, NULL, NULL, NULL, NULL, NULL, fs_shadowed.layer AS recorded
-    FROM fs_shadowed WHERE image = @owner AND parent = @parent AND ${ENDED} > @asOf) WHERE layer IS NOT NULL`,
-};
-
-/** The key of a row after its group (see page-key.ts): live (1) or gone (0), layer, seq. */
-const TAIL: Record<ListingSource, { key: string; order: string }> = {
-  nodes: { key: 'name, 1, layer, 0', order: 'name' },
-  shadowed: { key: 'name, 0, layer, seq', order: 'name, layer, seq' },
-  lostAt: { key: 'name, 0, layer, seq', order: 'name, layer, seq' },
-  layer: { key: 'name, 0, 0, seq', order: 'name, seq' },
-  // One version of a path is alive as of a layer: its name is its key.
-  asOfNodes: { key: 'name, 1, 0, 0', order: 'name' },
-  asOfShadowed: { key: 'name, 1, 0, 0', order: 'name' },
-};
-
-const GROUP = ["type = 'dir'", "type <> 'dir'"] as const;
-
-/** What sort=size orders by: a merged folder by the bytes below it, anything else by its own size. */
-const sizeOf = (source: ListingSource, group: 0 | 1, folderBytes: boolean): string => (source === 'nodes' && group === 0 && folderBytes ? 'bytes_below' : 'size');
-
-function pageSql(source: ListingSource, sort: ListingSort, group: 0 | 1, folderBytes: boolean): string {
-  const t = TAIL[source];
-  if (sort === 'name') {
-    // `name >= @k0` lets SQLite seek the primary key (or the layer's dir index) to the cursor.
-    return `${SELECT[source]} AND ${GROUP[group]} AND name >= @k0 AND (${t.key}) > (@k0, @k1, @k2, @k3)
-      ORDER BY ${t.order} LIMIT @limit`;
-  }
-  const size = sizeOf(source, group, folderBytes);
-  return `${SELECT[source]} AND ${GROUP[group]} AND (-${size}, ${t.key}) > (@k0, @k1, @k2, @k3, @k4)
-    ORDER BY -${size}, ${t.order} LIMIT @limit`;
-}
+const SQL = listingSql({
+  layerByDir: (alias) => (alias ? `layer_entries AS ${alias} INDEXED BY layer_entries_by_dir` : LAYER_BY_DIR),
+  key: (i) => `@k${i}`,
+});
 
 /** The values a statement binds from SourceParams (none it does not name). */
 const bindings = (params: SourceParams): { asOf?: number } => (params.asOf === undefined ? {} : { asOf: params.asOf });
+
+const bySource = (sql: Record<ListingSource, string>, prepare: (sql: string) => Statement): Record<ListingSource, Statement> =>
+  Object.fromEntries(Object.entries(sql).map(([source, text]) => [source, prepare(text)])) as Record<ListingSource, Statement>;
 
 /**
  * Paged reads of one folder, by key, with `.raw()` rows (no object per row) turned into the
@@ -106,22 +32,8 @@ export class SqliteListing implements ListingRepo {
   constructor(private readonly c: Conn) {
     const db = c.db;
     this.keys = new Keys(c);
-    this.byName = {
-      nodes: db.prepare(`${SELECT.nodes} AND name = @name`).raw(),
-      shadowed: db.prepare(`${SELECT.shadowed} AND name = @name ORDER BY layer, seq`).raw(),
-      lostAt: db.prepare(`${SELECT.lostAt} AND name = @name ORDER BY layer, seq`).raw(),
-      layer: db.prepare(`${SELECT.layer} AND name = @name ORDER BY seq`).raw(),
-      asOfNodes: db.prepare(`${SELECT.asOfNodes} AND name = @name`).raw(),
-      asOfShadowed: db.prepare(`${SELECT.asOfShadowed} AND name = @name`).raw(),
-    };
-    this.counts = {
-      nodes: db.prepare(`SELECT count(*) FROM fs_nodes WHERE image = @owner AND parent = @parent`).pluck(),
-      shadowed: db.prepare(`SELECT count(*) FROM fs_shadowed WHERE image = @owner AND parent = @parent`).pluck(),
-      lostAt: db.prepare(`SELECT count(*) FROM (${SELECT.lostAt})`).pluck(),
-      layer: db.prepare(`SELECT count(*) FROM ${LAYER_BY_DIR} WHERE layer = @owner AND parent = @parent`).pluck(),
-      asOfNodes: db.prepare(`SELECT count(*) FROM (${SELECT.asOfNodes})`).pluck(),
-      asOfShadowed: db.prepare(`SELECT count(*) FROM (${SELECT.asOfShadowed})`).pluck(),
-    };
+    this.byName = bySource(SQL.byName, (text) => db.prepare(text).raw());
+    this.counts = bySource(SQL.count, (text) => db.prepare(text).pluck());
   }
 
   private ownerKey(owner: ListingOwner): number | undefined {
@@ -132,20 +44,18 @@ export class SqliteListing implements ListingRepo {
     const folderBytes = params.folderBytes ?? true;
     const id = `${source}/${sort}/${group}/${folderBytes}`;
     let st = this.pages.get(id);
-    if (!st) this.pages.set(id, (st = this.c.db.prepare(pageSql(source, sort, group, folderBytes)).raw()));
+    if (!st) this.pages.set(id, (st = this.c.db.prepare(SQL.page(source, sort, group, folderBytes)).raw()));
     const key = this.ownerKey(owner);
     if (key === undefined) return [];
-    const start: PageKey = sort === 'name' ? [Buffer.alloc(0), -1, -1, -1] : [Number.MIN_SAFE_INTEGER, Buffer.alloc(0), -1, -1, -1];
-    const k = after ?? start;
-    const rows = st.all({ owner: key, parent: encodeName(dir), limit, ...bindings(params), ...Object.fromEntries(k.map((v, i) => [`k${i}`, v])) }) as unknown[][];
-    return this.listingRows(source, sort, owner, dir, rows, params);
+    const rows = st.all({ owner: key, parent: encodeName(dir), limit, ...bindings(params), ...keyParams(after ?? firstKey(sort)) }) as unknown[][];
+    return listingRows(source, sort, owner, dir, rows, params);
   }
 
   async named(source: ListingSource, owner: ListingOwner, dir: string, name: string, sort: ListingSort, params: SourceParams = {}): Promise<ListingRow[]> {
     const key = this.ownerKey(owner);
     if (key === undefined) return [];
     const rows = this.byName[source].all({ owner: key, parent: encodeName(dir), name: encodeName(name), ...bindings(params) }) as unknown[][];
-    return this.listingRows(source, sort, owner, dir, rows, params);
+    return listingRows(source, sort, owner, dir, rows, params);
   }
 
   async count(source: ListingSource, owner: ListingOwner, dir: string, params: SourceParams = {}): Promise<number> {
@@ -153,70 +63,4 @@ export class SqliteListing implements ListingRepo {
     if (key === undefined) return 0;
     return this.counts[source].get({ owner: key, parent: encodeName(dir), ...bindings(params) }) as number;
   }
-
-  private listingRows(source: ListingSource, sort: ListingSort, owner: ListingOwner, dir: string, rows: unknown[][], params: SourceParams): ListingRow[] {
-    const prefix = dir === '' ? '/' : `/${dir}/`;
-    const layer = 'layerIndex' in owner ? owner.layerIndex : undefined;
-    const folderBytes = params.folderBytes ?? true;
-    const asOf = source === 'asOfNodes' || source === 'asOfShadowed';
-    return rows.map((r) => ({
-      entry: rowEntry(source, r, prefix, layer, folderBytes),
-      key: rowKey(source, sort, r, folderBytes),
-      recorded: asOf ? (r[AS_OF_RECORDED] as number) : null,
-    }));
-  }
-}
-
-/** A raw listing row → the API's FsEntry. */
-export function rowEntry(source: ListingSource, r: unknown[], dirPrefix: string, layer: number | undefined, folderBytes: boolean): FsEntry {
-  const name = decodeName(r[COL.name] as Buffer);
-  const type = r[COL.type] as EntryType;
-  const link = r[COL.linkTarget] as Buffer | null;
-  const e: FsEntry = {
-    name,
-    path: dirPrefix + name,
-    type,
-    mode: r[COL.mode] as number,
-    uid: r[COL.uid] as number,
-    gid: r[COL.gid] as number,
-    size: r[COL.size] as number,
-    mtime: r[COL.mtime] as number,
-    linkTarget: link === null ? null : decodeName(link),
-    layer: source === 'layer' ? layer! : (r[COL.layer] as number),
-    digest: r[COL.digest] as string | null,
-  };
-  if (source === 'shadowed' || source === 'lostAt') {
-    if (r[COL.x1] !== null) e.deletedBy = r[COL.x1] as number;
-    if (r[COL.x1 + 1] !== null) e.overwrittenBy = r[COL.x1 + 1] as number;
-    return e;
-  }
-  // A version that is gone since keeps no owner names, device numbers or xattrs.
-  if (source === 'asOfShadowed') return e;
-  e.uname = r[COL.x1] as string;
-  e.gname = r[COL.x1 + 1] as string;
-  e.devMajor = r[COL.x1 + 2] as number;
-  e.devMinor = r[COL.x1 + 3] as number;
-  const xattrs = r[COL.x1 + 4] as string | null;
-  e.xattrs = xattrs === null ? null : (JSON.parse(xattrs) as Record<string, string>);
-  e.implicit = r[COL.x1 + 5] === 1;
-  if (source === 'nodes' && type === 'dir') {
-    e.childCount = r[COL.x1 + 6] as number;
-    if (folderBytes) e.bytesBelow = r[COL.x1 + 7] as number;
-  }
-  return e;
-}
-
-/** What a row sorts by with sort=size: a merged folder's bytes below it, else its own size. */
-const sortSize = (source: ListingSource, r: unknown[], folderBytes: boolean): number =>
-  (source === 'nodes' && folderBytes && r[COL.type] === 'dir' ? (r[COL.x1 + 7] as number) : (r[COL.size] as number));
-
-/** A row's page key (services/page-key.ts KEY_SHAPES): group, [−size,] name, live, layer, seq. */
-export function rowKey(source: ListingSource, sort: ListingSort, r: unknown[], folderBytes: boolean): PageKey {
-  const group = r[COL.type] === 'dir' ? 0 : 1;
-  const name = r[COL.name] as Buffer;
-  // As of a layer one version of a name is alive: the name alone orders it (TAIL).
-  const tail = source === 'asOfNodes' || source === 'asOfShadowed'
-    ? [name, 1, 0, 0]
-    : [name, source === 'nodes' ? 1 : 0, source === 'layer' ? 0 : (r[COL.layer] as number), source === 'nodes' ? 0 : (r[COL.seq] as number)];
-  return sort === 'name' ? [group, ...tail] : [group, -sortSize(source, r, folderBytes), ...tail];
 }

@@ -1,30 +1,22 @@
+import { IMAGE_BLOBS, IMAGE_BULK_TABLES, IMAGE_LAST_DELETES } from '../purge-order.js';
 import type { Conn } from './conn.js';
 
 /**
  * Removes an image's rows (its draft and cached findings too), and the layers no other image
- * uses, in chunks. Returns the blob digests the image and its draft referenced: candidates for
- * the blob collector, which keeps those that another image still needs.
+ * uses, in chunks (in the order of purge-order.ts). Returns the blob digests the image and its
+ * draft referenced: candidates for the blob collector, which keeps those that another image still needs.
  */
 export async function purgeImage(c: Conn, key: number, chunk: number): Promise<string[]> {
   await c.write(() => c.stmt(`UPDATE images SET state = 'deleting' WHERE key = ? AND state <> 'deleting'`).run(key));
-  const byImage = 'image = ?';
-  await c.deleteChunked('fs_nodes', 'image, parent, name', byImage, [key], chunk);
-  await c.deleteChunked('fs_shadowed', 'image, parent, name, seq', byImage, [key], chunk);
-  await c.deleteChunked('layer_changes', 'image, layer, seq', byImage, [key], chunk);
-  await c.deleteChunked('archive_entries', 'image, seq', byImage, [key], chunk);
+  for (const t of IMAGE_BULK_TABLES) await c.deleteChunked(t.table, t.key, 'image = ?', [key], chunk);
 
   const layerKeys = c.stmt(`SELECT DISTINCT layer FROM image_layers WHERE image = ?`).pluck().all(key) as number[];
   await c.write(() => c.stmt(`DELETE FROM image_layers WHERE image = ?`).run(key));
   await dropUnusedLayers(c, layerKeys, chunk);
 
   return c.write(() => {
-    const blobs = c.stmt(`SELECT digest FROM image_blobs WHERE image = ?
-      UNION SELECT blob FROM draft_ops WHERE image = ? AND blob IS NOT NULL`).pluck().all(key, key) as string[];
-    c.stmt(`DELETE FROM draft_ops WHERE image = ?`).run(key);
-    c.stmt(`DELETE FROM drafts WHERE image = ?`).run(key);
-    c.stmt(`DELETE FROM image_blobs WHERE image = ?`).run(key);
-    c.stmt(`DELETE FROM image_findings WHERE image_id = (SELECT id FROM images WHERE key = ?)`).run(key);
-    c.stmt(`DELETE FROM images WHERE key = ?`).run(key);
+    const blobs = c.stmt(IMAGE_BLOBS).pluck().all({ key }) as string[];
+    for (const sql of IMAGE_LAST_DELETES) c.stmt(sql).run({ key });
     return blobs;
   });
 }
