@@ -101,20 +101,25 @@ export class ExportService {
 /**
  * An append reads the image through the draft's lookup, synchronously, while it builds the new
  * layer: everything it will ask is loaded first by asking the same (the changes, what a moved
- * folder holds, the parents of what changed).
+ * folder holds, the parents of what changed). A moved folder is walked a level at a time, the
+ * level's listings fetched together: each listing not loaded yet reruns only its own lookup, not
+ * the walk so far.
  */
 async function warmForAppend(ctx: DraftContext): Promise<void> {
-  await ctx.lookup.settle(() => {
+  const { view, level } = await ctx.lookup.settle(() => {
     const view = viewOf(ctx);
+    const trees: string[] = [];
     for (const change of view.changes()) {
       if (change.kind === 'deleted') continue;
       view.get(change.path);
-      const stack = change.tree ? [change.path] : [];
-      while (stack.length) {
-        for (const c of view.children(stack.pop()!)) if (c.type === 'dir') stack.push(c.path);
-      }
+      if (change.tree) trees.push(change.path);
       for (let p = parentOf(change.path); p !== ''; p = parentOf(p)) view.get(p);
       view.isHidden(joinPath(change.path, '_'));
     }
+    return { view, level: trees };
   });
+  for (let dirs = level; dirs.length > 0; ) {
+    const listings = await Promise.all(dirs.map((dir) => ctx.lookup.settle(() => view.children(dir))));
+    dirs = listings.flat().flatMap((c) => (c.type === 'dir' ? [c.path] : []));
+  }
 }
