@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsBlobStore } from '../src/index.js';
@@ -56,6 +56,30 @@ describe('FsBlobStore digests', () => {
     await dropped.abort();
     const results = await Promise.all(writers.map((w) => w.commit()));
     expect(results.map((r) => r.digest)).toEqual(blobs.map((b) => sha256(b)));
+    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+  });
+
+  it('the same bytes committed by many writers at once: once stored, the blob never goes missing for a reader', async () => {
+    // Two exports of one draft write the same new layer; one streams it while the other commits.
+    const { store: s, dir } = await store();
+    const data = randomBytes(64 * 1024);
+    let missing = 0;
+    for (let round = 0; round < 40; round++) {
+      const writers = Array.from({ length: 24 }, () => s.create());
+      for (const w of writers) await w.write(data);
+      const commits = writers.map((w) => w.commit());
+      const first = await Promise.race(commits);
+      let settled = false;
+      const all = Promise.all(commits).finally(() => (settled = true));
+      while (!settled) {
+        const seen = await Promise.all([0, 1, 2, 3].map(() => stat(s.pathOf(first.digest)).catch(() => null)));
+        missing += seen.filter((st) => !st?.isFile()).length;
+      }
+      const results = await all;
+      expect(results.every((r) => r.digest === first.digest)).toBe(true);
+      await s.delete(first.digest);
+    }
+    expect(missing).toBe(0);
     expect(await readdir(join(dir, 'tmp'))).toEqual([]);
   });
 });
