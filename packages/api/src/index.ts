@@ -137,3 +137,33 @@ export type FindingsScanInfo = Static<typeof S.findingsScanInfoSchema>;
 export interface FindingsResponse extends Omit<Static<typeof S.findingsResponseSchema>, 'sizes'> {
   sizes: SizeFindings;
 }
+
+// ---- Compare ---------------------------------------------------------------------------------
+//
+// Two sides, each a stored image, optionally as of layer N (its layers 0..N merged). Every route
+// takes a=ID[&aLayer=N]&b=ID[&bLayer=M] and mtime=1 (list mtime-only changes; hidden otherwise):
+//   GET /api/compare                         CompareSummary: files, bytes, layers shared, config, history
+//   GET /api/compare/fs?path=/usr&paged=1    ComparePage: one folder of the tree of differences
+//        [&kinds=added,modified][&sort=name|delta][&unchanged=1][&limit&cursor]
+//   GET /api/compare/changes?paged=1         ComparePage: every changed path in tree order
+//        [&kinds=…][&path=/etc (below it)][&q=substring of the path][&limit&cursor]
+// A side's bytes: GET /api/images/:id/content?path=P&layer=N with the item's `a.layer`/`b.layer`.
+// Unknown ids are 404; a layer out of range, or a path that is not a folder on either side, 400.
+
+export type CompareChange = Static<typeof S.compareChangeSchema>;
+export type CompareField = Static<typeof S.compareFieldSchema>;
+/** One side's entry at a path (`CompareItem.a` / `.b`). */
+export type CompareNode = Static<typeof S.compareNodeSchema>;
+export type CompareSide = Static<typeof S.compareSideSchema>;
+export type CompareLayerRef = Static<typeof S.compareLayerRefSchema>;
+export type CompareFsSummary = Static<typeof S.compareFsSummarySchema>;
+export type CompareConfigChange = Static<typeof S.compareConfigChangeSchema>;
+export type CompareHistoryStep = Static<typeof S.compareHistoryStepSchema>;
+export type CompareHistoryRow = Static<typeof S.compareHistoryRowSchema>;
+/** `GET /api/compare` */
+export type CompareSummary = Static<typeof S.compareSummarySchema>;
+/** `GET /api/compare/fs` and `/api/compare/changes` items. */
+export type CompareItem = Static<typeof S.compareItemSchema>;
+export type ComparePage = Static<typeof S.comparePageSchema>;
+/** Sorts of `GET /api/compare/fs`: by name, or by the bytes that changed (largest first). */
+export type CompareSort = 'name' | 'delta';

@@ -9,3 +9,4 @@ export * from './paging.js';
 export * from './drafts.js';
 export * from './docker.js';
 export * from './findings.js';
+export * from './compare.js';
