@@ -167,7 +167,7 @@ describe('failed, refused and cancelled uploads leave nothing behind', () => {
       const file = changes.find((c) => c.type === 'file' && c.change !== 'deleted');
       if (!file) continue;
       const res = await app.inject(`/api/images/${id}/content?path=${encodeURIComponent(file.path)}&layer=${l.index}`);
-      expect(res.statusCode, `${file.path} in layer ${l.index}`).toBe(200);
+      expect(res.statusCode, `${file.path} in layer ${l.index}: ${res.body.slice(0, 300)}`).toBe(200);
     }
     const state = await storeState(app, dir);
     expect(state.temp).toEqual([]);

@@ -66,6 +66,9 @@ export class PgIngest implements IngestRepo {
     const rows = new LayerRows();
     let seq = 0;
     await this.c.insert('layer_entries', LAYER_ENTRY_COLS, rows.rows(entries), (r) => layerEntryValues(layerKey, seq++, r), opts);
+    // Marked complete, the layer is linked by other uploads of it: never by an upload that failed
+    // meanwhile (its entries may have been cut short, or be none at all: no insert, no check).
+    opts.check?.();
     await this.c.run(`UPDATE layers SET entry_count = $1, content_size = $2 WHERE key = $3`, [rows.entries, rows.content, layerKey]);
   }
 

@@ -81,6 +81,8 @@ export class SqliteIngest implements IngestRepo {
     const rows = new LayerRows();
     let seq = 0;
     await this.c.insertChunked(this.c.stmt(LAYER_ENTRY_INSERT), rows.rows(entries), (r) => layerEntryValues(layerKey, seq++, r), opts.chunkRows, opts.check);
+    // Marked complete, the layer is linked by other uploads of it: never by an upload that failed meanwhile.
+    opts.check?.();
     await this.c.write(() => this.c.stmt(`UPDATE layers SET entry_count = ?, content_size = ? WHERE key = ?`).run(rows.entries, rows.content, layerKey));
   }
 
