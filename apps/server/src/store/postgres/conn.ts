@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { QueryResultRow } from 'pg';
 import type { Rows } from '../types.js';
 import { insertRows } from './bulk.js';
-import { currentTransaction, inTransaction, type PgClient, type PgPool, type Queryable } from './pool.js';
+import { currentTransaction, inTransaction, oneAtATime, type PgClient, type PgPool, type Queryable } from './pool.js';
 
 /** Statement names by SQL text: each text is parsed and planned once per connection. */
 const names = new Map<string, string>();
@@ -44,7 +44,8 @@ export class PgConn {
   }
 
   get db(): Queryable {
-    return this.client ?? this.pool;
+    const client = this.client;
+    return client ? oneAtATime(client) : this.pool;
   }
 
   get inTransaction(): boolean {

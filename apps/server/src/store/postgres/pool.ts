@@ -7,6 +7,27 @@ export type PgClient = pg.PoolClient;
 /** Anything that runs a query: the pool (one statement, auto-commit) or a transaction's client. */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
+const serialized = new WeakMap<PgClient, Queryable>();
+/**
+ * A transaction's client, one statement at a time: code inside a transaction may ask several
+ * things at once (Promise.all), and a pg client runs one query at a time (pg 8 queues the rest
+ * with a deprecation warning; pg 9 refuses them).
+ */
+export function oneAtATime(client: PgClient): Queryable {
+  let q = serialized.get(client);
+  if (!q) {
+    let tail: Promise<unknown> = Promise.resolve();
+    const run = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    const query = (...args: unknown[]): Promise<unknown> => {
+      const next = tail.then(() => run(...args));
+      tail = next.catch(() => undefined);
+      return next;
+    };
+    serialized.set(client, (q = { query: query as PgClient['query'] }));
+  }
+  return q;
+}
+
 const INT8 = 20;
 const NUMERIC = 1700;
 
@@ -56,17 +77,17 @@ export async function inTransaction<T>(pool: PgPool, fn: (client: PgClient) => P
     const client = await pool.connect();
     const open: OpenTransaction = { pool, client, done: false };
     try {
-      await client.query(opts.isolation ? `BEGIN ISOLATION LEVEL ${opts.isolation.toUpperCase()}` : 'BEGIN');
+      await oneAtATime(client).query(opts.isolation ? `BEGIN ISOLATION LEVEL ${opts.isolation.toUpperCase()}` : 'BEGIN');
       const result = await transactions.run(open, () => fn(client));
       open.done = true;
-      await client.query('COMMIT');
+      await oneAtATime(client).query('COMMIT');
       client.release();
       return result;
     } catch (err) {
       open.done = true;
       // A client whose ROLLBACK fails is broken: destroy it instead of giving it back.
       let broken: unknown;
-      await client.query('ROLLBACK').catch((e: unknown) => {
+      await oneAtATime(client).query('ROLLBACK').catch((e: unknown) => {
         broken = e;
       });
       client.release(broken instanceof Error ? broken : undefined);
