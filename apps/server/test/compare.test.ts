@@ -191,6 +191,9 @@ describe('comparing two images', () => {
     expect(link.b!.digest).toBe(target.b!.digest);
     const res = await app.inject(`/api/images/${legacy}/content?path=/opt/app/conf/data.hardlink&layer=${link.b!.layer}`);
     expect(res.rawPayload.toString()).toBe('linked twice\n');
+    // The whole image's side is read from the index, not merged: the same answer.
+    const whole = await page('changes', `a=${legacy}&aLayer=8&b=${legacy}`);
+    expect(whole.items.find((i) => i.path === '/opt/app/conf/data.hardlink')).toMatchObject({ change: 'added', b: { type: 'file', size: 13, digest: link.b!.digest, layer: 9 } });
     // keep.conf: same bytes, mode 0644 → 0640 (the oracle's listings of layers 2 and 9).
     const keep = list.items.find((i) => i.path === '/opt/app/conf/keep.conf')!;
     expect([layerListing(2).find((e) => e.path === 'opt/app/conf/keep.conf')!.mode, layerListing(9).find((e) => e.path === 'opt/app/conf/keep.conf')!.mode]).toEqual([0o644, 0o640]);
