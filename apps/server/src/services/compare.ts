@@ -318,8 +318,10 @@ export class CompareService {
     const layers = alignLayers(factsA.layers, factsB.layers);
     const sameLayers = layers.onlyA.length === 0 && layers.onlyB.length === 0;
     const treeA = await this.tree(a);
-    const treeB = a.image.id === b.image.id && a.top === b.top ? treeA : await this.tree(b);
-    // The same layers build the same filesystem: nothing differs, and no entry needs reading.
+    // The same layer stack builds the same filesystem, entry for entry, layer numbers included.
+    const treeB = sameLayers ? treeA : await this.tree(b);
+    // So with the same layers nothing differs and only the totals are read (a whole image's from
+    // the folder totals its index stored: no entry at all).
     // Sharing layers 0..k−1 (diff_ids are the layers' bytes), the sides can differ only at the
     // paths the later layers touch on either side: those (and what is below the ones that delete
     // or replace a folder) are compared, the rest of the tree never walked. The totals of side B
