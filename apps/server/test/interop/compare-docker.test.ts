@@ -9,9 +9,10 @@
  * tar (path, type, mode, uid, gid, mtime, size, link target, content sha256); the comparison
  * Peel must answer is computed here from two such listings by the rules of the contract
  * (packages/api/src/schemas/compare.ts) — Peel's own views are never the expected value. Every
- * page of `/api/compare/changes` and the counts of `/api/compare` are checked, for A against B
- * (both ways), and for B as of its last base layer (`aLayer`) against the whole of B, whose
- * oracle is the export of the base image itself (B's first layers are the base's).
+ * page of `/api/compare/changes`, the tree of `/api/compare/fs` and the counts of `/api/compare`
+ * are checked, for A against B (both ways) and for sides as of a layer (`aLayer`, `bLayer`): B is
+ * built in two steps (B1 FROM the base, B FROM B1), so B as of its last base layer is the base
+ * image and B as of its first own layer is B1, and their exports are the oracles of those sides.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile, chmod, copyFile, symlink } from 'node:fs/promises';
@@ -32,7 +33,7 @@ declare module 'vitest' {
 }
 
 const RUN = `${process.pid}-${Date.now()}`;
-const TAGS = { base: `cmpdock-base:${RUN}`, a: `cmpdock-a:${RUN}`, b: `cmpdock-b:${RUN}` };
+const TAGS = { base: `cmpdock-base:${RUN}`, a: `cmpdock-a:${RUN}`, b1: `cmpdock-b1:${RUN}`, b: `cmpdock-b:${RUN}` };
 const APPLETS = ['sh', 'mkdir', 'echo', 'printf', 'rm', 'ln', 'chmod', 'chown', 'touch', 'mknod', 'mkfifo', 'cp', 'dd', 'head'];
 
 /** Fixed mtimes (`touch -d @T`): an mtime-only change must not depend on the second a build runs in. */
@@ -81,7 +82,8 @@ const BASE = [
   ),  'CMD ["/bin/sh"]',
 ];
 
-const B = [
+/** B's first own layer (B as of layer 2 is this image). */
+const B1 = [
   `FROM ${TAGS.base}`,
   'ENV MODE=b KEEP=k ONLY_B=',
   'LABEL shared=1 stage=b',
@@ -100,6 +102,10 @@ const B = [
     `chmod 600 /data/touch-mode.txt && touch -d @${T1} /data/touch-mode.txt`,
     `touch -d @${T2} /keep-dir`,
   ),
+];
+
+const B = [
+  `FROM ${TAGS.b1}`,
   // Deletes, an opaque folder (deleted and made again: its old entries gone, one re-created
   // as it was), and replacements of one kind of entry by another.
   sh(
@@ -181,6 +187,9 @@ const built: string[] = [];
 let base: Omit<ImageFacts, 'id' | 'config'>;
 let imageA: ImageFacts;
 let imageB: ImageFacts;
+/** Docker's listing of B1 (B as of its first own layer), and its diff_ids. */
+let fsB1: DockerFs;
+let diffIdsB1: string[];
 
 /** `docker build` of a Dockerfile (with busybox as rootfs/ for a FROM scratch one), tagged. */
 async function dockerBuild(tag: string, steps: string[]): Promise<void> {
@@ -449,17 +458,15 @@ beforeAll(async () => {
   work = await tempDir('peel-cmpdock-');
   app = await build(path.join(work, 'data'));
   await dockerBuild(TAGS.base, BASE);
-  await Promise.all([dockerBuild(TAGS.a, A), dockerBuild(TAGS.b, B)]);
-  const [savedA, savedB, fsBase, fsA, fsB] = await Promise.all([
-    saveAndUpload(TAGS.a),
-    saveAndUpload(TAGS.b),
-    dockerFs(TAGS.base),
-    dockerFs(TAGS.a),
-    dockerFs(TAGS.b),
-  ]);
-  const [inspectBase] = JSON.parse(await docker.text(['image', 'inspect', TAGS.base])) as Array<{ RootFS: { Layers: string[] } }>;
-  const baseLayerCount = inspectBase.RootFS.Layers.length;
-  base = { diffIds: inspectBase.RootFS.Layers, layers: savedB.layers.slice(0, baseLayerCount), fs: fsBase };
+  await Promise.all([dockerBuild(TAGS.a, A), dockerBuild(TAGS.b1, B1)]);
+  await dockerBuild(TAGS.b, B);
+  let fsBase: DockerFs, fsA: DockerFs, fsB: DockerFs;
+  const [savedA, savedB] = await Promise.all([saveAndUpload(TAGS.a), saveAndUpload(TAGS.b)]);
+  [fsBase, fsA, fsB1, fsB] = await Promise.all([dockerFs(TAGS.base), dockerFs(TAGS.a), dockerFs(TAGS.b1), dockerFs(TAGS.b)]);
+  const diffIdsOf = async (tag: string) => (JSON.parse(await docker.text(['image', 'inspect', tag])) as Array<{ RootFS: { Layers: string[] } }>)[0].RootFS.Layers;
+  const baseDiffIds = await diffIdsOf(TAGS.base);
+  diffIdsB1 = await diffIdsOf(TAGS.b1);
+  base = { diffIds: baseDiffIds, layers: savedB.layers.slice(0, baseDiffIds.length), fs: fsBase };
   imageA = { ...savedA, fs: fsA };
   imageB = { ...savedB, fs: fsB };
 }, 600_000);
@@ -473,10 +480,11 @@ afterAll(async () => {
 // ---- The tests --------------------------------------------------------------------------------
 
 describe('the images are what the comparison needs (checked against Docker alone)', () => {
-  it('A and B share the base layers by diff_id, and no layer has a path Docker adds at run time', () => {
+  it('A and B share the base layers by diff_id, B1 is B as of layer 2, and no layer has a path Docker adds at run time', () => {
     expect(base.diffIds.length).toBe(2);
     expect(imageA.diffIds.slice(0, 2)).toEqual(base.diffIds);
     expect(imageB.diffIds.slice(0, 2)).toEqual(base.diffIds);
+    expect(imageB.diffIds.slice(0, 3)).toEqual(diffIdsB1);
     expect([imageA.diffIds.length, imageB.diffIds.length]).toEqual([3, 5]);
     for (const image of [imageA, imageB]) {
       const runtime = image.layers.flat().filter((r) => [...RUNTIME].some((p) => r.path === p || r.path.startsWith(`${p}/`)));
@@ -549,29 +557,42 @@ describe('the images are what the comparison needs (checked against Docker alone
   });
 });
 
-/** Side A (`aLayer`: as of that layer) and side B of a comparison, and Docker's listing of side A. */
+/** The two sides of a comparison (`aLayer`/`bLayer`: as of that layer), and Docker's listing of each. */
 interface Sides {
   a: ImageFacts;
   aLayer: number | null;
   b: ImageFacts;
+  bLayer: number | null;
   oracleA: DockerFs;
+  oracleB: DockerFs;
 }
 
 // Functions: the images exist only once beforeAll has built them.
 describe.each<{ title: string; sides: () => Sides }>([
-  { title: 'A against B', sides: () => ({ a: imageA, aLayer: null, b: imageB, oracleA: imageA.fs }) },
-  { title: 'B against A', sides: () => ({ a: imageB, aLayer: null, b: imageA, oracleA: imageB.fs }) },
-  { title: 'B as of its last base layer against the whole of B', sides: () => ({ a: imageB, aLayer: base.diffIds.length - 1, b: imageB, oracleA: base.fs }) },
+  { title: 'A against B', sides: () => ({ a: imageA, aLayer: null, b: imageB, bLayer: null, oracleA: imageA.fs, oracleB: imageB.fs }) },
+  { title: 'B against A', sides: () => ({ a: imageB, aLayer: null, b: imageA, bLayer: null, oracleA: imageB.fs, oracleB: imageA.fs }) },
+  {
+    title: 'B as of its last base layer against the whole of B',
+    sides: () => ({ a: imageB, aLayer: base.diffIds.length - 1, b: imageB, bLayer: null, oracleA: base.fs, oracleB: imageB.fs }),
+  },
+  {
+    title: 'A against B as of its first own layer',
+    sides: () => ({ a: imageA, aLayer: null, b: imageB, bLayer: base.diffIds.length, oracleA: imageA.fs, oracleB: fsB1 }),
+  },
+  {
+    title: 'B as of its first own layer against B as of its last (what the last two layers did together)',
+    sides: () => ({ a: imageB, aLayer: base.diffIds.length, b: imageB, bLayer: imageB.diffIds.length - 1, oracleA: fsB1, oracleB: imageB.fs }),
+  },
 ])('$title', ({ sides }) => {
   const query = (mtime: boolean) => {
-    const { a, b, aLayer } = sides();
-    return `a=${a.id}${aLayer === null ? '' : `&aLayer=${aLayer}`}&b=${b.id}${mtime ? '&mtime=1' : ''}`;
+    const { a, b, aLayer, bLayer } = sides();
+    return `a=${a.id}${aLayer === null ? '' : `&aLayer=${aLayer}`}&b=${b.id}${bLayer === null ? '' : `&bLayer=${bLayer}`}${mtime ? '&mtime=1' : ''}`;
   };
 
   /** What Docker's two listings say the flat list is. */
   const expected = (mtime: boolean) => {
-    const { b, oracleA } = sides();
-    const changes = allChanges(oracleA, b.fs);
+    const { oracleA, oracleB } = sides();
+    const changes = allChanges(oracleA, oracleB);
     return { lines: expectedLines(changes, mtime), counts: countsOf(changes, mtime) };
   };
   const walk = (mtime: boolean) => {
@@ -588,8 +609,8 @@ describe.each<{ title: string; sides: () => Sides }>([
   });
 
   it('kinds=removed,type lists those changes alone, folders counting only them below, every page counting all kinds', async () => {
-    const { b, oracleA } = sides();
-    const changes = allChanges(oracleA, b.fs);
+    const { oracleA, oracleB } = sides();
+    const changes = allChanges(oracleA, oracleB);
     const kept = changes.filter((c) => c.change === 'removed' || c.change === 'type');
     const want = kept.map((c) => lineWithBelow(c, kept));
     expect(want.length).toBeGreaterThan(0);
@@ -598,24 +619,26 @@ describe.each<{ title: string; sides: () => Sides }>([
   });
 
   it.each([false, true])('walking /api/compare/fs (mtime=%s) from the root gives the same changes and the unchanged folders above them', async (mtime) => {
-    const { b, oracleA } = sides();
-    const want = expectedTreeLines(oracleA, b.fs, allChanges(oracleA, b.fs), mtime);
+    const { oracleA, oracleB } = sides();
+    const want = expectedTreeLines(oracleA, oracleB, allChanges(oracleA, oracleB), mtime);
     expect(peelLines(await treeThroughPages(query(mtime)))).toEqual(want);
   });
 
   it('/api/compare sums up the same changes and names the shared layers as Docker stacks them', async () => {
-    const { a, b, aLayer, oracleA } = sides();
-    const changes = allChanges(oracleA, b.fs);
-    const fs = expectedFsSummary(oracleA, b.fs, changes);
+    const { a, b, aLayer, bLayer, oracleA, oracleB } = sides();
+    const changes = allChanges(oracleA, oracleB);
+    const fs = expectedFsSummary(oracleA, oracleB, changes);
     const summary = await getJson<CompareSummary>(app, `/api/compare?${query(false)}`);
     expect(summary.fs).toEqual(fs);
     // mtime=1 lists mtime-only changes; the counts already keep them apart either way.
     expect((await getJson<CompareSummary>(app, `/api/compare?${query(true)}`)).fs).toEqual(fs);
     expect(summary.identical).toBe(false);
+    // The layer stacks of the sides as `docker image inspect` gives them, aligned by diff_id.
     const diffIdsA = aLayer === null ? a.diffIds : a.diffIds.slice(0, aLayer + 1);
+    const diffIdsB = bLayer === null ? b.diffIds : b.diffIds.slice(0, bLayer + 1);
     let shared = 0;
-    while (shared < Math.min(diffIdsA.length, b.diffIds.length) && diffIdsA[shared] === b.diffIds[shared]) shared++;
-    expect(shared).toBe(base.diffIds.length);
+    while (shared < Math.min(diffIdsA.length, diffIdsB.length) && diffIdsA[shared] === diffIdsB[shared]) shared++;
+    expect(shared).toBeGreaterThanOrEqual(base.diffIds.length);
     expect({
       shared: summary.layers.shared,
       onlyA: summary.layers.onlyA.map((l) => [l.index, l.diffId]),
@@ -623,24 +646,25 @@ describe.each<{ title: string; sides: () => Sides }>([
     }).toEqual({
       shared,
       onlyA: diffIdsA.slice(shared).map((d, i) => [shared + i, d]),
-      onlyB: b.diffIds.slice(shared).map((d, i) => [shared + i, d]),
+      onlyB: diffIdsB.slice(shared).map((d, i) => [shared + i, d]),
     });
     expect([summary.a, summary.b].map((s) => [s.id, s.asOfLayer, s.layerCount])).toEqual([
       [a.id, aLayer, a.diffIds.length],
-      [b.id, null, b.diffIds.length],
+      [b.id, bLayer, b.diffIds.length],
     ]);
-    // Both sides of the last case are image B: one config.
+    // The config is the image's, whatever layer a side stops at.
     const configRows = summary.config.filter((c) => ['Env', 'Labels', 'Cmd'].includes(c.field)).map((c) => JSON.stringify({ field: c.field, key: c.key, a: c.a, b: c.b }));
     expect(configRows.sort()).toEqual(expectedConfigRows(a.config, b.config));
     expect(summary.config.filter((c) => !['Env', 'Labels', 'Cmd'].includes(c.field))).toEqual([]);
   });
 
   it("each side's file bytes are the content its entry's layer gives (GET /content?path&layer), as Docker exported them", async () => {
-    const { a, b, oracleA } = sides();
+    const { a, aLayer, b, bLayer, oracleA, oracleB } = sides();
     let checked = 0;
     for (const item of await walk(true)) {
-      for (const [image, oracle, node] of [[a, oracleA, item.a], [b, b.fs, item.b]] as const) {
+      for (const [image, asOf, oracle, node] of [[a, aLayer, oracleA, item.a], [b, bLayer, oracleB, item.b]] as const) {
         if (node?.type !== 'file') continue;
+        expect(node.layer, item.path).toBeLessThanOrEqual(asOf ?? image.diffIds.length - 1);
         const res = await app.inject(`/api/images/${image.id}/content?path=${encodePathParam(item.path)}&layer=${node.layer}`);
         expect(res.statusCode, `${item.path} layer ${node.layer}: ${res.body.slice(0, 200)}`).toBe(200);
         expect(sha256(res.rawPayload), `${item.path} in layer ${node.layer}`).toBe(oracle.get(item.path.slice(1))?.digest);
