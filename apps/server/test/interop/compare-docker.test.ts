@@ -1,11 +1,12 @@
 /**
  * Comparing two images through the HTTP API equals comparing what Docker exports of them.
  *
- * Three images are built by the real engine with the classic builder: a base, then A and B
- * FROM it; B's layers make every kind of change (same-size edits, deletes of files and folders,
- * an opaque folder, dir↔file, symlink→dir, fifo→file, hard links whose original is deleted or
- * rewritten, a new name for a file, a device renumbered, mode-, owner-, group- and mtime-only
- * changes). The oracle is `docker export` of a created container of each image, listed by GNU
+ * The images are made by the real engine: a root layer by `docker import` (busybox, and files
+ * with a `security.capability` xattr, which a build's COPY would drop), a base FROM it, then A
+ * and B FROM the base with the classic builder; B's layers make every kind of change (same-size
+ * edits, deletes of files and folders, an opaque folder, dir↔file, symlink→dir, fifo→file, hard
+ * links whose original is deleted or rewritten, a new name for a file, a device renumbered,
+ * mode-, owner-, group-, xattr- and mtime-only changes). The oracle is `docker export` of a created container of each image, listed by GNU
  * tar (path, type, mode, uid, gid, mtime, size, link target, content sha256); the comparison
  * Peel must answer is computed here from two such listings by the rules of the contract
  * (packages/api/src/schemas/compare.ts) — Peel's own views are never the expected value. Every
@@ -33,8 +34,11 @@ declare module 'vitest' {
 }
 
 const RUN = `${process.pid}-${Date.now()}`;
-const TAGS = { base: `cmpdock-base:${RUN}`, a: `cmpdock-a:${RUN}`, b1: `cmpdock-b1:${RUN}`, b: `cmpdock-b:${RUN}` };
+const TAGS = { root: `cmpdock-root:${RUN}`, base: `cmpdock-base:${RUN}`, a: `cmpdock-a:${RUN}`, b1: `cmpdock-b1:${RUN}`, b: `cmpdock-b:${RUN}` };
 const APPLETS = ['sh', 'mkdir', 'echo', 'printf', 'rm', 'ln', 'chmod', 'chown', 'touch', 'mknod', 'mkfifo', 'cp', 'dd', 'head'];
+
+/** `setcap` on the root layer's /caps files: a 20-byte `security.capability` xattr. */
+const CAPABILITY = 'cap_net_raw+ep';
 
 /** Fixed mtimes (`touch -d @T`): an mtime-only change must not depend on the second a build runs in. */
 const T0 = 1_000_000_000;
@@ -43,12 +47,11 @@ const T2 = 1_200_000_000;
 
 const sh = (...commands: string[]) => `RUN set -e; ${commands.join('; ')}`;
 
-// The base: busybox, then one layer with a file, folder, link or node for each case B changes.
-// Hard-link pairs are named so that the original sorts first: Docker's layer tar then writes it
-// as the file and the other name as the link to it.
+// The base: the root layer, then one layer with a file, folder, link or node for each case B
+// changes. Hard-link pairs are named so that the original sorts first: Docker's layer tar then
+// writes it as the file and the other name as the link to it.
 const BASE = [
-  'FROM scratch',
-  'COPY rootfs/ /',
+  `FROM ${TAGS.root}`,
   sh(
     'mkdir -p /data /links /sym /swap/dir2file/sub /nodes /modes/dir /modes/sticky /gone-dir/sub /opq/old /keep-dir',
     'echo same > /data/same.txt',
@@ -98,6 +101,8 @@ const B1 = [
     'chmod 755 /data/mode.sh',
     'chown 1000 /data/owner.txt',
     'chown 0:2000 /data/group.txt',
+    // chown clears a file's capabilities (the kernel drops security.capability): an xattr-only change.
+    'chown 0:0 /caps/ping',
     `touch -d @${T1} /data/touch.txt`,
     `chmod 600 /data/touch-mode.txt && touch -d @${T1} /data/touch-mode.txt`,
     `touch -d @${T2} /keep-dir`,
@@ -159,7 +164,8 @@ interface DockerNode {
   digest: string | null;
   linkTarget: string | null;
   device: string | null;
-  xattrs: null;
+  /** `name=size` of each extended attribute, sorted (what GNU tar can list of them), or null. */
+  xattrs: string[] | null;
 }
 type DockerFs = Map<string, DockerNode>;
 
@@ -191,17 +197,33 @@ let imageB: ImageFacts;
 let fsB1: DockerFs;
 let diffIdsB1: string[];
 
-/** `docker build` of a Dockerfile (with busybox as rootfs/ for a FROM scratch one), tagged. */
+/**
+ * The root layer, `docker import`ed from a GNU tar (POSIX format, the capability as a PAX xattr
+ * record): /bin/busybox with its applets, /caps/ping and /caps/keep with a capability each.
+ */
+async function dockerImportRoot(tag: string): Promise<void> {
+  const root = path.join(work, 'rootfs');
+  const bin = path.join(root, 'bin');
+  await mkdir(bin, { recursive: true });
+  await copyFile('/bin/busybox', path.join(bin, 'busybox'));
+  await chmod(path.join(bin, 'busybox'), 0o755);
+  for (const applet of APPLETS) await symlink('busybox', path.join(bin, applet));
+  await mkdir(path.join(root, 'caps'));
+  for (const name of ['ping', 'keep']) {
+    await writeFile(path.join(root, 'caps', name), `${name}\n`, { mode: 0o755 });
+    await run('setcap', [CAPABILITY, path.join(root, 'caps', name)]);
+  }
+  const tar = path.join(work, 'rootfs.tar');
+  // Whole-second mtimes, like a layer Docker writes itself (GNU tar's PAX records would carry nanoseconds).
+  await run('tar', ['--xattrs', '--xattrs-include=security.capability', '--format=posix', `--mtime=@${T0}`, '--numeric-owner', '--owner=0', '--group=0', '-cf', tar, '-C', root, '.']);
+  await docker.run(['import', '-c', 'CMD ["/bin/sh"]', tar, tag]);
+  built.push(tag);
+}
+
+/** `docker build` of a Dockerfile with an empty context, tagged. */
 async function dockerBuild(tag: string, steps: string[]): Promise<void> {
   const ctx = path.join(work, tag.replace(/[:/]/g, '-'));
   await mkdir(ctx, { recursive: true });
-  if (steps[0] === 'FROM scratch') {
-    const bin = path.join(ctx, 'rootfs/bin');
-    await mkdir(bin, { recursive: true });
-    await copyFile('/bin/busybox', path.join(bin, 'busybox'));
-    await chmod(path.join(bin, 'busybox'), 0o755);
-    for (const applet of APPLETS) await symlink('busybox', path.join(bin, applet));
-  }
   await writeFile(path.join(ctx, 'Dockerfile'), `${steps.join('\n')}\n`);
   await docker.run(['build', '--no-cache', '--force-rm', '--network', 'none', '-q', '-t', tag, ctx]);
   built.push(tag);
@@ -227,8 +249,6 @@ async function dockerFs(tag: string): Promise<DockerFs> {
     await docker.run(['rm', '--force', container]);
   }
   const [records, digests, xattrs] = await Promise.all([listTar(file), tarFileDigests(file), listTarXattrs(file)]);
-  // The recipe sets no extended attribute, so every node's `xattrs` must be null.
-  if (xattrs.size) throw new Error(`docker export of ${tag} has xattrs: ${JSON.stringify([...xattrs])}`);
   // A hard link is listed as the file it shares (listingFromTar): its size and digest are the target's.
   const listing = listingFromTar(records, digests);
   const mtimes = new Map(records.map((r) => [r.path, r.mtime]));
@@ -245,7 +265,7 @@ async function dockerFs(tag: string): Promise<DockerFs> {
       digest: r.digest,
       linkTarget: r.link,
       device: r.device,
-      xattrs: null,
+      xattrs: xattrs.get(p) ?? null,
     });
   }
   return fs;
@@ -282,6 +302,7 @@ function classify(p: string, a: DockerNode | undefined, b: DockerNode | undefine
   if (a.linkTarget !== b.linkTarget) fields.push('linkTarget');
   if (a.device !== b.device) fields.push('device');
   for (const f of ['mode', 'uid', 'gid', 'mtime'] as const) if (a[f] !== b[f]) fields.push(f);
+  if (JSON.stringify(a.xattrs) !== JSON.stringify(b.xattrs)) fields.push('xattrs');
   if (!fields.length) return null;
   const modified = fields.some((f) => CONTENT_FIELDS.has(f));
   return { path: p, change: modified ? 'modified' : 'metadata', fields, mtimeOnly: !modified && fields.length === 1 && fields[0] === 'mtime', a, b };
@@ -330,13 +351,13 @@ function expectedTreeLines(a: DockerFs, b: DockerFs, changes: Change[], mtime: b
   return rows.sort((x, y) => treeOrder(x.path, y.path)).map((r) => r.line);
 }
 
-type Side = Omit<CompareNode, 'layer'> | null;
+type Side = DockerNode | null;
 
 /** One item in a line a person can read in a failure: every field the oracle can state. */
 function itemLine(i: { path: string; change: CompareChange | null; fields: CompareField[]; mtimeOnly: boolean; a: Side; b: Side; changesBelow: number; bytesBelowA: number; bytesBelowB: number }): string {
   const side = (n: Side) => (n === null
     ? '-'
-    : [n.type, n.mode.toString(8).padStart(4, '0'), `${n.uid}/${n.gid}`, `t${n.mtime}`, `${n.size}B`, n.digest?.slice(0, 19) ?? '', n.linkTarget === null ? '' : `->${n.linkTarget}`, n.device ?? '', n.xattrs === null ? '' : `xattrs ${JSON.stringify(n.xattrs)}`].filter(Boolean).join(' '));
+    : [n.type, n.mode.toString(8).padStart(4, '0'), `${n.uid}/${n.gid}`, `t${n.mtime}`, `${n.size}B`, n.digest?.slice(0, 19) ?? '', n.linkTarget === null ? '' : `->${n.linkTarget}`, n.device ?? '', n.xattrs === null ? '' : `xattrs ${n.xattrs.join(',')}`].filter(Boolean).join(' '));
   const fields = [...i.fields].sort((x, y) => FIELD_ORDER.indexOf(x) - FIELD_ORDER.indexOf(y)).join(',');
   return `${i.path} ${i.change}${fields ? ` [${fields}]` : ''}${i.mtimeOnly ? ' mtime-only' : ''} | A: ${side(i.a)} | B: ${side(i.b)} | below ${i.changesBelow} ${i.bytesBelowA}B/${i.bytesBelowB}B`;
 }
@@ -446,8 +467,13 @@ async function treeThroughPages(query: string): Promise<CompareItem[]> {
   return out;
 }
 
-const peelLines = (items: CompareItem[]) => items.map((i) => itemLine({ ...i, a: i.a && withoutLayer(i.a), b: i.b && withoutLayer(i.b) }));
-const withoutLayer = ({ layer: _layer, ...node }: CompareNode): Omit<CompareNode, 'layer'> => node;
+const peelLines = (items: CompareItem[]) => items.map((i) => itemLine({ ...i, a: i.a && comparable(i.a), b: i.b && comparable(i.b) }));
+
+/** An API node in the oracle's terms: no layer, each xattr as `name=size` (GNU tar lists no values). */
+function comparable({ layer: _layer, xattrs, ...node }: CompareNode): DockerNode {
+  const listed = xattrs && Object.entries(xattrs).map(([name, value]) => `${name}=${Buffer.from(value, 'base64').length}`).sort();
+  return { ...node, xattrs: listed ?? null };
+}
 
 const sha256 = (bytes: Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
@@ -457,6 +483,7 @@ beforeAll(async () => {
   docker = dockerCli(inject('dockerHost'));
   work = await tempDir('peel-cmpdock-');
   app = await build(path.join(work, 'data'));
+  await dockerImportRoot(TAGS.root);
   await dockerBuild(TAGS.base, BASE);
   await Promise.all([dockerBuild(TAGS.a, A), dockerBuild(TAGS.b1, B1)]);
   await dockerBuild(TAGS.b, B);
@@ -509,12 +536,14 @@ describe('the images are what the comparison needs (checked against Docker alone
       return c ? `${c.change}${c.fields.length ? ` ${c.fields.join(',')}` : ''}` : 'unchanged';
     };
     expect(Object.fromEntries(
-      ['data/edit.txt', 'data/big.bin', 'data/mode.sh', 'data/owner.txt', 'data/group.txt', 'data/touch.txt', 'data/touch-mode.txt', 'keep-dir',
+      ['caps/ping', 'caps/keep', 'data/edit.txt', 'data/big.bin', 'data/mode.sh', 'data/owner.txt', 'data/group.txt', 'data/touch.txt', 'data/touch-mode.txt', 'keep-dir',
         'gone.txt', 'gone-dir/sub/c', 'opq/old/a', 'opq/kept-name', 'opq/fresh', 'opq/b', 'swap/dir2file', 'swap/dir2file/sub/x', 'swap/file2dir',
         'swap/file2dir/inner', 'swap/link2dir', 'swap/file2link', 'swap/fifo2file', 'links/a-orig', 'links/b-hard', 'links/pair-a', 'links/pair-b',
         'links/solo', 'links/solo-link', 'links/twin-b', 'sym/abs', 'nodes/null', 'nodes/loop', 'modes/suid', 'modes/dir', 'modes/sticky', 'new/deep/file', 'data-x.txt',
       ].map((p) => [p, row(p)]),
     )).toEqual({
+      'caps/ping': 'metadata xattrs',
+      'caps/keep': 'unchanged',
       'data/edit.txt': expect.stringMatching(/^modified content/),
       'data/big.bin': expect.stringMatching(/^modified content/),
       'data/mode.sh': 'metadata mode',
@@ -552,6 +581,8 @@ describe('the images are what the comparison needs (checked against Docker alone
       'new/deep/file': 'added',
       'data-x.txt': expect.stringMatching(/^modified content/),
     });
+    expect([base.fs.get('caps/ping')!.xattrs, imageB.fs.get('caps/ping')!.xattrs, imageB.fs.get('caps/keep')!.xattrs])
+      .toEqual([['security.capability=20'], null, ['security.capability=20']]);
     // Same size, other bytes: only the digest can tell.
     for (const p of ['data/edit.txt', 'data/big.bin']) expect(base.fs.get(p)!.size, p).toBe(imageB.fs.get(p)!.size);
   });
