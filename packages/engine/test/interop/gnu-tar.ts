@@ -82,7 +82,9 @@ export async function listTarXattrs(file: string): Promise<Map<string, string[]>
   return xattrs;
 }
 
-const LINE = /^(.)(.{9}) (\d+)\/(\d+) +(\d+|\d+,\d+) (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.\d+)? (.*)$/;
+// A PAX mtime with a fraction is printed with it (whole seconds kept here), and GNU tar then pads
+// the time column to the widest fraction, so the name may follow several spaces.
+const LINE = /^(.)(.{9}) (\d+)\/(\d+) +(\d+|\d+,\d+) (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.\d+)? +(.*)$/;
 
 function parseLine(line: string): TarRecord {
   const m = LINE.exec(line);
