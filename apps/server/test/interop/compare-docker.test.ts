@@ -351,6 +351,14 @@ function expectedTreeLines(a: DockerFs, b: DockerFs, changes: Change[], mtime: b
   return rows.sort((x, y) => treeOrder(x.path, y.path)).map((r) => r.line);
 }
 
+/** With `unchanged=1`: every path of either side in tree order, those without a listed change with `change: null`. */
+function expectedFullTreeLines(a: DockerFs, b: DockerFs, changes: Change[], mtime: boolean): string[] {
+  const listed = changes.filter((c) => mtime || !c.mtimeOnly);
+  const byPath = new Map(listed.map((c) => [c.path, c]));
+  return [...new Set([...a.keys(), ...b.keys()])].sort(treeOrder).map((p) =>
+    lineWithBelow(byPath.get(p) ?? { path: p, change: null, fields: [], mtimeOnly: false, a: a.get(p) ?? null, b: b.get(p) ?? null }, listed));
+}
+
 type Side = DockerNode | null;
 
 /** One item in a line a person can read in a failure: every field the oracle can state. */
@@ -445,9 +453,10 @@ async function changesThroughPages(query: string, want: { total: number; counts:
 
 /**
  * The tree of differences through `/api/compare/fs`, 7 items a page, from the root down into
- * every item with changes below it, each folder's items before the next folder's (tree order).
+ * every item `into` picks (by default those with changes below), each folder's items before the
+ * next folder's (tree order).
  */
-async function treeThroughPages(query: string): Promise<CompareItem[]> {
+async function treeThroughPages(query: string, into = (item: CompareItem) => item.changesBelow > 0): Promise<CompareItem[]> {
   const out: CompareItem[] = [];
   const visit = async (dir: string): Promise<void> => {
     const items: CompareItem[] = [];
@@ -460,7 +469,7 @@ async function treeThroughPages(query: string): Promise<CompareItem[]> {
     } while (cursor !== null);
     for (const item of items) {
       out.push(item);
-      if (item.changesBelow > 0) await visit(item.path);
+      if (into(item)) await visit(item.path);
     }
   };
   await visit('/');
@@ -655,6 +664,14 @@ describe.each<{ title: string; sides: () => Sides }>([
     expect(peelLines(await treeThroughPages(query(mtime)))).toEqual(want);
   });
 
+  it.each([false, true])('with unchanged=1 (mtime=%s), every folder of /api/compare/fs walked gives every path of both exports side by side', async (mtime) => {
+    const { oracleA, oracleB } = sides();
+    const want = expectedFullTreeLines(oracleA, oracleB, allChanges(oracleA, oracleB), mtime);
+    expect(want.length).toBeGreaterThan(50);
+    const items = await treeThroughPages(`${query(mtime)}&unchanged=1`, (item) => item.a?.type === 'dir' || item.b?.type === 'dir');
+    expect(peelLines(items)).toEqual(want);
+  });
+
   it('/api/compare sums up the same changes and names the shared layers as Docker stacks them', async () => {
     const { a, b, aLayer, bLayer, oracleA, oracleB } = sides();
     const changes = allChanges(oracleA, oracleB);
@@ -689,10 +706,11 @@ describe.each<{ title: string; sides: () => Sides }>([
     expect(summary.config.filter((c) => !['Env', 'Labels', 'Cmd'].includes(c.field))).toEqual([]);
   });
 
-  it("each side's file bytes are the content its entry's layer gives (GET /content?path&layer), as Docker exported them", async () => {
+  it("every file's bytes on each side are the content its entry's layer gives (GET /content?path&layer), as Docker exported them", async () => {
     const { a, aLayer, b, bLayer, oracleA, oracleB } = sides();
     let checked = 0;
-    for (const item of await walk(true)) {
+    // Every path of both sides (unchanged=1), hard links whose original a later layer deleted or rewrote among them.
+    for (const item of await treeThroughPages(`${query(false)}&unchanged=1`, (i) => i.a?.type === 'dir' || i.b?.type === 'dir')) {
       for (const [image, asOf, oracle, node] of [[a, aLayer, oracleA, item.a], [b, bLayer, oracleB, item.b]] as const) {
         if (node?.type !== 'file') continue;
         expect(node.layer, item.path).toBeLessThanOrEqual(asOf ?? image.diffIds.length - 1);
@@ -702,7 +720,7 @@ describe.each<{ title: string; sides: () => Sides }>([
         checked++;
       }
     }
-    expect(checked).toBeGreaterThan(5);
+    expect(checked).toBeGreaterThan(50);
   });
 });
 
