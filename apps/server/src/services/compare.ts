@@ -333,7 +333,10 @@ export class CompareService {
       part.bytes = { a: whole.bytes, b: whole.bytes - part.bytes.a + part.bytes.b };
       part.net = part.bytes.b - part.bytes.a;
     }
-    return new Comparison(result, { a: treeA, b: treeB });
+    const cmp = new Comparison(result, { a: treeA, b: treeB });
+    // Every folder page reads the index of folders to their rows: made once, here.
+    cmp.kindView(null);
+    return cmp;
   }
 
   /**
