@@ -6,9 +6,10 @@
  * and B FROM the base with the classic builder; B's layers make every kind of change (same-size
  * edits, deletes of files and folders, an opaque folder, dir↔file, symlink→dir, fifo→file, hard
  * links whose original is deleted or rewritten, a new name for a file, a device renumbered,
- * mode-, owner-, group-, xattr- and mtime-only changes). The oracle is `docker export` of a created container of each image, listed by GNU
- * tar (path, type, mode, uid, gid, mtime, size, link target, content sha256); the comparison
- * Peel must answer is computed here from two such listings by the rules of the contract
+ * mode-, owner-, group-, xattr- and mtime-only changes). The oracle is `docker export` of a
+ * created container of each image, listed by GNU tar (path, type, mode, uid, gid, mtime, size,
+ * link target, content sha256, xattr names and sizes); the comparison Peel must answer is
+ * computed here from two such listings by the rules of the contract
  * (packages/api/src/schemas/compare.ts) — Peel's own views are never the expected value. Every
  * page of `/api/compare/changes`, the tree of `/api/compare/fs` and the counts of `/api/compare`
  * are checked, for A against B (both ways) and for sides as of a layer (`aLayer`, `bLayer`): B is
@@ -82,7 +83,7 @@ const BASE = [
     'mknod /nodes/null c 1 3 && mknod /nodes/loop b 7 0',
     'echo s > /modes/suid && chmod 755 /modes/suid /modes/dir && chmod 777 /modes/sticky',
     `echo k > /keep-dir/k && touch -d @${T0} /keep-dir`,
-  ),  'CMD ["/bin/sh"]',
+  ),
 ];
 
 /** B's first own layer (B as of layer 2 is this image). */
@@ -214,7 +215,8 @@ async function dockerImportRoot(tag: string): Promise<void> {
     await run('setcap', [CAPABILITY, path.join(root, 'caps', name)]);
   }
   const tar = path.join(work, 'rootfs.tar');
-  // Whole-second mtimes, like a layer Docker writes itself (GNU tar's PAX records would carry nanoseconds).
+  // Whole-second mtimes, like the layers Docker writes itself (GNU tar's PAX records would carry
+  // nanoseconds, which docker export truncates).
   await run('tar', ['--xattrs', '--xattrs-include=security.capability', '--format=posix', `--mtime=@${T0}`, '--numeric-owner', '--owner=0', '--group=0', '-cf', tar, '-C', root, '.']);
   await docker.run(['import', '-c', 'CMD ["/bin/sh"]', tar, tag]);
   built.push(tag);
