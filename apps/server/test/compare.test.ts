@@ -307,6 +307,40 @@ describe('comparing two images', () => {
     }
   });
 
+  it('computed once per pair of sides; equal layer stacks read no entry; shared layers read only what the others touch', async () => {
+    const fs = app.peel.index.fs;
+    const reads = { layerEntries: 0, childFacts: 0 };
+    const spy = <K extends keyof typeof reads>(name: K) => {
+      const original = fs[name].bind(fs) as (...args: unknown[]) => unknown;
+      (fs as unknown as Record<K, unknown>)[name] = (...args: unknown[]) => {
+        reads[name]++;
+        return original(...args);
+      };
+      return () => void ((fs as unknown as Record<K, unknown>)[name] = original);
+    };
+    const restore = [spy('layerEntries'), spy('childFacts')];
+    try {
+      const count = async (query: string) => {
+        reads.layerEntries = 0;
+        reads.childFacts = 0;
+        await summary(query);
+        return { ...reads };
+      };
+      // A pair not asked for yet (mtime=1 makes it a new one): the same layers, so no entry is read;
+      // the root's folders give the totals.
+      const first = await count(`${sides(oci, legacy)}&mtime=1`);
+      expect(first).toEqual({ layerEntries: 0, childFacts: 1 });
+      expect(await count(`${sides(oci, legacy)}&mtime=1`)).toEqual({ layerEntries: 0, childFacts: 0 });
+      // An image against itself as of layer 11: only layer 12's entries are read (the touched
+      // paths), no folder of the whole image walked; the other side is merged from layers 0..11.
+      const touched = await count(`a=${oci}&aLayer=11&b=${oci}&mtime=1`);
+      expect(touched.childFacts).toBe(0);
+      expect(touched.layerEntries).toBe(12 + 1);
+    } finally {
+      for (const r of restore) r();
+    }
+  });
+
   it('bad input: clear 4xx replies, and nothing stored changes', async () => {
     const before = await storeState(app, join(dir, 'data'));
     const status = async (url: string, code: number, errorCode: string) => {
