@@ -17,7 +17,7 @@
  * image and B as of its first own layer is B1, and their exports are the oracles of those sides.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile, chmod, copyFile, symlink } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -184,6 +184,8 @@ interface ImageFacts {
   diffIds: string[];
   /** Each layer tar of `docker save`, base first, as GNU tar lists it. */
   layers: TarRecord[][];
+  /** Bytes of each of those layer tars (uncompressed: `docker save` writes them plain). */
+  layerSizes: number[];
   fs: DockerFs;
 }
 
@@ -191,7 +193,7 @@ let docker: DockerCli;
 let work: string;
 let app: FastifyInstance;
 const built: string[] = [];
-let base: Omit<ImageFacts, 'id' | 'config'>;
+let base: Pick<ImageFacts, 'diffIds' | 'layers' | 'fs'>;
 let imageA: ImageFacts;
 let imageB: ImageFacts;
 /** Docker's listing of B1 (B as of its first own layer), and its diff_ids. */
@@ -232,13 +234,18 @@ async function dockerBuild(tag: string, steps: string[]): Promise<void> {
 }
 
 /** diff_ids and config per Docker, and each layer tar of `docker save` as GNU tar lists it. */
-async function dockerLayers(tag: string, archive: string): Promise<{ diffIds: string[]; config: DockerConfig; layers: TarRecord[][] }> {
+async function dockerLayers(tag: string, archive: string): Promise<Omit<ImageFacts, 'id' | 'fs'>> {
   const [inspect] = JSON.parse(await docker.text(['image', 'inspect', tag])) as Array<{ RootFS: { Layers: string[] }; Config: DockerConfig }>;
   const dir = `${archive}.d`;
   await mkdir(dir, { recursive: true });
   await run('tar', ['-xf', archive, '-C', dir]);
   const [manifest] = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as Array<{ Layers: string[] }>;
-  return { diffIds: inspect.RootFS.Layers, config: inspect.Config, layers: await Promise.all(manifest.Layers.map((l) => listTar(path.join(dir, l)))) };
+  return {
+    diffIds: inspect.RootFS.Layers,
+    config: inspect.Config,
+    layers: await Promise.all(manifest.Layers.map((l) => listTar(path.join(dir, l)))),
+    layerSizes: await Promise.all(manifest.Layers.map(async (l) => (await stat(path.join(dir, l))).size)),
+  };
 }
 
 /** `docker export` of a created container of `tag`, listed by GNU tar, runtime entries left out. */
@@ -689,14 +696,15 @@ describe.each<{ title: string; sides: () => Sides }>([
     let shared = 0;
     while (shared < Math.min(diffIdsA.length, diffIdsB.length) && diffIdsA[shared] === diffIdsB[shared]) shared++;
     expect(shared).toBeGreaterThanOrEqual(base.diffIds.length);
+    const ref = (image: ImageFacts) => (d: string, i: number) => [shared + i, d, image.layerSizes[shared + i]];
     expect({
       shared: summary.layers.shared,
-      onlyA: summary.layers.onlyA.map((l) => [l.index, l.diffId]),
-      onlyB: summary.layers.onlyB.map((l) => [l.index, l.diffId]),
+      onlyA: summary.layers.onlyA.map((l) => [l.index, l.diffId, l.size]),
+      onlyB: summary.layers.onlyB.map((l) => [l.index, l.diffId, l.size]),
     }).toEqual({
       shared,
-      onlyA: diffIdsA.slice(shared).map((d, i) => [shared + i, d]),
-      onlyB: diffIdsB.slice(shared).map((d, i) => [shared + i, d]),
+      onlyA: diffIdsA.slice(shared).map(ref(a)),
+      onlyB: diffIdsB.slice(shared).map(ref(b)),
     });
     expect([summary.a, summary.b].map((s) => [s.id, s.asOfLayer, s.layerCount])).toEqual([
       [a.id, aLayer, a.diffIds.length],
