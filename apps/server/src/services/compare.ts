@@ -8,7 +8,7 @@ import { badRequest, notFound } from '../errors.js';
 import { toApiPath, toEnginePath } from '../store/image-path.js';
 import { decodeCursor, encodeCursor, KEY_SHAPES } from './page-key.js';
 import type { ImagesService } from './images.js';
-import { MergedTree, StoredTree, type SideTree } from './compare-sides.js';
+import { MergedTree, StoredTree, walkBelow, type SideTree } from './compare-sides.js';
 
 /** A side as a request names it: an image, and the layer it stops at (none: the whole image). */
 export interface SideRequest {
@@ -232,9 +232,10 @@ export class CompareService {
     const q = page.q?.replace(/[A-Z]/g, (c) => c.toLowerCase()) ?? null;
     const inScope = (c: PathChange) => (prefix === null || prefix === '' || c.path === prefix || isBelow(prefix, c.path))
       && (q === null || `/${c.path}`.replace(/[A-Z]/g, (ch) => ch.toLowerCase()).includes(q));
-    const scoped = cmp.view(`changes:${prefix}:${q}`, () => cmp.result.changes.filter(inScope));
+    const scope = JSON.stringify([prefix, q]);
+    const scoped = cmp.view(`changes:${scope}`, () => cmp.result.changes.filter(inScope));
     const view = cmp.kindView(page.kinds);
-    const list = page.kinds ? cmp.view(`changes:${prefix}:${q}:${page.kinds.join(',')}`, () => view.changes.filter(inScope)) : scoped;
+    const list = page.kinds ? cmp.view(`changes:${scope}:${page.kinds.join(',')}`, () => view.changes.filter(inScope)) : scoped;
     const after = page.cursor === undefined ? null : decodeName(decodeCursor(KEY_SHAPES.comparePath, page.cursor)[0] as Buffer);
     const start = after === null ? 0 : firstAfter(list, (c) => comparePaths(c.path, after));
     const slice = list.slice(start, start + page.limit);
@@ -376,18 +377,7 @@ async function* touchedNodes(tree: SideTree, roots: ReadonlyArray<{ path: string
     const node = await tree.node(r.path);
     if (!node) continue;
     yield node;
-    if (!r.subtree || node.type !== 'dir') continue;
-    const stack: Array<{ kids: CompareNode[]; next: number }> = [{ kids: await tree.children(r.path), next: 0 }];
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top.next === top.kids.length) {
-        stack.pop();
-        continue;
-      }
-      const n = top.kids[top.next++];
-      yield n;
-      if (n.type === 'dir') stack.push({ kids: await tree.children(n.path), next: 0 });
-    }
+    if (r.subtree && node.type === 'dir') yield* walkBelow(tree, r.path);
   }
 }
 
