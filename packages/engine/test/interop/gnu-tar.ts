@@ -2,8 +2,10 @@
  * Lists a tar file with GNU tar, the oracle's tar reader (independent of the engine's own).
  * `tar -tv --numeric-owner --full-time --quoting-style=c` under LC_ALL=C prints every name
  * C-quoted with non-ASCII bytes as octal escapes, so names with spaces, arrows or UTF-8 parse
- * back byte for byte. File digests come from `tar -x --to-command`, which pipes each regular
- * file's bytes to sha256sum without writing anything to disk.
+ * back byte for byte; under TZ=UTC it prints every mtime in UTC whatever the machine's zone
+ * (`--utc` would do the same, but with it `-tvv --xattrs` no longer prints the xattrs).
+ * File digests come from `tar -x --to-command`, which pipes each regular file's bytes to
+ * sha256sum without writing anything to disk.
  */
 import { run } from './exec.js';
 
@@ -23,9 +25,11 @@ export interface TarRecord {
   link: string | null;
   /** `major,minor` for devices. */
   device: string | null;
+  /** Modification time, whole seconds since the epoch. */
+  mtime: number;
 }
 
-const C_LOCALE = { LC_ALL: 'C' };
+const TAR_ENV = { LC_ALL: 'C', TZ: 'UTC' };
 
 /** Strips what tar writers add around a path; the root itself becomes ''. */
 export function normalizeTarPath(name: string): string {
@@ -36,14 +40,14 @@ export function normalizeTarPath(name: string): string {
 }
 
 export async function listTar(file: string): Promise<TarRecord[]> {
-  const out = await run('tar', ['-tv', '--numeric-owner', '--full-time', '--quoting-style=c', '-f', file], { env: C_LOCALE });
+  const out = await run('tar', ['-tv', '--numeric-owner', '--full-time', '--quoting-style=c', '-f', file], { env: TAR_ENV });
   return out.toString('latin1').split('\n').filter((l) => l !== '').map(parseLine);
 }
 
 /** sha256 of every regular file's content, keyed by normalised path. */
 export async function tarFileDigests(file: string): Promise<Map<string, string>> {
   const script = 'h=$(sha256sum) && printf "%s %s\\0" "${h%% *}" "$TAR_FILENAME"';
-  const out = await run('tar', ['-xf', file, `--to-command=${script}`], { env: C_LOCALE });
+  const out = await run('tar', ['-xf', file, `--to-command=${script}`], { env: TAR_ENV });
   const digests = new Map<string, string>();
   for (let start = 0; start < out.length; ) {
     const end = out.indexOf(0, start);
@@ -61,7 +65,7 @@ export async function tarFileDigests(file: string): Promise<Map<string, string>>
  * wider than `-tv`), then one `  x: SIZE NAME` line each.
  */
 export async function listTarXattrs(file: string): Promise<Map<string, string[]>> {
-  const out = await run('tar', ['--xattrs', '--xattrs-include=*', '-tvv', '--numeric-owner', '--full-time', '--quoting-style=c', '-f', file], { env: C_LOCALE });
+  const out = await run('tar', ['--xattrs', '--xattrs-include=*', '-tvv', '--numeric-owner', '--full-time', '--quoting-style=c', '-f', file], { env: TAR_ENV });
   const xattrs = new Map<string, string[]>();
   let current: string | null = null;
   for (const line of out.toString('latin1').split('\n')) {
@@ -78,12 +82,14 @@ export async function listTarXattrs(file: string): Promise<Map<string, string[]>
   return xattrs;
 }
 
-const LINE = /^(.)(.{9}) (\d+)\/(\d+) +(\d+|\d+,\d+) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (.*)$/;
+// A PAX mtime with a fraction is printed with it (whole seconds kept here), and GNU tar then pads
+// the time column to the widest fraction, so the name may follow several spaces.
+const LINE = /^(.)(.{9}) (\d+)\/(\d+) +(\d+|\d+,\d+) (\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.\d+)? +(.*)$/;
 
 function parseLine(line: string): TarRecord {
   const m = LINE.exec(line);
   if (!m) throw new Error(`unexpected GNU tar listing line: ${JSON.stringify(line)}`);
-  const [, type, perms, uid, gid, size, , rest] = m as unknown as string[];
+  const [, type, perms, uid, gid, size, year, month, day, hour, minute, second, rest] = m as unknown as string[];
   const name = readQuoted(rest!, 0);
   let link: string | null = null;
   const tail = rest!.slice(name.end);
@@ -100,6 +106,7 @@ function parseLine(line: string): TarRecord {
     size: isDevice ? 0 : Number(size),
     link,
     device: isDevice ? size!.replace(/\s/g, '') : null,
+    mtime: Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)) / 1000,
   };
 }
 
