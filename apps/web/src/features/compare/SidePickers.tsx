@@ -5,7 +5,8 @@ interface SideProps {
   side: 'A' | 'B';
   imageId: string | undefined;
   layer: number | undefined;
-  images: ImageSummary[];
+  /** Null while the list of stored images loads. */
+  images: ImageSummary[] | null;
   onChange: (imageId: string | undefined, layer: number | undefined) => void;
 }
 
@@ -17,7 +18,7 @@ function imageLabel(image: ImageSummary): string {
 
 /** One side: which stored image, and whether it stops at one of its layers. */
 function SidePicker({ side, imageId, layer, images, onChange }: SideProps) {
-  const image = images.find((i) => i.id === imageId);
+  const image = images?.find((i) => i.id === imageId);
   const layerCount = image?.layerCount ?? 0;
   return (
     <fieldset className={`compare-side side-${side.toLowerCase()}`}>
@@ -26,8 +27,13 @@ function SidePicker({ side, imageId, layer, images, onChange }: SideProps) {
       </legend>
       <select className="text-input" aria-label={`Image ${side}`} value={imageId ?? ''} onChange={(e) => onChange(e.target.value || undefined, undefined)}>
         <option value="">Choose an image…</option>
-        {imageId && !image ? <option value={imageId}>{imageId} (not stored)</option> : null}
-        {images.map((i) => (
+        {imageId && !image ? (
+          <option value={imageId}>
+            {imageId}
+            {images ? ' (not stored)' : ''}
+          </option>
+        ) : null}
+        {(images ?? []).map((i) => (
           <option key={i.id} value={i.id}>
             {imageLabel(i)}
           </option>
@@ -65,7 +71,7 @@ interface Props {
 /** Both sides of a comparison, and a button that swaps them. */
 export function SidePickers({ a, aLayer, b, bLayer, onChange, onSwap }: Props) {
   const images = useImages();
-  const list = images.data ?? [];
+  const list = images.data ?? null;
   return (
     <div className="compare-sides" role="group" aria-label="Sides to compare">
       <SidePicker side="A" imageId={a} layer={aLayer} images={list} onChange={(id, layer) => onChange({ a: id, aLayer: layer })} />

@@ -62,7 +62,7 @@ describe('compare text', () => {
     const folder = item({ change: null, a: file({ type: 'dir', size: 0 }), b: file({ type: 'dir', size: 0 }), changesBelow: 3, bytesBelowA: 1000, bytesBelowB: 3500 });
     expect(isFolder(folder)).toBe(true);
     expect(sizeDelta(folder)).toBe(2500);
-    expect(belowText(folder)).toBe('3 changes · +2.5 kB');
+    expect(belowText(folder)).toBe('3 changes · 1 kB → 3.5 kB');
     expect(belowText(item({}))).toBe('');
   });
 

@@ -1,5 +1,5 @@
 import type { CompareField, CompareFsSummary, CompareItem, CompareNode } from '@peel/api';
-import { formatSize, formatSizeDelta } from '../../lib/format-size.js';
+import { formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { modeOctal } from '../../lib/mode-string.js';
 import { plural } from '../../lib/plural.js';
@@ -74,10 +74,10 @@ export function sideSize(node: CompareNode | null): string {
   return node.type === 'file' ? formatSize(node.size) : node.type;
 }
 
-/** What a row says about the changes below a folder: "3 changes · +1.2 kB". */
+/** What a row says about the changes below a folder: "3 changes · 1 kB → 3.5 kB" (their files' bytes on A and on B). */
 export function belowText(item: CompareItem): string {
   if (item.changesBelow === 0) return '';
-  return `${plural(item.changesBelow, 'change')} · ${formatSizeDelta(item.bytesBelowB - item.bytesBelowA)}`;
+  return `${plural(item.changesBelow, 'change')} · ${formatSize(item.bytesBelowA)} → ${formatSize(item.bytesBelowB)}`;
 }
 
 /** Which of the two sides' entries to read a path's bytes from: both must be files. */

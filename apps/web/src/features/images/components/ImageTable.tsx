@@ -16,43 +16,43 @@ export function ImageTable({ images }: { images: ImageSummary[] }) {
   const toggle = (id: string, on: boolean) => setPicked(on ? [...chosen.filter((p) => p !== id), id].slice(-2) : chosen.filter((p) => p !== id));
   return (
     <>
-    <div className="compare-pick" role="group" aria-label="Compare two images">
-      {chosen.length === 2 ? (
-        <Link href={links.compare({ a: chosen[0], b: chosen[1] })} className="button primary small">
-          Compare
-        </Link>
-      ) : (
-        <button type="button" className="button small" disabled>
-          Compare
-        </button>
-      )}
-      <span className="muted small">
-        {chosen.length === 2 ? 'The first one picked is A, the second B.' : `Pick two images to compare (${chosen.length} of 2 picked).`}
-      </span>
-    </div>
-    <table className="image-table">
-      <thead>
-        <tr>
-          <th scope="col">
-            <span className="visually-hidden">Pick to compare</span>
-          </th>
-          <th scope="col">Name</th>
-          <th scope="col">Tags</th>
-          <th scope="col" className="num">Size</th>
-          <th scope="col" className="num">Layers</th>
-          <th scope="col">Platform</th>
-          <th scope="col">Added</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {images.map((image) => (
-          <ImageRow key={image.id} image={image} picked={chosen.includes(image.id)} onPick={(on) => toggle(image.id, on)} />
-        ))}
-      </tbody>
-    </table>
+      <div className="compare-pick" role="group" aria-label="Compare two images">
+        {chosen.length === 2 ? (
+          <Link href={links.compare({ a: chosen[0], b: chosen[1] })} className="button primary small">
+            Compare
+          </Link>
+        ) : (
+          <button type="button" className="button small" disabled>
+            Compare
+          </button>
+        )}
+        <span className="muted small">
+          {chosen.length === 2 ? 'The first one picked is A, the second B.' : `Pick two images to compare (${chosen.length} of 2 picked).`}
+        </span>
+      </div>
+      <table className="image-table">
+        <thead>
+          <tr>
+            <th scope="col">
+              <span className="visually-hidden">Pick to compare</span>
+            </th>
+            <th scope="col">Name</th>
+            <th scope="col">Tags</th>
+            <th scope="col" className="num">Size</th>
+            <th scope="col" className="num">Layers</th>
+            <th scope="col">Platform</th>
+            <th scope="col">Added</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {images.map((image) => (
+            <ImageRow key={image.id} image={image} picked={chosen.includes(image.id)} onPick={(on) => toggle(image.id, on)} />
+          ))}
+        </tbody>
+      </table>
     </>
   );
 }
