@@ -22,6 +22,7 @@ import { draftRoutes } from './routes/drafts.js';
 import { exportRoutes } from './routes/export.js';
 import { dockerRoutes } from './routes/docker.js';
 import { findingsRoutes } from './routes/findings.js';
+import { compareRoutes } from './routes/compare.js';
 import { FindingsService } from './services/findings.js';
 import type { DockerOptions } from './docker/index.js';
 import { registerWeb } from './web.js';
@@ -149,6 +150,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(draftRoutes, { services });
   await app.register(exportRoutes, { services });
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
+  await app.register(compareRoutes, { compare: services.compare });
   await app.register(findingsRoutes, { findings: new FindingsService(index, store, services.images) });
   await registerWeb(app, opts.webDist ?? null);
   return app;

@@ -148,7 +148,8 @@ export interface FindingsResponse extends Omit<Static<typeof S.findingsResponseS
 //   GET /api/compare/changes?paged=1         ComparePage: every changed path in tree order
 //        [&kinds=…][&path=/etc (below it)][&q=substring of the path][&limit&cursor]
 // A side's bytes: GET /api/images/:id/content?path=P&layer=N with the item's `a.layer`/`b.layer`.
-// Unknown ids are 404; a layer out of range, or a path that is not a folder on either side, 400.
+// Unknown ids are 404; a layer out of range, or a path that is not a folder on either side, 400
+// (a path absent on both sides is 404, as with /api/images/:id/fs).
 
 export type CompareChange = Static<typeof S.compareChangeSchema>;
 export type CompareField = Static<typeof S.compareFieldSchema>;

@@ -11,6 +11,7 @@ import { DraftLoader } from './draft-context.js';
 import { DraftService } from './drafts.js';
 import { DraftFsService } from './draft-fs.js';
 import { ExportService } from './export.js';
+import { CompareService } from './compare.js';
 
 export interface Services {
   images: ImagesService;
@@ -23,6 +24,7 @@ export interface Services {
   drafts: DraftService;
   draftFs: DraftFsService;
   exports: ExportService;
+  compare: CompareService;
 }
 
 /** `index`: the database store; `store`: the blobs. */
@@ -38,5 +40,6 @@ export function createServices(index: Store, store: BlobStore, owner: IngestOwne
   const drafts = new DraftService(index, store, images, loader, collector, limits.maxUploadBytes);
   const draftFs = new DraftFsService(store, index, loader, fs.pages);
   const exports = new ExportService(index, store, loader, collector, ingest, sourceDateEpoch === undefined ? undefined : new Date(sourceDateEpoch * 1000));
-  return { images, ingest, fs, content, archive, queue, collector, drafts, draftFs, exports };
+  const compare = new CompareService(index, images);
+  return { images, ingest, fs, content, archive, queue, collector, drafts, draftFs, exports, compare };
 }

@@ -16,6 +16,12 @@ export const KEY_SHAPES = {
   size: 's-nnbnnn',
   /** changes: [seq] */
   changes: 'c-n',
+  /** compare fs, sort=name: [name] */
+  compareName: 'f-b',
+  /** compare fs, sort=delta: [−|bytes changed|, name] */
+  compareDelta: 'd-nb',
+  /** compare changes: [path] */
+  comparePath: 'p-b',
 } as const;
 export type KeyShape = (typeof KEY_SHAPES)[keyof typeof KEY_SHAPES];
 

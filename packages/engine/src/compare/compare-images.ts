@@ -26,12 +26,22 @@ export interface CompareSide {
   order?: PathOrder;
 }
 
+/** What a side is besides its files: its layers, config and history. */
+export type SideFacts = Omit<CompareSide, 'nodes' | 'order'>;
+
+/** The parts of an image `sideFacts` reads (a stored image record has them too). */
+export interface SideImage {
+  layers: ReadonlyArray<Pick<ResolvedImage['layers'][number], 'index' | 'diffId' | 'uncompressedSize'>>;
+  config: ImageConfig;
+  history: ResolvedImage['history'];
+}
+
 /**
- * A side made of an image and its layers' entries, as of layer `asOfLayer` (default: the top).
- * The config is the image's own (an image records no config per layer); the history stops before
- * the first step that made a later layer.
+ * An image's layers, config and history as of layer `asOfLayer` (default: the top). The config
+ * is the image's own (an image records no config per layer); the history stops before the first
+ * step that made a later layer. A RangeError for a layer the image does not have.
  */
-export function imageSide(image: ResolvedImage, layerEntries: ReadonlyArray<readonly LayerEntry[]>, asOfLayer: number | null = null): CompareSide {
+export function sideFacts(image: SideImage, asOfLayer: number | null = null): SideFacts {
   const count = image.layers.length;
   const top = asOfLayer ?? count - 1;
   if (!Number.isInteger(top) || top < -1 || top >= count || (asOfLayer !== null && top < 0)) {
@@ -48,12 +58,16 @@ export function imageSide(image: ResolvedImage, layerEntries: ReadonlyArray<read
     layer: s.layer,
     diffId: s.layer === null ? null : (image.layers[s.layer]?.diffId ?? null),
   }));
+  return { layers, config: image.config, history };
+}
+
+/** A side made of an image and its layers' entries, as of layer `asOfLayer` (default: the top); see sideFacts. */
+export function imageSide(image: ResolvedImage, layerEntries: ReadonlyArray<readonly LayerEntry[]>, asOfLayer: number | null = null): CompareSide {
+  const facts = sideFacts(image, asOfLayer);
   let merged: MergedFs | null = null;
   return {
-    layers,
-    config: image.config,
-    history,
-    nodes: (root) => nodesOf((merged ??= mergeLayers(layerEntries.slice(0, top + 1))), root),
+    ...facts,
+    nodes: (root) => nodesOf((merged ??= mergeLayers(layerEntries.slice(0, facts.layers.length))), root),
   };
 }
 

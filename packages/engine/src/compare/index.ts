@@ -5,4 +5,4 @@ export { diffTrees, classify, type NodeSource, type TreeDiffItem, type TreeDiffO
 export { alignLayers } from './layers.js';
 export { diffConfig, platformOf } from './config.js';
 export { alignHistory } from './history.js';
-export { compareImages, imageSide, type CompareSide, type CompareOptions, type ImageComparison } from './compare-images.js';
+export { compareImages, imageSide, sideFacts, type SideFacts, type SideImage, type CompareSide, type CompareOptions, type ImageComparison } from './compare-images.js';

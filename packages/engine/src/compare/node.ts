@@ -23,5 +23,6 @@ export function compareNodeOf(n: FsNode): CompareNode {
     linkTarget: type === 'symlink' ? own.linkTarget : null,
     device: type === 'char' || type === 'block' ? `${own.devMajor},${own.devMinor}` : null,
     xattrs: e.xattrs && Object.keys(e.xattrs).length ? e.xattrs : null,
+    layer: n.layer,
   };
 }

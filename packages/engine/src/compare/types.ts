@@ -31,6 +31,11 @@ export interface CompareNode {
   device: string | null;
   /** xattr name → base64 value, or null when there are none. */
   xattrs: Record<string, string> | null;
+  /**
+   * The layer whose entry this is (for a hard link, the link's own layer: that layer's entries
+   * resolve the link when it points within the layer, as a tar writer stores it).
+   */
+  layer: number;
 }
 
 /** What differs between the two versions of a path that exists on both sides. */

@@ -1,0 +1,138 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { MergedFs, comparePaths, compareNodeOf, treeOrderedNodes, type CompareNode, type EntryType as EngineEntryType, type LayerEntry, type NodeSource } from '@peel/engine';
+import type { FsNodeRecord, ImageLayer, LayerDigest, Store, StoredImage } from '../store/index.js';
+
+/**
+ * One side's merged filesystem as a comparison reads it: an entry, a folder's entries, and a
+ * walk in the comparison's path order (pre-order, siblings by comparePaths).
+ */
+export interface SideTree {
+  /** The entry at `path` (never the root ''). */
+  node(path: string): Promise<CompareNode | undefined>;
+  /** The entries directly in `dir` ('' is the root), in path order. */
+  children(dir: string): Promise<CompareNode[]>;
+  /** Every entry, pre-order. */
+  walk(): NodeSource;
+  /** Entries and file bytes of the whole side. */
+  totals(): Promise<{ entries: number; bytes: number }>;
+  /** Nodes held in memory (what a cached comparison weighs). */
+  readonly weight: number;
+}
+
+const byName = (x: CompareNode, y: CompareNode) => comparePaths(x.path, y.path);
+
+/**
+ * A whole stored image: its merged filesystem is in the index already (one row per path, with
+ * the bytes below each folder), so nothing is merged or held: every read is a query.
+ */
+export class StoredTree implements SideTree {
+  readonly weight = 0;
+
+  constructor(private readonly store: Store, private readonly image: StoredImage, private readonly layers: readonly ImageLayer[]) {}
+
+  async node(path: string): Promise<CompareNode | undefined> {
+    const row = await this.store.fs.node(this.image.id, path);
+    return row && this.nodeOf(row);
+  }
+
+  async children(dir: string): Promise<CompareNode[]> {
+    const rows = await this.store.fs.children(this.image.id, dir);
+    // The store orders names by bytes; the comparison by UTF-16 code units.
+    return (await Promise.all(rows.map((r) => this.nodeOf(r)))).sort(byName);
+  }
+
+  async *walk(): AsyncGenerator<CompareNode> {
+    const stack: Array<{ kids: CompareNode[]; next: number }> = [{ kids: await this.children(''), next: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.next === top.kids.length) {
+        stack.pop();
+        continue;
+      }
+      const node = top.kids[top.next++];
+      yield node;
+      if (node.type === 'dir') stack.push({ kids: await this.children(node.path), next: 0 });
+    }
+  }
+
+  async totals(): Promise<{ entries: number; bytes: number }> {
+    // The ingest counted the merged nodes and stored the bytes below every folder.
+    return { entries: this.image.fileCount, bytes: await this.store.fs.bytesBelow(this.image.id, '') };
+  }
+
+  /** As the engine's compareNodeOf: a hard link is the file it shares (that entry's bytes and attributes). */
+  private async nodeOf(row: FsNodeRecord): Promise<CompareNode> {
+    if (row.type === 'hardlink') {
+      const layer = row.contentLayer === null ? undefined : this.layers[row.contentLayer];
+      const target = layer && row.contentSeq !== null ? (await this.store.fs.entryBySeq(layer.layerDigest, row.contentSeq))?.entry : undefined;
+      const e = target ?? row;
+      const bytes = target?.type === 'file';
+      return {
+        path: row.path, type: 'file', mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime,
+        size: bytes ? target.size : 0, digest: bytes ? target.digest : null, linkTarget: null, device: null,
+        xattrs: xattrsOf(e.xattrs), layer: row.layer,
+      };
+    }
+    const t = row.type as EngineEntryType;
+    return {
+      path: row.path, type: t, mode: row.mode, uid: row.uid, gid: row.gid, mtime: row.mtime,
+      size: t === 'file' ? row.size : 0,
+      digest: t === 'file' ? row.digest : null,
+      linkTarget: t === 'symlink' ? row.linkTarget : null,
+      device: t === 'char' || t === 'block' ? `${row.devMajor},${row.devMinor}` : null,
+      xattrs: xattrsOf(row.xattrs), layer: row.layer,
+    };
+  }
+}
+
+const xattrsOf = (x: Record<string, string> | null): Record<string, string> | null => (x && Object.keys(x).length ? x : null);
+
+/**
+ * An image as of a layer below its top: the index holds only the final merge, so layers 0..N are
+ * merged here from their stored entries (what was deleted or overwritten is dropped at once: a
+ * comparison never shows it).
+ */
+export class MergedTree implements SideTree {
+  private summed: { entries: number; bytes: number } | null = null;
+
+  private constructor(private readonly fs: MergedFs) {}
+
+  /** Reads the layers' own entries a layer at a time, letting other requests in between. */
+  static async read(store: Store, layers: readonly LayerDigest[]): Promise<MergedTree> {
+    const fs = new MergedFs({ keepChanges: false, onShadowed: () => {} });
+    for (const digest of layers) {
+      const entries: LayerEntry[] = [];
+      for await (const e of store.fs.layerEntries(digest)) entries.push(e);
+      fs.applyLayer(entries);
+      await nextTurn();
+    }
+    return new MergedTree(fs);
+  }
+
+  get weight(): number {
+    return this.fs.size;
+  }
+
+  async node(path: string): Promise<CompareNode | undefined> {
+    const n = this.fs.get(path);
+    return n && compareNodeOf(n);
+  }
+
+  async children(dir: string): Promise<CompareNode[]> {
+    return this.fs.children(dir).map(compareNodeOf).sort(byName);
+  }
+
+  /** Synchronous: the comparison reads it without a promise per node. */
+  *walk(): Generator<CompareNode> {
+    for (const n of treeOrderedNodes(this.fs)) yield compareNodeOf(n);
+  }
+
+  async totals(): Promise<{ entries: number; bytes: number }> {
+    if (!this.summed) {
+      let bytes = 0;
+      for (const n of this.fs.nodes()) bytes += compareNodeOf(n).size;
+      this.summed = { entries: this.fs.size, bytes };
+    }
+    return this.summed;
+  }
+}
