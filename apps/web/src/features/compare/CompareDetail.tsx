@@ -6,7 +6,7 @@ import { formatDateTime } from '../../lib/format-time.js';
 import { modeOctal, modeString } from '../../lib/mode-string.js';
 import { DiffView, type DiffSide } from '../changes/index.js';
 import { FileViewer, HexView } from '../viewer/index.js';
-import { bothFiles, fieldChanges } from './compare-text.js';
+import { belowText, bothFiles, fieldChanges } from './compare-text.js';
 import { CHANGE_LABEL, CHANGE_TONE } from './ChangeMark.js';
 
 /** The hex dumps of two binaries show this much of each. */
@@ -102,7 +102,8 @@ export function CompareDetail({ a, b, item, view, onViewChange }: Props) {
     <div className="entry-detail compare-detail">
       <div className="entry-head">
         <h2 className={item.change === 'removed' ? 'entry-title gone' : 'entry-title'}>{item.name}</h2>
-        {item.change ? <Badge tone={CHANGE_TONE[item.change] as BadgeTone}>{item.mtimeOnly ? 'mtime only' : CHANGE_LABEL[item.change]}</Badge> : <Badge>unchanged</Badge>}
+        {item.change ? <Badge tone={CHANGE_TONE[item.change] as BadgeTone}>{item.mtimeOnly ? 'mtime only' : CHANGE_LABEL[item.change]}</Badge> : null}
+        {item.changesBelow > 0 ? <Badge tone="accent">{belowText(item)}</Badge> : item.change ? null : <Badge>unchanged</Badge>}
       </div>
       <div className="entry-path mono">{item.path}</div>
       <SidesTable item={item} a={a} b={b} />

@@ -41,13 +41,15 @@ export function CompareSummaryView({ summary, mtime, onMtimeChange }: Props) {
         <div>
           <dt>Bytes in</dt>
           <dd className="diff-add" title={formatBytesExact(fs.bytesAdded)}>
-            +{formatSize(fs.bytesAdded)}
+            {fs.bytesAdded > 0 ? '+' : ''}
+            {formatSize(fs.bytesAdded)}
           </dd>
         </div>
         <div>
           <dt>Bytes out</dt>
           <dd className="diff-del" title={formatBytesExact(fs.bytesRemoved)}>
-            −{formatSize(fs.bytesRemoved)}
+            {fs.bytesRemoved > 0 ? '−' : ''}
+            {formatSize(fs.bytesRemoved)}
           </dd>
         </div>
         <div>

@@ -3,6 +3,7 @@ import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { PAGE_MAX_LIMIT, type CompareItem } from '@peel/api';
 import { Icon } from '../../components/Icon.js';
+import { Loading } from '../../components/Loading.js';
 import { errorMessage } from '../../lib/api-client.js';
 import { formatSizeDelta } from '../../lib/format-size.js';
 import { parentPath } from '../../lib/paths.js';
@@ -115,6 +116,13 @@ export function CompareTree({ sides, filter, selected, expanded, onToggle, onSel
     const next = target >= 0 ? itemAt(target) : null;
     if (next) onSelect(next.item, true);
   };
+
+  // A tree needs tree items: until the root folder lists some, say what there is instead.
+  const root = listings.get('/');
+  const note =
+    root?.status === 'error' ? `Could not list the differences: ${root.message}` : root?.status === 'ready' && root.total === 0 ? 'No path differs under these filters.' : null;
+  if (note) return <p className={root?.status === 'error' ? 'error-note' : 'muted pad'}>{note}</p>;
+  if (root?.status !== 'ready') return <Loading lines={6} label="Loading the differences" />;
 
   return (
     <div ref={scroller} className="tree-scroll">
