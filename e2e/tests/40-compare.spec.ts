@@ -78,6 +78,8 @@ test.afterAll(async ({ request }) => {
   await rm(scratch, { recursive: true, force: true });
 });
 
+const summaryToggle = (page: import('@playwright/test').Page) => page.getByRole('region', { name: 'Summary' }).getByLabel(/^Show mtime-only changes/);
+
 /** A file's size in the fixture, as GNU tar lists it. */
 function oracleSize(path: string): number {
   return mergedFilesystem(fixturePath(FIXTURE)).get(path)?.size ?? -1;
@@ -169,6 +171,15 @@ test('two versions picked on the image list compare as GNU tar says; os-release 
   await expect(treeItem(tree, 'os-release')).toHaveCount(0);
   await expect(treeItem(tree, 'shells')).toBeVisible();
   await page.getByRole('group', { name: 'Change kinds' }).getByRole('button', { name: /^modified/ }).click();
+  // Sorting by size change and showing mtime-only changes are part of the address too.
+  await page.getByRole('button', { name: 'By size change' }).click();
+  await expect(page).toHaveURL(/sort=delta/);
+  await expect(treeItem(tree, 'busybox')).toBeVisible();
+  await summaryToggle(page).check();
+  await expect(page).toHaveURL(/mtime=1/);
+  await page.reload();
+  await expect(summaryToggle(page)).toBeChecked();
+  await expect(page.getByRole('button', { name: 'By size change' })).toHaveAttribute('aria-pressed', 'true');
   await page.getByLabel('Search changed paths').fill('etc/');
   const matches = page.getByRole('listbox', { name: 'Matching changes' });
   await expect(matches.getByRole('option')).toHaveText([/\/etc\/hostname/, /\/etc\/os-release/, /\/etc\/shells/]);
