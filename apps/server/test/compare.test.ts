@@ -191,6 +191,9 @@ describe('comparing two images', () => {
     expect(link.b!.digest).toBe(target.b!.digest);
     const res = await app.inject(`/api/images/${legacy}/content?path=/opt/app/conf/data.hardlink&layer=${link.b!.layer}`);
     expect(res.rawPayload.toString()).toBe('linked twice\n');
+    // The whole image's side is read from the index, not merged: the same answer.
+    const whole = await page('changes', `a=${legacy}&aLayer=8&b=${legacy}`);
+    expect(whole.items.find((i) => i.path === '/opt/app/conf/data.hardlink')).toMatchObject({ change: 'added', b: { type: 'file', size: 13, digest: link.b!.digest, layer: 9 } });
     // keep.conf: same bytes, mode 0644 → 0640 (the oracle's listings of layers 2 and 9).
     const keep = list.items.find((i) => i.path === '/opt/app/conf/keep.conf')!;
     expect([layerListing(2).find((e) => e.path === 'opt/app/conf/keep.conf')!.mode, layerListing(9).find((e) => e.path === 'opt/app/conf/keep.conf')!.mode]).toEqual([0o644, 0o640]);
@@ -301,6 +304,40 @@ describe('comparing two images', () => {
       }
     } finally {
       await app.inject({ method: 'DELETE', url: `/api/images/${id}/draft` });
+    }
+  });
+
+  it('computed once per pair of sides; equal layer stacks read no entry; shared layers read only what the others touch', async () => {
+    const fs = app.peel.index.fs;
+    const reads = { layerEntries: 0, childFacts: 0 };
+    const spy = <K extends keyof typeof reads>(name: K) => {
+      const original = fs[name].bind(fs) as (...args: unknown[]) => unknown;
+      (fs as unknown as Record<K, unknown>)[name] = (...args: unknown[]) => {
+        reads[name]++;
+        return original(...args);
+      };
+      return () => void ((fs as unknown as Record<K, unknown>)[name] = original);
+    };
+    const restore = [spy('layerEntries'), spy('childFacts')];
+    try {
+      const count = async (query: string) => {
+        reads.layerEntries = 0;
+        reads.childFacts = 0;
+        await summary(query);
+        return { ...reads };
+      };
+      // A pair not asked for yet (mtime=1 makes it a new one): the same layers, so no entry is read;
+      // the root's folders give the totals.
+      const first = await count(`${sides(oci, legacy)}&mtime=1`);
+      expect(first).toEqual({ layerEntries: 0, childFacts: 1 });
+      expect(await count(`${sides(oci, legacy)}&mtime=1`)).toEqual({ layerEntries: 0, childFacts: 0 });
+      // An image against itself as of layer 11: only layer 12's entries are read (the touched
+      // paths), no folder of the whole image walked; the other side is merged from layers 0..11.
+      const touched = await count(`a=${oci}&aLayer=11&b=${oci}&mtime=1`);
+      expect(touched.childFacts).toBe(0);
+      expect(touched.layerEntries).toBe(12 + 1);
+    } finally {
+      for (const r of restore) r();
     }
   });
 

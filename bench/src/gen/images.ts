@@ -10,7 +10,9 @@ export type ImageKind =
   | 'huge'
   | 'compressible'
   | 'files-3m'
-  | 'files-10m';
+  | 'files-10m'
+  | 'files-100k-a'
+  | 'files-100k-b';
 
 const MB = 1024 * 1024;
 const OS_ROOTS = ['usr/lib', 'usr/share', 'usr/bin', 'etc', 'var/lib', 'opt/vendor'];
@@ -33,6 +35,10 @@ export function planImage(kind: ImageKind, seed: number): ImagePlan {
       return millions('files-3m', seed, 1);
     case 'files-10m':
       return millions('files-10m', seed, 3.26);
+    case 'files-100k-a':
+      return hundredThousand('files-100k-a', rng.fork(100), 0);
+    case 'files-100k-b':
+      return hundredThousand('files-100k-b', rng.fork(101), 10_000);
   }
 }
 
@@ -127,6 +133,25 @@ function manyFiles(rng: Rng): ImagePlan {
     layers.push(b);
   }
   return { name: 'many-files', tag: 'bench/many-files:latest', layers: layers.map((l) => l.plan()) };
+}
+
+/**
+ * 100,000 small files in two layers of 50,000 (100 folders of 1,000), for comparing two unrelated
+ * images: `a` and `b` draw their sizes (so their bytes) from different forks of the seed, and `b`
+ * moves its last `moved` files to folders of its own (`data/moved-*`), so that a comparison finds
+ * almost every file modified, some removed and as many added, and no layer in common.
+ */
+function hundredThousand(name: string, rng: Rng, moved: number): ImagePlan {
+  const layers: LayerBuilder[] = [];
+  for (let n = 0; n < 2; n++) {
+    const b = new LayerBuilder(true, `COPY part${n} /data`);
+    for (let i = n * 50_000; i < (n + 1) * 50_000; i++) {
+      const folder = i >= 100_000 - moved ? 'moved-' : 'd';
+      b.file(`data/${folder}${String(Math.floor(i / 1000)).padStart(3, '0')}/f${String(i).padStart(6, '0')}.txt`, rng.int(1, 512), 'text');
+    }
+    layers.push(b);
+  }
+  return { name, tag: `bench/${name}:latest`, layers: layers.map((l) => l.plan()) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MergedFs, comparePaths, compareNodeOf, treeOrderedNodes, type CompareNode, type EntryType as EngineEntryType, type LayerEntry, type NodeSource } from '@peel/engine';
-import type { FsNodeRecord, ImageLayer, LayerDigest, Store, StoredImage } from '../store/index.js';
+import type { ImageLayer, LayerDigest, NodeFacts, Store, StoredImage } from '../store/index.js';
 
 /**
  * One side's merged filesystem as a comparison reads it: an entry, a folder's entries, and a
@@ -36,9 +36,14 @@ export class StoredTree implements SideTree {
   }
 
   async children(dir: string): Promise<CompareNode[]> {
-    const rows = await this.store.fs.children(this.image.id, dir);
-    // The store orders names by bytes; the comparison by UTF-16 code units.
-    return (await Promise.all(rows.map((r) => this.nodeOf(r)))).sort(byName);
+    return (await this.nodes(await this.store.fs.childFacts(this.image.id, dir))).sort(byName);
+  }
+
+  /** As CompareNodes; the store orders names by bytes, the comparison by UTF-16 code units (sorted by the caller). */
+  private nodes(rows: NodeFacts[]): CompareNode[] | Promise<CompareNode[]> {
+    // Hard links alone need a second read (their target's entry): the rest convert at once.
+    if (!rows.some((r) => r.type === 'hardlink')) return rows.map((r) => this.plainNode(r));
+    return Promise.all(rows.map((r) => this.nodeOf(r)));
   }
 
   async *walk(): AsyncGenerator<CompareNode> {
@@ -56,12 +61,17 @@ export class StoredTree implements SideTree {
   }
 
   async totals(): Promise<{ entries: number; bytes: number }> {
-    // The ingest counted the merged nodes and stored the bytes below every folder.
-    return { entries: this.image.fileCount, bytes: await this.store.fs.bytesBelow(this.image.id, '') };
+    // The ingest counted the merged nodes and stored the bytes below every folder: the root's
+    // entries with their bytes below are the whole image, read without a scan.
+    const root = await this.store.fs.childFacts(this.image.id, '');
+    let bytes = 0;
+    for (const r of root) bytes += r.bytesBelow ?? 0;
+    for (const n of await this.nodes(root)) bytes += n.size;
+    return { entries: this.image.fileCount, bytes };
   }
 
   /** As the engine's compareNodeOf: a hard link is the file it shares (that entry's bytes and attributes). */
-  private async nodeOf(row: FsNodeRecord): Promise<CompareNode> {
+  private async nodeOf(row: NodeFacts): Promise<CompareNode> {
     if (row.type === 'hardlink') {
       const layer = row.contentLayer === null ? undefined : this.layers[row.contentLayer];
       const target = layer && row.contentSeq !== null ? (await this.store.fs.entryBySeq(layer.layerDigest, row.contentSeq))?.entry : undefined;
@@ -73,6 +83,10 @@ export class StoredTree implements SideTree {
         xattrs: xattrsOf(e.xattrs), layer: row.layer,
       };
     }
+    return this.plainNode(row);
+  }
+
+  private plainNode(row: NodeFacts): CompareNode {
     const t = row.type as EngineEntryType;
     return {
       path: row.path, type: t, mode: row.mode, uid: row.uid, gid: row.gid, mtime: row.mtime,

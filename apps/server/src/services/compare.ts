@@ -160,7 +160,7 @@ interface CacheEntry {
 
 /** Most comparisons kept, and most changes plus merged nodes they may hold together. */
 const CACHE_ENTRIES = 8;
-const CACHE_WEIGHT = 3_000_000;
+const CACHE_WEIGHT = 300_000;
 /**
  * Past this many paths touched by the layers the sides do not share, a walk of both whole trees
  * costs less than looking each one up.
@@ -333,7 +333,10 @@ export class CompareService {
       part.bytes = { a: whole.bytes, b: whole.bytes - part.bytes.a + part.bytes.b };
       part.net = part.bytes.b - part.bytes.a;
     }
-    return new Comparison(result, { a: treeA, b: treeB });
+    const cmp = new Comparison(result, { a: treeA, b: treeB });
+    // Every folder page reads the index of folders to their rows: made once, here.
+    cmp.kindView(null);
+    return cmp;
   }
 
   /**

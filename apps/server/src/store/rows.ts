@@ -2,7 +2,7 @@ import type { EntryType, LayerChange, Platform, PlatformChoice, Problem } from '
 import { decodeName, encodeName, type DataRegion, type DraftOp, type HistoryStep, type LayerEntry, type LayerEntryType } from '@peel/engine';
 import { joinPath, splitPath } from './image-path.js';
 import type {
-  ArchiveEntryRecord, ChangeRecord, FsNodeRecord, ImageLayer, ImageRecord, LayerEntryRecord, OpSummary, SearchHit, ShadowedRecord, StoredDraft,
+  ArchiveEntryRecord, ChangeRecord, FsNodeRecord, ImageLayer, ImageRecord, LayerEntryRecord, NodeFacts, OpSummary, SearchHit, ShadowedRecord, StoredDraft,
 } from './types.js';
 
 /**
@@ -123,6 +123,33 @@ export function shadowedOf(row: ShadowedRow): ShadowedRecord {
 
 export function searchHitOf(row: SearchRow): SearchHit {
   return { ...attrs(row), deleted: row.deleted === 1, layer: row.layer, childCount: row.child_count, deletedBy: row.deleted_by, overwrittenBy: row.overwritten_by };
+}
+
+/** The columns of fs_nodes a comparison reads, in the order `factsOf` takes them (raw rows). */
+export const FACT_COLS = 'name, type, mode, uid, gid, size, mtime, link_target, digest, dev_major, dev_minor, xattrs, layer, bytes_below, content_layer, content_seq';
+
+/** A raw row of FACT_COLS in folder `dir` → NodeFacts. */
+export function factsOf(dir: string, r: unknown[]): NodeFacts {
+  const name = decodeName(r[0] as Buffer);
+  return {
+    path: dir === '' ? name : `${dir}/${name}`,
+    name,
+    type: r[1] as EntryType,
+    mode: r[2] as number,
+    uid: r[3] as number,
+    gid: r[4] as number,
+    size: Number(r[5]),
+    mtime: Number(r[6]),
+    linkTarget: textOf(r[7] as Buffer | null),
+    digest: r[8] as string | null,
+    devMajor: r[9] as number,
+    devMinor: r[10] as number,
+    xattrs: xattrsOf(r[11] as string | null),
+    layer: r[12] as number,
+    bytesBelow: r[13] === null ? null : Number(r[13]),
+    contentLayer: r[14] as number | null,
+    contentSeq: r[15] as number | null,
+  };
 }
 
 /** A stored layer entry back as the engine's LayerEntry (to read its bytes with the engine). */

@@ -1,8 +1,8 @@
 import { decodeName, encodeName, type LayerEntry } from '@peel/engine';
 import { globToRegExp } from '../glob.js';
 import { joinPath, splitPath } from '../image-path.js';
-import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
-import { layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
+import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, NodeFacts, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
+import { FACT_COLS, factsOf, layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
 import { ABS_PATH, asChars, lowerBytes } from './text-match.js';
@@ -38,6 +38,14 @@ export class PgFs implements FsRepo {
   async children(id: ImageId, dir: string): Promise<FsNodeRecord[]> {
     return (await this.c.rows<NodeRow>(`SELECT n.* FROM images i JOIN fs_nodes n ON n.image = i.key
       WHERE i.id = $1 AND i.state = 'ready' AND n.parent = $2 ORDER BY n.name`, [id, encodeName(dir)])).map(nodeOf);
+  }
+
+  async childFacts(id: ImageId, dir: string): Promise<NodeFacts[]> {
+    const image = await this.keys.image(id);
+    if (image === undefined) return [];
+    const rows = await this.c.rows<Record<string, unknown>>(`SELECT ${FACT_COLS} FROM fs_nodes WHERE image = $1 AND parent = $2 ORDER BY name`, [image, encodeName(dir)]);
+    // The columns come back keyed in FACT_COLS's order.
+    return rows.map((r) => factsOf(dir, Object.values(r)));
   }
 
   async shadowedIn(id: ImageId, dir: string): Promise<ShadowedRecord[]> {
