@@ -1,17 +1,10 @@
 import type { CompareConfigChange } from '@peel/api';
-import { joinWords } from '../../lib/shell-words.js';
-
-/** A config value as text: an argv as the shell would read it, a string as it is, "not set" for none. */
-function valueText(field: CompareConfigChange['field'], value: CompareConfigChange['a']): string | null {
-  if (value === null) return null;
-  if (Array.isArray(value)) return field === 'Entrypoint' || field === 'Cmd' ? joinWords(value) : value.join(', ');
-  return value;
-}
+import { configValueText } from './compare-text.js';
 
 function Value({ field, value, tone }: { field: CompareConfigChange['field']; value: CompareConfigChange['a']; tone: 'old' | 'new' }) {
-  const text = valueText(field, value);
+  const text = configValueText(field, value);
   if (text === null) return <span className="muted">not set</span>;
-  return <span className={`mono config-value ${tone === 'old' ? 'diff-del' : 'diff-add'}`}>{text === '' ? '""' : text}</span>;
+  return <span className={`mono config-value ${tone === 'old' ? 'diff-del' : 'diff-add'}`}>{text}</span>;
 }
 
 /** The run config's differences, one row per variable, label, port, volume or setting. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CompareItem, CompareNode } from '@peel/api';
-import { belowText, fieldChanges, isFolder, sideSize, sizeDelta } from './compare-text.js';
+import { belowText, configValueText, fieldChanges, isFolder, sideSize, sizeDelta } from './compare-text.js';
 
 const file = (over: Partial<CompareNode> = {}): CompareNode => ({
   type: 'file',
@@ -70,5 +70,14 @@ describe('compare text', () => {
     expect(isFolder(item({ change: 'type', a: file(), b: file({ type: 'dir', size: 0 }) }))).toBe(true);
     expect(sideSize(null)).toBe('–');
     expect(sideSize(file({ type: 'symlink', size: 0 }))).toBe('symlink');
+  });
+
+  it('reads config values: argv as a shell line, a port or volume as present, unset as null', () => {
+    expect(configValueText('Cmd', ['sh', '-c', 'echo hi; ls'])).toBe("sh -c 'echo hi; ls'");
+    expect(configValueText('ExposedPorts', '')).toBe('exposed');
+    expect(configValueText('Volumes', '')).toBe('declared');
+    expect(configValueText('User', '')).toBe('""');
+    expect(configValueText('Env', null)).toBeNull();
+    expect(configValueText('Env', 'hello')).toBe('hello');
   });
 });

@@ -1,8 +1,9 @@
-import type { CompareField, CompareFsSummary, CompareItem, CompareNode } from '@peel/api';
+import type { CompareConfigChange, CompareField, CompareFsSummary, CompareItem, CompareNode } from '@peel/api';
 import { formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { modeOctal } from '../../lib/mode-string.js';
 import { plural } from '../../lib/plural.js';
+import { joinWords } from '../../lib/shell-words.js';
 
 /** One attribute that differs between the two sides, as text for each. */
 export interface FieldChange {
@@ -94,4 +95,16 @@ export function summaryLine(fs: CompareFsSummary): string {
   if (fs.type.count) parts.push(`${fs.type.count.toLocaleString('en-US')} type changed`);
   if (fs.metadata.count) parts.push(`${fs.metadata.count.toLocaleString('en-US')} metadata only`);
   return parts.length ? parts.join(', ') : 'no file changes';
+}
+
+/**
+ * One side's value of a config setting as text: an Entrypoint or Cmd as the shell would read it,
+ * a port or volume as there (it has no value of its own), a string as it is; null when not set.
+ */
+export function configValueText(field: CompareConfigChange['field'], value: CompareConfigChange['a']): string | null {
+  if (value === null) return null;
+  if (Array.isArray(value)) return field === 'Entrypoint' || field === 'Cmd' ? joinWords(value) : value.join(', ');
+  if (value === '' && field === 'ExposedPorts') return 'exposed';
+  if (value === '' && field === 'Volumes') return 'declared';
+  return value === '' ? '""' : value;
 }
