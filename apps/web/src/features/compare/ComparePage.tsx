@@ -160,7 +160,11 @@ function FilesCompare({ sides, summary, state, go }: { sides: CompareSides; summ
         ) : (
           <div className="entry-detail empty">
             <p className="muted">
-              {state.path && (folder.data || list.data) ? `${state.path} is not among the differences shown.` : 'Select a path to see how it differs: text as a diff, binaries by digest and hex, attributes field by field.'}
+              {!state.path
+                ? 'Select a path to see how it differs: text as a diff, binaries by digest and hex, attributes field by field.'
+                : (searching ? list.data?.next : folder.data?.next) !== null
+                  ? `Looking for ${state.path}…`
+                  : `${state.path} is not among the differences shown.`}
             </p>
           </div>
         )}
