@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { MergedFs, comparePaths, compareNodeOf, treeOrderedNodes, type CompareNode, type EntryType as EngineEntryType, type LayerEntry, type NodeSource } from '@peel/engine';
+import { MergedFs, comparePaths, compareNodeOf, parentOf, type CompareNode, type EntryType as EngineEntryType, type LayerEntry, type NodeSource } from '@peel/engine';
 import type { ImageLayer, LayerDigest, NodeFacts, Store, StoredImage } from '../store/index.js';
 
 /**
@@ -20,6 +20,21 @@ export interface SideTree {
 }
 
 const byName = (x: CompareNode, y: CompareNode) => comparePaths(x.path, y.path);
+
+/** Everything below folder `dir` ('' is the root) in pre-order, a folder's entries read as the walk reaches it. */
+export async function* walkBelow(tree: SideTree, dir: string): AsyncGenerator<CompareNode> {
+  const stack: Array<{ kids: CompareNode[]; next: number }> = [{ kids: await tree.children(dir), next: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    if (top.next === top.kids.length) {
+      stack.pop();
+      continue;
+    }
+    const node = top.kids[top.next++];
+    yield node;
+    if (node.type === 'dir') stack.push({ kids: await tree.children(node.path), next: 0 });
+  }
+}
 
 /**
  * A whole stored image: its merged filesystem is in the index already (one row per path, with
@@ -46,18 +61,8 @@ export class StoredTree implements SideTree {
     return Promise.all(rows.map((r) => this.nodeOf(r)));
   }
 
-  async *walk(): AsyncGenerator<CompareNode> {
-    const stack: Array<{ kids: CompareNode[]; next: number }> = [{ kids: await this.children(''), next: 0 }];
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top.next === top.kids.length) {
-        stack.pop();
-        continue;
-      }
-      const node = top.kids[top.next++];
-      yield node;
-      if (node.type === 'dir') stack.push({ kids: await this.children(node.path), next: 0 });
-    }
+  walk(): AsyncGenerator<CompareNode> {
+    return walkBelow(this, '');
   }
 
   async totals(): Promise<{ entries: number; bytes: number }> {
@@ -104,12 +109,14 @@ const xattrsOf = (x: Record<string, string> | null): Record<string, string> | nu
 /**
  * An image as of a layer below its top: the index holds only the final merge, so layers 0..N are
  * merged here from their stored entries (what was deleted or overwritten is dropped at once: a
- * comparison never shows it).
+ * comparison never shows it), then kept only as each folder's sorted CompareNodes — a merged
+ * filesystem holds every layer entry whole, several times what a comparison reads of it.
  */
 export class MergedTree implements SideTree {
-  private summed: { entries: number; bytes: number } | null = null;
-
-  private constructor(private readonly fs: MergedFs) {}
+  private constructor(
+    private readonly kids: Map<string, CompareNode[]>,
+    private readonly summed: { entries: number; bytes: number },
+  ) {}
 
   /** Reads the layers' own entries a layer at a time, letting other requests in between. */
   static async read(store: Store, layers: readonly LayerDigest[]): Promise<MergedTree> {
@@ -120,33 +127,60 @@ export class MergedTree implements SideTree {
       fs.applyLayer(entries);
       await nextTurn();
     }
-    return new MergedTree(fs);
+    const kids = new Map<string, CompareNode[]>();
+    let bytes = 0;
+    for (const n of fs.nodes()) {
+      const node = compareNodeOf(n);
+      bytes += node.size;
+      const dir = parentOf(node.path);
+      let list = kids.get(dir);
+      if (!list) kids.set(dir, (list = []));
+      list.push(node);
+    }
+    for (const list of kids.values()) list.sort(byName);
+    return new MergedTree(kids, { entries: fs.size, bytes });
   }
 
   get weight(): number {
-    return this.fs.size;
+    return this.summed.entries;
   }
 
   async node(path: string): Promise<CompareNode | undefined> {
-    const n = this.fs.get(path);
-    return n && compareNodeOf(n);
+    const list = this.kids.get(parentOf(path));
+    if (!list) return undefined;
+    // Bisection in the folder's sorted entries.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const c = comparePaths(list[mid].path, path);
+      if (c === 0) return list[mid];
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return undefined;
   }
 
   async children(dir: string): Promise<CompareNode[]> {
-    return this.fs.children(dir).map(compareNodeOf).sort(byName);
+    return this.kids.get(dir) ?? [];
   }
 
   /** Synchronous: the comparison reads it without a promise per node. */
   *walk(): Generator<CompareNode> {
-    for (const n of treeOrderedNodes(this.fs)) yield compareNodeOf(n);
+    const stack: Array<{ kids: CompareNode[]; next: number }> = [{ kids: this.kids.get('') ?? [], next: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.next === top.kids.length) {
+        stack.pop();
+        continue;
+      }
+      const node = top.kids[top.next++];
+      yield node;
+      if (node.type === 'dir') stack.push({ kids: this.kids.get(node.path) ?? [], next: 0 });
+    }
   }
 
   async totals(): Promise<{ entries: number; bytes: number }> {
-    if (!this.summed) {
-      let bytes = 0;
-      for (const n of this.fs.nodes()) bytes += compareNodeOf(n).size;
-      this.summed = { entries: this.fs.size, bytes };
-    }
     return this.summed;
   }
 }

@@ -8,7 +8,7 @@ import { badRequest, notFound } from '../errors.js';
 import { toApiPath, toEnginePath } from '../store/image-path.js';
 import { decodeCursor, encodeCursor, KEY_SHAPES } from './page-key.js';
 import type { ImagesService } from './images.js';
-import { MergedTree, StoredTree, type SideTree } from './compare-sides.js';
+import { MergedTree, StoredTree, walkBelow, type SideTree } from './compare-sides.js';
 
 /** A side as a request names it: an image, and the layer it stops at (none: the whole image). */
 export interface SideRequest {
@@ -376,18 +376,7 @@ async function* touchedNodes(tree: SideTree, roots: ReadonlyArray<{ path: string
     const node = await tree.node(r.path);
     if (!node) continue;
     yield node;
-    if (!r.subtree || node.type !== 'dir') continue;
-    const stack: Array<{ kids: CompareNode[]; next: number }> = [{ kids: await tree.children(r.path), next: 0 }];
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top.next === top.kids.length) {
-        stack.pop();
-        continue;
-      }
-      const n = top.kids[top.next++];
-      yield n;
-      if (n.type === 'dir') stack.push({ kids: await tree.children(n.path), next: 0 });
-    }
+    if (r.subtree && node.type === 'dir') yield* walkBelow(tree, r.path);
   }
 }
 
