@@ -31,6 +31,8 @@ let scratch: string;
 let archive: string;
 
 test.beforeAll(async ({ browser, request }) => {
+  // An export built, downloaded and saved on a machine shared with other work.
+  test.setTimeout(120_000);
   original = await uploadViaApi(request, FIXTURE);
   await clearDraft(request, original.id);
   const draft = `/api/images/${original.id}/draft`;
@@ -86,6 +88,8 @@ function oracleSize(path: string): number {
 }
 
 test('two versions picked on the image list compare as GNU tar says; os-release reads as a diff; reload keeps the view', async ({ page }) => {
+  // A long walk through many views (each checked by axe afterwards) on a shared machine.
+  test.setTimeout(150_000);
   const oracle = diffFilesystems(mergedFilesystem(fixturePath(FIXTURE)), mergedFilesystem(archive));
   // The draft's edits, as GNU tar sees them in the two archives.
   expect(oracle.modified.sort()).toEqual(['/bin/busybox', '/bin/sh', '/etc/os-release']);
