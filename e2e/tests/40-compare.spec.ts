@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ImageSummary } from '@peel/api';
 import { clearDraft, expect, fixturePath, shot, test, treeItem, uploadViaApi } from './helpers.js';
 import { diffFilesystems, mergedFilesystem } from './tar-merge.js';
+import { wideImage } from './make-image.js';
 
 // Two versions of an image compared in the browser: the tiny fixture, and its export after a
 // draft that rewrites /etc/os-release to ALPYNE, deletes /etc/shells, makes /etc/hostname 0600,
@@ -242,4 +243,40 @@ test('a layer out of range and an unknown image show the API message and a way b
   await expect(page.getByRole('alert')).toContainText('(404');
   await page.getByRole('link', { name: 'Back to the image list' }).click();
   await expect(page).toHaveURL(/\/$/);
+});
+
+test('a folder of added files bigger than a page opens with its first page, scrolls to its end, and deep-links far down', async ({ page, request }) => {
+  // More rows than the biggest page (5,000): the tree of differences needs several pages.
+  const count = 6_000;
+  const upload = await request.post('/api/images?name=compare-wide.tar', { data: wideImage(count), headers: { 'Content-Type': 'application/x-tar' }, timeout: 120_000 });
+  expect([200, 201], await upload.text()).toContain(upload.status());
+  const wide = (await upload.json()) as ImageSummary;
+  const last = `f${String(count - 1).padStart(5, '0')}`;
+  const calls: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/compare/fs?')) calls.push(decodeURIComponent(r.url()));
+  });
+
+  await page.goto(`/compare?a=${original.id}&b=${wide.id}`);
+  const tree = page.getByRole('tree', { name: 'Tree of differences' });
+  await treeItem(tree, 'big').click();
+  await expect(treeItem(tree, 'f00000')).toHaveAttribute('aria-setsize', String(count));
+  const bigCalls = () => calls.filter((u) => /[?&]path=\/big(&|$)/.test(u));
+  expect(bigCalls()).toHaveLength(1);
+  expect(bigCalls()[0]).toMatch(/limit=500/);
+  await page.evaluate(() => {
+    const el = document.querySelector('.tree-scroll') as HTMLElement;
+    el.scrollTop = el.scrollHeight;
+  });
+  await expect(treeItem(tree, last)).toBeVisible();
+  await expect(treeItem(tree, last)).toContainText('added');
+  expect(bigCalls().length).toBeGreaterThan(1);
+  await expect(tree.locator('.tree-row.pending')).toHaveCount(0);
+
+  await page.goto(`/compare?a=${original.id}&b=${wide.id}&path=/big/f05500`);
+  await expect(treeItem(tree, 'f05500')).toHaveAttribute('aria-selected', 'true');
+  await expect(treeItem(tree, 'f05500')).toBeInViewport();
+  await expect(page.getByRole('region', { name: 'Selected path' }).getByRole('heading', { name: 'f05500' })).toBeVisible();
+  await shot(page, '46-compare-paged-folder');
+  await request.delete(`/api/images/${wide.id}`);
 });

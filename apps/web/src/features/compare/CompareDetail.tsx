@@ -34,32 +34,44 @@ const ROWS: Array<{ label: string; fields: string[]; get: (n: CompareNode) => st
   { label: 'Layer', fields: [], get: (n) => String(n.layer) },
 ];
 
-/** Both sides' entries at one path, row by row, with what differs marked. */
+/** Both sides' entries at one path, row by row, with what differs marked; a path on one side only shows that side. */
 function SidesTable({ item, a, b }: { item: CompareItem; a: CompareSide; b: CompareSide }) {
   const changed = (fields: string[], label: string) =>
     item.change === 'type' ? label === 'Type' : fields.some((f) => (item.fields as string[]).includes(f));
+  const sides = [
+    { key: 'a', label: sideLabel('A', a), node: item.a },
+    { key: 'b', label: sideLabel('B', b), node: item.b },
+  ].filter((side) => side.node !== null) as Array<{ key: string; label: string; node: CompareNode }>;
+  const both = sides.length === 2;
   return (
     <table className="meta-diff compare-sides-table">
       <thead>
         <tr>
           <th scope="col" />
-          <th scope="col">{sideLabel('A', a)}</th>
-          <th scope="col">{sideLabel('B', b)}</th>
+          {sides.map((side) => (
+            <th key={side.key} scope="col">
+              {both ? side.label : `Only in ${side.label}`}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
         {ROWS.filter((row) => row.label !== 'Device' || item.a?.device || item.b?.device).map((row) => (
-          <tr key={row.label} className={item.a && item.b && changed(row.fields, row.label) ? 'changed' : undefined}>
+          <tr key={row.label} className={both && changed(row.fields, row.label) ? 'changed' : undefined}>
             <th scope="row">{row.label}</th>
-            <td className="mono">{item.a ? row.get(item.a) : <span className="muted">not there</span>}</td>
-            <td className="mono">{item.b ? row.get(item.b) : <span className="muted">not there</span>}</td>
+            {sides.map((side) => (
+              <td key={side.key} className="mono">
+                {row.get(side.node)}
+              </td>
+            ))}
           </tr>
         ))}
-        {item.a?.digest || item.b?.digest ? (
+        {sides.some((side) => side.node.digest) ? (
           <tr className={item.fields.includes('content') ? 'changed' : undefined}>
             <th scope="row">SHA-256</th>
-            <td>{item.a?.digest ? <Digest value={item.a.digest} /> : '–'}</td>
-            <td>{item.b?.digest ? <Digest value={item.b.digest} /> : '–'}</td>
+            {sides.map((side) => (
+              <td key={side.key}>{side.node.digest ? <Digest value={side.node.digest} /> : '–'}</td>
+            ))}
           </tr>
         ) : null}
       </tbody>
