@@ -75,21 +75,23 @@ try {
   const idleMiB = server.rssMiB();
 
   /** Cold summaries of a pair: each run a key the cache has not seen (mtime toggled, sides swapped). */
-  async function cold(x: Side, y: Side, label: string): Promise<{ ms: number[]; peakMiB: number[]; summary: CompareSummary }> {
+  async function cold(x: Side, y: Side, label: string): Promise<{ ms: number[]; rssBeforeMiB: number[]; peakMiB: number[]; summary: CompareSummary }> {
     const ms: number[] = [];
+    const rssBeforeMiB: number[] = [];
     const peakMiB: number[] = [];
     let summary: CompareSummary | null = null;
     for (let run = 0; run < runs; run++) {
       const [p, q] = (run >> 1) % 2 === 0 ? [x, y] : [y, x];
+      rssBeforeMiB.push(server.rssMiB());
       resetPeak();
       const r = await timed<CompareSummary>(`/api/compare?${sidesQuery(p, q)}&mtime=${run % 2}`);
       peakMiB.push(server.peakMiB());
       ms.push(r.ms);
       summary ??= r.body;
       const f = r.body.fs;
-      log(`${label} run ${run}: ${r.ms.toFixed(1)} ms, peak ${peakMiB[peakMiB.length - 1].toFixed(0)} MiB; entries ${f.entries.a}/${f.entries.b}, added ${f.added.count}, removed ${f.removed.count}, modified ${f.modified.count}, layers shared ${r.body.layers.shared}; load ${loadavg()[0].toFixed(1)}`);
+      log(`${label} run ${run}: ${r.ms.toFixed(1)} ms, RSS ${rssBeforeMiB[run].toFixed(0)} MiB before, peak ${peakMiB[run].toFixed(0)} MiB; entries ${f.entries.a}/${f.entries.b}, added ${f.added.count}, removed ${f.removed.count}, modified ${f.modified.count}, layers shared ${r.body.layers.shared}; load ${loadavg()[0].toFixed(1)}`);
     }
-    return { ms, peakMiB, summary: summary! };
+    return { ms, rssBeforeMiB, peakMiB, summary: summary! };
   }
 
   const self = await cold({ id: m }, { id: m }, 'many-files vs itself');
@@ -121,14 +123,15 @@ try {
   const merged = await cold({ id: a, layer: 0 }, { id: b, layer: 0 }, 'files-100k a vs b as of layer 0');
 
   const fmt = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+  const mem = (r: { rssBeforeMiB: number[]; peakMiB: number[] }) => r.peakMiB.map((p, i) => `${r.rssBeforeMiB[i].toFixed(0)} → ${p.toFixed(0)}`).join(', ') + ' MiB';
   const rows = [
-    ['many-files vs itself', `${many.entries.toLocaleString('en')} entries`, `${fmt(self.ms)} ms`, '≤ 100 ms', `${fmt(self.peakMiB)} MiB`],
-    ['many-files vs a one-file copy', `${many.entries.toLocaleString('en')} entries`, `${fmt(oneFile.ms)} ms`, '≤ 100 ms', `${fmt(oneFile.peakMiB)} MiB`],
-    ['files-100k-a vs files-100k-b', `${ua.entries.toLocaleString('en')} / ${ub.entries.toLocaleString('en')} entries`, `${fmt(unrelated.ms)} ms (cached: p50 ${median(warm).toFixed(1)} ms)`, '≤ 2 s', `${fmt(unrelated.peakMiB)} MiB`],
-    ['the same as of layer 0 (merged here)', `${ua.layers[0].entries.toLocaleString('en')} / ${ub.layers[0].entries.toLocaleString('en')} entries`, `${fmt(merged.ms)} ms`, '–', `${fmt(merged.peakMiB)} MiB`],
+    ['many-files vs itself', `${many.entries.toLocaleString('en')} entries`, `${fmt(self.ms)} ms`, '≤ 100 ms', mem(self)],
+    ['many-files vs a one-file copy', `${many.entries.toLocaleString('en')} entries`, `${fmt(oneFile.ms)} ms`, '≤ 100 ms', mem(oneFile)],
+    ['files-100k-a vs files-100k-b', `${ua.entries.toLocaleString('en')} / ${ub.entries.toLocaleString('en')} entries`, `${fmt(unrelated.ms)} ms (cached: p50 ${median(warm).toFixed(1)} ms)`, '≤ 2 s', mem(unrelated)],
+    ['the same as of layer 0 (merged here)', `${ua.layers[0].entries.toLocaleString('en')} / ${ub.layers[0].entries.toLocaleString('en')} entries`, `${fmt(merged.ms)} ms`, '–', mem(merged)],
   ];
   console.log(`server RSS before comparing: ${idleMiB.toFixed(0)} MiB`);
-  console.log('| sides | size | summary, cold (each run a new pair of sides) | target | server peak RSS while it ran |');
+  console.log('| sides | size | summary, cold (each run a new pair of sides) | target | server RSS before → peak while it ran |');
   console.log('|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   console.log(`folder pages (unrelated pair, ${fsMs.length} requests): p50 ${median(fsMs).toFixed(1)} ms, p95 ${percentile(fsMs, 95).toFixed(1)} ms (target ≤ 50 ms)`);

@@ -232,9 +232,10 @@ export class CompareService {
     const q = page.q?.replace(/[A-Z]/g, (c) => c.toLowerCase()) ?? null;
     const inScope = (c: PathChange) => (prefix === null || prefix === '' || c.path === prefix || isBelow(prefix, c.path))
       && (q === null || `/${c.path}`.replace(/[A-Z]/g, (ch) => ch.toLowerCase()).includes(q));
-    const scoped = cmp.view(`changes:${prefix}:${q}`, () => cmp.result.changes.filter(inScope));
+    const scope = JSON.stringify([prefix, q]);
+    const scoped = cmp.view(`changes:${scope}`, () => cmp.result.changes.filter(inScope));
     const view = cmp.kindView(page.kinds);
-    const list = page.kinds ? cmp.view(`changes:${prefix}:${q}:${page.kinds.join(',')}`, () => view.changes.filter(inScope)) : scoped;
+    const list = page.kinds ? cmp.view(`changes:${scope}:${page.kinds.join(',')}`, () => view.changes.filter(inScope)) : scoped;
     const after = page.cursor === undefined ? null : decodeName(decodeCursor(KEY_SHAPES.comparePath, page.cursor)[0] as Buffer);
     const start = after === null ? 0 : firstAfter(list, (c) => comparePaths(c.path, after));
     const slice = list.slice(start, start + page.limit);

@@ -6,7 +6,7 @@ import type { Conn } from './conn.js';
 import type { Db } from './db.js';
 import { Keys } from './keys.js';
 import { LAYER_BY_DIR } from './layer-by-dir.js';
-import { FACT_COLS, dataRegions, factsOf, layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
+import { FACT_COLS, dataRegions, factsOf, layerEntryOf, nodeOf, xattrsOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
 import { SubtreeSizes } from './subtree-size.js';
 
 const ABS_PATH = `('/' || CASE WHEN length(parent) = 0 THEN CAST(name AS TEXT) ELSE parent || '/' || name END)`;
@@ -23,7 +23,9 @@ const MATCH = {
 } as const;
 type MatchMode = keyof typeof MATCH;
 
-type LeanRow = [Buffer, Buffer, string, number, number, number, number, Buffer | null, string | null, number, number, string | null];
+const LEAN_COLS = 'parent, name, type, mode, uid, gid, size, link_target, digest, data_offset, header_offset, sparse';
+/** A row of LEAN_COLS, then (all columns) uname, gname, mtime, dev_major, dev_minor, xattrs. */
+type EntryRow = [Buffer, Buffer, string, number, number, number, number, Buffer | null, string | null, number, number, string | null, string?, string?, number?, number?, number?, (string | null)?];
 
 /** Indexed lookups into an image's merged filesystem and its layers' own entries. */
 export class SqliteFs implements FsRepo {
@@ -61,10 +63,11 @@ export class SqliteFs implements FsRepo {
       layerEntry: db.prepare(`SELECT * FROM ${LAYER_BY_DIR} WHERE layer = ? AND parent = ? AND name = ? ORDER BY implicit, seq DESC LIMIT 1`),
       layerChildren: db.prepare(`SELECT * FROM ${LAYER_BY_DIR} WHERE layer = ? AND parent = ? ORDER BY name, seq`),
       entryBySeq: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND seq = ?`),
-      entries: db.prepare(`SELECT * FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`),
-      // Only the columns the findings analysis reads, as arrays: most of a large image's cost before analysis.
-      leanEntries: db.prepare(`SELECT parent, name, type, mode, uid, gid, size, link_target, digest, data_offset, header_offset, sparse
+      // A layer's entries as arrays (an object per row, and every row's parent decoded, were most
+      // of the cost): every column an entry has, or (lean) only those the findings analysis reads.
+      entries: db.prepare(`SELECT ${LEAN_COLS}, uname, gname, mtime, dev_major, dev_minor, xattrs
         FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`).raw(true),
+      leanEntries: db.prepare(`SELECT ${LEAN_COLS} FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`).raw(true),
       search: Object.fromEntries(Object.keys(MATCH).map((m) => [m, search(m as MatchMode)])) as Record<MatchMode, ReturnType<typeof search>>,
     };
   }
@@ -132,22 +135,17 @@ export class SqliteFs implements FsRepo {
     const key = this.keys.layer(layer);
     if (key === undefined) return;
     // Read whole before yielding: an open iterator would keep the connection busy across awaits.
-    if (!opts.lean) {
-      const rows = this.s.entries.all(key) as LayerEntryRow[];
-      for (const row of rows) yield layerEntryOf(row).entry;
-      return;
-    }
     const parents = new Map<string, string>();
     const out: LayerEntry[] = [];
-    for (const r of this.s.leanEntries.iterate(key) as IterableIterator<LeanRow>) {
-      const [parentRaw, name, type, mode, uid, gid, size, link, digest, dataOffset, headerOffset, sparse] = r;
+    for (const r of (opts.lean ? this.s.leanEntries : this.s.entries).iterate(key) as IterableIterator<EntryRow>) {
+      const [parentRaw, name, type, mode, uid, gid, size, link, digest, dataOffset, headerOffset, sparse, uname = '', gname = '', mtime = 0, devMajor = 0, devMinor = 0, xattrs = null] = r;
       // Each folder name is decoded once.
       const pk = parentRaw.toString('latin1');
       let parent = parents.get(pk);
       if (parent === undefined) parents.set(pk, (parent = decodeName(parentRaw)));
       out.push({
-        path: joinPath(parent, decodeName(name)), type: type as LayerEntry['type'], mode, uid, gid, uname: '', gname: '', size, mtime: 0,
-        linkTarget: link === null ? null : decodeName(link), devMajor: 0, devMinor: 0, xattrs: null, dataOffset, headerOffset, digest,
+        path: joinPath(parent, decodeName(name)), type: type as LayerEntry['type'], mode, uid, gid, uname, gname, size, mtime,
+        linkTarget: link === null ? null : decodeName(link), devMajor, devMinor, xattrs: xattrsOf(xattrs), dataOffset, headerOffset, digest,
         sparse: dataRegions(sparse),
       });
     }
