@@ -17,4 +17,11 @@ describe('links', () => {
     expect(links.config('abc')).toBe('/images/abc/config');
     expect(links.draft('abc')).toBe('/images/abc/draft');
   });
+  it('addresses a comparison with both sides, their layers and the view', () => {
+    expect(links.compare({ a: 'abc', b: 'def' })).toBe('/compare?a=abc&b=def');
+    expect(links.compare({ a: 'abc', aLayer: 0, b: 'abc', bLayer: 4, path: '/etc/os-release', sort: 'delta', mtime: true })).toBe(
+      '/compare?a=abc&aLayer=0&b=abc&bLayer=4&path=/etc/os-release&sort=delta&mtime=1',
+    );
+    expect(links.compare({ a: 'abc', b: 'def', sort: 'name', view: 'split' }, 'history')).toBe('/compare/history?a=abc&b=def');
+  });
 });

@@ -35,6 +35,25 @@ export interface ChangesParams {
   view?: 'split' | 'unified';
 }
 
+/** What the comparison of two images shows: both sides, the selected path and the filters. */
+export interface CompareParams {
+  a?: string;
+  /** Side A as of this layer (layers 0..N merged); the whole image when undefined. */
+  aLayer?: number;
+  b?: string;
+  bLayer?: number;
+  path?: string;
+  /** Change kinds shown, comma-separated; every kind when undefined. */
+  kinds?: string;
+  q?: string;
+  sort?: 'name' | 'delta';
+  unchanged?: boolean;
+  mtime?: boolean;
+  view?: 'split' | 'unified';
+}
+
+export type CompareTab = 'files' | 'config' | 'history';
+
 export const links = {
   home: () => '/',
   image: (id: string) => `${base(id)}/layers`,
@@ -64,4 +83,19 @@ export const links = {
   draft: (id: string, params: { diff?: string } = {}) => withQuery(`${base(id)}/draft`, { diff: params.diff }),
   findings: (id: string) => `${base(id)}/findings`,
   archive: (id: string, path?: string) => withQuery(`${base(id)}/archive`, { path }),
+  /** Two images (or two layers of them) compared; the files tab is `/compare` itself. */
+  compare: (params: CompareParams, tab: CompareTab = 'files') =>
+    withQuery(tab === 'files' ? '/compare' : `/compare/${tab}`, {
+      a: params.a,
+      aLayer: params.aLayer,
+      b: params.b,
+      bLayer: params.bLayer,
+      path: params.path,
+      kinds: params.kinds,
+      q: params.q,
+      sort: params.sort === 'delta' ? 'delta' : undefined,
+      unchanged: params.unchanged,
+      mtime: params.mtime,
+      view: params.view === 'unified' ? 'unified' : undefined,
+    }),
 };

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, Redirect, Route, Switch } from 'wouter';
 import { ArchivePage } from '../features/archive/index.js';
+import { ComparePage } from '../features/compare/index.js';
 import { ConfigPage } from '../features/config/index.js';
 import { DockerRunPage } from '../features/docker/index.js';
 import { DraftPage } from '../features/draft/index.js';
@@ -25,6 +26,22 @@ export function AppRoutes() {
         <Titled title="Images">
           <HomePage />
         </Titled>
+      </Route>
+      <Route path="/compare">
+        <Titled title="Compare">
+          <ComparePage tab="files" />
+        </Titled>
+      </Route>
+      <Route path="/compare/:tab">
+        {({ tab }) =>
+          tab === 'config' || tab === 'history' ? (
+            <Titled title={`Compare ${tab}`}>
+              <ComparePage tab={tab} />
+            </Titled>
+          ) : (
+            <NotFound />
+          )
+        }
       </Route>
       <Route path="/images/:id">{({ id }) => <Redirect to={links.image(id)} replace />}</Route>
       <Route path="/images/:id/layers">

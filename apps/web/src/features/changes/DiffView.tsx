@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
 import { looksLikeText } from '../../lib/binary.js';
@@ -14,6 +14,8 @@ const DIFF_LIMIT = 1024 * 1024;
 export interface DiffSide {
   source: ContentLayer;
   label: string;
+  /** The image the version is read from, when not the view's (two images compared). */
+  imageId?: string;
 }
 
 /** A layer's version of a file, named as the layer views name it. */
@@ -26,15 +28,17 @@ interface Props {
   after: DiffSide;
   view: 'split' | 'unified';
   onViewChange: (view: 'split' | 'unified') => void;
+  /** Shown instead of the size-and-hash summary when either version is binary or too large. */
+  binary?: ReactNode;
 }
 
 /**
  * Two versions of a file (a layer's against the one below, or the image's against the draft's):
  * a line diff for text, sizes and hashes otherwise.
  */
-export function DiffView({ imageId, path, before: beforeSide, after: afterSide, view, onViewChange }: Props) {
-  const before = useContentPage(imageId, path, beforeSide.source, 0, DIFF_LIMIT);
-  const after = useContentPage(imageId, path, afterSide.source, 0, DIFF_LIMIT);
+export function DiffView({ imageId, path, before: beforeSide, after: afterSide, view, onViewChange, binary }: Props) {
+  const before = useContentPage(beforeSide.imageId ?? imageId, path, beforeSide.source, 0, DIFF_LIMIT);
+  const after = useContentPage(afterSide.imageId ?? imageId, path, afterSide.source, 0, DIFF_LIMIT);
   const texts = useMemo(() => {
     if (!before.data || !after.data) return null;
     const small = before.data.total <= DIFF_LIMIT && after.data.total <= DIFF_LIMIT;
@@ -51,6 +55,7 @@ export function DiffView({ imageId, path, before: beforeSide, after: afterSide, 
   if (before.isPending || after.isPending) return <Loading lines={6} label="Loading both versions" />;
   if (before.isError) return <ErrorNote error={before.error} title={`Could not read the version in ${beforeSide.label}`} />;
   if (after.isError) return <ErrorNote error={after.error} title={`Could not read the version in ${afterSide.label}`} />;
+  if (!rows && binary) return binary;
   if (!rows) return <BinaryChange imageId={imageId} path={path} before={beforeSide} after={afterSide} oldSize={before.data.total} newSize={after.data.total} />;
 
   return (

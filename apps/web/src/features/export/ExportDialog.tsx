@@ -108,6 +108,9 @@ export function ExportDialog({ image, draft, pending, onClose }: Props) {
             Saved as <strong>{save.data.tags[0] ?? save.data.name}</strong>.{' '}
             <Link href={links.image(save.data.id)} onClick={() => dialog.current?.close()}>
               Open the new image
+            </Link>{' · '}
+            <Link href={links.compare({ a: image.id, b: save.data.id })} onClick={() => dialog.current?.close()}>
+              Compare with the exported result
             </Link>
           </p>
         ) : null}

@@ -2,3 +2,4 @@
 export { FilesView } from './FilesView.js';
 export { MergedFilesPage } from './MergedFilesPage.js';
 export { readFilesParams } from './files-params.js';
+export { useExpanded } from './use-expanded.js';

@@ -81,6 +81,9 @@ export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; 
               </div>
             </dl>
             <PlatformSwitcher image={detail} />
+            <Link href={links.compare({ a: detail.id })} className="button">
+              Compare with…
+            </Link>
             <ExportButton imageId={detail.id} />
           </header>
           <TabNav

@@ -8,37 +8,63 @@ import { ErrorNote } from '../../../components/ErrorNote.js';
 import { useDeleteImage } from '../api/delete-image.js';
 import { platformLabel } from '../platform.js';
 
-/** Stored images with open and delete; delete asks once more in place. */
+/** Stored images with open and delete (delete asks once more in place); two picked ones compare. */
 export function ImageTable({ images }: { images: ImageSummary[] }) {
+  const [picked, setPicked] = useState<string[]>([]);
+  // An image deleted meanwhile is no longer picked.
+  const chosen = picked.filter((id) => images.some((image) => image.id === id));
+  const toggle = (id: string, on: boolean) => setPicked(on ? [...chosen.filter((p) => p !== id), id].slice(-2) : chosen.filter((p) => p !== id));
   return (
-    <table className="image-table">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Tags</th>
-          <th scope="col" className="num">Size</th>
-          <th scope="col" className="num">Layers</th>
-          <th scope="col">Platform</th>
-          <th scope="col">Added</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {images.map((image) => (
-          <ImageRow key={image.id} image={image} />
-        ))}
-      </tbody>
-    </table>
+    <>
+      <div className="compare-pick" role="group" aria-label="Compare two images">
+        {chosen.length === 2 ? (
+          <Link href={links.compare({ a: chosen[0], b: chosen[1] })} className="button primary small">
+            Compare
+          </Link>
+        ) : (
+          <button type="button" className="button small" disabled>
+            Compare
+          </button>
+        )}
+        <span className="muted small">
+          {chosen.length === 2 ? 'The first one picked is A, the second B.' : `Pick two images to compare (${chosen.length} of 2 picked).`}
+        </span>
+      </div>
+      <table className="image-table">
+        <thead>
+          <tr>
+            <th scope="col">
+              <span className="visually-hidden">Pick to compare</span>
+            </th>
+            <th scope="col">Name</th>
+            <th scope="col">Tags</th>
+            <th scope="col" className="num">Size</th>
+            <th scope="col" className="num">Layers</th>
+            <th scope="col">Platform</th>
+            <th scope="col">Added</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {images.map((image) => (
+            <ImageRow key={image.id} image={image} picked={chosen.includes(image.id)} onPick={(on) => toggle(image.id, on)} />
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }
 
-function ImageRow({ image }: { image: ImageSummary }) {
+function ImageRow({ image, picked, onPick }: { image: ImageSummary; picked: boolean; onPick: (on: boolean) => void }) {
   const [confirming, setConfirming] = useState(false);
   const remove = useDeleteImage();
   return (
     <tr>
+      <td>
+        <input type="checkbox" checked={picked} onChange={(e) => onPick(e.target.checked)} aria-label={`Pick ${image.tags[0] ?? image.name} to compare`} />
+      </td>
       <td>
         <Link href={links.image(image.id)} className="image-name">
           {image.name}
