@@ -83,7 +83,7 @@ export class StoredTree implements SideTree {
       const e = target ?? row;
       const bytes = target?.type === 'file';
       return {
-        path: row.path, type: 'file', mode: e.mode, uid: e.uid, gid: e.gid, mtime: e.mtime,
+        path: row.path, type: 'file', mode: e.mode, uid: e.uid, gid: e.gid, mtime: Math.floor(e.mtime),
         size: bytes ? target.size : 0, digest: bytes ? target.digest : null, linkTarget: null, device: null,
         xattrs: xattrsOf(e.xattrs), layer: row.layer,
       };
@@ -91,10 +91,11 @@ export class StoredTree implements SideTree {
     return this.plainNode(row);
   }
 
+  // mtimes are floored to whole seconds here too: see the engine's compareNodeOf.
   private plainNode(row: NodeFacts): CompareNode {
     const t = row.type as EngineEntryType;
     return {
-      path: row.path, type: t, mode: row.mode, uid: row.uid, gid: row.gid, mtime: row.mtime,
+      path: row.path, type: t, mode: row.mode, uid: row.uid, gid: row.gid, mtime: Math.floor(row.mtime),
       size: t === 'file' ? row.size : 0,
       digest: t === 'file' ? row.digest : null,
       linkTarget: t === 'symlink' ? row.linkTarget : null,

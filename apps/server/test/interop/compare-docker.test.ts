@@ -217,9 +217,9 @@ async function dockerImportRoot(tag: string): Promise<void> {
     await run('setcap', [CAPABILITY, path.join(root, 'caps', name)]);
   }
   const tar = path.join(work, 'rootfs.tar');
-  // Whole-second mtimes, like the layers Docker writes itself (GNU tar's PAX records would carry
-  // nanoseconds, which docker export truncates).
-  await run('tar', ['--xattrs', '--xattrs-include=security.capability', '--format=posix', `--mtime=@${T0}`, '--numeric-owner', '--owner=0', '--group=0', '-cf', tar, '-C', root, '.']);
+  // GNU tar's PAX records carry the files' nanoseconds; docker export truncates them to the
+  // second, as a comparison must (an mtime is whole seconds in the contract).
+  await run('tar', ['--xattrs', '--xattrs-include=security.capability', '--format=posix', '--numeric-owner', '--owner=0', '--group=0', '-cf', tar, '-C', root, '.']);
   await docker.run(['import', '-c', 'CMD ["/bin/sh"]', tar, tag]);
   built.push(tag);
 }

@@ -17,7 +17,8 @@ export function compareNodeOf(n: FsNode): CompareNode {
     mode: e.mode,
     uid: e.uid,
     gid: e.gid,
-    mtime: e.mtime,
+    // A PAX mtime has a fraction; a comparison counts whole seconds, as docker export does.
+    mtime: Math.floor(e.mtime),
     size: hasBytes && e.type === 'file' ? e.size : 0,
     digest: hasBytes && e.type === 'file' ? e.digest : null,
     linkTarget: type === 'symlink' ? own.linkTarget : null,
