@@ -98,7 +98,16 @@ export class IngestService {
           const { entries, ...facts } = layer;
           const sorted = layer.runs;
           if (sorted) runs.push(sorted);
-          writes.push(queue.run(() => index.ingest.writeLayer(owned, facts, sorted ? tarOrder(sorted) : entries, opts)).catch((e: unknown) => {
+          // A failed write gives up its layer in the same turn of the queue: another upload of the
+          // layer queued behind it would otherwise link it cut short, or wait for it.
+          writes.push(queue.run(async () => {
+            try {
+              await index.ingest.writeLayer(owned, facts, sorted ? tarOrder(sorted) : entries, opts);
+            } catch (e) {
+              await index.ingest.releaseLayer(owned, facts.digest, opts).catch(() => undefined);
+              throw e;
+            }
+          }).catch((e: unknown) => {
             failed ??= e;
           }));
         },

@@ -446,6 +446,12 @@ export interface IngestRepo {
    * they imply are added by the store), and links it provisionally to the pending image.
    */
   writeLayer(pending: PendingImage, layer: LayerFacts, entries: Rows<LayerEntry>, opts: WriteOptions): Promise<void>;
+  /**
+   * Gives up the pending image's claim on a layer whose write failed: its provisional link goes,
+   * and the layer too if no other image links it (a layer cut short must not be linked, nor
+   * waited for, by another upload of it).
+   */
+  releaseLayer(pending: PendingImage, layerDigest: string, opts: WriteOptions): Promise<void>;
   /** Replaces the provisional layer links by the image's layer list; drops scanned layers it does not use. */
   linkLayers(pending: PendingImage, archive: ImageArchive, image: ResolvedImage, opts: WriteOptions): Promise<void>;
   /** Stores the merge's rows (nodes, changes, shadowed versions) as they come, each into its table, in chunks. */

@@ -72,6 +72,17 @@ export class PgIngest implements IngestRepo {
     await this.c.run(`UPDATE layers SET entry_count = $1, content_size = $2 WHERE key = $3`, [rows.entries, rows.content, layerKey]);
   }
 
+  async releaseLayer(pending: PendingImage, layerDigest: string, opts: WriteOptions): Promise<void> {
+    const key = await this.key(pending);
+    const layers = await this.c.tx(async (t) => {
+      const linked = (await t.rows<{ layer: number }>(`SELECT image_layers.layer FROM image_layers JOIN layers ON layers.key = image_layers.layer
+        WHERE image_layers.image = $1 AND image_layers.idx < 0 AND layers.digest = $2`, [key, layerDigest])).map((r) => r.layer);
+      await t.run(`DELETE FROM image_layers WHERE image = $1 AND idx < 0 AND layer = ANY($2::bigint[])`, [key, linked]);
+      return linked;
+    });
+    await dropUnusedLayers(this.c, layers, opts.chunkRows);
+  }
+
   /** Links the layer to the pending image, claiming its row to write (fresh) or waiting until another process has written it. */
   private async claimLayer(image: number, layer: LayerFacts, opts: WriteOptions): Promise<{ layerKey: number; fresh: boolean }> {
     let waitedSince = Date.now();

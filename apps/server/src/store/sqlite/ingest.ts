@@ -86,6 +86,17 @@ export class SqliteIngest implements IngestRepo {
     await this.c.write(() => this.c.stmt(`UPDATE layers SET entry_count = ?, content_size = ? WHERE key = ?`).run(rows.entries, rows.content, layerKey));
   }
 
+  async releaseLayer(pending: PendingImage, layerDigest: string, opts: WriteOptions): Promise<void> {
+    const key = this.key(pending);
+    const layers = await this.c.write(() => {
+      const linked = this.c.stmt(`SELECT image_layers.layer FROM image_layers JOIN layers ON layers.key = image_layers.layer
+        WHERE image_layers.image = ? AND image_layers.idx < 0 AND layers.digest = ?`).pluck().all(key, layerDigest) as number[];
+      for (const layer of linked) this.c.stmt(`DELETE FROM image_layers WHERE image = ? AND idx < 0 AND layer = ?`).run(key, layer);
+      return linked;
+    });
+    await dropUnusedLayers(this.c, layers, opts.chunkRows);
+  }
+
   async linkLayers(pending: PendingImage, archive: ImageArchive, image: ResolvedImage, opts: WriteOptions): Promise<void> {
     const key = this.key(pending);
     const provisional = await this.c.write(() => {
