@@ -1,5 +1,5 @@
 /**
- * `node --expose-gc --import tsx bench/src/compare-heap.ts A.tar B.tar` (from apps/server, so that
+ * `cd apps/server && node --expose-gc --import tsx ../../bench/src/compare-heap.ts A.tar B.tar` (from there so that
  * its dependencies resolve): the server's live heap after full GCs while comparisons of two
  * unrelated images (whole, then as of layer 0) go through its compare cache, in process.
  */
