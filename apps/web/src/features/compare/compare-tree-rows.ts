@@ -21,12 +21,3 @@ const compareTreeItems: TreeItems<'items', CompareItem, CompareRow> = {
 export function buildCompareRows(root: string, listings: ReadonlyMap<string, CompareListing>, expanded: ReadonlySet<string>): CompareRow[] {
   return buildListingRows(root, listings, expanded, compareTreeItems);
 }
-
-/** Folders whose listing the tree needs: the root and every open folder whose parents are all open. */
-export function visibleFolders(expanded: ReadonlySet<string>): string[] {
-  const open = (path: string): boolean => {
-    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
-    return parent === '/' || (expanded.has(parent) && open(parent));
-  };
-  return ['/', ...[...expanded].filter(open)];
-}

@@ -1,4 +1,5 @@
 import type { FsEntry } from '@peel/api';
+import { parentPath } from '../../lib/paths.js';
 
 export type SortKey = 'name' | 'size';
 
@@ -49,6 +50,22 @@ export function isGone(entry: FsEntry): boolean {
 /** Stable identity of a row: the path, plus the layer for versions that are gone. */
 export function entryKey(entry: FsEntry): string {
   return isGone(entry) ? `${entry.path}@${entry.layer}` : entry.path;
+}
+
+/** Folders whose listing a tree needs: the root and every open folder whose parents are all open. */
+export function visibleFolders(expanded: ReadonlySet<string>): string[] {
+  const folders = ['/'];
+  for (const folder of expanded) {
+    let visible = true;
+    for (let p = parentPath(folder); p !== '/'; p = parentPath(p)) {
+      if (!expanded.has(p)) {
+        visible = false;
+        break;
+      }
+    }
+    if (visible) folders.push(folder);
+  }
+  return folders;
 }
 
 /** How a tree's items become rows: where a listing keeps them, which open, and each one's row. */
