@@ -1,20 +1,17 @@
-import { useEffect, useId, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useMemo, type KeyboardEvent } from 'react';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { PAGE_MAX_LIMIT, type CompareItem } from '@peel/api';
+import type { CompareItem } from '@peel/api';
 import { Icon } from '../../components/Icon.js';
 import { Loading } from '../../components/Loading.js';
-import { errorMessage } from '../../lib/api-client.js';
+import { HEADER_HEIGHT, queryListing, ROW_HEIGHT, useLazyTree, visibleFolders } from '../files/index.js';
 import { formatSizeDelta } from '../../lib/format-size.js';
 import { parentPath } from '../../lib/paths.js';
 import type { CompareSides } from './compare-params.js';
 import { belowText, sideSize, sizeDelta } from './compare-text.js';
-import { buildCompareRows, visibleFolders, type CompareListing, type CompareRow } from './compare-tree-rows.js';
+import { buildCompareRows, type CompareListing, type CompareRow } from './compare-tree-rows.js';
 import { FIRST_PAGE, folderQueryOptions, loadFolderRows, type TreeFilter } from './api/get-compare-fs.js';
 import { ChangeMark } from './ChangeMark.js';
 
-const ROW_HEIGHT = 28;
-const HEADER_HEIGHT = 30;
 const INDENT = 16;
 
 interface Props {
@@ -35,56 +32,19 @@ export function CompareTree({ sides, filter, selected, expanded, onToggle, onSel
   const folders = useMemo(() => visibleFolders(expanded), [expanded]);
   const client = useQueryClient();
   const results = useQueries({ queries: folders.map((dir) => folderQueryOptions(sides, filter, dir)) });
-  const listings = new Map<string, CompareListing>();
-  folders.forEach((dir, i) => {
-    const r = results[i];
-    listings.set(dir, r.data ? { status: 'ready', items: r.data.items, total: r.data.total } : r.isError ? { status: 'error', message: errorMessage(r.error) } : { status: 'loading' });
-  });
+  const listings = new Map<string, CompareListing>(folders.map((dir, i) => [dir, queryListing('items', results[i])]));
   const rows = buildCompareRows('/', listings, expanded);
   const selectedIndex = selected === null ? -1 : rows.findIndex((r) => r.kind === 'item' && r.item.path === selected);
-
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    scrollMargin: HEADER_HEIGHT,
-    scrollPaddingStart: HEADER_HEIGHT,
-    getItemKey: (i) => rows[i]?.key ?? i,
-  });
-  const idBase = useId();
-  useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
-  }, [selectedIndex, virtualizer]);
-
-  // A selected path deep in a big folder (a deep link): load its folder until it is there.
   const selectedDir = selected === null ? null : parentPath(selected);
   const selectedListing = selectedDir === null ? undefined : listings.get(selectedDir);
-  useEffect(() => {
-    if (selectedIndex >= 0 || selectedDir === null || selectedListing?.status !== 'ready' || selectedListing.items.length >= selectedListing.total) return;
-    void loadFolderRows(client, sides, filter, selectedDir, selectedListing.items.length + PAGE_MAX_LIMIT);
+  const { scroller, virtualizer, items, rowId, itemAt, step } = useLazyTree({
+    rows,
+    selectedIndex,
+    selectedFolder: selectedDir !== null && selectedListing?.status === 'ready' ? { path: selectedDir, loaded: selectedListing.items.length, total: selectedListing.total } : null,
+    firstPage: FIRST_PAGE,
+    loadRows: (dir, upTo) => void loadFolderRows(client, sides, filter, dir, upTo),
   });
 
-  const items = virtualizer.getVirtualItems();
-  // Rows in view that are not loaded yet: load their folders up to them (and a page beyond).
-  useEffect(() => {
-    const want = new Map<string, number>();
-    for (const item of items) {
-      const row = rows[item.index];
-      if (row?.kind === 'pending') want.set(row.path, Math.max(want.get(row.path) ?? 0, row.index + 1));
-    }
-    for (const [dir, upTo] of want) void loadFolderRows(client, sides, filter, dir, upTo + FIRST_PAGE);
-  });
-
-  const itemAt = (i: number) => {
-    const row = rows[i];
-    return row?.kind === 'item' ? row : null;
-  };
-  const step = (from: number, delta: number) => {
-    for (let i = from + delta; i >= 0 && i < rows.length; i += delta) if (itemAt(i)) return i;
-    return from;
-  };
   const onKeyDown = (event: KeyboardEvent) => {
     const row = selectedIndex >= 0 ? itemAt(selectedIndex) : null;
     let target = -1;
@@ -138,14 +98,14 @@ export function CompareTree({ sides, filter, selected, expanded, onToggle, onSel
         aria-label="Tree of differences"
         tabIndex={0}
         className="tree compare-tree-columns"
-        aria-activedescendant={selectedIndex >= 0 ? `${idBase}-${selectedIndex}` : undefined}
+        aria-activedescendant={selectedIndex >= 0 ? rowId(selectedIndex) : undefined}
         onKeyDown={onKeyDown}
         style={{ height: virtualizer.getTotalSize() }}
       >
         {items.map((v) => (
           <Row
             key={v.key}
-            id={`${idBase}-${v.index}`}
+            id={rowId(v.index)}
             row={rows[v.index] as CompareRow}
             top={v.start - HEADER_HEIGHT}
             selected={v.index === selectedIndex}

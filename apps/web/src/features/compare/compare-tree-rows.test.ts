@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CompareItem, CompareNode } from '@peel/api';
-import { buildCompareRows, visibleFolders, type CompareListing } from './compare-tree-rows.js';
+import { buildCompareRows, type CompareListing } from './compare-tree-rows.js';
 
 const node = (type: CompareNode['type']): CompareNode => ({ type, mode: 0o755, uid: 0, gid: 0, mtime: 0, size: 0, digest: null, linkTarget: null, device: null, xattrs: null, layer: 0 });
 const entry = (path: string, type: CompareNode['type'], change: CompareItem['change'] = 'modified'): CompareItem => ({
@@ -42,10 +42,5 @@ describe('tree of differences rows', () => {
       ['/b', { status: 'ready', items: [], total: 0 }],
     ]);
     expect(buildCompareRows('/', listings, new Set(['/a', '/b'])).map((r) => r.kind)).toEqual(['item', 'error', 'item', 'empty']);
-  });
-
-  it('lists the folders in view only: a folder under a closed one is not', () => {
-    expect(visibleFolders(new Set(['/etc', '/usr/lib', '/usr/lib/x']))).toEqual(['/', '/etc']);
-    expect(visibleFolders(new Set(['/usr', '/usr/lib']))).toEqual(['/', '/usr', '/usr/lib']);
   });
 });

@@ -1,14 +1,13 @@
-import { useEffect, useId, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useQueries, useQueryClient } from '@tanstack/react-query';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { PAGE_MAX_LIMIT, type FsEntry } from '@peel/api';
-import { errorMessage } from '../../lib/api-client.js';
+import type { FsEntry } from '@peel/api';
 import { parentPath } from '../../lib/paths.js';
 import { dirQueryOptions, FIRST_PAGE, loadDirRows, type FsScope } from '../fs/index.js';
-import { buildTreeRows, HEADER_HEIGHT, ROW_HEIGHT, typeAheadIndex, type Listing, type SortKey, type TreeRow } from './tree-rows.js';
+import { buildTreeRows, HEADER_HEIGHT, typeAheadIndex, visibleFolders, type Listing, type SortKey, type TreeRow } from './tree-rows.js';
 import { TreeHeader } from './TreeHeader.js';
 import { TreeRowView } from './TreeRowView.js';
 import type { Expanded } from './use-expanded.js';
+import { queryListing, useLazyTree } from './use-lazy-tree.js';
 
 interface Props {
   scope: FsScope;
@@ -26,22 +25,6 @@ interface Props {
 /** How long after a key press the next one still adds to the type-ahead text. */
 const TYPE_AHEAD_MS = 800;
 
-/** Directories whose listing is needed: the root and every open directory that is visible. */
-function visibleDirs(expanded: ReadonlySet<string>): string[] {
-  const dirs = ['/'];
-  for (const dir of expanded) {
-    let visible = true;
-    for (let p = parentPath(dir); p !== '/'; p = parentPath(p)) {
-      if (!expanded.has(p)) {
-        visible = false;
-        break;
-      }
-    }
-    if (visible) dirs.push(dir);
-  }
-  return dirs;
-}
-
 /**
  * A lazily loaded, virtualised file tree: one request per opened directory for its first page,
  * further pages as they scroll into view, and only the rows in view are in the DOM, so a
@@ -49,18 +32,23 @@ function visibleDirs(expanded: ReadonlySet<string>): string[] {
  */
 export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSelect, expansion, onDropFiles }: Props) {
   const { expanded, toggle } = expansion;
-  const dirs = useMemo(() => visibleDirs(expanded), [expanded]);
+  const dirs = useMemo(() => visibleFolders(expanded), [expanded]);
   const client = useQueryClient();
   const results = useQueries({ queries: dirs.map((dir) => dirQueryOptions(scope, dir, sort)) });
-  const listings = new Map<string, Listing>();
-  dirs.forEach((dir, i) => {
-    const r = results[i];
-    listings.set(dir, r.data ? { status: 'ready', entries: r.data.items, total: r.data.total } : r.isError ? { status: 'error', message: errorMessage(r.error) } : { status: 'loading' });
-  });
+  const listings = new Map<string, Listing>(dirs.map((dir, i) => [dir, queryListing('entries', results[i])]));
   const rows = buildTreeRows('/', listings, expanded);
   const selectedIndex = selectedKey === null ? -1 : rows.findIndex((r) => r.key === selectedKey);
+  // (A key may end in @layer for a version that is gone; that never changes its folder.)
+  const selectedDir = selectedKey === null ? null : parentPath(selectedKey);
+  const selectedListing = selectedDir === null ? undefined : listings.get(selectedDir);
+  const { scroller, virtualizer, items, rowId, itemAt: entryAt, step } = useLazyTree({
+    rows,
+    selectedIndex,
+    selectedFolder: selectedDir !== null && selectedListing?.status === 'ready' ? { path: selectedDir, loaded: selectedListing.entries.length, total: selectedListing.total } : null,
+    firstPage: FIRST_PAGE,
+    loadRows: (dir, upTo) => void loadDirRows(client, scope, dir, sort, upTo),
+  });
 
-  const scroller = useRef<HTMLDivElement>(null);
   const tree = useRef<HTMLDivElement>(null);
   // Arriving at the files (a deep link, a tab or link followed): the keyboard starts in the tree,
   // not twenty Tab presses away. Focus that is in a field or a control of this view stays put.
@@ -69,43 +57,7 @@ export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSele
     if (!active || active === document.body || active.closest('a')) tree.current?.focus({ preventScroll: true });
   }, []);
   const typed = useRef({ text: '', at: 0 });
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    // The sticky column header sits above the rows inside the same scroller.
-    scrollMargin: HEADER_HEIGHT,
-    scrollPaddingStart: HEADER_HEIGHT,
-    getItemKey: (i) => rows[i]?.key ?? i,
-  });
-  const idBase = useId();
-  const rowId = (i: number) => `${idBase}-row-${i}`;
 
-  // Bring the selected row into view when it changes (deep link, followed link, keyboard).
-  useEffect(() => {
-    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
-  }, [selectedIndex, virtualizer]);
-
-  // A selected entry deep in a big folder (deep link, search result): load its folder's pages
-  // until it is there; the effect above then brings it into view.
-  // (A key may end in @layer for a version that is gone; that never changes its folder.)
-  const selectedDir = selectedKey === null ? null : parentPath(selectedKey);
-  const selectedListing = selectedDir === null ? undefined : listings.get(selectedDir);
-  const selectedLoaded = selectedListing?.status === 'ready' ? selectedListing.entries.length : -1;
-  useEffect(() => {
-    if (selectedIndex >= 0 || selectedDir === null || selectedListing?.status !== 'ready' || selectedLoaded >= selectedListing.total) return;
-    void loadDirRows(client, scope, selectedDir, sort, selectedLoaded + PAGE_MAX_LIMIT);
-  });
-
-  const entryAt = (i: number) => {
-    const row = rows[i];
-    return row?.kind === 'entry' ? row : null;
-  };
-  const step = (from: number, delta: number) => {
-    for (let i = from + delta; i >= 0 && i < rows.length; i += delta) if (entryAt(i)) return i;
-    return from;
-  };
   const selectIndex = (i: number) => {
     const row = entryAt(i);
     if (row) onSelect(row.entry, { replace: true });
@@ -174,17 +126,6 @@ export function FileTree({ scope, label, selectedKey, sort, onSortChange, onSele
     }
     event.preventDefault();
   };
-
-  const items = virtualizer.getVirtualItems();
-  // Rows in view that are not loaded yet: load their folders up to them (and a page beyond).
-  useEffect(() => {
-    const want = new Map<string, number>();
-    for (const item of items) {
-      const row = rows[item.index];
-      if (row?.kind === 'pending') want.set(row.path, Math.max(want.get(row.path) ?? 0, row.index + 1));
-    }
-    for (const [dir, upTo] of want) void loadDirRows(client, scope, dir, sort, upTo + FIRST_PAGE);
-  });
 
   return (
     <div ref={scroller} className="tree-scroll">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FsEntry } from '@peel/api';
-import { buildTreeRows, entryKey, filterMatches, typeAheadIndex, type Listing } from './tree-rows.js';
+import { buildTreeRows, entryKey, filterMatches, typeAheadIndex, visibleFolders, type Listing } from './tree-rows.js';
 
 function entry(path: string, type: FsEntry['type'], size = 0, extra: Partial<FsEntry> = {}): FsEntry {
   return { name: path.slice(path.lastIndexOf('/') + 1), path, type, mode: 0o755, uid: 0, gid: 0, size, mtime: 0, linkTarget: null, layer: 0, ...extra };
@@ -109,5 +109,12 @@ describe('typeAheadIndex', () => {
     expect(typeAheadIndex(rows, 1, 'bo', true)).toBe(1);
     expect(typeAheadIndex(rows, 1, 'bu', true)).toBe(3);
     expect(typeAheadIndex(rows, 1, 'x', true)).toBe(-1);
+  });
+});
+
+describe('visibleFolders', () => {
+  it('lists the folders in view only: a folder under a closed one is not', () => {
+    expect(visibleFolders(new Set(['/etc', '/usr/lib', '/usr/lib/x']))).toEqual(['/', '/etc']);
+    expect(visibleFolders(new Set(['/usr', '/usr/lib']))).toEqual(['/', '/usr', '/usr/lib']);
   });
 });
