@@ -100,8 +100,10 @@ test('two versions picked on the image list compare as GNU tar says; os-release 
 
   await page.goto('/');
   const images = page.getByRole('table');
-  await images.getByRole('checkbox', { name: `Pick ${original.tags[0] ?? original.name} to compare` }).check();
-  await images.getByRole('checkbox', { name: `Pick ${TAG} to compare` }).check();
+  // By the row that links to each image: other specs' images may carry the same name or tag.
+  const pick = (id: string) => images.getByRole('row').filter({ has: page.locator(`a[href^="/images/${id}/"]`) }).getByRole('checkbox', { name: /^Pick .* to compare$/ });
+  await pick(original.id).check();
+  await pick(edited).check();
   await page.getByRole('group', { name: 'Compare two images' }).getByRole('link', { name: 'Compare' }).click();
   await expect(page).toHaveURL(new RegExp(`/compare\\?a=${original.id}&b=${edited}$`));
 

@@ -63,7 +63,7 @@ function ImageRow({ image, picked, onPick }: { image: ImageSummary; picked: bool
   return (
     <tr>
       <td>
-        <input type="checkbox" checked={picked} onChange={(e) => onPick(e.target.checked)} aria-label={`Pick ${image.tags[0] ?? image.name} to compare`} />
+        <input type="checkbox" checked={picked} onChange={(e) => onPick(e.target.checked)} aria-label={`Pick ${image.name}${image.tags[0] ? ` (${image.tags[0]})` : ''} to compare`} />
       </td>
       <td>
         <Link href={links.image(image.id)} className="image-name">
