@@ -9,6 +9,7 @@ import { toApiPath, toEnginePath } from '../store/image-path.js';
 import { decodeCursor, encodeCursor, KEY_SHAPES } from './page-key.js';
 import type { ImagesService } from './images.js';
 import { MergedTree, StoredTree, walkBelow, type SideTree } from './compare-sides.js';
+import { lowerAscii } from './search-text.js';
 
 /** A side as a request names it: an image, and the layer it stops at (none: the whole image). */
 export interface SideRequest {
@@ -242,9 +243,9 @@ export class CompareService {
   async changesPage(req: CompareRequest, page: ChangesPageRequest): Promise<ComparePage> {
     const { cmp } = await this.comparison(req);
     const prefix = page.path === undefined ? null : await this.folder(cmp, page.path);
-    const q = page.q?.replace(/[A-Z]/g, (c) => c.toLowerCase()) ?? null;
+    const q = page.q === undefined ? null : lowerAscii(page.q);
     const inScope = (c: PathChange) => (prefix === null || prefix === '' || c.path === prefix || isBelow(prefix, c.path))
-      && (q === null || `/${c.path}`.replace(/[A-Z]/g, (ch) => ch.toLowerCase()).includes(q));
+      && (q === null || lowerAscii(`/${c.path}`).includes(q));
     const scope = JSON.stringify([prefix, q]);
     const scoped = cmp.view(`changes:${scope}`, () => cmp.result.changes.filter(inScope));
     const view = cmp.kindView(page.kinds);

@@ -7,6 +7,7 @@ import type { ImagesService } from './images.js';
 import { allPages, FsPageService } from './fs-pages.js';
 import { decodeCursor, encodeCursor, KEY_SHAPES } from './page-key.js';
 import { Memo } from './memo.js';
+import { lowerAscii } from './search-text.js';
 
 export interface ListOptions {
   layer?: number;
@@ -60,7 +61,7 @@ export class FsService {
     await this.layerOf(id, n);
     const after = req.cursor === undefined ? -1 : (decodeCursor(KEY_SHAPES.changes, req.cursor)[0] as number);
     const filter = {
-      q: req.q === undefined ? null : req.q.replace(/[A-Z]/g, (c) => c.toLowerCase()),
+      q: req.q === undefined ? null : lowerAscii(req.q),
       path: req.path === undefined ? null : toEnginePath(req.path),
     };
     const rows = await this.store.changes.page(id, n, { ...filter, kinds: req.kinds }, after, req.limit + 1);
@@ -88,7 +89,7 @@ export class FsService {
     if (q.length === 0) throw badRequest('BAD_QUERY', 'the search query is empty');
     const glob = /[*?[]/.test(q);
     const query: SearchQuery = {
-      pattern: glob ? q : q.replace(/[A-Z]/g, (c) => c.toLowerCase()),
+      pattern: glob ? q : lowerAscii(q),
       mode: glob ? (q.includes('/') ? 'glob-path' : 'glob-name') : 'substring',
       deleted: opts.deleted,
       limit: Math.min(opts.limit, SEARCH_MAX_LIMIT),
