@@ -11,8 +11,12 @@ PNPM_VERSION=12.4.2
 # inside the images the interop tests build FROM scratch; libcap2-bin's setcap gives the
 # exotic-entries image its security.capability xattr. pigz is the bench's baseline for a flatten
 # with a gzip layer (both compress on every core). postgresql: the shared store's tests and
-# bench run a private server of it (scripts/postgres.sh).
-APT_PACKAGES=(chromium docker.io skopeo umoci podman containerd busybox-static libcap2-bin pigz postgresql)
+# bench run a private server of it (scripts/postgres.sh). docker-registry (distribution 2.8, the
+# reference registry) and apache2-utils (htpasswd -B) are the registries the registry tests run
+# privately (scripts/registry.sh); rpm (rpm, rpmbuild) makes and answers the rpm databases the
+# package tests check against.
+APT_PACKAGES=(chromium docker.io skopeo umoci podman containerd busybox-static libcap2-bin pigz postgresql
+  docker-registry apache2-utils rpm)
 
 if [ "${PEEL_SETUP_SYSTEM:-1}" = 1 ]; then
   missing=()
