@@ -168,3 +168,24 @@ export type CompareItem = Static<typeof S.compareItemSchema>;
 export type ComparePage = Static<typeof S.comparePageSchema>;
 /** Sorts of `GET /api/compare/fs`: by name, or by the bytes that changed (largest first). */
 export type CompareSort = 'name' | 'delta';
+
+// ---- Packages --------------------------------------------------------------------------------
+//
+//   GET /api/images/:id/packages            PackagesResponse: every package, per-layer counts,
+//                                           the files no package owns, warnings
+//   GET /api/images/:id/packages?paged=1    PackagesPage
+//        [&q=substring of the name][&layer=N (installed, upgraded or removed there)]
+//        [&ecosystem=deb,apk][&sort=name|size][&limit&cursor]
+// Computed after the ingest on first request (like findings) and kept per image.
+
+export type PackageEcosystem = Static<typeof S.packageEcosystemSchema>;
+export type PackageUpgrade = Static<typeof S.packageUpgradeSchema>;
+export type ImagePackage = Static<typeof S.imagePackageSchema>;
+export type LayerPackageCounts = Static<typeof S.layerPackageCountsSchema>;
+export type UnownedFolder = Static<typeof S.unownedFolderSchema>;
+export type UnownedFiles = Static<typeof S.unownedFilesSchema>;
+/** `GET /api/images/:id/packages` */
+export type PackagesResponse = Static<typeof S.packagesResponseSchema>;
+/** `GET /api/images/:id/packages?paged=1` */
+export type PackagesPage = Static<typeof S.packagesPageSchema>;
+export type PackageSort = 'name' | 'size';

@@ -10,3 +10,4 @@ export * from './drafts.js';
 export * from './docker.js';
 export * from './findings.js';
 export * from './compare.js';
+export * from './packages.js';
