@@ -193,6 +193,47 @@ test('two versions picked on the image list compare as GNU tar says; os-release 
   await expect(page).toHaveURL(/q=etc/);
 });
 
+test('the draft against its image before any export: what GNU tar finds in the export; an edit shows on reload', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const oracle = diffFilesystems(mergedFilesystem(fixturePath(FIXTURE)), mergedFilesystem(archive));
+  await page.goto(`/images/${original.id}/draft`);
+  await page.getByRole('link', { name: 'Compare with the image' }).click();
+  await expect(page).toHaveURL(new RegExp(`/compare\\?a=${original.id}&b=${original.id}&bDraft=1$`));
+  await expect(page.getByLabel('Layers of B')).toHaveValue('draft');
+
+  const summary = page.getByRole('region', { name: 'Summary' });
+  const count = (label: string) => summary.locator('.compare-count').filter({ has: page.getByRole('term').filter({ hasText: new RegExp(`^${label}$`) }) }).locator('.count-number');
+  await expect(count('Added')).toHaveText(String(oracle.added.length));
+  await expect(count('Removed')).toHaveText(String(oracle.removed.length));
+  await expect(count('Modified')).toHaveText(String(oracle.modified.length));
+  await expect(count('Type changed')).toHaveText(String(oracle.type.length));
+  await expect(count('Metadata only')).toHaveText(String(oracle.metadata.length));
+  await shot(page, '46-compare-draft');
+
+  // The draft's bytes: its text through the draft's own filesystem, its binary's hex too.
+  const tree = page.getByRole('tree', { name: 'Tree of differences' });
+  const detail = page.getByRole('region', { name: 'Selected path' });
+  await treeItem(tree, 'etc').click();
+  await treeItem(tree, 'os-release').click();
+  await expect(detail.getByRole('table', { name: 'Side-by-side diff' }).locator('.diff-side.new.line-add .diff-text').first()).toHaveText('NAME="ALPYNE Linux"');
+  await expect(detail).toContainText('with its draft');
+  await treeItem(tree, 'bin').click();
+  await treeItem(tree, 'busybox').click();
+  await expect(detail.getByRole('region', { name: /^Hex of B/ }).locator('.hex-row').first()).toContainText('7f 45 4c 46 02 01 01 00  00 ff fe 10 20 30 40 50');
+
+  // Another edit is another draft: the comparison shows it when next read.
+  const motd = await request.put(`/api/images/${original.id}/draft/content?path=/etc/motd`, { data: 'hello\n', headers: { 'Content-Type': 'application/octet-stream' } });
+  expect(motd.status(), await motd.text()).toBe(200);
+  try {
+    await page.reload();
+    await expect(count('Added')).toHaveText(String(oracle.added.length + 1));
+    await page.getByLabel('Search changed paths').fill('motd');
+    await expect(page.getByRole('listbox', { name: 'Matching changes' }).getByRole('option')).toHaveText([/\/etc\/motd/]);
+  } finally {
+    await request.delete(`/api/images/${original.id}/draft/content?path=/etc/motd`);
+  }
+});
+
 test('sides: picked from an image page, swapped, and one taken as of a layer', async ({ page }) => {
   const oracle = diffFilesystems(mergedFilesystem(fixturePath(FIXTURE)), mergedFilesystem(archive));
   await page.goto(`/images/${original.id}/layers`);

@@ -275,7 +275,37 @@ describe('comparing two images', () => {
     await edit('PUT', '/draft/content?path=/etc/passwd', passwd);
     await edit('DELETE', '/draft/content?path=/opt/app/conf/keep.conf');
     await edit('POST', '/draft/ops', { op: 'chmod', path: '/etc/group', mode: 0o600 });
+    const expected = [
+      ['/etc/group', 'metadata', ['mode']],
+      ['/etc/motd', 'added', []],
+      ['/etc/passwd', 'modified', ['content']],
+      ['/opt/app/conf/keep.conf', 'removed', []],
+    ];
+    const original = layerListing(1).find((e) => e.path === 'etc/passwd')!;
+    const net = motd.length + passwd.length - original.size - layerListing(9).find((e) => e.path === 'opt/app/conf/keep.conf')!.size;
     try {
+      // The draft itself as a side: the same changes before any export.
+      for (const query of [`${sides(id, id)}&bDraft=1`, `${sides(id, id)}&aDraft=1`]) {
+        const drafted = await page('changes', query);
+        const flip = query.includes('aDraft');
+        const kindOf = (k: CompareItem['change']) => (!flip ? k : k === 'added' ? 'removed' : k === 'removed' ? 'added' : k);
+        expect(drafted.items.map((i) => [i.path, i.change, i.fields.filter((f) => f !== 'mtime')]), query).toEqual(expected.map(([p, k, f]) => [p, kindOf(k as CompareItem['change']), f]));
+        const draftSide = flip ? drafted.items[2].a! : drafted.items[2].b!;
+        expect(draftSide).toMatchObject({ size: passwd.length, digest: sha256(passwd), layer: 13 });
+        const s = await summary(query);
+        expect(s.fs.net).toBe(flip ? -net : net);
+        expect([s.a.draft, s.b.draft]).toEqual([flip, !flip]);
+        expect(s.layers.shared).toBe(13);
+        expect([s.layers.onlyA.length, s.layers.onlyB.length]).toEqual(flip ? [1, 0] : [0, 1]);
+        expect(s.history.some((h) => (flip ? h.a : h.b)?.createdBy?.includes('not exported'))).toBe(true);
+      }
+      // Another edit is another draft: the comparison follows it.
+      await edit('DELETE', '/draft/content?path=/etc/motd');
+      const after = await page('changes', `${sides(id, id)}&bDraft=1`);
+      expect(after.items.map((i) => i.path)).toEqual(['/etc/group', '/etc/passwd', '/opt/app/conf/keep.conf']);
+      await edit('PUT', '/draft/content?path=/etc/motd', motd);
+      const mixed = await app.inject(`/api/compare?${sides(id, id)}&bDraft=1&bLayer=3`);
+      expect(mixed.statusCode, mixed.body).toBe(400);
       for (const mode of ['append', 'flatten']) {
         const res = await app.inject({ method: 'POST', url: `/api/images/${id}/export/save?mode=${mode}` });
         expect(res.statusCode, res.body).toBe(201);
@@ -283,22 +313,16 @@ describe('comparing two images', () => {
         const query = sides(id, saved);
         const list = await page('changes', query);
         // A draft's edit dates what it writes: mtime may differ besides.
-        expect(list.items.map((i) => [i.path, i.change, i.fields.filter((f) => f !== 'mtime')]), mode).toEqual([
-          ['/etc/group', 'metadata', ['mode']],
-          ['/etc/motd', 'added', []],
-          ['/etc/passwd', 'modified', ['content']],
-          ['/opt/app/conf/keep.conf', 'removed', []],
-        ]);
+        expect(list.items.map((i) => [i.path, i.change, i.fields.filter((f) => f !== 'mtime')]), mode).toEqual(expected);
         const [group, added, modified] = list.items;
         expect([group.a!.mode, group.b!.mode]).toEqual([0o644, 0o600]);
         expect(added.b).toMatchObject({ size: motd.length, digest: sha256(motd) });
         expect(modified.b).toMatchObject({ size: passwd.length, digest: sha256(passwd) });
-        const original = layerListing(1).find((e) => e.path === 'etc/passwd')!;
         expect(modified.a!.size).toBe(original.size);
         const read = await app.inject(`/api/images/${saved}/content?path=/etc/passwd&layer=${modified.b!.layer}`);
         expect(read.rawPayload.equals(passwd)).toBe(true);
         const s = await summary(query);
-        expect(s.fs.net).toBe(motd.length + passwd.length - original.size - layerListing(9).find((e) => e.path === 'opt/app/conf/keep.conf')!.size);
+        expect(s.fs.net).toBe(net);
         expect(s.fs.entries.b).toBe(s.fs.entries.a);
         expect(s.layers.shared).toBe(mode === 'append' ? 13 : 0);
       }

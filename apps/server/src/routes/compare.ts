@@ -14,6 +14,8 @@ const sidesQuery = {
   aLayer: Type.Optional(layerParam),
   b: idParam,
   bLayer: Type.Optional(layerParam),
+  aDraft: flag({ description: 'side A is image a as its draft leaves it (not with aLayer)' }),
+  bDraft: flag({ description: 'side B is image b as its draft leaves it (not with bLayer)' }),
   mtime: flag({ description: 'list mtime-only changes (hidden otherwise; always counted in fs.mtimeOnly)' }),
 };
 /** Every compare listing is paged; `paged=1` is taken for symmetry with the other listings. */
@@ -24,13 +26,23 @@ const pageQuery = {
   kinds: Type.Optional(Type.String({ maxLength: 100, description: `comma-separated: ${COMPARE_KINDS.join(', ')}` })),
 };
 
-const SIDES = 'A side is an image (a, b), optionally as of layer N (aLayer, bLayer: its layers 0..N merged); the same image may be both sides. '
-  + 'Unknown ids are 404, a layer out of range 400 (BAD_LAYER).';
+const SIDES = 'A side is an image (a, b), optionally as of layer N (aLayer, bLayer: its layers 0..N merged); the same image may be both sides; '
+  + 'aDraft=1/bDraft=1 make a side the image as its draft leaves it (the draft against its own image is the same comparison). '
+  + 'Unknown ids are 404, a layer out of range 400 (BAD_LAYER), a draft side with a layer 400 (BAD_QUERY).';
 
-type SidesQuery = { a: string; aLayer?: number; b: string; bLayer?: number; mtime?: string };
+type SidesQuery = { a: string; aLayer?: number; aDraft?: string; b: string; bLayer?: number; bDraft?: string; mtime?: string };
 type PageQuery = { limit?: number; cursor?: string; kinds?: string };
 
-const sidesOf = (q: SidesQuery): CompareRequest => ({ a: { id: q.a, layer: q.aLayer }, b: { id: q.b, layer: q.bLayer }, mtime: isOn(q.mtime) });
+function sidesOf(q: SidesQuery): CompareRequest {
+  for (const [draft, layer, side] of [[q.aDraft, q.aLayer, 'a'], [q.bDraft, q.bLayer, 'b']] as const) {
+    if (isOn(draft) && layer !== undefined) throw badRequest('BAD_QUERY', `${side}Draft=1 is the whole image with its draft's edits: it cannot be combined with ${side}Layer`);
+  }
+  return {
+    a: { id: q.a, layer: q.aLayer, draft: isOn(q.aDraft) },
+    b: { id: q.b, layer: q.bLayer, draft: isOn(q.bDraft) },
+    mtime: isOn(q.mtime),
+  };
+}
 
 function pageOf(q: PageQuery): ComparePageRequest {
   const limit = q.limit ?? PAGE_DEFAULT_LIMIT;

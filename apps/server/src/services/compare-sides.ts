@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { MergedFs, comparePaths, compareNodeOf, parentOf, type CompareNode, type EntryType as EngineEntryType, type LayerEntry, type NodeSource } from '@peel/engine';
+import { MergedFs, comparePaths, compareNodeOf, parentOf, type CompareNode, type DraftNode, type DraftView, type EntryType as EngineEntryType, type LayerEntry, type NodeSource } from '@peel/engine';
 import type { ImageLayer, LayerDigest, NodeFacts, Store, StoredImage } from '../store/index.js';
+import type { DraftContext } from './draft-context.js';
 
 /**
  * One side's merged filesystem as a comparison reads it: an entry, a folder's entries, and a
@@ -183,5 +184,64 @@ export class MergedTree implements SideTree {
 
   async totals(): Promise<{ entries: number; bytes: number }> {
     return this.summed;
+  }
+}
+
+/**
+ * An image as its draft leaves it: the engine's DraftView over the image's index (what the draft
+ * did not touch is read from the index, as the draft explorer reads it). What the draft wrote or
+ * changed is in `draftLayer`, the layer an export would add.
+ */
+export class DraftTree implements SideTree {
+  readonly weight = 0;
+
+  constructor(private readonly ctx: DraftContext, private readonly view: DraftView, private readonly draftLayer: number) {}
+
+  async node(path: string): Promise<CompareNode | undefined> {
+    const n = await this.ctx.lookup.settle(() => this.view.get(path));
+    return n && this.nodeOf(n);
+  }
+
+  async children(dir: string): Promise<CompareNode[]> {
+    const kids = await this.ctx.lookup.settle(() => this.view.children(dir));
+    return kids.map((n) => this.nodeOf(n)).sort(byName);
+  }
+
+  walk(): AsyncGenerator<CompareNode> {
+    return walkBelow(this, '');
+  }
+
+  /**
+   * The paths the draft's edits touch: all that is below one too, except for a folder whose
+   * attributes alone changed.
+   */
+  touched(): Array<{ path: string; subtree: boolean }> {
+    return this.view.changes().map((c) => ({ path: c.path, subtree: !(c.type === 'dir' && c.kind === 'modified' && !c.tree) }));
+  }
+
+  /** A walk: a draft's totals are its image's moved by each op, which only a walk adds up exactly. */
+  async totals(): Promise<{ entries: number; bytes: number }> {
+    let entries = 0;
+    let bytes = 0;
+    for await (const n of this.walk()) {
+      entries++;
+      bytes += n.size;
+    }
+    return { entries, bytes };
+  }
+
+  /** mtimes floored as everywhere else; a hard link is already the file it shares (see the engine's fromBase). */
+  private nodeOf(n: DraftNode): CompareNode {
+    const file = n.type === 'file';
+    const src = n.source;
+    const digest = !file ? null : src.kind === 'blob' ? src.blob : src.kind === 'image' && src.entry.type === 'file' ? src.entry.digest : null;
+    return {
+      path: n.path, type: n.type, mode: n.mode, uid: n.uid, gid: n.gid, mtime: Math.floor(n.mtime),
+      size: file ? n.size : 0, digest,
+      linkTarget: n.type === 'symlink' ? n.linkTarget : null,
+      device: n.type === 'char' || n.type === 'block' ? `${n.devMajor},${n.devMinor}` : null,
+      xattrs: xattrsOf(n.xattrs),
+      layer: n.edited || n.layer === null ? this.draftLayer : n.layer,
+    };
   }
 }

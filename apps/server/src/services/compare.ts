@@ -8,13 +8,17 @@ import { badRequest, notFound } from '../errors.js';
 import { toApiPath, toEnginePath } from '../store/image-path.js';
 import { decodeCursor, encodeCursor, KEY_SHAPES } from './page-key.js';
 import type { ImagesService } from './images.js';
-import { MergedTree, StoredTree, walkBelow, type SideTree } from './compare-sides.js';
+import { DraftTree, MergedTree, StoredTree, walkBelow, type SideTree } from './compare-sides.js';
+import { viewOf, type DraftContext, type DraftLoader } from './draft-context.js';
+import { applyConfigPatch, imageContainerConfig } from './config-patch.js';
 import { lowerAscii } from './search-text.js';
 
 /** A side as a request names it: an image, and the layer it stops at (none: the whole image). */
 export interface SideRequest {
   id: string;
   layer?: number;
+  /** The image as its draft leaves it (never with a layer). */
+  draft?: boolean;
 }
 
 export interface CompareRequest {
@@ -51,8 +55,10 @@ interface ResolvedSide {
   layers: ImageLayer[];
   /** As the request named it. */
   asOf: number | null;
-  /** The top layer the side uses. */
+  /** The top layer the side uses (for a draft side with edits, the layer an export would add). */
   top: number;
+  /** A draft side: the image's draft as read for this request. */
+  draft: DraftContext | null;
 }
 
 /** One folder's child in the tree of differences: a change, a folder holding changes, or both. */
@@ -189,7 +195,7 @@ const TOUCHED_LIMIT = 20_000;
 export class CompareService {
   private readonly cache = new Map<string, CacheEntry>();
 
-  constructor(private readonly store: Store, private readonly images: ImagesService) {}
+  constructor(private readonly store: Store, private readonly images: ImagesService, private readonly drafts: DraftLoader) {}
 
   async summary(req: CompareRequest): Promise<CompareSummary> {
     const { a, b, cmp } = await this.comparison(req);
@@ -274,7 +280,8 @@ export class CompareService {
 
   private async comparison(req: CompareRequest): Promise<{ a: ResolvedSide; b: ResolvedSide; cmp: Comparison }> {
     const [a, b] = await Promise.all([this.side(req.a, 'aLayer'), this.side(req.b, 'bLayer')]);
-    const key = JSON.stringify([a.image.id, a.top, b.image.id, b.top, req.mtime]);
+    // A draft side is keyed by its revision: an edit makes it another side.
+    const key = JSON.stringify([a.image.id, a.top, draftKey(a), b.image.id, b.top, draftKey(b), req.mtime]);
     let entry = this.cache.get(key);
     if (entry) {
       // Most recently used last.
@@ -319,7 +326,11 @@ export class CompareService {
     if (req.layer !== undefined && req.layer >= layers.length) {
       throw badRequest('BAD_LAYER', `${param}=${req.layer}: image ${image.id} has ${layers.length} layer${layers.length === 1 ? '' : 's'} (0..${layers.length - 1})`);
     }
-    return { image, layers, asOf: req.layer ?? null, top: req.layer ?? layers.length - 1 };
+    if (req.draft) {
+      const ctx = await this.drafts.load(image.id);
+      return { image, layers, asOf: null, top: ctx.ops.length > 0 ? layers.length : layers.length - 1, draft: ctx };
+    }
+    return { image, layers, asOf: req.layer ?? null, top: req.layer ?? layers.length - 1, draft: null };
   }
 
   /**
@@ -327,6 +338,10 @@ export class CompareService {
    * or hold), else layers 0..top merged from their stored entries.
    */
   private async tree(s: ResolvedSide): Promise<SideTree> {
+    if (s.draft) {
+      const ctx = s.draft;
+      return new DraftTree(ctx, await ctx.lookup.settle(() => viewOf(ctx)), s.layers.length);
+    }
     if (s.top === s.layers.length - 1) return new StoredTree(this.store, s.image, s.layers);
     return MergedTree.read(this.store, s.layers.slice(0, s.top + 1).map((l) => l.layerDigest));
   }
@@ -345,14 +360,26 @@ export class CompareService {
     // paths the later layers touch on either side: those (and what is below the ones that delete
     // or replace a folder) are compared, the rest of the tree never walked. The totals of side B
     // are then A's with the touched paths swapped.
-    const touched = sameLayers ? [] : layers.shared > 0 ? await this.touchedRoots([...layers.onlyA.map((l) => a.layers[l.index]), ...layers.onlyB.map((l) => b.layers[l.index])]) : null;
+    // A draft's layer (the one its export would add) touches the paths its edits name.
+    const stored = (s: ResolvedSide, index: number) => (index < s.layers.length ? [s.layers[index]] : []);
+    const edited = [treeA, treeB].flatMap((t) => (t instanceof DraftTree ? t.touched() : []));
+    const touched = sameLayers ? [] : layers.shared > 0
+      ? await this.touchedRoots([...layers.onlyA.flatMap((l) => stored(a, l.index)), ...layers.onlyB.flatMap((l) => stored(b, l.index))], edited)
+      : null;
     const source = (tree: SideTree): NodeSource => (touched === null ? tree.walk() : touchedNodes(tree, touched));
     const result = await compareImages({ ...factsA, nodes: () => source(treeA) }, { ...factsB, nodes: () => source(treeB) }, { includeMtime });
     if (touched !== null) {
       const part = result.summary;
-      const whole = await treeA.totals();
-      part.entries = { a: whole.entries, b: whole.entries - part.entries.a + part.entries.b };
-      part.bytes = { a: whole.bytes, b: whole.bytes - part.bytes.a + part.bytes.b };
+      // The whole of one side from its cheap totals (a draft's need a walk), the other's by the swap.
+      if (treeA instanceof DraftTree && !(treeB instanceof DraftTree)) {
+        const whole = await treeB.totals();
+        part.entries = { a: whole.entries - part.entries.b + part.entries.a, b: whole.entries };
+        part.bytes = { a: whole.bytes - part.bytes.b + part.bytes.a, b: whole.bytes };
+      } else {
+        const whole = await treeA.totals();
+        part.entries = { a: whole.entries, b: whole.entries - part.entries.a + part.entries.b };
+        part.bytes = { a: whole.bytes, b: whole.bytes - part.bytes.a + part.bytes.b };
+      }
       part.net = part.bytes.b - part.bytes.a;
     }
     keepOnce(result.changes);
@@ -368,12 +395,17 @@ export class CompareService {
    * folder); every folder above an entry is touched itself (made, or its attributes set). Null
    * when a walk of the whole trees is cheaper (too many, or the root made opaque).
    */
-  private async touchedRoots(layers: ImageLayer[]): Promise<Array<{ path: string; subtree: boolean }> | null> {
+  private async touchedRoots(layers: ImageLayer[], edited: ReadonlyArray<{ path: string; subtree: boolean }>): Promise<Array<{ path: string; subtree: boolean }> | null> {
     const marks = new Map<string, boolean>();
     const mark = (path: string, subtree: boolean) => {
       marks.set(path, subtree || (marks.get(path) ?? false));
       for (let p = parentOf(path); p !== '' && !marks.has(p); p = parentOf(p)) marks.set(p, false);
     };
+    for (const e of edited) {
+      if (e.path === '') return null;
+      mark(e.path, e.subtree);
+    }
+    if (marks.size > TOUCHED_LIMIT) return null;
     for (const digest of new Set<LayerDigest>(layers.map((l) => l.layerDigest))) {
       for await (const e of this.store.fs.layerEntries(digest, { lean: true })) {
         if (e.path === '') return null;
@@ -428,15 +460,30 @@ async function bothChildren(cmp: Comparison, dir: string): Promise<{ a: Map<stri
 }
 
 function sideImage(s: ResolvedSide): { layers: Array<{ index: number; diffId: string; uncompressedSize: number }>; config: ImageConfig; history: StoredImage['history'] } {
+  const layers = s.layers.map((l) => ({ index: l.index, diffId: l.diffId, uncompressedSize: l.uncompressedSize }));
+  const config = JSON.parse(s.image.configRaw.toString('utf8')) as ImageConfig;
+  const history = s.image.history;
+  if (!s.draft) return { layers, config, history };
+  // The draft as its export would make it: the config patched and, when it edits the
+  // filesystem, one layer more, named by the draft's revision (no other side has it).
+  const head = s.draft.head;
+  const patched = { ...config, config: applyConfigPatch(imageContainerConfig(s.image.configRaw), head?.config ?? {}) } as ImageConfig;
+  if (s.draft.ops.length === 0) return { layers, config: patched, history };
+  const index = layers.length;
   return {
-    layers: s.layers.map((l) => ({ index: l.index, diffId: l.diffId, uncompressedSize: l.uncompressedSize })),
-    config: JSON.parse(s.image.configRaw.toString('utf8')) as ImageConfig,
-    history: s.image.history,
+    layers: [...layers, { index, diffId: `draft:${s.image.id}@${draftKey(s)}`, uncompressedSize: 0 }],
+    config: patched,
+    history: [...history, { created: head?.updatedAt ?? null, createdBy: `peel draft: ${s.draft.ops.length} edit${s.draft.ops.length === 1 ? '' : 's'}, not exported`, comment: null, author: null, emptyLayer: false, layer: index }],
   };
 }
 
+/** What tells one state of a draft from another: its revision and its last edit's time. */
+function draftKey(s: ResolvedSide): string | null {
+  return s.draft ? `${s.draft.revision ?? 0}/${s.draft.head?.updatedAt ?? ''}` : null;
+}
+
 function sideOf(s: ResolvedSide): ApiCompareSide {
-  return { id: s.image.id, name: s.image.name, tags: s.image.tags, asOfLayer: s.asOf, layerCount: s.layers.length };
+  return { id: s.image.id, name: s.image.name, tags: s.image.tags, asOfLayer: s.asOf, layerCount: s.layers.length, draft: s.draft !== null };
 }
 
 function apiNode(n: CompareNode | null | undefined): ApiCompareNode | null {

@@ -40,6 +40,6 @@ export function createServices(index: Store, store: BlobStore, owner: IngestOwne
   const drafts = new DraftService(index, store, images, loader, collector, limits.maxUploadBytes);
   const draftFs = new DraftFsService(store, index, loader, fs.pages);
   const exports = new ExportService(index, store, loader, collector, ingest, sourceDateEpoch === undefined ? undefined : new Date(sourceDateEpoch * 1000));
-  const compare = new CompareService(index, images);
+  const compare = new CompareService(index, images, loader);
   return { images, ingest, fs, content, archive, queue, collector, drafts, draftFs, exports, compare };
 }

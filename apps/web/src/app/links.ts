@@ -40,8 +40,11 @@ export interface CompareParams {
   a?: string;
   /** Side A as of this layer (layers 0..N merged); the whole image when undefined. */
   aLayer?: number;
+  /** Side A is image a as its draft leaves it. */
+  aDraft?: boolean;
   b?: string;
   bLayer?: number;
+  bDraft?: boolean;
   path?: string;
   /** Change kinds shown, comma-separated; every kind when undefined. */
   kinds?: string;
@@ -88,8 +91,10 @@ export const links = {
     withQuery(tab === 'files' ? '/compare' : `/compare/${tab}`, {
       a: params.a,
       aLayer: params.aLayer,
+      aDraft: params.aDraft,
       b: params.b,
       bLayer: params.bLayer,
+      bDraft: params.bDraft,
       path: params.path,
       kinds: params.kinds,
       q: params.q,

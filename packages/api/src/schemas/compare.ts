@@ -50,6 +50,11 @@ export const compareSideSchema = Type.Object({
   tags: Type.Array(str),
   /** The layer the side stops at (`aLayer`/`bLayer`), or null for the whole image. */
   asOfLayer: Nullable(int),
+  /**
+   * The side is the image as its draft leaves it (`aDraft`/`bDraft`): the whole image with the
+   * draft's edits, its config patched, one layer more (the edits, not exported yet).
+   */
+  draft: bool,
   /** Layers of the image (the side uses layers 0..asOfLayer, or all). */
   layerCount: int,
 });

@@ -5,7 +5,7 @@ import { formatBytesExact, formatSize, formatSizeDelta } from '../../lib/format-
 import { formatDateTime } from '../../lib/format-time.js';
 import { modeOctal, modeString } from '../../lib/mode-string.js';
 import { DiffView, type DiffSide } from '../changes/index.js';
-import { FileViewer, HexView } from '../viewer/index.js';
+import { FileViewer, HexView, type ContentLayer } from '../viewer/index.js';
 import { belowText, bothFiles, fieldChanges } from './compare-text.js';
 import { CHANGE_LABEL, CHANGE_TONE } from './ChangeMark.js';
 
@@ -21,7 +21,13 @@ interface Props {
 }
 
 const sideName = (side: CompareSide) => side.tags[0] ?? side.name;
-const sideLabel = (letter: 'A' | 'B', side: CompareSide) => `${letter}: ${sideName(side)}${side.asOfLayer !== null ? ` as of layer ${side.asOfLayer}` : ''}`;
+const sideLabel = (letter: 'A' | 'B', side: CompareSide) =>
+  `${letter}: ${sideName(side)}${side.draft ? ' with its draft' : side.asOfLayer !== null ? ` as of layer ${side.asOfLayer}` : ''}`;
+/**
+ * Where a side's bytes at a path are read: its entry's layer, or the draft's filesystem for a
+ * draft side (what the draft moved or wrote is in no stored layer at that path).
+ */
+const sourceOf = (side: CompareSide, node: CompareNode | null | undefined): ContentLayer => (side.draft ? 'draft' : node?.layer);
 
 const ROWS: Array<{ label: string; fields: string[]; get: (n: CompareNode) => string }> = [
   { label: 'Type', fields: [], get: (n) => n.type },
@@ -93,11 +99,11 @@ function BinaryBoth({ item, a, b }: { item: CompareItem; a: CompareSide; b: Comp
       <div className="compare-hex-pair">
         <section aria-label={`Hex of ${sideLabel('A', a)}`}>
           <h3 className="small">{sideLabel('A', a)}</h3>
-          <HexView imageId={a.id} path={item.path} layer={aNode.layer} windowStart={0} windowLength={Math.min(HEX_BYTES, aNode.size)} />
+          <HexView imageId={a.id} path={item.path} layer={sourceOf(a, aNode)} windowStart={0} windowLength={Math.min(HEX_BYTES, aNode.size)} />
         </section>
         <section aria-label={`Hex of ${sideLabel('B', b)}`}>
           <h3 className="small">{sideLabel('B', b)}</h3>
-          <HexView imageId={b.id} path={item.path} layer={bNode.layer} windowStart={0} windowLength={Math.min(HEX_BYTES, bNode.size)} />
+          <HexView imageId={b.id} path={item.path} layer={sourceOf(b, bNode)} windowStart={0} windowLength={Math.min(HEX_BYTES, bNode.size)} />
         </section>
       </div>
     </div>
@@ -107,8 +113,8 @@ function BinaryBoth({ item, a, b }: { item: CompareItem; a: CompareSide; b: Comp
 /** One path compared: a text diff, two binaries, two link targets, or exactly which attributes changed. */
 export function CompareDetail({ a, b, item, view, onViewChange }: Props) {
   const changes = fieldChanges(item).filter((c) => c.field !== 'content');
-  const before: DiffSide = { imageId: a.id, source: item.a?.layer, label: sideLabel('A', a) };
-  const after: DiffSide = { imageId: b.id, source: item.b?.layer, label: sideLabel('B', b) };
+  const before: DiffSide = { imageId: a.id, source: sourceOf(a, item.a), label: sideLabel('A', a) };
+  const after: DiffSide = { imageId: b.id, source: sourceOf(b, item.b), label: sideLabel('B', b) };
   const contentChanged = item.change === 'modified' && item.fields.includes('content') && bothFiles(item);
   return (
     <div className="entry-detail compare-detail">
@@ -134,8 +140,8 @@ export function CompareDetail({ a, b, item, view, onViewChange }: Props) {
       {contentChanged ? (
         <DiffView imageId={a.id} path={item.path} before={before} after={after} view={view} onViewChange={onViewChange} binary={<BinaryBoth item={item} a={a} b={b} />} />
       ) : null}
-      {item.change === 'added' && item.b?.type === 'file' ? <FileViewer imageId={b.id} path={item.path} layer={item.b.layer} name={item.name} /> : null}
-      {item.change === 'removed' && item.a?.type === 'file' ? <FileViewer imageId={a.id} path={item.path} layer={item.a.layer} name={item.name} /> : null}
+      {item.change === 'added' && item.b?.type === 'file' ? <FileViewer imageId={b.id} path={item.path} layer={sourceOf(b, item.b)} name={item.name} /> : null}
+      {item.change === 'removed' && item.a?.type === 'file' ? <FileViewer imageId={a.id} path={item.path} layer={sourceOf(a, item.a)} name={item.name} /> : null}
       {item.change === 'metadata' ? <p className="muted small">The contents are the same on both sides; only the attributes above differ.</p> : null}
     </div>
   );

@@ -9,6 +9,7 @@ import { ApiError } from '../../lib/api-client.js';
 import { parentPath } from '../../lib/paths.js';
 import { useFilterInput } from '../../lib/use-filter-input.js';
 import { useExpanded } from '../files/index.js';
+import { useDraftStamp } from '../draft/index.js';
 import { useCompareSummary } from './api/get-compare.js';
 import { loadChangesRows, useChangesList, useFolder, type ListFilter, type TreeFilter } from './api/get-compare-fs.js';
 import { ALL_CHANGES, readCompareParams, sidesOf, swapSides, toggleKind, toParams, type CompareSides, type CompareState } from './compare-params.js';
@@ -38,8 +39,10 @@ export function ComparePage({ tab }: { tab: CompareTab }) {
         <SidePickers
           a={state.a}
           aLayer={state.aLayer}
+          aDraft={state.aDraft}
           b={state.b}
           bLayer={state.bLayer}
+          bDraft={state.bDraft}
           onChange={(next) => go({ ...next, path: undefined }, { replace: false })}
           onSwap={() => navigate(links.compare(toParams(swapSides(state)), tab))}
         />
@@ -53,11 +56,22 @@ export function ComparePage({ tab }: { tab: CompareTab }) {
   );
 }
 
-function Comparison({ sides, state, tab, go }: { sides: CompareSides; state: CompareState; tab: CompareTab; go: Go }) {
+type ComparisonProps = { sides: CompareSides; state: CompareState; tab: CompareTab; go: Go };
+
+/** A draft side is read as its draft stands now: its queries are keyed by the draft's last edit. */
+function Comparison(props: ComparisonProps) {
+  const { sides } = props;
+  const aDraftAt = useDraftStamp(sides.aDraft ? sides.a : null);
+  const bDraftAt = useDraftStamp(sides.bDraft ? sides.b : null);
+  if ((sides.aDraft && aDraftAt === undefined) || (sides.bDraft && bDraftAt === undefined)) return <Loading lines={4} label="Reading the draft" />;
+  return <SidesComparison {...props} sides={{ ...sides, aDraftAt, bDraftAt }} />;
+}
+
+function SidesComparison({ sides, state, tab, go }: ComparisonProps) {
   const summary = useCompareSummary(sides, state.mtime);
   if (summary.isPending) return <Loading lines={4} label="Comparing" />;
   if (summary.isError) {
-    const layered = sides.aLayer !== undefined || sides.bLayer !== undefined;
+    const layered = sides.aLayer !== undefined || sides.bLayer !== undefined || sides.aDraft === true || sides.bDraft === true;
     return (
       <div className="compare-error">
         <ErrorNote error={summary.error} title="Could not compare these two" onRetry={summary.error instanceof ApiError && summary.error.status < 500 ? undefined : () => summary.refetch()} />

@@ -10,8 +10,10 @@ describe('compare params', () => {
     expect(state).toEqual({
       a: 'abc',
       aLayer: 0,
+      aDraft: false,
       b: 'def',
       bLayer: 12,
+      bDraft: false,
       path: '/etc/os-release',
       kinds: ['added', 'removed'],
       q: 'os',
@@ -39,6 +41,14 @@ describe('compare params', () => {
   it('swaps the sides with their layers, keeping the rest', () => {
     const swapped = swapSides(read('a=abc&aLayer=3&b=def&path=/etc'));
     expect(swapped).toMatchObject({ a: 'def', aLayer: undefined, b: 'abc', bLayer: 3, path: '/etc' });
+  });
+
+  it('a side with its draft: read, written back, swapped', () => {
+    const state = read('a=abc&b=abc&bDraft=1');
+    expect(sidesOf(state)).toEqual({ a: 'abc', aLayer: undefined, b: 'abc', bLayer: undefined, bDraft: true });
+    expect(links.compare(toParams(state))).toBe('/compare?a=abc&b=abc&bDraft=1');
+    expect(swapSides(state)).toMatchObject({ a: 'abc', aDraft: true, b: 'abc', bDraft: false });
+    expect(read('a=abc&b=abc&bDraft=0').bDraft).toBe(false);
   });
 
   it('toggles kinds in a fixed order and never to none', () => {

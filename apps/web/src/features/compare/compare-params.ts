@@ -3,20 +3,30 @@ import type { CompareParams } from '../../app/links.js';
 
 export const ALL_CHANGES: CompareChange[] = ['added', 'removed', 'modified', 'type', 'metadata'];
 
-/** The two sides a comparison names: an image each, optionally as of one of its layers. */
+/**
+ * The two sides a comparison names: an image each, optionally as of one of its layers, or as its
+ * draft leaves it (`aDraft`/`bDraft`, never with a layer).
+ */
 export interface CompareSides {
   a: string;
   aLayer?: number;
+  aDraft?: boolean;
   b: string;
   bLayer?: number;
+  bDraft?: boolean;
+  /** When a draft side's draft last changed (its queries' key: an edit makes another comparison). */
+  aDraftAt?: string;
+  bDraftAt?: string;
 }
 
 /** What the compare view shows, read from its URL. */
 export interface CompareState {
   a?: string;
   aLayer?: number;
+  aDraft: boolean;
   b?: string;
   bLayer?: number;
+  bDraft: boolean;
   path?: string;
   kinds: CompareChange[];
   q: string;
@@ -38,8 +48,10 @@ export function readCompareParams(search: URLSearchParams): CompareState {
   return {
     a: search.get('a') || undefined,
     aLayer: layerParam(search.get('aLayer')),
+    aDraft: search.get('aDraft') === '1',
     b: search.get('b') || undefined,
     bLayer: layerParam(search.get('bLayer')),
+    bDraft: search.get('bDraft') === '1',
     path: search.get('path') || undefined,
     kinds: kinds.length ? ALL_CHANGES.filter((k) => kinds.includes(k)) : ALL_CHANGES,
     q: search.get('q') ?? '',
@@ -61,8 +73,10 @@ export function toParams(state: CompareState): CompareParams {
   return {
     a: state.a,
     aLayer: state.aLayer,
+    aDraft: state.aDraft || undefined,
     b: state.b,
     bLayer: state.bLayer,
+    bDraft: state.bDraft || undefined,
     path: state.path,
     kinds: kindsParam(state.kinds),
     q: state.q || undefined,
@@ -76,12 +90,19 @@ export function toParams(state: CompareState): CompareParams {
 /** Both sides when the URL names both, else null (the view asks for the missing one). */
 export function sidesOf(state: CompareState): CompareSides | null {
   if (!state.a || !state.b) return null;
-  return { a: state.a, aLayer: state.aLayer, b: state.b, bLayer: state.bLayer };
+  return {
+    a: state.a,
+    aLayer: state.aLayer,
+    ...(state.aDraft ? { aDraft: true } : {}),
+    b: state.b,
+    bLayer: state.bLayer,
+    ...(state.bDraft ? { bDraft: true } : {}),
+  };
 }
 
 /** A swapped with B: what was added reads as removed, and the other way round. */
 export function swapSides(state: CompareState): CompareState {
-  return { ...state, a: state.b, aLayer: state.bLayer, b: state.a, bLayer: state.aLayer };
+  return { ...state, a: state.b, aLayer: state.bLayer, aDraft: state.bDraft, b: state.a, bLayer: state.aLayer, bDraft: state.aDraft };
 }
 
 /** One kind switched on or off; switching the last one off shows every kind again. */

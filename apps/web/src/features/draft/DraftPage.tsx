@@ -62,6 +62,11 @@ function DraftPanel({ imageId, draft }: { imageId: string; draft: DraftState }) 
           <button type="button" className="button danger" disabled={count === 0 || discardAll.isPending} onClick={() => setConfirmAll(true)}>
             Discard all
           </button>
+          {count > 0 ? (
+            <Link href={links.compare({ a: imageId, b: imageId, bDraft: true })} className="button" title="The image against the image as this draft leaves it: every file, config and history difference">
+              Compare with the image
+            </Link>
+          ) : null}
           <button type="button" className="button primary" onClick={exportDialog.open}>
             Export…
           </button>

@@ -4,7 +4,7 @@ export { EntryActions } from './EntryActions.js';
 export { FolderActions } from './FolderActions.js';
 export { useUploadInto } from './use-upload-into.js';
 export { pendingCount } from './describe-op.js';
-export { useDraft } from './api/get-draft.js';
+export { useDraft, useDraftStamp } from './api/get-draft.js';
 export { useDeleteFromEveryLayer } from './api/delete-path.js';
 export { usePatchConfig } from './api/patch-config.js';
 export { useSetTag } from './api/set-tag.js';

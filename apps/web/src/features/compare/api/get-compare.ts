@@ -5,7 +5,9 @@ import type { CompareSides } from '../compare-params.js';
 import { compareKeys } from './query-keys.js';
 
 /** The query parameters naming both sides, shared by every compare route. */
-export const sidesParams = (sides: CompareSides, mtime: boolean) => ({ a: sides.a, aLayer: sides.aLayer, b: sides.b, bLayer: sides.bLayer, mtime });
+export const sidesParams = (sides: CompareSides, mtime: boolean) => ({
+  a: sides.a, aLayer: sides.aLayer, aDraft: sides.aDraft, b: sides.b, bLayer: sides.bLayer, bDraft: sides.bDraft, mtime,
+});
 
 /** `GET /api/compare`: files, bytes and layers the sides share, config and history differences. */
 export function getCompareSummary(sides: CompareSides, mtime: boolean): Promise<CompareSummary> {

@@ -1,9 +1,13 @@
 import type { CompareSides } from '../compare-params.js';
 
-/** The sides as one key part: `abc@3` (as of layer 3) or `abc` (the whole image). */
-const sidesKey = (sides: CompareSides) => [`${sides.a}@${sides.aLayer ?? ''}`, `${sides.b}@${sides.bLayer ?? ''}`] as const;
+const sideKey = (id: string, layer: number | undefined, draft: string | undefined) => `${id}@${draft !== undefined ? `draft:${draft}` : (layer ?? '')}`;
+/** The sides as key parts: `abc@3` (as of layer 3), `abc@` (the whole image), `abc@draft:<its last edit>`. */
+const sidesKey = (sides: CompareSides) => [sideKey(sides.a, sides.aLayer, sides.aDraft ? (sides.aDraftAt ?? '') : undefined), sideKey(sides.b, sides.bLayer, sides.bDraft ? (sides.bDraftAt ?? '') : undefined)] as const;
 
-/** Query keys of comparisons; a stored image never changes, so neither does a comparison of two. */
+/**
+ * Query keys of comparisons. A stored image never changes, so neither does a comparison of two;
+ * a draft side is keyed by the time of its last edit, so an edit makes it another comparison.
+ */
 export const compareKeys = {
   all: () => ['compare'] as const,
   summary: (sides: CompareSides, mtime: boolean) => ['compare', ...sidesKey(sides), 'summary', mtime] as const,

@@ -16,3 +16,15 @@ export const draftQueryOptions = (imageId: string) =>
 export function useDraft(imageId: string) {
   return useQuery(draftQueryOptions(imageId));
 }
+
+/**
+ * When image `imageId`'s draft last changed: `never` for a draft without edits, undefined while
+ * it loads or when `imageId` is null (nothing asked), `unread` when it cannot be read. Edits update it (they reply with the draft).
+ */
+export function useDraftStamp(imageId: string | null): string | undefined {
+  const draft = useQuery({ ...draftQueryOptions(imageId ?? ''), enabled: imageId !== null });
+  if (imageId === null) return undefined;
+  // A draft that cannot be read (an unknown image) is the comparison's to report.
+  if (draft.isError) return 'unread';
+  return draft.data ? (draft.data.updatedAt ?? 'never') : undefined;
+}
