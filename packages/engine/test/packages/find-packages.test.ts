@@ -19,7 +19,7 @@ const LAYERS: TarItem[][] = [
   // 1: a COPY: no package database touched.
   [file('app/big.bin', 1000), file('app/x/y.txt', 5)],
   // 2: c installed.
-  [status(stanza('a', '1.0', 'Source: a-src (0.9)\n'), stanza('b', '1.0'), stanza('c', '3')), { name: 'var/lib/dpkg/info/c.list', data: '/usr/bin/c\n' }, file('usr/bin/c', 20)],
+  [status(stanza('a', '1.0', 'Source: a-src (0.9)\n'), stanza('b', '1.0'), stanza('c', '3')), { name: 'var/lib/dpkg/info/c.list', data: '/bin/c\n' }, file('usr/bin/c', 20)],
   // 3: a upgraded.
   [status(stanza('a', '2.0'), stanza('b', '1.0'), stanza('c', '3')), file('usr/bin/a', 200)],
   // 4: b removed (status rewritten, its list and file deleted).
