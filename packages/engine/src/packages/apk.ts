@@ -3,6 +3,11 @@ import type { LayerFiles, PackageDatabaseReader, PackageLimits, PackageRecord, P
 
 /** apk's installed database (Alpine, Wolfi, Chainguard): one text file, the same in apk 2 and 3. */
 export const APK_INSTALLED = '/lib/apk/db/installed';
+/**
+ * Where a merged-/usr system (Wolfi, Chainguard, Chimera: `/lib` a link to `usr/lib`) really
+ * keeps it: a layer that rewrites the database changes this path, not the other.
+ */
+export const APK_INSTALLED_USR = '/usr/lib/apk/db/installed';
 
 /**
  * The installed database is a list of blocks separated by a line shorter than two characters
@@ -140,13 +145,16 @@ function applyField(block: ApkBlock, field: string, value: string, warnings: str
 
 export const apkReader: PackageDatabaseReader = {
   ecosystem: 'apk',
-  watches: [APK_INSTALLED],
+  watches: [APK_INSTALLED, APK_INSTALLED_USR],
   async read(files: LayerFiles, limits: PackageLimits): Promise<ParsedDatabase | null> {
-    const data = await files.read(APK_INSTALLED, limits.maxDatabaseBytes);
-    if (data === null) return null;
-    if (!Buffer.isBuffer(data)) {
-      return { location: APK_INSTALLED, packages: [], warnings: [`${APK_INSTALLED} is ${data.tooBig} bytes, over the limit of ${limits.maxDatabaseBytes}; not read`] };
+    for (const location of [APK_INSTALLED, APK_INSTALLED_USR]) {
+      const data = await files.read(location, limits.maxDatabaseBytes);
+      if (data === null) continue;
+      if (!Buffer.isBuffer(data)) {
+        return { location, packages: [], warnings: [`${location} is ${data.tooBig} bytes, over the limit of ${limits.maxDatabaseBytes}; not read`] };
+      }
+      return parseApkInstalled(data, limits, location);
     }
-    return parseApkInstalled(data, limits);
+    return null;
   },
 };

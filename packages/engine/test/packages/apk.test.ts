@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APK_INSTALLED, apkReader, parseApkInstalled } from '../../src/packages/apk.js';
+import { APK_INSTALLED, APK_INSTALLED_USR, apkReader, parseApkInstalled } from '../../src/packages/apk.js';
 import { LIMITS, memoryLayer } from './rpm-apk-layer-files.js';
 
 // Written by hand the way apk-tools writes lib/apk/db/installed (apk_db_fdb_write): the package's
@@ -100,7 +100,12 @@ describe('apk installed database', () => {
 
   it('is null where the image has no apk database', async () => {
     expect(await apkReader.read(memoryLayer({ '/var/lib/dpkg/status': 'Package: x\n' }), LIMITS)).toBeNull();
-    expect(apkReader.watches).toEqual([APK_INSTALLED]);
+    expect(apkReader.watches).toEqual([APK_INSTALLED, APK_INSTALLED_USR]);
+  });
+
+  it('reads /usr/lib/apk/db/installed where only the merged-/usr path is there', async () => {
+    const parsed = await apkReader.read(memoryLayer({ [APK_INSTALLED_USR]: database }), LIMITS);
+    expect(parsed).toEqual({ location: APK_INSTALLED_USR, packages: expected, warnings: [] });
   });
 
   it('reads CRLF line ends, a missing trailing newline and extra blank lines alike', async () => {
