@@ -1,0 +1,160 @@
+import { normalizePath } from '../layer/normalize.js';
+import type { LayerFiles, PackageDatabaseReader, PackageLimits, PackageRecord, ParsedDatabase } from './types.js';
+
+/** apk's installed database (Alpine, Wolfi, Chainguard): one text file, the same in apk 2 and 3. */
+export const APK_INSTALLED = '/lib/apk/db/installed';
+/**
+ * Where a merged-/usr system (Wolfi, Chainguard, Chimera: `/lib` a link to `usr/lib`) really
+ * keeps it: a layer that rewrites the database changes this path, not the other.
+ */
+export const APK_INSTALLED_USR = '/usr/lib/apk/db/installed';
+
+/**
+ * The installed database is a list of blocks separated by a line shorter than two characters
+ * (a blank line); each line of a block is `X:value`, one letter per field. Folders (`F:`) and the
+ * files in them (`R:`) follow the package's own fields; `M:`, `a:` and `Z:` qualify the folder or
+ * file before them. apk has no continuation lines: a line without `X:` is a format error there,
+ * a skipped line with a warning here.
+ */
+export function parseApkInstalled(data: Buffer, limits: PackageLimits, location = APK_INSTALLED): ParsedDatabase {
+  const packages: PackageRecord[] = [];
+  const warnings: string[] = [];
+  const seen = new Set<string>();
+  let block: ApkBlock | null = null;
+  let lineNo = 0;
+  let longLines = 0;
+  let strayLines = 0;
+  let truncated = false;
+
+  const finish = () => {
+    if (block === null) return;
+    const current = block;
+    block = null;
+    if (current.name === null) {
+      warnings.push(`${location}: a block ending at line ${lineNo} has no P: (package name); skipped`);
+      return;
+    }
+    if (seen.has(current.name)) {
+      warnings.push(`${location}: package ${current.name} is listed twice; the first is kept`);
+      return;
+    }
+    if (packages.length >= limits.maxPackages) {
+      truncated = true;
+      return;
+    }
+    seen.add(current.name);
+    packages.push({
+      ecosystem: 'apk',
+      name: current.name,
+      version: current.version ?? '',
+      arch: current.arch,
+      source: current.origin,
+      license: current.license,
+      installedSize: current.installedSize,
+      files: [...current.files],
+    });
+  };
+
+  let start = 0;
+  while (start < data.length) {
+    let end = data.indexOf(0x0a, start);
+    if (end < 0) end = data.length;
+    lineNo++;
+    const lineStart = start;
+    start = end + 1;
+    let lineEnd = end;
+    if (lineEnd > lineStart && data[lineEnd - 1] === 0x0d) lineEnd--;
+    if (lineEnd - lineStart < 2) {
+      finish();
+      continue;
+    }
+    if (lineEnd - lineStart > limits.maxLineBytes) {
+      longLines++;
+      continue;
+    }
+    if (data[lineStart + 1] !== 0x3a /* : */) {
+      strayLines++;
+      continue;
+    }
+    block ??= newBlock();
+    applyField(block, String.fromCharCode(data[lineStart]!), data.toString('utf8', lineStart + 2, lineEnd), warnings, location, lineNo);
+  }
+  finish();
+
+  if (longLines > 0) warnings.push(`${location}: ${longLines} line(s) longer than ${limits.maxLineBytes} bytes skipped`);
+  if (strayLines > 0) warnings.push(`${location}: ${strayLines} line(s) not of the form X:value skipped (apk has no continuation lines)`);
+  if (truncated) warnings.push(`${location}: more than ${limits.maxPackages} packages; only the first ${limits.maxPackages} are kept`);
+  return { location, packages, warnings };
+}
+
+interface ApkBlock {
+  name: string | null;
+  version: string | null;
+  arch: string | null;
+  origin: string | null;
+  license: string | null;
+  installedSize: number | null;
+  /** The current `F:` folder ('' for the root), or null before the first. */
+  folder: string | null;
+  files: Set<string>;
+}
+
+function newBlock(): ApkBlock {
+  return { name: null, version: null, arch: null, origin: null, license: null, installedSize: null, folder: null, files: new Set() };
+}
+
+function applyField(block: ApkBlock, field: string, value: string, warnings: string[], location: string, lineNo: number): void {
+  switch (field) {
+    case 'P':
+      block.name = value;
+      break;
+    case 'V':
+      block.version = value;
+      break;
+    case 'A':
+      block.arch = value;
+      break;
+    case 'o':
+      block.origin = value;
+      break;
+    case 'L':
+      block.license = value;
+      break;
+    case 'I':
+      block.installedSize = /^\d{1,15}$/.test(value) ? Number(value) : null;
+      break;
+    case 'F': {
+      block.folder = normalizePath(value).path;
+      if (block.folder !== '') block.files.add(`/${block.folder}`);
+      break;
+    }
+    case 'R': {
+      if (block.folder === null) {
+        warnings.push(`${location}: line ${lineNo}: file ${JSON.stringify(value)} comes before any F: folder; skipped`);
+        break;
+      }
+      const path = normalizePath(`${block.folder}/${value}`).path;
+      if (path !== '') block.files.add(`/${path}`);
+      break;
+    }
+    default:
+      // Checksums, dependencies, ACLs, file digests, maintainer, build time…: not needed here.
+      break;
+  }
+}
+
+export const apkReader: PackageDatabaseReader = {
+  ecosystem: 'apk',
+  watches: [APK_INSTALLED, APK_INSTALLED_USR],
+  async read(files: LayerFiles, limits: PackageLimits): Promise<ParsedDatabase | null> {
+    for (const location of [APK_INSTALLED, APK_INSTALLED_USR]) {
+      const data = await files.read(location, limits.maxDatabaseBytes);
+      if (data === null) continue;
+      if (!Buffer.isBuffer(data)) {
+        return { location, packages: [], warnings: [`${location} is ${data.tooBig} bytes, over the limit of ${limits.maxDatabaseBytes}; not read`] };
+      }
+      return parseApkInstalled(data, limits, location);
+    }
+    return null;
+  },
+};

@@ -1,0 +1,113 @@
+import { RpmHeaderError, parseRpmHeader } from './rpm-header.js';
+import { SqliteFile, SqliteFormatError } from './sqlite-file.js';
+import type { LayerFiles, PackageDatabaseReader, PackageLimits, PackageRecord, ParsedDatabase } from './types.js';
+
+/**
+ * The rpm database folders: `/var/lib/rpm` (RHEL/UBI, Amazon Linux; on Fedora and openSUSE a link
+ * to the other) and `/usr/lib/sysimage/rpm` (Fedora ≥ 36, openSUSE). The first holding a database
+ * is read.
+ */
+export const RPM_DB_FOLDERS = ['/var/lib/rpm', '/usr/lib/sysimage/rpm'] as const;
+
+/** The older formats, named so the image says why it has no rpm list instead of a silent gap. */
+const UNREAD_FORMATS = [
+  { file: 'Packages', format: 'Berkeley DB', what: 'rpm < 4.16: CentOS 7/8, RHEL/UBI 8, Amazon Linux 2', isIt: isBerkeleyDb },
+  { file: 'Packages.db', format: 'ndb', what: "rpm's own format, openSUSE and SLE", isIt: isNdb },
+] as const;
+
+export const rpmReader: PackageDatabaseReader = {
+  ecosystem: 'rpm',
+  watches: RPM_DB_FOLDERS.map((folder) => `${folder}/`),
+  async read(files: LayerFiles, limits: PackageLimits): Promise<ParsedDatabase | null> {
+    for (const folder of RPM_DB_FOLDERS) {
+      const location = `${folder}/rpmdb.sqlite`;
+      const data = await files.read(location, limits.maxDatabaseBytes);
+      if (data === null) continue;
+      if (!Buffer.isBuffer(data)) return unread(location, `${location} is ${data.tooBig} bytes, over the limit of ${limits.maxDatabaseBytes}; not read`);
+      const parsed = readRpmSqlite(data, location, limits);
+      const wal = await files.read(`${location}-wal`, 0);
+      if (wal !== null && !Buffer.isBuffer(wal)) {
+        parsed.warnings.push(`${location}-wal holds ${wal.tooBig} bytes of write-ahead log not yet copied into the database; packages changed by the last transactions may be missing or stale`);
+      }
+      return parsed;
+    }
+    for (const folder of RPM_DB_FOLDERS) {
+      for (const { file, format, what, isIt } of UNREAD_FORMATS) {
+        const location = `${folder}/${file}`;
+        const data = await files.read(location, limits.maxDatabaseBytes);
+        if (data === null) continue;
+        if (!Buffer.isBuffer(data)) return unread(location, `${location} (named like a ${format} rpm database, ${what}) is not read: Peel reads only rpmdb.sqlite (rpm ≥ 4.16), and this file of ${data.tooBig} bytes is over the size limit`);
+        if (!isIt(data)) return unread(location, `${location} is named like a ${format} rpm database but is not one; not read`);
+        return unread(location, `${location} is a ${format} rpm database (${what}); Peel reads only rpmdb.sqlite (rpm ≥ 4.16), so its packages are not listed`);
+      }
+    }
+    return null;
+  },
+};
+
+function unread(location: string, warning: string): ParsedDatabase {
+  return { location, packages: [], warnings: [warning] };
+}
+
+/** The packages of an rpmdb.sqlite: each row of its `Packages` table (hnum, blob) is one header. */
+export function readRpmSqlite(data: Buffer, location: string, limits: PackageLimits): ParsedDatabase {
+  const packages: PackageRecord[] = [];
+  const warnings: string[] = [];
+  const badHeaders: string[] = [];
+  try {
+    const db = new SqliteFile(data);
+    const root = db.tableRoot('Packages');
+    if (root === null) return unread(location, `${location} has no Packages table; not an rpm database`);
+    for (const row of db.rows(root)) {
+      if (packages.length >= limits.maxPackages) {
+        warnings.push(`${location}: more than ${limits.maxPackages} packages; only the first ${limits.maxPackages} are kept`);
+        break;
+      }
+      const blob = row.values[1];
+      if (!Buffer.isBuffer(blob)) {
+        badHeaders.push(`hnum ${row.rowid}: no header blob`);
+        continue;
+      }
+      try {
+        packages.push(recordOf(parseRpmHeader(blob)));
+      } catch (error) {
+        if (!(error instanceof RpmHeaderError)) throw error;
+        badHeaders.push(`hnum ${row.rowid}: ${error.message}`);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof SqliteFormatError)) throw error;
+    warnings.push(`${location} is not a readable SQLite database (${error.message}); ${packages.length} package(s) read before the problem`);
+  }
+  if (badHeaders.length > 0) {
+    const shown = badHeaders.slice(0, 5).join('; ');
+    warnings.push(`${location}: ${badHeaders.length} package header(s) unreadable and skipped (${shown}${badHeaders.length > 5 ? '; …' : ''})`);
+  }
+  return { location, packages, warnings };
+}
+
+function recordOf(header: ReturnType<typeof parseRpmHeader>): PackageRecord {
+  const versionRelease = `${header.version}-${header.release}`;
+  return {
+    ecosystem: 'rpm',
+    name: header.name,
+    version: header.epoch === null ? versionRelease : `${header.epoch}:${versionRelease}`,
+    arch: header.arch,
+    source: header.sourceRpm,
+    license: header.license,
+    installedSize: header.size,
+    files: header.files,
+  };
+}
+
+/** Berkeley DB's metadata page: the magic of a hash, b-tree or queue database at byte 12, in either byte order. */
+function isBerkeleyDb(data: Buffer): boolean {
+  if (data.length < 16) return false;
+  const magics = [0x061561, 0x053162, 0x042253];
+  return magics.includes(data.readUInt32LE(12)) || magics.includes(data.readUInt32BE(12));
+}
+
+/** rpm's ndb package file starts with the magic `RpmP`. */
+function isNdb(data: Buffer): boolean {
+  return data.length >= 4 && data.toString('latin1', 0, 4) === 'RpmP';
+}

@@ -1,0 +1,111 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../interop/exec.js';
+
+// Small noarch packages built at test time with Debian's rpmbuild, and an rpm command bound to a
+// private sqlite rpmdb made with `rpm --initdb` (installs use --justdb: nothing lands outside it).
+
+const SQLITE = ['--define', '_db_backend sqlite'];
+
+export const specs: Record<string, string> = {
+  // An epoch, a %dir, a %config file, a licence with spaces.
+  'hello-1.0': `Name: peel-hello
+Version: 1.0
+Release: 1
+Epoch: 2
+Summary: hello
+License: MIT and BSD
+BuildArch: noarch
+%description
+hello
+%install
+mkdir -p %{buildroot}/usr/share/peel-hello %{buildroot}/etc
+echo hello > %{buildroot}/usr/share/peel-hello/greeting.txt
+echo conf > %{buildroot}/etc/peel-hello.conf
+%files
+%dir /usr/share/peel-hello
+/usr/share/peel-hello/greeting.txt
+%config /etc/peel-hello.conf
+`,
+  // The upgrade: another file set (the %config file goes, two files come).
+  'hello-1.1': `Name: peel-hello
+Version: 1.1
+Release: 3.fc40
+Epoch: 2
+Summary: hello
+License: MIT
+BuildArch: noarch
+%description
+hello
+%install
+mkdir -p %{buildroot}/usr/share/peel-hello %{buildroot}/usr/bin
+echo hello again > %{buildroot}/usr/share/peel-hello/greeting.txt
+echo bye > %{buildroot}/usr/share/peel-hello/farewell.txt
+printf '#!/bin/sh\\n' > %{buildroot}/usr/bin/peel-hello
+%files
+/usr/share/peel-hello
+/usr/bin/peel-hello
+`,
+  // 400 files with long names (a header far larger than a 4 KiB page: sqlite overflow pages),
+  // names with a space and non-ASCII letters.
+  deep: `Name: peel-deep
+Version: 5.0.1
+Release: 1
+Summary: deep
+License: Apache-2.0
+BuildArch: noarch
+%description
+deep
+%install
+d=%{buildroot}/usr/share/peel-deep/a-rather-long-folder-name-to-make-the-header-big/and-another-one
+mkdir -p "$d"
+for i in $(seq 1 400); do echo $i > "$d/file-number-$i-with-a-long-name.txt"; done
+echo x > "%{buildroot}/usr/share/peel-deep/with space ü é.txt"
+%files
+/usr/share/peel-deep
+`,
+  // A package without files, and 40 subpackages (more rows than one b-tree leaf page holds).
+  many: `Name: peel-many
+Version: 3
+Release: 7
+Summary: many
+License: GPL-2.0-or-later
+BuildArch: noarch
+%description
+many
+%{lua: for i = 1, 40 do print("%package -n peel-sub-" .. i .. "\\nSummary: sub\\nLicense: MIT\\n%description -n peel-sub-" .. i .. "\\nsub\\n%files -n peel-sub-" .. i .. "\\n/usr/share/peel-many/sub-" .. i .. ".txt\\n") end}
+%install
+mkdir -p %{buildroot}/usr/share/peel-many
+for i in $(seq 1 40); do echo $i > %{buildroot}/usr/share/peel-many/sub-$i.txt; done
+%files
+`,
+};
+
+export interface RpmWorkspace {
+  /** The built .rpm files of each spec. */
+  rpms: Record<string, string[]>;
+  /** The folder of the rpmdb (rpmdb.sqlite and its -wal, -shm). */
+  dbDir: string;
+  /** Runs rpm on that database; resolves with its stdout. */
+  rpm(args: string[]): Promise<string>;
+  dispose(): Promise<void>;
+}
+
+export async function rpmWorkspace(build: (keyof typeof specs)[]): Promise<RpmWorkspace> {
+  const work = await mkdtemp(join(tmpdir(), 'peel-rpm-'));
+  const rpms: Record<string, string[]> = {};
+  for (const key of build) {
+    const top = join(work, 'build', key);
+    await mkdir(top, { recursive: true });
+    await writeFile(join(top, 'p.spec'), specs[key]!);
+    await run('rpmbuild', ['--define', `_topdir ${top}`, '--define', '_build_id_links none', '-bb', join(top, 'p.spec')]);
+    const out = join(top, 'RPMS', 'noarch');
+    rpms[key] = (await readdir(out)).map((file) => join(out, file));
+  }
+  const dbDir = join(work, 'db');
+  await mkdir(dbDir);
+  const rpm = async (args: string[]) => (await run('rpm', ['--dbpath', dbDir, ...SQLITE, ...args])).toString('utf8');
+  await rpm(['--initdb']);
+  return { rpms, dbDir, rpm, dispose: () => rm(work, { recursive: true, force: true }) };
+}
