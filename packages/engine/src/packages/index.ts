@@ -6,3 +6,5 @@ export { dpkgReader, readDpkg, parseStanzas, parseFileList, dpkgPackageOf, type 
 export { languageLocationOf, readLanguagePackage, npmPackageOf, pypiPackageOf, parseRecord, LANGUAGE_MANIFEST_NAMES, type LanguageLocation } from './language.js';
 export { archivePackageImage, type ArchivePackageImageInput } from './archive-image.js';
 export { readBounded, bounded, checkUtf8, linesOf, normaliseOwnedPath } from './db-text.js';
+export { apkReader, parseApkInstalled, APK_INSTALLED, APK_INSTALLED_USR } from './apk.js';
+export { rpmReader, readRpmSqlite, RPM_DB_FOLDERS } from './rpm.js';

@@ -1,11 +1,7 @@
-/**
- * The system package databases findPackages reads by default.
- * Readers for more databases join this list (rpm, apk: see rpm.ts and apk.ts).
- */
+/** The system package databases findPackages reads by default. */
+import { apkReader } from './apk.js';
 import { dpkgReader } from './dpkg.js';
+import { rpmReader } from './rpm.js';
 import type { PackageDatabaseReader } from './types.js';
 
-export const packageReaders: readonly PackageDatabaseReader[] = [
-  dpkgReader,
-  // ← rpmReader, apkReader are added here
-];
+export const packageReaders: readonly PackageDatabaseReader[] = [dpkgReader, apkReader, rpmReader];
