@@ -1,4 +1,4 @@
-import { MAX_LINK_HOPS, openEntryContent, resolveLinks, type BlobStore } from '@peel/engine';
+import { MAX_LINK_HOPS, openEntryContent, resolveLinks, type BlobStore, type FinalFile, type LayerFiles, type PackageImage } from '@peel/engine';
 import type { FsEntry } from '@peel/api';
 import type { ImageLayer, LayerEntryRecord, Store, StoredImage } from '../store/index.js';
 import { linkTargetPath, splitPath, toApiPath, toEnginePath } from '../store/image-path.js';
@@ -7,18 +7,12 @@ import { allPages, type FsPageService } from './fs-pages.js';
 import { StoredTree, walkBelow } from './compare-sides.js';
 import { resolveInImage } from './resolve.js';
 
-/** What a layer of the image holds as of itself: a file's bytes, a folder's names. */
-export interface AsOfFiles {
-  read(path: string, maxBytes: number): Promise<Buffer | null | { tooBig: number }>;
-  list(dir: string): Promise<string[]>;
-}
-
 /**
  * A stored image as the package finder reads it, from the index only: whether a layer's own
  * entries touch some paths, the filesystem as of any layer (the merge's kept versions: fs_nodes
  * and fs_shadowed, as the as-of listings read them), and the final merged regular files.
  */
-export class StoredPackageImage {
+export class StoredPackageImage implements PackageImage {
   constructor(
     private readonly index: Store,
     private readonly blobs: BlobStore,
@@ -62,12 +56,12 @@ export class StoredPackageImage {
   }
 
   /** The filesystem after layers 0..n. */
-  asOf(n: number): AsOfFiles {
+  asOf(n: number): LayerFiles {
     return new AsOfLayer(this.index, this.blobs, this.pages, this.image.id, this.layers, n);
   }
 
   /** The final merged filesystem's regular files (a hard link counts as the file it shares), in path order. */
-  async *finalFiles(): AsyncGenerator<{ path: string; size: number }> {
+  async *finalFiles(): AsyncGenerator<FinalFile> {
     for await (const node of walkBelow(new StoredTree(this.index, this.image, this.layers), '')) {
       if (node.type === 'file') yield { path: toApiPath(node.path), size: node.size };
     }
@@ -103,7 +97,7 @@ export class StoredPackageImage {
 const SEARCH_PAGE = 1000;
 
 /** One layer's view: each path it resolves is asked of the index once. */
-class AsOfLayer implements AsOfFiles {
+class AsOfLayer implements LayerFiles {
   private readonly nodes = new Map<string, Promise<FsEntry | undefined>>();
 
   constructor(
