@@ -8,3 +8,4 @@ export { archivePackageImage, type ArchivePackageImageInput } from './archive-im
 export { readBounded, bounded, checkUtf8, linesOf, normaliseOwnedPath } from './db-text.js';
 export { apkReader, parseApkInstalled, APK_INSTALLED, APK_INSTALLED_USR } from './apk.js';
 export { rpmReader, readRpmSqlite, RPM_DB_FOLDERS } from './rpm.js';
+export { compareVersions } from './versions.js';
