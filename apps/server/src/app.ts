@@ -25,6 +25,7 @@ import { findingsRoutes } from './routes/findings.js';
 import { compareRoutes } from './routes/compare.js';
 import { FindingsService } from './services/findings.js';
 import { PackagesService } from './services/packages.js';
+import { ComparePackagesService } from './services/compare-packages.js';
 import { packagesRoutes } from './routes/packages.js';
 import type { DockerOptions } from './docker/index.js';
 import { registerWeb } from './web.js';
@@ -152,9 +153,10 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(draftRoutes, { services });
   await app.register(exportRoutes, { services });
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
-  await app.register(compareRoutes, { compare: services.compare });
+  const packages = new PackagesService(index, store, services.images, services.fs.pages);
+  await app.register(compareRoutes, { compare: services.compare, packages: new ComparePackagesService(services.compare, packages) });
   await app.register(findingsRoutes, { findings: new FindingsService(index, store, services.images) });
-  await app.register(packagesRoutes, { packages: new PackagesService(index, store, services.images, services.fs.pages) });
+  await app.register(packagesRoutes, { packages });
   await registerWeb(app, opts.webDist ?? null);
   return app;
 }

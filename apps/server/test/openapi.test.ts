@@ -19,6 +19,7 @@ const ROUTES = [
   'get /api/compare',
   'get /api/compare/fs',
   'get /api/compare/changes',
+  'get /api/compare/packages',
   'get /api/images/{id}/draft',
   'delete /api/images/{id}/draft',
   'put /api/images/{id}/draft/content',

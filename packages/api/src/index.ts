@@ -147,6 +147,7 @@ export interface FindingsResponse extends Omit<Static<typeof S.findingsResponseS
 //        [&kinds=added,modified][&sort=name|delta][&unchanged=1][&limit&cursor]
 //   GET /api/compare/changes?paged=1         ComparePage: every changed path in tree order
 //        [&kinds=…][&path=/etc (below it)][&q=substring of the path][&limit&cursor]
+//   GET /api/compare/packages                ComparePackages: packages added, removed, upgraded, downgraded
 // A side's bytes: GET /api/images/:id/content?path=P&layer=N with the item's `a.layer`/`b.layer`.
 // Unknown ids are 404; a layer out of range, or a path that is not a folder on either side, 400
 // (a path absent on both sides is 404, as with /api/images/:id/fs).
@@ -166,6 +167,11 @@ export type CompareSummary = Static<typeof S.compareSummarySchema>;
 /** `GET /api/compare/fs` and `/api/compare/changes` items. */
 export type CompareItem = Static<typeof S.compareItemSchema>;
 export type ComparePage = Static<typeof S.comparePageSchema>;
+export type ComparePackageSide = Static<typeof S.comparePackageSideSchema>;
+export type ComparePackageChange = Static<typeof S.comparePackageChangeSchema>;
+export type ComparePackageItem = Static<typeof S.comparePackageItemSchema>;
+/** `GET /api/compare/packages` */
+export type ComparePackages = Static<typeof S.comparePackagesSchema>;
 /** Sorts of `GET /api/compare/fs`: by name, or by the bytes that changed (largest first). */
 export type CompareSort = 'name' | 'delta';
 

@@ -2,9 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT, type CompareChange } from '@peel/api';
-import { StringEnum, comparePageSchema, compareSummarySchema } from '@peel/api/schemas';
+import { StringEnum, comparePackagesSchema, comparePageSchema, compareSummarySchema } from '@peel/api/schemas';
 import { COMPARE_KINDS, type CompareRequest, type ComparePageRequest } from '../services/compare.js';
 import type { CompareService } from '../services/compare.js';
+import type { ComparePackagesService } from '../services/compare-packages.js';
 import { badRequest } from '../errors.js';
 import { described, errors, flag, idParam, isOn, layerParam, pathQuery } from './schemas.js';
 
@@ -57,7 +58,7 @@ function pageOf(q: PageQuery): ComparePageRequest {
   return { limit, cursor: q.cursor, kinds };
 }
 
-export async function compareRoutes(base: FastifyInstance, { compare }: { compare: CompareService }): Promise<void> {
+export async function compareRoutes(base: FastifyInstance, { compare, packages }: { compare: CompareService; packages: ComparePackagesService }): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/compare', {
     schema: {
@@ -106,4 +107,14 @@ export async function compareRoutes(base: FastifyInstance, { compare }: { compar
     const q = req.query;
     return compare.changesPage(sidesOf(q), { ...pageOf(q), path: q.path, q: q.q });
   });
+
+  app.get('/api/compare/packages', {
+    schema: {
+      summary: 'The packages the sides differ by (ComparePackages): added, removed, upgraded, downgraded (each ecosystem\'s own version order), '
+        + `with both versions, the layer that installed each and the size change; a side as of a layer has the versions its layers 0..N leave. ${SIDES}`,
+      tags: ['compare'],
+      querystring: Type.Object(sidesQuery),
+      response: { 200: described(comparePackagesSchema, 'the package differences (ComparePackages)'), ...errors(400, 404) },
+    },
+  }, async (req) => packages.changes(sidesOf(req.query)));
 }

@@ -50,7 +50,7 @@ export interface ChangesPageRequest extends ComparePageRequest {
   q?: string;
 }
 
-interface ResolvedSide {
+export interface ResolvedSide {
   image: StoredImage;
   layers: ImageLayer[];
   /** As the request named it. */
@@ -279,7 +279,7 @@ export class CompareService {
   }
 
   private async comparison(req: CompareRequest): Promise<{ a: ResolvedSide; b: ResolvedSide; cmp: Comparison }> {
-    const [a, b] = await Promise.all([this.side(req.a, 'aLayer'), this.side(req.b, 'bLayer')]);
+    const [a, b] = await this.sides(req);
     // A draft side is keyed by its revision: an edit makes it another side.
     const key = JSON.stringify([a.image.id, a.top, draftKey(a), b.image.id, b.top, draftKey(b), req.mtime]);
     let entry = this.cache.get(key);
@@ -318,6 +318,11 @@ export class CompareService {
       bytes -= e.done.bytes;
       done--;
     }
+  }
+
+  /** Both sides as the request names them (404 for an unknown image, 400 for a layer out of range). */
+  sides(req: CompareRequest): Promise<[ResolvedSide, ResolvedSide]> {
+    return Promise.all([this.side(req.a, 'aLayer'), this.side(req.b, 'bLayer')]);
   }
 
   private async side(req: SideRequest, param: string): Promise<ResolvedSide> {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, StringEnum, bool, int, str } from './base.js';
+import { packageEcosystemSchema } from './packages.js';
 
 /**
  * Comparing two sides. A side is a stored image, optionally as of layer N (its layers 0..N
@@ -165,4 +166,41 @@ export const comparePageSchema = Type.Object({
   next: Nullable(str),
   /** Listed changes by kind (filters other than `kinds` applied). */
   counts: Type.Object({ added: int, removed: int, modified: int, type: int, metadata: int }),
+});
+
+/**
+ * A package on one side of a comparison: the version that side has (as of its layer), where it
+ * was installed, and its size.
+ */
+export const comparePackageSideSchema = Type.Object({
+  version: str,
+  arch: Nullable(str),
+  /** The layer of that side's image that installed it. */
+  layer: int,
+  /** Bytes of the files it owns in that side's filesystem; null for a side as of a layer below the top. */
+  size: Nullable(int),
+  installedSize: Nullable(int),
+});
+
+export const comparePackageChangeSchema = StringEnum(['added', 'removed', 'upgraded', 'downgraded']);
+
+export const comparePackageItemSchema = Type.Object({
+  ecosystem: packageEcosystemSchema,
+  name: str,
+  /** Where its database lives (a language package's own folder tells copies of one name apart). */
+  database: str,
+  change: comparePackageChangeSchema,
+  a: Nullable(comparePackageSideSchema),
+  b: Nullable(comparePackageSideSchema),
+  /** B's bytes minus A's: owned bytes where both sides have them, else the declared sizes. */
+  sizeDelta: int,
+});
+
+/** `GET /api/compare/packages`: the packages that differ between the sides, by ecosystem and name. */
+export const comparePackagesSchema = Type.Object({
+  items: Type.Array(comparePackageItemSchema),
+  counts: Type.Object({ added: int, removed: int, upgraded: int, downgraded: int, same: int }),
+  /** Packages on each side. */
+  packages: Type.Object({ a: int, b: int }),
+  warnings: Type.Array(str),
 });
