@@ -55,7 +55,7 @@ export interface CompareParams {
   view?: 'split' | 'unified';
 }
 
-export type CompareTab = 'files' | 'config' | 'history';
+export type CompareTab = 'files' | 'config' | 'history' | 'packages';
 
 export const links = {
   home: () => '/',

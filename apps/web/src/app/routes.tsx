@@ -34,7 +34,7 @@ export function AppRoutes() {
       </Route>
       <Route path="/compare/:tab">
         {({ tab }) =>
-          tab === 'config' || tab === 'history' ? (
+          tab === 'config' || tab === 'history' || tab === 'packages' ? (
             <Titled title={`Compare ${tab}`}>
               <ComparePage tab={tab} />
             </Titled>

@@ -20,6 +20,7 @@ import { CompareSummaryView } from './CompareSummaryView.js';
 import { CompareTree } from './CompareTree.js';
 import { ConfigDiff } from './ConfigDiff.js';
 import { HistoryDiff } from './HistoryDiff.js';
+import { PackagesDiff } from './PackagesDiff.js';
 import { SidePickers } from './SidePickers.js';
 import './compare.css';
 
@@ -100,12 +101,14 @@ function SidesComparison({ sides, state, tab, go }: ComparisonProps) {
           { label: 'Files', href: links.compare(params, 'files'), active: tab === 'files' },
           { label: 'Config', href: links.compare(params, 'config'), active: tab === 'config', count: data.config.length },
           { label: 'History', href: links.compare(params, 'history'), active: tab === 'history', count: historyChanged },
+          { label: 'Packages', href: links.compare(params, 'packages'), active: tab === 'packages' },
         ]}
       />
       <div className="compare-body">
         {tab === 'files' ? <FilesCompare sides={sides} summary={data} state={state} go={go} /> : null}
         {tab === 'config' ? <ConfigDiff changes={data.config} /> : null}
         {tab === 'history' ? <HistoryDiff rows={data.history} /> : null}
+        {tab === 'packages' ? <PackagesDiff sides={sides} /> : null}
       </div>
     </>
   );

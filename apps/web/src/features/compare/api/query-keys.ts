@@ -15,4 +15,6 @@ export const compareKeys = {
   folder: (sides: CompareSides, filter: string, path: string) => ['compare', ...sidesKey(sides), 'fs', filter, path] as const,
   /** The flat list of changed paths under one filter. */
   changes: (sides: CompareSides, filter: string) => ['compare', ...sidesKey(sides), 'changes', filter] as const,
+  /** The packages the sides differ by. */
+  packages: (sides: CompareSides) => ['compare', ...sidesKey(sides), 'packages'] as const,
 };
