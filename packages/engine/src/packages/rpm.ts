@@ -93,7 +93,9 @@ function recordOf(header: ReturnType<typeof parseRpmHeader>): PackageRecord {
     name: header.name,
     version: header.epoch === null ? versionRelease : `${header.epoch}:${versionRelease}`,
     arch: header.arch,
-    source: header.sourceRpm,
+    // rpm itself writes the literal "(none)" where a header has no source package (public keys,
+    // converted legacy headers).
+    source: header.sourceRpm === '(none)' ? null : header.sourceRpm,
     license: header.license,
     installedSize: header.size,
     files: header.files,
