@@ -65,6 +65,18 @@ echo x > "%{buildroot}/usr/share/peel-deep/with space ü é.txt"
 %files
 /usr/share/peel-deep
 `,
+  // An explicit epoch 0: rpm's EVR shows it ("0:1-1"), unlike an absent epoch.
+  zero: `Name: peel-zero
+Version: 1
+Release: 1
+Epoch: 0
+Summary: zero
+License: MIT
+BuildArch: noarch
+%description
+zero
+%files
+`,
   // One name built for two architectures (multilib: both installed side by side).
   multi: `Name: peel-multi
 Version: 4

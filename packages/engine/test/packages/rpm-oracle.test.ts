@@ -50,7 +50,7 @@ async function readerView(at = '/var/lib/rpm') {
 }
 
 beforeAll(async () => {
-  ws = await rpmWorkspace(['hello-1.0', 'hello-1.1', 'deep', 'many', 'multi']);
+  ws = await rpmWorkspace(['hello-1.0', 'hello-1.1', 'deep', 'many', 'multi', 'zero']);
 }, 120_000);
 
 afterAll(() => ws?.dispose());
@@ -58,11 +58,13 @@ afterAll(() => ws?.dispose());
 describe('rpm reader against rpm itself', () => {
   // The stages build on each other by design: one database, changed as an image's layers would.
   it('install, upgrade, erase: the same packages, versions, sizes, licences, sources and files as rpm -qa / -ql', async () => {
-    await rpm(['-i', '--nodeps', '--noscripts', '--justdb', '--ignorearch', ...ws.rpms['hello-1.0']!, ...ws.rpms.deep!, ...ws.rpms.many!, ...ws.rpms.multi!]);
+    await rpm(['-i', '--nodeps', '--noscripts', '--justdb', '--ignorearch', ...ws.rpms['hello-1.0']!, ...ws.rpms.deep!, ...ws.rpms.many!, ...ws.rpms.multi!, ...ws.rpms.zero!]);
     await writeFile(join(ws.dbDir, '..', 'key.asc'), TEST_PUBLIC_KEY);
     await rpm(['--import', join(ws.dbDir, '..', 'key.asc')]);
     const installed = await oracle();
-    expect(installed).toHaveLength(1 + 1 + 41 + 2 + 1);
+    expect(installed).toHaveLength(1 + 1 + 41 + 2 + 1 + 1);
+    expect(installed.find((p) => p.name === 'peel-zero')!.version).toBe('0:1-1');
+    expect(installed.find((p) => p.name === 'peel-deep')!.version).toBe('5.0.1-1');
     expect(installed.filter((p) => p.name === 'peel-multi').map((p) => p.arch)).toEqual(['i686', 'x86_64']);
     expect(installed.find((p) => p.name === 'gpg-pubkey')).toMatchObject({ arch: null, source: null, files: [] });
     expect(installed.find((p) => p.name === 'peel-hello')!.version).toBe('2:1.0-1');
@@ -76,7 +78,7 @@ describe('rpm reader against rpm itself', () => {
 
     await rpm(['-e', '--nodeps', '--noscripts', '--justdb', 'peel-many', 'peel-sub-7', 'peel-deep']);
     const erased = await oracle();
-    expect(erased).toHaveLength(1 + 39 + 2 + 1);
+    expect(erased).toHaveLength(1 + 39 + 2 + 1 + 1);
     expect(await readerView('/usr/lib/sysimage/rpm')).toEqual({ location: '/usr/lib/sysimage/rpm/rpmdb.sqlite', packages: erased, warnings: [] });
   });
 });

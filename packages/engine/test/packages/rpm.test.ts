@@ -186,6 +186,14 @@ describe('RPM header blobs, hostile', () => {
     expect(parseRpmHeader(blob)).toEqual({ name: 'p', version: '1', release: '2', epoch: 0, arch: null, size: null, license: null, sourceRpm: null, files: ['/etc/a', '/b', '/rel/c'] });
   });
 
+  it('prefers LONGSIZE (64-bit, packages over 4 GiB) to SIZE', () => {
+    const longSize = Buffer.alloc(8);
+    longSize.writeBigUInt64BE(5_000_000_000n);
+    const blob = header([...nevr, int32s(RPMTAG.SIZE, [1234]), { tag: RPMTAG.LONGSIZE, type: 5, count: 1, data: longSize }]);
+    expect(parseRpmHeader(blob).size).toBe(5_000_000_000);
+    expect(parseRpmHeader(header([...nevr, int32s(RPMTAG.SIZE, [1234])])).size).toBe(1234);
+  });
+
   it('refuses counts and offsets that do not fit the header', () => {
     const cases: [Buffer, string][] = [
       [Buffer.alloc(5), 'header of 5 bytes is shorter than its preamble'],
