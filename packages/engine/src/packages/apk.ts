@@ -77,7 +77,10 @@ export function parseApkInstalled(data: Buffer, limits: PackageLimits, location 
       continue;
     }
     block ??= newBlock();
-    applyField(block, String.fromCharCode(data[lineStart]!), data.toString('utf8', lineStart + 2, lineEnd), warnings, location, lineNo);
+    const field = String.fromCharCode(data[lineStart]!);
+    // Checksums, dependencies, ACLs, file digests, maintainer, build time…: not needed, not decoded.
+    if (!USED_FIELDS.has(field)) continue;
+    applyField(block, field, data.toString('utf8', lineStart + 2, lineEnd), warnings, location, lineNo);
   }
   finish();
 
@@ -86,6 +89,8 @@ export function parseApkInstalled(data: Buffer, limits: PackageLimits, location 
   if (truncated) warnings.push(`${location}: more than ${limits.maxPackages} packages; only the first ${limits.maxPackages} are kept`);
   return { location, packages, warnings };
 }
+
+const USED_FIELDS = new Set(['P', 'V', 'A', 'o', 'L', 'I', 'F', 'R']);
 
 interface ApkBlock {
   name: string | null;
@@ -133,12 +138,13 @@ function applyField(block: ApkBlock, field: string, value: string, warnings: str
         warnings.push(`${location}: line ${lineNo}: file ${JSON.stringify(value)} comes before any F: folder; skipped`);
         break;
       }
-      const path = normalizePath(`${block.folder}/${value}`).path;
+      // A plain name (no `/`, not `.` or `..`) needs no normalising: the folder already is.
+      const plain = value !== '' && value !== '.' && value !== '..' && !value.includes('/');
+      const path = plain ? (block.folder === '' ? value : `${block.folder}/${value}`) : normalizePath(`${block.folder}/${value}`).path;
       if (path !== '') block.files.add(`/${path}`);
       break;
     }
     default:
-      // Checksums, dependencies, ACLs, file digests, maintainer, build time…: not needed here.
       break;
   }
 }
