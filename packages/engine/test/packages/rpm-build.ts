@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PackageRecord } from '../../src/packages/types.js';
 import { run } from '../interop/exec.js';
 
 // Small noarch packages built at test time with Debian's rpmbuild, and an rpm command bound to a
@@ -162,3 +163,30 @@ export async function rpmWorkspace(build: (keyof typeof specs)[]): Promise<RpmWo
   await rpm(['--initdb']);
   return { rpms, dbDir, rpm, dispose: () => rm(work, { recursive: true, force: true }) };
 }
+
+/** What rpm itself says is installed, in the shape of the reader's records. */
+export async function rpmAnswer(rpm: (args: string[]) => Promise<string>): Promise<PackageRecord[]> {
+  const fields = ['%{NEVRA}', '%{NAME}', '%{EVR}', '%{ARCH}', '%{SIZE}', '%{LICENSE}', '%{SOURCERPM}'].join('\\t');
+  const lines = (await rpm(['-qa', '--qf', `${fields}\\n`])).split('\n').filter((line) => line !== '');
+  const records: PackageRecord[] = [];
+  for (const line of lines) {
+    const [nevra, name, version, arch, size, license, source] = line.split('\t') as [string, string, string, string, string, string, string];
+    // By NEVRA, not name: `rpm -ql NAME` lists the files of every architecture installed under NAME.
+    const listed = (await rpm(['-ql', nevra])).split('\n').filter((path) => path !== '');
+    const none = (value: string) => (value === '(none)' ? null : value);
+    records.push({
+      ecosystem: 'rpm',
+      name,
+      version,
+      arch: none(arch),
+      source: none(source),
+      license: none(license),
+      installedSize: Number(size),
+      files: listed.length === 1 && listed[0] === '(contains no files)' ? [] : listed,
+    });
+  }
+  return records.sort(byNameArch);
+}
+
+const key = (p: PackageRecord) => `${p.name}\0${p.arch}`;
+export const byNameArch = (a: PackageRecord, b: PackageRecord) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);

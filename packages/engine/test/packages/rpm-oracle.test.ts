@@ -2,8 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rpmReader } from '../../src/packages/rpm.js';
-import type { PackageRecord } from '../../src/packages/types.js';
-import { TEST_PUBLIC_KEY, rpmWorkspace, type RpmWorkspace } from './rpm-build.js';
+import { TEST_PUBLIC_KEY, byNameArch, rpmAnswer, rpmWorkspace, type RpmWorkspace } from './rpm-build.js';
 import { LIMITS, memoryLayer } from './rpm-apk-layer-files.js';
 
 // The oracle is Debian's rpm itself: packages built here with rpmbuild, installed into a fresh
@@ -12,33 +11,7 @@ import { LIMITS, memoryLayer } from './rpm-apk-layer-files.js';
 
 let ws: RpmWorkspace;
 const rpm = (args: string[]) => ws.rpm(args);
-
-/** What rpm itself says is installed, in the shape of the reader's records. */
-async function oracle(): Promise<PackageRecord[]> {
-  const fields = ['%{NEVRA}', '%{NAME}', '%{EVR}', '%{ARCH}', '%{SIZE}', '%{LICENSE}', '%{SOURCERPM}'].join('\\t');
-  const lines = (await rpm(['-qa', '--qf', `${fields}\\n`])).split('\n').filter((line) => line !== '');
-  const records: PackageRecord[] = [];
-  for (const line of lines) {
-    const [nevra, name, version, arch, size, license, source] = line.split('\t') as [string, string, string, string, string, string, string];
-    // By NEVRA, not name: `rpm -ql NAME` lists the files of every architecture installed under NAME.
-    const listed = (await rpm(['-ql', nevra])).split('\n').filter((path) => path !== '');
-    const none = (value: string) => (value === '(none)' ? null : value);
-    records.push({
-      ecosystem: 'rpm',
-      name,
-      version,
-      arch: none(arch),
-      source: none(source),
-      license: none(license),
-      installedSize: Number(size),
-      files: listed.length === 1 && listed[0] === '(contains no files)' ? [] : listed,
-    });
-  }
-  return records.sort(byName);
-}
-
-const key = (p: PackageRecord) => `${p.name}\0${p.arch}`;
-const byName = (a: PackageRecord, b: PackageRecord) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const oracle = () => rpmAnswer(rpm);
 
 async function readerView(at = '/var/lib/rpm') {
   const database = await readFile(join(ws.dbDir, 'rpmdb.sqlite'));
@@ -46,7 +19,7 @@ async function readerView(at = '/var/lib/rpm') {
   const wal = await readFile(join(ws.dbDir, 'rpmdb.sqlite-wal'));
   const parsed = await rpmReader.read(memoryLayer({ [`${at}/rpmdb.sqlite`]: database, [`${at}/rpmdb.sqlite-wal`]: wal }), LIMITS);
   expect(parsed).not.toBeNull();
-  return { ...parsed!, packages: [...parsed!.packages].sort(byName) };
+  return { ...parsed!, packages: [...parsed!.packages].sort(byNameArch) };
 }
 
 beforeAll(async () => {
