@@ -53,7 +53,12 @@ function unread(location: string, warning: string): ParsedDatabase {
 export function readRpmSqlite(data: Buffer, location: string, limits: PackageLimits): ParsedDatabase {
   const packages: PackageRecord[] = [];
   const warnings: string[] = [];
-  const badHeaders: string[] = [];
+  // Counted, with the first few named: a hostile database may hold any number of bad rows.
+  let badHeaders = 0;
+  const badExamples: string[] = [];
+  const badHeader = (problem: string) => {
+    if (badHeaders++ < 5) badExamples.push(problem);
+  };
   try {
     const db = new SqliteFile(data);
     const root = db.tableRoot('Packages');
@@ -65,23 +70,22 @@ export function readRpmSqlite(data: Buffer, location: string, limits: PackageLim
       }
       const blob = row.values[1];
       if (!Buffer.isBuffer(blob)) {
-        badHeaders.push(`hnum ${row.rowid}: no header blob`);
+        badHeader(`hnum ${row.rowid}: no header blob`);
         continue;
       }
       try {
         packages.push(recordOf(parseRpmHeader(blob)));
       } catch (error) {
         if (!(error instanceof RpmHeaderError)) throw error;
-        badHeaders.push(`hnum ${row.rowid}: ${error.message}`);
+        badHeader(`hnum ${row.rowid}: ${error.message}`);
       }
     }
   } catch (error) {
     if (!(error instanceof SqliteFormatError)) throw error;
     warnings.push(`${location} is not a readable SQLite database (${error.message}); ${packages.length} package(s) read before the problem`);
   }
-  if (badHeaders.length > 0) {
-    const shown = badHeaders.slice(0, 5).join('; ');
-    warnings.push(`${location}: ${badHeaders.length} package header(s) unreadable and skipped (${shown}${badHeaders.length > 5 ? '; …' : ''})`);
+  if (badHeaders > 0) {
+    warnings.push(`${location}: ${badHeaders} package header(s) unreadable and skipped (${badExamples.join('; ')}${badHeaders > 5 ? '; …' : ''})`);
   }
   return { location, packages, warnings };
 }

@@ -160,6 +160,21 @@ describe('rpmdb.sqlite, hostile', () => {
     const parsed = readRpmSqlite(copy, SQLITE_AT, LIMITS);
     expect(parsed.packages).toEqual(full.packages.filter((p) => p.name !== 'peel-sub-5'));
     expect(parsed.warnings).toEqual([`${SQLITE_AT}: 1 package header(s) unreadable and skipped (hnum ${victim.rowid}: header claims 4294967295 index entries)`]);
+
+    // Every header broken: one warning, counting them all and naming the first five.
+    const allBroken = Buffer.from(database);
+    const allRows = [...new SqliteFile(allBroken).rows(new SqliteFile(allBroken).tableRoot('Packages')!)];
+    for (const row of allRows) {
+      const rowBlob = row.values[1] as Buffer;
+      // Headers larger than a page sit partly in overflow pages: their first bytes are still on the leaf.
+      if (rowBlob.buffer === allBroken.buffer) allBroken.writeUInt32BE(0, rowBlob.byteOffset - allBroken.byteOffset);
+    }
+    const broken = allRows.filter((row) => (row.values[1] as Buffer).buffer === allBroken.buffer);
+    expect(broken.length).toBeGreaterThan(5);
+    const parsedBroken = readRpmSqlite(allBroken, SQLITE_AT, LIMITS);
+    expect(parsedBroken.packages).toHaveLength(42 - broken.length);
+    const named = broken.slice(0, 5).map((row) => `hnum ${row.rowid}: header claims 0 index entries`).join('; ');
+    expect(parsedBroken.warnings).toEqual([`${SQLITE_AT}: ${broken.length} package header(s) unreadable and skipped (${named}; …)`]);
   });
 
   it('survives truncation and random corruption without throwing or reading past the file', () => {
