@@ -52,32 +52,32 @@ const int32s = (tag: number, values: number[]) => {
 const nevr = [str(RPMTAG.NAME, 'p'), str(RPMTAG.VERSION, '1'), str(RPMTAG.RELEASE, '2')];
 
 describe('rpm database formats', () => {
-  it('is null without any rpm database, and watches both database folders', async () => {
+  it('is null without any rpm database, and watches the three database folders', async () => {
     expect(await rpmReader.read(memoryLayer({ '/lib/apk/db/installed': 'P:x\n' }), LIMITS)).toBeNull();
-    expect(rpmReader.watches).toEqual(['/var/lib/rpm/', '/usr/lib/sysimage/rpm/']);
+    expect(rpmReader.watches).toEqual(['/var/lib/rpm/', '/usr/lib/sysimage/rpm/', '/usr/share/rpm/']);
   });
 
-  it('names a Berkeley DB or ndb database instead of guessing its packages', async () => {
-    const bdb = Buffer.alloc(4096);
-    bdb.writeUInt32LE(0x061561, 12);
-    expect(await rpmReader.read(memoryLayer({ '/var/lib/rpm/Packages': bdb }), LIMITS)).toEqual({
+  it('names a Berkeley DB or ndb database, by its file name as rpm does, without reading it', async () => {
+    const bdbFiles = memoryLayer({ '/var/lib/rpm/Packages': Buffer.alloc(20 << 20) });
+    expect(await rpmReader.read(bdbFiles, LIMITS)).toEqual({
       location: '/var/lib/rpm/Packages',
       packages: [],
-      warnings: ['/var/lib/rpm/Packages is a Berkeley DB rpm database (rpm < 4.16: CentOS 7/8, RHEL/UBI 8, Amazon Linux 2); Peel reads only rpmdb.sqlite (rpm ≥ 4.16), so its packages are not listed'],
+      warnings: ['/var/lib/rpm/Packages (20971520 bytes) is a Berkeley DB rpm database (rpm < 4.16: CentOS 7/8, RHEL/UBI 8, Amazon Linux 2); Peel reads only rpmdb.sqlite (rpm ≥ 4.16), so its packages are not listed'],
     });
-    const ndb = Buffer.concat([Buffer.from('RpmP'), Buffer.alloc(60)]);
-    expect(await rpmReader.read(memoryLayer({ '/usr/lib/sysimage/rpm/Packages.db': ndb }), LIMITS)).toEqual({
+    expect(bdbFiles.maxBytesAsked).toEqual([LIMITS.maxDatabaseBytes, LIMITS.maxDatabaseBytes, LIMITS.maxDatabaseBytes, 0]);
+    expect(await rpmReader.read(memoryLayer({ '/usr/lib/sysimage/rpm/Packages.db': Buffer.alloc(64) }), LIMITS)).toEqual({
       location: '/usr/lib/sysimage/rpm/Packages.db',
       packages: [],
-      warnings: ["/usr/lib/sysimage/rpm/Packages.db is a ndb rpm database (rpm's own format, openSUSE and SLE); Peel reads only rpmdb.sqlite (rpm ≥ 4.16), so its packages are not listed"],
+      warnings: ["/usr/lib/sysimage/rpm/Packages.db (64 bytes) is a ndb rpm database (rpm's own format, openSUSE and SLE); Peel reads only rpmdb.sqlite (rpm ≥ 4.16), so its packages are not listed"],
     });
-    expect((await rpmReader.read(memoryLayer({ '/var/lib/rpm/Packages': 'hello' }), LIMITS))!.warnings).toEqual(['/var/lib/rpm/Packages is named like a Berkeley DB rpm database but is not one; not read']);
+  });
+
+  it('reads the rpm-ostree / bootc location, /usr/share/rpm', async () => {
+    expect(await rpmReader.read(memoryLayer({ '/usr/share/rpm/rpmdb.sqlite': database }), LIMITS)).toEqual({ ...full, location: '/usr/share/rpm/rpmdb.sqlite' });
   });
 
   it('reads rpmdb.sqlite when an old Packages file lies beside it', async () => {
-    const bdb = Buffer.alloc(4096);
-    bdb.writeUInt32BE(0x061561, 12);
-    const parsed = await rpmReader.read(memoryLayer({ '/var/lib/rpm/Packages': bdb, [SQLITE_AT]: database }), LIMITS);
+    const parsed = await rpmReader.read(memoryLayer({ '/var/lib/rpm/Packages': Buffer.alloc(4096), [SQLITE_AT]: database }), LIMITS);
     expect(parsed).toEqual(full);
     expect(full.packages).toHaveLength(42);
     expect(full.warnings).toEqual([]);
