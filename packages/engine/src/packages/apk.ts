@@ -18,12 +18,11 @@ export const APK_INSTALLED_USR = '/usr/lib/apk/db/installed';
  */
 export function parseApkInstalled(data: Buffer, limits: PackageLimits, location = APK_INSTALLED): ParsedDatabase {
   const packages: PackageRecord[] = [];
-  const warnings: string[] = [];
   const seen = new Set<string>();
+  // A hostile file can repeat a problem millions of times: each kind is counted, its first case named.
+  const problems = new ProblemTally();
   let block: ApkBlock | null = null;
   let lineNo = 0;
-  let longLines = 0;
-  let strayLines = 0;
   let truncated = false;
 
   const finish = () => {
@@ -31,11 +30,11 @@ export function parseApkInstalled(data: Buffer, limits: PackageLimits, location 
     const current = block;
     block = null;
     if (current.name === null) {
-      warnings.push(`${location}: a block ending at line ${lineNo} has no P: (package name); skipped`);
+      problems.note('block(s) without P: (package name) skipped', `ending at line ${lineNo}`);
       return;
     }
     if (seen.has(current.name)) {
-      warnings.push(`${location}: package ${current.name} is listed twice; the first is kept`);
+      problems.note('package(s) listed twice, the first kept', current.name);
       return;
     }
     if (packages.length >= limits.maxPackages) {
@@ -69,23 +68,27 @@ export function parseApkInstalled(data: Buffer, limits: PackageLimits, location 
       continue;
     }
     if (lineEnd - lineStart > limits.maxLineBytes) {
-      longLines++;
+      problems.note(`line(s) longer than ${limits.maxLineBytes} bytes skipped`, `line ${lineNo}`);
       continue;
     }
     if (data[lineStart + 1] !== 0x3a /* : */) {
-      strayLines++;
+      problems.note('line(s) not of the form X:value skipped (apk has no continuation lines)', `line ${lineNo}`);
       continue;
     }
     block ??= newBlock();
-    applyField(block, String.fromCharCode(data[lineStart]!), data.toString('utf8', lineStart + 2, lineEnd), warnings, location, lineNo);
+    const field = String.fromCharCode(data[lineStart]!);
+    // Checksums, dependencies, ACLs, file digests, maintainer, build time…: not needed, not decoded.
+    if (!USED_FIELDS.has(field)) continue;
+    if (!applyField(block, field, data.toString('utf8', lineStart + 2, lineEnd))) problems.note('file(s) before any F: folder skipped', `line ${lineNo}`);
   }
   finish();
 
-  if (longLines > 0) warnings.push(`${location}: ${longLines} line(s) longer than ${limits.maxLineBytes} bytes skipped`);
-  if (strayLines > 0) warnings.push(`${location}: ${strayLines} line(s) not of the form X:value skipped (apk has no continuation lines)`);
+  const warnings = problems.warnings(location);
   if (truncated) warnings.push(`${location}: more than ${limits.maxPackages} packages; only the first ${limits.maxPackages} are kept`);
   return { location, packages, warnings };
 }
+
+const USED_FIELDS = new Set(['P', 'V', 'A', 'o', 'L', 'I', 'F', 'R']);
 
 interface ApkBlock {
   name: string | null;
@@ -103,7 +106,8 @@ function newBlock(): ApkBlock {
   return { name: null, version: null, arch: null, origin: null, license: null, installedSize: null, folder: null, files: new Set() };
 }
 
-function applyField(block: ApkBlock, field: string, value: string, warnings: string[], location: string, lineNo: number): void {
+/** Applies one field to the block; false for a file line that has no folder to belong to. */
+function applyField(block: ApkBlock, field: string, value: string): boolean {
   switch (field) {
     case 'P':
       block.name = value;
@@ -129,17 +133,31 @@ function applyField(block: ApkBlock, field: string, value: string, warnings: str
       break;
     }
     case 'R': {
-      if (block.folder === null) {
-        warnings.push(`${location}: line ${lineNo}: file ${JSON.stringify(value)} comes before any F: folder; skipped`);
-        break;
-      }
-      const path = normalizePath(`${block.folder}/${value}`).path;
+      if (block.folder === null) return false;
+      // A plain name (no `/`, not `.` or `..`) needs no normalising: the folder already is.
+      const plain = value !== '' && value !== '.' && value !== '..' && !value.includes('/');
+      const path = plain ? (block.folder === '' ? value : `${block.folder}/${value}`) : normalizePath(`${block.folder}/${value}`).path;
       if (path !== '') block.files.add(`/${path}`);
       break;
     }
     default:
-      // Checksums, dependencies, ACLs, file digests, maintainer, build time…: not needed here.
       break;
+  }
+  return true;
+}
+
+/** Problems counted by kind, in the order first seen, each with its first case. */
+class ProblemTally {
+  private readonly kinds = new Map<string, { count: number; first: string }>();
+
+  note(kind: string, first: string): void {
+    const seen = this.kinds.get(kind);
+    if (seen) seen.count++;
+    else this.kinds.set(kind, { count: 1, first });
+  }
+
+  warnings(location: string): string[] {
+    return [...this.kinds].map(([kind, { count, first }]) => `${location}: ${count} ${kind} (first: ${first})`);
   }
 }
 

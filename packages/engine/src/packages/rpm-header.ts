@@ -95,25 +95,25 @@ export function parseRpmHeader(blob: Buffer): RpmHeaderFields {
 
 function fileList(reader: StoreReader): string[] {
   const basenames = reader.strings(RPMTAG.BASENAMES);
-  const paths: string[] = [];
-  if (basenames !== null) {
-    const dirnames = reader.strings(RPMTAG.DIRNAMES) ?? [];
-    const indexes = reader.integers(RPMTAG.DIRINDEXES) ?? [];
-    if (indexes.length !== basenames.length) throw new RpmHeaderError(`${basenames.length} file names but ${indexes.length} folder indexes`);
-    basenames.forEach((base, i) => {
-      const dir = dirnames[indexes[i]!];
-      if (dir === undefined) throw new RpmHeaderError(`file ${base} names folder ${indexes[i]} of ${dirnames.length}`);
-      paths.push(dir + base);
-    });
-  } else {
-    paths.push(...(reader.strings(RPMTAG.OLDFILENAMES) ?? []));
-  }
+  if (basenames === null) return (reader.strings(RPMTAG.OLDFILENAMES) ?? []).map(absolute).filter((path) => path !== '/');
+  const dirnames = reader.strings(RPMTAG.DIRNAMES) ?? [];
+  const indexes = reader.integers(RPMTAG.DIRINDEXES) ?? [];
+  if (indexes.length !== basenames.length) throw new RpmHeaderError(`${basenames.length} file names but ${indexes.length} folder indexes`);
+  // Each folder is normalised once; a plain base name (no `/`, not `.` or `..`) is then simply appended.
+  const folders = dirnames.map(absolute);
   const files: string[] = [];
-  for (const path of paths) {
-    const normalized = normalizePath(path).path;
-    if (normalized !== '') files.push(`/${normalized}`);
-  }
+  basenames.forEach((base, i) => {
+    const folder = folders[indexes[i]!];
+    if (folder === undefined) throw new RpmHeaderError(`file ${base} names folder ${indexes[i]} of ${dirnames.length}`);
+    const plain = base !== '' && base !== '.' && base !== '..' && !base.includes('/');
+    const path = plain ? (folder === '/' ? `/${base}` : `${folder}/${base}`) : absolute(`${folder}/${base}`);
+    if (path !== '/') files.push(path);
+  });
   return files;
+}
+
+function absolute(path: string): string {
+  return `/${normalizePath(path).path}`;
 }
 
 class StoreReader {

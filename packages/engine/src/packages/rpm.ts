@@ -3,16 +3,20 @@ import { SqliteFile, SqliteFormatError } from './sqlite-file.js';
 import type { LayerFiles, PackageDatabaseReader, PackageLimits, PackageRecord, ParsedDatabase } from './types.js';
 
 /**
- * The rpm database folders: `/var/lib/rpm` (RHEL/UBI, Amazon Linux; on Fedora and openSUSE a link
- * to the other) and `/usr/lib/sysimage/rpm` (Fedora ≥ 36, openSUSE). The first holding a database
- * is read.
+ * The rpm database folders: `/var/lib/rpm` (RHEL/UBI, Amazon Linux; elsewhere often a link to one
+ * of the others), `/usr/lib/sysimage/rpm` (Fedora ≥ 36, openSUSE) and `/usr/share/rpm` (rpm-ostree
+ * and bootc images). The first holding a database is read.
  */
-export const RPM_DB_FOLDERS = ['/var/lib/rpm', '/usr/lib/sysimage/rpm'] as const;
+export const RPM_DB_FOLDERS = ['/var/lib/rpm', '/usr/lib/sysimage/rpm', '/usr/share/rpm'] as const;
 
-/** The older formats, named so the image says why it has no rpm list instead of a silent gap. */
+/**
+ * The older formats, named so the image says why it has no rpm list instead of a silent gap. The
+ * format is known by the file's name, as rpm itself picks the backend of an existing database;
+ * the file is not read (a Berkeley DB `Packages` runs to tens of megabytes).
+ */
 const UNREAD_FORMATS = [
-  { file: 'Packages', format: 'Berkeley DB', what: 'rpm < 4.16: CentOS 7/8, RHEL/UBI 8, Amazon Linux 2', isIt: isBerkeleyDb },
-  { file: 'Packages.db', format: 'ndb', what: "rpm's own format, openSUSE and SLE", isIt: isNdb },
+  { file: 'Packages', format: 'Berkeley DB', what: 'rpm < 4.16: CentOS 7/8, RHEL/UBI 8, Amazon Linux 2' },
+  { file: 'Packages.db', format: 'ndb', what: "rpm's own format, openSUSE and SLE" },
 ] as const;
 
 export const rpmReader: PackageDatabaseReader = {
@@ -32,13 +36,13 @@ export const rpmReader: PackageDatabaseReader = {
       return parsed;
     }
     for (const folder of RPM_DB_FOLDERS) {
-      for (const { file, format, what, isIt } of UNREAD_FORMATS) {
+      for (const { file, format, what } of UNREAD_FORMATS) {
         const location = `${folder}/${file}`;
-        const data = await files.read(location, limits.maxDatabaseBytes);
-        if (data === null) continue;
-        if (!Buffer.isBuffer(data)) return unread(location, `${location} (named like a ${format} rpm database, ${what}) is not read: Peel reads only rpmdb.sqlite (rpm ≥ 4.16), and this file of ${data.tooBig} bytes is over the size limit`);
-        if (!isIt(data)) return unread(location, `${location} is named like a ${format} rpm database but is not one; not read`);
-        return unread(location, `${location} is a ${format} rpm database (${what}); Peel reads only rpmdb.sqlite (rpm ≥ 4.16), so its packages are not listed`);
+        // maxBytes 0: only whether the file is there, and its size.
+        const probe = await files.read(location, 0);
+        if (probe === null) continue;
+        const size = Buffer.isBuffer(probe) ? 0 : probe.tooBig;
+        return unread(location, `${location} (${size} bytes) is a ${format} rpm database (${what}); Peel reads only rpmdb.sqlite (rpm ≥ 4.16), so its packages are not listed`);
       }
     }
     return null;
@@ -53,7 +57,12 @@ function unread(location: string, warning: string): ParsedDatabase {
 export function readRpmSqlite(data: Buffer, location: string, limits: PackageLimits): ParsedDatabase {
   const packages: PackageRecord[] = [];
   const warnings: string[] = [];
-  const badHeaders: string[] = [];
+  // Counted, with the first few named: a hostile database may hold any number of bad rows.
+  let badHeaders = 0;
+  const badExamples: string[] = [];
+  const badHeader = (problem: string) => {
+    if (badHeaders++ < 5) badExamples.push(problem);
+  };
   try {
     const db = new SqliteFile(data);
     const root = db.tableRoot('Packages');
@@ -65,23 +74,22 @@ export function readRpmSqlite(data: Buffer, location: string, limits: PackageLim
       }
       const blob = row.values[1];
       if (!Buffer.isBuffer(blob)) {
-        badHeaders.push(`hnum ${row.rowid}: no header blob`);
+        badHeader(`hnum ${row.rowid}: no header blob`);
         continue;
       }
       try {
         packages.push(recordOf(parseRpmHeader(blob)));
       } catch (error) {
         if (!(error instanceof RpmHeaderError)) throw error;
-        badHeaders.push(`hnum ${row.rowid}: ${error.message}`);
+        badHeader(`hnum ${row.rowid}: ${error.message}`);
       }
     }
   } catch (error) {
     if (!(error instanceof SqliteFormatError)) throw error;
     warnings.push(`${location} is not a readable SQLite database (${error.message}); ${packages.length} package(s) read before the problem`);
   }
-  if (badHeaders.length > 0) {
-    const shown = badHeaders.slice(0, 5).join('; ');
-    warnings.push(`${location}: ${badHeaders.length} package header(s) unreadable and skipped (${shown}${badHeaders.length > 5 ? '; …' : ''})`);
+  if (badHeaders > 0) {
+    warnings.push(`${location}: ${badHeaders} package header(s) unreadable and skipped (${badExamples.join('; ')}${badHeaders > 5 ? '; …' : ''})`);
   }
   return { location, packages, warnings };
 }
@@ -93,21 +101,11 @@ function recordOf(header: ReturnType<typeof parseRpmHeader>): PackageRecord {
     name: header.name,
     version: header.epoch === null ? versionRelease : `${header.epoch}:${versionRelease}`,
     arch: header.arch,
-    source: header.sourceRpm,
+    // rpm itself writes the literal "(none)" where a header has no source package (public keys,
+    // converted legacy headers).
+    source: header.sourceRpm === '(none)' ? null : header.sourceRpm,
     license: header.license,
     installedSize: header.size,
     files: header.files,
   };
-}
-
-/** Berkeley DB's metadata page: the magic of a hash, b-tree or queue database at byte 12, in either byte order. */
-function isBerkeleyDb(data: Buffer): boolean {
-  if (data.length < 16) return false;
-  const magics = [0x061561, 0x053162, 0x042253];
-  return magics.includes(data.readUInt32LE(12)) || magics.includes(data.readUInt32BE(12));
-}
-
-/** rpm's ndb package file starts with the magic `RpmP`. */
-function isNdb(data: Buffer): boolean {
-  return data.length >= 4 && data.toString('latin1', 0, 4) === 'RpmP';
 }

@@ -28,8 +28,6 @@ export class SqliteFile {
   readonly pageSize: number;
   readonly usableSize: number;
   readonly pageCount: number;
-  /** True when the file is in WAL mode (its `-wal` file may hold committed pages not yet copied in). */
-  readonly walMode: boolean;
   private readonly encoding: 'utf8' | 'utf16le' | 'utf16be';
 
   constructor(private readonly data: Buffer) {
@@ -42,7 +40,6 @@ export class SqliteFile {
     if (this.usableSize < 480) throw new SqliteFormatError(`invalid reserved space ${reserved}`);
     this.pageCount = Math.floor(data.length / this.pageSize);
     if (this.pageCount < 1) throw new SqliteFormatError('truncated: shorter than one page');
-    this.walMode = data[18] === 2 || data[19] === 2;
     const encoding = data.readUInt32BE(56);
     this.encoding = encoding === 2 ? 'utf16le' : encoding === 3 ? 'utf16be' : 'utf8';
   }

@@ -121,7 +121,7 @@ describe('apk installed database', () => {
     const multiLine = MUSL.replace('T:the musl c library (libc) implementation\n', 'T:the musl c library\n  (libc) implementation\nwrapped again\n');
     const parsed = parseApkInstalled(Buffer.from(`${multiLine}\n${VIRTUAL}`), LIMITS);
     expect(parsed.packages).toEqual([expected[0], expected[2]]);
-    expect(parsed.warnings).toEqual([`${APK_INSTALLED}: 2 line(s) not of the form X:value skipped (apk has no continuation lines)`]);
+    expect(parsed.warnings).toEqual([`${APK_INSTALLED}: 2 line(s) not of the form X:value skipped (apk has no continuation lines) (first: line 8)`]);
   });
 
   it('keeps the first of a package listed twice, and warns of blocks without a name and files without a folder', () => {
@@ -132,9 +132,9 @@ describe('apk installed database', () => {
       ['orphan', '1', ['/ok', '/ok/found']],
     ]);
     expect(parsed.warnings).toEqual([
-      `${APK_INSTALLED}: a block ending at line 25 has no P: (package name); skipped`,
-      `${APK_INSTALLED}: package musl is listed twice; the first is kept`,
-      `${APK_INSTALLED}: line 31: file "lost" comes before any F: folder; skipped`,
+      `${APK_INSTALLED}: 1 block(s) without P: (package name) skipped (first: ending at line 25)`,
+      `${APK_INSTALLED}: 1 package(s) listed twice, the first kept (first: musl)`,
+      `${APK_INSTALLED}: 1 file(s) before any F: folder skipped (first: line 31)`,
     ]);
   });
 });
@@ -152,8 +152,19 @@ describe('apk installed database, hostile', () => {
     expect(parsed.packages).toHaveLength(10);
     expect(parsed.packages[0]).toMatchObject({ name: 'big', files: ['/usr', '/usr/ok'] });
     expect(parsed.warnings).toEqual([
-      `${APK_INSTALLED}: 2 line(s) longer than 4096 bytes skipped`,
+      `${APK_INSTALLED}: 2 line(s) longer than 4096 bytes skipped (first: line 3)`,
       `${APK_INSTALLED}: more than 10 packages; only the first 10 are kept`,
+    ]);
+  });
+
+  it('counts a problem repeated a hundred thousand times in one warning', () => {
+    const text = 'V:1\n\nR:x\n\n'.repeat(50_000) + 'P:dup\nV:1\n\n'.repeat(3);
+    const parsed = parseApkInstalled(Buffer.from(text), LIMITS);
+    expect(parsed.packages.map((p) => p.name)).toEqual(['dup']);
+    expect(parsed.warnings).toEqual([
+      `${APK_INSTALLED}: 100000 block(s) without P: (package name) skipped (first: ending at line 2)`,
+      `${APK_INSTALLED}: 50000 file(s) before any F: folder skipped (first: line 3)`,
+      `${APK_INSTALLED}: 2 package(s) listed twice, the first kept (first: dup)`,
     ]);
   });
 

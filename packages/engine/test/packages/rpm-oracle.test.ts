@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rpmReader } from '../../src/packages/rpm.js';
-import type { PackageRecord } from '../../src/packages/types.js';
-import { rpmWorkspace, type RpmWorkspace } from './rpm-build.js';
+import { TEST_PUBLIC_KEY, byNameArch, rpmAnswer, rpmWorkspace, type RpmWorkspace } from './rpm-build.js';
 import { LIMITS, memoryLayer } from './rpm-apk-layer-files.js';
 
 // The oracle is Debian's rpm itself: packages built here with rpmbuild, installed into a fresh
@@ -12,31 +11,7 @@ import { LIMITS, memoryLayer } from './rpm-apk-layer-files.js';
 
 let ws: RpmWorkspace;
 const rpm = (args: string[]) => ws.rpm(args);
-
-/** What rpm itself says is installed, in the shape of the reader's records. */
-async function oracle(): Promise<PackageRecord[]> {
-  const fields = ['%{NAME}', '%{EVR}', '%{ARCH}', '%{SIZE}', '%{LICENSE}', '%{SOURCERPM}'].join('\\t');
-  const lines = (await rpm(['-qa', '--qf', `${fields}\\n`])).split('\n').filter((line) => line !== '');
-  const records: PackageRecord[] = [];
-  for (const line of lines) {
-    const [name, version, arch, size, license, source] = line.split('\t') as [string, string, string, string, string, string];
-    const listed = (await rpm(['-ql', name])).split('\n').filter((path) => path !== '');
-    const none = (value: string) => (value === '(none)' ? null : value);
-    records.push({
-      ecosystem: 'rpm',
-      name,
-      version,
-      arch: none(arch),
-      source: none(source),
-      license: none(license),
-      installedSize: Number(size),
-      files: listed.length === 1 && listed[0] === '(contains no files)' ? [] : listed,
-    });
-  }
-  return records.sort(byName);
-}
-
-const byName = (a: PackageRecord, b: PackageRecord) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const oracle = () => rpmAnswer(rpm);
 
 async function readerView(at = '/var/lib/rpm') {
   const database = await readFile(join(ws.dbDir, 'rpmdb.sqlite'));
@@ -44,11 +19,11 @@ async function readerView(at = '/var/lib/rpm') {
   const wal = await readFile(join(ws.dbDir, 'rpmdb.sqlite-wal'));
   const parsed = await rpmReader.read(memoryLayer({ [`${at}/rpmdb.sqlite`]: database, [`${at}/rpmdb.sqlite-wal`]: wal }), LIMITS);
   expect(parsed).not.toBeNull();
-  return { ...parsed!, packages: [...parsed!.packages].sort(byName) };
+  return { ...parsed!, packages: [...parsed!.packages].sort(byNameArch) };
 }
 
 beforeAll(async () => {
-  ws = await rpmWorkspace(['hello-1.0', 'hello-1.1', 'deep', 'many']);
+  ws = await rpmWorkspace(['hello-1.0', 'hello-1.1', 'deep', 'many', 'multi', 'zero']);
 }, 120_000);
 
 afterAll(() => ws?.dispose());
@@ -56,9 +31,15 @@ afterAll(() => ws?.dispose());
 describe('rpm reader against rpm itself', () => {
   // The stages build on each other by design: one database, changed as an image's layers would.
   it('install, upgrade, erase: the same packages, versions, sizes, licences, sources and files as rpm -qa / -ql', async () => {
-    await rpm(['-i', '--nodeps', '--noscripts', '--justdb', ...ws.rpms['hello-1.0']!, ...ws.rpms.deep!, ...ws.rpms.many!]);
+    await rpm(['-i', '--nodeps', '--noscripts', '--justdb', '--ignorearch', ...ws.rpms['hello-1.0']!, ...ws.rpms.deep!, ...ws.rpms.many!, ...ws.rpms.multi!, ...ws.rpms.zero!]);
+    await writeFile(join(ws.dbDir, '..', 'key.asc'), TEST_PUBLIC_KEY);
+    await rpm(['--import', join(ws.dbDir, '..', 'key.asc')]);
     const installed = await oracle();
-    expect(installed).toHaveLength(1 + 1 + 41);
+    expect(installed).toHaveLength(1 + 1 + 41 + 2 + 1 + 1);
+    expect(installed.find((p) => p.name === 'peel-zero')!.version).toBe('0:1-1');
+    expect(installed.find((p) => p.name === 'peel-deep')!.version).toBe('5.0.1-1');
+    expect(installed.filter((p) => p.name === 'peel-multi').map((p) => p.arch)).toEqual(['i686', 'x86_64']);
+    expect(installed.find((p) => p.name === 'gpg-pubkey')).toMatchObject({ arch: null, source: null, files: [] });
     expect(installed.find((p) => p.name === 'peel-hello')!.version).toBe('2:1.0-1');
     expect(installed.find((p) => p.name === 'peel-deep')!.files).toHaveLength(404);
     expect(await readerView()).toEqual({ location: '/var/lib/rpm/rpmdb.sqlite', packages: installed, warnings: [] });
@@ -70,7 +51,7 @@ describe('rpm reader against rpm itself', () => {
 
     await rpm(['-e', '--nodeps', '--noscripts', '--justdb', 'peel-many', 'peel-sub-7', 'peel-deep']);
     const erased = await oracle();
-    expect(erased).toHaveLength(1 + 39);
+    expect(erased).toHaveLength(1 + 39 + 2 + 1 + 1);
     expect(await readerView('/usr/lib/sysimage/rpm')).toEqual({ location: '/usr/lib/sysimage/rpm/rpmdb.sqlite', packages: erased, warnings: [] });
   });
 });

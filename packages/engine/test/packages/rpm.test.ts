@@ -52,32 +52,32 @@ const int32s = (tag: number, values: number[]) => {
 const nevr = [str(RPMTAG.NAME, 'p'), str(RPMTAG.VERSION, '1'), str(RPMTAG.RELEASE, '2')];
 
 describe('rpm database formats', () => {
-  it('is null without any rpm database, and watches both database folders', async () => {
+  it('is null without any rpm database, and watches the three database folders', async () => {
     expect(await rpmReader.read(memoryLayer({ '/lib/apk/db/installed': 'P:x\n' }), LIMITS)).toBeNull();
-    expect(rpmReader.watches).toEqual(['/var/lib/rpm/', '/usr/lib/sysimage/rpm/']);
+    expect(rpmReader.watches).toEqual(['/var/lib/rpm/', '/usr/lib/sysimage/rpm/', '/usr/share/rpm/']);
   });
 
-  it('names a Berkeley DB or ndb database instead of guessing its packages', async () => {
-    const bdb = Buffer.alloc(4096);
-    bdb.writeUInt32LE(0x061561, 12);
-    expect(await rpmReader.read(memoryLayer({ '/var/lib/rpm/Packages': bdb }), LIMITS)).toEqual({
+  it('names a Berkeley DB or ndb database, by its file name as rpm does, without reading it', async () => {
+    const bdbFiles = memoryLayer({ '/var/lib/rpm/Packages': Buffer.alloc(20 << 20) });
+    expect(await rpmReader.read(bdbFiles, LIMITS)).toEqual({
       location: '/var/lib/rpm/Packages',
       packages: [],
-      warnings: ['/var/lib/rpm/Packages is a Berkeley DB rpm database (rpm < 4.16: CentOS 7/8, RHEL/UBI 8, Amazon Linux 2); Peel reads only rpmdb.sqlite (rpm ≥ 4.16), so its packages are not listed'],
+      warnings: ['/var/lib/rpm/Packages (20971520 bytes) is a Berkeley DB rpm database (rpm < 4.16: CentOS 7/8, RHEL/UBI 8, Amazon Linux 2); Peel reads only rpmdb.sqlite (rpm ≥ 4.16), so its packages are not listed'],
     });
-    const ndb = Buffer.concat([Buffer.from('RpmP'), Buffer.alloc(60)]);
-    expect(await rpmReader.read(memoryLayer({ '/usr/lib/sysimage/rpm/Packages.db': ndb }), LIMITS)).toEqual({
+    expect(bdbFiles.maxBytesAsked).toEqual([LIMITS.maxDatabaseBytes, LIMITS.maxDatabaseBytes, LIMITS.maxDatabaseBytes, 0]);
+    expect(await rpmReader.read(memoryLayer({ '/usr/lib/sysimage/rpm/Packages.db': Buffer.alloc(64) }), LIMITS)).toEqual({
       location: '/usr/lib/sysimage/rpm/Packages.db',
       packages: [],
-      warnings: ["/usr/lib/sysimage/rpm/Packages.db is a ndb rpm database (rpm's own format, openSUSE and SLE); Peel reads only rpmdb.sqlite (rpm ≥ 4.16), so its packages are not listed"],
+      warnings: ["/usr/lib/sysimage/rpm/Packages.db (64 bytes) is a ndb rpm database (rpm's own format, openSUSE and SLE); Peel reads only rpmdb.sqlite (rpm ≥ 4.16), so its packages are not listed"],
     });
-    expect((await rpmReader.read(memoryLayer({ '/var/lib/rpm/Packages': 'hello' }), LIMITS))!.warnings).toEqual(['/var/lib/rpm/Packages is named like a Berkeley DB rpm database but is not one; not read']);
+  });
+
+  it('reads the rpm-ostree / bootc location, /usr/share/rpm', async () => {
+    expect(await rpmReader.read(memoryLayer({ '/usr/share/rpm/rpmdb.sqlite': database }), LIMITS)).toEqual({ ...full, location: '/usr/share/rpm/rpmdb.sqlite' });
   });
 
   it('reads rpmdb.sqlite when an old Packages file lies beside it', async () => {
-    const bdb = Buffer.alloc(4096);
-    bdb.writeUInt32BE(0x061561, 12);
-    const parsed = await rpmReader.read(memoryLayer({ '/var/lib/rpm/Packages': bdb, [SQLITE_AT]: database }), LIMITS);
+    const parsed = await rpmReader.read(memoryLayer({ '/var/lib/rpm/Packages': Buffer.alloc(4096), [SQLITE_AT]: database }), LIMITS);
     expect(parsed).toEqual(full);
     expect(full.packages).toHaveLength(42);
     expect(full.warnings).toEqual([]);
@@ -160,6 +160,21 @@ describe('rpmdb.sqlite, hostile', () => {
     const parsed = readRpmSqlite(copy, SQLITE_AT, LIMITS);
     expect(parsed.packages).toEqual(full.packages.filter((p) => p.name !== 'peel-sub-5'));
     expect(parsed.warnings).toEqual([`${SQLITE_AT}: 1 package header(s) unreadable and skipped (hnum ${victim.rowid}: header claims 4294967295 index entries)`]);
+
+    // Every header broken: one warning, counting them all and naming the first five.
+    const allBroken = Buffer.from(database);
+    const allRows = [...new SqliteFile(allBroken).rows(new SqliteFile(allBroken).tableRoot('Packages')!)];
+    for (const row of allRows) {
+      const rowBlob = row.values[1] as Buffer;
+      // Headers larger than a page sit partly in overflow pages: their first bytes are still on the leaf.
+      if (rowBlob.buffer === allBroken.buffer) allBroken.writeUInt32BE(0, rowBlob.byteOffset - allBroken.byteOffset);
+    }
+    const broken = allRows.filter((row) => (row.values[1] as Buffer).buffer === allBroken.buffer);
+    expect(broken.length).toBeGreaterThan(5);
+    const parsedBroken = readRpmSqlite(allBroken, SQLITE_AT, LIMITS);
+    expect(parsedBroken.packages).toHaveLength(42 - broken.length);
+    const named = broken.slice(0, 5).map((row) => `hnum ${row.rowid}: header claims 0 index entries`).join('; ');
+    expect(parsedBroken.warnings).toEqual([`${SQLITE_AT}: ${broken.length} package header(s) unreadable and skipped (${named}; …)`]);
   });
 
   it('survives truncation and random corruption without throwing or reading past the file', () => {
@@ -184,6 +199,14 @@ describe('RPM header blobs, hostile', () => {
   it('reads old-style file names (OLDFILENAMES), clamping `..`', () => {
     const blob = header([...nevr, int32s(RPMTAG.EPOCH, [0]), strs(RPMTAG.OLDFILENAMES, ['/etc/a', '/usr/../../b', 'rel/c'])]);
     expect(parseRpmHeader(blob)).toEqual({ name: 'p', version: '1', release: '2', epoch: 0, arch: null, size: null, license: null, sourceRpm: null, files: ['/etc/a', '/b', '/rel/c'] });
+  });
+
+  it('prefers LONGSIZE (64-bit, packages over 4 GiB) to SIZE', () => {
+    const longSize = Buffer.alloc(8);
+    longSize.writeBigUInt64BE(5_000_000_000n);
+    const blob = header([...nevr, int32s(RPMTAG.SIZE, [1234]), { tag: RPMTAG.LONGSIZE, type: 5, count: 1, data: longSize }]);
+    expect(parseRpmHeader(blob).size).toBe(5_000_000_000);
+    expect(parseRpmHeader(header([...nevr, int32s(RPMTAG.SIZE, [1234])])).size).toBe(1234);
   });
 
   it('refuses counts and offsets that do not fit the header', () => {
