@@ -210,8 +210,10 @@ describe('hostile auth', () => {
 describe('slow-loris registries', () => {
   it('drops a registry that sends headers then nothing (idle timeout)', async () => {
     const reg = await fake((_req, res) => { res.writeHead(200); res.write('{'); });
+    const started = Date.now();
     const e = await errorOf(client({ limits: { idleTimeoutMs: 300 } }).manifest(parseReference(`${reg.host}/x:1`)));
     expect(e).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/sent nothing for 0.3 s/) });
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('drops a manifest dripped a byte at a time (whole-response deadline)', async () => {
@@ -231,7 +233,9 @@ describe('slow-loris registries', () => {
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const started = Date.now();
     expect(await errorOf(client({ limits: { idleTimeoutMs: 300 } }).manifest(parseReference(`${host}/x:1`)))).toMatchObject({ code: 'TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 
