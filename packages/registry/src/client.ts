@@ -238,7 +238,11 @@ class Client implements RegistryClientImpl {
         ? `the token server of ${registry} (${url.host}) refused the credentials`
         : `the token server of ${registry} (${url.host}) refused anonymous access: credentials are needed`, { status: res.statusCode });
     }
-    if (res.statusCode !== 200) throw await responseError(res, `the token server of ${registry}`, url);
+    if (res.statusCode !== 200) {
+      // Its body is not quoted: a token server that got credentials could echo them back.
+      discard(res);
+      throw new RegistryError('REGISTRY_ERROR', `the token server of ${registry} (${url.host}) answered ${res.statusCode}`, { status: res.statusCode });
+    }
     const body = await readBounded(res, MAX_TOKEN_BODY, `the token of ${registry}`, url);
     let json: { token?: unknown; access_token?: unknown; expires_in?: unknown; issued_at?: unknown };
     try {

@@ -4,20 +4,19 @@
  * (inspect --raw, copy back into an OCI layout) and Docker (pull, then run the image).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createRegistryClient, parseReference, type Descriptor } from '../../src/index.js';
-import { MODES, SEEDED, clientOptions, dockerLogin, fixture, run, runText, skopeoFlags } from './tools.js';
+import { MODES, SEEDED, clientOptions, dockerLogin, fixture, run, runText, skopeoFlags, scratch } from './tools.js';
 
 const registries = inject('registries');
 const dockerHost = inject('dockerHost');
 
 /** An OCI archive unpacked with GNU tar: its manifest (bytes, type) and blob files. */
 async function unpack(archive: string) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'peel-registry-push-'));
+  const dir = scratch('peel-registry-push');
   await run('tar', ['-xf', fixture(archive), '-C', dir]);
   const blobPath = (digest: string) => path.join(dir, 'blobs', 'sha256', digest.slice('sha256:'.length));
   const top = (JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: Descriptor[] }).manifests[0]!;
@@ -56,7 +55,7 @@ describe.each(MODES)('pushing to the %s registry', (mode) => {
     const name = `${target.registry}/${target.repository}:v1`;
     expect((await run('skopeo', ['inspect', '--raw', ...skopeoFlags(reg, 'plain'), `docker://${name}`])).equals(image.bytes)).toBe(true);
     // skopeo copy checks every blob's digest on the way into the layout.
-    const layout = mkdtempSync(path.join(os.tmpdir(), 'peel-registry-back-'));
+    const layout = scratch('peel-registry-back');
     await run('skopeo', ['copy', '-q', ...skopeoFlags(reg, 'src'), `docker://${name}`, `oci:${layout}:back`]);
     const back = JSON.parse(readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
     expect(back.manifests[0]!.digest).toBe(image.digest);

@@ -4,13 +4,12 @@
  * and layer blobs (sha256 of the streamed bytes against the layer list), tag lists.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createRegistryClient, dockerConfigCredentials, parseReference, type RegistryClientImpl, type RegistryError } from '../../src/index.js';
-import { MODES, SEEDED, clientOptions, dockerLogin, run, runText, skopeoFlags, type TestRegistry } from './tools.js';
+import { MODES, SEEDED, clientOptions, dockerLogin, run, runText, skopeoFlags, type TestRegistry, scratch } from './tools.js';
 
 const registries = inject('registries');
 
@@ -56,7 +55,7 @@ describe.each(MODES)('reading from the %s registry', (mode) => {
     [SEEDED.multiarchV2s2, 'arm64'],
   ])('picks the %s image for linux/%s from the index, as skopeo copy --override-arch does', async (image, arch) => {
     // skopeo copies the one platform's manifest, unchanged, into a dir: layout (manifest.json): the one skopeo chose.
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'peel-registry-pick-'));
+    const dir = scratch('peel-registry-pick');
     await run('skopeo', ['--override-os', 'linux', '--override-arch', arch, 'copy', '-q', ...skopeoFlags(reg, 'src'), `docker://${reg.host}/${image}`, `dir:${dir}`]);
     const chosen = readFileSync(path.join(dir, 'manifest.json'));
     const manifest = await client.resolveImage(ref(image), { os: 'linux', architecture: arch });
@@ -146,7 +145,7 @@ describe('credentials and auth modes', () => {
 
   it('token: an identity token (OAuth2 refresh grant) works as a Docker config\'s identitytoken', async () => {
     const reg = registries.token;
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'peel-docker-config-'));
+    const dir = scratch('peel-docker-config');
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { [reg.host]: { identitytoken: reg.identityToken } } }));
     const client = createRegistryClient({ ca: clientOptions(reg).ca, credentials: dockerConfigCredentials({ env: { DOCKER_CONFIG: dir } }) });
     const manifest = await client.manifest(parseReference(`${reg.host}/${SEEDED.tiny}`));

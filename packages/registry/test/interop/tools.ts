@@ -4,9 +4,9 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import type { RegistryClientOptions } from '../../src/index.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -42,9 +42,14 @@ export function run(cmd: string, args: string[], env: Record<string, string> = {
 }
 export const runText = async (cmd: string, args: string[], env: Record<string, string> = {}) => (await run(cmd, args, env)).toString('utf8');
 
+/** A fresh folder inside the run's scratch folder (global-setup makes it and removes it after the run). */
+export function scratch(prefix: string): string {
+  return mkdtempSync(path.join(inject('scratch'), `${prefix}-`));
+}
+
 /** `docker login` into a fresh config folder: the Docker config a user of this registry would have. */
 export async function dockerLogin(reg: TestRegistry, dockerHost: string): Promise<string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'peel-docker-config-'));
+  const dir = scratch('docker-config');
   await run('docker', ['--config', dir, 'login', reg.host, '-u', reg.username!, '--password-stdin'], { DOCKER_HOST: dockerHost }, `${reg.password}\n`);
   return dir;
 }
