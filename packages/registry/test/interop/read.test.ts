@@ -175,3 +175,23 @@ describe('credentials and auth modes', () => {
     client.close();
   });
 });
+
+describe('blobs served from a CDN (distribution\'s redirect middleware)', () => {
+  const reg = registries.cdn;
+  const cdnStats = async () => JSON.parse(await runText('curl', ['-sS', `${reg.cdnUrl}/__stats`])) as { requests: number; withAuthorization: number };
+
+  it('follows the 307 to the CDN for every blob, never sending it the registry\'s credentials', async () => {
+    const client = createRegistryClient(clientOptions(reg));
+    const ref = parseReference(`${reg.host}/${SEEDED.multi}`);
+    const inspect = JSON.parse(await skopeo(reg, ['inspect'], SEEDED.multi).then(String)) as { Layers: string[] };
+    const before = await cdnStats();
+    const manifest = await client.resolveImage(ref);
+    for (const layer of manifest.image!.layers) expect(sha256(await bytesOf(await client.blob(ref, layer)))).toBe(layer.digest);
+    expect(manifest.image!.layers.map((l) => l.digest)).toEqual(inspect.Layers);
+    expect(await client.hasBlob(ref, manifest.image!.config.digest)).toBe(true);
+    const after = await cdnStats();
+    expect(after.requests - before.requests).toBe(manifest.image!.layers.length + 1);
+    expect(after.withAuthorization).toBe(0);
+    client.close();
+  });
+});

@@ -12,8 +12,11 @@ import type { RegistryClientOptions } from '../../src/index.js';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const fixture = (name: string) => path.join(repoRoot, 'fixtures', name);
 
-export type Mode = 'open' | 'basic' | 'token';
-export const MODES: readonly Mode[] = ['open', 'basic', 'token'];
+export type Mode = 'open' | 'basic' | 'token' | 'cdn';
+/** The three auth modes every read and push test runs against. */
+export const MODES = ['open', 'basic', 'token'] as const satisfies readonly Mode[];
+/** Every registry the suite starts: the auth modes, plus basic auth whose blobs are served by a "CDN" (a 307 to another port). */
+export const ALL_MODES: readonly Mode[] = [...MODES, 'cdn'];
 
 /** What scripts/registry.sh start prints. */
 export interface TestRegistry {
@@ -28,6 +31,7 @@ export interface TestRegistry {
   password: string | null;
   identityToken: string | null;
   tokenUrl: string | null;
+  cdnUrl: string | null;
   dir: string;
 }
 
