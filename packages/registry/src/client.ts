@@ -168,14 +168,15 @@ class Client implements RegistryClientImpl {
    * that does not speak TLS on its port is reached over HTTP. A certificate that fails is an
    * error, never a reason to fall back.
    */
-  private base(registry: string, signal?: AbortSignal): Promise<URL> {
+  private base(registry: string): Promise<URL> {
     const known = this.bases.get(registry);
     if (known) return known;
     const secure = new URL(`https://${registry}`);
     if (!this.transport.plainHttpAllowed(registry)) return Promise.resolve(secure);
+    // Shared by every call to this registry, so no one caller's signal cancels it; the deadline bounds it.
     const probe = (async () => {
       try {
-        const res = await this.transport.send({ method: 'GET', url: new URL('/v2/', secure), signal, deadlineMs: this.limits.responseTimeoutMs });
+        const res = await this.transport.send({ method: 'GET', url: new URL('/v2/', secure), deadlineMs: this.limits.responseTimeoutMs });
         discard(res);
         return secure;
       } catch (e) {
@@ -289,7 +290,7 @@ class Client implements RegistryClientImpl {
 
   /** A request with authentication: learns the challenge from a 401, answers it, gives up after maxAuthRetries. */
   private async call(registry: string, scopes: string[], spec: CallSpec, signal?: AbortSignal): Promise<{ res: http.IncomingMessage; url: URL }> {
-    const base = await this.base(registry, signal);
+    const base = await this.base(registry);
     let wanted = mergeScopes(scopes);
     let fresh = false;
     for (let attempt = 0; ; attempt++) {
@@ -456,7 +457,7 @@ class Client implements RegistryClientImpl {
     const mountFrom = options.mountFrom !== undefined && options.mountFrom !== ref.repository ? options.mountFrom : undefined;
     // One token for everything the push needs: pull+push here, pull where the blob is mounted from.
     const scopes = mergeScopes([pushScope(ref.repository)], mountFrom ? [pullScope(mountFrom)] : []);
-    const base = await this.base(ref.registry, signal);
+    const base = await this.base(ref.registry);
     if (await this.headBlob(ref, digest, scopes, signal)) {
       onProgress?.(size);
       return 'exists';
