@@ -38,6 +38,8 @@ interface CallSpec {
   body?: Buffer;
   /** Follow redirects (GET and HEAD only). */
   follow?: boolean;
+  /** The body is a stream whose idleness the caller watches (see verifying). */
+  streamed?: boolean;
   /** Bound the whole exchange (small bodies). */
   deadline?: boolean;
 }
@@ -69,12 +71,18 @@ async function responseError(res: http.IncomingMessage, what: string, url: URL):
   return new RegistryError(code, `${what}: ${url.host} answered ${status}${detail ? ` (${detail})` : ''}`, { status, registryCode });
 }
 
-/** Passes a blob's bytes through, erroring the stream at the first byte past `size` or at an end whose digest or length differs. */
-function verifying(source: http.IncomingMessage, expected: Pick<Descriptor, 'digest' | 'size'>, what: string, url: URL): Readable {
+/**
+ * Passes a blob's bytes through, erroring the stream at the first byte past `size` or at an end
+ * whose digest or length differs. The idle clock runs only while the consumer waits for bytes
+ * (both buffers empty): a consumer that pauses does not make the registry look idle.
+ */
+function verifying(source: http.IncomingMessage, expected: Pick<Descriptor, 'digest' | 'size'>, what: string, url: URL, idleMs: number): Readable {
   const hash = createHash(algorithmOf(expected.digest));
   let seen = 0;
+  let lastProgress = Date.now();
   const out = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      lastProgress = Date.now();
       seen += chunk.length;
       if (seen > expected.size) {
         source.destroy();
@@ -90,8 +98,16 @@ function verifying(source: http.IncomingMessage, expected: Pick<Descriptor, 'dig
       callback();
     },
   });
+  const watch = setInterval(() => {
+    if (out.readableLength > 0 || out.writableLength > 0) lastProgress = Date.now();
+    else if (Date.now() - lastProgress >= idleMs) out.destroy(new RegistryError('TIMEOUT', `${url.host} sent nothing of ${what} for ${idleMs / 1000} s`));
+  }, Math.max(20, Math.floor(idleMs / 5)));
+  watch.unref();
   source.on('error', (e) => out.destroy(mapError(e, url)));
-  out.on('close', () => { if (!source.readableEnded) source.destroy(); });
+  out.on('close', () => {
+    clearInterval(watch);
+    if (!source.readableEnded) source.destroy();
+  });
   source.pipe(out);
   return out;
 }
@@ -270,6 +286,7 @@ class Client implements RegistryClientImpl {
       const res = await this.transport.send({
         method: spec.method, url, headers, body: spec.body, signal,
         deadlineMs: spec.deadline ? this.limits.responseTimeoutMs : undefined,
+        bodyIdleWatchedByCaller: spec.streamed,
       });
       if (!spec.follow || !REDIRECTS.has(res.statusCode ?? 0)) return { res, url };
       const location = header(res, 'location');
@@ -365,14 +382,14 @@ class Client implements RegistryClientImpl {
   async blob(ref: ImageReference, descriptor: Pick<Descriptor, 'digest' | 'size'>, signal?: AbortSignal): Promise<Readable> {
     checkDigest(descriptor.digest);
     const what = `blob ${descriptor.digest} of ${ref.registry}/${ref.repository}`;
-    const { res, url } = await this.call(ref.registry, [pullScope(ref.repository)], { method: 'GET', target: `/v2/${ref.repository}/blobs/${descriptor.digest}`, follow: true }, signal);
+    const { res, url } = await this.call(ref.registry, [pullScope(ref.repository)], { method: 'GET', target: `/v2/${ref.repository}/blobs/${descriptor.digest}`, follow: true, streamed: true }, signal);
     if (res.statusCode !== 200) throw await responseError(res, what, url);
     const length = header(res, 'content-length');
     if (length !== undefined && Number(length) !== descriptor.size) {
       res.destroy();
       throw new RegistryError('SIZE_MISMATCH', `${what} is announced as ${length} bytes, not its ${descriptor.size}`);
     }
-    return verifying(res, descriptor, what, url);
+    return verifying(res, descriptor, what, url, this.limits.idleTimeoutMs);
   }
 
   async tags(repository: Omit<ImageReference, 'tag' | 'digest'>, page?: { n?: number; last?: string }, signal?: AbortSignal): Promise<TagPage> {

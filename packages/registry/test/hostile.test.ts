@@ -216,6 +216,22 @@ describe('slow-loris registries', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('drops a blob whose bytes stop coming while the consumer waits', async () => {
+    const reg = await fake((_req, res) => { res.writeHead(200); res.write(BLOB.subarray(0, 10)); });
+    const started = Date.now();
+    const stream = await client({ limits: { idleTimeoutMs: 300 } }).blob(parseReference(`${reg.host}/x:1`), { digest: sha256(BLOB), size: BLOB.length });
+    expect(await errorOf(drain(stream))).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/sent nothing of blob .* for 0.3 s/) });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('does not drop a blob whose consumer pauses longer than the idle timeout', async () => {
+    const big = Buffer.alloc(8 * 1024 * 1024, 3);
+    const reg = await fake((_req, res) => res.writeHead(200, { 'content-length': String(big.length) }).end(big));
+    const stream = await client({ limits: { idleTimeoutMs: 200 } }).blob(parseReference(`${reg.host}/x:1`), { digest: sha256(big), size: big.length });
+    await new Promise((r) => setTimeout(r, 1000)); // nobody reads: socket and stream buffers fill, the registry waits
+    expect(await drain(stream)).toBe(big.length);
+  });
+
   it('drops a manifest dripped a byte at a time (whole-response deadline)', async () => {
     const reg = await fake((_req, res) => {
       res.writeHead(200);
