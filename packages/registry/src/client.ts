@@ -8,7 +8,7 @@ import type http from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import type { Credentials, Descriptor, FetchedManifest, ImageReference, Platform, RegistryClient, RegistryClientOptions, RegistryLimits, TagPage } from './types.js';
 import { RegistryError } from './errors.js';
-import { checkDigest, formatReference } from './reference.js';
+import { checkDigest, formatReference, isDigest } from './reference.js';
 import { parseChallenges, nextLink, type Challenge } from './challenge.js';
 import { Transport, discard, mapError, readBounded, where, type HttpRequest } from './transport.js';
 import { IMAGE_MANIFEST_TYPES, INDEX_TYPES, MANIFEST_ACCEPT, OCI_INDEX, OCI_MANIFEST } from './media-types.js';
@@ -117,7 +117,7 @@ function parseDescriptor(value: unknown, what: string): Descriptor {
   if (!d || typeof d !== 'object' || typeof d.mediaType !== 'string' || typeof d.digest !== 'string' || !Number.isSafeInteger(d.size) || (d.size as number) < 0) {
     throw new RegistryError('BAD_RESPONSE', `${what} has a malformed descriptor`);
   }
-  checkDigest(d.digest);
+  if (!isDigest(d.digest)) throw new RegistryError('BAD_RESPONSE', `${what} has a descriptor with an invalid digest ${JSON.stringify(d.digest.slice(0, 80))}`);
   const out: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size as number };
   const p = d.platform;
   if (p && typeof p === 'object' && typeof p.os === 'string' && typeof p.architecture === 'string') {

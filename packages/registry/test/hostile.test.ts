@@ -81,6 +81,23 @@ describe('hostile manifests', () => {
     expect((await client().manifest(parseReference(`${reg.host}/x@${sha256(MANIFEST)}`))).digest).toBe(sha256(MANIFEST));
   });
 
+  it('refuses schema 1 manifests and types that are neither an image nor an index', async () => {
+    const bodies: Record<string, { type: string; body: string }> = {
+      '/v2/s1/manifests/1': { type: 'application/vnd.docker.distribution.manifest.v1+prettyjws', body: JSON.stringify({ schemaVersion: 1, name: 's1', fsLayers: [] }) },
+      '/v2/odd/manifests/1': { type: 'application/vnd.example.thing+json', body: JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.example.thing+json' }) },
+      '/v2/bad/manifests/1': { type: 'application/vnd.oci.image.manifest.v1+json', body: JSON.stringify({ schemaVersion: 2, config: { mediaType: 'x', digest: 'sha256:short', size: 1 }, layers: [] }) },
+    };
+    const reg = await fake((req, res) => {
+      const answer = bodies[req.url!];
+      if (!answer) return res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': answer.type }).end(answer.body);
+    });
+    const c = client();
+    expect(await errorOf(c.manifest(parseReference(`${reg.host}/s1:1`)))).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/schema version 1/) });
+    expect(await errorOf(c.manifest(parseReference(`${reg.host}/odd:1`)))).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect(await errorOf(c.manifest(parseReference(`${reg.host}/bad:1`)))).toMatchObject({ code: 'BAD_RESPONSE', message: expect.stringMatching(/invalid digest "sha256:short"/) });
+  });
+
   it('stops reading a 100 MB manifest while it streams (no Content-Length)', async () => {
     let written = 0;
     let stopped = false;

@@ -95,6 +95,38 @@ describe.each(MODES)('pushing to the %s registry', (mode) => {
     expect(await client.hasBlob(target, podman.blobs[0]!.digest)).toBe(true);
   });
 
+  it('pushes a multi-platform image: each manifest by digest, then the index by tag; skopeo copies it back whole', async () => {
+    const dir = scratch('peel-registry-index');
+    await run('tar', ['-xf', fixture('tiny-multiarch-oci.tar'), '-C', dir]);
+    const blobPath = (digest: string) => path.join(dir, 'blobs', 'sha256', digest.slice('sha256:'.length));
+    // index.json → an index (the image) → one manifest per platform.
+    const top = (JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: Descriptor[] }).manifests[0]!;
+    const indexBytes = readFileSync(blobPath(top.digest));
+    const platforms = (JSON.parse(indexBytes.toString()) as { manifests: Descriptor[] }).manifests;
+    const target = parseReference(`${reg.host}/test/index-${unique()}:v1`);
+    const pushed = new Set<string>();
+    for (const m of platforms) {
+      const bytes = readFileSync(blobPath(m.digest));
+      const image = JSON.parse(bytes.toString()) as { config: Descriptor; layers: Descriptor[] };
+      for (const blob of [image.config, ...image.layers]) {
+        // A blob both platforms share is there for the second one.
+        expect(await client.pushBlob(target, blob, async () => createReadStream(blobPath(blob.digest)))).toBe(pushed.has(blob.digest) ? 'exists' : 'uploaded');
+        pushed.add(blob.digest);
+      }
+      expect(await client.pushManifest({ ...target, tag: null, digest: m.digest }, m.mediaType, bytes)).toBe(m.digest);
+    }
+    expect(await client.pushManifest(target, top.mediaType, indexBytes)).toBe(top.digest);
+    const name = `docker://${target.registry}/${target.repository}:v1`;
+    expect((await run('skopeo', ['inspect', '--raw', ...skopeoFlags(reg, 'plain'), name])).equals(indexBytes)).toBe(true);
+    const layout = scratch('peel-registry-index-back');
+    await run('skopeo', ['copy', '-q', '--all', ...skopeoFlags(reg, 'src'), name, `oci:${layout}:back`]);
+    const back = JSON.parse(readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
+    expect(back.manifests[0]!.digest).toBe(top.digest);
+    // A manifest whose bytes do not match the digest it is pushed under is refused before sending.
+    const other = readFileSync(blobPath(platforms[0]!.digest));
+    await expect(client.pushManifest({ ...target, tag: null, digest: platforms[1]!.digest }, platforms[0]!.mediaType, other)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
+  });
+
   it('refuses bytes that do not match the digest, and leaves nothing stored', async () => {
     const target = parseReference(`${reg.host}/test/refused-${unique()}:v1`);
     const small = Buffer.from('not the bytes of the digest\n');
