@@ -10,7 +10,7 @@ import type { Credentials, Descriptor, FetchedManifest, ImageReference, Platform
 import { RegistryError } from './errors.js';
 import { checkDigest, formatReference, isDigest } from './reference.js';
 import { parseChallenges, nextLink, type Challenge } from './challenge.js';
-import { Transport, discard, mapError, readBounded, where, type HttpRequest } from './transport.js';
+import { Transport, discard, isLoopback, mapError, readBounded, where, type HttpRequest } from './transport.js';
 import { IMAGE_MANIFEST_TYPES, INDEX_TYPES, MANIFEST_ACCEPT, OCI_INDEX, OCI_MANIFEST } from './media-types.js';
 import { formatPlatform, hostPlatform, pickPlatform } from './platform.js';
 import { mergeScopes, pullScope, pushScope } from './scope.js';
@@ -21,6 +21,8 @@ export const DEFAULT_REGISTRY_LIMITS: RegistryLimits = {
   maxAuthRetries: 3,
   idleTimeoutMs: 30_000,
   responseTimeoutMs: 60_000,
+  slowBlobWindowMs: 60_000,
+  minBlobBytes: 64 * 1024,
 };
 /** Blobs up to this size go up in one PUT; bigger ones in PATCHes of this size. */
 export const DEFAULT_UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -74,12 +76,16 @@ async function responseError(res: http.IncomingMessage, what: string, url: URL):
 /**
  * Passes a blob's bytes through, erroring the stream at the first byte past `size` or at an end
  * whose digest or length differs. The idle clock runs only while the consumer waits for bytes
- * (both buffers empty): a consumer that pauses does not make the registry look idle.
+ * (both buffers empty): a consumer that pauses does not make the registry look idle. So does the
+ * rate check: a registry dripping a byte now and then (never idle) cannot hold a reader forever.
  */
-function verifying(source: http.IncomingMessage, expected: Pick<Descriptor, 'digest' | 'size'>, what: string, url: URL, idleMs: number): Readable {
+function verifying(source: http.IncomingMessage, expected: Pick<Descriptor, 'digest' | 'size'>, what: string, url: URL, limits: RegistryLimits): Readable {
+  const idleMs = limits.idleTimeoutMs;
   const hash = createHash(algorithmOf(expected.digest));
   let seen = 0;
   let lastProgress = Date.now();
+  let waitedMs = 0;
+  let seenAtWindow = 0;
   const out = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       lastProgress = Date.now();
@@ -98,10 +104,22 @@ function verifying(source: http.IncomingMessage, expected: Pick<Descriptor, 'dig
       callback();
     },
   });
+  const tick = Math.max(20, Math.floor(idleMs / 5));
   const watch = setInterval(() => {
-    if (out.readableLength > 0 || out.writableLength > 0) lastProgress = Date.now();
-    else if (Date.now() - lastProgress >= idleMs) out.destroy(new RegistryError('TIMEOUT', `${url.host} sent nothing of ${what} for ${idleMs / 1000} s`));
-  }, Math.max(20, Math.floor(idleMs / 5)));
+    if (out.readableLength > 0 || out.writableLength > 0) {
+      lastProgress = Date.now();
+      return;
+    }
+    if (Date.now() - lastProgress >= idleMs) return out.destroy(new RegistryError('TIMEOUT', `${url.host} sent nothing of ${what} for ${idleMs / 1000} s`));
+    waitedMs += tick;
+    if (waitedMs < limits.slowBlobWindowMs) return;
+    const got = seen - seenAtWindow;
+    if (got < limits.minBlobBytes) {
+      return out.destroy(new RegistryError('TIMEOUT', `${url.host} sent only ${got} bytes of ${what} in ${limits.slowBlobWindowMs / 1000} s: too slow, abandoned`));
+    }
+    waitedMs = 0;
+    seenAtWindow = seen;
+  }, tick);
   watch.unref();
   source.on('error', (e) => out.destroy(mapError(e, url)));
   out.on('close', () => {
@@ -155,6 +173,8 @@ export function parseManifest(bytes: Buffer, digest: string, contentType: string
 export interface RegistryClientImpl extends RegistryClient {
   /** Drops the kept-alive connections. */
   close(): void;
+  /** Drops the tokens and challenge learned for a registry (its credentials changed: a login, a logout). */
+  forget(registry: string): void;
 }
 
 class Client implements RegistryClientImpl {
@@ -173,6 +193,11 @@ class Client implements RegistryClientImpl {
 
   close(): void {
     this.transport.close();
+  }
+
+  forget(registry: string): void {
+    this.challenges.delete(registry);
+    for (const key of [...this.tokens.keys()]) if (key.startsWith(`${registry} `)) this.tokens.delete(key);
   }
 
   private credentials(registry: string): Credentials | null {
@@ -231,6 +256,7 @@ class Client implements RegistryClientImpl {
     } catch {
       throw new RegistryError('BAD_RESPONSE', `${registry} asked for a token without a valid realm URL`);
     }
+    checkTarget(await this.base(registry), url, 'names as its token server');
     const service = challenge.params.service;
     const request: HttpRequest = { method: 'GET', url, signal, deadlineMs: this.limits.responseTimeoutMs, headers: { accept: 'application/json' } };
     if (creds && 'identityToken' in creds) {
@@ -298,6 +324,7 @@ class Client implements RegistryClientImpl {
       } catch {
         throw new RegistryError('BAD_RESPONSE', `${url.host} redirected to an invalid URL`);
       }
+      checkTarget(base, next, 'redirected to');
       if (visited.has(next.href)) throw new RegistryError('REDIRECT_LOOP', `${base.host} redirected in a loop (back to ${where(next)})`);
       if (++hops > this.limits.maxRedirects) throw new RegistryError('TOO_MANY_REDIRECTS', `${base.host} redirected more than ${this.limits.maxRedirects} times`);
       visited.add(next.href);
@@ -389,7 +416,7 @@ class Client implements RegistryClientImpl {
       res.destroy();
       throw new RegistryError('SIZE_MISMATCH', `${what} is announced as ${length} bytes, not its ${descriptor.size}`);
     }
-    return verifying(res, descriptor, what, url, this.limits.idleTimeoutMs);
+    return verifying(res, descriptor, what, url, this.limits);
   }
 
   async tags(repository: Omit<ImageReference, 'tag' | 'digest'>, page?: { n?: number; last?: string }, signal?: AbortSignal): Promise<TagPage> {
@@ -537,7 +564,8 @@ class Client implements RegistryClientImpl {
         }
         const end = sent + chunk.length - 1;
         const { res, url } = await this.call(ref.registry, scopes, {
-          method: 'PATCH', target: session, body: chunk, deadline: true,
+          // A body of megabytes on a slow uplink takes its time: the idle timeout bounds it, not the deadline.
+          method: 'PATCH', target: session, body: chunk, deadline: false,
           headers: { 'content-type': 'application/octet-stream', 'content-range': `${sent}-${end}` },
         }, signal);
         if (res.statusCode !== 202) throw await responseError(res, what, url);
@@ -551,6 +579,9 @@ class Client implements RegistryClientImpl {
         onProgress?.(sent);
         // A registry may ask for bigger chunks (OCI-Chunk-Min-Length); later chunks honour it.
         const min = Number(header(res, 'oci-chunk-min-length') ?? NaN);
+        if (min > MAX_CHUNK_BYTES) {
+          throw new RegistryError('BAD_RESPONSE', `${what}: ${base.host} asks for chunks of at least ${min} bytes (OCI-Chunk-Min-Length), more than the ${MAX_CHUNK_BYTES} a chunk may hold in memory`);
+        }
         if (min > chunkSize) chunkSize = min;
         chunks.resize(chunkSize);
       }
@@ -562,7 +593,7 @@ class Client implements RegistryClientImpl {
     const final = new URL(session);
     final.searchParams.set('digest', digest);
     const { res, url } = await this.call(ref.registry, scopes, {
-      method: 'PUT', target: final, body, deadline: true, headers: { 'content-type': 'application/octet-stream' },
+      method: 'PUT', target: final, body, deadline: body.length === 0, headers: { 'content-type': 'application/octet-stream' },
     }, signal);
     if (res.statusCode !== 201) throw await responseError(res, what, url);
     const stored = header(res, 'docker-content-digest');
@@ -592,6 +623,9 @@ class Client implements RegistryClientImpl {
  * Cuts a stream into chunks of `size` bytes (the last one shorter), refusing a stream longer than
  * `limit` bytes or shorter than it, at the end.
  */
+/** The biggest upload chunk held in memory, whatever a registry asks (OCI-Chunk-Min-Length). */
+const MAX_CHUNK_BYTES = 64 * 1024 * 1024;
+
 function readChunks(source: Readable, size: number, limit: number, what: string): AsyncIterable<Buffer> & { resize(n: number): void } {
   let chunkSize = size;
   return {
@@ -621,6 +655,26 @@ function readChunks(source: Readable, size: number, limit: number, what: string)
       if (held) yield Buffer.concat(parts);
     },
   };
+}
+
+/**
+ * Where a registry may send Peel (a redirect, a token realm): never from HTTPS down to plain HTTP,
+ * and never from a registry elsewhere to this machine or its link-local network (169.254.0.0/16,
+ * fe80::/10: cloud metadata), which would let a hostile registry probe, or take tokens from,
+ * services that trust local callers.
+ */
+export function checkTarget(base: URL, target: URL, how: string): void {
+  if (base.protocol === 'https:' && target.protocol !== 'https:') {
+    throw new RegistryError('INSECURE_REFUSED', `${base.host} ${how} ${target.protocol}//${target.host}: plain HTTP after HTTPS is refused`);
+  }
+  if (!isLoopback(base.hostname) && (isLoopback(target.hostname) || isLinkLocal(target.hostname))) {
+    throw new RegistryError('HOSTILE_LOCATION', `${base.host} ${how} ${target.host}, an address of this machine or its local link: refused`);
+  }
+}
+
+function isLinkLocal(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return /^169\.254\.\d{1,3}\.\d{1,3}$/.test(h) || /^fe[89ab][0-9a-f]:/.test(h) || h === '0.0.0.0' || h === '::';
 }
 
 /** A client of one or more registries; credentials, CAs and bounds come from the options. */

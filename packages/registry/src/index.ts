@@ -8,5 +8,5 @@ export { parseReference, parseRepository, formatReference, normalizeRegistry, ch
 export { dockerConfigCredentials, dockerConfigPath, type DockerConfigOptions } from './docker-config.js';
 export { parseChallenges, nextLink, type Challenge } from './challenge.js';
 export { hostPlatform, platformMatches, parsePlatform, formatPlatform, pickPlatform } from './platform.js';
-export { createRegistryClient, parseManifest, DEFAULT_REGISTRY_LIMITS, DEFAULT_UPLOAD_CHUNK_BYTES, type RegistryClientImpl } from './client.js';
+export { createRegistryClient, parseManifest, checkTarget, DEFAULT_REGISTRY_LIMITS, DEFAULT_UPLOAD_CHUNK_BYTES, type RegistryClientImpl } from './client.js';
 export * from './media-types.js';

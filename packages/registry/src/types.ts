@@ -69,6 +69,12 @@ export interface RegistryLimits {
   idleTimeoutMs: number;
   /** A small response (manifest, token, tag list, upload step) not complete after this long is abandoned. */
   responseTimeoutMs: number;
+  /**
+   * A blob that, while its reader waits, sends fewer than `minBlobBytes` bytes in
+   * `slowBlobWindowMs` is abandoned (a registry dripping a byte now and then is never idle).
+   */
+  slowBlobWindowMs: number;
+  minBlobBytes: number;
 }
 
 export interface RegistryClient {

@@ -10,7 +10,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRegistryClient, parseReference, type RegistryClientOptions, type RegistryError } from '../src/index.js';
+import { checkTarget, createRegistryClient, parseReference, type RegistryClientOptions, type RegistryError } from '../src/index.js';
 
 const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const MANIFEST = Buffer.from(JSON.stringify({
@@ -374,5 +374,82 @@ describe('tag pages', () => {
       last = page.next;
     }
     expect(pages).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+});
+
+describe('where a registry may send Peel', () => {
+  const refused = (base: string, target: string) => {
+    try {
+      checkTarget(new URL(base), new URL(target), 'redirected to');
+      return null;
+    } catch (e) {
+      return (e as RegistryError).code;
+    }
+  };
+
+  it('never from HTTPS down to HTTP, never from a remote registry to this machine or its local link', () => {
+    expect(refused('https://registry.example', 'http://cdn.example/blob')).toBe('INSECURE_REFUSED');
+    expect(refused('https://registry.example', 'https://127.0.0.1:8080/token')).toBe('HOSTILE_LOCATION');
+    expect(refused('http://10.0.0.5:5000', 'http://localhost:9000/admin')).toBe('HOSTILE_LOCATION');
+    expect(refused('https://registry.example', 'https://169.254.169.254/latest/meta-data')).toBe('HOSTILE_LOCATION');
+    expect(refused('https://registry.example', 'https://[fe80::1]/x')).toBe('HOSTILE_LOCATION');
+    expect(refused('https://registry.example', 'https://[::1]:5000/x')).toBe('HOSTILE_LOCATION');
+    // What registries do: a CDN elsewhere, a token server elsewhere, a loopback registry's own loopback realm.
+    expect(refused('https://registry.example', 'https://cdn.example/blob?sig=1')).toBeNull();
+    expect(refused('https://registry-1.docker.io', 'https://auth.docker.io/token')).toBeNull();
+    expect(refused('http://127.0.0.1:5000', 'http://127.0.0.1:5001/token')).toBeNull();
+  });
+});
+
+describe('credentials that change', () => {
+  it('forget drops the tokens learned for a registry: the next request asks the token server again', async () => {
+    let tokens = 0;
+    const reg = await fake((req, res, self) => {
+      if (req.url!.startsWith('/token')) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `T${++tokens}` }));
+      if (req.headers.authorization !== `Bearer T${tokens}`) return res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${self.host}/token",service="s",scope="repository:x:pull"` }).end();
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': sha256(MANIFEST) }).end(MANIFEST);
+    });
+    const c = client();
+    const ref = parseReference(`${reg.host}/x:1`);
+    await c.manifest(ref);
+    await c.manifest(ref);
+    expect(tokens).toBe(1);
+    c.forget(reg.host);
+    await c.manifest(ref);
+    expect(tokens).toBe(2);
+    // Forgotten before asking: the first request goes out without a token, learns the challenge again.
+    expect(reg.requests.filter((r) => r.url.startsWith('/v2/x/manifests')).map((r) => r.authorization ?? null)).toEqual([null, 'Bearer T1', 'Bearer T1', null, 'Bearer T2']);
+  });
+});
+
+describe('slow registries that are never idle', () => {
+  it('drops a blob dripped a byte at a time while the consumer waits (too few bytes a window)', async () => {
+    const reg = await fake((_req, res) => {
+      res.writeHead(200);
+      let i = 0;
+      const t = setInterval(() => (i < BLOB.length && !res.destroyed ? res.write(BLOB.subarray(i, ++i)) : clearInterval(t)), 20);
+      res.on('close', () => clearInterval(t));
+    });
+    const started = Date.now();
+    const stream = await client({ limits: { idleTimeoutMs: 300, slowBlobWindowMs: 600, minBlobBytes: 500 } }).blob(parseReference(`${reg.host}/x:1`), { digest: sha256(BLOB), size: BLOB.length });
+    expect(await errorOf(drain(stream))).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/sent only \d+ bytes of blob .* too slow/) });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('hostile upload sizes', () => {
+  it('refuses a registry asking for chunks bigger than a chunk may hold in memory (OCI-Chunk-Min-Length)', async () => {
+    const reg = await fake((req, res) => {
+      if (req.method === 'HEAD') return res.writeHead(404).end();
+      if (req.method === 'POST') return res.writeHead(202, { location: '/up/1' }).end();
+      req.resume();
+      req.on('end', () => {
+        if (req.method === 'PATCH') return res.writeHead(202, { location: '/up/2', range: '0-99', 'oci-chunk-min-length': String(4_000_000_000) }).end();
+        res.writeHead(500).end();
+      });
+    });
+    const e = await errorOf(client({ uploadChunkBytes: 100 }).pushBlob(parseReference(`${reg.host}/x:1`), { digest: sha256(BLOB), size: BLOB.length }, async () => Readable.from([BLOB])));
+    expect(e).toMatchObject({ code: 'BAD_RESPONSE', message: expect.stringMatching(/chunks of at least 4000000000 bytes/) });
+    expect(reg.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
   });
 });
