@@ -31,6 +31,8 @@ export interface FindPackagesOptions {
   maxOwnedPaths?: number;
   /** Unowned folders listed, largest first. */
   maxUnownedFolders?: number;
+  /** Bytes of database files kept between layers, so that a file no later layer touched is not read again. */
+  maxCachedBytes?: number;
   signal?: AbortSignal;
   /** Called after each layer's databases are read. */
   onLayer?: (layer: number, layers: number) => void;
@@ -40,6 +42,7 @@ export const DEFAULT_FIND_OPTIONS = {
   maxLanguagePackages: 20_000,
   maxOwnedPaths: 4_000_000,
   maxUnownedFolders: 200,
+  maxCachedBytes: 64 * 1024 * 1024,
 };
 
 /** Warnings kept; past it one line says how many more there were. */
@@ -82,6 +85,7 @@ export async function findPackages(image: PackageImage, options: FindPackagesOpt
     }
   }
 
+  const cache = new ReadCache(image, options.maxCachedBytes ?? DEFAULT_FIND_OPTIONS.maxCachedBytes);
   const tracked: Tracked[] = [];
   // Per database: key → index in `tracked` of what its last read copy listed.
   const alive: Array<Map<string, number>> = databases.map(() => new Map());
@@ -91,7 +95,7 @@ export async function findPackages(image: PackageImage, options: FindPackagesOpt
     for (let d = 0; d < databases.length; d++) {
       const db = databases[d];
       if (!(await image.touches(layer, db.watches))) continue;
-      files ??= image.asOf(layer);
+      files ??= cache.view(layer, image.asOf(layer));
       let parsed: ParsedDatabase | null;
       try {
         parsed = await db.read(files, limits);
@@ -174,25 +178,28 @@ interface Owners {
 async function ownersOf(image: PackageImage, tracked: Tracked[], options: FindPackagesOptions, warnings: Warnings): Promise<Owners> {
   const max = options.maxOwnedPaths ?? DEFAULT_FIND_OPTIONS.maxOwnedPaths;
   const o: Owners = { exact: new Map(), more: new Map(), trees: new Map() };
+  // Every folder the packages name, resolved once (a merged-/usr image: /bin → /usr/bin).
   const realDirs = new Map<string, string | null>();
-  const real = async (dir: string) => {
-    let r = realDirs.get(dir);
-    if (r === undefined) realDirs.set(dir, (r = await image.realDir(dir)));
-    return r;
-  };
+  for (const t of tracked) {
+    if (t.removedIn !== null) continue;
+    if (t.tree !== null) realDirs.set(t.tree, null);
+    for (const path of t.record.files) realDirs.set(folderOf(path), null);
+  }
+  for (const dir of realDirs.keys()) realDirs.set(dir, await image.realDir(dir));
+  const real = (dir: string) => realDirs.get(dir) ?? null;
   let full = false;
   for (let i = 0; i < tracked.length && !full; i++) {
     const t = tracked[i];
     if (t.removedIn !== null) continue;
     if (t.tree !== null) {
-      const root = await real(t.tree);
+      const root = real(t.tree);
       if (root !== null) o.trees.set(root, i);
     }
     for (const path of t.record.files) {
-      const slash = path.lastIndexOf('/');
-      const dir = await real(slash <= 0 ? '/' : path.slice(0, slash));
+      const folder = folderOf(path);
+      const dir = real(folder);
       if (dir === null) continue;
-      const key = dir === '/' ? path.slice(slash) : dir + path.slice(slash);
+      const key = dir === folder ? path : dir === '/' ? path.slice(folder.length) : dir + path.slice(path.lastIndexOf('/'));
       const first = o.exact.get(key);
       if (first === undefined) {
         if (o.exact.size >= max) {
@@ -271,6 +278,12 @@ function treeOwner(trees: Map<string, number>, path: string): number | undefined
   return undefined;
 }
 
+/** `/usr/bin/ls` → `/usr/bin`, `/x` → `/`. */
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? '/' : path.slice(0, slash);
+}
+
 /** `/a/b/c/d` → `/a/b`. */
 function topFolder(dir: string): string {
   const parts = dir.split('/');
@@ -314,6 +327,44 @@ function layerCounts(layerCount: number, packages: ImagePackage[]): LayerPackage
     if (p.removedIn !== null && layers[p.removedIn]) layers[p.removedIn].removed++;
   }
   return layers;
+}
+
+/**
+ * Database files read in an earlier layer that no layer since touched, handed out again instead
+ * of read again: a layer that rewrites dpkg's status would otherwise re-read every `.list`.
+ */
+class ReadCache {
+  private readonly kept = new Map<string, { layer: number; bytes: Buffer }>();
+  private bytes = 0;
+  constructor(private readonly image: PackageImage, private readonly maxBytes: number) {}
+
+  view(layer: number, files: LayerFiles): LayerFiles {
+    return {
+      list: (dir) => files.list(dir),
+      read: async (path, maxBytes) => {
+        const hit = this.kept.get(path);
+        if (hit && hit.bytes.length <= maxBytes && (await this.untouched(path, hit.layer, layer))) {
+          hit.layer = layer;
+          return hit.bytes;
+        }
+        const got = await files.read(path, maxBytes);
+        if (hit) {
+          this.kept.delete(path);
+          this.bytes -= hit.bytes.length;
+        }
+        if (Buffer.isBuffer(got) && this.bytes + got.length <= this.maxBytes) {
+          this.kept.set(path, { layer, bytes: got });
+          this.bytes += got.length;
+        }
+        return got;
+      },
+    };
+  }
+
+  private async untouched(path: string, since: number, layer: number): Promise<boolean> {
+    for (let k = since + 1; k <= layer; k++) if (await this.image.touches(k, [path])) return false;
+    return true;
+  }
 }
 
 /** Distinct warnings, bounded. */
