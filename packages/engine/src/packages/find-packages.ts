@@ -36,6 +36,11 @@ export interface FindPackagesOptions {
   signal?: AbortSignal;
   /** Called after each layer's databases are read. */
   onLayer?: (layer: number, layers: number) => void;
+  /**
+   * Called for each regular file of the final filesystem that packages own, with their indexes
+   * in the returned `packages` (so that a file's detail can name its package).
+   */
+  onOwnedFile?: (path: string, packages: readonly number[]) => void;
 }
 
 export const DEFAULT_FIND_OPTIONS = {
@@ -114,9 +119,11 @@ export async function findPackages(image: PackageImage, options: FindPackagesOpt
     options.onLayer?.(layer, image.layerCount);
   }
 
+  // In the order of the answer, so that indexes handed to onOwnedFile are the answer's.
+  tracked.sort((a, b) => byIdentity(imagePackageOf(a), imagePackageOf(b)));
   const owners = await ownersOf(image, tracked, options, warnings);
   const unowned = await measureFinalFiles(image, tracked, owners, options, warnings);
-  const packages = tracked.map(imagePackageOf).sort(byIdentity);
+  const packages = tracked.map(imagePackageOf);
   return { packages, layers: layerCounts(image.layerCount, packages), unowned, warnings: warnings.list() };
 }
 
@@ -232,21 +239,18 @@ async function measureFinalFiles(image: PackageImage, tracked: Tracked[], o: Own
       options.signal?.throwIfAborted();
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    let owned = false;
+    const ownedBy: number[] = [];
     const first = o.exact.get(f.path);
-    if (first !== undefined) {
-      owned = true;
-      credit(tracked[first], f.size);
-      for (const i of o.more.get(f.path) ?? []) credit(tracked[i], f.size);
-    }
+    if (first !== undefined) ownedBy.push(first, ...(o.more.get(f.path) ?? []));
     if (o.trees.size > 0 && f.path.includes('/node_modules/')) {
       const i = treeOwner(o.trees, f.path);
-      if (i !== undefined) {
-        owned = true;
-        credit(tracked[i], f.size);
-      }
+      if (i !== undefined) ownedBy.push(i);
     }
-    if (owned) continue;
+    if (ownedBy.length > 0) {
+      for (const i of ownedBy) credit(tracked[i], f.size);
+      options.onOwnedFile?.(f.path, ownedBy);
+      continue;
+    }
     files++;
     bytes += f.size;
     let dir = f.path.slice(0, Math.max(1, f.path.lastIndexOf('/')));

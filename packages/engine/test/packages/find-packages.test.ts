@@ -44,11 +44,14 @@ const LAYERS: TarItem[][] = [
 describe('findPackages over a built image', () => {
   let inv: PackageInventory;
   let asked: number[];
+  const ownedFiles = new Map<string, string[]>();
   let dispose: () => Promise<void>;
   beforeAll(async () => {
     const built = await packageImageOf(LAYERS);
     dispose = built.dispose;
-    inv = await findPackages(built.image);
+    const owners = new Map<string, number[]>();
+    inv = await findPackages(built.image, { onOwnedFile: (path, packages) => owners.set(path, [...packages]) });
+    for (const [path, packages] of owners) ownedFiles.set(path, packages.map((i) => inv.packages[i].name));
     asked = built.image.asked;
   });
   afterAll(() => dispose());
@@ -85,6 +88,19 @@ describe('findPackages over a built image', () => {
       ['pypi', 'requests', '2.31.0', 'Apache 2.0', 5, '/usr/lib/python3/site-packages/requests-2.31.0.dist-info/METADATA'],
     ]);
     expect(pkg('requests').size).toBe(7 + 3 + 4 + LAYERS[6][5].data!.length + LAYERS[6][6].data!.length);
+  });
+
+  it('names the packages owning each final file', () => {
+    expect(Object.fromEntries([...ownedFiles].filter(([p]) => p.startsWith('/usr/bin/') || p.includes('left-pad')).sort())).toEqual({
+      '/app/node_modules/left-pad/index.js': ['left-pad'],
+      '/app/node_modules/left-pad/node_modules/y/package.json': ['y'],
+      '/app/node_modules/left-pad/package.json': ['left-pad'],
+      '/app/node_modules/left-pad/test/package.json': ['left-pad'],
+      '/usr/bin/a': ['a'],
+      '/usr/bin/c': ['c'],
+      '/usr/bin/req': ['requests'],
+    });
+    expect(ownedFiles.size).toBe(inv.packages.reduce((n, p) => n + p.files, 0));
   });
 
   it('groups what no package owns by folder, largest first', () => {
