@@ -294,6 +294,17 @@ function topFolder(dir: string): string {
   return parts.length <= 3 ? dir : parts.slice(0, 3).join('/');
 }
 
+/**
+ * The version a package had in the filesystem as of `layer` (that layer applied), or null when it
+ * was not installed then: before the layer that installed it, or from the layer that removed it.
+ */
+export function packageVersionAt(p: Pick<ImagePackage, 'layer' | 'version' | 'upgrades' | 'removedIn'>, layer: number): string | null {
+  if (layer < p.layer || (p.removedIn !== null && p.removedIn <= layer)) return null;
+  let version = p.upgrades.length > 0 ? p.upgrades[0].from : p.version;
+  for (const u of p.upgrades) if (u.layer <= layer) version = u.to;
+  return version;
+}
+
 function imagePackageOf(t: Tracked): ImagePackage {
   const r = t.record;
   return {

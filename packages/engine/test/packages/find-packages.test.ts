@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPackages, type PackageInventory } from '../../src/index.js';
+import { findPackages, packageVersionAt, type PackageInventory } from '../../src/index.js';
 import type { TarItem } from '../build.js';
 import { packageImageOf } from './archive-image.js';
 
@@ -62,6 +62,12 @@ describe('findPackages over a built image', () => {
     expect(pkg('a')).toMatchObject({ ecosystem: 'deb', layer: 0, version: '1.5', removedIn: null, upgrades: [{ layer: 3, from: '1.0', to: '2.0' }, { layer: 5, from: '2.0', to: '1.5' }], database: '/var/lib/dpkg/status', installedSize: 4096, source: null });
     expect(pkg('b')).toMatchObject({ layer: 0, version: '1.0', removedIn: 4, upgrades: [], size: 0, files: 0 });
     expect(pkg('c')).toMatchObject({ layer: 2, version: '3', removedIn: null, size: 20, files: 1 });
+  });
+
+  it('gives the version of each package as of any layer', () => {
+    expect([0, 1, 2, 3, 4, 5, 6].map((n) => ['a', 'b', 'c'].map((name) => packageVersionAt(pkg(name), n)))).toEqual([
+      ['1.0', '1.0', null], ['1.0', '1.0', null], ['1.0', '1.0', '3'], ['2.0', '1.0', '3'], ['2.0', null, '3'], ['1.5', null, '3'], ['1.5', null, '3'],
+    ]);
   });
 
   it('reads a database only in the layers that touch it', () => {
