@@ -13,7 +13,7 @@ import { copyFileSync, createReadStream, existsSync, lstatSync, mkdirSync, mkdte
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { archivePackageImage, findPackages, mergeLayers, openImageArchive, FsBlobStore, type ImagePackage, type PackageInventory } from '../../src/index.js';
+import { archivePackageImage, findPackages, mergeLayers, openImageArchive, packageVersionAt, FsBlobStore, type PackageInventory } from '../../src/index.js';
 import { dockerCli, run, type DockerCli } from './exec.js';
 
 /** Packages whose files go into the image (small, always on Debian 12), and the three edited ones. */
@@ -109,13 +109,6 @@ function dpkgQuery(root: string): Map<string, Row> {
   return rows;
 }
 
-/** A package as findPackages says it was at layer `n`: null when not installed then. */
-function asOfLayer(p: ImagePackage, n: number): string | null {
-  if (p.layer > n || (p.removedIn !== null && p.removedIn <= n)) return null;
-  const before = p.upgrades.filter((u) => u.layer <= n);
-  return before.length ? before[before.length - 1].to : p.upgrades.length ? p.upgrades[0].from : p.version;
-}
-
 describe('dpkg packages against dpkg-query, layer by layer', () => {
   let docker: DockerCli;
   let work: string;
@@ -153,7 +146,12 @@ describe('dpkg packages against dpkg-query, layer by layer', () => {
     store = await new FsBlobStore(join(work, 'store')).init();
     const archive = await openImageArchive(createReadStream(saved), store);
     const layers = archive.image.layers.map((l) => archive.layerScans.get(l.blob)!.entries);
-    inv = await findPackages(archivePackageImage({ layers, tarBlobs: archive.image.layers.map((l) => l.tarBlob), store, fs: mergeLayers(layers) }));
+    const image = archivePackageImage({ layers, tarBlobs: archive.image.layers.map((l) => l.tarBlob), store, fs: mergeLayers(layers) });
+    try {
+      inv = await findPackages(image);
+    } finally {
+      await image.close();
+    }
   });
 
   afterAll(async () => {
@@ -173,7 +171,7 @@ describe('dpkg packages against dpkg-query, layer by layer', () => {
     for (let n = 0; n < steps.length; n++) {
       const oracle = [...dpkgQuery(roots[n]).values()].map((r) => `${r.name} ${r.version} ${r.arch}`).sort();
       const ours = debs.flatMap((p) => {
-        const v = asOfLayer(p, n);
+        const v = packageVersionAt(p, n);
         return v === null ? [] : [`${p.name} ${v} ${p.arch}`];
       }).sort();
       expect({ layer: n, packages: ours }).toEqual({ layer: n, packages: oracle });

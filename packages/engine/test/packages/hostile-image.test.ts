@@ -47,6 +47,20 @@ describe('findPackages over hostile databases in an image', () => {
     }
   });
 
+  it('reads a file list again in the layer that rewrote it', async () => {
+    const { image, dispose } = await packageImageOf([
+      [{ name: 'var/lib/dpkg/status', data: stanza('p', '1') }, { name: 'var/lib/dpkg/info/p.list', data: '/usr/bin/p1\n' }, { name: 'usr/bin/p1', data: 'x' }],
+      [{ name: 'var/lib/dpkg/status', data: stanza('p', '2') }, { name: 'var/lib/dpkg/info/p.list', data: '/usr/bin/p2\n' }, { name: 'usr/bin/p2', data: 'yyy' }],
+      [{ name: 'var/lib/dpkg/status', data: `${stanza('p', '2')}\n${stanza('q', '1')}` }],
+    ]);
+    try {
+      const inv = await findPackages(image);
+      expect(inv.packages.map((p) => [p.name, p.version, p.files, p.size])).toEqual([['p', '2', 1, 3], ['q', '1', 0, 0]]);
+    } finally {
+      await dispose();
+    }
+  });
+
   it('treats a deleted database as every package removed', async () => {
     const { image, dispose } = await packageImageOf([
       [{ name: 'var/lib/dpkg/status', data: stanza('a', '1') }],
