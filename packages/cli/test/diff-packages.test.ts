@@ -42,7 +42,7 @@ describe('peel diff --packages', () => {
   it('--json: the packages layers 1.. changed, as dpkg-query and dpkg --compare-versions say', async () => {
     for (const since of [0, 1, 2]) {
       const r = await peel(['diff', archive, '--since-layer', String(since), '--packages', '--json']);
-      expect(r.code, r.err).toBe(EXIT.different);
+      expect(r.code, r.stderr).toBe(EXIT.different);
       const p = (JSON.parse(r.out) as { packages: PackageComparison }).packages;
       expect(p.items.map((i) => [i.name, i.change, i.a?.version ?? null, i.b?.version ?? null]), `since ${since}`).toEqual(oracleChanges(img, since, img.oracle.length - 1));
       expect(p.packages).toEqual({ a: img.oracle[since].packages.length, b: img.oracle[img.oracle.length - 1].packages.length });
