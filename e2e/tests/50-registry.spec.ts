@@ -116,4 +116,31 @@ test.describe('Registry: open an image straight from a registry', () => {
     await expect(section.getByRole('alert')).toContainText('nope');
     await shot(page, '50e-registry-missing-tag');
   });
+
+  test('a registry that wants a password: refused plainly, then read once signed in for the session', async ({ page }) => {
+    const info = JSON.parse(execFileSync('bash', ['scripts/registry.sh', 'start', 'e2e-basic', 'basic'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!) as { host: string; username: string; password: string };
+    try {
+      const ref = `${info.host}/e2e/private:v1`;
+      execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', '--dest-creds', `${info.username}:${info.password}`, `docker-archive:${fixturePath('tiny-docker-legacy.tar')}`, `docker://${ref}`]);
+      await page.goto('/');
+      const section = page.getByRole('region', { name: 'Open from a registry' });
+      await section.getByRole('textbox', { name: 'Reference' }).fill(ref);
+      await section.getByRole('button', { name: 'Show', exact: true }).click();
+      await expect(section.getByRole('alert')).toContainText('needs a user name and password');
+      await section.getByText('Sign in to a registry').click();
+      const login = section.getByRole('form', { name: 'Sign in to a registry' });
+      await expect(login.getByRole('textbox', { name: 'Registry' })).toHaveValue(info.host);
+      await login.getByRole('textbox', { name: 'User' }).fill(info.username);
+      await login.getByLabel('Password or token').fill(info.password);
+      await login.getByRole('button', { name: 'Sign in' }).click();
+      await expect(section.getByLabel(`Manifest of ${ref}`)).toBeVisible();
+      await expect(section.getByRole('list', { name: 'Signed in' })).toContainText(info.host);
+      expect(await page.content()).not.toContain(info.password);
+      await shot(page, '50f-registry-signed-in');
+      await section.getByRole('button', { name: `Forget ${info.host}` }).click();
+      await expect(section.getByRole('list', { name: 'Signed in' })).toHaveCount(0);
+    } finally {
+      execFileSync('bash', ['scripts/registry.sh', 'stop', 'e2e-basic'], { cwd: root });
+    }
+  });
 });
