@@ -23,11 +23,13 @@ import { exportRoutes } from './routes/export.js';
 import { dockerRoutes } from './routes/docker.js';
 import { findingsRoutes } from './routes/findings.js';
 import { compareRoutes } from './routes/compare.js';
+import { registryRoutes } from './routes/registry.js';
 import { FindingsService } from './services/findings.js';
 import { PackagesService } from './services/packages.js';
 import { ComparePackagesService } from './services/compare-packages.js';
 import { packagesRoutes } from './routes/packages.js';
 import type { DockerOptions } from './docker/index.js';
+import type { RegistryOptions } from './registry/index.js';
 import { registerWeb } from './web.js';
 
 export interface AppOptions {
@@ -52,6 +54,8 @@ export interface AppOptions {
   hardening?: Partial<HardeningOptions>;
   /** The Docker engine to open images from, load and run them in (DOCKER_HOST); runs need a loopback `host`. */
   docker?: DockerOptions;
+  /** Registries to open images from: a private CA, plain-HTTP registries (PEEL_REGISTRY_CA, PEEL_REGISTRY_INSECURE). */
+  registry?: RegistryOptions;
   /** Seconds since 1970 (SOURCE_DATE_EPOCH): the created time of every export; default the image's own newest time. */
   sourceDateEpoch?: number;
   /** Check every JSON reply against its route's schema (the tests do; see http/reply-check.ts). */
@@ -142,7 +146,8 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   });
 
   const hosts = ['localhost', '127.0.0.1', '[::1]', ...(opts.host ? [opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host] : []), ...(opts.extraHosts ?? [])];
-  registerSecurity(app, { allowedHosts: hosts });
+  // The registry routes reach other hosts: a page of another site may not even read them.
+  registerSecurity(app, { allowedHosts: hosts, guardedReads: ['/api/registry/'] });
   registerHardening(app, hardening);
   registerErrorHandler(app);
   await registerOpenApi(app, VERSION);
@@ -152,6 +157,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(archiveRoutes, { services });
   await app.register(draftRoutes, { services });
   await app.register(exportRoutes, { services });
+  await app.register(registryRoutes, { services, store, registry: opts.registry });
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
   const packages = new PackagesService(index, store, services.images, services.fs.pages);
   await app.register(compareRoutes, { compare: services.compare, packages: new ComparePackagesService(services.compare, packages) });

@@ -1,0 +1,146 @@
+import { execFileSync } from 'node:child_process';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ImageDetail } from '@peel/api';
+import { expect, expectAccessible, fixturePath, imageIdOf, shot, test } from './helpers.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REGISTRY = 'e2e-open';
+
+/** skopeo's view of a reference in the plain-HTTP test registry. */
+const skopeo = (...args: string[]) => JSON.parse(execFileSync('skopeo', ['inspect', '--tls-verify=false', ...args], { encoding: 'utf8' })) as Record<string, unknown>;
+
+/**
+ * A TCP relay to the registry that lets at most `bytesPerSecond` through towards Peel: a real
+ * download slow enough to watch (the tiny fixture would otherwise arrive between two polls).
+ */
+async function slowRelay(target: string, bytesPerSecond: number): Promise<{ host: string; close: () => Promise<void> }> {
+  const [targetHost, targetPort] = target.split(':');
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(targetPort), targetHost);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => {
+      upstream.pause();
+      client.write(chunk);
+      setTimeout(() => upstream.resume(), (chunk.length / bytesPerSecond) * 1000);
+    });
+    upstream.on('end', () => client.end());
+    client.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    host: `127.0.0.1:${port}`,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+test.describe('Registry: open an image straight from a registry', () => {
+  let host: string;
+  test.beforeAll(() => {
+    const info = JSON.parse(execFileSync('bash', ['scripts/registry.sh', 'start', REGISTRY, 'open'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!) as { host: string };
+    host = info.host;
+    // What a person has before opening Peel: the image in a registry (put there by skopeo).
+    for (const tag of ['v1', 'v2']) {
+      execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${fixturePath('tiny-docker-legacy.tar')}`, `docker://${host}/e2e/tiny:${tag}`]);
+    }
+  });
+  test.afterAll(() => {
+    execFileSync('bash', ['scripts/registry.sh', 'stop', REGISTRY], { cwd: root });
+  });
+
+  test('a reference shows its manifest and layers at once; Open streams the layers in, with progress, then shows the image', async ({ page, request }) => {
+    const ref = `${host}/e2e/tiny:v1`;
+    const raw = skopeo('--raw', `docker://${ref}`) as { mediaType: string; layers: Array<{ digest: string; size: number }> };
+    const inspected = skopeo(`docker://${ref}`) as { Digest: string };
+    await page.goto('/');
+    const section = page.getByRole('region', { name: 'Open from a registry' });
+    await section.getByRole('textbox', { name: 'Reference' }).fill(ref);
+    await section.getByRole('button', { name: 'Show', exact: true }).click();
+    const manifest = section.getByLabel(`Manifest of ${ref}`);
+    await expect(manifest).toContainText(raw.mediaType);
+    await expect(manifest.getByTitle(inspected.Digest).first()).toBeVisible();
+    const layers = manifest.getByRole('table', { name: 'Layers' });
+    await expect(layers.getByRole('row')).toHaveCount(raw.layers.length + 1);
+    for (const l of raw.layers) await expect(layers.getByTitle(l.digest, { exact: true })).toBeVisible();
+    await expect(manifest).toContainText(/History: \d+ steps/);
+    await shot(page, '50-registry-manifest');
+    await expectAccessible(page);
+
+    // Tags of the repository, then back to v1.
+    await section.getByRole('button', { name: 'Tags' }).click();
+    const tags = section.getByLabel(`Tags of ${host}/e2e/tiny`);
+    await expect(tags.getByRole('button', { name: /^Show / })).toHaveCount(2);
+    await shot(page, '50b-registry-tags');
+
+    // Open, through a relay slow enough (about 250 kB/s) to watch the layer come in.
+    const relay = await slowRelay(host, 250_000);
+    const slowRef = `${relay.host}/e2e/tiny:v1`;
+    try {
+      await section.getByRole('textbox', { name: 'Reference' }).fill(slowRef);
+      await section.getByRole('button', { name: 'Show', exact: true }).click();
+      await section.getByLabel(`Manifest of ${slowRef}`).getByRole('button', { name: 'Open' }).click();
+      const card = page.getByRole('region', { name: 'Opening from a registry' });
+      await expect(card.getByRole('progressbar', { name: `Opening ${slowRef}` })).toBeVisible();
+      const layerRows = card.getByRole('list', { name: 'Layers' }).getByRole('listitem');
+      await expect(layerRows).toHaveCount(raw.layers.length);
+      // Bytes, rate and time left of the layer while it downloads.
+      await expect(layerRows.first()).toContainText(/[1-9][\d.]* [kM]B of 1\.\d+ MB · [\d.]+ [kM]B\/s, .* left/, { timeout: 20_000 });
+      await shot(page, '50c-registry-open-progress');
+      await page.waitForURL(/\/images\/[^/]+\/layers/, { timeout: 60_000 });
+    } finally {
+      await relay.close();
+    }
+    const id = imageIdOf(page.url());
+    const detail = (await (await request.get(`/api/images/${id}`)).json()) as ImageDetail;
+    expect(detail.manifestDigest).toBe(inspected.Digest);
+    expect(detail.layers.map((l) => l.digest)).toEqual(raw.layers.map((l) => l.digest));
+    await shot(page, '50d-registry-opened');
+  });
+
+  test('a tag the registry does not have is said plainly', async ({ page }) => {
+    await page.goto('/');
+    const section = page.getByRole('region', { name: 'Open from a registry' });
+    await section.getByRole('textbox', { name: 'Reference' }).fill(`${host}/e2e/tiny:nope`);
+    await section.getByRole('button', { name: 'Show', exact: true }).click();
+    await expect(section.getByRole('alert')).toContainText('nope');
+    await shot(page, '50e-registry-missing-tag');
+  });
+
+  test('a registry that wants a password: refused plainly, then read once signed in for the session', async ({ page }) => {
+    const info = JSON.parse(execFileSync('bash', ['scripts/registry.sh', 'start', 'e2e-basic', 'basic'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!) as { host: string; username: string; password: string };
+    try {
+      const ref = `${info.host}/e2e/private:v1`;
+      execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', '--dest-creds', `${info.username}:${info.password}`, `docker-archive:${fixturePath('tiny-docker-legacy.tar')}`, `docker://${ref}`]);
+      await page.goto('/');
+      const section = page.getByRole('region', { name: 'Open from a registry' });
+      await section.getByRole('textbox', { name: 'Reference' }).fill(ref);
+      await section.getByRole('button', { name: 'Show', exact: true }).click();
+      await expect(section.getByRole('alert')).toContainText('needs a user name and password');
+      await section.getByText('Sign in to a registry').click();
+      const login = section.getByRole('form', { name: 'Sign in to a registry' });
+      await expect(login.getByRole('textbox', { name: 'Registry' })).toHaveValue(info.host);
+      await login.getByRole('textbox', { name: 'User' }).fill(info.username);
+      await login.getByLabel('Password or token').fill(info.password);
+      await login.getByRole('button', { name: 'Sign in' }).click();
+      await expect(section.getByLabel(`Manifest of ${ref}`)).toBeVisible();
+      await expect(section.getByRole('list', { name: 'Signed in' })).toContainText(info.host);
+      expect(await page.content()).not.toContain(info.password);
+      await shot(page, '50f-registry-signed-in');
+      await section.getByRole('button', { name: `Forget ${info.host}` }).click();
+      await expect(section.getByRole('list', { name: 'Signed in' })).toHaveCount(0);
+    } finally {
+      execFileSync('bash', ['scripts/registry.sh', 'stop', 'e2e-basic'], { cwd: root });
+    }
+  });
+});
