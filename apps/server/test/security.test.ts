@@ -74,6 +74,11 @@ describe('local-app security', () => {
       expect(res.json().error.code).toBe('BAD_ORIGIN');
       expect((await app.inject({ url: '/api/registry/tags?repo=127.0.0.1:9/x/y', headers })).statusCode).toBe(403);
     }
+    // A path spelled with escapes routes to the same handler, so it is guarded the same.
+    for (const path of ['/api/%72egistry/manifest', '/api/registr%79/manifest', '/api/registry/%6danifest']) {
+      const res = await app.inject({ url: `${path}?ref=${encodeURIComponent('127.0.0.1:9/x/y:v1')}`, headers: { 'sec-fetch-site': 'cross-site' } });
+      expect(res.statusCode, path).toBe(403);
+    }
     // Other reads stay open to any page (no CORS headers: it cannot read them).
     expect((await app.inject({ url: `/api/images/${id}`, headers: { 'sec-fetch-site': 'cross-site' } })).statusCode).toBe(200);
   });

@@ -173,8 +173,6 @@ export function parseManifest(bytes: Buffer, digest: string, contentType: string
 export interface RegistryClientImpl extends RegistryClient {
   /** Drops the kept-alive connections. */
   close(): void;
-  /** Drops the tokens and challenge learned for a registry (its credentials changed: a login, a logout). */
-  forget(registry: string): void;
 }
 
 class Client implements RegistryClientImpl {

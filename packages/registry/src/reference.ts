@@ -68,6 +68,12 @@ export function parseReference(input: string): ImageReference {
   if (rest.startsWith('docker://')) rest = rest.slice('docker://'.length);
   else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(rest)) throw bad(text, 'only the docker:// transport is a registry reference');
   if (rest === '') throw bad(text, 'it is empty');
+  // user:password@host is not a reference; the text is not quoted back (it may hold a password).
+  const slash = rest.indexOf('/');
+  const firstAt = rest.indexOf('@');
+  if (firstAt >= 0 && (slash < 0 || firstAt < slash)) {
+    throw new RegistryError('BAD_REFERENCE', 'a registry reference cannot carry a user name or password (user:password@host): sign in to the registry instead');
+  }
   let digest: string | null = null;
   const at = rest.indexOf('@');
   if (at >= 0) {

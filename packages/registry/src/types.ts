@@ -78,6 +78,8 @@ export interface RegistryLimits {
 }
 
 export interface RegistryClient {
+  /** Drops the tokens and challenge learned for a registry: its credentials changed (a login, a logout). */
+  forget(registry: string): void;
   /** Fetches a manifest by tag or digest (all four manifest types accepted), digest-checked. */
   manifest(ref: ImageReference, signal?: AbortSignal): Promise<FetchedManifest>;
   /** Picks one image manifest of an index for a platform (default: the host's). */

@@ -58,6 +58,18 @@ describe('parseReference', () => {
     }
   });
 
+  it('refuses user:password@host without quoting it back', () => {
+    for (const text of ['alice:s3cret@registry.example/team/app:1', 'docker://alice:s3cret@127.0.0.1:5000/app', 'bob@host.example/x']) {
+      try {
+        parseReference(text);
+        expect.unreachable();
+      } catch (e) {
+        expect((e as RegistryError).code).toBe('BAD_REFERENCE');
+        expect((e as RegistryError).message).not.toMatch(/s3cret|alice|bob/);
+      }
+    }
+  });
+
   it('round-trips through formatReference', () => {
     for (const text of ['alpine', `ghcr.io/team/app:1@${D}`, `127.0.0.1:5000/x@${D}`, '[::1]:5000/app:2']) {
       const ref = parseReference(text);

@@ -59,7 +59,9 @@ export function registerSecurity(app: FastifyInstance, opts: SecurityOptions): v
     if (!hostOk(req.headers.host)) {
       throw new ApiError(403, 'BAD_HOST', `requests must name this server as localhost or 127.0.0.1 (Host: ${JSON.stringify(req.headers.host ?? '')} refused)`);
     }
-    if (!STATE_CHANGING.has(req.method) && !opts.guardedReads?.some((p) => req.url.startsWith(p))) return;
+    // The route matched, not the raw URL: `/api/%72egistry/…` routes to /api/registry/… too.
+    const route = req.routeOptions.url ?? req.url;
+    if (!STATE_CHANGING.has(req.method) && !opts.guardedReads?.some((p) => route.startsWith(p))) return;
     const origin = req.headers.origin;
     if (origin !== undefined && !originOk(origin, hostOk)) {
       throw new ApiError(403, 'BAD_ORIGIN', `cross-origin ${req.method} refused (Origin: ${JSON.stringify(origin)})`);

@@ -31,10 +31,13 @@ export class RegistryService {
   /** `docker.io` and its aliases are one registry, as references name it. */
   login(registry: string, credentials: Credentials): void {
     this.logins.set(normalizeRegistry(registry), credentials);
+    // Tokens the old credentials earned must not outlive them.
+    this.client.forget(normalizeRegistry(registry));
   }
 
   logout(registry: string): void {
     if (!this.logins.delete(normalizeRegistry(registry))) throw notFound(`no credentials for ${registry} in this session`);
+    this.client.forget(normalizeRegistry(registry));
   }
 
   loggedIn(): Array<{ registry: string }> {
@@ -55,6 +58,7 @@ export class RegistryService {
         const pick = pickPlatform(top.index.manifests, wanted ?? hostPlatform());
         if (!pick && wanted) throw notFound(`${formatReference(ref)} has no ${platformText} image (platforms: ${platforms.map((p) => p.name).join(', ') || 'none'})`);
         image = pick ? await this.client.manifest({ ...ref, tag: null, digest: pick.digest }, signal) : null;
+        if (image && !image.image) throw new ApiError(502, 'REGISTRY_ERROR', `${formatReference(ref)}: the ${formatPlatform(pick!.platform!)} entry of its index is another index (${image.mediaType}), not an image`);
       } else if (!top.image) {
         throw new ApiError(502, 'REGISTRY_ERROR', `${formatReference(ref)} is a ${top.mediaType}, neither an image manifest nor an index`);
       }
