@@ -22,11 +22,12 @@ export interface RegistryContext {
   close(): Promise<void>;
 }
 
-export function createRegistry(opts: RegistryOptions, ingest: IngestService, store: BlobStore): RegistryContext {
+/** `logFailure`: where a job's failure that is Peel's own fault (a 5xx) is logged. */
+export function createRegistry(opts: RegistryOptions, ingest: IngestService, store: BlobStore, logFailure: (err: unknown, message: string) => void): RegistryContext {
   const ca = opts.caFile ? readCa(opts.caFile) : undefined;
   const dockerCredentials = readDockerConfig(opts.env);
   const service = new RegistryService((credentials) => createRegistryClient({ credentials, insecure: opts.insecure, ca }), dockerCredentials);
-  const opens = new RegistryOpenJobs(service, ingest, store);
+  const opens = new RegistryOpenJobs(service, ingest, store, logFailure);
   return { service, opens, close: async () => void (await opens.cancelAll()) };
 }
 

@@ -34,6 +34,7 @@ export class RegistryOpenJobs {
     private readonly registry: RegistryService,
     private readonly ingest: IngestService,
     private readonly store: BlobStore,
+    private readonly logFailure: (err: unknown, message: string) => void,
   ) {}
 
   /** Starts a job; resolves once the manifest is read (the layers are then listed) or the job failed. */
@@ -54,7 +55,10 @@ export class RegistryOpenJobs {
       },
       (err: unknown) => {
         view.state = abort.signal.aborted ? 'cancelled' : 'failed';
-        view.error = abort.signal.aborted ? { code: 'CANCELLED', message: 'the open was cancelled' } : describeError(toApiError(err)).body.error;
+        const described = describeError(toApiError(err));
+        view.error = abort.signal.aborted ? { code: 'CANCELLED', message: 'the open was cancelled' } : described.body.error;
+        // The job's view says "see the server log" for a fault of Peel's own: the log must have it.
+        if (!abort.signal.aborted && described.body.error.code === 'INTERNAL') this.logFailure(err, `opening ${view.ref} from its registry failed`);
         throw err;
       },
     );
@@ -93,6 +97,8 @@ export class RegistryOpenJobs {
     const manifest = await client.resolveImage(ref, platform, signal);
     if (!manifest.image) throw new ApiError(502, 'REGISTRY_ERROR', `${view.ref} resolved to a ${manifest.mediaType}, not an image manifest`);
     const { config, layers } = manifest.image;
+    const unsupported = [config, ...layers].find((d) => !d.digest.startsWith('sha256:'));
+    if (unsupported) throw new ApiError(502, 'REGISTRY_ERROR', `${view.ref} names blob ${unsupported.digest.slice(0, 20)}…: only sha256 digests can be stored`);
     const configBytes = await this.registry.readConfig(ref, config, signal);
     const configPlatform = parseConfig(configBytes, config.digest).platform;
     view.digest = manifest.digest;

@@ -31,7 +31,7 @@ export interface RegistryRoutesOptions {
 /** Images straight from a registry: a manifest before any download, tags, and open jobs. */
 export async function registryRoutes(base: FastifyInstance, opts: RegistryRoutesOptions): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const registry = createRegistry(opts.registry ?? {}, opts.services.ingest, opts.store);
+  const registry = createRegistry(opts.registry ?? {}, opts.services.ingest, opts.store, (err, message) => base.log.error({ err }, message));
   app.addHook('onClose', () => registry.close());
   const { service, opens } = registry;
 
