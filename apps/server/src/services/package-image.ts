@@ -146,25 +146,10 @@ export class StoredPackageImage implements PackageImage {
 
   /** Regular files any layer wrote (live or gone since) named one of `names`, each path once, at most `limit`. */
   async *findByName(names: readonly string[], limit: number): AsyncGenerator<string> {
-    const seen = new Set<string>();
-    for (const name of names) {
-      // A glob of the name alone, its special characters escaped, matches that exact name.
-      const pattern = name.replace(/[*?[]/g, (c) => `[${c}]`);
-      for (let offset = 0; seen.size < limit;) {
-        const { hits } = await this.index.fs.search(this.image.id, { pattern, mode: 'glob-name', deleted: true, limit: SEARCH_PAGE, offset });
-        for (const hit of hits) {
-          if (hit.type !== 'file' || seen.has(hit.path) || seen.size >= limit) continue;
-          seen.add(hit.path);
-          yield toApiPath(hit.path);
-        }
-        if (hits.length < SEARCH_PAGE) break;
-        offset += hits.length;
-      }
-    }
+    for (const path of await this.index.fs.filesNamed(this.image.id, names, limit)) yield toApiPath(path);
   }
 }
 
-const SEARCH_PAGE = 1000;
 /** Rows per page of a walk of the whole image. */
 const WALK_PAGE = 5000;
 

@@ -386,6 +386,8 @@ export interface FsRepo {
    * (parent, name) byte order: a walk of a whole image in a query per page, not one per folder.
    */
   nodesOfTypes(id: ImageId, types: readonly EntryType[], after: NodeKey | null, limit: number): Promise<NodeSketch[]>;
+  /** Paths of regular files (live, or deleted or overwritten since) named one of `names`, each once, in path byte order, at most `limit`. */
+  filesNamed(id: ImageId, names: readonly string[], limit: number): Promise<string[]>;
 
   /** The entry a layer has for a path (the last one when the tar repeats it; real before implicit). */
   layerEntry(layer: LayerDigest, path: string): Promise<LayerEntryRecord | undefined>;

@@ -60,6 +60,16 @@ export class PgFs implements FsRepo {
     return rows.map(sketchOf);
   }
 
+  async filesNamed(id: ImageId, names: readonly string[], limit: number): Promise<string[]> {
+    const image = await this.keys.image(id);
+    if (image === undefined) return [];
+    const wanted = `(SELECT convert_to(n, 'UTF8') FROM unnest($2::text[]) AS n)`;
+    const rows = await this.c.arrays(`SELECT parent, name FROM fs_nodes WHERE image = $1 AND type = 'file' AND name IN ${wanted}
+      UNION SELECT parent, name FROM fs_shadowed WHERE image = $1 AND type = 'file' AND name IN ${wanted}
+      ORDER BY 1, 2 LIMIT $3`, [image, names, limit]);
+    return rows.map(([parent, name]) => joinPath(decodeName(parent as Buffer), decodeName(name as Buffer)));
+  }
+
   async shadowedIn(id: ImageId, dir: string): Promise<ShadowedRecord[]> {
     return (await this.c.rows<ShadowedRow>(`SELECT s.* FROM images i JOIN fs_shadowed s ON s.image = i.key
       WHERE i.id = $1 AND i.state = 'ready' AND s.parent = $2 ORDER BY s.name, s.seq`, [id, encodeName(dir)])).map(shadowedOf);

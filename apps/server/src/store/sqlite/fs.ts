@@ -61,6 +61,10 @@ export class SqliteFs implements FsRepo {
      WHERE il.image = n.image AND il.idx = n.content_layer AND le.type = 'file') ELSE n.size END AS size, n.link_target
         FROM fs_nodes n WHERE n.image = @image AND n.type IN (SELECT value FROM json_each(@types)) AND (n.parent, n.name) > (@parent, @name)
         ORDER BY n.parent, n.name LIMIT @limit`).raw(),
+      // Names are compared as text: the names asked for are the manifests' own (ASCII).
+      filesNamed: db.prepare(`SELECT parent, name FROM fs_nodes WHERE image = @image AND type = 'file' AND CAST(name AS TEXT) IN (SELECT value FROM json_each(@names))
+        UNION SELECT parent, name FROM fs_shadowed WHERE image = @image AND type = 'file' AND CAST(name AS TEXT) IN (SELECT value FROM json_each(@names))
+        ORDER BY 1, 2 LIMIT @limit`).raw(),
       childFacts: db.prepare(`SELECT ${FACT_COLS} FROM fs_nodes WHERE image = ? AND parent = ? ORDER BY name`).raw(),
       shadowed: db.prepare(`SELECT * FROM fs_shadowed WHERE image = ? AND parent = ? ORDER BY name, seq`),
       hasShadowed: db.prepare(`SELECT 1 FROM fs_shadowed WHERE image = ? AND parent = ? AND name = ? LIMIT 1`).pluck(),
@@ -119,6 +123,12 @@ export class SqliteFs implements FsRepo {
       parent: encodeName(after?.parent ?? ''), name: after ? encodeName(after.name) : Buffer.alloc(0),
     }) as unknown[][];
     return rows.map(sketchOf);
+  }
+
+  async filesNamed(id: ImageId, names: readonly string[], limit: number): Promise<string[]> {
+    const image = this.keys.image(id);
+    if (image === undefined) return [];
+    return (this.s.filesNamed.all({ image, names: JSON.stringify(names), limit }) as Buffer[][]).map(([parent, name]) => joinPath(decodeName(parent), decodeName(name)));
   }
 
   async bytesBelow(id: ImageId, dir: string): Promise<number> {
