@@ -149,6 +149,18 @@ describe('GET /api/images/:id/packages', () => {
     expect((await app.inject(`/api/images/${hostile}/fs?path=/var/lib/dpkg`)).statusCode).toBe(200);
   });
 
+  it('leaves a status file over the size limit unread, with a warning naming it', async () => {
+    const big = join(dir, 'big-status.tar');
+    // 65 MiB of stanzas: past the 64 MiB a database file is read up to.
+    const stanza = Buffer.from('Package: filler\nStatus: install ok installed\nVersion: 1\nArchitecture: all\n\n');
+    const status = Buffer.alloc(65 * 1024 * 1024);
+    for (let at = 0; at < status.length; at += stanza.copy(status, at));
+    await generateDockerArchive(big, [{ files: [{ path: 'var/lib/dpkg/status', content: status }] }], 'peel-test/big-status:latest');
+    const res = await getJson<PackagesResponse>(app, `/api/images/${await uploaded(app, big)}/packages`);
+    expect(res.packages).toEqual([]);
+    expect(res.warnings.some((w) => w.includes('/var/lib/dpkg/status') && w.includes(String(status.length)))).toBe(true);
+  });
+
   it('answers concurrent first requests alike, and 404 once the image is deleted', async () => {
     const third = join(dir, 'third.tar');
     await generateDockerArchive(third, [{ files: [{ path: 'var/lib/dpkg/status', content: img.stages[0].get('var/lib/dpkg/status')! }] }], 'peel-test/third:latest');
