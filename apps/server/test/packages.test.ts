@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ImagePackage, PackagesPage, PackagesResponse } from '@peel/api';
 import { build, getJson, removeDir, tempDir, upload } from './helper.js';
-import { expectedPackages, expectedUnowned, makeDpkgImage, type DpkgImage, type ExpectedPackage } from './dpkg-image.js';
+import { expectedPackages, expectedUnowned, makeDpkgImage, queryStage, type DpkgImage, type ExpectedPackage } from './dpkg-image.js';
 import { generateDockerArchive } from './generate-image.js';
 
 /** The fields the oracle (dpkg-query over each layer's database) answers. */
@@ -147,6 +147,22 @@ describe('GET /api/images/:id/packages', () => {
     expect([...(good.json() as PackagesResponse).packages].sort((a, b) => (a.name < b.name ? -1 : 1)).map(view)).toEqual(expected.map(view));
     // The hostile image itself is still browsable.
     expect((await app.inject(`/api/images/${hostile}/fs?path=/var/lib/dpkg`)).statusCode).toBe(200);
+  });
+
+  it('sees a whiteout of a folder above the database as the removal of every package, as dpkg-query reads what is left', async () => {
+    const base = img.stages[0];
+    const gone = new Map([...base].filter(([path]) => !path.startsWith('var/lib/')));
+    const listed = [queryStage(base, join(dir, 'wh-0')).packages, queryStage(gone, join(dir, 'wh-1')).packages];
+    expect(listed[0].length).toBeGreaterThan(0);
+    expect(listed[1]).toEqual([]);
+    const archive = join(dir, 'whiteout.tar');
+    await generateDockerArchive(archive, [
+      { files: [...base].map(([path, content]) => ({ path, content })) },
+      { files: [{ path: 'etc/hostname', content: 'peel\n' }], whiteouts: ['var/lib'] },
+    ], 'peel-test/dpkg-whiteout:latest');
+    const res = await getJson<PackagesResponse>(app, `/api/images/${await uploaded(app, archive)}/packages`);
+    expect(res.packages.map((p) => [p.name, p.layer, p.removedIn]).sort()).toEqual(listed[0].map((p) => [p.name, 0, 1]).sort());
+    expect(res.layers.map((l) => l.removed)).toEqual([0, listed[0].length]);
   });
 
   it('leaves a status file over the size limit unread, with a warning naming it', async () => {
