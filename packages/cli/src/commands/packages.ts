@@ -35,8 +35,13 @@ owns in the final filesystem. Databases that cannot be read are warnings, never 
 });
 
 /** The packages of an opened archive (also what `inspect --json` reports). */
-export function imagePackages(img: OpenedImage, signal?: AbortSignal): Promise<PackageInventory> {
-  return findPackages(archivePackageImage({ layers: img.layers, tarBlobs: img.image.layers.map((l) => l.tarBlob), store: img.store, fs: img.merged() }), { signal });
+export async function imagePackages(img: OpenedImage, signal?: AbortSignal): Promise<PackageInventory> {
+  const source = archivePackageImage({ layers: img.layers, tarBlobs: img.image.layers.map((l) => l.tarBlob), store: img.store, fs: img.merged() });
+  try {
+    return await findPackages(source, { signal });
+  } finally {
+    await source.close();
+  }
 }
 
 function layerNumber(text: string): number {
