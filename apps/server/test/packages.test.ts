@@ -120,8 +120,28 @@ describe('GET /api/images/:id/packages', () => {
     expect((await walk('&ecosystem=apk', 5)).names).toEqual([]);
   });
 
+  it('names the packages owning a file (path=), as dpkg-query -S does', async () => {
+    const admin = join(dir, 'admin-4');
+    const owned = [...img.stages[4].keys()].filter((p) => !p.startsWith('var/lib/dpkg/')).slice(0, 40);
+    let asked = 0;
+    for (const path of [...owned, 'srv/app/data.bin']) {
+      let owners: string[] = [];
+      try {
+        // "name:arch, other: /path" (a Multi-Arch: same package is named with its architecture).
+        const out = execFileSync('dpkg-query', [`--admindir=${admin}`, '-S', `/${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+        owners = out.split('\n').filter(Boolean).flatMap((line) => line.slice(0, line.lastIndexOf(': ')).split(', ').map((n) => n.split(':')[0]));
+      } catch {
+        // exit 1: no package owns it
+      }
+      const page = await getJson<PackagesPage>(app, `/api/images/${id}/packages?paged=1&path=${encodeURIComponent(`/${path}`)}`);
+      expect(page.items.map((p) => p.name).sort(), path).toEqual([...new Set(owners)].sort());
+      if (owners.length) asked++;
+    }
+    expect(asked).toBeGreaterThan(10);
+  });
+
   it('answers 400 for a bad filter or cursor, and for paging parameters without paged=1', async () => {
-    for (const url of ['?paged=1&ecosystem=dpkg', '?paged=1&limit=0', '?paged=1&cursor=nonsense', '?sort=size', '?q=lib', '?paged=1&sort=version']) {
+    for (const url of ['?paged=1&ecosystem=dpkg', '?paged=1&limit=0', '?paged=1&cursor=nonsense', '?sort=size', '?q=lib', '?path=/etc', '?paged=1&sort=version']) {
       const res = await app.inject(`/api/images/${id}/packages${url}`);
       expect(res.statusCode, url).toBe(400);
     }
