@@ -1,9 +1,11 @@
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ImagePackage, PackagesPage, PackagesResponse } from '@peel/api';
 import { build, getJson, removeDir, tempDir, upload } from './helper.js';
-import { expectedPackages, expectedUnowned, makeDpkgImage, type DpkgImage, type ExpectedPackage } from './dpkg-image.js';
+import { expectedPackages, expectedUnowned, makeDpkgImage, queryStage, type DpkgImage, type ExpectedPackage } from './dpkg-image.js';
 import { generateDockerArchive } from './generate-image.js';
 
 /** The fields the oracle (dpkg-query over each layer's database) answers. */
@@ -118,8 +120,28 @@ describe('GET /api/images/:id/packages', () => {
     expect((await walk('&ecosystem=apk', 5)).names).toEqual([]);
   });
 
+  it('names the packages owning a file (path=), as dpkg-query -S does', async () => {
+    const admin = join(dir, 'admin-4');
+    const owned = [...img.stages[4].keys()].filter((p) => !p.startsWith('var/lib/dpkg/')).slice(0, 40);
+    let asked = 0;
+    for (const path of [...owned, 'srv/app/data.bin']) {
+      let owners: string[] = [];
+      try {
+        // "name:arch, other: /path" (a Multi-Arch: same package is named with its architecture).
+        const out = execFileSync('dpkg-query', [`--admindir=${admin}`, '-S', `/${path}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+        owners = out.split('\n').filter(Boolean).flatMap((line) => line.slice(0, line.lastIndexOf(': ')).split(', ').map((n) => n.split(':')[0]));
+      } catch {
+        // exit 1: no package owns it
+      }
+      const page = await getJson<PackagesPage>(app, `/api/images/${id}/packages?paged=1&path=${encodeURIComponent(`/${path}`)}`);
+      expect(page.items.map((p) => p.name).sort(), path).toEqual([...new Set(owners)].sort());
+      if (owners.length) asked++;
+    }
+    expect(asked).toBeGreaterThan(10);
+  });
+
   it('answers 400 for a bad filter or cursor, and for paging parameters without paged=1', async () => {
-    for (const url of ['?paged=1&ecosystem=dpkg', '?paged=1&limit=0', '?paged=1&cursor=nonsense', '?sort=size', '?q=lib', '?paged=1&sort=version']) {
+    for (const url of ['?paged=1&ecosystem=dpkg', '?paged=1&limit=0', '?paged=1&cursor=nonsense', '?sort=size', '?q=lib', '?path=/etc', '?paged=1&sort=version']) {
       const res = await app.inject(`/api/images/${id}/packages${url}`);
       expect(res.statusCode, url).toBe(400);
     }
@@ -147,15 +169,103 @@ describe('GET /api/images/:id/packages', () => {
     expect((await app.inject(`/api/images/${hostile}/fs?path=/var/lib/dpkg`)).statusCode).toBe(200);
   });
 
-  it('answers concurrent first requests alike, and 404 once the image is deleted', async () => {
+  it('sees a whiteout of a folder above the database as the removal of every package, as dpkg-query reads what is left', async () => {
+    const base = img.stages[0];
+    const gone = new Map([...base].filter(([path]) => !path.startsWith('var/lib/')));
+    const listed = [queryStage(base, join(dir, 'wh-0')).packages, queryStage(gone, join(dir, 'wh-1')).packages];
+    expect(listed[0].length).toBeGreaterThan(0);
+    expect(listed[1]).toEqual([]);
+    const archive = join(dir, 'whiteout.tar');
+    await generateDockerArchive(archive, [
+      { files: [...base].map(([path, content]) => ({ path, content })) },
+      { files: [{ path: 'etc/hostname', content: 'peel\n' }], whiteouts: ['var/lib'] },
+    ], 'peel-test/dpkg-whiteout:latest');
+    const res = await getJson<PackagesResponse>(app, `/api/images/${await uploaded(app, archive)}/packages`);
+    expect(res.packages.map((p) => [p.name, p.layer, p.removedIn]).sort()).toEqual(listed[0].map((p) => [p.name, 0, 1]).sort());
+    expect(res.layers.map((l) => l.removed)).toEqual([0, listed[0].length]);
+  });
+
+  it('leaves a status file over the size limit unread, with a warning naming it', async () => {
+    const big = join(dir, 'big-status.tar');
+    // 65 MiB of stanzas: past the 64 MiB a database file is read up to.
+    const stanza = Buffer.from('Package: filler\nStatus: install ok installed\nVersion: 1\nArchitecture: all\n\n');
+    const status = Buffer.alloc(65 * 1024 * 1024);
+    for (let at = 0; at < status.length; at += stanza.copy(status, at));
+    await generateDockerArchive(big, [{ files: [{ path: 'var/lib/dpkg/status', content: status }] }], 'peel-test/big-status:latest');
+    const res = await getJson<PackagesResponse>(app, `/api/images/${await uploaded(app, big)}/packages`);
+    expect(res.packages).toEqual([]);
+    expect(res.warnings.some((w) => w.includes('/var/lib/dpkg/status') && w.includes(String(status.length)))).toBe(true);
+  });
+
+  it('computes once for concurrent first requests, keeps the answer, and drops it when the image is deleted', async () => {
     const third = join(dir, 'third.tar');
     await generateDockerArchive(third, [{ files: [{ path: 'var/lib/dpkg/status', content: img.stages[0].get('var/lib/dpkg/status')! }] }], 'peel-test/third:latest');
     const thirdId = await uploaded(app, third);
-    const answers = await Promise.all([1, 2, 3].map(() => app.inject(`/api/images/${thirdId}/packages`)));
-    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
-    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
-    expect((answers[0].json() as PackagesResponse).packages.map((p) => p.name).sort()).toEqual(img.oracle[0].packages.map((p) => p.name).sort());
-    expect((await app.inject({ method: 'DELETE', url: `/api/images/${thirdId}` })).statusCode).toBe(204);
-    expect((await app.inject(`/api/images/${thirdId}/packages`)).statusCode).toBe(404);
+    // Each computation walks the image's files once: count the walks' first pages.
+    const fs = app.peel.index.fs;
+    const original = fs.nodesOfTypes.bind(fs);
+    let fileWalks = 0;
+    fs.nodesOfTypes = (id, types, after, limit) => {
+      if (id === thirdId && types.includes('file') && after === null) fileWalks++;
+      return original(id, types, after, limit);
+    };
+    try {
+      const answers = await Promise.all([1, 2, 3].map(() => app.inject(`/api/images/${thirdId}/packages`)));
+      expect(fileWalks).toBe(1);
+      expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+      expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+      expect((answers[0].json() as PackagesResponse).packages.map((p) => p.name).sort()).toEqual(img.oracle[0].packages.map((p) => p.name).sort());
+      expect((await app.inject(`/api/images/${thirdId}/packages`)).statusCode).toBe(200);
+      expect(fileWalks).toBe(1);
+      expect((await app.inject({ method: 'DELETE', url: `/api/images/${thirdId}` })).statusCode).toBe(204);
+      expect((await app.inject(`/api/images/${thirdId}/packages`)).statusCode).toBe(404);
+      // Uploaded again (the same id): what was kept went with the delete, so it is computed anew.
+      expect(await uploaded(app, third)).toBe(thirdId);
+      expect((await app.inject(`/api/images/${thirdId}/packages`)).statusCode).toBe(200);
+      expect(fileWalks).toBe(2);
+    } finally {
+      fs.nodesOfTypes = original;
+    }
+  });
+
+  it('finds npm packages layer by layer, as npm ls reads each layer', async () => {
+    const stages: Array<Record<string, string>> = [
+      {
+        'srv/web/node_modules/left-pad/package.json': JSON.stringify({ name: 'left-pad', version: '1.3.0', license: 'WTFPL' }),
+        'srv/web/node_modules/left-pad/index.js': 'module.exports = (s) => s;\n',
+        'srv/web/node_modules/@scope/util/package.json': JSON.stringify({ name: '@scope/util', version: '2.0.1' }),
+      },
+      {
+        'srv/web/node_modules/left-pad/package.json': JSON.stringify({ name: 'left-pad', version: '1.3.1', license: 'WTFPL' }),
+        'srv/web/node_modules/left-pad/index.js': 'module.exports = (s) => s;\n',
+      },
+    ];
+    // npm ls over each stage's tree: the versions it lists, by name.
+    const listed = stages.map((files, i) => {
+      const root = join(dir, `npm-${i}`);
+      rmSync(root, { recursive: true, force: true });
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), text);
+      }
+      const out = JSON.parse(execFileSync('npm', ['ls', '--json', '--offline'], { cwd: join(root, 'srv/web'), encoding: 'utf8' })) as { dependencies?: Record<string, { version: string }> };
+      return new Map(Object.entries(out.dependencies ?? {}).map(([name, d]) => [name, d.version]));
+    });
+    const archive = join(dir, 'npm.tar');
+    await generateDockerArchive(archive, [
+      { files: Object.entries(stages[0]).map(([path, content]) => ({ path, content })) },
+      { files: [{ path: 'srv/web/node_modules/left-pad/package.json', content: stages[1]['srv/web/node_modules/left-pad/package.json'] }], whiteouts: ['srv/web/node_modules/@scope'] },
+    ], 'peel-test/npm:latest');
+    const res = await getJson<PackagesResponse>(app, `/api/images/${await uploaded(app, archive)}/packages`);
+    const npm = res.packages.filter((p) => p.ecosystem === 'npm').sort((a, b) => (a.name < b.name ? -1 : 1));
+    const expectedNpm = [...listed[0].keys()].sort().map((name) => ({
+      name,
+      version: listed[1].get(name) ?? listed[0].get(name),
+      layer: 0,
+      upgrades: listed[1].has(name) && listed[1].get(name) !== listed[0].get(name) ? [{ layer: 1, from: listed[0].get(name), to: listed[1].get(name) }] : [],
+      removedIn: listed[1].has(name) ? null : 1,
+    }));
+    expect(expectedNpm.map((p) => [p.name, p.removedIn, p.upgrades.length])).toEqual([['@scope/util', 1, 0], ['left-pad', null, 1]]);
+    expect(npm.map((p) => ({ name: p.name, version: p.version, layer: p.layer, upgrades: p.upgrades, removedIn: p.removedIn }))).toEqual(expectedNpm);
   });
 });

@@ -182,7 +182,8 @@ export type CompareSort = 'name' | 'delta';
 //                                           the files no package owns, warnings
 //   GET /api/images/:id/packages?paged=1    PackagesPage
 //        [&q=substring of the name][&layer=N (installed, upgraded or removed there)]
-//        [&ecosystem=deb,apk][&sort=name|size][&limit&cursor]
+//        [&ecosystem=deb,apk][&path=/usr/bin/ls (the packages owning that file)]
+//        [&sort=name|size][&limit&cursor]
 // Computed after the ingest on first request (like findings) and kept per image.
 
 export type PackageEcosystem = Static<typeof S.packageEcosystemSchema>;

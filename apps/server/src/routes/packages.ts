@@ -14,10 +14,11 @@ export async function packagesRoutes(base: FastifyInstance, { packages }: { pack
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/images/:id/packages', {
     schema: {
-      summary: 'The packages its dpkg, apk, rpm, npm and Python databases list, each with the layer that installed, upgraded or removed it, '
+      summary: 'The packages its package databases list (dpkg, node_modules, Python dist-info), each with the layer that installed, upgraded or removed it, '
         + 'its size in the final filesystem; per-layer counts; the files no package owns; warnings for what could not be read. '
         + 'Computed on first request, then kept. paged=1: one page (PackagesPage), filtered by q (a substring of the name), '
-        + 'layer (installed, upgraded or removed there) and ecosystem (comma-separated), sorted by name or by size (largest first).',
+        + 'layer (installed, upgraded or removed there), ecosystem (comma-separated) and path (the packages owning that file), '
+        + 'sorted by name or by size (largest first).',
       tags: ['packages'],
       params: idParams,
       querystring: Type.Object({
@@ -25,6 +26,7 @@ export async function packagesRoutes(base: FastifyInstance, { packages }: { pack
         q: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
         layer: Type.Optional(layerParam),
         ecosystem: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        path: Type.Optional(Type.String({ minLength: 1, maxLength: 65536, description: 'only the packages owning this file of the final filesystem' })),
         sort: Type.Optional(StringEnum(['name', 'size'])),
         limit: Type.Optional(Type.Integer()),
         cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
@@ -37,7 +39,7 @@ export async function packagesRoutes(base: FastifyInstance, { packages }: { pack
   }, async (req) => {
     const q = req.query;
     if (!isOn(q.paged)) {
-      const extra = (['q', 'layer', 'ecosystem', 'sort', 'limit', 'cursor'] as const).filter((k) => q[k] !== undefined);
+      const extra = (['q', 'layer', 'ecosystem', 'path', 'sort', 'limit', 'cursor'] as const).filter((k) => q[k] !== undefined);
       if (extra.length > 0) throw badRequest('BAD_QUERY', `${extra.join(', ')} page the packages list: add paged=1`);
       return packages.get(req.params.id);
     }
@@ -49,6 +51,6 @@ export async function packagesRoutes(base: FastifyInstance, { packages }: { pack
       }
       ecosystems = ECOSYSTEMS.filter((e) => named.includes(e));
     }
-    return packages.page(req.params.id, { limit: limitOf(q.limit), cursor: q.cursor, sort: q.sort ?? 'name', q: q.q, layer: q.layer, ecosystems });
+    return packages.page(req.params.id, { limit: limitOf(q.limit), cursor: q.cursor, sort: q.sort ?? 'name', q: q.q, layer: q.layer, ecosystems, path: q.path });
   });
 }

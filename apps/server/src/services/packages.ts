@@ -1,5 +1,5 @@
 import type { ImagePackage, PackageEcosystem, PackageSort, PackagesPage, PackagesResponse } from '@peel/api';
-import { findPackages, type BlobStore } from '@peel/engine';
+import { findPackages, type BlobFiles, type BlobStore } from '@peel/engine';
 import type { Store } from '../store/index.js';
 import type { FsPageService } from './fs-pages.js';
 import type { ImagesService } from './images.js';
@@ -7,13 +7,15 @@ import { Memo } from './memo.js';
 import { StoredPackageImage } from './package-image.js';
 import { decodeCursor, encodeCursor, KEY_SHAPES } from './page-key.js';
 import { lowerAscii } from './search-text.js';
+import { toApiPath, toEnginePath } from '../store/image-path.js';
 
 /**
- * Inventories kept in memory. One of 3,000 packages weighs about a megabyte; an image never
+ * Inventories kept in memory. One of 3,000 packages weighs about a megabyte, its index of which
+ * package owns each file some ten more for 100,000 files; an image never
  * changes and its id is its content, so a kept inventory never goes stale, and one forgotten
  * (or lost with the process) is computed again on request.
  */
-const INVENTORIES_KEPT = 32;
+const INVENTORIES_KEPT = 16;
 
 export interface PackagesPageRequest {
   limit: number;
@@ -25,12 +27,16 @@ export interface PackagesPageRequest {
   layer?: number;
   /** Only these ecosystems (none: all). */
   ecosystems?: PackageEcosystem[];
+  /** Only the packages owning this file of the final filesystem. */
+  path?: string;
 }
 
 /** An image's inventory with its packages in each order a page can ask for. */
 interface Inventory {
   response: PackagesResponse;
   sorted: Record<PackageSort, ImagePackage[]>;
+  /** The packages owning each owned file of the final filesystem, by absolute path. */
+  owners: Map<string, ImagePackage[]>;
 }
 
 /**
@@ -45,7 +51,7 @@ export class PackagesService {
 
   constructor(
     private readonly index: Store,
-    private readonly blobs: BlobStore,
+    private readonly blobs: BlobStore & BlobFiles,
     private readonly images: ImagesService,
     private readonly pages: FsPageService,
   ) {
@@ -57,12 +63,14 @@ export class PackagesService {
   }
 
   async page(id: string, req: PackagesPageRequest): Promise<PackagesPage> {
-    const { response, sorted } = await this.inventory(id);
+    const { response, sorted, owners } = await this.inventory(id);
     const order = sorted[req.sort];
+    const owning = req.path === undefined ? null : new Set(owners.get(toApiPath(toEnginePath(req.path))) ?? []);
     const q = req.q === undefined ? null : lowerAscii(req.q);
     const keep = (p: ImagePackage) => (q === null || lowerAscii(p.name).includes(q))
       && (req.layer === undefined || p.layer === req.layer || p.removedIn === req.layer || p.upgrades.some((u) => u.layer === req.layer))
-      && (req.ecosystems === undefined || req.ecosystems.includes(p.ecosystem));
+      && (req.ecosystems === undefined || req.ecosystems.includes(p.ecosystem))
+      && (owning === null || owning.has(p));
     const start = req.cursor === undefined ? 0 : (decodeCursor(KEY_SHAPES.packages, req.cursor)[0] as number) + 1;
     const items: ImagePackage[] = [];
     let total = 0;
@@ -85,10 +93,18 @@ export class PackagesService {
     const image = await this.images.require(id);
     return this.inventories.get(image.id, async () => {
       const layers = await this.index.images.layers(image.id);
-      const response: PackagesResponse = await findPackages(new StoredPackageImage(this.index, this.blobs, this.pages, image, layers));
+      const source = new StoredPackageImage(this.index, this.blobs, this.pages, image, layers);
+      const ownedBy = new Map<string, number[]>();
+      let response: PackagesResponse;
+      try {
+        response = await findPackages(source, { onOwnedFile: (path, packages) => ownedBy.set(path, [...packages]) });
+      } finally {
+        await source.close();
+      }
+      const owners = new Map([...ownedBy].map(([path, indexes]) => [path, indexes.map((i) => response.packages[i])]));
       const byName = [...response.packages].sort(byNameOrder);
       const bySize = [...byName].sort((a, b) => b.size - a.size);
-      return { response, sorted: { name: byName, size: bySize } };
+      return { response, sorted: { name: byName, size: bySize }, owners };
     });
   }
 }
