@@ -142,7 +142,7 @@ function PackageBrowser({ data, filter, state, go, stale }: { data: PackagesPage
           </div>
         </div>
         {state.layer !== undefined ? (
-          <p className="layer-counts" role="status">
+          <p className="layer-counts" role="status" title={`packages it installed: ${formatBytesExact(layerCounts?.bytes ?? 0)} in the final filesystem`}>
             <Link href={links.layerChanges(image.id, state.layer)}>Layer {state.layer}</Link> {layerCounts ? layerCountsText(layerCounts) : 'changed no package'}.
           </p>
         ) : null}
