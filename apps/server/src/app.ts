@@ -24,6 +24,8 @@ import { dockerRoutes } from './routes/docker.js';
 import { findingsRoutes } from './routes/findings.js';
 import { compareRoutes } from './routes/compare.js';
 import { FindingsService } from './services/findings.js';
+import { PackagesService } from './services/packages.js';
+import { packagesRoutes } from './routes/packages.js';
 import type { DockerOptions } from './docker/index.js';
 import { registerWeb } from './web.js';
 
@@ -152,6 +154,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
   await app.register(compareRoutes, { compare: services.compare });
   await app.register(findingsRoutes, { findings: new FindingsService(index, store, services.images) });
+  await app.register(packagesRoutes, { packages: new PackagesService(index, store, services.images, services.fs.pages) });
   await registerWeb(app, opts.webDist ?? null);
   return app;
 }

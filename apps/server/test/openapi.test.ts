@@ -33,6 +33,7 @@ const ROUTES = [
   'get /api/images/{id}/export',
   'post /api/images/{id}/export/save',
   'get /api/images/{id}/findings',
+  'get /api/images/{id}/packages',
   'get /api/docker',
   'get /api/docker/images',
   'get /api/docker/images/lookup',

@@ -25,3 +25,4 @@ export { comparePaths, isBelow } from './fs/path-order.js';
 export { SortedRuns, sortedRecords, type LayerRecord, type EntryRecord, type BelowRecord, type SortedRunsOptions } from './fs/sorted-runs.js';
 export { StreamMerge, mergeSourceOf, type MergeItem, type MergeLayerSource } from './fs/stream-merge.js';
 export * from './compare/index.js';
+export * from './packages/index.js';

@@ -26,7 +26,7 @@ type PageQuery = Static<TObject<typeof pageQuery>>;
 /** The changes route also takes the limit and offset of its unpaged reply. */
 type ChangesPageQuery = Static<TObject<typeof changesPageQuery & { limit: TOptional<TInteger>; offset: TOptional<TInteger> }>>;
 
-function limitOf(limit = PAGE_DEFAULT_LIMIT): number {
+export function limitOf(limit = PAGE_DEFAULT_LIMIT): number {
   if (limit < 1 || limit > PAGE_MAX_LIMIT) throw badRequest('BAD_LIMIT', `limit must be between 1 and ${PAGE_MAX_LIMIT} rows per page (got ${limit})`);
   return limit;
 }

@@ -6,6 +6,8 @@ import type { BlobCollector } from './blob-collector.js';
 
 /** Listing, describing and deleting stored images. */
 export class ImagesService {
+  private readonly deleteListeners: Array<(id: string) => void> = [];
+
   constructor(private readonly store: Store, private readonly queue: WriteQueue, private readonly collector: BlobCollector, private readonly chunkRows: number) {}
 
   async list(): Promise<ImageSummary[]> {
@@ -55,7 +57,13 @@ export class ImagesService {
   async delete(id: string): Promise<void> {
     const blobs = await this.queue.run(() => this.store.images.delete(id, { chunkRows: this.chunkRows }));
     if (blobs === null) throw notFound(`no image ${JSON.stringify(id)}`);
+    for (const listener of this.deleteListeners) listener(id);
     await this.collector.release(blobs);
+  }
+
+  /** Calls `listener` with the id of each image this process deletes (what is kept of it in memory goes). */
+  onDelete(listener: (id: string) => void): void {
+    this.deleteListeners.push(listener);
   }
 }
 

@@ -18,4 +18,9 @@ export class Memo<V> {
     }
     return v;
   }
+
+  /** Drops the value of `key` (its computation, if running, still answers those waiting on it). */
+  forget(key: string): void {
+    this.values.delete(key);
+  }
 }

@@ -22,6 +22,8 @@ export const KEY_SHAPES = {
   compareDelta: 'd-nb',
   /** compare changes: [path] */
   comparePath: 'p-b',
+  /** packages: [position in the inventory's order for the sort asked] */
+  packages: 'k-n',
 } as const;
 export type KeyShape = (typeof KEY_SHAPES)[keyof typeof KEY_SHAPES];
 

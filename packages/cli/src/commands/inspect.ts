@@ -3,6 +3,7 @@ import type { ContainerConfig, ImageLayer } from '@peel/engine';
 import { defineCommand } from '../command.js';
 import { humanSize, printable, table } from '../format.js';
 import type { OpenedImage } from '../image-source.js';
+import { imagePackages } from './packages.js';
 
 export const inspectCommand = defineCommand({
   name: 'inspect',
@@ -11,7 +12,8 @@ export const inspectCommand = defineCommand({
   description: `
 Reads the archive (docker save, OCI layout, containerd export; gzip/zstd layers) and prints its
 format, tags, platform(s), config summary and one row per history step with the layer it made:
-stored size, uncompressed tar size, content size (what \`docker history\` calls SIZE) and entries.`,
+stored size, uncompressed tar size, content size (what \`docker history\` calls SIZE) and entries.
+--json adds the packages (as \`peel packages --json\` lists them).`,
   positionals: { min: 1, max: 1 },
   options: {
     json: { type: 'boolean', description: 'print everything as one JSON document' },
@@ -21,7 +23,9 @@ stored size, uncompressed tar size, content size (what \`docker history\` calls 
   async run({ positionals, values }, ctx) {
     const img = await ctx.openImage(positionals[0]);
     const report = describe(img);
-    await ctx.print(values.json ? JSON.stringify(report, null, 2) : render(report, values['no-trunc'] === true));
+    // The packages need every layer's databases read and the layers merged: only the JSON document has them.
+    if (values.json) await ctx.print(JSON.stringify({ ...report, packages: await imagePackages(img, ctx.signal) }, null, 2));
+    else await ctx.print(render(report, values['no-trunc'] === true));
   },
 });
 

@@ -61,3 +61,104 @@ export interface PackageDatabaseReader {
   /** Reads the database as of one layer; null when the image has no database of this kind. */
   read(files: LayerFiles, limits: PackageLimits): Promise<ParsedDatabase | null>;
 }
+
+/** A regular file of the final merged filesystem. */
+export interface FinalFile {
+  /** Absolute path, e.g. `/usr/bin/ls`. */
+  path: string;
+  size: number;
+}
+
+/**
+ * The caller's view of an image, enough to find and attribute its packages. Paths are absolute
+ * (`/var/lib/dpkg/status`). The server answers it from its index, the CLI from an opened archive
+ * (`archivePackageImage`).
+ */
+export interface PackageImage {
+  readonly layerCount: number;
+  /**
+   * Whether layer `layer`'s own entries (whiteouts and opaque markers included) touch any of
+   * `watches`: an entry at a watched path, below a watched folder (`/var/lib/dpkg/info/`), or at
+   * a folder above a watched path (a whiteout of `/var/lib` deletes the database too).
+   */
+  touches(layer: number, watches: readonly string[]): Promise<boolean>;
+  /** The merged filesystem as of layer `layer` (that layer applied). */
+  asOf(layer: number): LayerFiles;
+  /**
+   * Every regular file (hard links included) of the final merged filesystem, each once, in any
+   * order. Streamed: findPackages never collects it.
+   */
+  finalFiles(): AsyncIterable<FinalFile>;
+  /**
+   * Where a folder of the final filesystem really is, symlinks followed (`/bin` → `/usr/bin` on a
+   * merged-/usr system), or null when it does not exist there. Package databases list paths as
+   * installed (`/bin/ls`), the filesystem holds them under the real folder.
+   */
+  realDir(dir: string): Promise<string | null>;
+  /**
+   * Regular files written by any layer (the final filesystem's and those deleted or overwritten
+   * later) whose name is one of `names`, each path once, at most `limit` of them. Language
+   * packages (node_modules, dist-info) are found through it; without it they are not looked for.
+   */
+  findByName?(names: readonly string[], limit: number): AsyncIterable<string>;
+}
+
+/** A version change of a package in a later layer (a downgrade too). */
+export interface PackageUpgrade {
+  layer: number;
+  from: string;
+  to: string;
+}
+
+/** One package of the image, attributed to the layer that installed it (the API's ImagePackage). */
+export interface ImagePackage {
+  ecosystem: Ecosystem;
+  name: string;
+  /** The last version listed (for a removed package: the one it had). */
+  version: string;
+  arch: string | null;
+  /** The first layer whose database lists it. */
+  layer: number;
+  upgrades: PackageUpgrade[];
+  /** The layer whose database no longer lists it, or null while the final image has it. */
+  removedIn: number | null;
+  /** Bytes of the regular files it owns in the final merged filesystem. */
+  size: number;
+  installedSize: number | null;
+  /** Regular files it owns that the final merged filesystem has. */
+  files: number;
+  source: string | null;
+  license: string | null;
+  /** Where its database lives (`/var/lib/dpkg/status`; a language package's own manifest). */
+  database: string;
+}
+
+export interface LayerPackageCounts {
+  layer: number;
+  installed: number;
+  upgraded: number;
+  removed: number;
+  /** Bytes (in the final image) of the packages this layer installed. */
+  bytes: number;
+}
+
+export interface UnownedFolder {
+  path: string;
+  files: number;
+  bytes: number;
+}
+
+export interface UnownedFiles {
+  files: number;
+  bytes: number;
+  /** Folders holding unowned files directly, largest first (at most `maxUnownedFolders`). */
+  folders: UnownedFolder[];
+}
+
+/** Everything findPackages learned: the API's packages response, less paging. */
+export interface PackageInventory {
+  packages: ImagePackage[];
+  layers: LayerPackageCounts[];
+  unowned: UnownedFiles;
+  warnings: string[];
+}

@@ -1,0 +1,161 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import type { ImagePackage, PackagesPage, PackagesResponse } from '@peel/api';
+import { build, getJson, removeDir, tempDir, upload } from './helper.js';
+import { expectedPackages, expectedUnowned, makeDpkgImage, type DpkgImage, type ExpectedPackage } from './dpkg-image.js';
+import { generateDockerArchive } from './generate-image.js';
+
+/** The fields the oracle (dpkg-query over each layer's database) answers. */
+const view = (p: ImagePackage | ExpectedPackage) => ({
+  name: p.name, version: p.version, arch: p.arch, layer: p.layer, upgrades: p.upgrades, removedIn: p.removedIn,
+  installedSize: p.installedSize, files: p.files, size: p.size,
+});
+
+async function uploaded(app: FastifyInstance, archive: string): Promise<string> {
+  const res = await upload(app, archive);
+  if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(`upload: ${res.statusCode} ${res.body}`);
+  return (res.json() as { id: string }).id;
+}
+
+describe('GET /api/images/:id/packages', () => {
+  let dir: string;
+  let app: FastifyInstance;
+  let img: DpkgImage;
+  let expected: ExpectedPackage[];
+  let id: string;
+  let hostile: string;
+
+  beforeAll(async () => {
+    dir = await tempDir('peel-packages-');
+    const archive = join(dir, 'dpkg.tar');
+    img = await makeDpkgImage(archive, dir);
+    expected = expectedPackages(img);
+    // A database no reader should trust: a line of 10 MiB, invalid UTF-8, .list paths that climb out.
+    const hostileArchive = join(dir, 'hostile.tar');
+    const status = Buffer.concat([
+      Buffer.from('Package: long\nStatus: install ok installed\nVersion: 1\nArchitecture: all\nDescription: '),
+      Buffer.alloc(10 * 1024 * 1024, 0x61),
+      Buffer.from('\n\nPackage: bad\xff\xfe\nStatus: install ok installed\nVersion: 1\nArchitecture: all\n\n', 'latin1'),
+      Buffer.from('Package: climber\nStatus: install ok installed\nVersion: 2\nArchitecture: all\n\n'),
+    ]);
+    await generateDockerArchive(hostileArchive, [{
+      files: [
+        { path: 'var/lib/dpkg/status', content: status },
+        { path: 'var/lib/dpkg/info/climber.list', content: '/../../../../etc/passwd\n/usr/../../../x/../..\n/a/b/../../..\n' },
+        { path: 'etc/passwd', content: 'root:x:0:0::/root:/bin/sh\n' },
+      ],
+    }], 'peel-test/hostile-dpkg:latest');
+    app = await build(join(dir, 'data'));
+    id = await uploaded(app, archive);
+    hostile = await uploaded(app, hostileArchive);
+  });
+  afterAll(async () => {
+    await app.close();
+    await removeDir(dir);
+  });
+
+  it('attributes each package to the layers that installed, upgraded and removed it, as dpkg-query reads each layer', async () => {
+    const res = await getJson<PackagesResponse>(app, `/api/images/${id}/packages`);
+    expect(res.warnings).toEqual([]);
+    expect(res.packages.every((p) => p.ecosystem === 'deb' && p.database === '/var/lib/dpkg/status')).toBe(true);
+    const got = [...res.packages].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(view);
+    expect(got).toEqual(expected.map(view));
+    // The fixture does what it says: something installed in layers 0 and 1, upgraded in 2, removed in 4.
+    expect(expected.filter((p) => p.layer === 1)).toHaveLength(3);
+    expect(expected.filter((p) => p.upgrades.length === 1 && p.upgrades[0].layer === 2)).toHaveLength(1);
+    expect(expected.filter((p) => p.removedIn === 4)).toHaveLength(1);
+  });
+
+  it('counts per layer what dpkg-query says changed there, and the files no package owns', async () => {
+    const res = await getJson<PackagesResponse>(app, `/api/images/${id}/packages`);
+    const counts = img.stages.map((_, layer) => ({
+      layer,
+      installed: expected.filter((p) => p.layer === layer).length,
+      upgraded: expected.filter((p) => p.upgrades.some((u) => u.layer === layer)).length,
+      removed: expected.filter((p) => p.removedIn === layer).length,
+      bytes: expected.filter((p) => p.layer === layer).reduce((n, p) => n + p.size, 0),
+    }));
+    expect(res.layers).toEqual(counts);
+    const unowned = expectedUnowned(img);
+    expect({ files: res.unowned.files, bytes: res.unowned.bytes }).toEqual(unowned);
+    expect(res.unowned.folders.find((f) => f.path === '/srv/app')).toEqual({ path: '/srv/app', files: 1, bytes: 12_345 });
+  });
+
+  it('pages by name and by size, filtered by name, layer and ecosystem', async () => {
+    const walk = async (query: string, limit: number) => {
+      const items: ImagePackage[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      let total = -1;
+      do {
+        const page: PackagesPage = await getJson<PackagesPage>(app, `/api/images/${id}/packages?paged=1&limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        expect(page.layers).toHaveLength(img.stages.length);
+        items.push(...page.items);
+        total = page.total;
+        cursor = page.next;
+        pages++;
+      } while (cursor !== null);
+      expect(items).toHaveLength(total);
+      return { names: items.map((p) => p.name), items, pages };
+    };
+    const all = await walk('', 3);
+    expect(all.names).toEqual(expected.map((p) => p.name));
+    expect(all.pages).toBe(Math.ceil(expected.length / 3));
+
+    const bySize = await walk('&sort=size', 4);
+    expect(bySize.items.map((p) => p.size)).toEqual(expected.map((p) => p.size).sort((a, b) => b - a));
+    expect([...bySize.names].sort()).toEqual(expected.map((p) => p.name).sort());
+
+    const q = expected[3].name.slice(1, 4).toUpperCase();
+    expect((await walk(`&q=${encodeURIComponent(q)}`, 2)).names).toEqual(expected.filter((p) => p.name.toLowerCase().includes(q.toLowerCase())).map((p) => p.name));
+    for (const layer of [1, 2, 3, 4]) {
+      const touched = expected.filter((p) => p.layer === layer || p.removedIn === layer || p.upgrades.some((u) => u.layer === layer));
+      expect((await walk(`&layer=${layer}`, 2)).names).toEqual(touched.map((p) => p.name));
+    }
+    expect((await walk('&ecosystem=deb,npm', 5)).names).toEqual(expected.map((p) => p.name));
+    expect((await walk('&ecosystem=apk', 5)).names).toEqual([]);
+  });
+
+  it('answers 400 for a bad filter or cursor, and for paging parameters without paged=1', async () => {
+    for (const url of ['?paged=1&ecosystem=dpkg', '?paged=1&limit=0', '?paged=1&cursor=nonsense', '?sort=size', '?q=lib', '?paged=1&sort=version']) {
+      const res = await app.inject(`/api/images/${id}/packages${url}`);
+      expect(res.statusCode, url).toBe(400);
+    }
+  });
+
+  it('answers 404 for an unknown image', async () => {
+    expect((await app.inject('/api/images/sha256:0000/packages')).statusCode).toBe(404);
+    expect((await app.inject('/api/images/nope/packages?paged=1')).statusCode).toBe(404);
+  });
+
+  it('gives a hostile database as warnings, not a failure, and leaves other images alone', async () => {
+    const [bad, good] = await Promise.all([
+      app.inject(`/api/images/${hostile}/packages`),
+      app.inject(`/api/images/${id}/packages`),
+    ]);
+    expect(bad.statusCode).toBe(200);
+    const res = bad.json() as PackagesResponse;
+    expect(res.warnings.length).toBeGreaterThan(0);
+    expect(JSON.stringify(res)).not.toContain('a'.repeat(1_000_000));
+    // No package owns a file outside what its paths name once normalised inside the image.
+    expect(res.packages.every((p) => p.size < 10 * 1024 * 1024)).toBe(true);
+    expect(good.statusCode).toBe(200);
+    expect([...(good.json() as PackagesResponse).packages].sort((a, b) => (a.name < b.name ? -1 : 1)).map(view)).toEqual(expected.map(view));
+    // The hostile image itself is still browsable.
+    expect((await app.inject(`/api/images/${hostile}/fs?path=/var/lib/dpkg`)).statusCode).toBe(200);
+  });
+
+  it('answers concurrent first requests alike, and 404 once the image is deleted', async () => {
+    const third = join(dir, 'third.tar');
+    await generateDockerArchive(third, [{ files: [{ path: 'var/lib/dpkg/status', content: img.stages[0].get('var/lib/dpkg/status')! }] }], 'peel-test/third:latest');
+    const thirdId = await uploaded(app, third);
+    const answers = await Promise.all([1, 2, 3].map(() => app.inject(`/api/images/${thirdId}/packages`)));
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+    expect((answers[0].json() as PackagesResponse).packages.map((p) => p.name).sort()).toEqual(img.oracle[0].packages.map((p) => p.name).sort());
+    expect((await app.inject({ method: 'DELETE', url: `/api/images/${thirdId}` })).statusCode).toBe(204);
+    expect((await app.inject(`/api/images/${thirdId}/packages`)).statusCode).toBe(404);
+  });
+});
