@@ -19,7 +19,7 @@ import './packages.css';
 type Go = (next: Partial<PackagesState>, options?: { replace?: boolean }) => void;
 
 /** Where Peel looks for package databases, said when it finds none. */
-export const DATABASES_LOOKED_FOR = 'dpkg (/var/lib/dpkg/status, status.d/), apk (/lib/apk/db/installed), rpm (rpmdb.sqlite)';
+export const DATABASES_LOOKED_FOR = 'dpkg (/var/lib/dpkg/status, status.d/), apk (/lib/apk/db/installed), rpm (rpmdb.sqlite in /var/lib/rpm or /usr/lib/sysimage/rpm)';
 
 /** The image's packages: which layer installed each, what it costs, and the files no package owns. */
 export function PackagesPage() {
@@ -53,16 +53,15 @@ export function PackagesPage() {
   return (
     <section className="packages-page" aria-label="Packages">
       <PackageWarnings warnings={data.warnings} />
+      {installed === 0 ? <p className="no-database">No package database found: {DATABASES_LOOKED_FOR} looked for.</p> : null}
       <p className="summary-line packages-summary">
-        {installed === 0 ? (
-          <span className="no-database">No package database found: {DATABASES_LOOKED_FOR} looked for.</span>
-        ) : (
+        {installed === 0 ? null : (
           <>
             {plural(installed, 'package')} <span title={formatBytesExact(bytes)}>({formatSize(bytes)} in their files)</span>
             {removed ? `, ${removed.toLocaleString('en-US')} of them removed by a later layer` : ''}
+            {' · '}
           </>
         )}
-        {' · '}
         <span title={formatBytesExact(data.unowned.bytes)}>
           {plural(data.unowned.files, 'file')} ({formatSize(data.unowned.bytes)}) no package owns
         </span>
@@ -75,7 +74,11 @@ export function PackagesPage() {
           Unowned files
         </Link>
       </nav>
-      {state.unowned ? <UnownedFolders imageId={image.id} unowned={data.unowned} /> : <PackageBrowser data={data} filter={filter} state={state} go={go} stale={list.isPlaceholderData} />}
+      {state.unowned ? (
+        <UnownedFolders imageId={image.id} unowned={data.unowned} />
+      ) : installed === 0 ? null : (
+        <PackageBrowser data={data} filter={filter} state={state} go={go} stale={list.isPlaceholderData} />
+      )}
     </section>
   );
 }
@@ -147,7 +150,7 @@ function PackageBrowser({ data, filter, state, go, stale }: { data: PackagesPage
           </p>
         ) : null}
         <p className="muted small pad search-summary" aria-live="polite">
-          {filtered ? `${plural(data.total, 'package')} match` : `${plural(data.total, 'package')}`}
+          {filtered ? `${plural(data.total, 'package')} ${data.total === 1 ? 'matches' : 'match'}` : plural(data.total, 'package')}
           {stale ? ' (updating…)' : ''}
         </p>
         {data.total > 0 ? (
@@ -160,7 +163,7 @@ function PackageBrowser({ data, filter, state, go, stale }: { data: PackagesPage
             onNeedRows={(rows) => void loadPackagesRows(client, image.id, filter, rows)}
           />
         ) : (
-          <p className="muted pad">{filtered ? 'No package matches these filters.' : 'This image lists no package.'}</p>
+          <p className="muted pad">No package matches these filters.</p>
         )}
       </section>
       <section className="detail-pane" aria-label="Selected package">
