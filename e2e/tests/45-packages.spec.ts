@@ -296,3 +296,60 @@ test('an image with no package database says so, and what was looked for', async
   await expect(page.locator('.packages-summary')).toHaveText(`${files.length} files (${files.reduce((n, e) => n + e.size, 0)} B) no package owns`);
   await shot(page, 'packages-empty');
 });
+
+test('the Layers view says what each layer did to the packages, each a link to them', async ({ page }) => {
+  await page.goto(`/images/${image.id}/layers`);
+  const table = page.locator('.history-table');
+  for (let layer = 0; layer < STAGES.length; layer += 1) {
+    const installed = expected.filter((e) => e.layer === layer).length;
+    const upgraded = expected.filter((e) => e.upgrades.some((u) => u.layer === layer)).length;
+    const removed = expected.filter((e) => e.removedIn === layer).length;
+    const cell = table.locator('tr.history-row.has-layer').nth(layer).locator('.layer-packages-cell');
+    if (installed + upgraded + removed === 0) {
+      await expect(cell).toHaveText('');
+      continue;
+    }
+    const link = cell.getByRole('link');
+    await expect(link).toHaveAttribute('href', `/images/${image.id}/packages?layer=${layer}`);
+    if (installed) await expect(link).toContainText(`installed ${installed} ${installed === 1 ? 'package' : 'packages'}`);
+    else await expect(link).not.toContainText('installed');
+    if (upgraded) await expect(link).toContainText(`upgraded ${upgraded}`);
+    else await expect(link).not.toContainText('upgraded');
+    if (removed) await expect(link).toContainText(`removed ${removed}`);
+    else await expect(link).not.toContainText('removed');
+  }
+  await shot(page, 'packages-layers-view');
+  await table.locator('.layer-packages-cell').getByRole('link').first().click();
+  await expect(page).toHaveURL(new RegExp(`/images/${image.id}/packages\\?layer=0$`));
+  await expect(page.getByLabel('Layer')).toHaveValue('0');
+});
+
+test('thousands of packages: the table loads page after page as it scrolls, to the last one dpkg-query lists', async ({ page, request }) => {
+  const MANY = 3000;
+  const stanzas = Array.from(
+    { length: MANY },
+    (_, i) => `Package: gen-${String(i).padStart(5, '0')}\nStatus: install ok installed\nPriority: optional\nSection: misc\nInstalled-Size: ${i + 1}\nMaintainer: Peel tests <peel@example.invalid>\nArchitecture: all\nVersion: 1.${i}\nDescription: generated package ${i}\n`,
+  );
+  const built = buildDpkgImage(join(scratch, 'many'), 'peel-e2e-packages:many', [{ createdBy: 'RUN apt-get install lsb-release gen-*', install: ['lsb-release'], stanzas }]);
+  const listed = dpkgQuery(built.admindirs[0]).map((q) => q.name).sort();
+  expect(listed).toHaveLength(MANY + 1);
+  const many = await upload(request, built.archive, 'dpkg-many.tar');
+  const pages: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/packages?paged=1')) pages.push(r.url());
+  });
+  await page.goto(`/images/${many.id}/packages`);
+  await expect(page.locator('.search-summary')).toHaveText(`${listed.length.toLocaleString('en-US')} packages`);
+  await expect(page.locator('.package-row').first()).toContainText(listed[0]);
+  const scroller = page.locator('.packages-scroll');
+  await scroller.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(page.locator('.package-row').last()).toContainText(listed[listed.length - 1]);
+  await expect(page.locator('.package-row.pending')).toHaveCount(0);
+  // More than one page was asked for, each after the one before (the cursor).
+  expect(pages.length).toBeGreaterThan(1);
+  expect(pages.slice(1).every((u) => u.includes('cursor='))).toBe(true);
+  await shot(page, 'packages-many-scrolled');
+  // Sorted by size, the largest declared is not the largest owned (generated packages own no file): lsb-release comes first.
+  await page.getByRole('button', { name: 'By size' }).click();
+  await expect(page.locator('.package-row').first()).toContainText('lsb-release');
+});

@@ -24,6 +24,8 @@ export interface DpkgStage {
   remove?: string[];
   /** Files no package owns: image path → bytes. */
   files?: Record<string, Buffer | string>;
+  /** Stanzas of packages with no files (a database of thousands), added to the database as they are. */
+  stanzas?: string[];
   /** Raw bytes written into the layer (hostile databases): image path → bytes. Not part of the admindir. */
   raw?: Record<string, Buffer | string>;
 }
@@ -94,7 +96,7 @@ function tarFolder(dir: string, names: string[], out: string): void {
 export function buildDpkgImage(dir: string, tag: string, stages: DpkgStage[]): DpkgImage {
   const machine = machineStanzas();
   /** The database as it stands: package → stanza, and its file list's name. */
-  const db = new Map<string, { stanza: string; list: string }>();
+  const db = new Map<string, { stanza: string; list: string | null }>();
   const admindirs: string[] = [];
   const layerNames: string[] = [];
   const diffIds: string[] = [];
@@ -110,6 +112,11 @@ export function buildDpkgImage(dir: string, tag: string, stages: DpkgStage[]): D
       write(join(layerDir, 'var/lib/dpkg/info', list), readFileSync(join(MACHINE_DPKG, 'info', list)));
       for (const path of readFileSync(join(MACHINE_DPKG, 'info', list), 'utf8').split('\n').filter(Boolean)) copyListed(path, layerDir);
     }
+    for (const stanza of stage.stanzas ?? []) {
+      const name = /^Package: (\S+)$/m.exec(stanza)?.[1];
+      if (!name) throw new Error(`a stanza without a Package field: ${stanza.slice(0, 80)}`);
+      db.set(name, { stanza: stanza.trim(), list: null });
+    }
     for (const [name, version] of Object.entries(stage.upgrade ?? {})) {
       const known = db.get(name);
       if (!known) throw new Error(`cannot upgrade ${name}: not installed by an earlier stage`);
@@ -119,6 +126,7 @@ export function buildDpkgImage(dir: string, tag: string, stages: DpkgStage[]): D
       const known = db.get(name);
       if (!known) throw new Error(`cannot remove ${name}: not installed by an earlier stage`);
       db.delete(name);
+      if (!known.list) continue;
       whiteOut(join('/var/lib/dpkg/info', known.list), layerDir);
       for (const path of readFileSync(join(MACHINE_DPKG, 'info', known.list), 'utf8').split('\n').filter(Boolean)) {
         if (path !== '/.' && !statSync(machinePath(path)).isDirectory()) whiteOut(path, layerDir);
@@ -126,7 +134,7 @@ export function buildDpkgImage(dir: string, tag: string, stages: DpkgStage[]): D
     }
     for (const [path, content] of Object.entries(stage.files ?? {})) write(join(layerDir, path), content);
     const status = [...db.values()].map((p) => `${p.stanza}\n`).join('\n');
-    if (stage.install?.length || stage.upgrade || stage.remove?.length) write(join(layerDir, 'var/lib/dpkg/status'), status);
+    if (stage.install?.length || stage.stanzas?.length || stage.upgrade || stage.remove?.length) write(join(layerDir, 'var/lib/dpkg/status'), status);
     // The file lists' naming format (1: NAME:ARCH.list for Multi-Arch: same), as dpkg writes it once.
     if (i === 0 && stage.install?.length) write(join(layerDir, 'var/lib/dpkg/info/format'), readFileSync(join(MACHINE_DPKG, 'info/format')));
     for (const [path, content] of Object.entries(stage.raw ?? {})) write(join(layerDir, path), content);
@@ -136,7 +144,7 @@ export function buildDpkgImage(dir: string, tag: string, stages: DpkgStage[]): D
     write(join(admin, 'status'), status);
     mkdirSync(join(admin, 'info'), { recursive: true });
     copyFileSync(join(MACHINE_DPKG, 'info/format'), join(admin, 'info/format'));
-    for (const p of db.values()) copyFileSync(join(MACHINE_DPKG, 'info', p.list), join(admin, 'info', p.list));
+    for (const p of db.values()) if (p.list) copyFileSync(join(MACHINE_DPKG, 'info', p.list), join(admin, 'info', p.list));
     admindirs.push(admin);
 
     const layerName = `${i}/layer.tar`;

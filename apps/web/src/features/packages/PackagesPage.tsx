@@ -155,6 +155,8 @@ function PackageBrowser({ data, filter, state, go, stale }: { data: PackagesPage
         </p>
         {data.total > 0 ? (
           <PackagesTable
+            // Another filter or order starts at the top of its list.
+            key={JSON.stringify(filter)}
             items={data.items}
             total={data.total}
             selected={state.pkg}
