@@ -47,6 +47,7 @@ let image: ImageSummary;
 let expected: Expected[];
 let finalFs: Map<string, TarEntry>;
 let owned: Set<string>;
+let admindirs: string[];
 
 /** Each package's life, from dpkg-query over each stage's database in turn. */
 function lifeOf(admindirs: string[]): Expected[] {
@@ -100,6 +101,7 @@ test.beforeAll(async ({ request }) => {
   test.setTimeout(120_000);
   scratch = mkdtempSync(join(tmpdir(), 'peel-e2e-packages-'));
   const built = buildDpkgImage(join(scratch, 'dpkg'), 'peel-e2e-packages:layers', STAGES);
+  admindirs = built.admindirs;
   expected = lifeOf(built.admindirs);
   finalFs = mergedFilesystem(built.archive);
   const finalAdmin = built.admindirs[built.admindirs.length - 1];
@@ -211,6 +213,13 @@ test('a package selected: its versions layer by layer, a deep link, and the way 
   await page.goto(url.toString());
   await expect(page.getByRole('article', { name: 'Package lsb-release' })).toBeVisible();
 
+  // dpkg's own list of its files, opened in the tree: what dpkg-query -L says it owns.
+  await page.getByRole('link', { name: 'Its file list (dpkg)' }).click();
+  await expect(page).toHaveURL(new RegExp(`/images/${image.id}/files\\?path=/var/lib/dpkg/info/lsb-release.list`));
+  const owns = dpkgFiles(admindirs[admindirs.length - 1], 'lsb-release');
+  await expect(page.getByText(owns[owns.length - 1], { exact: true }).first()).toBeVisible();
+  await page.goBack();
+
   // Its layer's changes, and its files in the tree.
   await page.getByRole('article', { name: 'Package lsb-release' }).getByRole('link', { name: 'layer 2' }).click();
   await expect(page).toHaveURL(new RegExp(`/images/${image.id}/layers/2/changes`));
@@ -224,6 +233,15 @@ test('a package selected: its versions layer by layer, a deep link, and the way 
   await page.getByRole('link', { name: 'javascript-common', exact: true }).click();
   const gone = page.getByRole('article', { name: 'Package javascript-common' });
   await expect(gone.locator('.package-history li').last()).toHaveText('removed in layer 2');
+  await expect(gone.getByRole('link', { name: 'Its file list (dpkg)' })).toHaveCount(0);
+
+  // A Multi-Arch: same package's list is NAME:ARCH.list.
+  await page.goto(`/images/${image.id}/packages?pkg=${encodeURIComponent('deb:libxshmfence1:amd64@/var/lib/dpkg/status')}`);
+  const archList = page.getByRole('link', { name: 'Its file list (dpkg)' });
+  await expect(archList).toBeVisible();
+  expect(new URL((await archList.getAttribute('href')) ?? '', 'http://x').searchParams.get('path')).toBe('/var/lib/dpkg/info/libxshmfence1:amd64.list');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'packages-dark');
 });
 
 test('filters by name and ecosystem agree with dpkg-query', async ({ page }) => {

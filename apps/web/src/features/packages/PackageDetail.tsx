@@ -4,6 +4,7 @@ import { links } from '../../app/links.js';
 import { Badge } from '../../components/Badge.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
 import { plural } from '../../lib/plural.js';
+import { useEntryVersions } from '../fs/index.js';
 import { packageHistory } from './packages-text.js';
 
 const STEP_TONE = { installed: 'added', upgraded: 'modified', removed: 'deleted' } as const;
@@ -11,8 +12,8 @@ const STEP_TONE = { installed: 'added', upgraded: 'modified', removed: 'deleted'
 /**
  * One package: its versions layer by layer (each layer a link), what it costs, its source and
  * licence, and the way to its files in the tree. The API names no file of a package, so the tree
- * opens at its database entry, and a search of the tree for its name finds its folders
- * (/usr/share/doc/NAME and the like).
+ * opens at dpkg's own list of its files when the image has one, at its database, and a search of
+ * the tree for its name finds its folders (/usr/share/doc/NAME and the like).
  */
 export function PackageDetail({ imageId, p }: { imageId: string; p: ImagePackage }) {
   const gone = p.removedIn !== null;
@@ -64,11 +65,32 @@ export function PackageDetail({ imageId, p }: { imageId: string; p: ImagePackage
           <li>
             <Link href={links.files(imageId, { q: p.name })}>Search the tree for “{p.name}”</Link>
           </li>
+          {p.ecosystem === 'deb' && !gone ? <DpkgFileList imageId={imageId} p={p} /> : null}
           <li>
             <Link href={links.files(imageId, { path: p.database, deleted: gone })}>Its database in the tree</Link> <span className="muted small mono">{p.database}</span>
           </li>
         </ul>
       </section>
     </article>
+  );
+}
+
+/**
+ * dpkg's list of a package's files beside its status file: `info/NAME:ARCH.list` for a
+ * Multi-Arch: same package, else `info/NAME.list`; nothing when the image has neither
+ * (distroless `status.d/` has no lists).
+ */
+function DpkgFileList({ imageId, p }: { imageId: string; p: ImagePackage }) {
+  const info = p.database.endsWith('/status') ? `${p.database.slice(0, -'/status'.length)}/info` : null;
+  const withArch = `${info}/${p.name}:${p.arch}.list`;
+  const plain = `${info}/${p.name}.list`;
+  const archList = useEntryVersions({ imageId }, withArch, info !== null && p.arch !== null);
+  const plainList = useEntryVersions({ imageId }, plain, info !== null);
+  const path = archList.data?.length ? withArch : plainList.data?.length ? plain : null;
+  if (path === null) return null;
+  return (
+    <li>
+      <Link href={links.files(imageId, { path })}>Its file list (dpkg)</Link> <span className="muted small mono">{path}</span>
+    </li>
   );
 }
