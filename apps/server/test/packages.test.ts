@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ImagePackage, PackagesPage, PackagesResponse } from '@peel/api';
@@ -147,6 +149,18 @@ describe('GET /api/images/:id/packages', () => {
     expect((await app.inject(`/api/images/${hostile}/fs?path=/var/lib/dpkg`)).statusCode).toBe(200);
   });
 
+  it('leaves a status file over the size limit unread, with a warning naming it', async () => {
+    const big = join(dir, 'big-status.tar');
+    // 65 MiB of stanzas: past the 64 MiB a database file is read up to.
+    const stanza = Buffer.from('Package: filler\nStatus: install ok installed\nVersion: 1\nArchitecture: all\n\n');
+    const status = Buffer.alloc(65 * 1024 * 1024);
+    for (let at = 0; at < status.length; at += stanza.copy(status, at));
+    await generateDockerArchive(big, [{ files: [{ path: 'var/lib/dpkg/status', content: status }] }], 'peel-test/big-status:latest');
+    const res = await getJson<PackagesResponse>(app, `/api/images/${await uploaded(app, big)}/packages`);
+    expect(res.packages).toEqual([]);
+    expect(res.warnings.some((w) => w.includes('/var/lib/dpkg/status') && w.includes(String(status.length)))).toBe(true);
+  });
+
   it('answers concurrent first requests alike, and 404 once the image is deleted', async () => {
     const third = join(dir, 'third.tar');
     await generateDockerArchive(third, [{ files: [{ path: 'var/lib/dpkg/status', content: img.stages[0].get('var/lib/dpkg/status')! }] }], 'peel-test/third:latest');
@@ -157,5 +171,46 @@ describe('GET /api/images/:id/packages', () => {
     expect((answers[0].json() as PackagesResponse).packages.map((p) => p.name).sort()).toEqual(img.oracle[0].packages.map((p) => p.name).sort());
     expect((await app.inject({ method: 'DELETE', url: `/api/images/${thirdId}` })).statusCode).toBe(204);
     expect((await app.inject(`/api/images/${thirdId}/packages`)).statusCode).toBe(404);
+  });
+
+  it('finds npm packages layer by layer, as npm ls reads each layer', async () => {
+    const stages: Array<Record<string, string>> = [
+      {
+        'srv/web/node_modules/left-pad/package.json': JSON.stringify({ name: 'left-pad', version: '1.3.0', license: 'WTFPL' }),
+        'srv/web/node_modules/left-pad/index.js': 'module.exports = (s) => s;\n',
+        'srv/web/node_modules/@scope/util/package.json': JSON.stringify({ name: '@scope/util', version: '2.0.1' }),
+      },
+      {
+        'srv/web/node_modules/left-pad/package.json': JSON.stringify({ name: 'left-pad', version: '1.3.1', license: 'WTFPL' }),
+        'srv/web/node_modules/left-pad/index.js': 'module.exports = (s) => s;\n',
+      },
+    ];
+    // npm ls over each stage's tree: the versions it lists, by name.
+    const listed = stages.map((files, i) => {
+      const root = join(dir, `npm-${i}`);
+      rmSync(root, { recursive: true, force: true });
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, path), text);
+      }
+      const out = JSON.parse(execFileSync('npm', ['ls', '--json', '--offline'], { cwd: join(root, 'srv/web'), encoding: 'utf8' })) as { dependencies?: Record<string, { version: string }> };
+      return new Map(Object.entries(out.dependencies ?? {}).map(([name, d]) => [name, d.version]));
+    });
+    const archive = join(dir, 'npm.tar');
+    await generateDockerArchive(archive, [
+      { files: Object.entries(stages[0]).map(([path, content]) => ({ path, content })) },
+      { files: [{ path: 'srv/web/node_modules/left-pad/package.json', content: stages[1]['srv/web/node_modules/left-pad/package.json'] }], whiteouts: ['srv/web/node_modules/@scope'] },
+    ], 'peel-test/npm:latest');
+    const res = await getJson<PackagesResponse>(app, `/api/images/${await uploaded(app, archive)}/packages`);
+    const npm = res.packages.filter((p) => p.ecosystem === 'npm').sort((a, b) => (a.name < b.name ? -1 : 1));
+    const expectedNpm = [...listed[0].keys()].sort().map((name) => ({
+      name,
+      version: listed[1].get(name) ?? listed[0].get(name),
+      layer: 0,
+      upgrades: listed[1].has(name) && listed[1].get(name) !== listed[0].get(name) ? [{ layer: 1, from: listed[0].get(name), to: listed[1].get(name) }] : [],
+      removedIn: listed[1].has(name) ? null : 1,
+    }));
+    expect(expectedNpm.map((p) => [p.name, p.removedIn, p.upgrades.length])).toEqual([['@scope/util', 1, 0], ['left-pad', null, 1]]);
+    expect(npm.map((p) => ({ name: p.name, version: p.version, layer: p.layer, upgrades: p.upgrades, removedIn: p.removedIn }))).toEqual(expectedNpm);
   });
 });

@@ -62,8 +62,10 @@ describe('peel packages', () => {
     expect(input.stderr).toContain(`no layer ${img.stages.length}`);
   });
 
-  it('inspect --json has the packages too', async () => {
-    const r = await peel(['inspect', archive, '--json']);
+  it('inspect --json --packages has the packages too; --packages alone is a usage error', async () => {
+    expect((await peel(['inspect', archive, '--packages'])).code).toBe(1);
+    expect(JSON.parse((await peel(['inspect', archive, '--json'])).out)).not.toHaveProperty('packages');
+    const r = await peel(['inspect', archive, '--json', '--packages']);
     expect(r.code).toBe(0);
     expect(byName((JSON.parse(r.out) as { packages: PackageInventory }).packages.packages).map(view)).toEqual(expected.map(view));
   });

@@ -1,11 +1,9 @@
-import { MAX_LINK_HOPS, openEntryContent, resolveLinks, type BlobStore, type FinalFile, type LayerFiles, type PackageImage } from '@peel/engine';
-import type { FsEntry } from '@peel/api';
-import type { ImageLayer, LayerEntryRecord, Store, StoredImage } from '../store/index.js';
+import { MAX_LINK_HOPS, openEntryContent, resolveLinks, type BlobFiles, type BlobReader, type BlobStore, type FinalFile, type LayerEntry, type LayerFiles, type PackageImage } from '@peel/engine';
+import type { EntryType, FsEntry } from '@peel/api';
+import type { ImageLayer, LayerEntryRecord, NodeKey, NodeSketch, Store, StoredImage } from '../store/index.js';
 import { linkTargetPath, splitPath, toApiPath, toEnginePath } from '../store/image-path.js';
 import { ApiError } from '../errors.js';
 import { allPages, type FsPageService } from './fs-pages.js';
-import { StoredTree, walkBelow } from './compare-sides.js';
-import { resolveInImage } from './resolve.js';
 
 /**
  * A stored image as the package finder reads it, from the index only: whether a layer's own
@@ -13,9 +11,14 @@ import { resolveInImage } from './resolve.js';
  * and fs_shadowed, as the as-of listings read them), and the final merged regular files.
  */
 export class StoredPackageImage implements PackageImage {
+  /** A handle per layer tar read, kept until `close` (a database is hundreds of small reads). */
+  private readonly readers = new Map<string, Promise<BlobReader>>();
+  /** A layer's own entries in a folder, by layer digest and folder. */
+  private readonly layerKids = new Map<string, Promise<LayerEntryRecord[]>>();
+
   constructor(
     private readonly index: Store,
-    private readonly blobs: BlobStore,
+    private readonly blobs: BlobStore & BlobFiles,
     private readonly pages: FsPageService,
     private readonly image: StoredImage,
     private readonly layers: readonly ImageLayer[],
@@ -32,12 +35,7 @@ export class StoredPackageImage implements PackageImage {
    */
   async touches(n: number, watches: readonly string[]): Promise<boolean> {
     const digest = this.layers[n].layerDigest;
-    const kids = new Map<string, Promise<LayerEntryRecord[]>>();
-    const children = (dir: string) => {
-      let list = kids.get(dir);
-      if (!list) kids.set(dir, (list = this.index.fs.layerChildren(digest, dir)));
-      return list;
-    };
+    const children = (dir: string) => this.layerChildren(digest, dir);
     const named = async (path: string) => {
       const { parent } = splitPath(path);
       return (await children(parent)).filter((r) => r.entry.path === path);
@@ -55,46 +53,105 @@ export class StoredPackageImage implements PackageImage {
     return false;
   }
 
-  /** The filesystem after layers 0..n. */
-  asOf(n: number): LayerFiles {
-    return new AsOfLayer(this.index, this.blobs, this.pages, this.image.id, this.layers, n);
+  /**
+   * A layer's own entries in a folder, kept for the life of this object: every database asks about
+   * the same folders above it, and a database's files sit in a few folders.
+   */
+  private layerChildren(digest: string, dir: string): Promise<LayerEntryRecord[]> {
+    const key = `${digest}\0${dir}`;
+    let list = this.layerKids.get(key);
+    if (!list) this.layerKids.set(key, (list = this.index.fs.layerChildren(digest, dir)));
+    return list;
   }
 
-  /** The final merged filesystem's regular files (a hard link counts as the file it shares), in path order. */
+  /** The entry layer `layer` has for a path (the last real one when the tar repeats it). */
+  private async layerEntry(layer: ImageLayer, path: string): Promise<LayerEntry | undefined> {
+    const named = (await this.layerChildren(layer.layerDigest, splitPath(path).parent)).filter((r) => r.entry.path === path);
+    const real = named.filter((r) => !r.implicit);
+    return (real.length ? real : named).at(-1)?.entry;
+  }
+
+  /** The filesystem after layers 0..n. */
+  asOf(n: number): LayerFiles {
+    return new AsOfLayer(this.index, this.pages, this.image.id, this.layers, n, {
+      entry: (layer, path) => this.layerEntry(layer, path),
+      bytes: (tarBlob, entry) => this.bytesOf(tarBlob, entry),
+    });
+  }
+
+  /** A file entry's bytes, read from its layer's tar by position. */
+  private async bytesOf(tarBlob: string, entry: LayerEntry): Promise<Buffer> {
+    if (entry.sparse) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of openEntryContent(this.blobs, tarBlob, entry)) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    }
+    let reader = this.readers.get(tarBlob);
+    if (!reader) this.readers.set(tarBlob, (reader = this.blobs.openReader(tarBlob)));
+    const bytes = Buffer.alloc(entry.size);
+    let done = 0;
+    while (done < entry.size) {
+      const { bytesRead } = await (await reader).read(bytes, done, entry.size - done, entry.dataOffset + done);
+      if (bytesRead === 0) throw new Error(`layer tar ${tarBlob} ends inside ${entry.path}`);
+      done += bytesRead;
+    }
+    return bytes;
+  }
+
+  /** Closes the layer tars read. */
+  async close(): Promise<void> {
+    const readers = [...this.readers.values()];
+    this.readers.clear();
+    await Promise.all(readers.map(async (r) => (await r).close()));
+  }
+
+  /** The final merged filesystem's regular files (a hard link counts as the file it shares), a page of rows at a time. */
   async *finalFiles(): AsyncGenerator<FinalFile> {
-    for await (const node of walkBelow(new StoredTree(this.index, this.image, this.layers), '')) {
-      if (node.type === 'file') yield { path: toApiPath(node.path), size: node.size };
+    for await (const node of this.walk(['file', 'hardlink'])) {
+      if (node.size !== null) yield { path: toApiPath(node.path), size: node.size };
     }
   }
 
-  /** A folder of the final filesystem with its symlinks followed, or null when there is none. */
+  /** Merged nodes of some types, in pages of WALK_PAGE rows (other requests are served between two). */
+  private async *walk(types: readonly EntryType[]): AsyncGenerator<NodeSketch> {
+    for (let after: NodeKey | null = null; ;) {
+      const page = await this.index.fs.nodesOfTypes(this.image.id, types, after, WALK_PAGE);
+      yield* page;
+      if (page.length < WALK_PAGE) return;
+      after = splitPath(page[page.length - 1].path);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /**
+   * A folder of the final filesystem with its symlinks followed, or null when there is none. Asked
+   * for the folder of every path a database lists: the image's folders and symlinks are read once
+   * (a few rows per thousand files), then every folder resolves in memory.
+   */
   async realDir(dir: string): Promise<string | null> {
-    const resolved = await resolveInImage(this.index, this.image.id, toEnginePath(dir));
-    if (!resolved || (resolved.node && resolved.node.type !== 'dir')) return null;
-    return toApiPath(resolved.path);
+    const links = await (this.folders ??= this.readFolders());
+    const r = resolveLinks(toEnginePath(dir), (p) => links.get(p) ?? null);
+    if (!r.found) return null;
+    if (r.path === '') return '/';
+    return links.get(r.path)?.type === 'dir' ? toApiPath(r.path) : null;
+  }
+
+  private folders: Promise<Map<string, { type: EntryType; linkTarget: string | null }>> | undefined;
+
+  private async readFolders(): Promise<Map<string, { type: EntryType; linkTarget: string | null }>> {
+    const out = new Map<string, { type: EntryType; linkTarget: string | null }>();
+    for await (const n of this.walk(['dir', 'symlink'])) out.set(n.path, { type: n.type, linkTarget: n.linkTarget });
+    return out;
   }
 
   /** Regular files any layer wrote (live or gone since) named one of `names`, each path once, at most `limit`. */
   async *findByName(names: readonly string[], limit: number): AsyncGenerator<string> {
-    const seen = new Set<string>();
-    for (const name of names) {
-      // A glob of the name alone, its special characters escaped, matches that exact name.
-      const pattern = name.replace(/[*?[]/g, (c) => `[${c}]`);
-      for (let offset = 0; seen.size < limit;) {
-        const { hits } = await this.index.fs.search(this.image.id, { pattern, mode: 'glob-name', deleted: true, limit: SEARCH_PAGE, offset });
-        for (const hit of hits) {
-          if (hit.type !== 'file' || seen.has(hit.path) || seen.size >= limit) continue;
-          seen.add(hit.path);
-          yield toApiPath(hit.path);
-        }
-        if (hits.length < SEARCH_PAGE) break;
-        offset += hits.length;
-      }
-    }
+    for (const path of await this.index.fs.filesNamed(this.image.id, names, limit)) yield toApiPath(path);
   }
 }
 
-const SEARCH_PAGE = 1000;
+/** Rows per page of a walk of the whole image. */
+const WALK_PAGE = 5000;
 
 /** One layer's view: each path it resolves is asked of the index once. */
 class AsOfLayer implements LayerFiles {
@@ -102,11 +159,14 @@ class AsOfLayer implements LayerFiles {
 
   constructor(
     private readonly index: Store,
-    private readonly blobs: BlobStore,
     private readonly pages: FsPageService,
     private readonly id: string,
     private readonly layers: readonly ImageLayer[],
     private readonly n: number,
+    private readonly layerFiles: {
+      entry(layer: ImageLayer, path: string): Promise<LayerEntry | undefined>;
+      bytes(tarBlob: string, entry: LayerEntry): Promise<Buffer>;
+    },
   ) {}
 
   /** The version of `path` alive after layer n, if any (never the root). */
@@ -160,17 +220,15 @@ class AsOfLayer implements LayerFiles {
       }
       if (entry.type !== 'file') return null;
       const layer = this.layers[entry.layer];
-      const stored = layer && (await this.index.fs.layerEntry(layer.layerDigest, resolved.path));
+      const stored = layer && (await this.layerFiles.entry(layer, resolved.path));
       if (!stored) return null;
-      if (stored.entry.type === 'hardlink' && stored.entry.linkTarget !== null) {
-        current = linkTargetPath(resolved.path, stored.entry.linkTarget, true);
+      if (stored.type === 'hardlink' && stored.linkTarget !== null) {
+        current = linkTargetPath(resolved.path, stored.linkTarget, true);
         continue;
       }
-      if (stored.entry.type !== 'file') return null;
-      if (stored.entry.size > maxBytes) return { tooBig: stored.entry.size };
-      const chunks: Buffer[] = [];
-      for await (const chunk of openEntryContent(this.blobs, layer.tarBlob, stored.entry)) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
+      if (stored.type !== 'file') return null;
+      if (stored.size > maxBytes) return { tooBig: stored.size };
+      return this.layerFiles.bytes(layer.tarBlob, stored);
     }
     return null;
   }
@@ -180,6 +238,11 @@ class AsOfLayer implements LayerFiles {
     if (!resolved || (resolved.entry && resolved.entry.type !== 'dir')) return [];
     try {
       const entries = await allPages((req) => this.pages.page(this.id, toApiPath(resolved.path), { asOf: this.n, deleted: false }, req));
+      // Kept: a database lists a folder, then reads its files.
+      for (const e of entries) {
+        const path = toEnginePath(e.path);
+        if (!this.nodes.has(path)) this.nodes.set(path, Promise.resolve(e));
+      }
       return entries.map((e) => e.name);
     } catch (err) {
       // A folder no longer there as of this layer lists nothing.

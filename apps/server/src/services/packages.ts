@@ -1,5 +1,5 @@
 import type { ImagePackage, PackageEcosystem, PackageSort, PackagesPage, PackagesResponse } from '@peel/api';
-import { findPackages, type BlobStore } from '@peel/engine';
+import { findPackages, type BlobFiles, type BlobStore } from '@peel/engine';
 import type { Store } from '../store/index.js';
 import type { FsPageService } from './fs-pages.js';
 import type { ImagesService } from './images.js';
@@ -45,7 +45,7 @@ export class PackagesService {
 
   constructor(
     private readonly index: Store,
-    private readonly blobs: BlobStore,
+    private readonly blobs: BlobStore & BlobFiles,
     private readonly images: ImagesService,
     private readonly pages: FsPageService,
   ) {
@@ -85,7 +85,13 @@ export class PackagesService {
     const image = await this.images.require(id);
     return this.inventories.get(image.id, async () => {
       const layers = await this.index.images.layers(image.id);
-      const response: PackagesResponse = await findPackages(new StoredPackageImage(this.index, this.blobs, this.pages, image, layers));
+      const source = new StoredPackageImage(this.index, this.blobs, this.pages, image, layers);
+      let response: PackagesResponse;
+      try {
+        response = await findPackages(source);
+      } finally {
+        await source.close();
+      }
       const byName = [...response.packages].sort(byNameOrder);
       const bySize = [...byName].sort((a, b) => b.size - a.size);
       return { response, sorted: { name: byName, size: bySize } };

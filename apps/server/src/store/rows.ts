@@ -2,7 +2,7 @@ import type { EntryType, LayerChange, Platform, PlatformChoice, Problem } from '
 import { decodeName, encodeName, type DataRegion, type DraftOp, type HistoryStep, type LayerEntry, type LayerEntryType } from '@peel/engine';
 import { joinPath, splitPath } from './image-path.js';
 import type {
-  ArchiveEntryRecord, ChangeRecord, FsNodeRecord, ImageLayer, ImageRecord, LayerEntryRecord, NodeFacts, OpSummary, SearchHit, ShadowedRecord, StoredDraft,
+  ArchiveEntryRecord, ChangeRecord, FsNodeRecord, ImageLayer, ImageRecord, LayerEntryRecord, NodeFacts, NodeSketch, OpSummary, SearchHit, ShadowedRecord, StoredDraft,
 } from './types.js';
 
 /**
@@ -123,6 +123,13 @@ export function shadowedOf(row: ShadowedRow): ShadowedRecord {
 
 export function searchHitOf(row: SearchRow): SearchHit {
   return { ...attrs(row), deleted: row.deleted === 1, layer: row.layer, childCount: row.child_count, deletedBy: row.deleted_by, overwrittenBy: row.overwritten_by };
+}
+
+/** A raw row of (parent, name, type, size, link_target) → NodeSketch. */
+export function sketchOf(r: unknown[]): NodeSketch {
+  const parent = decodeName(r[0] as Buffer);
+  const name = decodeName(r[1] as Buffer);
+  return { path: parent === '' ? name : `${parent}/${name}`, type: r[2] as EntryType, size: r[3] === null ? null : Number(r[3]), linkTarget: textOf(r[4] as Buffer | null) };
 }
 
 /** The columns of fs_nodes a comparison reads, in the order `factsOf` takes them (raw rows). */

@@ -114,6 +114,21 @@ export interface NodeFacts extends EntryAttrs {
   contentSeq: number | null;
 }
 
+/** A merged node as a walk of a whole image reads it: where it is, what it is, its bytes. */
+export interface NodeSketch {
+  path: string;
+  type: EntryType;
+  /** A file's size; a hard link's is its target's (null when the target is not a file). */
+  size: number | null;
+  linkTarget: string | null;
+}
+
+/** Where a page of a walk in (parent, name) byte order stopped: the last node's folder and name. */
+export interface NodeKey {
+  parent: string;
+  name: string;
+}
+
 /** A version of a path that a later layer deleted or overwrote. */
 export interface ShadowedRecord extends EntryAttrs {
   seq: number;
@@ -366,6 +381,13 @@ export interface FsRepo {
   /** Bytes of file content strictly below `dir` ('' : the whole image). */
   bytesBelow(id: ImageId, dir: string): Promise<number>;
   search(id: ImageId, q: SearchQuery): Promise<{ hits: SearchHit[]; total: number }>;
+  /**
+   * Up to `limit` merged nodes of the given types after `after` (null: from the start), in
+   * (parent, name) byte order: a walk of a whole image in a query per page, not one per folder.
+   */
+  nodesOfTypes(id: ImageId, types: readonly EntryType[], after: NodeKey | null, limit: number): Promise<NodeSketch[]>;
+  /** Paths of regular files (live, or deleted or overwritten since) named one of `names`, each once, in path byte order, at most `limit`. */
+  filesNamed(id: ImageId, names: readonly string[], limit: number): Promise<string[]>;
 
   /** The entry a layer has for a path (the last one when the tar repeats it; real before implicit). */
   layerEntry(layer: LayerDigest, path: string): Promise<LayerEntryRecord | undefined>;

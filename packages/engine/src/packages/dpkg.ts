@@ -14,6 +14,8 @@ export const DPKG_INFO = '/var/lib/dpkg/info';
 
 /** All of a database's file lists together may hold this many times maxDatabaseBytes. */
 const LIST_BYTES_PER_DATABASE_BYTE = 4;
+/** File lists read at once. */
+const LIST_READS_AT_ONCE = 16;
 
 /** One stanza's fields (names lower-cased); multi-line values keep their continuation lines. */
 export type Stanza = Map<string, string>;
@@ -128,6 +130,21 @@ export function parseFileList(bytes: Buffer, path: string, kind: 'list' | 'md5su
   return out;
 }
 
+/**
+ * A list's paths, parsed once per buffer: findPackages hands the same bytes back for a list no
+ * later layer touched, and a layer that only rewrites the status would otherwise parse them all
+ * again. The parse's warnings were given with the first read.
+ */
+const listsParsed = new WeakMap<Buffer, { maxLineBytes: number; paths: string[] }>();
+
+function parsedList(bytes: Buffer, path: string, limits: PackageLimits, warnings: string[]): string[] {
+  const hit = listsParsed.get(bytes);
+  if (hit && hit.maxLineBytes === limits.maxLineBytes) return hit.paths;
+  const paths = parseFileList(bytes, path, 'list', limits, warnings);
+  listsParsed.set(bytes, { maxLineBytes: limits.maxLineBytes, paths });
+  return paths;
+}
+
 /** Reads `/var/lib/dpkg/status` (or distroless's `status.d/`) with the packages' file lists. */
 export async function readDpkg(files: LayerFiles, limits: PackageLimits): Promise<ParsedDatabase | null> {
   const warnings: string[] = [];
@@ -149,18 +166,29 @@ export async function readDpkg(files: LayerFiles, limits: PackageLimits): Promis
     const info = new Set(await files.list(DPKG_INFO));
     // Every list is bounded, and so are all of them together.
     let listBytes = limits.maxDatabaseBytes * LIST_BYTES_PER_DATABASE_BYTE;
-    for (const pkg of packages) {
-      const listName = [`${pkg.name}:${pkg.arch}.list`, `${pkg.name}.list`].find((n) => info.has(n));
-      if (listName === undefined) continue;
-      const listPath = `${DPKG_INFO}/${listName}`;
-      const list = await readBounded(files, listPath, limits, warnings);
-      if (list === null) continue;
-      listBytes -= list.length;
-      if (listBytes < 0) {
-        warnings.push(`${DPKG_INFO}: the file lists hold more than ${limits.maxDatabaseBytes * LIST_BYTES_PER_DATABASE_BYTE} bytes together; the packages from ${pkg.name} on have no files`);
-        break;
+    // Lists are read a batch at a time (each read waits on I/O), then taken in order.
+    for (let start = 0; start < packages.length; start += LIST_READS_AT_ONCE) {
+      const batch = packages.slice(start, start + LIST_READS_AT_ONCE);
+      const lists = await Promise.all(batch.map(async (pkg) => {
+        const listName = [`${pkg.name}:${pkg.arch}.list`, `${pkg.name}.list`].find((n) => info.has(n));
+        if (listName === undefined) return null;
+        const path = `${DPKG_INFO}/${listName}`;
+        const own: string[] = [];
+        return { path, bytes: await readBounded(files, path, limits, own), warnings: own };
+      }));
+      for (let i = 0; i < batch.length && listBytes >= 0; i++) {
+        const list = lists[i];
+        if (list === null) continue;
+        warnings.push(...list.warnings);
+        if (list.bytes === null) continue;
+        listBytes -= list.bytes.length;
+        if (listBytes < 0) {
+          warnings.push(`${DPKG_INFO}: the file lists hold more than ${limits.maxDatabaseBytes * LIST_BYTES_PER_DATABASE_BYTE} bytes together; the packages from ${batch[i].name} on have no files`);
+          break;
+        }
+        batch[i].files = parsedList(list.bytes, list.path, limits, warnings);
       }
-      pkg.files = parseFileList(list, listPath, 'list', limits, warnings);
+      if (listBytes < 0) break;
     }
     budget -= packages.length;
   } else {

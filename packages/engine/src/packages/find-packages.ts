@@ -31,15 +31,23 @@ export interface FindPackagesOptions {
   maxOwnedPaths?: number;
   /** Unowned folders listed, largest first. */
   maxUnownedFolders?: number;
+  /** Bytes of database files kept between layers, so that a file no later layer touched is not read again. */
+  maxCachedBytes?: number;
   signal?: AbortSignal;
   /** Called after each layer's databases are read. */
   onLayer?: (layer: number, layers: number) => void;
+  /**
+   * Called for each regular file of the final filesystem that packages own, with their indexes
+   * in the returned `packages` (so that a file's detail can name its package).
+   */
+  onOwnedFile?: (path: string, packages: readonly number[]) => void;
 }
 
 export const DEFAULT_FIND_OPTIONS = {
   maxLanguagePackages: 20_000,
   maxOwnedPaths: 4_000_000,
   maxUnownedFolders: 200,
+  maxCachedBytes: 64 * 1024 * 1024,
 };
 
 /** Warnings kept; past it one line says how many more there were. */
@@ -82,6 +90,7 @@ export async function findPackages(image: PackageImage, options: FindPackagesOpt
     }
   }
 
+  const cache = new ReadCache(image, options.maxCachedBytes ?? DEFAULT_FIND_OPTIONS.maxCachedBytes);
   const tracked: Tracked[] = [];
   // Per database: key → index in `tracked` of what its last read copy listed.
   const alive: Array<Map<string, number>> = databases.map(() => new Map());
@@ -91,7 +100,7 @@ export async function findPackages(image: PackageImage, options: FindPackagesOpt
     for (let d = 0; d < databases.length; d++) {
       const db = databases[d];
       if (!(await image.touches(layer, db.watches))) continue;
-      files ??= image.asOf(layer);
+      files ??= cache.view(layer, image.asOf(layer));
       let parsed: ParsedDatabase | null;
       try {
         parsed = await db.read(files, limits);
@@ -110,9 +119,11 @@ export async function findPackages(image: PackageImage, options: FindPackagesOpt
     options.onLayer?.(layer, image.layerCount);
   }
 
+  // In the order of the answer, so that indexes handed to onOwnedFile are the answer's.
+  tracked.sort((a, b) => byIdentity(imagePackageOf(a), imagePackageOf(b)));
   const owners = await ownersOf(image, tracked, options, warnings);
   const unowned = await measureFinalFiles(image, tracked, owners, options, warnings);
-  const packages = tracked.map(imagePackageOf).sort(byIdentity);
+  const packages = tracked.map(imagePackageOf);
   return { packages, layers: layerCounts(image.layerCount, packages), unowned, warnings: warnings.list() };
 }
 
@@ -174,25 +185,28 @@ interface Owners {
 async function ownersOf(image: PackageImage, tracked: Tracked[], options: FindPackagesOptions, warnings: Warnings): Promise<Owners> {
   const max = options.maxOwnedPaths ?? DEFAULT_FIND_OPTIONS.maxOwnedPaths;
   const o: Owners = { exact: new Map(), more: new Map(), trees: new Map() };
+  // Every folder the packages name, resolved once (a merged-/usr image: /bin → /usr/bin).
   const realDirs = new Map<string, string | null>();
-  const real = async (dir: string) => {
-    let r = realDirs.get(dir);
-    if (r === undefined) realDirs.set(dir, (r = await image.realDir(dir)));
-    return r;
-  };
+  for (const t of tracked) {
+    if (t.removedIn !== null) continue;
+    if (t.tree !== null) realDirs.set(t.tree, null);
+    for (const path of t.record.files) realDirs.set(folderOf(path), null);
+  }
+  for (const dir of realDirs.keys()) realDirs.set(dir, await image.realDir(dir));
+  const real = (dir: string) => realDirs.get(dir) ?? null;
   let full = false;
   for (let i = 0; i < tracked.length && !full; i++) {
     const t = tracked[i];
     if (t.removedIn !== null) continue;
     if (t.tree !== null) {
-      const root = await real(t.tree);
+      const root = real(t.tree);
       if (root !== null) o.trees.set(root, i);
     }
     for (const path of t.record.files) {
-      const slash = path.lastIndexOf('/');
-      const dir = await real(slash <= 0 ? '/' : path.slice(0, slash));
+      const folder = folderOf(path);
+      const dir = real(folder);
       if (dir === null) continue;
-      const key = dir === '/' ? path.slice(slash) : dir + path.slice(slash);
+      const key = dir === folder ? path : dir === '/' ? path.slice(folder.length) : dir + path.slice(path.lastIndexOf('/'));
       const first = o.exact.get(key);
       if (first === undefined) {
         if (o.exact.size >= max) {
@@ -225,21 +239,18 @@ async function measureFinalFiles(image: PackageImage, tracked: Tracked[], o: Own
       options.signal?.throwIfAborted();
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    let owned = false;
+    const ownedBy: number[] = [];
     const first = o.exact.get(f.path);
-    if (first !== undefined) {
-      owned = true;
-      credit(tracked[first], f.size);
-      for (const i of o.more.get(f.path) ?? []) credit(tracked[i], f.size);
-    }
+    if (first !== undefined) ownedBy.push(first, ...(o.more.get(f.path) ?? []));
     if (o.trees.size > 0 && f.path.includes('/node_modules/')) {
       const i = treeOwner(o.trees, f.path);
-      if (i !== undefined) {
-        owned = true;
-        credit(tracked[i], f.size);
-      }
+      if (i !== undefined) ownedBy.push(i);
     }
-    if (owned) continue;
+    if (ownedBy.length > 0) {
+      for (const i of ownedBy) credit(tracked[i], f.size);
+      options.onOwnedFile?.(f.path, ownedBy);
+      continue;
+    }
     files++;
     bytes += f.size;
     let dir = f.path.slice(0, Math.max(1, f.path.lastIndexOf('/')));
@@ -271,10 +282,27 @@ function treeOwner(trees: Map<string, number>, path: string): number | undefined
   return undefined;
 }
 
+/** `/usr/bin/ls` → `/usr/bin`, `/x` → `/`. */
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? '/' : path.slice(0, slash);
+}
+
 /** `/a/b/c/d` → `/a/b`. */
 function topFolder(dir: string): string {
   const parts = dir.split('/');
   return parts.length <= 3 ? dir : parts.slice(0, 3).join('/');
+}
+
+/**
+ * The version a package had in the filesystem as of `layer` (that layer applied), or null when it
+ * was not installed then: before the layer that installed it, or from the layer that removed it.
+ */
+export function packageVersionAt(p: Pick<ImagePackage, 'layer' | 'version' | 'upgrades' | 'removedIn'>, layer: number): string | null {
+  if (layer < p.layer || (p.removedIn !== null && p.removedIn <= layer)) return null;
+  let version = p.upgrades.length > 0 ? p.upgrades[0].from : p.version;
+  for (const u of p.upgrades) if (u.layer <= layer) version = u.to;
+  return version;
 }
 
 function imagePackageOf(t: Tracked): ImagePackage {
@@ -314,6 +342,44 @@ function layerCounts(layerCount: number, packages: ImagePackage[]): LayerPackage
     if (p.removedIn !== null && layers[p.removedIn]) layers[p.removedIn].removed++;
   }
   return layers;
+}
+
+/**
+ * Database files read in an earlier layer that no layer since touched, handed out again instead
+ * of read again: a layer that rewrites dpkg's status would otherwise re-read every `.list`.
+ */
+class ReadCache {
+  private readonly kept = new Map<string, { layer: number; bytes: Buffer }>();
+  private bytes = 0;
+  constructor(private readonly image: PackageImage, private readonly maxBytes: number) {}
+
+  view(layer: number, files: LayerFiles): LayerFiles {
+    return {
+      list: (dir) => files.list(dir),
+      read: async (path, maxBytes) => {
+        const hit = this.kept.get(path);
+        if (hit && hit.bytes.length <= maxBytes && (await this.untouched(path, hit.layer, layer))) {
+          hit.layer = layer;
+          return hit.bytes;
+        }
+        const got = await files.read(path, maxBytes);
+        if (hit) {
+          this.kept.delete(path);
+          this.bytes -= hit.bytes.length;
+        }
+        if (Buffer.isBuffer(got) && this.bytes + got.length <= this.maxBytes) {
+          this.kept.set(path, { layer, bytes: got });
+          this.bytes += got.length;
+        }
+        return got;
+      },
+    };
+  }
+
+  private async untouched(path: string, since: number, layer: number): Promise<boolean> {
+    for (let k = since + 1; k <= layer; k++) if (await this.image.touches(k, [path])) return false;
+    return true;
+  }
 }
 
 /** Distinct warnings, bounded. */

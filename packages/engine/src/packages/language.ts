@@ -94,13 +94,20 @@ export function pypiPackageOf(bytes: Buffer, path: string, limits: PackageLimits
   checkUtf8(bytes, path, warnings);
   const headers = new Map<string, string>();
   const classifiers: string[] = [];
+  let last = '';
+  let licenseText = false;
   for (const line of linesOf(bytes, limits.maxLineBytes)) {
     if (line === null) continue;
     if (line === '') break;
-    if (line.startsWith(' ') || line.startsWith('\t')) continue;
+    if (line.startsWith(' ') || line.startsWith('\t')) {
+      // A License header that goes on over several lines is the licence's text, not its name.
+      if (last === 'license') licenseText = true;
+      continue;
+    }
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
     const key = line.slice(0, colon).toLowerCase();
+    last = key;
     const value = line.slice(colon + 1).trim();
     if (key === 'classifier') {
       if (value.startsWith('License :: ')) classifiers.push(value.split(' :: ').pop()!);
@@ -109,7 +116,7 @@ export function pypiPackageOf(bytes: Buffer, path: string, limits: PackageLimits
   const name = headers.get('name');
   const version = headers.get('version');
   if (!name || !version) return null;
-  const license = headers.get('license-expression') || usableLicense(headers.get('license')) || (classifiers.length ? classifiers.join(' OR ') : null);
+  const license = headers.get('license-expression') || (licenseText ? null : usableLicense(headers.get('license'))) || (classifiers.length ? classifiers.join(' OR ') : null);
   return { ecosystem: 'pypi', name, version, arch: null, source: null, license, installedSize: null, files: [] };
 }
 

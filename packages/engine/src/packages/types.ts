@@ -80,9 +80,14 @@ export interface PackageImage {
    * Whether layer `layer`'s own entries (whiteouts and opaque markers included) touch any of
    * `watches`: an entry at a watched path, below a watched folder (`/var/lib/dpkg/info/`), or at
    * a folder above a watched path (a whiteout of `/var/lib` deletes the database too).
+   * Asked often (per database and layer, and per database file kept from an earlier layer):
+   * answer it from an index of the layer's paths, not by reading the layer.
    */
   touches(layer: number, watches: readonly string[]): Promise<boolean>;
-  /** The merged filesystem as of layer `layer` (that layer applied). */
+  /**
+   * The merged filesystem as of layer `layer` (that layer applied). findPackages asks for the
+   * layers in increasing order; reads are of database files (status, lists, manifests) only.
+   */
   asOf(layer: number): LayerFiles;
   /**
    * Every regular file (hard links included) of the final merged filesystem, each once, in any

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPackages, type PackageInventory } from '../../src/index.js';
+import { findPackages, packageVersionAt, type PackageInventory } from '../../src/index.js';
 import type { TarItem } from '../build.js';
 import { packageImageOf } from './archive-image.js';
 
@@ -19,7 +19,7 @@ const LAYERS: TarItem[][] = [
   // 1: a COPY: no package database touched.
   [file('app/big.bin', 1000), file('app/x/y.txt', 5)],
   // 2: c installed.
-  [status(stanza('a', '1.0', 'Source: a-src (0.9)\n'), stanza('b', '1.0'), stanza('c', '3')), { name: 'var/lib/dpkg/info/c.list', data: '/usr/bin/c\n' }, file('usr/bin/c', 20)],
+  [status(stanza('a', '1.0', 'Source: a-src (0.9)\n'), stanza('b', '1.0'), stanza('c', '3')), { name: 'var/lib/dpkg/info/c.list', data: '/bin/c\n' }, file('usr/bin/c', 20)],
   // 3: a upgraded.
   [status(stanza('a', '2.0'), stanza('b', '1.0'), stanza('c', '3')), file('usr/bin/a', 200)],
   // 4: b removed (status rewritten, its list and file deleted).
@@ -44,11 +44,14 @@ const LAYERS: TarItem[][] = [
 describe('findPackages over a built image', () => {
   let inv: PackageInventory;
   let asked: number[];
+  const ownedFiles = new Map<string, string[]>();
   let dispose: () => Promise<void>;
   beforeAll(async () => {
     const built = await packageImageOf(LAYERS);
     dispose = built.dispose;
-    inv = await findPackages(built.image);
+    const owners = new Map<string, number[]>();
+    inv = await findPackages(built.image, { onOwnedFile: (path, packages) => owners.set(path, [...packages]) });
+    for (const [path, packages] of owners) ownedFiles.set(path, packages.map((i) => inv.packages[i].name));
     asked = built.image.asked;
   });
   afterAll(() => dispose());
@@ -59,6 +62,12 @@ describe('findPackages over a built image', () => {
     expect(pkg('a')).toMatchObject({ ecosystem: 'deb', layer: 0, version: '1.5', removedIn: null, upgrades: [{ layer: 3, from: '1.0', to: '2.0' }, { layer: 5, from: '2.0', to: '1.5' }], database: '/var/lib/dpkg/status', installedSize: 4096, source: null });
     expect(pkg('b')).toMatchObject({ layer: 0, version: '1.0', removedIn: 4, upgrades: [], size: 0, files: 0 });
     expect(pkg('c')).toMatchObject({ layer: 2, version: '3', removedIn: null, size: 20, files: 1 });
+  });
+
+  it('gives the version of each package as of any layer', () => {
+    expect([0, 1, 2, 3, 4, 5, 6].map((n) => ['a', 'b', 'c'].map((name) => packageVersionAt(pkg(name), n)))).toEqual([
+      ['1.0', '1.0', null], ['1.0', '1.0', null], ['1.0', '1.0', '3'], ['2.0', '1.0', '3'], ['2.0', null, '3'], ['1.5', null, '3'], ['1.5', null, '3'],
+    ]);
   });
 
   it('reads a database only in the layers that touch it', () => {
@@ -85,6 +94,19 @@ describe('findPackages over a built image', () => {
       ['pypi', 'requests', '2.31.0', 'Apache 2.0', 5, '/usr/lib/python3/site-packages/requests-2.31.0.dist-info/METADATA'],
     ]);
     expect(pkg('requests').size).toBe(7 + 3 + 4 + LAYERS[6][5].data!.length + LAYERS[6][6].data!.length);
+  });
+
+  it('names the packages owning each final file', () => {
+    expect(Object.fromEntries([...ownedFiles].filter(([p]) => p.startsWith('/usr/bin/') || p.includes('left-pad')).sort())).toEqual({
+      '/app/node_modules/left-pad/index.js': ['left-pad'],
+      '/app/node_modules/left-pad/node_modules/y/package.json': ['y'],
+      '/app/node_modules/left-pad/package.json': ['left-pad'],
+      '/app/node_modules/left-pad/test/package.json': ['left-pad'],
+      '/usr/bin/a': ['a'],
+      '/usr/bin/c': ['c'],
+      '/usr/bin/req': ['requests'],
+    });
+    expect(ownedFiles.size).toBe(inv.packages.reduce((n, p) => n + p.files, 0));
   });
 
   it('groups what no package owns by folder, largest first', () => {

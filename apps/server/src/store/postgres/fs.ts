@@ -1,8 +1,9 @@
 import { decodeName, encodeName, type LayerEntry } from '@peel/engine';
 import { globToRegExp } from '../glob.js';
 import { joinPath, splitPath } from '../image-path.js';
-import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, NodeFacts, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
-import { FACT_COLS, factsOf, layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
+import type { EntryType } from '@peel/api';
+import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, NodeFacts, NodeKey, NodeSketch, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
+import { FACT_COLS, sketchOf, factsOf, layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
 import { ABS_PATH, asChars, lowerBytes } from './text-match.js';
@@ -46,6 +47,27 @@ export class PgFs implements FsRepo {
     const rows = await this.c.rows<Record<string, unknown>>(`SELECT ${FACT_COLS} FROM fs_nodes WHERE image = $1 AND parent = $2 ORDER BY name`, [image, encodeName(dir)]);
     // The columns come back keyed in FACT_COLS's order.
     return rows.map((r) => factsOf(dir, Object.values(r)));
+  }
+
+  async nodesOfTypes(id: ImageId, types: readonly EntryType[], after: NodeKey | null, limit: number): Promise<NodeSketch[]> {
+    const image = await this.keys.image(id);
+    if (image === undefined) return [];
+    // Before every (parent, name): an empty parent sorts first, and no name is empty but the root's.
+    const rows = await this.c.arrays(`SELECT n.parent, n.name, n.type, CASE WHEN n.type = 'hardlink' THEN (SELECT le.size FROM image_layers il JOIN layer_entries le ON le.layer = il.layer AND le.seq = n.content_seq
+     WHERE il.image = n.image AND il.idx = n.content_layer AND le.type = 'file') ELSE n.size END AS size, n.link_target
+      FROM fs_nodes n WHERE n.image = $1 AND n.type = ANY($2::text[]) AND (n.parent, n.name) > ($3::bytea, $4::bytea)
+      ORDER BY n.parent, n.name LIMIT $5`, [image, types, encodeName(after?.parent ?? ''), after ? encodeName(after.name) : Buffer.alloc(0), limit]);
+    return rows.map(sketchOf);
+  }
+
+  async filesNamed(id: ImageId, names: readonly string[], limit: number): Promise<string[]> {
+    const image = await this.keys.image(id);
+    if (image === undefined) return [];
+    const wanted = `(SELECT convert_to(n, 'UTF8') FROM unnest($2::text[]) AS n)`;
+    const rows = await this.c.arrays(`SELECT parent, name FROM fs_nodes WHERE image = $1 AND type = 'file' AND name IN ${wanted}
+      UNION SELECT parent, name FROM fs_shadowed WHERE image = $1 AND type = 'file' AND name IN ${wanted}
+      ORDER BY 1, 2 LIMIT $3`, [image, names, limit]);
+    return rows.map(([parent, name]) => joinPath(decodeName(parent as Buffer), decodeName(name as Buffer)));
   }
 
   async shadowedIn(id: ImageId, dir: string): Promise<ShadowedRecord[]> {

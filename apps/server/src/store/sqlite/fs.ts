@@ -1,12 +1,13 @@
 import { decodeName, encodeName, type LayerEntry } from '@peel/engine';
 import { globToRegExp } from '../glob.js';
 import { joinPath, splitPath } from '../image-path.js';
-import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, NodeFacts, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
+import type { EntryType } from '@peel/api';
+import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, NodeFacts, NodeKey, NodeSketch, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
 import type { Conn } from './conn.js';
 import type { Db } from './db.js';
 import { Keys } from './keys.js';
 import { LAYER_BY_DIR } from './layer-by-dir.js';
-import { FACT_COLS, dataRegions, factsOf, layerEntryOf, nodeOf, xattrsOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
+import { FACT_COLS, sketchOf, dataRegions, factsOf, layerEntryOf, nodeOf, xattrsOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
 import { SubtreeSizes } from './subtree-size.js';
 
 const ABS_PATH = `('/' || CASE WHEN length(parent) = 0 THEN CAST(name AS TEXT) ELSE parent || '/' || name END)`;
@@ -56,6 +57,14 @@ export class SqliteFs implements FsRepo {
       node: db.prepare(`SELECT * FROM fs_nodes WHERE image = ? AND parent = ? AND name = ?`),
       children: db.prepare(`SELECT * FROM fs_nodes WHERE image = ? AND parent = ? ORDER BY name`),
       // Raw rows of the columns a comparison reads: no object per row, no parent bytes per row.
+      nodesOfTypes: db.prepare(`SELECT n.parent, n.name, n.type, CASE WHEN n.type = 'hardlink' THEN (SELECT le.size FROM image_layers il JOIN layer_entries le ON le.layer = il.layer AND le.seq = n.content_seq
+     WHERE il.image = n.image AND il.idx = n.content_layer AND le.type = 'file') ELSE n.size END AS size, n.link_target
+        FROM fs_nodes n WHERE n.image = @image AND n.type IN (SELECT value FROM json_each(@types)) AND (n.parent, n.name) > (@parent, @name)
+        ORDER BY n.parent, n.name LIMIT @limit`).raw(),
+      // Names are compared as text: the names asked for are the manifests' own (ASCII).
+      filesNamed: db.prepare(`SELECT parent, name FROM fs_nodes WHERE image = @image AND type = 'file' AND CAST(name AS TEXT) IN (SELECT value FROM json_each(@names))
+        UNION SELECT parent, name FROM fs_shadowed WHERE image = @image AND type = 'file' AND CAST(name AS TEXT) IN (SELECT value FROM json_each(@names))
+        ORDER BY 1, 2 LIMIT @limit`).raw(),
       childFacts: db.prepare(`SELECT ${FACT_COLS} FROM fs_nodes WHERE image = ? AND parent = ? ORDER BY name`).raw(),
       shadowed: db.prepare(`SELECT * FROM fs_shadowed WHERE image = ? AND parent = ? ORDER BY name, seq`),
       hasShadowed: db.prepare(`SELECT 1 FROM fs_shadowed WHERE image = ? AND parent = ? AND name = ? LIMIT 1`).pluck(),
@@ -103,6 +112,23 @@ export class SqliteFs implements FsRepo {
     if (image === undefined) return false;
     const { parent, name } = splitPath(path);
     return this.s.hasShadowed.get(image, encodeName(parent), encodeName(name)) !== undefined;
+  }
+
+  async nodesOfTypes(id: ImageId, types: readonly EntryType[], after: NodeKey | null, limit: number): Promise<NodeSketch[]> {
+    const image = this.keys.image(id);
+    if (image === undefined) return [];
+    const rows = this.s.nodesOfTypes.all({
+      image, types: JSON.stringify(types), limit,
+      // Before every (parent, name): an empty parent sorts first, and no name is empty but the root's.
+      parent: encodeName(after?.parent ?? ''), name: after ? encodeName(after.name) : Buffer.alloc(0),
+    }) as unknown[][];
+    return rows.map(sketchOf);
+  }
+
+  async filesNamed(id: ImageId, names: readonly string[], limit: number): Promise<string[]> {
+    const image = this.keys.image(id);
+    if (image === undefined) return [];
+    return (this.s.filesNamed.all({ image, names: JSON.stringify(names), limit }) as Buffer[][]).map(([parent, name]) => joinPath(decodeName(parent), decodeName(name)));
   }
 
   async bytesBelow(id: ImageId, dir: string): Promise<number> {
