@@ -1,15 +1,11 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { Link } from 'wouter';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ImagePackage } from '@peel/api';
 import { Badge } from '../../components/Badge.js';
+import { PAGED_ROW as ROW, usePagedRows } from '../../components/PagedList.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
 import { packageRef } from './packages-params.js';
 import { changeIn, packageHistory } from './packages-text.js';
-
-const ROW = 30;
-/** Rows loaded beyond the last one in view, so steady scrolling rarely meets a pending row. */
-const ROWS_AHEAD = 500;
 
 interface Props {
   items: ImagePackage[];
@@ -28,13 +24,7 @@ const CHANGE_TONE = { installed: 'added', upgraded: 'modified', removed: 'delete
  * screenful); rows not loaded yet show as "Loading…". A package's name links to it selected.
  */
 export function PackagesTable({ items, total, selected, layer, hrefOf, onNeedRows }: Props) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: Math.max(total, items.length), getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 10 });
-  const inView = virtualizer.getVirtualItems();
-  const lastInView = inView.length > 0 ? inView[inView.length - 1].index : -1;
-  useEffect(() => {
-    if (lastInView >= items.length) onNeedRows(lastInView + 1 + ROWS_AHEAD);
-  });
+  const { scroller, virtualizer, inView } = usePagedRows(items.length, total, onNeedRows);
   const index = selected ? items.findIndex((p) => packageRef(p) === selected) : -1;
   useEffect(() => {
     if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
