@@ -201,6 +201,18 @@ test('a package selected: its versions layer by layer, a deep link, and the way 
   const history = detail.locator('.package-history li');
   await expect(history).toHaveText([`installed ${upgraded?.upgrades[0].from} in layer 0`, `upgraded ${upgraded?.upgrades[0].from} → ${upgraded?.q.version} in layer 2`]);
   await expect(detail).toContainText(`${upgraded?.files} files of the final filesystem`);
+  // Arrow keys step through the list (cleared of the filter, so lsb-release has neighbours).
+  await page.getByLabel('Filter packages by name').fill('');
+  await expect(page).not.toHaveURL(/q=lsb/);
+  const names = expected.map((e) => e.q.name);
+  const at = names.indexOf('lsb-release');
+  await page.locator('.packages-scroll').focus();
+  await page.keyboard.press('ArrowUp');
+  await expect(page.getByRole('article', { name: `Package ${names[at - 1]}` })).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('article', { name: 'Package lsb-release' })).toBeVisible();
+  await page.getByLabel('Filter packages by name').fill('lsb');
+  await expect(page).toHaveURL(/q=lsb/);
   await shot(page, 'packages-selected');
   // A reload lands on the same selection, filters kept.
   await page.reload();

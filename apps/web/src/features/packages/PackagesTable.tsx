@@ -1,5 +1,5 @@
-import { useEffect } from 'react';
-import { Link } from 'wouter';
+import { useEffect, type KeyboardEvent } from 'react';
+import { Link, useLocation } from 'wouter';
 import type { ImagePackage } from '@peel/api';
 import { Badge } from '../../components/Badge.js';
 import { PAGED_ROW as ROW, usePagedRows } from '../../components/PagedList.js';
@@ -29,11 +29,20 @@ export function PackagesTable({ items, total, selected, layer, hrefOf, onNeedRow
   useEffect(() => {
     if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
   }, [index, virtualizer]);
+  const [, navigate] = useLocation();
+  // Arrow keys step through the loaded rows, as in the other paged lists.
+  const onKeyDown = (event: KeyboardEvent) => {
+    const next = event.key === 'ArrowDown' ? index + 1 : event.key === 'ArrowUp' ? index - 1 : null;
+    if (next === null) return;
+    event.preventDefault();
+    const target = items[Math.max(0, Math.min(items.length - 1, next))];
+    if (target) navigate(hrefOf(target), { replace: true });
+  };
   const before = inView.length ? inView[0].start : 0;
   const after = inView.length ? virtualizer.getTotalSize() - inView[inView.length - 1].end : 0;
 
   return (
-    <div ref={scroller} className="packages-scroll">
+    <div ref={scroller} className="packages-scroll" tabIndex={0} onKeyDown={onKeyDown}>
       <table className="packages-table">
         <colgroup>
           <col className="col-name" />
