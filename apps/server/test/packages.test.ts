@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ImagePackage, PackagesPage, PackagesResponse } from '@peel/api';
 import { build, getJson, removeDir, tempDir, upload } from './helper.js';
-import { expectedPackages, expectedUnowned, makeDpkgImage, type DpkgImage, type ExpectedPackage } from './dpkg-image.js';
+import { expectedPackages, expectedUnowned, makeDpkgImage, queryStage, type DpkgImage, type ExpectedPackage } from './dpkg-image.js';
 import { generateDockerArchive } from './generate-image.js';
 
 /** The fields the oracle (dpkg-query over each layer's database) answers. */
@@ -149,6 +149,22 @@ describe('GET /api/images/:id/packages', () => {
     expect((await app.inject(`/api/images/${hostile}/fs?path=/var/lib/dpkg`)).statusCode).toBe(200);
   });
 
+  it('sees a whiteout of a folder above the database as the removal of every package, as dpkg-query reads what is left', async () => {
+    const base = img.stages[0];
+    const gone = new Map([...base].filter(([path]) => !path.startsWith('var/lib/')));
+    const listed = [queryStage(base, join(dir, 'wh-0')).packages, queryStage(gone, join(dir, 'wh-1')).packages];
+    expect(listed[0].length).toBeGreaterThan(0);
+    expect(listed[1]).toEqual([]);
+    const archive = join(dir, 'whiteout.tar');
+    await generateDockerArchive(archive, [
+      { files: [...base].map(([path, content]) => ({ path, content })) },
+      { files: [{ path: 'etc/hostname', content: 'peel\n' }], whiteouts: ['var/lib'] },
+    ], 'peel-test/dpkg-whiteout:latest');
+    const res = await getJson<PackagesResponse>(app, `/api/images/${await uploaded(app, archive)}/packages`);
+    expect(res.packages.map((p) => [p.name, p.layer, p.removedIn]).sort()).toEqual(listed[0].map((p) => [p.name, 0, 1]).sort());
+    expect(res.layers.map((l) => l.removed)).toEqual([0, listed[0].length]);
+  });
+
   it('leaves a status file over the size limit unread, with a warning naming it', async () => {
     const big = join(dir, 'big-status.tar');
     // 65 MiB of stanzas: past the 64 MiB a database file is read up to.
@@ -161,16 +177,35 @@ describe('GET /api/images/:id/packages', () => {
     expect(res.warnings.some((w) => w.includes('/var/lib/dpkg/status') && w.includes(String(status.length)))).toBe(true);
   });
 
-  it('answers concurrent first requests alike, and 404 once the image is deleted', async () => {
+  it('computes once for concurrent first requests, keeps the answer, and drops it when the image is deleted', async () => {
     const third = join(dir, 'third.tar');
     await generateDockerArchive(third, [{ files: [{ path: 'var/lib/dpkg/status', content: img.stages[0].get('var/lib/dpkg/status')! }] }], 'peel-test/third:latest');
     const thirdId = await uploaded(app, third);
-    const answers = await Promise.all([1, 2, 3].map(() => app.inject(`/api/images/${thirdId}/packages`)));
-    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
-    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
-    expect((answers[0].json() as PackagesResponse).packages.map((p) => p.name).sort()).toEqual(img.oracle[0].packages.map((p) => p.name).sort());
-    expect((await app.inject({ method: 'DELETE', url: `/api/images/${thirdId}` })).statusCode).toBe(204);
-    expect((await app.inject(`/api/images/${thirdId}/packages`)).statusCode).toBe(404);
+    // Each computation walks the image's files once: count the walks' first pages.
+    const fs = app.peel.index.fs;
+    const original = fs.nodesOfTypes.bind(fs);
+    let fileWalks = 0;
+    fs.nodesOfTypes = (id, types, after, limit) => {
+      if (id === thirdId && types.includes('file') && after === null) fileWalks++;
+      return original(id, types, after, limit);
+    };
+    try {
+      const answers = await Promise.all([1, 2, 3].map(() => app.inject(`/api/images/${thirdId}/packages`)));
+      expect(fileWalks).toBe(1);
+      expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+      expect(new Set(answers.map((a) => a.body)).size).toBe(1);
+      expect((answers[0].json() as PackagesResponse).packages.map((p) => p.name).sort()).toEqual(img.oracle[0].packages.map((p) => p.name).sort());
+      expect((await app.inject(`/api/images/${thirdId}/packages`)).statusCode).toBe(200);
+      expect(fileWalks).toBe(1);
+      expect((await app.inject({ method: 'DELETE', url: `/api/images/${thirdId}` })).statusCode).toBe(204);
+      expect((await app.inject(`/api/images/${thirdId}/packages`)).statusCode).toBe(404);
+      // Uploaded again (the same id): what was kept went with the delete, so it is computed anew.
+      expect(await uploaded(app, third)).toBe(thirdId);
+      expect((await app.inject(`/api/images/${thirdId}/packages`)).statusCode).toBe(200);
+      expect(fileWalks).toBe(2);
+    } finally {
+      fs.nodesOfTypes = original;
+    }
   });
 
   it('finds npm packages layer by layer, as npm ls reads each layer', async () => {

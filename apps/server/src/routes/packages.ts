@@ -14,7 +14,7 @@ export async function packagesRoutes(base: FastifyInstance, { packages }: { pack
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/api/images/:id/packages', {
     schema: {
-      summary: 'The packages its dpkg, apk, rpm, npm and Python databases list, each with the layer that installed, upgraded or removed it, '
+      summary: 'The packages its package databases list (dpkg, node_modules, Python dist-info), each with the layer that installed, upgraded or removed it, '
         + 'its size in the final filesystem; per-layer counts; the files no package owns; warnings for what could not be read. '
         + 'Computed on first request, then kept. paged=1: one page (PackagesPage), filtered by q (a substring of the name), '
         + 'layer (installed, upgraded or removed there) and ecosystem (comma-separated), sorted by name or by size (largest first).',

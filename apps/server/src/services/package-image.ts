@@ -5,6 +5,12 @@ import { linkTargetPath, splitPath, toApiPath, toEnginePath } from '../store/ima
 import { ApiError } from '../errors.js';
 import { allPages, type FsPageService } from './fs-pages.js';
 
+/** A layer's own entries in one folder, and the same by path. */
+interface LayerFolder {
+  entries: LayerEntryRecord[];
+  byPath: Map<string, LayerEntryRecord[]>;
+}
+
 /**
  * A stored image as the package finder reads it, from the index only: whether a layer's own
  * entries touch some paths, the filesystem as of any layer (the merge's kept versions: fs_nodes
@@ -14,7 +20,7 @@ export class StoredPackageImage implements PackageImage {
   /** A handle per layer tar read, kept until `close` (a database is hundreds of small reads). */
   private readonly readers = new Map<string, Promise<BlobReader>>();
   /** A layer's own entries in a folder, by layer digest and folder. */
-  private readonly layerKids = new Map<string, Promise<LayerEntryRecord[]>>();
+  private readonly layerKids = new Map<string, Promise<LayerFolder>>();
 
   constructor(
     private readonly index: Store,
@@ -35,11 +41,8 @@ export class StoredPackageImage implements PackageImage {
    */
   async touches(n: number, watches: readonly string[]): Promise<boolean> {
     const digest = this.layers[n].layerDigest;
-    const children = (dir: string) => this.layerChildren(digest, dir);
-    const named = async (path: string) => {
-      const { parent } = splitPath(path);
-      return (await children(parent)).filter((r) => r.entry.path === path);
-    };
+    const children = async (dir: string) => (await this.layerFolder(digest, dir)).entries;
+    const named = (path: string) => this.layerNamed(digest, path);
     for (const watch of watches) {
       const folder = watch.endsWith('/');
       const path = toEnginePath(watch);
@@ -57,16 +60,31 @@ export class StoredPackageImage implements PackageImage {
    * A layer's own entries in a folder, kept for the life of this object: every database asks about
    * the same folders above it, and a database's files sit in a few folders.
    */
-  private layerChildren(digest: string, dir: string): Promise<LayerEntryRecord[]> {
+  private layerFolder(digest: string, dir: string): Promise<LayerFolder> {
     const key = `${digest}\0${dir}`;
-    let list = this.layerKids.get(key);
-    if (!list) this.layerKids.set(key, (list = this.index.fs.layerChildren(digest, dir)));
-    return list;
+    let folder = this.layerKids.get(key);
+    if (!folder) {
+      this.layerKids.set(key, (folder = this.index.fs.layerChildren(digest, dir).then((entries) => {
+        const byPath = new Map<string, LayerEntryRecord[]>();
+        for (const r of entries) {
+          const same = byPath.get(r.entry.path);
+          if (same) same.push(r);
+          else byPath.set(r.entry.path, [r]);
+        }
+        return { entries, byPath };
+      })));
+    }
+    return folder;
+  }
+
+  /** A layer's own entries at a path, in tar order (a tar may repeat a path). */
+  private async layerNamed(digest: string, path: string): Promise<LayerEntryRecord[]> {
+    return (await this.layerFolder(digest, splitPath(path).parent)).byPath.get(path) ?? [];
   }
 
   /** The entry layer `layer` has for a path (the last real one when the tar repeats it). */
   private async layerEntry(layer: ImageLayer, path: string): Promise<LayerEntry | undefined> {
-    const named = (await this.layerChildren(layer.layerDigest, splitPath(path).parent)).filter((r) => r.entry.path === path);
+    const named = await this.layerNamed(layer.layerDigest, path);
     const real = named.filter((r) => !r.implicit);
     return (real.length ? real : named).at(-1)?.entry;
   }

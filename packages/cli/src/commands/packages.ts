@@ -7,11 +7,11 @@ import type { OpenedImage } from '../image-source.js';
 
 export const packagesCommand = defineCommand({
   name: 'packages',
-  summary: 'the packages (dpkg, apk, rpm, npm, Python) of an image, with the layer that installed each',
+  summary: 'the packages (dpkg, npm, Python) of an image, with the layer that installed each',
   usage: 'IMAGE.tar [--json] [--layer N]',
   description: `
 Reads each layer's own copy of the image's package databases (dpkg's status and .list files,
-apk's installed, rpm's rpmdb.sqlite, node_modules and Python dist-info) and attributes every
+node_modules/*/package.json, Python *.dist-info) and attributes every
 package to the first layer whose database lists it; a later layer that lists another version
 upgraded it, one whose database no longer lists it removed it. SIZE is the bytes of the files it
 owns in the final filesystem. Databases that cannot be read are warnings, never a failure.
@@ -35,8 +35,13 @@ owns in the final filesystem. Databases that cannot be read are warnings, never 
 });
 
 /** The packages of an opened archive (also what `inspect --json` reports). */
-export function imagePackages(img: OpenedImage, signal?: AbortSignal): Promise<PackageInventory> {
-  return findPackages(archivePackageImage({ layers: img.layers, tarBlobs: img.image.layers.map((l) => l.tarBlob), store: img.store, fs: img.merged() }), { signal });
+export async function imagePackages(img: OpenedImage, signal?: AbortSignal): Promise<PackageInventory> {
+  const source = archivePackageImage({ layers: img.layers, tarBlobs: img.image.layers.map((l) => l.tarBlob), store: img.store, fs: img.merged() });
+  try {
+    return await findPackages(source, { signal });
+  } finally {
+    await source.close();
+  }
 }
 
 function layerNumber(text: string): number {

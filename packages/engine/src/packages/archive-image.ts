@@ -4,7 +4,7 @@
  * The filesystem as of layer N is read from the same merge: a path's version at N is the one a
  * layer ≤ N wrote and no layer ≤ N removed — no second merge per layer.
  */
-import type { BlobStore } from '../store/blob-store.js';
+import type { BlobReader, BlobStore } from '../store/blob-store.js';
 import type { LayerEntry } from '../types.js';
 import { openEntryContent } from '../fs/content.js';
 import { nodeSize, type FsNode, type MergedFs, type ShadowedNode } from '../fs/merge.js';
@@ -25,8 +25,30 @@ export interface ArchivePackageImageInput {
 /** `/var/lib/dpkg` → `var/lib/dpkg` (the engine's paths), `/` → ''. */
 const rel = (path: string) => path.replace(/^\/+/, '').replace(/\/+$/, '');
 
-export function archivePackageImage(input: ArchivePackageImageInput): PackageImage {
+/** A PackageImage that holds open handles on the layer tars: `close` them when done. */
+export type ArchivePackageImage = PackageImage & { close(): Promise<void> };
+
+export function archivePackageImage(input: ArchivePackageImageInput): ArchivePackageImage {
   const { fs, store, tarBlobs } = input;
+  // One handle per layer tar, read by position (thousands of small .list files), when the store has them.
+  const readers = new Map<string, Promise<BlobReader>>();
+  const bytesOf = async (tarBlob: string, entry: LayerEntry): Promise<Buffer> => {
+    if (store.files && !entry.sparse) {
+      let reader = readers.get(tarBlob);
+      if (!reader) readers.set(tarBlob, (reader = store.files.openReader(tarBlob)));
+      const buf = Buffer.alloc(entry.size);
+      let got = 0;
+      while (got < entry.size) {
+        const { bytesRead } = await (await reader).read(buf, got, entry.size - got, entry.dataOffset + got);
+        if (bytesRead === 0) throw new Error(`${entry.path}: the layer tar ends inside the file`);
+        got += bytesRead;
+      }
+      return buf;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of openEntryContent(store, tarBlob, entry)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
   const sortedPaths: Array<string[] | undefined> = [];
   const pathsOf = (layer: number) => (sortedPaths[layer] ??= input.layers[layer].map((e) => e.path).sort());
   // Shadowed versions by path, per folder asked about (the merge keeps them by parent folder).
@@ -66,9 +88,7 @@ export function archivePackageImage(input: ArchivePackageImageInput): PackageIma
       const size = content.entry.size;
       if (size > maxBytes) return { tooBig: size };
       if (size === 0) return Buffer.alloc(0);
-      const chunks: Buffer[] = [];
-      for await (const chunk of openEntryContent(store, tarBlobs[content.layer], content.entry)) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
+      return bytesOf(tarBlobs[content.layer], content.entry);
     },
     async list(dir) {
       const r = resolveLinks(rel(dir), (p) => versionAt(p, layer)?.entry);
@@ -81,6 +101,11 @@ export function archivePackageImage(input: ArchivePackageImageInput): PackageIma
   });
 
   return {
+    async close() {
+      const open = [...readers.values()];
+      readers.clear();
+      await Promise.all(open.map(async (r) => (await r).close()));
+    },
     layerCount: input.layers.length,
     async touches(layer, watches) {
       const paths = pathsOf(layer);

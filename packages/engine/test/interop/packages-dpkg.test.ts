@@ -146,7 +146,12 @@ describe('dpkg packages against dpkg-query, layer by layer', () => {
     store = await new FsBlobStore(join(work, 'store')).init();
     const archive = await openImageArchive(createReadStream(saved), store);
     const layers = archive.image.layers.map((l) => archive.layerScans.get(l.blob)!.entries);
-    inv = await findPackages(archivePackageImage({ layers, tarBlobs: archive.image.layers.map((l) => l.tarBlob), store, fs: mergeLayers(layers) }));
+    const image = archivePackageImage({ layers, tarBlobs: archive.image.layers.map((l) => l.tarBlob), store, fs: mergeLayers(layers) });
+    try {
+      inv = await findPackages(image);
+    } finally {
+      await image.close();
+    }
   });
 
   afterAll(async () => {

@@ -16,5 +16,8 @@ export async function packageImageOf(layers: TarItem[][]): Promise<{ image: Pack
       return inner.asOf(n);
     },
   });
-  return { image, dispose: t.dispose };
+  return { image, dispose: async () => {
+    await inner.close();
+    await t.dispose();
+  } };
 }
