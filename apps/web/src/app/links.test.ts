@@ -24,4 +24,11 @@ describe('links', () => {
     );
     expect(links.compare({ a: 'abc', b: 'def', sort: 'name', view: 'split' }, 'history')).toBe('/compare/history?a=abc&b=def');
   });
+  it('addresses the packages view with its filters and selection', () => {
+    expect(links.packages('abc')).toBe('/images/abc/packages');
+    expect(links.packages('abc', { q: 'lib', layer: 0, ecosystem: 'deb,apk', sort: 'size', pkg: 'deb:libc6:amd64@/var/lib/dpkg/status' })).toBe(
+      '/images/abc/packages?q=lib&layer=0&ecosystem=deb%2Capk&sort=size&pkg=deb%3Alibc6%3Aamd64%40/var/lib/dpkg/status',
+    );
+    expect(links.packages('abc', { unowned: true, sort: 'name' })).toBe('/images/abc/packages?view=unowned');
+  });
 });

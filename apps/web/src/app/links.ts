@@ -57,6 +57,18 @@ export interface CompareParams {
 
 export type CompareTab = 'files' | 'config' | 'history' | 'packages';
 
+/** What the Packages view shows: the filters, the selected package, or the files no package owns. */
+export interface PackagesParams {
+  q?: string;
+  layer?: number;
+  /** Ecosystems shown, comma-separated; every one when undefined. */
+  ecosystem?: string;
+  sort?: 'name' | 'size';
+  /** The selected package (`ecosystem:name[:arch]@database`). */
+  pkg?: string;
+  unowned?: boolean;
+}
+
 export const links = {
   home: () => '/',
   image: (id: string) => `${base(id)}/layers`,
@@ -85,6 +97,15 @@ export const links = {
   /** `diff`: an edited file shown as the image's version against the draft's. */
   draft: (id: string, params: { diff?: string } = {}) => withQuery(`${base(id)}/draft`, { diff: params.diff }),
   findings: (id: string) => `${base(id)}/findings`,
+  packages: (id: string, params: PackagesParams = {}) =>
+    withQuery(`${base(id)}/packages`, {
+      view: params.unowned ? 'unowned' : undefined,
+      q: params.q,
+      layer: params.layer,
+      ecosystem: params.ecosystem,
+      sort: params.sort === 'size' ? 'size' : undefined,
+      pkg: params.pkg,
+    }),
   archive: (id: string, path?: string) => withQuery(`${base(id)}/archive`, { path }),
   /** Two images (or two layers of them) compared; the files tab is `/compare` itself. */
   compare: (params: CompareParams, tab: CompareTab = 'files') =>

@@ -10,6 +10,7 @@ import { MergedFilesPage } from '../features/files/index.js';
 import { ImageLayout, type ImageTab } from '../features/image/index.js';
 import { HomePage } from '../features/home/index.js';
 import { LayerPage, LayersPage } from '../features/layers/index.js';
+import { PackagesPage } from '../features/packages/index.js';
 import { useDocumentTitle, useImageTitle } from './document-title.js';
 import { links } from './links.js';
 
@@ -88,6 +89,13 @@ export function AppRoutes() {
         {({ id }) => (
           <ImageView id={id} tab="findings" view="Findings">
             <FindingsPage />
+          </ImageView>
+        )}
+      </Route>
+      <Route path="/images/:id/packages">
+        {({ id }) => (
+          <ImageView id={id} tab="packages" view="Packages">
+            <PackagesPage />
           </ImageView>
         )}
       </Route>

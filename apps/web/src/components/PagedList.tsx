@@ -1,9 +1,26 @@
 import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 
-const ROW = 30;
+/** The height of a row of a paged list, px. */
+export const PAGED_ROW = 30;
 /** Rows loaded beyond the last one in view, so steady scrolling rarely meets a pending row. */
 const ROWS_AHEAD = 500;
+
+/**
+ * The virtualiser of a list loaded a page at a time: the scroll element's ref, the rows in view
+ * (rows not loaded yet among them), and a call for more rows as rows past the loaded ones scroll
+ * into view.
+ */
+export function usePagedRows(loaded: number, total: number, onNeedRows: (rows: number) => void) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: Math.max(total, loaded), getScrollElement: () => scroller.current, estimateSize: () => PAGED_ROW, overscan: 10 });
+  const inView = virtualizer.getVirtualItems();
+  const lastInView = inView.length > 0 ? inView[inView.length - 1].index : -1;
+  useEffect(() => {
+    if (lastInView >= loaded) onNeedRows(lastInView + 1 + ROWS_AHEAD);
+  });
+  return { scroller, virtualizer, inView };
+}
 
 /** What one loaded row shows: its accessible name, extra classes and its cells. */
 export interface PagedListOption {
@@ -32,13 +49,7 @@ interface Props<T extends { path: string }> {
  * through it). Rows not loaded yet show as "Loading…".
  */
 export function PagedList<T extends { path: string }>({ items, total, selected, label, onSelect, onNeedRows, option }: Props<T>) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: Math.max(total, items.length), getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 10 });
-  const inView = virtualizer.getVirtualItems();
-  const lastInView = inView.length > 0 ? inView[inView.length - 1].index : -1;
-  useEffect(() => {
-    if (lastInView >= items.length) onNeedRows(lastInView + 1 + ROWS_AHEAD);
-  });
+  const { scroller, virtualizer, inView } = usePagedRows(items.length, total, onNeedRows);
   const index = items.findIndex((c) => c.path === selected);
   const idBase = useId();
   useEffect(() => {
@@ -58,7 +69,7 @@ export function PagedList<T extends { path: string }>({ items, total, selected, 
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {inView.map((v) => {
           const item = items[v.index];
-          const style = { transform: `translateY(${v.start}px)`, height: ROW };
+          const style = { transform: `translateY(${v.start}px)`, height: PAGED_ROW };
           if (!item) {
             return (
               <div key={v.key} role="none" className="change-row pending muted" style={style}>

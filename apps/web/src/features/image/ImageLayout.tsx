@@ -13,7 +13,7 @@ import { ImageContext, platformLabel, useImage } from '../images/index.js';
 import { PlatformSwitcher } from './PlatformSwitcher.js';
 import { ProblemList } from './ProblemList.js';
 
-export type ImageTab = 'layers' | 'files' | 'config' | 'archive' | 'draft' | 'findings';
+export type ImageTab = 'layers' | 'files' | 'config' | 'archive' | 'draft' | 'findings' | 'packages';
 
 /** The frame of every image page: what the image is, and tabs to its views. */
 export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; children: ReactNode }) {
@@ -94,6 +94,7 @@ export function ImageLayout({ id, tab, children }: { id: string; tab: ImageTab; 
               { label: 'Config', href: links.config(id), active: tab === 'config' },
               { label: 'Archive', href: links.archive(id), active: tab === 'archive' },
               { label: 'Findings', href: links.findings(id), active: tab === 'findings' },
+              { label: 'Packages', href: links.packages(id), active: tab === 'packages' },
               { label: 'Draft', href: links.draft(id), active: tab === 'draft', count: pending > 0 ? pending : undefined },
             ]}
           />

@@ -1,6 +1,7 @@
 import { Link, useLocation } from 'wouter';
 import type { ImageDetail } from '@peel/api';
 import { links } from '../../app/links.js';
+import { LayerPackages } from '../packages/index.js';
 import { formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { CreatedBy } from './CreatedBy.js';
@@ -22,6 +23,9 @@ export function HistoryTable({ image }: { image: ImageDetail }) {
           </th>
           <th scope="col">Layer</th>
           <th scope="col">Command</th>
+          <th scope="col" title="What the layer did to the packages its databases list">
+            Packages
+          </th>
           <th scope="col">Created</th>
           <th scope="col" className="size-col" title="The layer's uncompressed tar (docker save's layer.tar; docker history with the containerd image store), then the bytes in its files (docker history with the classic overlay2 store) and its compressed blob">
             Size
@@ -51,6 +55,7 @@ export function HistoryTable({ image }: { image: ImageDetail }) {
                 <CreatedBy text={row.createdBy} />
                 {row.comment ? <div className="muted small">{row.comment}</div> : null}
               </td>
+              <td className="layer-packages-cell">{layer ? <LayerPackages imageId={image.id} layer={layer.index} /> : null}</td>
               <td className="nowrap">{formatDateTime(row.created)}</td>
               <td className="size-col">
                 {layer ? (
