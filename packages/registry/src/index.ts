@@ -1,1 +1,12 @@
+/**
+ * @peel/registry: a client of the OCI distribution API (references, credentials, manifests, tags,
+ * blobs, pushes) over Node's own http/https. Network I/O lives here, out of the pure engine.
+ */
 export type * from './types.js';
+export { RegistryError, isRegistryError, type RegistryErrorCode } from './errors.js';
+export { parseReference, parseRepository, formatReference, normalizeRegistry, checkDigest, DOCKER_HUB } from './reference.js';
+export { dockerConfigCredentials, dockerConfigPath, type DockerConfigOptions } from './docker-config.js';
+export { parseChallenges, nextLink, type Challenge } from './challenge.js';
+export { hostPlatform, platformMatches, parsePlatform, formatPlatform, pickPlatform } from './platform.js';
+export { createRegistryClient, parseManifest, DEFAULT_REGISTRY_LIMITS, DEFAULT_UPLOAD_CHUNK_BYTES, type RegistryClientImpl } from './client.js';
+export * from './media-types.js';

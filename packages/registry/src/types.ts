@@ -57,6 +57,8 @@ export interface RegistryClientOptions {
   ca?: string | Buffer;
   /** Bounds for hostile registries. */
   limits?: Partial<RegistryLimits>;
+  /** Blobs up to this size are pushed in one PUT, bigger ones in PATCHes of this size (default 8 MiB). */
+  uploadChunkBytes?: number;
 }
 
 export interface RegistryLimits {
@@ -65,6 +67,8 @@ export interface RegistryLimits {
   maxAuthRetries: number;
   /** A response that sends no byte for this long is abandoned. */
   idleTimeoutMs: number;
+  /** A small response (manifest, token, tag list, upload step) not complete after this long is abandoned. */
+  responseTimeoutMs: number;
 }
 
 export interface RegistryClient {
