@@ -23,8 +23,10 @@ import { exportRoutes } from './routes/export.js';
 import { dockerRoutes } from './routes/docker.js';
 import { findingsRoutes } from './routes/findings.js';
 import { compareRoutes } from './routes/compare.js';
+import { registryRoutes } from './routes/registry.js';
 import { FindingsService } from './services/findings.js';
 import type { DockerOptions } from './docker/index.js';
+import type { RegistryOptions } from './registry/index.js';
 import { registerWeb } from './web.js';
 
 export interface AppOptions {
@@ -49,6 +51,8 @@ export interface AppOptions {
   hardening?: Partial<HardeningOptions>;
   /** The Docker engine to open images from, load and run them in (DOCKER_HOST); runs need a loopback `host`. */
   docker?: DockerOptions;
+  /** Registries to open images from: a private CA, plain-HTTP registries (PEEL_REGISTRY_CA, PEEL_REGISTRY_INSECURE). */
+  registry?: RegistryOptions;
   /** Seconds since 1970 (SOURCE_DATE_EPOCH): the created time of every export; default the image's own newest time. */
   sourceDateEpoch?: number;
   /** Check every JSON reply against its route's schema (the tests do; see http/reply-check.ts). */
@@ -139,7 +143,8 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   });
 
   const hosts = ['localhost', '127.0.0.1', '[::1]', ...(opts.host ? [opts.host.includes(':') && !opts.host.startsWith('[') ? `[${opts.host}]` : opts.host] : []), ...(opts.extraHosts ?? [])];
-  registerSecurity(app, { allowedHosts: hosts });
+  // The registry routes reach other hosts: a page of another site may not even read them.
+  registerSecurity(app, { allowedHosts: hosts, guardedReads: ['/api/registry/'] });
   registerHardening(app, hardening);
   registerErrorHandler(app);
   await registerOpenApi(app, VERSION);
@@ -150,6 +155,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(draftRoutes, { services });
   await app.register(exportRoutes, { services });
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
+  await app.register(registryRoutes, { services, store, registry: opts.registry });
   await app.register(compareRoutes, { compare: services.compare });
   await app.register(findingsRoutes, { findings: new FindingsService(index, store, services.images) });
   await registerWeb(app, opts.webDist ?? null);

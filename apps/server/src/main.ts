@@ -41,6 +41,10 @@ function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: str
       // Running containers beyond loopback (with PEEL_EXPOSE and PEEL_TOKEN): see src/docker/run-policy.ts.
       allowRuns: env.PEEL_DOCKER_RUNS === '1',
     },
+    registry: {
+      caFile: env.PEEL_REGISTRY_CA || undefined,
+      insecure: (env.PEEL_REGISTRY_INSECURE ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    },
     sourceDateEpoch: epoch ? Number(epoch) : undefined,
   };
 }

@@ -45,6 +45,14 @@ const ROUTES = [
   'get /api/docker/runs/{id}',
   'delete /api/docker/runs/{id}',
   'get /api/docker/runs/{id}/attach',
+  'get /api/registry/manifest',
+  'get /api/registry/tags',
+  'post /api/registry/open-jobs',
+  'get /api/registry/open-jobs/{id}',
+  'delete /api/registry/open-jobs/{id}',
+  'get /api/registry/logins',
+  'put /api/registry/logins',
+  'delete /api/registry/logins',
 ];
 
 /**

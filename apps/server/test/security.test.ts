@@ -66,6 +66,18 @@ describe('local-app security', () => {
     expect((await app.inject(`/api/images/${id}`)).statusCode).toBe(200);
   });
 
+  it('refuses even reads of the registry routes from another site (they reach other hosts)', async () => {
+    const url = `/api/registry/manifest?ref=${encodeURIComponent('127.0.0.1:9/x/y:v1')}`;
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'http://evil.example' }]) {
+      const res = await app.inject({ url, headers });
+      expect(res.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(res.json().error.code).toBe('BAD_ORIGIN');
+      expect((await app.inject({ url: '/api/registry/tags?repo=127.0.0.1:9/x/y', headers })).statusCode).toBe(403);
+    }
+    // Other reads stay open to any page (no CORS headers: it cannot read them).
+    expect((await app.inject({ url: `/api/images/${id}`, headers: { 'sec-fetch-site': 'cross-site' } })).statusCode).toBe(200);
+  });
+
   it('serves the UI with a strict CSP and falls back to index.html, but not for the API', async () => {
     const page = await app.inject('/images/abc/fs');
     expect(page.statusCode).toBe(200);

@@ -110,6 +110,7 @@ export function encodePathParam(path: string): string {
 }
 
 export * from './docker.js';
+export * from './registry.js';
 export * from './paging.js';
 
 // ---- Findings ----------------------------------------------------------------------------------

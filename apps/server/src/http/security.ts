@@ -26,12 +26,19 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export interface SecurityOptions {
   /** Host names (without port) a request may name: the bound address, localhost, 127.0.0.1, [::1]. */
   allowedHosts: string[];
+  /**
+   * URL prefixes whose reads are checked like writes: routes that make the server reach other
+   * hosts, which a page of another site must not use (even blind) to make Peel its proxy.
+   */
+  guardedReads?: string[];
 }
 
 /**
  * Local-app defences. DNS rebinding: a page on evil.example that resolves to 127.0.0.1 still
  * sends `Host: evil.example`, so any Host other than ours is refused. CSRF: a state-changing
  * request carrying another Origin (or `null`) is refused; browsers always send Origin on them.
+ * Reads of `guardedReads` are refused the same way, and also when the browser says
+ * (`Sec-Fetch-Site`) that another site's page made them, as an `<img src>` would.
  */
 export function registerSecurity(app: FastifyInstance, opts: SecurityOptions): void {
   const allowed = new Set(opts.allowedHosts.map((h) => h.toLowerCase()));
@@ -52,7 +59,7 @@ export function registerSecurity(app: FastifyInstance, opts: SecurityOptions): v
     if (!hostOk(req.headers.host)) {
       throw new ApiError(403, 'BAD_HOST', `requests must name this server as localhost or 127.0.0.1 (Host: ${JSON.stringify(req.headers.host ?? '')} refused)`);
     }
-    if (!STATE_CHANGING.has(req.method)) return;
+    if (!STATE_CHANGING.has(req.method) && !opts.guardedReads?.some((p) => req.url.startsWith(p))) return;
     const origin = req.headers.origin;
     if (origin !== undefined && !originOk(origin, hostOk)) {
       throw new ApiError(403, 'BAD_ORIGIN', `cross-origin ${req.method} refused (Origin: ${JSON.stringify(origin)})`);

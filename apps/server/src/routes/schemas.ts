@@ -57,7 +57,7 @@ const DOCKER_ERROR_TEXT = {
 };
 
 type ErrorReplies<C extends number> = { [K in C]: typeof apiErrorBodySchema };
-const errorReplies = (text: Record<number, string>) => <const C extends number>(...codes: C[]): ErrorReplies<C> =>
+export const errorReplies = (text: Record<number, string>) => <const C extends number>(...codes: C[]): ErrorReplies<C> =>
   Object.fromEntries(codes.map((c) => [c, described(apiErrorBodySchema, text[c] ?? 'error')])) as ErrorReplies<C>;
 
 /** Standard error replies (an ApiErrorBody each), for validation of the reply and the document. */

@@ -11,3 +11,4 @@ export * from './docker.js';
 export * from './findings.js';
 export * from './compare.js';
 export * from './packages.js';
+export * from './registry.js';

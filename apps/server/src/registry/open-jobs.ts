@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ImageSummary, RegistryLayerProgress, RegistryOpenJob } from '@peel/api';
+import { layoutArchive, type BlobStore, type LayoutBlob } from '@peel/engine';
+import { formatPlatform, formatReference, type Descriptor, type ImageReference } from '@peel/registry';
+import type { IngestService } from '../services/ingest.js';
+import { describeError } from '../http/error-handler.js';
+import { ApiError, notFound } from '../errors.js';
+import { toApiError } from './errors.js';
+import { parseConfig, platformOf, type RegistryService } from './service.js';
+
+interface Job {
+  view: RegistryOpenJob;
+  abort: AbortController;
+  /** Settles with the stored image (and whether it was new), or rejects with the failure. */
+  done: Promise<{ summary: ImageSummary; created: boolean }>;
+}
+
+/** Finished jobs are kept this long for a late poll, then forgotten. */
+const KEEP_MS = 10 * 60 * 1000;
+const MAX_RUNNING = 4;
+
+/**
+ * Opening an image from a registry is an upload the server makes to itself: the image manifest,
+ * its config and each layer blob, in that order, make an OCI layout archive (layoutArchive) that
+ * streams into the same one-pass ingest as an upload, so the image is stored, verified and
+ * indexed exactly like an uploaded one. Each layer's bytes pass through a counter the UI polls.
+ * A blob the store holds already (same digest) is read from the store instead of the registry.
+ */
+export class RegistryOpenJobs {
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly ingest: IngestService,
+    private readonly store: BlobStore,
+  ) {}
+
+  /** Starts a job; resolves once the manifest is read (the layers are then listed) or the job failed. */
+  async start(refText: string, platformText?: string): Promise<Job> {
+    const ref = this.registry.parse(refText);
+    const platform = platformText ? platformOf(platformText) : undefined;
+    const running = [...this.jobs.values()].filter((j) => !isFinished(j.view.state)).length;
+    if (running >= MAX_RUNNING) throw new ApiError(429, 'TOO_MANY_OPENS', `${running} images are being opened from registries already; wait for one to finish`);
+    const abort = new AbortController();
+    const view: RegistryOpenJob = { id: randomUUID(), ref: formatReference(ref), state: 'resolving', digest: null, platform: null, layers: [], image: null, error: null };
+    let resolved = () => {};
+    const known = new Promise<void>((resolve) => (resolved = resolve));
+    const done = this.run(view, ref, platform, abort.signal, resolved).then(
+      (result) => {
+        view.state = 'done';
+        view.image = result.summary;
+        return result;
+      },
+      (err: unknown) => {
+        view.state = abort.signal.aborted ? 'cancelled' : 'failed';
+        view.error = abort.signal.aborted ? { code: 'CANCELLED', message: 'the open was cancelled' } : describeError(toApiError(err)).body.error;
+        throw err;
+      },
+    );
+    // A background job's failure is read from its view; only a waiting caller gets the rejection.
+    done.catch(() => {}).finally(() => setTimeout(() => this.jobs.delete(view.id), KEEP_MS).unref());
+    const job = { view, abort, done };
+    this.jobs.set(view.id, job);
+    await Promise.race([known, done.catch(() => {})]);
+    return job;
+  }
+
+  get(id: string): RegistryOpenJob {
+    return this.job(id).view;
+  }
+
+  cancel(id: string): RegistryOpenJob {
+    const job = this.job(id);
+    job.abort.abort();
+    return job.view;
+  }
+
+  /** Cancels every job in flight (server shutdown). */
+  cancelAll(): Promise<unknown> {
+    for (const job of this.jobs.values()) job.abort.abort();
+    return Promise.allSettled([...this.jobs.values()].map((j) => j.done));
+  }
+
+  private job(id: string): Job {
+    const job = this.jobs.get(id);
+    if (!job) throw notFound(`no open-from-registry job ${id}`);
+    return job;
+  }
+
+  private async run(view: RegistryOpenJob, ref: ImageReference, platform: ReturnType<typeof platformOf> | undefined, signal: AbortSignal, resolved: () => void): Promise<{ summary: ImageSummary; created: boolean }> {
+    const client = this.registry.client;
+    const manifest = await client.resolveImage(ref, platform, signal);
+    if (!manifest.image) throw new ApiError(502, 'REGISTRY_ERROR', `${view.ref} resolved to a ${manifest.mediaType}, not an image manifest`);
+    const { config, layers } = manifest.image;
+    const configBytes = await this.registry.readConfig(ref, config, signal);
+    const configPlatform = parseConfig(configBytes, config.digest).platform;
+    view.digest = manifest.digest;
+    view.platform = formatPlatform(configPlatform);
+    view.layers = layers.map((l) => ({ digest: l.digest, size: l.size, loaded: 0, state: 'waiting' }));
+    view.state = 'fetching';
+    resolved();
+    const blobs: LayoutBlob[] = [
+      { digest: config.digest, size: config.size, open: async () => [configBytes] },
+      ...layers.map((l, i) => ({ digest: l.digest, size: l.size, open: () => this.openLayer(ref, l, view.layers[i], signal) })),
+    ];
+    const archive = layoutArchive({
+      manifest: { mediaType: manifest.mediaType, digest: manifest.digest, bytes: manifest.bytes },
+      blobs,
+      platform: configPlatform,
+      // By tag: the image carries the reference as its name; by digest it has none.
+      name: ref.tag ? formatReference({ ...ref, digest: null }) : undefined,
+    });
+    const body = Readable.from(afterLast(archive, () => {
+      if (view.state === 'fetching') view.state = 'indexing';
+    }), { objectMode: false });
+    return this.ingest.ingest({ body, name: view.ref, signal });
+  }
+
+  /** A layer's bytes from the store when it holds them, else from the registry; counted either way. */
+  private async openLayer(ref: ImageReference, layer: Descriptor, progress: RegistryLayerProgress, signal: AbortSignal): Promise<AsyncIterable<Buffer>> {
+    const stored = await this.store.has(layer.digest);
+    progress.state = stored ? 'stored' : 'fetching';
+    const source = stored ? this.store.open(layer.digest) : await this.registry.client.blob(ref, layer, signal);
+    return counted(source, progress);
+  }
+}
+
+async function* counted(source: AsyncIterable<Buffer>, progress: RegistryLayerProgress): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    progress.loaded += chunk.length;
+    yield chunk;
+  }
+  // A layer read from the store stays `stored`: it was not downloaded.
+  if (progress.state === 'fetching') progress.state = 'done';
+}
+
+/** The archive's bytes, then `last()` once they have all been handed on. */
+async function* afterLast(source: AsyncIterable<Buffer>, last: () => void): AsyncGenerator<Buffer> {
+  yield* source;
+  last();
+}
+
+const isFinished = (state: RegistryOpenJob['state']) => state === 'done' || state === 'failed' || state === 'cancelled';
