@@ -24,6 +24,7 @@ import { dockerRoutes } from './routes/docker.js';
 import { findingsRoutes } from './routes/findings.js';
 import { compareRoutes } from './routes/compare.js';
 import { registryRoutes } from './routes/registry.js';
+import { registryPushRoutes } from './routes/registry-push.js';
 import { FindingsService } from './services/findings.js';
 import type { DockerOptions } from './docker/index.js';
 import type { RegistryOptions } from './registry/index.js';
@@ -156,6 +157,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(exportRoutes, { services });
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
   await app.register(registryRoutes, { services, store, registry: opts.registry });
+  await app.register(registryPushRoutes, { services, registry: opts.registry });
   await app.register(compareRoutes, { compare: services.compare });
   await app.register(findingsRoutes, { findings: new FindingsService(index, store, services.images) });
   await registerWeb(app, opts.webDist ?? null);
