@@ -46,6 +46,7 @@ export function PushToRegistry({ imageId, mode, compression, example }: Props) {
   return (
     <section className="registry-push" aria-labelledby={fieldId}>
       <h3 id={fieldId} className="registry-push-title">Push to registry</h3>
+      <p className="dialog-note small">Sends the export as chosen above to a registry; the reference&apos;s tag names it there.</p>
       <div className="field-row">
         <label className="field grow">
           <span>Reference (host[:port]/repository:tag)</span>
@@ -70,7 +71,7 @@ export function PushToRegistry({ imageId, mode, compression, example }: Props) {
       {view ? (
         <div className="registry-push-job" data-testid="push-job" data-state={view.state}>
           <div className="registry-push-progress">
-            <progress max={Math.max(view.total, 1)} value={view.state === 'done' ? Math.max(view.total, 1) : view.pushed} aria-label="Bytes pushed" />
+            {view.error ? null : <progress max={Math.max(view.total, 1)} value={view.state === 'done' ? Math.max(view.total, 1) : view.pushed} aria-label="Bytes pushed" />}
             <span className="small" role="status">
               {STATE_TEXT[view.state]}
               {view.total > 0 ? ` ${formatSize(view.pushed)} of ${formatSize(view.total)}` : ''}
@@ -83,10 +84,14 @@ export function PushToRegistry({ imageId, mode, compression, example }: Props) {
             ) : null}
           </div>
           {view.state === 'done' && view.digest ? (
-            <p className="dialog-note small">
-              Pushed <span className="mono">{view.ref}</span> as <code className="mono registry-push-digest" data-testid="push-digest">{view.digest}</code>
-              {' '}(pull it with <code className="mono">docker pull {pullName(view.ref)}@{view.digest}</code>).
-            </p>
+            <div className="dialog-note small registry-push-result">
+              <div>
+                Pushed <span className="mono">{view.ref}</span> as <code className="mono registry-push-digest" data-testid="push-digest">{view.digest}</code>
+              </div>
+              <div>
+                Pull exactly it: <code className="mono registry-push-digest">docker pull {pullName(view.ref)}@{view.digest}</code>
+              </div>
+            </div>
           ) : null}
           {view.error ? (
             <ErrorNote compact error={new ApiError(0, view.error.code, HINTS[view.error.code] ? `${view.error.message}. ${HINTS[view.error.code]}` : view.error.message)} title={`Could not push ${view.ref}`} />
