@@ -5,16 +5,19 @@
 #   basic  htpasswd (bcrypt) basic auth, plain HTTP
 #   token  distribution's auth.token with our token server (packages/registry/test/token-server.mjs,
 #          RS256 JWTs), registry and token server over TLS with a CA made at start
+#   cdn    basic auth as above, and blob GET/HEAD answered with a 307 to a "CDN" on another port
+#          (distribution's redirect storage middleware + packages/registry/test/cdn-server.mjs)
 # Ports are picked by the kernel (127.0.0.1:0). Nothing outlives `stop`.
 # Usage: scripts/registry.sh start NAME MODE | info NAME | stop [NAME]   (stop without NAME: all)
 # `start` and `info` print one JSON line:
 #   {"name","mode","host":"127.0.0.1:PORT","url":"http[s]://127.0.0.1:PORT","tls":bool,
 #    "ca":PEM path|null,"certDir":dir holding ca.crt (skopeo --cert-dir)|null,
-#    "username"|null,"password"|null,"identityToken"|null,"tokenUrl"|null,"dir":its folder}
+#    "username"|null,"password"|null,"identityToken"|null,"tokenUrl"|null,"cdnUrl"|null,"dir":its folder}
 set -euo pipefail
 ROOT=${PEEL_REGISTRY_ROOT:-/tmp/peel-registry}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 TOKEN_SERVER="$REPO/packages/registry/test/token-server.mjs"
+CDN_SERVER="$REPO/packages/registry/test/cdn-server.mjs"
 
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -32,7 +35,7 @@ port_of() {
 
 stop_one() {
   local dir=$1
-  for pidfile in "$dir/registry.pid" "$dir/token.pid"; do
+  for pidfile in "$dir/registry.pid" "$dir/token.pid" "$dir/cdn.pid"; do
     if alive "$pidfile"; then
       kill "$(cat "$pidfile")" 2>/dev/null || true
       for _ in $(seq 1 50); do alive "$pidfile" || break; sleep 0.1; done
@@ -46,7 +49,7 @@ json_str() { if [ -n "$1" ]; then printf '"%s"' "$1"; else printf null; fi; }
 start() {
   local name=$1 mode=$2 dir="$ROOT/$1"
   [[ "$name" =~ ^[a-zA-Z0-9_-]+$ ]] || { echo "bad registry name: $name" >&2; exit 2; }
-  case "$mode" in open|basic|token) ;; *) echo "mode must be open, basic or token" >&2; exit 2 ;; esac
+  case "$mode" in open|basic|token|cdn) ;; *) echo "mode must be open, basic, token or cdn" >&2; exit 2 ;; esac
   mkdir -p "$ROOT"
   exec 9>"$ROOT/$name.lock"
   flock 9
@@ -56,14 +59,21 @@ start() {
   fi
   stop_one "$dir"
   mkdir -p "$dir"
-  local user="" password="" identity="" token_url="" ca="" cert_dir="" scheme=http auth="" tls=""
+  local user="" password="" identity="" token_url="" cdn_url="" ca="" cert_dir="" scheme=http auth="" tls="" middleware=""
   if [ "$mode" != open ]; then
     user=alice
     password=$(openssl rand -hex 12)
   fi
-  if [ "$mode" = basic ]; then
+  if [ "$mode" = basic ] || [ "$mode" = cdn ]; then
     htpasswd -Bbn -C 4 "$user" "$password" >"$dir/htpasswd"
     auth="auth: {htpasswd: {realm: peel-test, path: $dir/htpasswd}}"
+  fi
+  if [ "$mode" = cdn ]; then
+    mkdir -p "$dir/data"
+    setsid node "$CDN_SERVER" "$dir/data" </dev/null >"$dir/cdn.log" 2>&1 &
+    echo $! >"$dir/cdn.pid"
+    cdn_url="http://127.0.0.1:$(port_of "$dir/cdn.log" "$dir/cdn.pid")"
+    middleware="middleware: {storage: [{name: redirect, options: {baseurl: \"$cdn_url\"}}]}"
   fi
   if [ "$mode" = token ]; then
     identity=$(openssl rand -hex 16)
@@ -99,25 +109,26 @@ http:
   secret: peel-test-$name
 $tls
 $auth
+$middleware
 YAML
   REGISTRY_HTTP_ADDR=127.0.0.1:0 setsid docker-registry serve "$dir/config.yml" </dev/null >"$dir/registry.log" 2>&1 &
   echo $! >"$dir/registry.pid"
   local port
   port=$(port_of "$dir/registry.log" "$dir/registry.pid")
-  printf '{"name":"%s","mode":"%s","host":"127.0.0.1:%s","url":"%s://127.0.0.1:%s","tls":%s,"ca":%s,"certDir":%s,"username":%s,"password":%s,"identityToken":%s,"tokenUrl":%s,"dir":"%s"}\n' \
+  printf '{"name":"%s","mode":"%s","host":"127.0.0.1:%s","url":"%s://127.0.0.1:%s","tls":%s,"ca":%s,"certDir":%s,"username":%s,"password":%s,"identityToken":%s,"tokenUrl":%s,"cdnUrl":%s,"dir":"%s"}\n' \
     "$name" "$mode" "$port" "$scheme" "$port" "$([ "$scheme" = https ] && echo true || echo false)" \
     "$(json_str "$ca")" "$(json_str "$cert_dir")" "$(json_str "$user")" "$(json_str "$password")" \
-    "$(json_str "$identity")" "$(json_str "$token_url")" "$dir" >"$dir/info.json"
+    "$(json_str "$identity")" "$(json_str "$token_url")" "$(json_str "$cdn_url")" "$dir" >"$dir/info.json"
   cat "$dir/info.json"
 }
 
 case "${1:-}" in
-  start) [ $# -eq 3 ] || { echo "usage: $0 start NAME open|basic|token" >&2; exit 2; }; start "$2" "$3" ;;
+  start) [ $# -eq 3 ] || { echo "usage: $0 start NAME open|basic|token|cdn" >&2; exit 2; }; start "$2" "$3" ;;
   info) [ -f "$ROOT/${2:?NAME}/info.json" ] && alive "$ROOT/$2/registry.pid" || { echo "registry $2 is not running" >&2; exit 1; }
         cat "$ROOT/$2/info.json" ;;
   stop)
     if [ -n "${2:-}" ]; then stop_one "$ROOT/$2"
     else for dir in "$ROOT"/*/; do [ -d "$dir" ] && stop_one "${dir%/}"; done; rm -f "$ROOT"/*.lock
     fi ;;
-  *) echo "usage: $0 start NAME open|basic|token | info NAME | stop [NAME]" >&2; exit 2 ;;
+  *) echo "usage: $0 start NAME open|basic|token|cdn | info NAME | stop [NAME]" >&2; exit 2 ;;
 esac

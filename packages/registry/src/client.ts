@@ -8,7 +8,7 @@ import type http from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import type { Credentials, Descriptor, FetchedManifest, ImageReference, Platform, RegistryClient, RegistryClientOptions, RegistryLimits, TagPage } from './types.js';
 import { RegistryError } from './errors.js';
-import { checkDigest, formatReference } from './reference.js';
+import { checkDigest, formatReference, isDigest } from './reference.js';
 import { parseChallenges, nextLink, type Challenge } from './challenge.js';
 import { Transport, discard, mapError, readBounded, where, type HttpRequest } from './transport.js';
 import { IMAGE_MANIFEST_TYPES, INDEX_TYPES, MANIFEST_ACCEPT, OCI_INDEX, OCI_MANIFEST } from './media-types.js';
@@ -38,6 +38,8 @@ interface CallSpec {
   body?: Buffer;
   /** Follow redirects (GET and HEAD only). */
   follow?: boolean;
+  /** The body is a stream whose idleness the caller watches (see verifying). */
+  streamed?: boolean;
   /** Bound the whole exchange (small bodies). */
   deadline?: boolean;
 }
@@ -69,12 +71,18 @@ async function responseError(res: http.IncomingMessage, what: string, url: URL):
   return new RegistryError(code, `${what}: ${url.host} answered ${status}${detail ? ` (${detail})` : ''}`, { status, registryCode });
 }
 
-/** Passes a blob's bytes through, erroring the stream at the first byte past `size` or at an end whose digest or length differs. */
-function verifying(source: http.IncomingMessage, expected: Pick<Descriptor, 'digest' | 'size'>, what: string, url: URL): Readable {
+/**
+ * Passes a blob's bytes through, erroring the stream at the first byte past `size` or at an end
+ * whose digest or length differs. The idle clock runs only while the consumer waits for bytes
+ * (both buffers empty): a consumer that pauses does not make the registry look idle.
+ */
+function verifying(source: http.IncomingMessage, expected: Pick<Descriptor, 'digest' | 'size'>, what: string, url: URL, idleMs: number): Readable {
   const hash = createHash(algorithmOf(expected.digest));
   let seen = 0;
+  let lastProgress = Date.now();
   const out = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
+      lastProgress = Date.now();
       seen += chunk.length;
       if (seen > expected.size) {
         source.destroy();
@@ -90,8 +98,16 @@ function verifying(source: http.IncomingMessage, expected: Pick<Descriptor, 'dig
       callback();
     },
   });
+  const watch = setInterval(() => {
+    if (out.readableLength > 0 || out.writableLength > 0) lastProgress = Date.now();
+    else if (Date.now() - lastProgress >= idleMs) out.destroy(new RegistryError('TIMEOUT', `${url.host} sent nothing of ${what} for ${idleMs / 1000} s`));
+  }, Math.max(20, Math.floor(idleMs / 5)));
+  watch.unref();
   source.on('error', (e) => out.destroy(mapError(e, url)));
-  out.on('close', () => { if (!source.readableEnded) source.destroy(); });
+  out.on('close', () => {
+    clearInterval(watch);
+    if (!source.readableEnded) source.destroy();
+  });
   source.pipe(out);
   return out;
 }
@@ -101,7 +117,7 @@ function parseDescriptor(value: unknown, what: string): Descriptor {
   if (!d || typeof d !== 'object' || typeof d.mediaType !== 'string' || typeof d.digest !== 'string' || !Number.isSafeInteger(d.size) || (d.size as number) < 0) {
     throw new RegistryError('BAD_RESPONSE', `${what} has a malformed descriptor`);
   }
-  checkDigest(d.digest);
+  if (!isDigest(d.digest)) throw new RegistryError('BAD_RESPONSE', `${what} has a descriptor with an invalid digest ${JSON.stringify(d.digest.slice(0, 80))}`);
   const out: Descriptor = { mediaType: d.mediaType, digest: d.digest, size: d.size as number };
   const p = d.platform;
   if (p && typeof p === 'object' && typeof p.os === 'string' && typeof p.architecture === 'string') {
@@ -168,14 +184,15 @@ class Client implements RegistryClientImpl {
    * that does not speak TLS on its port is reached over HTTP. A certificate that fails is an
    * error, never a reason to fall back.
    */
-  private base(registry: string, signal?: AbortSignal): Promise<URL> {
+  private base(registry: string): Promise<URL> {
     const known = this.bases.get(registry);
     if (known) return known;
     const secure = new URL(`https://${registry}`);
     if (!this.transport.plainHttpAllowed(registry)) return Promise.resolve(secure);
+    // Shared by every call to this registry, so no one caller's signal cancels it; the deadline bounds it.
     const probe = (async () => {
       try {
-        const res = await this.transport.send({ method: 'GET', url: new URL('/v2/', secure), signal, deadlineMs: this.limits.responseTimeoutMs });
+        const res = await this.transport.send({ method: 'GET', url: new URL('/v2/', secure), deadlineMs: this.limits.responseTimeoutMs });
         discard(res);
         return secure;
       } catch (e) {
@@ -238,7 +255,11 @@ class Client implements RegistryClientImpl {
         ? `the token server of ${registry} (${url.host}) refused the credentials`
         : `the token server of ${registry} (${url.host}) refused anonymous access: credentials are needed`, { status: res.statusCode });
     }
-    if (res.statusCode !== 200) throw await responseError(res, `the token server of ${registry}`, url);
+    if (res.statusCode !== 200) {
+      // Its body is not quoted: a token server that got credentials could echo them back.
+      discard(res);
+      throw new RegistryError('REGISTRY_ERROR', `the token server of ${registry} (${url.host}) answered ${res.statusCode}`, { status: res.statusCode });
+    }
     const body = await readBounded(res, MAX_TOKEN_BODY, `the token of ${registry}`, url);
     let json: { token?: unknown; access_token?: unknown; expires_in?: unknown; issued_at?: unknown };
     try {
@@ -265,6 +286,7 @@ class Client implements RegistryClientImpl {
       const res = await this.transport.send({
         method: spec.method, url, headers, body: spec.body, signal,
         deadlineMs: spec.deadline ? this.limits.responseTimeoutMs : undefined,
+        bodyIdleWatchedByCaller: spec.streamed,
       });
       if (!spec.follow || !REDIRECTS.has(res.statusCode ?? 0)) return { res, url };
       const location = header(res, 'location');
@@ -285,7 +307,7 @@ class Client implements RegistryClientImpl {
 
   /** A request with authentication: learns the challenge from a 401, answers it, gives up after maxAuthRetries. */
   private async call(registry: string, scopes: string[], spec: CallSpec, signal?: AbortSignal): Promise<{ res: http.IncomingMessage; url: URL }> {
-    const base = await this.base(registry, signal);
+    const base = await this.base(registry);
     let wanted = mergeScopes(scopes);
     let fresh = false;
     for (let attempt = 0; ; attempt++) {
@@ -360,14 +382,14 @@ class Client implements RegistryClientImpl {
   async blob(ref: ImageReference, descriptor: Pick<Descriptor, 'digest' | 'size'>, signal?: AbortSignal): Promise<Readable> {
     checkDigest(descriptor.digest);
     const what = `blob ${descriptor.digest} of ${ref.registry}/${ref.repository}`;
-    const { res, url } = await this.call(ref.registry, [pullScope(ref.repository)], { method: 'GET', target: `/v2/${ref.repository}/blobs/${descriptor.digest}`, follow: true }, signal);
+    const { res, url } = await this.call(ref.registry, [pullScope(ref.repository)], { method: 'GET', target: `/v2/${ref.repository}/blobs/${descriptor.digest}`, follow: true, streamed: true }, signal);
     if (res.statusCode !== 200) throw await responseError(res, what, url);
     const length = header(res, 'content-length');
     if (length !== undefined && Number(length) !== descriptor.size) {
       res.destroy();
       throw new RegistryError('SIZE_MISMATCH', `${what} is announced as ${length} bytes, not its ${descriptor.size}`);
     }
-    return verifying(res, descriptor, what, url);
+    return verifying(res, descriptor, what, url, this.limits.idleTimeoutMs);
   }
 
   async tags(repository: Omit<ImageReference, 'tag' | 'digest'>, page?: { n?: number; last?: string }, signal?: AbortSignal): Promise<TagPage> {
@@ -452,7 +474,7 @@ class Client implements RegistryClientImpl {
     const mountFrom = options.mountFrom !== undefined && options.mountFrom !== ref.repository ? options.mountFrom : undefined;
     // One token for everything the push needs: pull+push here, pull where the blob is mounted from.
     const scopes = mergeScopes([pushScope(ref.repository)], mountFrom ? [pullScope(mountFrom)] : []);
-    const base = await this.base(ref.registry, signal);
+    const base = await this.base(ref.registry);
     if (await this.headBlob(ref, digest, scopes, signal)) {
       onProgress?.(size);
       return 'exists';

@@ -4,7 +4,7 @@
  */
 export type * from './types.js';
 export { RegistryError, isRegistryError, type RegistryErrorCode } from './errors.js';
-export { parseReference, parseRepository, formatReference, normalizeRegistry, checkDigest, DOCKER_HUB } from './reference.js';
+export { parseReference, parseRepository, formatReference, normalizeRegistry, checkDigest, isDigest, DOCKER_HUB } from './reference.js';
 export { dockerConfigCredentials, dockerConfigPath, type DockerConfigOptions } from './docker-config.js';
 export { parseChallenges, nextLink, type Challenge } from './challenge.js';
 export { hostPlatform, platformMatches, parsePlatform, formatPlatform, pickPlatform } from './platform.js';

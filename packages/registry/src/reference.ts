@@ -24,6 +24,8 @@ export function normalizeRegistry(host: string): string {
   return DOCKER_HUB_ALIASES.has(lower) ? DOCKER_HUB : host;
 }
 
+export const isDigest = (text: string): boolean => DIGEST.test(text);
+
 /** Checks a digest's form (sha256 or sha512, lowercase hex); throws BAD_REFERENCE. */
 export function checkDigest(digest: string): string {
   if (!DIGEST.test(digest)) {

@@ -17,6 +17,11 @@ export interface HttpRequest {
   signal?: AbortSignal;
   /** Bound on the whole exchange, body included (small responses: manifests, tokens, tag lists). */
   deadlineMs?: number;
+  /**
+   * The caller watches the body's idleness itself once the headers are in (a streamed blob: a
+   * consumer that pauses must not make the peer look idle).
+   */
+  bodyIdleWatchedByCaller?: boolean;
 }
 
 export interface TransportOptions {
@@ -89,6 +94,7 @@ export class Transport {
       let response: http.IncomingMessage | null = null;
       const req = (https_ ? https : http).request(url, { method: r.method, headers, agent: https_ ? this.httpsAgent : this.httpAgent }, (res) => {
         response = res;
+        if (r.bodyIdleWatchedByCaller) req.setTimeout(0);
         res.on('close', cleanup);
         resolve(res);
       });

@@ -1,11 +1,19 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { dockerConfigCredentials, dockerConfigPath } from '../src/index.js';
 
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+
 function configDir(config: unknown): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'peel-docker-config-'));
+  const dir = tempDir('peel-docker-config-');
   writeFileSync(path.join(dir, 'config.json'), typeof config === 'string' ? config : JSON.stringify(config));
   return dir;
 }
@@ -38,7 +46,7 @@ describe('dockerConfigCredentials', () => {
   });
 
   it('reads ~/.docker/config.json when DOCKER_CONFIG is unset', () => {
-    const home = mkdtempSync(path.join(os.tmpdir(), 'peel-home-'));
+    const home = tempDir('peel-home-');
     mkdirSync(path.join(home, '.docker'));
     writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ auths: { 'h.example': { auth: b64('a:b') } } }));
     expect(dockerConfigPath({ HOME: home })).toBe(path.join(home, '.docker', 'config.json'));
@@ -46,7 +54,7 @@ describe('dockerConfigCredentials', () => {
   });
 
   it('gives no credentials without a config file', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'peel-docker-config-'));
+    const dir = tempDir('peel-docker-config-');
     expect(dockerConfigCredentials({ env: { DOCKER_CONFIG: dir } })('h.example')).toBeNull();
   });
 

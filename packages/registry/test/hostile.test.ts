@@ -81,6 +81,23 @@ describe('hostile manifests', () => {
     expect((await client().manifest(parseReference(`${reg.host}/x@${sha256(MANIFEST)}`))).digest).toBe(sha256(MANIFEST));
   });
 
+  it('refuses schema 1 manifests and types that are neither an image nor an index', async () => {
+    const bodies: Record<string, { type: string; body: string }> = {
+      '/v2/s1/manifests/1': { type: 'application/vnd.docker.distribution.manifest.v1+prettyjws', body: JSON.stringify({ schemaVersion: 1, name: 's1', fsLayers: [] }) },
+      '/v2/odd/manifests/1': { type: 'application/vnd.example.thing+json', body: JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.example.thing+json' }) },
+      '/v2/bad/manifests/1': { type: 'application/vnd.oci.image.manifest.v1+json', body: JSON.stringify({ schemaVersion: 2, config: { mediaType: 'x', digest: 'sha256:short', size: 1 }, layers: [] }) },
+    };
+    const reg = await fake((req, res) => {
+      const answer = bodies[req.url!];
+      if (!answer) return res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': answer.type }).end(answer.body);
+    });
+    const c = client();
+    expect(await errorOf(c.manifest(parseReference(`${reg.host}/s1:1`)))).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/schema version 1/) });
+    expect(await errorOf(c.manifest(parseReference(`${reg.host}/odd:1`)))).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+    expect(await errorOf(c.manifest(parseReference(`${reg.host}/bad:1`)))).toMatchObject({ code: 'BAD_RESPONSE', message: expect.stringMatching(/invalid digest "sha256:short"/) });
+  });
+
   it('stops reading a 100 MB manifest while it streams (no Content-Length)', async () => {
     let written = 0;
     let stopped = false;
@@ -210,8 +227,26 @@ describe('hostile auth', () => {
 describe('slow-loris registries', () => {
   it('drops a registry that sends headers then nothing (idle timeout)', async () => {
     const reg = await fake((_req, res) => { res.writeHead(200); res.write('{'); });
+    const started = Date.now();
     const e = await errorOf(client({ limits: { idleTimeoutMs: 300 } }).manifest(parseReference(`${reg.host}/x:1`)));
     expect(e).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/sent nothing for 0.3 s/) });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('drops a blob whose bytes stop coming while the consumer waits', async () => {
+    const reg = await fake((_req, res) => { res.writeHead(200); res.write(BLOB.subarray(0, 10)); });
+    const started = Date.now();
+    const stream = await client({ limits: { idleTimeoutMs: 300 } }).blob(parseReference(`${reg.host}/x:1`), { digest: sha256(BLOB), size: BLOB.length });
+    expect(await errorOf(drain(stream))).toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/sent nothing of blob .* for 0.3 s/) });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('does not drop a blob whose consumer pauses longer than the idle timeout', async () => {
+    const big = Buffer.alloc(8 * 1024 * 1024, 3);
+    const reg = await fake((_req, res) => res.writeHead(200, { 'content-length': String(big.length) }).end(big));
+    const stream = await client({ limits: { idleTimeoutMs: 200 } }).blob(parseReference(`${reg.host}/x:1`), { digest: sha256(big), size: big.length });
+    await new Promise((r) => setTimeout(r, 1000)); // nobody reads: socket and stream buffers fill, the registry waits
+    expect(await drain(stream)).toBe(big.length);
   });
 
   it('drops a manifest dripped a byte at a time (whole-response deadline)', async () => {
@@ -231,7 +266,9 @@ describe('slow-loris registries', () => {
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const started = Date.now();
     expect(await errorOf(client({ limits: { idleTimeoutMs: 300 } }).manifest(parseReference(`${host}/x:1`)))).toMatchObject({ code: 'TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
 

@@ -4,20 +4,19 @@
  * (inspect --raw, copy back into an OCI layout) and Docker (pull, then run the image).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { createReadStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createRegistryClient, parseReference, type Descriptor } from '../../src/index.js';
-import { MODES, SEEDED, clientOptions, dockerLogin, fixture, run, runText, skopeoFlags } from './tools.js';
+import { MODES, SEEDED, clientOptions, dockerLogin, fixture, run, runText, skopeoFlags, scratch } from './tools.js';
 
 const registries = inject('registries');
 const dockerHost = inject('dockerHost');
 
 /** An OCI archive unpacked with GNU tar: its manifest (bytes, type) and blob files. */
 async function unpack(archive: string) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'peel-registry-push-'));
+  const dir = scratch('peel-registry-push');
   await run('tar', ['-xf', fixture(archive), '-C', dir]);
   const blobPath = (digest: string) => path.join(dir, 'blobs', 'sha256', digest.slice('sha256:'.length));
   const top = (JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: Descriptor[] }).manifests[0]!;
@@ -56,7 +55,7 @@ describe.each(MODES)('pushing to the %s registry', (mode) => {
     const name = `${target.registry}/${target.repository}:v1`;
     expect((await run('skopeo', ['inspect', '--raw', ...skopeoFlags(reg, 'plain'), `docker://${name}`])).equals(image.bytes)).toBe(true);
     // skopeo copy checks every blob's digest on the way into the layout.
-    const layout = mkdtempSync(path.join(os.tmpdir(), 'peel-registry-back-'));
+    const layout = scratch('peel-registry-back');
     await run('skopeo', ['copy', '-q', ...skopeoFlags(reg, 'src'), `docker://${name}`, `oci:${layout}:back`]);
     const back = JSON.parse(readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
     expect(back.manifests[0]!.digest).toBe(image.digest);
@@ -94,6 +93,38 @@ describe.each(MODES)('pushing to the %s registry', (mode) => {
     const podman = await unpack('multi-podman-oci.tar');
     expect(await client.pushBlob(target, podman.blobs[0]!, () => podman.open(podman.blobs[0]!.digest), { mountFrom: 'test/tiny' })).toBe('uploaded');
     expect(await client.hasBlob(target, podman.blobs[0]!.digest)).toBe(true);
+  });
+
+  it('pushes a multi-platform image: each manifest by digest, then the index by tag; skopeo copies it back whole', async () => {
+    const dir = scratch('peel-registry-index');
+    await run('tar', ['-xf', fixture('tiny-multiarch-oci.tar'), '-C', dir]);
+    const blobPath = (digest: string) => path.join(dir, 'blobs', 'sha256', digest.slice('sha256:'.length));
+    // index.json → an index (the image) → one manifest per platform.
+    const top = (JSON.parse(readFileSync(path.join(dir, 'index.json'), 'utf8')) as { manifests: Descriptor[] }).manifests[0]!;
+    const indexBytes = readFileSync(blobPath(top.digest));
+    const platforms = (JSON.parse(indexBytes.toString()) as { manifests: Descriptor[] }).manifests;
+    const target = parseReference(`${reg.host}/test/index-${unique()}:v1`);
+    const pushed = new Set<string>();
+    for (const m of platforms) {
+      const bytes = readFileSync(blobPath(m.digest));
+      const image = JSON.parse(bytes.toString()) as { config: Descriptor; layers: Descriptor[] };
+      for (const blob of [image.config, ...image.layers]) {
+        // A blob both platforms share is there for the second one.
+        expect(await client.pushBlob(target, blob, async () => createReadStream(blobPath(blob.digest)))).toBe(pushed.has(blob.digest) ? 'exists' : 'uploaded');
+        pushed.add(blob.digest);
+      }
+      expect(await client.pushManifest({ ...target, tag: null, digest: m.digest }, m.mediaType, bytes)).toBe(m.digest);
+    }
+    expect(await client.pushManifest(target, top.mediaType, indexBytes)).toBe(top.digest);
+    const name = `docker://${target.registry}/${target.repository}:v1`;
+    expect((await run('skopeo', ['inspect', '--raw', ...skopeoFlags(reg, 'plain'), name])).equals(indexBytes)).toBe(true);
+    const layout = scratch('peel-registry-index-back');
+    await run('skopeo', ['copy', '-q', '--all', ...skopeoFlags(reg, 'src'), name, `oci:${layout}:back`]);
+    const back = JSON.parse(readFileSync(path.join(layout, 'index.json'), 'utf8')) as { manifests: Descriptor[] };
+    expect(back.manifests[0]!.digest).toBe(top.digest);
+    // A manifest whose bytes do not match the digest it is pushed under is refused before sending.
+    const other = readFileSync(blobPath(platforms[0]!.digest));
+    await expect(client.pushManifest({ ...target, tag: null, digest: platforms[1]!.digest }, platforms[0]!.mediaType, other)).rejects.toMatchObject({ code: 'DIGEST_MISMATCH' });
   });
 
   it('refuses bytes that do not match the digest, and leaves nothing stored', async () => {

@@ -4,13 +4,12 @@
  * and layer blobs (sha256 of the streamed bytes against the layer list), tag lists.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createRegistryClient, dockerConfigCredentials, parseReference, type RegistryClientImpl, type RegistryError } from '../../src/index.js';
-import { MODES, SEEDED, clientOptions, dockerLogin, run, runText, skopeoFlags, type TestRegistry } from './tools.js';
+import { MODES, SEEDED, clientOptions, dockerLogin, run, runText, skopeoFlags, type TestRegistry, scratch } from './tools.js';
 
 const registries = inject('registries');
 
@@ -56,7 +55,7 @@ describe.each(MODES)('reading from the %s registry', (mode) => {
     [SEEDED.multiarchV2s2, 'arm64'],
   ])('picks the %s image for linux/%s from the index, as skopeo copy --override-arch does', async (image, arch) => {
     // skopeo copies the one platform's manifest, unchanged, into a dir: layout (manifest.json): the one skopeo chose.
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'peel-registry-pick-'));
+    const dir = scratch('peel-registry-pick');
     await run('skopeo', ['--override-os', 'linux', '--override-arch', arch, 'copy', '-q', ...skopeoFlags(reg, 'src'), `docker://${reg.host}/${image}`, `dir:${dir}`]);
     const chosen = readFileSync(path.join(dir, 'manifest.json'));
     const manifest = await client.resolveImage(ref(image), { os: 'linux', architecture: arch });
@@ -146,7 +145,7 @@ describe('credentials and auth modes', () => {
 
   it('token: an identity token (OAuth2 refresh grant) works as a Docker config\'s identitytoken', async () => {
     const reg = registries.token;
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'peel-docker-config-'));
+    const dir = scratch('peel-docker-config');
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ auths: { [reg.host]: { identitytoken: reg.identityToken } } }));
     const client = createRegistryClient({ ca: clientOptions(reg).ca, credentials: dockerConfigCredentials({ env: { DOCKER_CONFIG: dir } }) });
     const manifest = await client.manifest(parseReference(`${reg.host}/${SEEDED.tiny}`));
@@ -173,6 +172,26 @@ describe('credentials and auth modes', () => {
     const reg = registries.token;
     const client = createRegistryClient({ credentials: clientOptions(reg).credentials });
     await expect(client.manifest(parseReference(`${reg.host}/${SEEDED.tiny}`))).rejects.toMatchObject({ code: 'TLS_FAILED', message: expect.stringMatching(/not trusted.*PEEL_REGISTRY_CA/) });
+    client.close();
+  });
+});
+
+describe('blobs served from a CDN (distribution\'s redirect middleware)', () => {
+  const reg = registries.cdn;
+  const cdnStats = async () => JSON.parse(await runText('curl', ['-sS', `${reg.cdnUrl}/__stats`])) as { requests: number; withAuthorization: number };
+
+  it('follows the 307 to the CDN for every blob, never sending it the registry\'s credentials', async () => {
+    const client = createRegistryClient(clientOptions(reg));
+    const ref = parseReference(`${reg.host}/${SEEDED.multi}`);
+    const inspect = JSON.parse(await skopeo(reg, ['inspect'], SEEDED.multi).then(String)) as { Layers: string[] };
+    const before = await cdnStats();
+    const manifest = await client.resolveImage(ref);
+    for (const layer of manifest.image!.layers) expect(sha256(await bytesOf(await client.blob(ref, layer)))).toBe(layer.digest);
+    expect(manifest.image!.layers.map((l) => l.digest)).toEqual(inspect.Layers);
+    expect(await client.hasBlob(ref, manifest.image!.config.digest)).toBe(true);
+    const after = await cdnStats();
+    expect(after.requests - before.requests).toBe(manifest.image!.layers.length + 1);
+    expect(after.withAuthorization).toBe(0);
     client.close();
   });
 });

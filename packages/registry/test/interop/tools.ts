@@ -4,16 +4,19 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import type { RegistryClientOptions } from '../../src/index.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 export const fixture = (name: string) => path.join(repoRoot, 'fixtures', name);
 
-export type Mode = 'open' | 'basic' | 'token';
-export const MODES: readonly Mode[] = ['open', 'basic', 'token'];
+export type Mode = 'open' | 'basic' | 'token' | 'cdn';
+/** The three auth modes every read and push test runs against. */
+export const MODES = ['open', 'basic', 'token'] as const satisfies readonly Mode[];
+/** Every registry the suite starts: the auth modes, plus basic auth whose blobs are served by a "CDN" (a 307 to another port). */
+export const ALL_MODES: readonly Mode[] = [...MODES, 'cdn'];
 
 /** What scripts/registry.sh start prints. */
 export interface TestRegistry {
@@ -28,6 +31,7 @@ export interface TestRegistry {
   password: string | null;
   identityToken: string | null;
   tokenUrl: string | null;
+  cdnUrl: string | null;
   dir: string;
 }
 
@@ -42,9 +46,14 @@ export function run(cmd: string, args: string[], env: Record<string, string> = {
 }
 export const runText = async (cmd: string, args: string[], env: Record<string, string> = {}) => (await run(cmd, args, env)).toString('utf8');
 
+/** A fresh folder inside the run's scratch folder (global-setup makes it and removes it after the run). */
+export function scratch(prefix: string): string {
+  return mkdtempSync(path.join(inject('scratch'), `${prefix}-`));
+}
+
 /** `docker login` into a fresh config folder: the Docker config a user of this registry would have. */
 export async function dockerLogin(reg: TestRegistry, dockerHost: string): Promise<string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'peel-docker-config-'));
+  const dir = scratch('docker-config');
   await run('docker', ['--config', dir, 'login', reg.host, '-u', reg.username!, '--password-stdin'], { DOCKER_HOST: dockerHost }, `${reg.password}\n`);
   return dir;
 }
