@@ -63,7 +63,7 @@ export function createContext(o: ContextOptions): CommandContext {
         if (stdinUsed) throw new UsageError('`-` (stdin) can stand for one archive only');
         stdinUsed = true;
       }
-      return openImage(source, { store: await o.store(), stdin: o.io.stdin, cwd: o.io.cwd, platform: o.platform, progress: o.progress, signal: o.signal });
+      return openImage(source, { store: await o.store(), env: o.io.env, stdin: o.io.stdin, cwd: o.io.cwd, platform: o.platform, progress: o.progress, signal: o.signal });
     },
   };
   return ctx;

@@ -1,5 +1,6 @@
 /**
- * Opens the image a command names: a file path, or `-` for stdin (`docker save img | peel …`).
+ * Opens the image a command names: a file path, `-` for stdin (`docker save img | peel …`), or
+ * `docker://REF` for an image in a registry (registry-source.ts).
  * The archive streams once into the store; layers are indexed on the way (nothing is unpacked).
  */
 import { createReadStream } from 'node:fs';
@@ -9,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { isEngineError, mergeLayers, openImageArchive, type BlobStore, type ImageArchive, type LayerEntry, type MergedFs, type ResolvedImage } from '@peel/engine';
 import { InputError } from './exit-codes.js';
 import type { Progress } from './progress.js';
+import { openFromRegistry, REGISTRY_PREFIX } from './registry-source.js';
 
 export interface OpenedImage {
   /** What the command line named (`-` for stdin). */
@@ -25,6 +27,8 @@ export interface OpenedImage {
 
 export interface OpenImageOptions {
   store: BlobStore;
+  /** The environment a registry's credentials and TLS settings come from. */
+  env: Record<string, string | undefined>;
   stdin: Readable;
   cwd: string;
   platform?: string;
@@ -33,6 +37,13 @@ export interface OpenImageOptions {
 }
 
 export async function openImage(source: string, o: OpenImageOptions): Promise<OpenedImage> {
+  if (source.startsWith(REGISTRY_PREFIX)) {
+    const archive = await openFromRegistry(source, o).catch((e: unknown) => {
+      if (isEngineError(e)) throw new InputError(`${source}: ${e.message} [${e.code}]`, { cause: e });
+      throw e;
+    });
+    return opened(source, archive, o.store);
+  }
   let input: Readable;
   let total: number | undefined;
   if (source === '-') {
@@ -61,6 +72,10 @@ export async function openImage(source: string, o: OpenImageOptions): Promise<Op
     o.progress.finish();
     if (source !== '-') input.destroy();
   }
+  return opened(source, archive, o.store);
+}
+
+function opened(source: string, archive: ImageArchive, store: BlobStore): OpenedImage {
   const image = archive.image;
   const layers = image.layers.map((l) => {
     const scan = archive.layerScans.get(l.blob);
@@ -68,7 +83,7 @@ export async function openImage(source: string, o: OpenImageOptions): Promise<Op
     return scan.entries;
   });
   let merged: MergedFs | null = null;
-  return { source, archive, image, store: o.store, layers, merged: () => (merged ??= mergeLayers(layers)) };
+  return { source, archive, image, store, layers, merged: () => (merged ??= mergeLayers(layers)) };
 }
 
 export function resolveFrom(cwd: string, p: string): string {

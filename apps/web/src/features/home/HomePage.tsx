@@ -1,10 +1,11 @@
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
 import { DockerSection } from '../docker/index.js';
+import { RegistrySection } from '../registry/index.js';
 import { UploadButton } from '../upload/index.js';
 import { ImageTable, useImages } from '../images/index.js';
 
-/** The start page: a drop target, the stored images, and the Docker engine's images. */
+/** The start page: a drop target, opening from a registry, the stored images, and the Docker engine's images. */
 export function HomePage() {
   const images = useImages();
   return (
@@ -20,6 +21,7 @@ export function HomePage() {
         </p>
         <UploadButton primary />
       </section>
+      <RegistrySection />
       <section className="home-images" aria-labelledby="stored-images">
         <h2 id="stored-images">Stored images</h2>
         {images.isPending ? <Loading lines={3} label="Loading images" /> : null}

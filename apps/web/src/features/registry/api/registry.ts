@@ -1,0 +1,41 @@
+import { useQuery } from '@tanstack/react-query';
+import type { RegistryManifest, RegistryOpenJob, RegistryTagsPage } from '@peel/api';
+import { apiJson, apiUrl } from '../../../lib/api-client.js';
+
+export const registryKeys = {
+  manifest: (ref: string, platform: string | null) => ['registry', 'manifest', ref, platform] as const,
+  tags: (repo: string, cursor: string | null) => ['registry', 'tags', repo, cursor] as const,
+};
+
+/** `GET /api/registry/manifest`: the manifest, config and layers, read before any download. */
+export function useRegistryManifest(ref: string | null, platform: string | null) {
+  return useQuery({
+    queryKey: registryKeys.manifest(ref ?? '', platform),
+    queryFn: ({ signal }) => apiJson<RegistryManifest>(apiUrl('/api/registry/manifest', { ref, platform }), { signal }),
+    enabled: ref !== null,
+    retry: false,
+    staleTime: 30_000,
+  });
+}
+
+/** `GET /api/registry/tags?paged=1`: one page of a repository's tags. */
+export function useRegistryTags(repo: string | null, cursor: string | null) {
+  return useQuery({
+    queryKey: registryKeys.tags(repo ?? '', cursor),
+    queryFn: ({ signal }) => apiJson<RegistryTagsPage>(apiUrl('/api/registry/tags', { repo, paged: 1, cursor, limit: 50 }), { signal }),
+    enabled: repo !== null,
+    retry: false,
+    staleTime: 30_000,
+  });
+}
+
+const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** `POST /api/registry/open-jobs`: the server streams the layers into its ingest; poll the job. */
+export const startRegistryOpen = (ref: string, platform: string | null): Promise<RegistryOpenJob> =>
+  apiJson<RegistryOpenJob>('/api/registry/open-jobs', json(platform ? { ref, platform } : { ref }));
+
+export const getRegistryOpen = (id: string): Promise<RegistryOpenJob> => apiJson<RegistryOpenJob>(`/api/registry/open-jobs/${encodeURIComponent(id)}`);
+
+export const cancelRegistryOpen = (id: string): Promise<RegistryOpenJob> =>
+  apiJson<RegistryOpenJob>(`/api/registry/open-jobs/${encodeURIComponent(id)}`, { method: 'DELETE' });
