@@ -96,6 +96,23 @@ describe('peel edit --push (docker-registry, checked by skopeo and Docker)', () 
     expect(await skopeoDigest(ref, '--creds', `${basic.username}:${basic.password}`)).toBe(r.out.trim());
   });
 
+  it('the walkthrough in a terminal: edit docker://…/app:1, push as app2:1; its layer is mounted from app', async () => {
+    const repo = `cli/app${unique()}`;
+    await exec('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${fixture('tiny-docker-legacy.tar')}`, `docker://${open.host}/${repo}:1`]);
+    const ref = `${open.host}/${repo}2:1`;
+    const r = await peel(['edit', `docker://${open.host}/${repo}:1`, '--put', `/etc/os-release=${alpyne}`, '--push', `docker://${ref}`], { env: { DOCKER_CONFIG: emptyConfig } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/2 blobs uploaded, 1 mounted, 0 already there/);
+    expect(await skopeoDigest(ref)).toBe(r.out.trim());
+    const pinned = `${open.host}/${repo}2@${r.out.trim()}`;
+    await docker(['pull', '-q', pinned]);
+    try {
+      expect(await docker(['run', '--rm', '--network', 'none', pinned, 'cat', '/etc/os-release'])).toBe(await readFile(alpyne, 'utf8'));
+    } finally {
+      await docker(['rmi', pinned]);
+    }
+  });
+
   it('a --push that is not a docker:// tag reference is a usage error (exit 1)', async () => {
     for (const bad of [`${open.host}/cli/app:1`, `docker://${open.host}/cli/app@sha256:${'a'.repeat(64)}`, 'docker://Bad/Name']) {
       const r = await peel(['edit', fixture('tiny-docker-legacy.tar'), '--push', bad], { env: { DOCKER_CONFIG: emptyConfig } });
