@@ -83,12 +83,16 @@ async function dockerLogin(dir: string, reg: TestRegistry): Promise<void> {
 }
 
 /**
- * A registry that refuses every manifest: it forwards all else to a real one (upload Locations
- * rewritten to itself) and answers a manifest PUT 400 MANIFEST_INVALID.
+ * A registry in front of a real one (upload Locations rewritten to itself) that refuses every
+ * manifest (400 MANIFEST_INVALID) or, with `stall`, never answers a blob's upload.
  */
-async function refusingProxy(target: TestRegistry): Promise<{ host: string; close(): Promise<void> }> {
+async function refusingProxy(target: TestRegistry, stall = false): Promise<{ host: string; close(): Promise<void> }> {
   const [thost, tport] = target.host.split(':');
   const server = http.createServer((req, res) => {
+    if (stall && (req.method === 'PUT' || req.method === 'PATCH') && /\/blobs\/uploads\//.test(req.url ?? '')) {
+      req.resume();
+      return;
+    }
     if (req.method === 'PUT' && /\/manifests\//.test(req.url ?? '')) {
       req.resume();
       res.writeHead(400, { 'content-type': 'application/json' });
@@ -106,7 +110,13 @@ async function refusingProxy(target: TestRegistry): Promise<{ host: string; clos
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const host = `127.0.0.1:${(server.address() as { port: number }).port}`;
-  return { host, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    host,
+    close: () => new Promise((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    }),
+  };
 }
 
 describe('pushing exports to a registry (Debian docker-registry; checked by skopeo, GNU tar and Docker)', () => {
@@ -240,6 +250,40 @@ describe('pushing exports to a registry (Debian docker-registry; checked by skop
       await app.peel.idle();
       expect(await storeState(app, dir)).toEqual(before);
       expect(await getJson<ImageSummary[]>(app, '/api/images')).toEqual(images);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a cancelled push stops where it is: the job says cancelled, the tag is not made, Peel stores nothing', async () => {
+    const proxy = await refusingProxy(open, true);
+    try {
+      await app.peel.idle();
+      const before = await storeState(app, dir);
+      const name = `team/cancelled${unique()}:1`;
+      const res = await app.inject({ method: 'POST', url: `/api/images/${id}/export/registry`, payload: { ref: `${proxy.host}/${name}`, mode: 'flatten' } });
+      expect(res.statusCode, res.body).toBe(202);
+      const started = res.json() as RegistryPushJob;
+      let view = started;
+      // Until a blob is on its way (its upload never answered).
+      while (!view.blobs.some((b) => b.state === 'sending')) {
+        await new Promise((r) => setTimeout(r, 20));
+        view = await getJson<RegistryPushJob>(app, `/api/registry/push-jobs/${started.id}`);
+      }
+      const cancelled = await app.inject({ method: 'DELETE', url: `/api/registry/push-jobs/${started.id}` });
+      expect(cancelled.statusCode).toBe(200);
+      const t0 = Date.now();
+      while (!FINISHED.has(view.state)) {
+        await new Promise((r) => setTimeout(r, 20));
+        view = await getJson<RegistryPushJob>(app, `/api/registry/push-jobs/${started.id}`);
+      }
+      // Well before the client's 30 s idle bound: the cancel itself stopped it.
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      expect(view.state).toBe('cancelled');
+      expect(view.digest).toBeNull();
+      await expect(skopeoInspect(open, `${open.host}/${name}`)).rejects.toThrow(/manifest unknown/i);
+      await app.peel.idle();
+      expect(await storeState(app, dir)).toEqual(before);
     } finally {
       await proxy.close();
     }
