@@ -16,6 +16,13 @@ import { CliError, EXIT, InputError, OutputError, UsageError } from './exit-code
 import { humanSize } from './format.js';
 import { resolveFrom } from './image-source.js';
 
+/**
+ * Blobs up to this size go up in one PUT, bigger ones in PATCHes of this size: fewer requests
+ * (a 269 MB layer to a loopback docker-registry went up steadier and a little faster in 32 MiB
+ * PATCHes than in the client's default 8 MiB); one chunk is held in memory while it goes.
+ */
+const PUSH_CHUNK_BYTES = 32 * 1024 * 1024;
+
 /** Parses `--push docker://REF` (a tag; a digest is the export's own, not chosen). */
 export function pushTarget(text: string): ImageReference {
   if (!text.startsWith('docker://')) throw new UsageError(`--push takes docker://HOST/REPOSITORY[:TAG], got ${JSON.stringify(text)}`);
@@ -35,6 +42,7 @@ export async function pushExport(result: ExportResult, ref: ImageReference, imag
   const client = createRegistryClient({
     credentials: configCredentials(env),
     insecure: (env.PEEL_REGISTRY_INSECURE ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    uploadChunkBytes: PUSH_CHUNK_BYTES,
     ca: env.PEEL_REGISTRY_CA ? readCa(resolveFrom(ctx.io.cwd, env.PEEL_REGISTRY_CA)) : undefined,
   });
   const target = formatReference(ref);

@@ -17,6 +17,12 @@ import { readableSink } from './stream-sink.js';
 /** Finished jobs are kept this long for a late poll, then forgotten. */
 const KEEP_MS = 10 * 60 * 1000;
 const MAX_RUNNING = 4;
+/**
+ * Upload chunks: fewer, bigger PATCHes (a 269 MB layer to a loopback docker-registry went up
+ * steadier and a little faster in 32 MiB PATCHes than in the client's default 8 MiB); one chunk
+ * per blob in flight is held in memory.
+ */
+const PUSH_CHUNK_BYTES = 32 * 1024 * 1024;
 /** Blobs going up at once: one big layer need not wait behind another on a fast registry. */
 const PARALLEL_BLOBS = 3;
 
@@ -40,7 +46,7 @@ export function createPushClient(opts: RegistryOptions = {}): RegistryClientImpl
       throw e;
     };
   }
-  return createRegistryClient({ credentials, insecure: opts.insecure, ca: opts.caFile ? readFileSync(opts.caFile) : undefined });
+  return createRegistryClient({ credentials, insecure: opts.insecure, ca: opts.caFile ? readFileSync(opts.caFile) : undefined, uploadChunkBytes: PUSH_CHUNK_BYTES });
 }
 
 /**
