@@ -222,6 +222,8 @@ describe('pushing exports to a registry (Debian docker-registry; checked by skop
   it('pushes with basic auth (credentials from the Docker config)', async () => {
     const ref = `${basic.host}/team/app:2`;
     const job = await pushed(app, id, { ref, mode: 'flatten' });
+    // The credentials are used, never returned.
+    expect(JSON.stringify(job)).not.toContain(basic.password!);
     expect(job.digest).toBe((await skopeoInspect(basic, ref) as { Digest: string }).Digest);
     expect((await osReleaseViaSkopeo(basic, ref)).osRelease.equals(ALPYNE)).toBe(true);
     expect(await osReleaseViaDocker(ref, ['--config', dockerConfig])).toBe(ALPYNE.toString());
