@@ -85,6 +85,10 @@ export class Transport {
 
   send(r: HttpRequest): Promise<http.IncomingMessage> {
     this.checkUrl(r.url);
+    return this.attempt(r, true);
+  }
+
+  private attempt(r: HttpRequest, mayRetry: boolean): Promise<http.IncomingMessage> {
     const { url, signal } = r;
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new RegistryError('ABORTED', `the request to ${url.host} was cancelled`));
@@ -115,7 +119,17 @@ export class Transport {
         signal?.removeEventListener('abort', onAbort);
       }
       req.on('close', () => { if (!response) cleanup(); });
-      req.on('error', (e) => reject(mapError(e, url)));
+      req.on('error', (e) => {
+        // A kept-alive socket the peer closed just as it was reused: nothing reached the peer,
+        // so the request is sent once more on a fresh connection (what Node's docs advise).
+        const code = (e as NodeJS.ErrnoException).code;
+        if (mayRetry && !response && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) {
+          cleanup();
+          resolve(this.attempt(r, false));
+        } else {
+          reject(mapError(e, url));
+        }
+      });
       req.end(r.body);
     });
   }

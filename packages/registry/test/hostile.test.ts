@@ -210,6 +210,27 @@ describe('hostile blobs', () => {
   });
 });
 
+describe('kept-alive connections', () => {
+  it('sends a request again on a fresh connection when the reused one is closed under it, once', async () => {
+    const seen = new WeakMap<object, number>();
+    let dropped = 0;
+    const reg = await fake((req, res) => {
+      const n = (seen.get(req.socket) ?? 0) + 1;
+      seen.set(req.socket, n);
+      // The second request on a connection finds it closed, as when the peer's keep-alive timer fires just then.
+      if (n === 2) { dropped++; return req.socket.destroy(); }
+      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }).end(MANIFEST);
+    });
+    const c = client();
+    for (let i = 0; i < 3; i++) expect((await c.manifest(parseReference(`${reg.host}/x:1`))).digest).toBe(sha256(MANIFEST));
+    expect(dropped).toBeGreaterThan(0);
+    // A server that drops every request is not retried without end.
+    const rude = await fake((req) => req.socket.destroy());
+    expect(await errorOf(c.manifest(parseReference(`${rude.host}/x:1`)))).toMatchObject({ code: 'UNREACHABLE' });
+    expect(rude.requests.filter((r) => r.url.startsWith('/v2/x/')).length).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('hostile auth', () => {
   it('stops a 401 loop after maxAuthRetries tokens', async () => {
     const reg = await fake((req, res, self) => {
