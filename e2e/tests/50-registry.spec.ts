@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImageDetail } from '@peel/api';
@@ -9,6 +10,40 @@ const REGISTRY = 'e2e-open';
 
 /** skopeo's view of a reference in the plain-HTTP test registry. */
 const skopeo = (...args: string[]) => JSON.parse(execFileSync('skopeo', ['inspect', '--tls-verify=false', ...args], { encoding: 'utf8' })) as Record<string, unknown>;
+
+/**
+ * A TCP relay to the registry that lets at most `bytesPerSecond` through towards Peel: a real
+ * download slow enough to watch (the tiny fixture would otherwise arrive between two polls).
+ */
+async function slowRelay(target: string, bytesPerSecond: number): Promise<{ host: string; close: () => Promise<void> }> {
+  const [targetHost, targetPort] = target.split(':');
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(targetPort), targetHost);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream);
+    upstream.on('data', (chunk: Buffer) => {
+      upstream.pause();
+      client.write(chunk);
+      setTimeout(() => upstream.resume(), (chunk.length / bytesPerSecond) * 1000);
+    });
+    upstream.on('end', () => client.end());
+    client.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    host: `127.0.0.1:${port}`,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
 
 test.describe('Registry: open an image straight from a registry', () => {
   let host: string;
@@ -31,7 +66,7 @@ test.describe('Registry: open an image straight from a registry', () => {
     await page.goto('/');
     const section = page.getByRole('region', { name: 'Open from a registry' });
     await section.getByRole('textbox', { name: 'Reference' }).fill(ref);
-    await section.getByRole('button', { name: 'Show' }).click();
+    await section.getByRole('button', { name: 'Show', exact: true }).click();
     const manifest = section.getByLabel(`Manifest of ${ref}`);
     await expect(manifest).toContainText(raw.mediaType);
     await expect(manifest.getByTitle(inspected.Digest).first()).toBeVisible();
@@ -48,17 +83,24 @@ test.describe('Registry: open an image straight from a registry', () => {
     await expect(tags.getByRole('button', { name: /^Show / })).toHaveCount(2);
     await shot(page, '50b-registry-tags');
 
-    // Open: the job's polls are held back a little to see the per-layer progress.
-    await page.route('**/api/registry/open-jobs/*', async (route) => {
-      await new Promise((r) => setTimeout(r, 600));
-      await route.continue();
-    });
-    await manifest.getByRole('button', { name: 'Open' }).click();
-    const card = page.getByRole('region', { name: 'Opening from a registry' }).getByRole('progressbar', { name: `Opening ${ref}` });
-    await expect(card).toBeVisible();
-    await expect(page.getByRole('list', { name: 'Layers' })).toBeVisible();
-    await shot(page, '50c-registry-open-progress');
-    await page.waitForURL(/\/images\/[^/]+\/layers/, { timeout: 60_000 });
+    // Open, through a relay slow enough (about 250 kB/s) to watch the layer come in.
+    const relay = await slowRelay(host, 250_000);
+    const slowRef = `${relay.host}/e2e/tiny:v1`;
+    try {
+      await section.getByRole('textbox', { name: 'Reference' }).fill(slowRef);
+      await section.getByRole('button', { name: 'Show', exact: true }).click();
+      await section.getByLabel(`Manifest of ${slowRef}`).getByRole('button', { name: 'Open' }).click();
+      const card = page.getByRole('region', { name: 'Opening from a registry' });
+      await expect(card.getByRole('progressbar', { name: `Opening ${slowRef}` })).toBeVisible();
+      const layerRows = card.getByRole('list', { name: 'Layers' }).getByRole('listitem');
+      await expect(layerRows).toHaveCount(raw.layers.length);
+      // Bytes, rate and time left of the layer while it downloads.
+      await expect(layerRows.first()).toContainText(/[1-9][\d.]* [kM]B of 1\.\d+ MB · [\d.]+ [kM]B\/s, .* left/, { timeout: 20_000 });
+      await shot(page, '50c-registry-open-progress');
+      await page.waitForURL(/\/images\/[^/]+\/layers/, { timeout: 60_000 });
+    } finally {
+      await relay.close();
+    }
     const id = imageIdOf(page.url());
     const detail = (await (await request.get(`/api/images/${id}`)).json()) as ImageDetail;
     expect(detail.manifestDigest).toBe(inspected.Digest);
@@ -70,8 +112,35 @@ test.describe('Registry: open an image straight from a registry', () => {
     await page.goto('/');
     const section = page.getByRole('region', { name: 'Open from a registry' });
     await section.getByRole('textbox', { name: 'Reference' }).fill(`${host}/e2e/tiny:nope`);
-    await section.getByRole('button', { name: 'Show' }).click();
+    await section.getByRole('button', { name: 'Show', exact: true }).click();
     await expect(section.getByRole('alert')).toContainText('nope');
     await shot(page, '50e-registry-missing-tag');
+  });
+
+  test('a registry that wants a password: refused plainly, then read once signed in for the session', async ({ page }) => {
+    const info = JSON.parse(execFileSync('bash', ['scripts/registry.sh', 'start', 'e2e-basic', 'basic'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!) as { host: string; username: string; password: string };
+    try {
+      const ref = `${info.host}/e2e/private:v1`;
+      execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', '--dest-creds', `${info.username}:${info.password}`, `docker-archive:${fixturePath('tiny-docker-legacy.tar')}`, `docker://${ref}`]);
+      await page.goto('/');
+      const section = page.getByRole('region', { name: 'Open from a registry' });
+      await section.getByRole('textbox', { name: 'Reference' }).fill(ref);
+      await section.getByRole('button', { name: 'Show', exact: true }).click();
+      await expect(section.getByRole('alert')).toContainText('needs a user name and password');
+      await section.getByText('Sign in to a registry').click();
+      const login = section.getByRole('form', { name: 'Sign in to a registry' });
+      await expect(login.getByRole('textbox', { name: 'Registry' })).toHaveValue(info.host);
+      await login.getByRole('textbox', { name: 'User' }).fill(info.username);
+      await login.getByLabel('Password or token').fill(info.password);
+      await login.getByRole('button', { name: 'Sign in' }).click();
+      await expect(section.getByLabel(`Manifest of ${ref}`)).toBeVisible();
+      await expect(section.getByRole('list', { name: 'Signed in' })).toContainText(info.host);
+      expect(await page.content()).not.toContain(info.password);
+      await shot(page, '50f-registry-signed-in');
+      await section.getByRole('button', { name: `Forget ${info.host}` }).click();
+      await expect(section.getByRole('list', { name: 'Signed in' })).toHaveCount(0);
+    } finally {
+      execFileSync('bash', ['scripts/registry.sh', 'stop', 'e2e-basic'], { cwd: root });
+    }
   });
 });

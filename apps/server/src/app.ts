@@ -155,9 +155,9 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(archiveRoutes, { services });
   await app.register(draftRoutes, { services });
   await app.register(exportRoutes, { services });
-  await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
   await app.register(registryRoutes, { services, store, registry: opts.registry });
   await app.register(registryPushRoutes, { services, registry: opts.registry });
+  await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
   await app.register(compareRoutes, { compare: services.compare });
   await app.register(findingsRoutes, { findings: new FindingsService(index, store, services.images) });
   await registerWeb(app, opts.webDist ?? null);

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { RegistryHistoryStep, RegistryImageManifest, RegistryManifest, RegistryPlatformChoice, RegistryTagsPage } from '@peel/api';
 import {
-  formatPlatform, formatReference, hostPlatform, parsePlatform, parseReference, parseRepository, pickPlatform,
+  formatPlatform, formatReference, hostPlatform, normalizeRegistry, parsePlatform, parseReference, parseRepository, pickPlatform,
   type Credentials, type Descriptor, type FetchedManifest, type ImageReference, type Platform, type RegistryClient,
 } from '@peel/registry';
 import { ApiError, badRequest, notFound } from '../errors.js';
@@ -28,12 +28,13 @@ export class RegistryService {
     return parseWith(parseReference, ref);
   }
 
+  /** `docker.io` and its aliases are one registry, as references name it. */
   login(registry: string, credentials: Credentials): void {
-    this.logins.set(registry, credentials);
+    this.logins.set(normalizeRegistry(registry), credentials);
   }
 
   logout(registry: string): void {
-    if (!this.logins.delete(registry)) throw notFound(`no credentials for ${registry} in this session`);
+    if (!this.logins.delete(normalizeRegistry(registry))) throw notFound(`no credentials for ${registry} in this session`);
   }
 
   loggedIn(): Array<{ registry: string }> {

@@ -95,6 +95,15 @@ describe('opening images from a registry (Debian docker-registry, images put the
     const page = await getJson<RegistryTagsPage>(app, `/api/registry/tags?repo=${encodeURIComponent(`${registry.host}/test/x`)}&paged=1`);
     expect(page.items.map((t) => t.tag).sort()).toEqual(['v1', 'v2']);
     expect(page.items.find((t) => t.tag === 'v2')!.ref).toBe(`${registry.host}/test/x:v2`);
+    expect(page.next).toBeNull();
+    // Page by page: each page's `next` is the following page's cursor.
+    const repo = encodeURIComponent(`${registry.host}/test/x`);
+    const first = await getJson<RegistryTagsPage>(app, `/api/registry/tags?repo=${repo}&paged=1&limit=1`);
+    expect(first.items.map((t) => t.tag)).toEqual(['v1']);
+    expect(first.next).not.toBeNull();
+    const second = await getJson<RegistryTagsPage>(app, `/api/registry/tags?repo=${repo}&paged=1&limit=1&cursor=${encodeURIComponent(first.next!)}`);
+    expect(second.items.map((t) => t.tag)).toEqual(['v2']);
+    expect(second.next).toBeNull();
   });
 
   it('fails a job for a tag the registry does not have, saying so, and stores nothing', async () => {

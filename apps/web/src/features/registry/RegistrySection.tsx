@@ -8,7 +8,8 @@ import { formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { plural } from '../../lib/plural.js';
 import { useRegistryManifest, useRegistryTags } from './api/registry.js';
-import { repositoryOf } from './repository-of.js';
+import { registryOf, repositoryOf } from './repository-of.js';
+import { RegistryLogins } from './RegistryLogins.js';
 import { RegistryOpenPanel } from './RegistryOpenPanel.js';
 import { useRegistryOpen } from './use-registry-open.js';
 import './registry.css';
@@ -47,6 +48,7 @@ export function RegistrySection() {
           Tags
         </button>
       </form>
+      <RegistryLogins registry={text.trim() ? registryOf(text) : ''} />
       {tagsOf ? <TagList repo={tagsOf} onPick={show} onClose={() => setTagsOf(null)} /> : null}
       {shown && manifest.isPending ? <Loading lines={3} label="Reading the manifest" /> : null}
       {manifest.isError ? <ErrorNote error={manifest.error} title={`Could not read ${shown}`} onRetry={() => manifest.refetch()} /> : null}

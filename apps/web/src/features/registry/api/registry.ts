@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import type { RegistryManifest, RegistryOpenJob, RegistryTagsPage } from '@peel/api';
+import type { RegistryLogin, RegistryLoginRequest, RegistryManifest, RegistryOpenJob, RegistryTagsPage } from '@peel/api';
 import { apiJson, apiUrl } from '../../../lib/api-client.js';
 
 export const registryKeys = {
+  all: () => ['registry'] as const,
   manifest: (ref: string, platform: string | null) => ['registry', 'manifest', ref, platform] as const,
   tags: (repo: string, cursor: string | null) => ['registry', 'tags', repo, cursor] as const,
 };
@@ -39,3 +40,16 @@ export const getRegistryOpen = (id: string): Promise<RegistryOpenJob> => apiJson
 
 export const cancelRegistryOpen = (id: string): Promise<RegistryOpenJob> =>
   apiJson<RegistryOpenJob>(`/api/registry/open-jobs/${encodeURIComponent(id)}`, { method: 'DELETE' });
+
+export const registryLoginKeys = { all: () => ['registry', 'logins'] as const };
+
+/** `GET /api/registry/logins`: the registries with credentials typed in for this session. */
+export function useRegistryLogins() {
+  return useQuery({ queryKey: registryLoginKeys.all(), queryFn: () => apiJson<RegistryLogin[]>('/api/registry/logins') });
+}
+
+/** `PUT /api/registry/logins`: credentials kept in the server's memory for this session. */
+export const putRegistryLogin = (login: RegistryLoginRequest): Promise<void> =>
+  apiJson<void>('/api/registry/logins', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(login) });
+
+export const deleteRegistryLogin = (registry: string): Promise<void> => apiJson<void>(apiUrl('/api/registry/logins', { registry }), { method: 'DELETE' });
