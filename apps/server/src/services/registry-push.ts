@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { RegistryPushBlob, RegistryPushJob, RegistryPushRequest } from '@peel/api';
 import {
   OCI_MANIFEST, createRegistryClient, dockerConfigCredentials, formatReference, parseReference,
-  type ImageReference, type RegistryClientImpl,
+  type ImageReference, type RegistryClient, type RegistryClientImpl,
 } from '@peel/registry';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { describeError } from '../http/error-handler.js';
@@ -63,7 +63,7 @@ export class RegistryPushJobs {
   constructor(
     private readonly exports: ExportService,
     private readonly images: ImagesService,
-    private readonly client: RegistryClientImpl,
+    private readonly client: RegistryClient,
   ) {}
 
   /** Checks the request (reference, image), then starts the job in the background. */
@@ -105,7 +105,6 @@ export class RegistryPushJobs {
   async close(): Promise<void> {
     for (const job of this.jobs.values()) job.abort.abort();
     await Promise.allSettled([...this.jobs.values()].map((j) => j.done));
-    this.client.close();
   }
 
   private job(id: string): Job {
