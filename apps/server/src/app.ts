@@ -24,6 +24,7 @@ import { dockerRoutes } from './routes/docker.js';
 import { findingsRoutes } from './routes/findings.js';
 import { compareRoutes } from './routes/compare.js';
 import { registryRoutes } from './routes/registry.js';
+import { registryPushRoutes } from './routes/registry-push.js';
 import { FindingsService } from './services/findings.js';
 import { PackagesService } from './services/packages.js';
 import { ComparePackagesService } from './services/compare-packages.js';
@@ -158,6 +159,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(draftRoutes, { services });
   await app.register(exportRoutes, { services });
   await app.register(registryRoutes, { services, store, registry: opts.registry });
+  await app.register(registryPushRoutes, { services, registry: opts.registry });
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
   const packages = new PackagesService(index, store, services.images, services.fs.pages);
   await app.register(compareRoutes, { compare: services.compare, packages: new ComparePackagesService(services.compare, packages) });

@@ -55,6 +55,9 @@ const ROUTES = [
   'get /api/registry/logins',
   'put /api/registry/logins',
   'delete /api/registry/logins',
+  'post /api/images/{id}/export/registry',
+  'get /api/registry/push-jobs/{id}',
+  'delete /api/registry/push-jobs/{id}',
 ];
 
 /**

@@ -113,6 +113,22 @@ export * from './docker.js';
 export * from './registry.js';
 export * from './paging.js';
 
+// ---- Registry push -----------------------------------------------------------------------------
+//
+//   POST   /api/images/:id/export/registry   { ref, mode, compression? } → 202 RegistryPushJob
+//   GET    /api/registry/push-jobs/:id        RegistryPushJob (poll it: bytes pushed of total, per blob)
+//   DELETE /api/registry/push-jobs/:id        cancel it (the manifest is not put: the tag is unchanged)
+// The export (the draft applied, as the archive download makes it) is pushed blob by blob: a blob
+// the repository has is skipped (HEAD), one another repository of the registry holds is mounted,
+// the rest uploaded; then the OCI image manifest under the tag. `done` carries its digest.
+
+/** `POST /api/images/:id/export/registry` body. */
+export type RegistryPushRequest = Static<typeof S.registryPushRequestSchema>;
+/** The progress of pushing an export to a registry. */
+export type RegistryPushJob = Static<typeof S.registryPushJobSchema>;
+export type RegistryPushBlob = Static<typeof S.registryPushBlobSchema>;
+export type RegistryPushBlobState = Static<typeof S.registryPushBlobStateSchema>;
+
 // ---- Findings ----------------------------------------------------------------------------------
 //
 // `GET /api/images/:id/findings`: sizes, waste and baked-in secrets of one image. Computed on

@@ -12,3 +12,4 @@ export * from './findings.js';
 export * from './compare.js';
 export * from './packages.js';
 export * from './registry.js';
+export * from './registry-push.js';

@@ -7,6 +7,7 @@ import type { CommandContext } from '../context.js';
 import { InputError, UsageError } from '../exit-codes.js';
 import { resolveFrom } from '../image-source.js';
 import { reportExport, writeOutput } from '../output.js';
+import { pushExport, pushTarget } from '../registry-push.js';
 import { CONFIG_OPTIONS, compressionOf, configPatch, createdTime } from '../build/config-flags.js';
 import { cleanPath } from '../view/fs-view.js';
 
@@ -15,7 +16,7 @@ const MODES: readonly ExportMode[] = ['append', 'flatten', 'rewrite'];
 export const editCommand = defineCommand({
   name: 'edit',
   summary: 'put or remove files and change the config of an image, then write it out',
-  usage: 'IMAGE.tar [--put /PATH=FILE]… [--rm /PATH]… [--cmd JSON] [--entrypoint JSON] [--env K=V]… [--mode append|flatten|rewrite] [-t NAME:TAG] -o OUT.tar',
+  usage: 'IMAGE.tar [--put /PATH=FILE]… [--rm /PATH]… [--cmd JSON] [--entrypoint JSON] [--env K=V]… [--mode append|flatten|rewrite] [-t NAME:TAG] (-o OUT.tar | --push docker://REF)…',
   description: `
 Applies edits to an image and writes the result, as the web editor does. All --rm are applied
 first, then all --put (so \`--rm /opt/app --put /opt/app/x=./x\` gives a folder holding only x).
@@ -27,7 +28,16 @@ holding the edited filesystem; rewrite strips removed and replaced paths from ev
 (unchanged layers keep their digests): use it to really get rid of a leaked secret.
 When an --rm names a path only lower layers still store (a file a later layer deleted, such
 as a leaked secret), the default mode is rewrite, since append would keep its bytes; an
-explicit --mode append then warns that those bytes still ship.`,
+explicit --mode append then warns that those bytes still ship.
+
+--push docker://HOST/REPO:TAG sends the result to a registry (instead of -o, or besides it):
+blobs the repository has are skipped, blobs of the repository the image is named after (same
+registry) are mounted, the rest uploaded, then the OCI manifest; the pushed digest is printed
+(after the config digest when -o is given too). Credentials come from the Docker config
+($DOCKER_CONFIG/config.json, else ~/.docker/config.json); PEEL_REGISTRY_CA is a private CA's
+PEM file, PEEL_REGISTRY_INSECURE a comma-separated list of registries reached over plain HTTP
+(loopback ones always may be). A registry that refuses or fails exits with 4, as an unwritable
+output does.`,
   positionals: { min: 1, max: 1 },
   options: {
     put: { type: 'string', multiple: true, value: '/PATH=FILE', description: 'write the local FILE at /PATH in the image (creates parents)' },
@@ -36,15 +46,18 @@ explicit --mode append then warns that those bytes still ship.`,
     mode: { type: 'string', value: 'MODE', description: 'append, flatten or rewrite (default: append; rewrite when an --rm path is only in lower layers)' },
     tag: { type: 'string', short: 't', value: 'NAME:TAG', description: 'name of the result (default: the image\'s first tag)' },
     output: { type: 'string', short: 'o', value: 'OUT.tar', description: 'the archive to write (`-` for stdout)' },
+    push: { type: 'string', value: 'docker://REF', description: 'push the result to a registry (prints the pushed digest)' },
     'source-date-epoch': { type: 'string', value: 'N', description: 'created time and mtime of what the edit writes (default $SOURCE_DATE_EPOCH, else the newest time the image records)' },
     compression: { type: 'string', value: 'gzip|none', description: 'compression of the layers written (default gzip)' },
   },
   examples: [
     'peel edit tiny.tar --put /etc/os-release=./os-release -t alpyne:latest -o alpyne.tar',
     'peel edit app.tar --rm /opt/app/.env --mode rewrite -o clean.tar',
+    'peel edit tiny.tar --put /etc/os-release=./os-release --push docker://registry.example:5000/team/app:2',
   ],
   async run({ positionals, values }, ctx) {
-    if (!values.output) throw new UsageError('-o OUT.tar is required (or -o - for stdout)');
+    if (!values.output && !values.push) throw new UsageError('-o OUT.tar or --push docker://REF is required (or -o - for stdout)');
+    const pushTo = values.push === undefined ? null : pushTarget(values.push);
     const asked = values.mode as ExportMode | undefined;
     if (asked !== undefined && !MODES.includes(asked)) throw new UsageError(`--mode is append, flatten or rewrite, got ${JSON.stringify(values.mode)}`);
     const compression = compressionOf(values.compression);
@@ -70,8 +83,11 @@ explicit --mode append then warns that those bytes still ship.`,
     ctx.progress.start({ label: `exporting (${mode})` });
     const result = await exportImage({ image: img.image, layers: img.layers }, { ops, config, tag: null }, { mode, store, tag: values.tag, compression, created });
     ctx.progress.finish();
-    await writeOutput(result, values.output, ctx);
-    await reportExport(result, values.output, ctx, `${ops.length} change${ops.length === 1 ? '' : 's'}`);
+    if (values.output) {
+      await writeOutput(result, values.output, ctx);
+      await reportExport(result, values.output, ctx, `${ops.length} change${ops.length === 1 ? '' : 's'}`);
+    }
+    if (pushTo) await ctx.print(await pushExport(result, pushTo, img.image.tags, ctx));
   },
 });
 

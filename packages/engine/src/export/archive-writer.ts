@@ -120,6 +120,23 @@ export async function writeArchive(plan: ArchivePlan, store: BlobStore, sink: By
   await sink.write(ZERO_BLOCK.subarray(0, 1024));
 }
 
+/**
+ * Writes one layer blob of the plan (a registry push sends them one by one): a stored blob is
+ * read from the store, a planned one built from its plan. Returns the bytes written.
+ */
+export async function writeLayerBlob(plan: ArchivePlan, store: BlobStore, blob: string, sink: ByteSink, signal?: AbortSignal): Promise<number> {
+  const layer = plan.layers.find((l) => l.blob === blob);
+  if (!layer) throw new EngineError('MISSING_BLOB', `the export has no layer ${blob}`, { subject: blob });
+  if (layer.plan) return layer.plan.write(store, sink, { signal });
+  let got = 0;
+  for await (const c of store.open(blob) as AsyncIterable<Buffer>) {
+    if (signal?.aborted) throw new EngineError('ABORTED', 'the export was cancelled');
+    got += c.length;
+    await sink.write(c);
+  }
+  return got;
+}
+
 /** Reads of stored layer blobs: large enough that per-read costs vanish, small enough to pipeline. */
 const BLOB_READ = 2 * 1024 * 1024;
 

@@ -5,7 +5,7 @@ import { DraftView } from '../draft/view.js';
 import type { Draft } from '../draft/types.js';
 import type { BlobStore } from '../store/blob-store.js';
 import type { ByteSink } from '../tar/writer.js';
-import { archiveSize, planArchive, writeArchive, type ArchiveLayer } from './archive-writer.js';
+import { archiveSize, planArchive, writeArchive, writeLayerBlob, type ArchiveLayer } from './archive-writer.js';
 import { buildConfig, describeDraft, imageTime, originalHistory, type ExportMode, type HistoryEntry } from './config.js';
 import { buildFlatLayer, planFlatLayer } from './flatten.js';
 import { OCI_LAYER, OCI_LAYER_GZIP, type BuiltLayer, type OutputCompression } from './layer-builder.js';
@@ -42,6 +42,11 @@ export interface ExportResult {
   size: number;
   /** Streams the archive (layer blobs are already in the store). */
   write(sink: ByteSink): Promise<void>;
+  /** The OCI image manifest (its digest is manifestDigest) and the config it names, as the archive holds them. */
+  manifest: Buffer;
+  config: Buffer;
+  /** Writes one layer blob's bytes (a registry push sends the blobs one by one); returns their count. */
+  writeLayer(blob: string, sink: ByteSink): Promise<number>;
 }
 
 /**
@@ -116,6 +121,9 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
     layers: layers.map(({ blob, diffId, size, mediaType, reused }) => ({ blob, diffId, size, mediaType, reused })),
     size: archiveSize(plan),
     write: (sink) => writeArchive(plan, store, sink, options.signal),
+    manifest: plan.manifest,
+    config: plan.config,
+    writeLayer: (blob, sink) => writeLayerBlob(plan, store, blob, sink, options.signal),
   };
 }
 

@@ -134,6 +134,27 @@ describe('flatten from a plan', () => {
     expect(size).toBe(result.layers[0].size);
   });
 
+  it('writes each layer blob on its own (stored, or built from its plan) and gives the manifest and config a registry push sends', async () => {
+    const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    // An uncompressed flatten of plain-tar layers is never stored: it is written from its plan.
+    for (const [fixture, mode] of [['multi-oci.tar', 'append'], ['tiny-docker-legacy.tar', 'flatten']] as const) {
+      const a = await openFixture(fixture, store);
+      const result = await exportImage(sourceOf(a), emptyDraft(), { mode, store, compression: 'none', tag: 'x:1', created: new Date(1_700_000_000_000) });
+      expect(sha(result.manifest)).toBe(result.manifestDigest);
+      expect(sha(result.config)).toBe(result.configDigest);
+      const manifest = JSON.parse(result.manifest.toString()) as { config: { digest: string }; layers: Array<{ digest: string; size: number }> };
+      expect(manifest.config.digest).toBe(result.configDigest);
+      expect(manifest.layers.map((l) => [l.digest, l.size])).toEqual(result.layers.map((l) => [l.blob, l.size]));
+      if (mode === 'flatten') expect(await store.has(result.layers[0].blob)).toBe(false);
+      for (const l of result.layers) {
+        const chunks: Buffer[] = [];
+        const n = await result.writeLayer(l.blob, { write: async (c) => void chunks.push(Buffer.from(c)) });
+        expect([n, sha(Buffer.concat(chunks))]).toEqual([l.size, l.blob]);
+      }
+      await expect(result.writeLayer(`sha256:${'0'.repeat(64)}`, { write: async () => {} })).rejects.toMatchObject({ code: 'MISSING_BLOB' });
+    }
+  });
+
   it('stops mid-stream when the signal aborts (reads closed, ABORTED)', async () => {
     const a = await openFixture('multi-oci.tar', store);
     const ac = new AbortController();

@@ -8,6 +8,7 @@ import { imageRefProblem } from '../../lib/image-ref.js';
 import { startDownload } from '../../lib/start-download.js';
 import { DockerNameNote } from './DockerNameNote.js';
 import { LoadIntoDocker } from './LoadIntoDocker.js';
+import { PushToRegistry } from './PushToRegistry.js';
 import { exportUrl } from './api/export-url.js';
 import { useSaveExport } from './api/save-export.js';
 import { EXPORT_MODES } from './export-modes.js';
@@ -101,6 +102,7 @@ export function ExportDialog({ image, draft, pending, onClose }: Props) {
           </button>
         </div>
         <LoadIntoDocker imageId={image.id} request={request} disabled={tagProblem !== null} />
+        <PushToRegistry imageId={image.id} mode={mode} compression={request.compression} example={image.tags.find(namesRegistry) ?? 'registry.example:5000/team/app:2'} />
         {downloaded ? <p className="dialog-note small" role="status">The download has started; your browser shows its progress. The archive loads with docker load.</p> : null}
         {save.isError ? <ErrorNote compact error={save.error} title="Could not save the export" /> : null}
         {save.data ? (
@@ -118,6 +120,9 @@ export function ExportDialog({ image, draft, pending, onClose }: Props) {
     </dialog>
   );
 }
+
+/** A tag naming a registry host (`host:5000/repo:tag`, `registry.example/repo`, `localhost/repo`): where the image came from. */
+const namesRegistry = (tag: string): boolean => /^([^/]*[.:][^/]*|localhost)\//.test(tag);
 
 /**
  * What Append leaves behind: the bytes of what the draft deletes stay in the lower layers. Said

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { RegistryPushBlob, RegistryPushJob, RegistryPushRequest } from '@peel/api';
+import {
+  OCI_MANIFEST, createRegistryClient, dockerConfigCredentials, formatReference, parseReference,
+  type ImageReference, type RegistryClient, type RegistryClientImpl,
+} from '@peel/registry';
+import { ApiError, badRequest, notFound } from '../errors.js';
+import { describeError } from '../http/error-handler.js';
+import { toApiError } from '../registry/errors.js';
+import type { RegistryOptions } from '../registry/index.js';
+import type { ExportService, PreparedExport } from './export.js';
+import type { ImagesService } from './images.js';
+import { readableSink } from './stream-sink.js';
+
+/** Finished jobs are kept this long for a late poll, then forgotten. */
+const KEEP_MS = 10 * 60 * 1000;
+const MAX_RUNNING = 4;
+/**
+ * Upload chunks: fewer, bigger PATCHes (a 269 MB layer to a loopback docker-registry went up
+ * steadier and a little faster in 32 MiB PATCHes than in the client's default 8 MiB); one chunk
+ * per blob in flight is held in memory.
+ */
+const PUSH_CHUNK_BYTES = 32 * 1024 * 1024;
+/** Blobs going up at once: one big layer need not wait behind another on a fast registry. */
+const PARALLEL_BLOBS = 3;
+
+interface Job {
+  view: RegistryPushJob;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+/**
+ * The registry client pushes use: the Docker config's credentials (read once at start), the
+ * private CA and plain-HTTP registries of PEEL_REGISTRY_CA / PEEL_REGISTRY_INSECURE.
+ */
+export function createPushClient(opts: RegistryOptions = {}): RegistryClientImpl {
+  let credentials: ReturnType<typeof dockerConfigCredentials>;
+  try {
+    credentials = dockerConfigCredentials({ env: opts.env });
+  } catch (e) {
+    // A malformed config does not stop the server: each push says why.
+    credentials = () => {
+      throw e;
+    };
+  }
+  return createRegistryClient({ credentials, insecure: opts.insecure, ca: opts.caFile ? readFileSync(opts.caFile) : undefined, uploadChunkBytes: PUSH_CHUNK_BYTES });
+}
+
+/**
+ * Pushing an export to a registry: the export is built as for the archive download (the same
+ * layers, config and OCI manifest, so the same digest), then each blob goes up — skipped when
+ * the repository has it, mounted when another repository of the registry does, uploaded else —
+ * and the manifest last, so a push that fails or is cancelled leaves the tag as it was.
+ */
+export class RegistryPushJobs {
+  private readonly jobs = new Map<string, Job>();
+  /** Per registry, the repositories known to hold a blob (pushed there by this server): where to mount it from. */
+  private readonly holders = new Map<string, Map<string, string>>();
+
+  constructor(
+    private readonly exports: ExportService,
+    private readonly images: ImagesService,
+    private readonly client: RegistryClient,
+  ) {}
+
+  /** Checks the request (reference, image), then starts the job in the background. */
+  async start(imageId: string, req: RegistryPushRequest): Promise<RegistryPushJob> {
+    const ref = pushTarget(req.ref);
+    const image = await this.images.require(imageId);
+    const running = [...this.jobs.values()].filter((j) => !['done', 'failed', 'cancelled'].includes(j.view.state)).length;
+    if (running >= MAX_RUNNING) throw new ApiError(429, 'TOO_MANY_PUSHES', `${running} pushes are running already; wait for one to finish`);
+    const abort = new AbortController();
+    const view: RegistryPushJob = {
+      id: randomUUID(), ref: formatReference(ref), mode: req.mode, state: 'building',
+      pushed: 0, total: 0, blobs: [], digest: null, mediaType: null, error: null,
+    };
+    const done = this.run(view, ref, imageId, image.tags, req, abort.signal).then(
+      () => {
+        view.state = 'done';
+      },
+      (err: unknown) => {
+        view.state = abort.signal.aborted ? 'cancelled' : 'failed';
+        view.error = describeError(toApiError(err)).body.error;
+      },
+    );
+    void done.finally(() => setTimeout(() => this.jobs.delete(view.id), KEEP_MS).unref());
+    this.jobs.set(view.id, { view, abort, done });
+    return view;
+  }
+
+  get(id: string): RegistryPushJob {
+    return this.job(id).view;
+  }
+
+  cancel(id: string): RegistryPushJob {
+    const job = this.job(id);
+    job.abort.abort();
+    return job.view;
+  }
+
+  /** Cancels every push in flight and waits for them (server shutdown). */
+  async close(): Promise<void> {
+    for (const job of this.jobs.values()) job.abort.abort();
+    await Promise.allSettled([...this.jobs.values()].map((j) => j.done));
+  }
+
+  private job(id: string): Job {
+    const job = this.jobs.get(id);
+    if (!job) throw notFound(`no push job ${id}`);
+    return job;
+  }
+
+  private async run(view: RegistryPushJob, ref: ImageReference, imageId: string, imageTags: string[], req: RegistryPushRequest, signal: AbortSignal): Promise<void> {
+    const prepared = await this.exports.build(imageId, { mode: req.mode, compression: req.compression }, { signal });
+    try {
+      const { result } = prepared;
+      const layers = [...new Map(result.layers.map((l) => [l.blob, l])).values()];
+      const blobs: Array<RegistryPushBlob & { open: () => Readable }> = [
+        ...layers.map((l) => ({ digest: l.blob, size: l.size, kind: 'layer' as const, open: () => layerStream(prepared, l.blob) })),
+        { digest: result.configDigest, size: result.config.length, kind: 'config' as const, open: () => Readable.from([result.config]) },
+      ].map((b) => ({ ...b, state: 'waiting' as const, pushed: 0 }));
+      view.blobs = blobs.map(({ open: _open, ...b }) => b);
+      view.total = blobs.reduce((sum, b) => sum + b.size, 0);
+      view.state = 'pushing';
+      const sources = this.mountSources(ref, imageTags);
+      const sum = () => {
+        view.pushed = view.blobs.reduce((s, b) => s + b.pushed, 0);
+      };
+      let next = 0;
+      const worker = async () => {
+        while (next < blobs.length) {
+          const i = next++;
+          const blob = view.blobs[i]!;
+          blob.state = 'sending';
+          const outcome = await this.client.pushBlob(ref, blob, () => Promise.resolve(blobs[i]!.open()), {
+            mountFrom: this.holders.get(ref.registry)?.get(blob.digest) ?? sources[0],
+            signal,
+            onProgress: (bytes) => {
+              blob.pushed = bytes;
+              sum();
+            },
+          });
+          blob.state = outcome;
+          blob.pushed = blob.size;
+          sum();
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(PARALLEL_BLOBS, blobs.length) }, worker));
+      // Cancelled once the blobs are up: the manifest is not put, the tag stays as it was.
+      signal.throwIfAborted();
+      view.state = 'manifest';
+      const digest = await this.client.pushManifest(ref, OCI_MANIFEST, result.manifest, signal);
+      view.digest = digest;
+      view.mediaType = OCI_MANIFEST;
+      const held = this.holders.get(ref.registry) ?? new Map<string, string>();
+      for (const b of blobs) held.set(b.digest, ref.repository);
+      this.holders.set(ref.registry, held);
+    } finally {
+      await prepared.finish();
+    }
+  }
+
+  /** Repositories of the destination's registry the image is named after (where it was opened from): mount sources. */
+  private mountSources(ref: ImageReference, tags: string[]): string[] {
+    const out: string[] = [];
+    for (const tag of tags) {
+      try {
+        const named = parseReference(tag);
+        if (named.registry === ref.registry && named.repository !== ref.repository) out.push(named.repository);
+      } catch {
+        // A tag that is not a reference names no repository.
+      }
+    }
+    return out;
+  }
+}
+
+/** Where to push: a reference with a tag (a digest cannot be chosen: it is the export's). */
+function pushTarget(text: string): ImageReference {
+  let ref: ImageReference;
+  try {
+    ref = parseReference(text);
+  } catch (e) {
+    throw toApiError(e);
+  }
+  if (ref.digest) throw badRequest('BAD_REFERENCE', `push to a tag, not a digest (${JSON.stringify(text)}): the digest is the export's own`);
+  return ref;
+}
+
+/** One layer blob of the export as a stream (built from the store, with backpressure). */
+function layerStream(prepared: PreparedExport, blob: string): Readable {
+  const { stream, sink } = readableSink();
+  prepared.result.writeLayer(blob, sink).then(() => void stream.end(), (e: Error) => void stream.destroy(e));
+  return stream;
+}
