@@ -30,7 +30,7 @@ import { PackagesService } from './services/packages.js';
 import { ComparePackagesService } from './services/compare-packages.js';
 import { packagesRoutes } from './routes/packages.js';
 import type { DockerOptions } from './docker/index.js';
-import type { RegistryOptions } from './registry/index.js';
+import { createRegistry, type RegistryOptions } from './registry/index.js';
 import { registerWeb } from './web.js';
 
 export interface AppOptions {
@@ -158,8 +158,10 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(archiveRoutes, { services });
   await app.register(draftRoutes, { services });
   await app.register(exportRoutes, { services });
-  await app.register(registryRoutes, { services, store, registry: opts.registry });
-  await app.register(registryPushRoutes, { services, registry: opts.registry });
+  const registry = createRegistry(opts.registry ?? {}, services.ingest, store, (err, message) => app.log.error({ err }, message));
+  app.addHook('onClose', () => registry.close());
+  await app.register(registryRoutes, { registry });
+  await app.register(registryPushRoutes, { services, client: registry.service.client });
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
   const packages = new PackagesService(index, store, services.images, services.fs.pages);
   await app.register(compareRoutes, { compare: services.compare, packages: new ComparePackagesService(services.compare, packages) });

@@ -4,8 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registryPushJobSchema, registryPushRequestSchema } from '@peel/api/schemas';
 import type { Services } from '../services/index.js';
 import type { RegistryClient } from '@peel/registry';
-import type { RegistryOptions } from '../registry/index.js';
-import { RegistryPushJobs, createPushClient } from '../services/registry-push.js';
+import { RegistryPushJobs } from '../services/registry-push.js';
 import { described, errorReplies, idParams } from './schemas.js';
 
 const uuidParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
@@ -19,23 +18,15 @@ const pushErrors = errorReplies({
 
 export interface RegistryPushRoutesOptions {
   services: Services;
-  registry?: RegistryOptions;
-  /**
-   * The client to push with (the opening side's, so that credentials typed in for the session
-   * serve pushes too); default: one of the push routes' own, with the Docker config's credentials.
-   */
-  client?: RegistryClient;
+  /** The client to push with: the opening side's, so that credentials typed in for the session serve pushes too. */
+  client: RegistryClient;
 }
 
 /** Pushing an image with its draft applied to a registry, in the background. */
 export async function registryPushRoutes(base: FastifyInstance, opts: RegistryPushRoutesOptions): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const own = opts.client ? null : createPushClient(opts.registry);
-  const pushes = new RegistryPushJobs(opts.services.exports, opts.services.images, opts.client ?? own!);
-  app.addHook('onClose', async () => {
-    await pushes.close();
-    own?.close();
-  });
+  const pushes = new RegistryPushJobs(opts.services.exports, opts.services.images, opts.client);
+  app.addHook('onClose', () => pushes.close());
 
   app.post('/api/images/:id/export/registry', {
     schema: {

@@ -7,9 +7,7 @@ import {
   registryLoginRequestSchema, registryLoginSchema, registryManifestSchema, registryOpenJobSchema, registryOpenRequestSchema, registryPlatformSchema,
   registryRefSchema, registryTagsPageSchema,
 } from '@peel/api/schemas';
-import type { Services } from '../services/index.js';
-import type { BlobStore } from '@peel/engine';
-import { createRegistry, type RegistryOptions } from '../registry/index.js';
+import type { RegistryContext } from '../registry/index.js';
 import { described, errorReplies, flag, noContent } from './schemas.js';
 
 const uuidParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
@@ -23,17 +21,14 @@ const registryErrors = errorReplies({
 });
 
 export interface RegistryRoutesOptions {
-  services: Services;
-  store: BlobStore;
-  registry?: RegistryOptions;
+  /** The app's registry client, open jobs and session logins (see createRegistry). */
+  registry: RegistryContext;
 }
 
 /** Images straight from a registry: a manifest before any download, tags, and open jobs. */
 export async function registryRoutes(base: FastifyInstance, opts: RegistryRoutesOptions): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const registry = createRegistry(opts.registry ?? {}, opts.services.ingest, opts.store, (err, message) => base.log.error({ err }, message));
-  app.addHook('onClose', () => registry.close());
-  const { service, opens } = registry;
+  const { service, opens } = opts.registry;
 
   app.get('/api/registry/manifest', {
     schema: {

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { RegistryPushBlob, RegistryPushJob, RegistryPushRequest } from '@peel/api';
 import {
-  OCI_MANIFEST, createRegistryClient, dockerConfigCredentials, formatReference, parseReference,
-  type ImageReference, type RegistryClient, type RegistryClientImpl,
+  OCI_MANIFEST, formatReference, parseReference,
+  type ImageReference, type RegistryClient,
 } from '@peel/registry';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { describeError } from '../http/error-handler.js';
 import { toApiError } from '../registry/errors.js';
-import type { RegistryOptions } from '../registry/index.js';
 import type { ExportService, PreparedExport } from './export.js';
 import type { ImagesService } from './images.js';
 import { readableSink } from './stream-sink.js';
@@ -17,12 +15,6 @@ import { readableSink } from './stream-sink.js';
 /** Finished jobs are kept this long for a late poll, then forgotten. */
 const KEEP_MS = 10 * 60 * 1000;
 const MAX_RUNNING = 4;
-/**
- * Upload chunks: fewer, bigger PATCHes (a 269 MB layer to a loopback docker-registry went up
- * steadier and a little faster in 32 MiB PATCHes than in the client's default 8 MiB); one chunk
- * per blob in flight is held in memory.
- */
-const PUSH_CHUNK_BYTES = 32 * 1024 * 1024;
 /** Blobs going up at once: one big layer need not wait behind another on a fast registry. */
 const PARALLEL_BLOBS = 3;
 
@@ -30,23 +22,6 @@ interface Job {
   view: RegistryPushJob;
   abort: AbortController;
   done: Promise<void>;
-}
-
-/**
- * The registry client pushes use: the Docker config's credentials (read once at start), the
- * private CA and plain-HTTP registries of PEEL_REGISTRY_CA / PEEL_REGISTRY_INSECURE.
- */
-export function createPushClient(opts: RegistryOptions = {}): RegistryClientImpl {
-  let credentials: ReturnType<typeof dockerConfigCredentials>;
-  try {
-    credentials = dockerConfigCredentials({ env: opts.env });
-  } catch (e) {
-    // A malformed config does not stop the server: each push says why.
-    credentials = () => {
-      throw e;
-    };
-  }
-  return createRegistryClient({ credentials, insecure: opts.insecure, ca: opts.caFile ? readFileSync(opts.caFile) : undefined, uploadChunkBytes: PUSH_CHUNK_BYTES });
 }
 
 /**

@@ -299,6 +299,11 @@ describe('pushing exports to a registry (Debian docker-registry; checked by skop
       const denied = await push(anonymous, anonId, { ref: `${basic.host}/team/app:3`, mode: 'append' });
       expect(denied.state).toBe('failed');
       expect(denied.error).toMatchObject({ code: 'REGISTRY_UNAUTHORIZED', message: expect.stringMatching(/needs a user name and password/) });
+      // Credentials typed in for the session (the home page's sign-in) serve pushes too.
+      const login = await anonymous.inject({ method: 'PUT', url: '/api/registry/logins', payload: { registry: basic.host, username: basic.username!, password: basic.password! } });
+      expect(login.statusCode, login.body).toBe(204);
+      const signedIn = await push(anonymous, anonId, { ref: `${basic.host}/team/app:3`, mode: 'append' });
+      expect(signedIn.state, JSON.stringify(signedIn.error)).toBe('done');
       const unknown = await push(anonymous, anonId, { ref: 'no-such-host.invalid/team/app:1', mode: 'append' });
       expect(unknown.state).toBe('failed');
       expect(unknown.error).toMatchObject({ code: 'REGISTRY_UNREACHABLE', message: expect.stringMatching(/no-such-host\.invalid/) });
