@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -325,6 +326,35 @@ test('an image with no package database says so, and what was looked for', async
   const files = [...mergedFilesystem(built.archive).values()].filter((e) => e.type === 'file');
   await expect(page.locator('.packages-summary')).toHaveText(`${files.length} files (${files.reduce((n, e) => n + e.size, 0)} B) no package owns`);
   await shot(page, 'packages-empty');
+});
+
+test('the compare view: what layers 2.. did to the packages, as dpkg-query and dpkg --compare-versions say', async ({ page }) => {
+  const before = new Map(dpkgQuery(admindirs[1]).map((q) => [q.name, q.version]));
+  const after = new Map(dpkgQuery(admindirs[admindirs.length - 1]).map((q) => [q.name, q.version]));
+  const newer = (a: string, b: string) => spawnSync('dpkg', ['--compare-versions', b, 'gt', a]).status === 0;
+  const want: string[] = [];
+  for (const [name, v] of before) {
+    const w = after.get(name);
+    if (w === undefined) want.push(`removed ${name} ${v}`);
+    else if (w !== v) want.push(`${newer(v, w) ? 'upgraded' : 'downgraded'} ${name} ${v} → ${w}`);
+  }
+  for (const [name, w] of after) if (!before.has(name)) want.push(`added ${name} ${w}`);
+  expect(want.length).toBeGreaterThan(2);
+
+  await page.goto(`/compare/packages?a=${image.id}&aLayer=1&b=${image.id}`);
+  const table = page.getByRole('table', { name: 'Package differences' });
+  await expect(table.locator('tbody tr')).toHaveCount(want.length);
+  const shown = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => {
+    const cells = Array.from(tr.querySelectorAll('td, th')).map((c) => c.textContent?.trim() ?? '');
+    const [change, pkg, a, b] = cells;
+    const name = pkg.replace(/\s+deb$/, '');
+    return a !== '–' && b !== '–' ? `${change} ${name} ${a} → ${b}` : `${change} ${name} ${a !== '–' ? a : b}`;
+  }));
+  expect(shown.sort()).toEqual(want.sort());
+  await shot(page, '45-compare-packages');
+  // One kind at a time: the others' rows leave.
+  await page.getByRole('group', { name: 'Package changes' }).getByRole('button', { name: /^removed/ }).click();
+  await expect(table.locator('tbody tr')).toHaveCount(want.length - want.filter((w) => w.startsWith('removed')).length);
 });
 
 test('the Layers view says what each layer did to the packages, each a link to them', async ({ page }) => {

@@ -19,10 +19,13 @@ function Version({ side, tone }: { side: ComparePackageSide | null; tone: 'old' 
   );
 }
 
-/** A side's bytes of a package: what its files take there, else what its database declares. */
-function sizeText(side: ComparePackageSide | null): string {
+/**
+ * A side's bytes of a package: what its files take there, else (a side as of a lower layer, or the
+ * other side is one) what its database declares, so that the two columns measure alike.
+ */
+function sizeText(side: ComparePackageSide | null, other: ComparePackageSide | null): string {
   if (!side) return '–';
-  if (side.size !== null) return formatSize(side.size);
+  if (side.size !== null && (other === null || other.size !== null)) return formatSize(side.size);
   return side.installedSize !== null ? `${formatSize(side.installedSize)} declared` : '–';
 }
 
@@ -92,17 +95,17 @@ export function PackagesDiff({ sides }: { sides: CompareSides }) {
                       <td>
                         <Badge tone={TONE[i.change]}>{i.change}</Badge>
                       </td>
-                      <th scope="row">
+                      <td>
                         <span className="mono">{i.name}</span> <span className="muted small">{i.ecosystem}</span>
-                      </th>
+                      </td>
                       <td>
                         <Version side={i.a} tone="old" />
                       </td>
                       <td>
                         <Version side={i.b} tone="new" />
                       </td>
-                      <td className="num">{sizeText(i.a)}</td>
-                      <td className="num">{sizeText(i.b)}</td>
+                      <td className="num">{sizeText(i.a, i.b)}</td>
+                      <td className="num">{sizeText(i.b, i.a)}</td>
                       <td className={`num ${i.sizeDelta > 0 ? 'diff-add' : i.sizeDelta < 0 ? 'diff-del' : 'muted'}`}>{i.sizeDelta !== 0 ? formatSizeDelta(i.sizeDelta) : '0'}</td>
                     </tr>
                   ))}
