@@ -328,6 +328,22 @@ test('an image with no package database says so, and what was looked for', async
   await shot(page, 'packages-empty');
 });
 
+test('a file of the tree names the package dpkg-query says owns it, a link to it; a copied file names none', async ({ page }) => {
+  const finalAdmin = admindirs[admindirs.length - 1];
+  const file = dpkgFiles(finalAdmin, 'lsb-release').find((p) => finalFs.get(p)?.type === 'file');
+  expect(file).toBeDefined();
+  await page.goto(`/images/${image.id}/files?path=${encodeURIComponent(file!)}`);
+  const fact = page.locator('.entry-facts div').filter({ has: page.getByRole('term').filter({ hasText: /^Package$/ }) }).getByRole('definition');
+  await expect(fact).toContainText(`lsb-release deb ${expected.find((e) => e.q.name === 'lsb-release')!.q.version}`);
+  await shot(page, '45-file-package');
+  await fact.getByRole('link', { name: 'lsb-release' }).click();
+  await expect(page.getByRole('article', { name: 'Package lsb-release' })).toBeVisible();
+  // What COPY put there is nobody's.
+  expect(owned.has('/app/server.js')).toBe(false);
+  await page.goto(`/images/${image.id}/files?path=${encodeURIComponent('/app/server.js')}`);
+  await expect(fact).toHaveText(/^none/);
+});
+
 test('the compare view: what layers 2.. did to the packages, as dpkg-query and dpkg --compare-versions say', async ({ page }) => {
   const before = new Map(dpkgQuery(admindirs[1]).map((q) => [q.name, q.version]));
   const after = new Map(dpkgQuery(admindirs[admindirs.length - 1]).map((q) => [q.name, q.version]));

@@ -9,6 +9,7 @@ import { formatDateTime } from '../../lib/format-time.js';
 import { modeOctal, modeString } from '../../lib/mode-string.js';
 import { baseName, parentPath, resolveLinkTarget } from '../../lib/paths.js';
 import { EntryActions } from '../draft/index.js';
+import { OwningPackages } from '../packages/index.js';
 import { FileEditor } from '../editor/index.js';
 import { type ContentLayer, contentUrl, FileViewer } from '../viewer/index.js';
 import { useEntryVersions, type FsScope } from '../fs/index.js';
@@ -152,6 +153,15 @@ function EntryPanel({ scope, entry, edit }: { scope: FsScope; entry: FsEntry; ed
             {edited ? <span className="badge badge-modified">the draft</span> : <Link href={links.layerFiles(scope.imageId, entry.layer)}>Layer {entry.layer}</Link>}
           </dd>
         </div>
+        {/* The packages' ownership is of the final filesystem: asked only there, for what the image holds. */}
+        {scope.layer === undefined && scope.asOf === undefined && !scope.draft && !gone && (entry.type === 'file' || entry.type === 'hardlink') ? (
+          <div>
+            <dt>Package</dt>
+            <dd>
+              <OwningPackages imageId={scope.imageId} path={entry.path} />
+            </dd>
+          </div>
+        ) : null}
         {entry.linkTarget ? (
           <div>
             <dt>{entry.type === 'hardlink' ? 'Hard link to' : 'Points to'}</dt>

@@ -93,3 +93,14 @@ export const packagesSummaryOptions = (imageId: string) =>
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
   });
+
+/** `GET /api/images/:id/packages?paged=1&path=P`: the packages whose databases list the file. */
+export function usePackagesOwning(imageId: string, path: string, enabled: boolean) {
+  return useQuery({
+    queryKey: packagesKeys.owning(imageId, path),
+    queryFn: () => apiJson<PackagesPage>(apiUrl(`/api/images/${encodeURIComponent(imageId)}/packages`, { paged: 1, path, limit: 20 })),
+    enabled,
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+}

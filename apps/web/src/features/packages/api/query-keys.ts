@@ -5,4 +5,6 @@ export const packagesKeys = {
   list: (imageId: string, filter: string) => ['packages', imageId, 'list', filter] as const,
   /** The packages whose name holds `name`, to find a selected one not loaded in the list. */
   named: (imageId: string, name: string) => ['packages', imageId, 'named', name] as const,
+  /** The packages owning one file of the final filesystem. */
+  owning: (imageId: string, path: string) => ['packages', imageId, 'owning', path] as const,
 };
