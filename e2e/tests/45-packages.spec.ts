@@ -344,6 +344,20 @@ test('a file of the tree names the package dpkg-query says owns it, a link to it
   await expect(fact).toHaveText(/^none/);
 });
 
+test('the findings\' size picture by package: the largest as GNU tar and dpkg-query -L size them, then what no package owns', async ({ page }) => {
+  const kept = expected.filter((e) => e.removedIn === null).sort((a, b) => b.size - a.size || (a.q.name < b.q.name ? -1 : 1));
+  let unownedBytes = 0;
+  for (const [path, entry] of finalFs) if (entry.type === 'file' && !owned.has(path)) unownedBytes += entry.size;
+  await page.goto(`/images/${image.id}/findings`);
+  const list = page.locator('.biggest').filter({ has: page.getByRole('heading', { name: 'Biggest packages' }) }).locator('li');
+  await expect(list).toHaveCount(Math.min(kept.length, 12) + 1);
+  await expect(list.first().locator('a')).toHaveText(kept[0].q.name);
+  await expect(list.first().locator('.biggest-size')).toHaveAttribute('title', exactBytes(kept[0].size));
+  await expect(list.last().locator('.biggest-size')).toHaveAttribute('title', exactBytes(unownedBytes));
+  await list.last().scrollIntoViewIfNeeded();
+  await shot(page, '45-findings-packages');
+});
+
 test('the compare view: what layers 2.. did to the packages, as dpkg-query and dpkg --compare-versions say', async ({ page }) => {
   const before = new Map(dpkgQuery(admindirs[1]).map((q) => [q.name, q.version]));
   const after = new Map(dpkgQuery(admindirs[admindirs.length - 1]).map((q) => [q.name, q.version]));

@@ -5,6 +5,7 @@ import { Loading } from '../../components/Loading.js';
 import { formatBytesExact, formatSize } from '../../lib/format-size.js';
 import { useCurrentImage } from '../images/index.js';
 import { useFindings } from './api/get-findings.js';
+import { BiggestPackages } from '../packages/index.js';
 import { BiggestList } from './BiggestList.js';
 import { percent } from './describe.js';
 import { LayerBars } from './LayerBars.js';
@@ -91,6 +92,7 @@ function FindingsView({ f }: { f: FindingsResponse }) {
         <div className="biggest-row">
           <BiggestList imageId={image.id} title="Biggest files" items={f.sizes.biggestFiles.slice(0, 12)} />
           <BiggestList imageId={image.id} title="Biggest folders" items={f.sizes.biggestDirs.slice(0, 12)} />
+          <BiggestPackages imageId={image.id} />
         </div>
       </section>
 

@@ -2,3 +2,4 @@
 export { LayerPackages } from './LayerPackages.js';
 export { PackagesPage } from './PackagesPage.js';
 export { OwningPackages } from './OwningPackages.js';
+export { BiggestPackages } from './BiggestPackages.js';
