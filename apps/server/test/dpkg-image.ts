@@ -38,7 +38,7 @@ export interface DpkgImage {
 const ADMIN = '/var/lib/dpkg';
 const MAX_PACKAGE_BYTES = 64 * 1024;
 
-interface HostPackage {
+export interface HostPackage {
   name: string;
   paragraph: string;
   /** The .list file's name in info/ (`name.list` or `name:arch.list`). */
@@ -48,7 +48,7 @@ interface HostPackage {
 }
 
 /** Installed packages of this machine whose listed regular files are small, in name order. */
-function hostPackages(count: number): HostPackage[] {
+export function hostPackages(count: number): HostPackage[] {
   const status = readFileSync(join(ADMIN, 'status'), 'latin1');
   const out: HostPackage[] = [];
   for (const paragraph of status.split(/\n\n+/)) {
@@ -84,7 +84,7 @@ function isFile(path: string, noLink = false): boolean {
 }
 
 /** A stage's tree from its packages (paragraphs possibly edited) and extra files. */
-function stage(packages: Array<{ pkg: HostPackage; paragraph: string }>, extra: Record<string, Buffer> = {}): Map<string, Buffer> {
+export function stage(packages: Array<{ pkg: HostPackage; paragraph: string }>, extra: Record<string, Buffer> = {}): Map<string, Buffer> {
   const tree = new Map<string, Buffer>();
   tree.set('var/lib/dpkg/status', Buffer.from(packages.map((p) => p.paragraph).join('\n'), 'latin1'));
   // The layout of info/ (1: a Multi-Arch: same package's files are `name:arch.list`).
