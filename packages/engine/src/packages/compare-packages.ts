@@ -1,4 +1,5 @@
 import type { Ecosystem, ImagePackage } from './types.js';
+import { packageVersionAt } from './find-packages.js';
 import { compareVersions } from './versions.js';
 
 /** One side of a package comparison: an image's attributed packages, read as of its layer `top`. */
@@ -94,9 +95,8 @@ function keyOf(p: ImagePackage): string {
 function statesOf(side: PackageSide): Map<string, Keyed> {
   const out = new Map<string, Keyed>();
   for (const p of side.packages) {
-    if (p.layer > side.top || (p.removedIn !== null && p.removedIn <= side.top)) continue;
-    let version = p.upgrades.length ? p.upgrades[0].from : p.version;
-    for (const u of p.upgrades) if (u.layer <= side.top) version = u.to;
+    const version = packageVersionAt(p, side.top);
+    if (version === null) continue;
     out.set(keyOf(p), {
       ecosystem: p.ecosystem, name: p.name, database: p.database,
       version, arch: p.arch, layer: p.layer, size: side.whole ? p.size : null, installedSize: p.installedSize,
