@@ -59,6 +59,8 @@ export interface AppOptions {
   registry?: RegistryOptions;
   /** Seconds since 1970 (SOURCE_DATE_EPOCH): the created time of every export; default the image's own newest time. */
   sourceDateEpoch?: number;
+  /** Compute each ingested image's packages in the background (default true). */
+  packagesAfterIngest?: boolean;
   /** Check every JSON reply against its route's schema (the tests do; see http/reply-check.ts). */
   checkReplies?: boolean;
 }
@@ -120,6 +122,9 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   const owner = openOwner();
   const services = createServices(index, store, owner, { ...DEFAULT_LIMITS, ...opts.limits }, chunkRows, opts.sourceDateEpoch);
   await recover(index, services, blobDir, chunkRows);
+  const packages = new PackagesService(index, store, services.images, services.fs.pages);
+  // Ready by the time someone opens the image's Packages view (only new ingests: a start computes nothing).
+  if (opts.packagesAfterIngest !== false) services.ingest.onIngested((id) => packages.prepare(id));
 
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -139,6 +144,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
     },
   } satisfies PeelContext);
   app.addHook('onClose', async () => {
+    await packages.close();
     await services.queue.idle();
     await services.collector.close();
     closeOwner(owner);
@@ -163,7 +169,6 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(registryRoutes, { registry });
   await app.register(registryPushRoutes, { services, client: registry.service.client });
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
-  const packages = new PackagesService(index, store, services.images, services.fs.pages);
   await app.register(compareRoutes, { compare: services.compare, packages: new ComparePackagesService(services.compare, packages) });
   await app.register(findingsRoutes, { findings: new FindingsService(index, store, services.images) });
   await app.register(packagesRoutes, { packages });

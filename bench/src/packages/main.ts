@@ -3,7 +3,10 @@
  * `docker save` archive is generated (layer 0: the packages, their .list files and 90,000 owned
  * files; layer 1: 10,000 files of an app; layer 2: 100 packages upgraded, 50 removed), opened with
  * the engine, and findPackages runs over archivePackageImage. Prints wall and CPU times (the
- * CPU time is the steadier figure on a busy machine) and peak RSS.
+ * CPU time is the steadier figure on a busy machine) and peak RSS. Then once through the app
+ * (SQLite store, in this process): the upload, the time from its answer until the inventory the
+ * ingest started in the background is ready (asked with wait=0 every 20 ms), the longest event-loop
+ * stall meanwhile (what another request would wait), and the view's first page after that.
  *
  *   cd bench && tsx --conditions=source src/packages/main.ts [runs]
  */
@@ -12,7 +15,11 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ImageSummary, PackagesPage } from '@peel/api';
 import { FsBlobStore, TarWriter, archivePackageImage, findPackages, mergeLayers, openImageArchive, type ByteSink } from '@peel/engine';
+import { buildApp } from '../../../apps/server/src/app.js';
 
 const PACKAGES = 3000;
 const FILES_PER_PACKAGE = 30;
@@ -99,6 +106,44 @@ try {
     }));
     await rm(join(dir, `store-${r}`), { recursive: true, force: true });
   }
+  console.log(JSON.stringify(await throughTheServer(archive, join(dir, 'server'))));
 } finally {
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Upload, background computation until ready, and the view's first page, through the app. */
+async function throughTheServer(archive: string, dataDir: string) {
+  const app = await buildApp({ dataDir });
+  try {
+    let t = performance.now();
+    const up = await app.inject({ method: 'POST', url: '/api/images?name=bench.tar', headers: { 'content-type': 'application/x-tar' }, payload: createReadStream(archive) });
+    const uploadMs = performance.now() - t;
+    if (up.statusCode !== 201) throw new Error(`upload: ${up.statusCode} ${up.body.slice(0, 300)}`);
+    const id = (up.json() as ImageSummary).id;
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    t = performance.now();
+    let polls = 0;
+    const seenLayers = new Set<number>();
+    for (;;) {
+      polls++;
+      const res = await app.inject(`/api/images/${id}/packages?paged=1&limit=1&wait=0`);
+      if (res.statusCode === 200) break;
+      if (res.statusCode !== 202) throw new Error(`wait=0: ${res.statusCode} ${res.body.slice(0, 300)}`);
+      seenLayers.add((res.json() as { layer: number }).layer);
+      await sleep(20);
+    }
+    const readyAfterUploadMs = performance.now() - t;
+    delay.disable();
+    t = performance.now();
+    const first = await app.inject(`/api/images/${id}/packages?paged=1&limit=500`);
+    const firstPageMs = performance.now() - t;
+    const page = first.json() as PackagesPage;
+    return {
+      server: 'sqlite', uploadMs: Math.round(uploadMs), readyAfterUploadMs: Math.round(readyAfterUploadMs), readyShareOfUpload: +(readyAfterUploadMs / uploadMs).toFixed(3),
+      polls, progressLayersSeen: [...seenLayers].sort((a, b) => a - b), maxStallMs: Math.round(delay.max / 1e6), firstPageMs: +firstPageMs.toFixed(1), packages: page.total,
+    };
+  } finally {
+    await app.close();
+  }
 }

@@ -200,7 +200,8 @@ export type CompareSort = 'name' | 'delta';
 //        [&q=substring of the name][&layer=N (installed, upgraded or removed there)]
 //        [&ecosystem=deb,apk][&path=/usr/bin/ls (the packages owning that file)]
 //        [&sort=name|size][&limit&cursor]
-// Computed after the ingest on first request (like findings) and kept per image.
+//   either with wait=0                      202 PackagesProgress while it is being computed
+// Computed in the background after each ingest (or on the first request), then kept per image.
 
 export type PackageEcosystem = Static<typeof S.packageEcosystemSchema>;
 export type PackageUpgrade = Static<typeof S.packageUpgradeSchema>;
@@ -212,4 +213,6 @@ export type UnownedFiles = Static<typeof S.unownedFilesSchema>;
 export type PackagesResponse = Static<typeof S.packagesResponseSchema>;
 /** `GET /api/images/:id/packages?paged=1` */
 export type PackagesPage = Static<typeof S.packagesPageSchema>;
+/** `GET /api/images/:id/packages?wait=0` while the inventory is being computed (202). */
+export type PackagesProgress = Static<typeof S.packagesProgressSchema>;
 export type PackageSort = 'name' | 'size';

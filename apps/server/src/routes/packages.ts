@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { PackageEcosystem } from '@peel/api';
-import { StringEnum, packagesPageSchema, packagesResponseSchema } from '@peel/api/schemas';
+import type { PackageEcosystem, PackagesPage, PackagesResponse } from '@peel/api';
+import { StringEnum, packagesPageSchema, packagesProgressSchema, packagesResponseSchema } from '@peel/api/schemas';
 import { badRequest } from '../errors.js';
 import type { PackagesService } from '../services/packages.js';
 import { limitOf } from './page-params.js';
-import { errors, flag, idParams, isOn, layerParam } from './schemas.js';
+import { described, errors, flag, idParams, isOn, layerParam } from './schemas.js';
 
 const ECOSYSTEMS: readonly PackageEcosystem[] = ['deb', 'apk', 'rpm', 'npm', 'pypi'];
 
@@ -16,13 +16,15 @@ export async function packagesRoutes(base: FastifyInstance, { packages }: { pack
     schema: {
       summary: 'The packages its package databases list (dpkg, node_modules, Python dist-info), each with the layer that installed, upgraded or removed it, '
         + 'its size in the final filesystem; per-layer counts; the files no package owns; warnings for what could not be read. '
-        + 'Computed on first request, then kept. paged=1: one page (PackagesPage), filtered by q (a substring of the name), '
+        + 'Computed in the background after an ingest (or on the first request), then kept; a request waits for it, '
+        + 'or with wait=0 answers 202 with its progress until it is ready. paged=1: one page (PackagesPage), filtered by q (a substring of the name), '
         + 'layer (installed, upgraded or removed there), ecosystem (comma-separated) and path (the packages owning that file), '
         + 'sorted by name or by size (largest first).',
       tags: ['packages'],
       params: idParams,
       querystring: Type.Object({
         paged: flag(),
+        wait: flag({ description: '0: while the inventory is being computed, answer 202 with its progress instead of waiting' }),
         q: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
         layer: Type.Optional(layerParam),
         ecosystem: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
@@ -33,24 +35,35 @@ export async function packagesRoutes(base: FastifyInstance, { packages }: { pack
       }),
       response: {
         200: Type.Union([packagesResponseSchema, packagesPageSchema], { description: 'every package (PackagesResponse), or with paged=1 one page of them (PackagesPage)' }),
+        202: described(packagesProgressSchema, 'wait=0: the inventory is being computed; ask again'),
         ...errors(400, 404),
       },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const q = req.query;
+    const id = req.params.id;
+    // The query is checked first: a bad one is a 400 however far the computation has come.
+    let answer: () => Promise<PackagesResponse | PackagesPage>;
     if (!isOn(q.paged)) {
       const extra = (['q', 'layer', 'ecosystem', 'path', 'sort', 'limit', 'cursor'] as const).filter((k) => q[k] !== undefined);
       if (extra.length > 0) throw badRequest('BAD_QUERY', `${extra.join(', ')} page the packages list: add paged=1`);
-      return packages.get(req.params.id);
-    }
-    let ecosystems: PackageEcosystem[] | undefined;
-    if (q.ecosystem !== undefined) {
-      const named = q.ecosystem.split(',').filter((e) => e !== '');
-      if (named.length === 0 || named.some((e) => !(ECOSYSTEMS as string[]).includes(e))) {
-        throw badRequest('BAD_QUERY', `ecosystem is a comma-separated list of ${ECOSYSTEMS.join(', ')} (got "${q.ecosystem}")`);
+      answer = () => packages.get(id);
+    } else {
+      let ecosystems: PackageEcosystem[] | undefined;
+      if (q.ecosystem !== undefined) {
+        const named = q.ecosystem.split(',').filter((e) => e !== '');
+        if (named.length === 0 || named.some((e) => !(ECOSYSTEMS as string[]).includes(e))) {
+          throw badRequest('BAD_QUERY', `ecosystem is a comma-separated list of ${ECOSYSTEMS.join(', ')} (got "${q.ecosystem}")`);
+        }
+        ecosystems = ECOSYSTEMS.filter((e) => named.includes(e));
       }
-      ecosystems = ECOSYSTEMS.filter((e) => named.includes(e));
+      const request = { limit: limitOf(q.limit), cursor: q.cursor, sort: q.sort ?? 'name', q: q.q, layer: q.layer, ecosystems, path: q.path } as const;
+      answer = () => packages.page(id, request);
     }
-    return packages.page(req.params.id, { limit: limitOf(q.limit), cursor: q.cursor, sort: q.sort ?? 'name', q: q.q, layer: q.layer, ecosystems, path: q.path });
+    if (q.wait !== undefined && !isOn(q.wait)) {
+      const progress = await packages.progress(id);
+      if (progress) return reply.status(202).send(progress);
+    }
+    return answer();
   });
 }

@@ -45,6 +45,8 @@ export interface IngestRequest {
  * any point leaves no row and no blob that no other image uses.
  */
 export class IngestService {
+  private readonly ingestedListeners: Array<(id: string) => void> = [];
+
   constructor(
     private readonly deps: {
       index: Store;
@@ -58,6 +60,14 @@ export class IngestService {
       chunkRows: number;
     },
   ) {}
+
+  /**
+   * Calls `listener` with the id of each image an ingest of this process stores (or finds stored
+   * already), once it is ready and before the ingest answers: a listener defers its work.
+   */
+  onIngested(listener: (id: string) => void): void {
+    this.ingestedListeners.push(listener);
+  }
 
   async ingest(req: IngestRequest): Promise<{ summary: ImageSummary; created: boolean }> {
     const { index, store, owner, queue, collector, images, limits, chunkRows } = this.deps;
@@ -136,7 +146,9 @@ export class IngestService {
       });
       pending = null;
       fresh = [...fresh, ...result.released];
-      return { summary: await images.summary(id), created: result.created };
+      const summary = await images.summary(id);
+      for (const listener of this.ingestedListeners) listener(id);
+      return { summary, created: result.created };
     } finally {
       clearInterval(heartbeat);
       if (pending !== null) {

@@ -14,7 +14,11 @@ export class Memo<V> {
       v = compute();
       if (this.values.size >= this.limit) this.values.delete(this.values.keys().next().value!);
       this.values.set(key, v);
-      v.catch(() => this.values.delete(key));
+      // Only this computation: one of a forgotten key may fail after the key was computed anew.
+      const failed = v;
+      v.catch(() => {
+        if (this.values.get(key) === failed) this.values.delete(key);
+      });
     }
     return v;
   }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MAX_LINK_HOPS, openEntryContent, resolveLinks, type BlobFiles, type BlobReader, type BlobStore, type FinalFile, type LayerEntry, type LayerFiles, type PackageImage } from '@peel/engine';
 import type { EntryType, FsEntry } from '@peel/api';
 import type { ImageLayer, LayerEntryRecord, NodeKey, NodeSketch, Store, StoredImage } from '../store/index.js';
@@ -21,6 +22,8 @@ export class StoredPackageImage implements PackageImage {
   private readonly readers = new Map<string, Promise<BlobReader>>();
   /** A layer's own entries in a folder, by layer digest and folder. */
   private readonly layerKids = new Map<string, Promise<LayerFolder>>();
+  /** The layer the finder last asked about. */
+  private layerRead = -1;
 
   constructor(
     private readonly index: Store,
@@ -40,6 +43,12 @@ export class StoredPackageImage implements PackageImage {
    * a plain folder (a whiteout, an opaque marker, a link, a file) at a folder above one.
    */
   async touches(n: number, watches: readonly string[]): Promise<boolean> {
+    // The finder reads the layers in order: between two, other requests are served (the queries
+    // of SQLite answer at once, so awaiting them alone never lets a request in).
+    if (n !== this.layerRead) {
+      this.layerRead = n;
+      await nextTurn();
+    }
     const digest = this.layers[n].layerDigest;
     const children = async (dir: string) => (await this.layerFolder(digest, dir)).entries;
     const named = (path: string) => this.layerNamed(digest, path);

@@ -1,5 +1,7 @@
-import type { ImagePackage, PackageEcosystem, PackageSort, PackagesPage, PackagesResponse } from '@peel/api';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { ImagePackage, PackageEcosystem, PackageSort, PackagesPage, PackagesProgress, PackagesResponse } from '@peel/api';
 import { findPackages, type BlobFiles, type BlobStore } from '@peel/engine';
+import { notFound } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { FsPageService } from './fs-pages.js';
 import type { ImagesService } from './images.js';
@@ -39,15 +41,30 @@ interface Inventory {
   owners: Map<string, ImagePackage[]>;
 }
 
+/** An inventory being computed: how far it has come, and how to drop it. */
+interface Computation {
+  progress: { layer: number; layers: number };
+  abort: AbortController;
+  done: Promise<unknown>;
+}
+
 /**
  * The packages an image's databases list, attributed to layers (the engine's findPackages over
- * the stored index). Computed on the first request, not at ingest: an upload is explorable as
- * soon as it is indexed, and most images are never asked; kept in memory per image (bounded,
- * see INVENTORIES_KEPT), concurrent first requests sharing one computation, dropped when the
- * image is deleted.
+ * the stored index). Computed in the background after each ingest of this process (see prepare),
+ * or on the first request for an image it has not (an image ingested by another process, one
+ * forgotten, or stored before this process started: a start does not recompute every image).
+ * Kept in memory per image (bounded, see INVENTORIES_KEPT), concurrent requests sharing one
+ * computation; dropped, or abandoned while it runs, when the image is deleted.
  */
 export class PackagesService {
   private readonly inventories = new Memo<Inventory>(INVENTORIES_KEPT);
+  private readonly computing = new Map<string, Computation>();
+  /** Images waiting for their computation in the background, in ingest order. */
+  private readonly queued = new Set<string>();
+  private background: Promise<void> | null = null;
+  /** The failure of an image's last computation, for the next `progress` (a poll would otherwise start it again and again). */
+  private readonly failures = new Map<string, unknown>();
+  private closed = false;
 
   constructor(
     private readonly index: Store,
@@ -55,7 +72,69 @@ export class PackagesService {
     private readonly images: ImagesService,
     private readonly pages: FsPageService,
   ) {
-    images.onDelete((id) => this.inventories.forget(id));
+    images.onDelete((id) => {
+      this.inventories.forget(id);
+      this.queued.delete(id);
+      this.failures.delete(id);
+      this.computing.get(id)?.abort.abort();
+    });
+  }
+
+  /**
+   * Computes an image's inventory in the background, so that it is ready when someone opens the
+   * view: one image at a time, in the order asked, each started on a later turn of the event loop
+   * than the request that asked (the ingest answers first).
+   */
+  prepare(id: string): void {
+    if (this.closed) return;
+    this.queued.add(id);
+    this.background ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        await nextTurn();
+        const next = this.queued.values().next();
+        if (next.done || this.closed) return;
+        this.queued.delete(next.value);
+        // Its failure stays for `progress` (see failures); a deleted image has nothing to compute.
+        await this.inventory(next.value).catch(() => undefined);
+      }
+    } finally {
+      this.background = null;
+    }
+  }
+
+  /**
+   * Null once the image's inventory is ready; while it is being computed, how far it has come
+   * (starting the computation if nothing had).
+   */
+  async progress(id: string): Promise<PackagesProgress | null> {
+    const image = await this.images.require(id);
+    const failure = this.failures.get(image.id);
+    if (failure !== undefined && !this.computing.has(image.id)) {
+      this.failures.delete(image.id);
+      throw failure;
+    }
+    const ready = this.inventoryOf(image.id, image.layerCount);
+    const running = this.computing.get(image.id);
+    if (running) {
+      // Awaited by whoever asks next.
+      ready.catch(() => undefined);
+      return { state: 'computing', ...running.progress };
+    }
+    await ready;
+    return null;
+  }
+
+  /** Stops the background work (the computations running are abandoned) and waits for it. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.queued.clear();
+    const running = [...this.computing.values()];
+    for (const c of running) c.abort.abort();
+    await Promise.allSettled([this.background, ...running.map((c) => c.done)]);
   }
 
   async get(id: string): Promise<PackagesResponse> {
@@ -91,21 +170,50 @@ export class PackagesService {
   private async inventory(id: string): Promise<Inventory> {
     // Asked of the store each time: an image deleted by another process is gone here too.
     const image = await this.images.require(id);
-    return this.inventories.get(image.id, async () => {
-      const layers = await this.index.images.layers(image.id);
-      const source = new StoredPackageImage(this.index, this.blobs, this.pages, image, layers);
-      const ownedBy = new Map<string, number[]>();
-      let response: PackagesResponse;
-      try {
-        response = await findPackages(source, { onOwnedFile: (path, packages) => ownedBy.set(path, [...packages]) });
-      } finally {
-        await source.close();
-      }
-      const owners = new Map([...ownedBy].map(([path, indexes]) => [path, indexes.map((i) => response.packages[i])]));
-      const byName = [...response.packages].sort(byNameOrder);
-      const bySize = [...byName].sort((a, b) => b.size - a.size);
-      return { response, sorted: { name: byName, size: bySize }, owners };
+    return this.inventoryOf(image.id, image.layerCount);
+  }
+
+  private inventoryOf(id: string, layers: number): Promise<Inventory> {
+    return this.inventories.get(id, () => {
+      const computation: Computation = { progress: { layer: 0, layers }, abort: new AbortController(), done: Promise.resolve() };
+      this.computing.set(id, computation);
+      const done = this.compute(id, computation).then((inventory) => {
+        this.failures.delete(id);
+        return inventory;
+      }, (e: unknown) => {
+        if (computation.abort.signal.aborted) throw notFound(`no image ${JSON.stringify(id)}`);
+        this.failures.set(id, e);
+        throw e;
+      }).finally(() => {
+        if (this.computing.get(id) === computation) this.computing.delete(id);
+      });
+      computation.done = done;
+      return done;
     });
+  }
+
+  private async compute(id: string, { progress, abort }: Computation): Promise<Inventory> {
+    const image = await this.images.require(id);
+    const layers = await this.index.images.layers(image.id);
+    const source = new StoredPackageImage(this.index, this.blobs, this.pages, image, layers);
+    const ownedBy = new Map<string, number[]>();
+    let response: PackagesResponse;
+    try {
+      response = await findPackages(source, {
+        signal: abort.signal,
+        onLayer: (layer, count) => {
+          progress.layer = layer + 1;
+          progress.layers = count;
+        },
+        onOwnedFile: (path, packages) => ownedBy.set(path, [...packages]),
+      });
+    } finally {
+      await source.close();
+    }
+    const owners = new Map([...ownedBy].map(([path, indexes]) => [path, indexes.map((i) => response.packages[i])]));
+    const byName = [...response.packages].sort(byNameOrder);
+    const bySize = [...byName].sort((a, b) => b.size - a.size);
+    return { response, sorted: { name: byName, size: bySize }, owners };
   }
 }
 

@@ -80,3 +80,14 @@ export const packagesPageSchema = Type.Object({
   unowned: unownedFilesSchema,
   warnings: Type.Array(str),
 });
+
+/**
+ * `wait=0` while the inventory is being computed (202): how far the reading of the databases has
+ * come. `layer`: the layers whose databases have been read (0 to `layers`); at `layers`, the final
+ * files are being measured.
+ */
+export const packagesProgressSchema = Type.Object({
+  state: StringEnum(['computing']),
+  layer: int,
+  layers: int,
+});

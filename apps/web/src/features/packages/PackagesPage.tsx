@@ -1,6 +1,6 @@
 import { Link, useLocation, useSearchParams } from 'wouter';
 import { useQueryClient } from '@tanstack/react-query';
-import type { ImagePackage, PackagesPage as PackagesPageData } from '@peel/api';
+import type { ImagePackage, PackagesPage as PackagesPageData, PackagesProgress } from '@peel/api';
 import { links } from '../../app/links.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
@@ -8,7 +8,7 @@ import { formatBytesExact, formatSize } from '../../lib/format-size.js';
 import { plural } from '../../lib/plural.js';
 import { useFilterInput } from '../../lib/use-filter-input.js';
 import { useCurrentImage } from '../images/index.js';
-import { loadPackagesRows, usePackagesList, usePackagesNamed, type PackagesFilter } from './api/get-packages.js';
+import { loadPackagesRows, usePackagesList, usePackagesNamed, usePackagesProgress, type PackagesFilter } from './api/get-packages.js';
 import { ECOSYSTEMS, nameOfRef, packageRef, readPackagesParams, toggleEcosystem, toParams, type PackagesState } from './packages-params.js';
 import { layerCountsText } from './packages-text.js';
 import { PackageDetail } from './PackageDetail.js';
@@ -29,8 +29,24 @@ export function PackagesPage() {
   const state = readPackagesParams(search);
   const go: Go = (next, options = {}) => navigate(links.packages(image.id, toParams({ ...state, ...next })), { replace: options.replace ?? true });
   const filter: PackagesFilter = { q: state.q, layer: state.layer, ecosystems: state.ecosystems, sort: state.sort };
-  const list = usePackagesList(image.id, filter);
+  // The inventory may still be computing (it starts after each upload): its progress first, then the list.
+  const progress = usePackagesProgress(image.id);
+  const list = usePackagesList(image.id, filter, progress.data === null);
 
+  if (progress.isError) {
+    return (
+      <section className="packages-page" aria-label="Packages">
+        <ErrorNote error={progress.error} title="Could not read the packages" onRetry={() => progress.refetch()} />
+      </section>
+    );
+  }
+  if (progress.data !== null) {
+    return (
+      <section className="packages-page" aria-label="Packages">
+        <ComputingNote progress={progress.data} />
+      </section>
+    );
+  }
   if (list.isPending) {
     return (
       <section className="packages-page" aria-label="Packages">
@@ -80,6 +96,21 @@ export function PackagesPage() {
         <PackageBrowser data={data} filter={filter} state={state} go={go} stale={list.isPlaceholderData} />
       )}
     </section>
+  );
+}
+
+/** How far the reading of the databases has come (layer by layer, then the measure of the files). */
+function ComputingNote({ progress }: { progress: PackagesProgress | undefined }) {
+  if (progress === undefined) return <p className="summary-line">Reading the package databases…</p>;
+  const { layer, layers } = progress;
+  const text = layer < layers ? `Reading the package databases: layer ${layer + 1} of ${layers}` : 'Measuring the files the packages own';
+  return (
+    <div className="packages-computing" role="status">
+      <p className="summary-line">{text}…</p>
+      <div className="progress" role="progressbar" aria-label="Reading the package databases" aria-valuemin={0} aria-valuemax={layers} aria-valuenow={layer}>
+        <div className="progress-fill" style={{ transform: `scaleX(${layers === 0 ? 1 : layer / layers})` }} />
+      </div>
+    </div>
   );
 }
 

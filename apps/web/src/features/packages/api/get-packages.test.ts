@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { QueryClient } from '@tanstack/react-query';
 import type { ImagePackage, PackagesPage } from '@peel/api';
-import { getPackagesNamed, loadPackagesRows, packagesQueryOptions, type PackagesFilter } from './get-packages.js';
+import { getPackagesNamed, getPackagesProgress, loadPackagesRows, packagesQueryOptions, type PackagesFilter } from './get-packages.js';
 
 /** A server of `count` packages named p00000…, answering `?paged=1` pages the way the contract says; it records each URL. */
 function serve(count: number) {
@@ -78,5 +78,29 @@ describe('the packages list, page by page', () => {
     const found = await getPackagesNamed('img1', 'p00012');
     expect(found.items.map((p) => p.name)).toEqual(['p00012']);
     expect(urls).toEqual(['/api/images/img1/packages?paged=1&q=p00012&limit=5000']);
+  });
+});
+
+describe('whether the inventory is ready', () => {
+  const answer = (status: number, body: unknown) => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (input: string) => {
+      urls.push(input);
+      return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    });
+    return urls;
+  };
+
+  it('asks with wait=0 for one package, and gives the progress of a 202', async () => {
+    const urls = answer(202, { state: 'computing', layer: 2, layers: 5 });
+    expect(await getPackagesProgress('img1')).toEqual({ state: 'computing', layer: 2, layers: 5 });
+    expect(urls).toEqual(['/api/images/img1/packages?paged=1&limit=1&wait=0']);
+  });
+
+  it('gives null once the server answers 200, and throws the error of a failure', async () => {
+    answer(200, { items: [], total: 0, next: null, layers: [], unowned: { files: 0, bytes: 0, folders: [] }, warnings: [] });
+    expect(await getPackagesProgress('img1')).toBeNull();
+    answer(404, { error: { code: 'NOT_FOUND', message: 'no image "img1"' } });
+    await expect(getPackagesProgress('img1')).rejects.toThrow('no image "img1"');
   });
 });

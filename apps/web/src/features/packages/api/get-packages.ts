@@ -1,6 +1,6 @@
 import { keepPreviousData, queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
-import { PAGE_MAX_LIMIT, type PackageEcosystem, type PackageSort, type PackagesPage } from '@peel/api';
-import { apiJson, apiUrl } from '../../../lib/api-client.js';
+import { PAGE_MAX_LIMIT, type PackageEcosystem, type PackageSort, type PackagesPage, type PackagesProgress } from '@peel/api';
+import { ApiError, apiJson, apiUrl, errorFromResponse } from '../../../lib/api-client.js';
 import { loadRows } from '../../../lib/load-rows.js';
 import { ecosystemParam } from '../packages-params.js';
 import { packagesKeys } from './query-keys.js';
@@ -48,8 +48,38 @@ export const packagesQueryOptions = (imageId: string, filter: PackagesFilter) =>
   });
 
 /** The packages loaded so far under a filter; the last filter's stay shown while a new one loads. */
-export function usePackagesList(imageId: string, filter: PackagesFilter) {
-  return useQuery({ ...packagesQueryOptions(imageId, filter), placeholderData: keepPreviousData });
+export function usePackagesList(imageId: string, filter: PackagesFilter, enabled = true) {
+  return useQuery({ ...packagesQueryOptions(imageId, filter), placeholderData: keepPreviousData, enabled });
+}
+
+/** How often the progress of a computation is asked for. */
+const PROGRESS_POLL_MS = 500;
+
+/**
+ * `GET /api/images/:id/packages?wait=0`: null once the image's inventory is ready, else how far its
+ * computation has come (202). One package is asked for: the answer is only a signal.
+ */
+export async function getPackagesProgress(imageId: string): Promise<PackagesProgress | null> {
+  const url = apiUrl(`/api/images/${encodeURIComponent(imageId)}/packages`, { paged: 1, limit: 1, wait: 0 });
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (cause) {
+    throw new ApiError(0, 'network', `Cannot reach the Peel server (${(cause as Error).message}). Is it running?`);
+  }
+  if (!response.ok) throw await errorFromResponse(response);
+  return response.status === 202 ? ((await response.json()) as PackagesProgress) : null;
+}
+
+/** Whether the inventory is ready (data null), asked again every half second until it is. */
+export function usePackagesProgress(imageId: string) {
+  return useQuery({
+    queryKey: packagesKeys.progress(imageId),
+    queryFn: () => getPackagesProgress(imageId),
+    refetchInterval: (query) => (query.state.data === null || query.state.status === 'error' ? false : PROGRESS_POLL_MS),
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
 }
 
 /** Loads the list's next pages until it holds `rows` rows; one load per list at a time. */
