@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImageDetail } from '@peel/api';
 import { expect, expectAccessible, fixturePath, imageIdOf, shot, test } from './helpers.js';
+import { randomFileImage } from './make-image.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REGISTRY = 'e2e-open';
@@ -83,9 +86,17 @@ test.describe('Registry: open an image straight from a registry', () => {
     await expect(tags.getByRole('button', { name: /^Show / })).toHaveCount(2);
     await shot(page, '50b-registry-tags');
 
-    // Open, through a relay slow enough (about 250 kB/s) to watch the layer come in.
+    // Open, through a relay slow enough (about 250 kB/s) to watch the layer come in: an image of
+    // its own (random bytes), as a layer another spec stored already is read from the store.
+    const archive = join(mkdtempSync(join(tmpdir(), 'peel-e2e-registry-')), 'fresh.tar');
+    writeFileSync(archive, randomFileImage(1_200_000, 'e2e/fresh:1'));
+    const fresh = `${host}/e2e/fresh:${Date.now()}`;
+    execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${archive}`, `docker://${fresh}`]);
+    rmSync(dirname(archive), { recursive: true, force: true });
+    const freshRaw = skopeo('--raw', `docker://${fresh}`) as { layers: Array<{ digest: string; size: number }> };
+    const freshDigest = (skopeo(`docker://${fresh}`) as { Digest: string }).Digest;
     const relay = await slowRelay(host, 250_000);
-    const slowRef = `${relay.host}/e2e/tiny:v1`;
+    const slowRef = fresh.replace(host, relay.host);
     try {
       await section.getByRole('textbox', { name: 'Reference' }).fill(slowRef);
       await section.getByRole('button', { name: 'Show', exact: true }).click();
@@ -93,7 +104,7 @@ test.describe('Registry: open an image straight from a registry', () => {
       const card = page.getByRole('region', { name: 'Opening from a registry' });
       await expect(card.getByRole('progressbar', { name: `Opening ${slowRef}` })).toBeVisible();
       const layerRows = card.getByRole('list', { name: 'Layers' }).getByRole('listitem');
-      await expect(layerRows).toHaveCount(raw.layers.length);
+      await expect(layerRows).toHaveCount(freshRaw.layers.length);
       // Bytes, rate and time left of the layer while it downloads.
       await expect(layerRows.first()).toContainText(/[1-9][\d.]* [kM]B of 1\.\d+ MB · [\d.]+ [kM]B\/s, .* left/, { timeout: 20_000 });
       await shot(page, '50c-registry-open-progress');
@@ -103,8 +114,8 @@ test.describe('Registry: open an image straight from a registry', () => {
     }
     const id = imageIdOf(page.url());
     const detail = (await (await request.get(`/api/images/${id}`)).json()) as ImageDetail;
-    expect(detail.manifestDigest).toBe(inspected.Digest);
-    expect(detail.layers.map((l) => l.digest)).toEqual(raw.layers.map((l) => l.digest));
+    expect(detail.manifestDigest).toBe(freshDigest);
+    expect(detail.layers.map((l) => l.digest)).toEqual(freshRaw.layers.map((l) => l.digest));
     await shot(page, '50d-registry-opened');
   });
 
