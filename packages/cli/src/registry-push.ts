@@ -1,20 +1,17 @@
 /**
  * `peel edit … --push docker://REF`: the export sent to a registry blob by blob — skipped when
  * the repository has it, mounted when the repository the image is named after (same registry)
- * has it, uploaded else — then its OCI manifest under the tag. Credentials come from the Docker
- * config ($DOCKER_CONFIG/config.json, else ~/.docker/config.json); PEEL_REGISTRY_CA names a
- * private CA, PEEL_REGISTRY_INSECURE the registries spoken to over plain HTTP (loopback always).
+ * has it, uploaded else — then its OCI manifest under the tag (client: registry-client.ts).
  */
-import { readFileSync } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
-import type { ExportResult } from '@peel/engine';
+import { Readable } from 'node:stream';
+import { readableSink, type ExportResult } from '@peel/engine';
 import {
-  OCI_MANIFEST, createRegistryClient, dockerConfigCredentials, formatReference, isRegistryError, parseReference, type ImageReference,
+  OCI_MANIFEST, formatReference, isRegistryError, parseReference, pushImage, type ImageReference, type PushBlobSource,
 } from '@peel/registry';
 import type { CommandContext } from './context.js';
-import { CliError, EXIT, InputError, OutputError, UsageError } from './exit-codes.js';
+import { CliError, OutputError, UsageError } from './exit-codes.js';
 import { humanSize } from './format.js';
-import { resolveFrom } from './image-source.js';
+import { registryClient } from './registry-client.js';
 
 /**
  * Blobs up to this size go up in one PUT, bigger ones in PATCHes of this size: fewer requests
@@ -22,6 +19,8 @@ import { resolveFrom } from './image-source.js';
  * PATCHes than in the client's default 8 MiB); one chunk is held in memory while it goes.
  */
 const PUSH_CHUNK_BYTES = 32 * 1024 * 1024;
+/** Blobs going up at once, as the server pushes. */
+const PARALLEL_BLOBS = 3;
 
 /** Parses `--push docker://REF` (a tag; a digest is the export's own, not chosen). */
 export function pushTarget(text: string): ImageReference {
@@ -38,39 +37,32 @@ export function pushTarget(text: string): ImageReference {
 
 /** Pushes the export; returns the manifest's digest. */
 export async function pushExport(result: ExportResult, ref: ImageReference, imageTags: readonly string[], ctx: CommandContext): Promise<string> {
-  const env = ctx.io.env;
-  const client = createRegistryClient({
-    credentials: configCredentials(env),
-    insecure: (env.PEEL_REGISTRY_INSECURE ?? '').split(',').map((h) => h.trim()).filter(Boolean),
-    uploadChunkBytes: PUSH_CHUNK_BYTES,
-    ca: env.PEEL_REGISTRY_CA ? readCa(resolveFrom(ctx.io.cwd, env.PEEL_REGISTRY_CA)) : undefined,
-  });
+  const client = registryClient(ctx.io.env, ctx.io.cwd, { uploadChunkBytes: PUSH_CHUNK_BYTES });
   const target = formatReference(ref);
   const mountFrom = imageTags.map(repositoryOf).find((r) => r && r.registry === ref.registry && r.repository !== ref.repository)?.repository;
   const layers = [...new Map(result.layers.map((l) => [l.blob, l])).values()];
-  const blobs = [
+  const blobs: PushBlobSource[] = [
     ...layers.map((l) => ({ digest: l.blob, size: l.size, open: () => layerStream(result, l.blob) })),
     { digest: result.configDigest, size: result.config.length, open: () => Readable.from([result.config]) },
   ];
-  const counts = { exists: 0, mounted: 0, uploaded: 0 };
+  const total = blobs.reduce((s, b) => s + b.size, 0);
+  const reported = blobs.map(() => 0);
   try {
-    ctx.progress.start({ label: `pushing ${target}`, total: blobs.reduce((s, b) => s + b.size, 0) });
-    for (const blob of blobs) {
-      let reported = 0;
-      const outcome = await client.pushBlob(ref, blob, () => Promise.resolve(blob.open()), {
-        mountFrom,
-        signal: ctx.signal,
-        onProgress: (bytes) => {
-          ctx.progress.add(bytes - reported);
-          reported = bytes;
-        },
-      });
-      counts[outcome]++;
-    }
-    ctx.progress.finish();
-    const digest = await client.pushManifest(ref, OCI_MANIFEST, result.manifest, ctx.signal);
+    ctx.progress.start({ label: `pushing ${target}`, total });
+    const { digest, outcomes } = await pushImage(client, ref, { blobs, manifest: { mediaType: OCI_MANIFEST, bytes: result.manifest } }, {
+      parallel: PARALLEL_BLOBS,
+      mountFrom: () => mountFrom,
+      signal: ctx.signal,
+      onProgress: (i, bytes) => {
+        ctx.progress.add(bytes - reported[i]!);
+        reported[i] = bytes;
+      },
+      onManifest: () => ctx.progress.finish(),
+    });
+    const counts = { exists: 0, mounted: 0, uploaded: 0 };
+    for (const outcome of outcomes) counts[outcome]++;
     if (!ctx.quiet) {
-      ctx.io.stderr.write(`pushed ${target}@${digest} (${humanSize(blobs.reduce((s, b) => s + b.size, 0))}, ${result.mode}): `
+      ctx.io.stderr.write(`pushed ${target}@${digest} (${humanSize(total)}, ${result.mode}): `
         + `${counts.uploaded} blob${counts.uploaded === 1 ? '' : 's'} uploaded, ${counts.mounted} mounted, ${counts.exists} already there\n`);
     }
     return digest;
@@ -85,22 +77,6 @@ export async function pushExport(result: ExportResult, ref: ImageReference, imag
   }
 }
 
-function configCredentials(env: Record<string, string | undefined>) {
-  try {
-    return dockerConfigCredentials({ env });
-  } catch (e) {
-    throw new InputError((e as Error).message, { cause: e });
-  }
-}
-
-function readCa(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new CliError(EXIT.input, `PEEL_REGISTRY_CA: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
-
 /** The registry and repository an image's tag names, when it is a reference. */
 function repositoryOf(tag: string): { registry: string; repository: string } | null {
   try {
@@ -112,19 +88,7 @@ function repositoryOf(tag: string): { registry: string; repository: string } | n
 
 /** One layer blob of the export as a stream, written from the store as it is read (backpressure; stops when the reader goes). */
 function layerStream(result: ExportResult, blob: string): Readable {
-  const stream = new PassThrough({ highWaterMark: 1024 * 1024 });
-  const gone = () => new Error('the push stopped reading the layer');
-  result.writeLayer(blob, {
-    write: (chunk) => {
-      if (stream.destroyed) return Promise.reject(gone());
-      if (stream.write(chunk)) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const drained = () => { stream.off('close', closed); resolve(); };
-        const closed = () => { stream.off('drain', drained); reject(gone()); };
-        stream.once('drain', drained);
-        stream.once('close', closed);
-      });
-    },
-  }).then(() => void stream.end(), (e: Error) => void stream.destroy(e));
+  const { stream, sink } = readableSink();
+  result.writeLayer(blob, sink).then(() => void stream.end(), (e: Error) => void stream.destroy(e));
   return stream;
 }

@@ -3,15 +3,15 @@
  * make an OCI layout archive (the engine's layoutArchive) that streams through the same
  * one-pass open as a file; a blob the store holds already (`--store`) is read from it instead.
  */
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { layoutArchive, openImageArchive, type BlobStore, type ImageArchive, type LayoutBlob } from '@peel/engine';
 import {
-  createRegistryClient, dockerConfigCredentials, formatReference, isRegistryError, parsePlatform, parseReference,
+  formatReference, isRegistryError, parsePlatform, parseReference,
   type Descriptor, type ImageReference, type RegistryClient,
 } from '@peel/registry';
 import { InputError, UsageError } from './exit-codes.js';
 import type { Progress } from './progress.js';
+import { registryClient } from './registry-client.js';
 
 export const REGISTRY_PREFIX = 'docker://';
 
@@ -22,6 +22,8 @@ export interface RegistryOpenOptions {
   store: BlobStore;
   /** DOCKER_CONFIG / HOME (credentials), PEEL_REGISTRY_CA, PEEL_REGISTRY_INSECURE. */
   env: Record<string, string | undefined>;
+  /** What a relative PEEL_REGISTRY_CA is relative to. */
+  cwd: string;
   platform?: string;
   progress: Progress;
   signal?: AbortSignal;
@@ -32,8 +34,8 @@ export async function openFromRegistry(source: string, o: RegistryOpenOptions): 
   const ref = parse(source);
   const platform = o.platform === undefined ? undefined : parsePlatform(o.platform);
   if (platform === null) throw new UsageError(`--platform ${JSON.stringify(o.platform)} is not os/arch[/variant]`);
+  const client = registryClient(o.env, o.cwd);
   try {
-    const client = connect(o.env);
     const manifest = await client.resolveImage(ref, platform, o.signal);
     if (!manifest.image) throw new InputError(`${source}: ${manifest.mediaType} is not an image manifest`);
     const { config, layers } = manifest.image;
@@ -54,6 +56,7 @@ export async function openFromRegistry(source: string, o: RegistryOpenOptions): 
     if (isRegistryError(e)) throw new InputError(`${source}: ${e.message} [${e.code}]`, { cause: e });
     throw e;
   } finally {
+    client.close();
     o.progress.finish();
   }
 }
@@ -65,21 +68,6 @@ function parse(source: string): ImageReference {
     if (isRegistryError(e)) throw new UsageError(e.message);
     throw e;
   }
-}
-
-/** A client with the user's Docker config credentials, PEEL_REGISTRY_CA and PEEL_REGISTRY_INSECURE. */
-function connect(env: Record<string, string | undefined>): RegistryClient {
-  const caFile = env.PEEL_REGISTRY_CA;
-  let ca: Buffer | undefined;
-  if (caFile) {
-    try {
-      ca = readFileSync(caFile);
-    } catch (e) {
-      throw new InputError(`PEEL_REGISTRY_CA: cannot read ${caFile} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  }
-  const insecure = (env.PEEL_REGISTRY_INSECURE ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-  return createRegistryClient({ credentials: dockerConfigCredentials({ env: env as NodeJS.ProcessEnv }), insecure, ca });
 }
 
 async function readConfig(client: RegistryClient, ref: ImageReference, config: Descriptor, signal?: AbortSignal): Promise<Buffer> {

@@ -20,7 +20,7 @@ export { exportImage, type ExportOptions, type ExportResult } from './export/exp
 export { scratchSource, type ExportSource } from './export/source.js';
 export { archiveFileName, qualifyTag } from './export/tags.js';
 export type { ExportMode } from './export/config.js';
-export { TarParser, TarWriter, decodeName, encodeName, type TarHeader, type TarWriteHeader, type ByteSink } from './tar/index.js';
+export { TarParser, TarWriter, decodeName, encodeName, type TarHeader, type TarWriteHeader, type ByteSink, readableSink } from './tar/index.js';
 export * from './findings/index.js';
 export { comparePaths, isBelow } from './fs/path-order.js';
 export { SortedRuns, sortedRecords, type LayerRecord, type EntryRecord, type BelowRecord, type SortedRunsOptions } from './fs/sorted-runs.js';

@@ -1,12 +1,11 @@
 import type { PassThrough } from 'node:stream';
 import type { ExportCompression, ExportMode, ImageSummary } from '@peel/api';
-import { archiveFileName, exportImage, isEngineError, joinPath, parentOf, qualifyTag, type BlobStore, type ExportResult } from '@peel/engine';
+import { archiveFileName, exportImage, isEngineError, joinPath, parentOf, qualifyTag, readableSink, type BlobStore, type ExportResult } from '@peel/engine';
 import type { Store } from '../store/index.js';
 import { ApiError, badRequest } from '../errors.js';
 import { draftOf, viewOf, type DraftContext, type DraftLoader } from './draft-context.js';
 import { resultTag } from './draft-state.js';
 import { exportSource } from './export-source.js';
-import { readableSink } from './stream-sink.js';
 import { trackCommits } from './tracked-store.js';
 import type { BlobCollector } from './blob-collector.js';
 import type { IngestService } from './ingest.js';

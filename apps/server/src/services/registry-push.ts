@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { RegistryPushBlob, RegistryPushJob, RegistryPushRequest } from '@peel/api';
+import type { RegistryPushJob, RegistryPushRequest } from '@peel/api';
+import { readableSink } from '@peel/engine';
 import {
-  OCI_MANIFEST, formatReference, parseReference,
-  type ImageReference, type RegistryClient,
+  OCI_MANIFEST, formatReference, parseReference, pushImage,
+  type ImageReference, type PushBlobSource, type RegistryClient,
 } from '@peel/registry';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { describeError } from '../http/error-handler.js';
 import { toApiError } from '../registry/errors.js';
 import type { ExportService, PreparedExport } from './export.js';
 import type { ImagesService } from './images.js';
-import { readableSink } from './stream-sink.js';
 
 /** Finished jobs are kept this long for a late poll, then forgotten. */
 const KEEP_MS = 10 * 60 * 1000;
@@ -93,46 +93,44 @@ export class RegistryPushJobs {
     try {
       const { result } = prepared;
       const layers = [...new Map(result.layers.map((l) => [l.blob, l])).values()];
-      const blobs: Array<RegistryPushBlob & { open: () => Readable }> = [
-        ...layers.map((l) => ({ digest: l.blob, size: l.size, kind: 'layer' as const, open: () => layerStream(prepared, l.blob) })),
-        { digest: result.configDigest, size: result.config.length, kind: 'config' as const, open: () => Readable.from([result.config]) },
-      ].map((b) => ({ ...b, state: 'waiting' as const, pushed: 0 }));
-      view.blobs = blobs.map(({ open: _open, ...b }) => b);
+      const blobs: PushBlobSource[] = [
+        ...layers.map((l) => ({ digest: l.blob, size: l.size, open: () => layerStream(prepared, l.blob) })),
+        { digest: result.configDigest, size: result.config.length, open: () => Readable.from([result.config]) },
+      ];
+      view.blobs = blobs.map((b, i) => ({ digest: b.digest, size: b.size, kind: i < layers.length ? 'layer' : 'config', state: 'waiting', pushed: 0 }));
       view.total = blobs.reduce((sum, b) => sum + b.size, 0);
       view.state = 'pushing';
       const sources = this.mountSources(ref, imageTags);
+      const held = this.holders.get(ref.registry);
       const sum = () => {
         view.pushed = view.blobs.reduce((s, b) => s + b.pushed, 0);
       };
-      let next = 0;
-      const worker = async () => {
-        while (next < blobs.length) {
-          const i = next++;
+      const { digest } = await pushImage(this.client, ref, { blobs, manifest: { mediaType: OCI_MANIFEST, bytes: result.manifest } }, {
+        parallel: PARALLEL_BLOBS,
+        mountFrom: (blob) => held?.get(blob) ?? sources[0],
+        signal,
+        onStart: (i) => {
+          view.blobs[i]!.state = 'sending';
+        },
+        onProgress: (i, bytes) => {
+          view.blobs[i]!.pushed = bytes;
+          sum();
+        },
+        onBlob: (i, outcome) => {
           const blob = view.blobs[i]!;
-          blob.state = 'sending';
-          const outcome = await this.client.pushBlob(ref, blob, () => Promise.resolve(blobs[i]!.open()), {
-            mountFrom: this.holders.get(ref.registry)?.get(blob.digest) ?? sources[0],
-            signal,
-            onProgress: (bytes) => {
-              blob.pushed = bytes;
-              sum();
-            },
-          });
           blob.state = outcome;
           blob.pushed = blob.size;
           sum();
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(PARALLEL_BLOBS, blobs.length) }, worker));
-      // Cancelled once the blobs are up: the manifest is not put, the tag stays as it was.
-      signal.throwIfAborted();
-      view.state = 'manifest';
-      const digest = await this.client.pushManifest(ref, OCI_MANIFEST, result.manifest, signal);
+        },
+        onManifest: () => {
+          view.state = 'manifest';
+        },
+      });
       view.digest = digest;
       view.mediaType = OCI_MANIFEST;
-      const held = this.holders.get(ref.registry) ?? new Map<string, string>();
-      for (const b of blobs) held.set(b.digest, ref.repository);
-      this.holders.set(ref.registry, held);
+      const holders = held ?? new Map<string, string>();
+      for (const b of blobs) holders.set(b.digest, ref.repository);
+      this.holders.set(ref.registry, holders);
     } finally {
       await prepared.finish();
     }

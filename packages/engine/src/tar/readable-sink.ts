@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { ByteSink } from '@peel/engine';
+import type { ByteSink } from './writer.js';
 
 /**
  * A ByteSink whose bytes come out of a Readable (an HTTP reply, an ingest), with backpressure:
@@ -8,7 +8,7 @@ import type { ByteSink } from '@peel/engine';
  */
 export function readableSink(highWaterMark = 1024 * 1024): { stream: PassThrough; sink: ByteSink } {
   const stream = new PassThrough({ highWaterMark });
-  const gone = () => new Error('the reader of the archive went away');
+  const gone = () => new Error('the reader of the bytes went away');
   const sink: ByteSink = {
     write(chunk) {
       if (stream.destroyed || stream.writableEnded) return Promise.reject(gone());
