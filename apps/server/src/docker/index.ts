@@ -25,10 +25,11 @@ export interface DockerContext {
   close(): Promise<void>;
 }
 
-export function createDocker(opts: DockerOptions & { host?: string }, ingest: IngestService): DockerContext {
+/** `logFailure`: where an open's failure that is Peel's own fault (a 5xx) is logged. */
+export function createDocker(opts: DockerOptions & { host?: string }, ingest: IngestService, logFailure: (err: unknown, message: string) => void): DockerContext {
   const engine = new DockerEngine({ dockerHost: opts.dockerHost, tlsVerify: opts.tlsVerify });
   const policy = runPolicy({ host: opts.host, allowRuns: opts.allowRuns });
-  const opens = new OpenJobs(engine, ingest);
+  const opens = new OpenJobs(engine, ingest, logFailure);
   const runs = new DockerRuns(engine, policy, { ...DEFAULT_RUN_LIMITS, ...opts.limits });
   return {
     engine,

@@ -2,21 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { DockerOpenJob, ImageSummary } from '@peel/api';
 import type { IngestService } from '../services/ingest.js';
-import { describeError } from '../http/error-handler.js';
-import { ApiError, notFound } from '../errors.js';
+import { BackgroundJobs, type BackgroundJob } from '../services/background-jobs.js';
 import type { DockerEngine } from './engine.js';
 import { saveImage } from './images.js';
 
-interface Job {
-  view: DockerOpenJob;
-  abort: AbortController;
-  /** Settles with the stored image (and whether it was new), or rejects with the failure. */
-  done: Promise<{ summary: ImageSummary; created: boolean }>;
-}
-
-/** Finished jobs are kept this long for a late poll, then forgotten. */
-const KEEP_MS = 10 * 60 * 1000;
-const MAX_RUNNING = 4;
+type Opened = { summary: ImageSummary; created: boolean };
+export type DockerOpenJobHandle = BackgroundJob<DockerOpenJob, Opened>;
 
 /**
  * Opening an image from Docker is an upload the server makes to itself: `docker save`'s stream
@@ -24,58 +15,47 @@ const MAX_RUNNING = 4;
  * the same progress bar an upload shows (bytes, then "indexing").
  */
 export class OpenJobs {
-  private readonly jobs = new Map<string, Job>();
+  private readonly jobs: BackgroundJobs<DockerOpenJob, Opened>;
 
   constructor(
     private readonly engine: DockerEngine,
     private readonly ingest: IngestService,
-  ) {}
+    logFailure: (err: unknown, message: string) => void,
+  ) {
+    this.jobs = new BackgroundJobs({
+      noun: 'open-from-Docker job',
+      maxRunning: 4,
+      busyCode: 'TOO_MANY_OPENS',
+      busyMessage: (n) => `${n} images are being opened from Docker already; wait for one to finish`,
+      succeeded: (view, result) => {
+        view.state = 'done';
+        view.image = result.summary;
+      },
+      logInternal: (err, view) => logFailure(err, `opening ${view.ref} from Docker failed`),
+    });
+  }
 
   /** Starts a job; resolves once the engine has said how big the image is (or the job failed). */
-  async start(ref: string): Promise<Job> {
-    const running = [...this.jobs.values()].filter((j) => j.view.state === 'streaming' || j.view.state === 'indexing').length;
-    if (running >= MAX_RUNNING) throw new ApiError(429, 'TOO_MANY_OPENS', `${running} images are being opened from Docker already; wait for one to finish`);
-    const abort = new AbortController();
+  async start(ref: string): Promise<DockerOpenJobHandle> {
     const view: DockerOpenJob = { id: randomUUID(), ref, state: 'streaming', loaded: 0, total: null, image: null, error: null };
     let sized = () => {};
     const known = new Promise<void>((resolve) => (sized = resolve));
-    const done = this.run(view, abort.signal, sized).then(
-      (result) => {
-        view.state = 'done';
-        view.image = result.summary;
-        return result;
-      },
-      (err: unknown) => {
-        view.state = abort.signal.aborted ? 'cancelled' : 'failed';
-        view.error = describeError(err).body.error;
-        throw err;
-      },
-    );
-    // A background job's failure is read from its view; only a waiting caller gets the rejection.
-    done.catch(() => {}).finally(() => setTimeout(() => this.jobs.delete(view.id), KEEP_MS).unref());
-    const job = { view, abort, done };
-    this.jobs.set(view.id, job);
-    await Promise.race([known, done.catch(() => {})]);
+    const job = this.jobs.start(view, (signal) => this.run(view, signal, sized));
+    await Promise.race([known, job.done.catch(() => {})]);
     return job;
   }
 
   get(id: string): DockerOpenJob {
-    const job = this.jobs.get(id);
-    if (!job) throw notFound(`no open-from-Docker job ${id}`);
-    return job.view;
+    return this.jobs.get(id);
   }
 
   cancel(id: string): DockerOpenJob {
-    const job = this.jobs.get(id);
-    if (!job) throw notFound(`no open-from-Docker job ${id}`);
-    job.abort.abort();
-    return job.view;
+    return this.jobs.cancel(id);
   }
 
   /** Cancels every job in flight (server shutdown). */
-  cancelAll(): Promise<unknown> {
-    for (const job of this.jobs.values()) job.abort.abort();
-    return Promise.allSettled([...this.jobs.values()].map((j) => j.done));
+  cancelAll(): Promise<void> {
+    return this.jobs.cancelAll();
   }
 
   private async run(view: DockerOpenJob, signal: AbortSignal, sized: () => void): Promise<{ summary: ImageSummary; created: boolean }> {

@@ -28,7 +28,7 @@ export interface DockerRoutesOptions {
 /** The Docker integration: open from the engine, load into it, run containers in a terminal. */
 export async function dockerRoutes(base: FastifyInstance, opts: DockerRoutesOptions): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const docker = createDocker({ ...opts.docker, host: opts.host }, opts.services.ingest);
+  const docker = createDocker({ ...opts.docker, host: opts.host }, opts.services.ingest, (err, message) => app.log.error({ err }, message));
   app.addHook('onClose', () => docker.close());
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   // A refused websocket upgrade (Host, Origin, token, state) gets its error reply; then its

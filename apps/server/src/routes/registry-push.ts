@@ -20,13 +20,15 @@ export interface RegistryPushRoutesOptions {
   services: Services;
   /** The client to push with: the opening side's, so that credentials typed in for the session serve pushes too. */
   client: RegistryClient;
+  /** Where a push's failure that is Peel's own fault (a 5xx) is logged. */
+  logFailure: (err: unknown, message: string) => void;
 }
 
 /** Pushing an image with its draft applied to a registry, in the background. */
 export async function registryPushRoutes(base: FastifyInstance, opts: RegistryPushRoutesOptions): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const pushes = new RegistryPushJobs(opts.services.exports, opts.services.images, opts.client);
-  app.addHook('onClose', () => pushes.close());
+  const pushes = new RegistryPushJobs(opts.services.exports, opts.services.images, opts.client, opts.logFailure);
+  app.addHook('onClose', () => pushes.cancelAll());
 
   app.post('/api/images/:id/export/registry', {
     schema: {

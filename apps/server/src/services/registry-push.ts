@@ -6,32 +6,23 @@ import {
   OCI_MANIFEST, formatReference, parseReference, pushImage,
   type ImageReference, type PushBlobSource, type RegistryClient,
 } from '@peel/registry';
-import { ApiError, badRequest, notFound } from '../errors.js';
-import { describeError } from '../http/error-handler.js';
+import { badRequest } from '../errors.js';
+import { BackgroundJobs } from './background-jobs.js';
 import { toApiError } from '../registry/errors.js';
 import type { ExportService, PreparedExport } from './export.js';
 import type { ImagesService } from './images.js';
 
-/** Finished jobs are kept this long for a late poll, then forgotten. */
-const KEEP_MS = 10 * 60 * 1000;
-const MAX_RUNNING = 4;
 /** Blobs going up at once: one big layer need not wait behind another on a fast registry. */
 const PARALLEL_BLOBS = 3;
 
-interface Job {
-  view: RegistryPushJob;
-  abort: AbortController;
-  done: Promise<void>;
-}
-
 /**
  * Pushing an export to a registry: the export is built as for the archive download (the same
- * layers, config and OCI manifest, so the same digest), then each blob goes up — skipped when
- * the repository has it, mounted when another repository of the registry does, uploaded else —
- * and the manifest last, so a push that fails or is cancelled leaves the tag as it was.
+ * layers, config and OCI manifest, so the same digest), then pushed by the registry client's
+ * pushImage (each blob skipped, mounted or uploaded; the manifest last, so a push that fails or
+ * is cancelled leaves the tag as it was).
  */
 export class RegistryPushJobs {
-  private readonly jobs = new Map<string, Job>();
+  private readonly jobs: BackgroundJobs<RegistryPushJob, void>;
   /** Per registry, the repositories known to hold a blob (pushed there by this server): where to mount it from. */
   private readonly holders = new Map<string, Map<string, string>>();
 
@@ -39,53 +30,43 @@ export class RegistryPushJobs {
     private readonly exports: ExportService,
     private readonly images: ImagesService,
     private readonly client: RegistryClient,
-  ) {}
+    logFailure: (err: unknown, message: string) => void,
+  ) {
+    this.jobs = new BackgroundJobs({
+      noun: 'push job',
+      maxRunning: 4,
+      busyCode: 'TOO_MANY_PUSHES',
+      busyMessage: (n) => `${n} pushes are running already; wait for one to finish`,
+      succeeded: (view) => {
+        view.state = 'done';
+      },
+      toApiError,
+      logInternal: (err, view) => logFailure(err, `pushing to ${view.ref} failed`),
+    });
+  }
 
   /** Checks the request (reference, image), then starts the job in the background. */
   async start(imageId: string, req: RegistryPushRequest): Promise<RegistryPushJob> {
     const ref = pushTarget(req.ref);
     const image = await this.images.require(imageId);
-    const running = [...this.jobs.values()].filter((j) => !['done', 'failed', 'cancelled'].includes(j.view.state)).length;
-    if (running >= MAX_RUNNING) throw new ApiError(429, 'TOO_MANY_PUSHES', `${running} pushes are running already; wait for one to finish`);
-    const abort = new AbortController();
     const view: RegistryPushJob = {
       id: randomUUID(), ref: formatReference(ref), mode: req.mode, state: 'building',
       pushed: 0, total: 0, blobs: [], digest: null, mediaType: null, error: null,
     };
-    const done = this.run(view, ref, imageId, image.tags, req, abort.signal).then(
-      () => {
-        view.state = 'done';
-      },
-      (err: unknown) => {
-        view.state = abort.signal.aborted ? 'cancelled' : 'failed';
-        view.error = describeError(toApiError(err)).body.error;
-      },
-    );
-    void done.finally(() => setTimeout(() => this.jobs.delete(view.id), KEEP_MS).unref());
-    this.jobs.set(view.id, { view, abort, done });
-    return view;
+    return this.jobs.start(view, (signal) => this.run(view, ref, imageId, image.tags, req, signal)).view;
   }
 
   get(id: string): RegistryPushJob {
-    return this.job(id).view;
+    return this.jobs.get(id);
   }
 
   cancel(id: string): RegistryPushJob {
-    const job = this.job(id);
-    job.abort.abort();
-    return job.view;
+    return this.jobs.cancel(id);
   }
 
   /** Cancels every push in flight and waits for them (server shutdown). */
-  async close(): Promise<void> {
-    for (const job of this.jobs.values()) job.abort.abort();
-    await Promise.allSettled([...this.jobs.values()].map((j) => j.done));
-  }
-
-  private job(id: string): Job {
-    const job = this.jobs.get(id);
-    if (!job) throw notFound(`no push job ${id}`);
-    return job;
+  cancelAll(): Promise<void> {
+    return this.jobs.cancelAll();
   }
 
   private async run(view: RegistryPushJob, ref: ImageReference, imageId: string, imageTags: string[], req: RegistryPushRequest, signal: AbortSignal): Promise<void> {
