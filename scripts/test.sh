@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: sets up a fresh machine, then lint, typecheck, the unit tests of every
 # package, the server's suites again on a private PostgreSQL (scripts/postgres.sh), the interop
-# suites of the engine, the server, the registry client and the CLI against real tools (Docker
+# suites of the engine, the server (on SQLite, then on PostgreSQL), the registry client and the CLI against real tools (Docker
 # started here; private registries by the registry suite; podman
 # and containerd started by the server's suite, each private), and the browser tests. Ends with
 # a summary: skipped tests, then `steps: …` and `tests: …` lines.
@@ -54,6 +54,7 @@ step unit pnpm run test:unit
 step unit-postgres pnpm run test:unit-postgres
 step interop-engine pnpm run test:interop-engine
 step interop-server pnpm run test:interop-server
+step interop-server-postgres pnpm run test:interop-server-postgres
 step interop-registry pnpm run test:interop-registry
 step interop-cli pnpm run test:interop-cli
 step e2e pnpm run test:e2e
