@@ -5,3 +5,4 @@ export { useImages } from './api/get-images.js';
 export { ImageContext, useCurrentImage } from './image-context.js';
 export { ImageTable } from './components/ImageTable.js';
 export { platformLabel } from './platform.js';
+export { useImageJob, type ImageJobView, type ImageJobEnd } from './use-image-job.js';
