@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImageDetail } from '@peel/api';
 import { expect, expectAccessible, fixturePath, imageIdOf, shot, test } from './helpers.js';
+import { formatSize } from '../../apps/web/src/lib/format-size.js';
 import { randomFileImage } from './make-image.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -51,12 +52,17 @@ async function slowRelay(target: string, bytesPerSecond: number): Promise<{ host
 test.describe('Registry: open an image straight from a registry', () => {
   let host: string;
   test.beforeAll(() => {
-    const info = JSON.parse(execFileSync('bash', ['scripts/registry.sh', 'start', REGISTRY, 'open'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!) as { host: string };
+    const info = JSON.parse(execFileSync('bash', ['scripts/registry.sh', 'start', REGISTRY, 'open'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!) as { host: string; dir: string };
     host = info.host;
     // What a person has before opening Peel: the image in a registry (put there by skopeo).
     for (const tag of ['v1', 'v2']) {
       execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${fixturePath('tiny-docker-legacy.tar')}`, `docker://${host}/e2e/tiny:${tag}`]);
     }
+    execFileSync('skopeo', ['copy', '--quiet', '--all', '--dest-tls-verify=false', `oci-archive:${fixturePath('tiny-multiarch-oci.tar')}`, `docker://${host}/e2e/tiny:multi`]);
+    // A tag whose manifest the registry lost: its link names a digest never pushed.
+    const link = join(info.dir, 'data/docker/registry/v2/repositories/e2e/tiny/_manifests/tags/broken/current');
+    mkdirSync(link, { recursive: true });
+    writeFileSync(join(link, 'link'), `sha256:${'0'.repeat(64)}`);
   });
   test.afterAll(() => {
     execFileSync('bash', ['scripts/registry.sh', 'stop', REGISTRY], { cwd: root });
@@ -83,7 +89,19 @@ test.describe('Registry: open an image straight from a registry', () => {
     // Tags of the repository, then back to v1.
     await section.getByRole('button', { name: 'Tags' }).click();
     const tags = section.getByLabel(`Tags of ${host}/e2e/tiny`);
-    await expect(tags.getByRole('button', { name: /^Show / })).toHaveCount(2);
+    await expect(tags.getByRole('button', { name: /^Show / })).toHaveCount(4);
+    // Each tag's digest, platforms and size, as skopeo reads its manifest; the lost one says so.
+    const rowOf = (tag: string) => tags.getByRole('row').filter({ has: page.getByRole('button', { name: `Show ${host}/e2e/tiny:${tag}`, exact: true }) });
+    const sizeOf = (m: { config: { size: number }; layers: Array<{ size: number }> }) => m.config.size + m.layers.reduce((sum, l) => sum + l.size, 0);
+    await expect(rowOf('v1').getByTitle(inspected.Digest, { exact: true })).toBeVisible();
+    await expect(rowOf('v1')).toContainText('single image');
+    await expect(rowOf('v1').getByRole('cell').last()).toHaveText(formatSize(sizeOf(raw as unknown as Parameters<typeof sizeOf>[0])));
+    const index = skopeo('--raw', `docker://${host}/e2e/tiny:multi`) as { manifests: Array<{ digest: string; platform: { os: string; architecture: string } }> };
+    const amd64 = index.manifests.find((d) => d.platform.architecture === 'amd64')!;
+    const amd64Raw = skopeo('--raw', `docker://${host}/e2e/tiny@${amd64.digest}`) as unknown as Parameters<typeof sizeOf>[0];
+    await expect(rowOf('multi')).toContainText(index.manifests.filter((d) => d.platform.os !== 'unknown').map((d) => `${d.platform.os}/${d.platform.architecture}`).join(', '));
+    await expect(rowOf('multi').getByRole('cell').last()).toHaveText(`${formatSize(sizeOf(amd64Raw))} (linux/amd64)`);
+    await expect(rowOf('broken')).toContainText('answered 404');
     await shot(page, '50b-registry-tags');
 
     // Open, through a relay slow enough (about 250 kB/s) to watch the layer come in: an image of

@@ -8,7 +8,7 @@ import {
   registryRefSchema, registryTagsPageSchema,
 } from '@peel/api/schemas';
 import type { RegistryContext } from '../registry/index.js';
-import { described, errorReplies, flag, noContent } from './schemas.js';
+import { described, errorReplies, flag, isOn, noContent } from './schemas.js';
 
 const uuidParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
 
@@ -48,10 +48,11 @@ export async function registryRoutes(base: FastifyInstance, opts: RegistryRoutes
         paged: flag({ description: 'always paged (accepted as the other lists take it)' }),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_MAX_LIMIT })),
         cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+        details: flag({ description: "each tag's digest, media type, platforms and size, read from its manifest (a tag that cannot be read carries its own `error`)" }),
       }),
       response: { 200: described(registryTagsPageSchema, 'one page of tags'), ...registryErrors(400, 403, 404, 429, 502) },
     },
-  }, async (req, reply) => service.tags(req.query.repo, { limit: req.query.limit ?? 100, cursor: req.query.cursor }, abortOnClose(reply.raw)));
+  }, async (req, reply) => service.tags(req.query.repo, { limit: req.query.limit ?? 100, cursor: req.query.cursor, details: isOn(req.query.details) }, abortOnClose(reply.raw)));
 
   app.post('/api/registry/open-jobs', {
     schema: {
