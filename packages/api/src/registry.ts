@@ -11,6 +11,9 @@ import type * as S from './schemas/index.js';
 //          (details=1: each tag's digest, media type, platforms and size, or its own error)
 //   POST   /api/registry/open-jobs           { ref, platform? } → 202 RegistryOpenJob
 //   GET    /api/registry/open-jobs/:id       RegistryOpenJob (poll it: per-layer bytes; `done` with `image`, `failed` with `error`)
+//   GET    /api/registry/open-jobs/:id/layers/:n/fs?path=[&paged=1…]   FsEntry[] | FsPage: layer n's own
+//          folders while the open goes on, once the job says the layer is `indexed` (409 before, and
+//          once the open failed or was cancelled); the shape of /api/images/:id/fs?layer=n
 //   DELETE /api/registry/open-jobs/:id       cancel it (nothing of it is kept)
 //   GET    /api/registry/logins              RegistryLogin[]: registries with session credentials (never the secrets)
 //   PUT    /api/registry/logins              { registry, username, password } → 204: credentials for this server's session

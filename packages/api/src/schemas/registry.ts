@@ -111,6 +111,13 @@ export const registryLayerProgressSchema = Type.Object({
   loaded: int,
   /** waiting; fetching (from the registry); stored (the store holds it: read locally, not downloaded); done. */
   state: registryLayerStateSchema,
+  /**
+   * The layer's entries are stored: its own folders can be listed at
+   * `/api/registry/open-jobs/:id/layers/:n/fs` while the rest of the image is still coming.
+   */
+  indexed: bool,
+  /** The digest of the layer's uncompressed tar, once indexed (null before). */
+  diffId: Nullable(str),
 });
 
 export const registryOpenJobSchema = Type.Object({
