@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -311,6 +313,38 @@ describe('opening from a hostile or slow registry (a hand-made one)', () => {
       expect(await storeState(app, dir)).toEqual(before);
     } finally {
       await fake.close();
+    }
+  });
+
+  it("reads a page's tag manifests four at a time, never more", async () => {
+    const tags = Array.from({ length: 12 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+    let inFlight = 0;
+    let most = 0;
+    const sockets = new Set<Socket>();
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path === '/v2/' || path === '/v2') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      if (path === '/v2/many/tags/tags/list') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'many/tags', tags }));
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': image.manifest.length, 'docker-content-digest': image.manifestDigest }).end(image.manifest);
+      }, 100);
+    });
+    server.on('connection', (c) => {
+      sockets.add(c);
+      c.on('close', () => sockets.delete(c));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const repo = `127.0.0.1:${(server.address() as AddressInfo).port}/many/tags`;
+      const page = await getJson<RegistryTagsPage>(app, `/api/registry/tags?repo=${encodeURIComponent(repo)}&paged=1&details=1`);
+      expect(page.items.map((t) => [t.tag, t.digest])).toEqual(tags.map((t) => [t, image.manifestDigest]));
+      expect(most).toBe(4);
+    } finally {
+      for (const c of sockets) c.destroy();
+      await new Promise((r) => server.close(r));
     }
   });
 
