@@ -10,3 +10,4 @@ export { parseChallenges, nextLink, type Challenge } from './challenge.js';
 export { hostPlatform, platformMatches, parsePlatform, formatPlatform, pickPlatform } from './platform.js';
 export { createRegistryClient, parseManifest, checkTarget, DEFAULT_REGISTRY_LIMITS, DEFAULT_UPLOAD_CHUNK_BYTES, type RegistryClientImpl } from './client.js';
 export * from './media-types.js';
+export { describeManifest, describeTags, imageSize, indexImages, TAG_DETAILS_AT_ONCE, type TagDescription, type TagDetails } from './tags.js';

@@ -1,15 +1,12 @@
 import type { Readable } from 'node:stream';
-import type { RegistryHistoryStep, RegistryImageManifest, RegistryManifest, RegistryPlatformChoice, RegistryTag, RegistryTagDetails, RegistryTagsPage } from '@peel/api';
+import type { RegistryHistoryStep, RegistryImageManifest, RegistryManifest, RegistryPlatformChoice, RegistryTag, RegistryTagsPage } from '@peel/api';
 import { describeError } from '../http/error-handler.js';
 import {
-  formatPlatform, formatReference, hostPlatform, normalizeRegistry, parsePlatform, parseReference, parseRepository, pickPlatform,
+  describeTags, formatPlatform, formatReference, hostPlatform, imageSize, indexImages, normalizeRegistry, parsePlatform, parseReference, parseRepository, pickPlatform,
   type Credentials, type Descriptor, type FetchedManifest, type ImageReference, type Platform, type RegistryClient,
 } from '@peel/registry';
 import { ApiError, badRequest, notFound } from '../errors.js';
 import { registryError, toApiError } from './errors.js';
-
-/** Tags whose manifests are read at once for a page of tags with details. */
-export const TAG_DETAILS_AT_ONCE = 4;
 
 /** A config blob is JSON: bounded like the ingest bounds an archive's JSON files. */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
@@ -80,41 +77,17 @@ export class RegistryService {
   /** A page of tags; with `details`, each tag's manifest is read too (TAG_DETAILS_AT_ONCE at a time). */
   async tags(repoText: string, page: { limit: number; cursor?: string; details?: boolean }, signal?: AbortSignal): Promise<RegistryTagsPage> {
     const repo = parseWith(parseRepository, repoText);
-    const got = await registryError(() => this.client.tags(repo, { n: page.limit, last: page.cursor }, signal));
-    const base = formatReference({ ...repo, tag: null, digest: null });
-    const items: RegistryTag[] = got.tags.map((tag) => ({ tag, ref: `${base}:${tag}` }));
-    if (page.details) {
-      await eachAtMost(TAG_DETAILS_AT_ONCE, got.tags.map((tag, i) => async () => {
-        Object.assign(items[i], await this.tagDetails({ ...repo, tag, digest: null }, signal));
-      }));
-    }
-    return { repository: base, items, next: got.next };
-  }
-
-  /**
-   * What a tag points at, from its manifest (and, for an index, the host's image manifest, for
-   * its size). A tag that cannot be read says why in its own `error`: one bad tag never fails
-   * the page. Each manifest read is bounded as every manifest read is (size, time, digest).
-   */
-  private async tagDetails(ref: ImageReference, signal?: AbortSignal): Promise<RegistryTagDetails> {
-    try {
-      const top = await this.client.manifest(ref, signal);
-      if (top.image) return { digest: top.digest, mediaType: top.mediaType, platforms: null, size: imageSize(top.image), sizePlatform: null, error: null };
-      if (!top.index) throw new ApiError(502, 'REGISTRY_ERROR', `${formatReference(ref)} is a ${top.mediaType}, neither an image manifest nor an index`);
-      const pick = pickPlatform(top.index.manifests, hostPlatform());
-      const image = pick ? await this.client.manifest({ ...ref, tag: null, digest: pick.digest }, signal) : null;
-      return {
-        digest: top.digest,
-        mediaType: top.mediaType,
-        platforms: indexPlatforms(top.index.manifests).map((p) => p.name),
-        size: image?.image ? imageSize(image.image) : null,
-        sizePlatform: image?.image ? formatPlatform(pick!.platform) : null,
-        error: null,
-      };
-    } catch (e) {
-      if (signal?.aborted) throw e;
-      return { digest: null, mediaType: null, platforms: null, size: null, sizePlatform: null, error: errorOf(e) };
-    }
+    return registryError(async () => {
+      const got = await this.client.tags(repo, { n: page.limit, last: page.cursor }, signal);
+      const base = formatReference({ ...repo, tag: null, digest: null });
+      const items: RegistryTag[] = got.tags.map((tag) => ({ tag, ref: `${base}:${tag}` }));
+      if (page.details) {
+        // One tag that cannot be read says why in its own `error`: it never fails the page.
+        const described = await describeTags(this.client, repo, got.tags, signal);
+        described.forEach((d, i) => Object.assign(items[i], d.details ? { ...d.details, error: null } : { ...NO_DETAILS, error: errorOf(d.error) }));
+      }
+      return { repository: base, items, next: got.next };
+    });
   }
 
   /** The image config's bytes (bounded: it is JSON the registry chose). */
@@ -145,26 +118,14 @@ function errorOf(e: unknown): { code: string; message: string } {
   return { code, message };
 }
 
-/** An index's images, attestations (platform unknown/unknown) left out. */
+/** An index's images as the API lists them. */
 function indexPlatforms(manifests: readonly Descriptor[]): RegistryPlatformChoice[] {
-  return manifests.filter((d) => d.platform && d.platform.os !== 'unknown').map((d) => ({
+  return indexImages(manifests).map((d) => ({
     mediaType: d.mediaType, digest: d.digest, size: d.size, platform: d.platform!, name: formatPlatform(d.platform),
   }));
 }
 
-/** The bytes an image manifest names: its config and its layers. */
-function imageSize(image: { config: Descriptor; layers: Descriptor[] }): number {
-  return image.config.size + image.layers.reduce((sum, l) => sum + l.size, 0);
-}
-
-/** Runs the tasks, at most `n` at a time; rejects with the first failure. */
-async function eachAtMost(n: number, tasks: Array<() => Promise<void>>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) await tasks[next++]();
-  };
-  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
-}
+const NO_DETAILS = { digest: null, mediaType: null, platforms: null, size: null, sizePlatform: null };
 
 /** What the API shows of a config: its platform, created time and history. */
 export function parseConfig(bytes: Buffer, digest: string): { platform: Platform; created: string | null; history: RegistryHistoryStep[] } {
