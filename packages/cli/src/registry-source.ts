@@ -68,7 +68,7 @@ function parse(source: string): ImageReference {
 }
 
 /** A client with the user's Docker config credentials, PEEL_REGISTRY_CA and PEEL_REGISTRY_INSECURE. */
-function connect(env: Record<string, string | undefined>): RegistryClient {
+export function connect(env: Record<string, string | undefined>): RegistryClient {
   const caFile = env.PEEL_REGISTRY_CA;
   let ca: Buffer | undefined;
   if (caFile) {
