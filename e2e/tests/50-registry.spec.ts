@@ -172,6 +172,7 @@ test.describe('Registry: open an image straight from a registry', () => {
       // Layer 0 is indexed while layer 1 is still coming: Browse shows its tree.
       await card.getByRole('button', { name: 'Browse layer 0' }).click({ timeout: 20_000 });
       await expect(card.getByRole('button', { name: 'Browse layer 1' })).toHaveCount(0);
+      await expect(rows.nth(0)).toContainText('done, indexed');
       const tree = card.getByRole('tree', { name: 'Files of layer 0' });
       for (const name of top) await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();
       await expect(tree.getByRole('treeitem')).toHaveCount(top.length);

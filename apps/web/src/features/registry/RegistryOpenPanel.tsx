@@ -65,7 +65,7 @@ function RunningPanel({ state, onCancel }: { state: Extract<RegistryOpenState, {
                 </span>
                 <Bar label={`Layer ${i}`} stats={stats} indeterminate={false} small />
                 <span className="registry-layer-stats">
-                  {formatSize(layer.loaded)} of {formatSize(layer.size)} · {layer.state === 'fetching' && stats ? `${formatSpeed(stats.speed)}, ${formatDuration(stats.eta)} left` : STATE_TEXT[layer.state]}
+                  {formatSize(layer.loaded)} of {formatSize(layer.size)} · {layer.state === 'fetching' && stats ? `${formatSpeed(stats.speed)}, ${formatDuration(stats.eta)} left` : `${STATE_TEXT[layer.state]}${layer.indexed ? ', indexed' : ''}`}
                 </span>
               </li>
             );
