@@ -1,12 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImageDetail } from '@peel/api';
 import { expect, expectAccessible, fixturePath, imageIdOf, shot, test } from './helpers.js';
-import { randomFileImage } from './make-image.js';
+import { formatSize } from '../../apps/web/src/lib/format-size.js';
+import { layeredImage, randomFileImage, tar } from './make-image.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REGISTRY = 'e2e-open';
@@ -51,12 +53,17 @@ async function slowRelay(target: string, bytesPerSecond: number): Promise<{ host
 test.describe('Registry: open an image straight from a registry', () => {
   let host: string;
   test.beforeAll(() => {
-    const info = JSON.parse(execFileSync('bash', ['scripts/registry.sh', 'start', REGISTRY, 'open'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!) as { host: string };
+    const info = JSON.parse(execFileSync('bash', ['scripts/registry.sh', 'start', REGISTRY, 'open'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!) as { host: string; dir: string };
     host = info.host;
     // What a person has before opening Peel: the image in a registry (put there by skopeo).
     for (const tag of ['v1', 'v2']) {
       execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${fixturePath('tiny-docker-legacy.tar')}`, `docker://${host}/e2e/tiny:${tag}`]);
     }
+    execFileSync('skopeo', ['copy', '--quiet', '--all', '--dest-tls-verify=false', `oci-archive:${fixturePath('tiny-multiarch-oci.tar')}`, `docker://${host}/e2e/tiny:multi`]);
+    // A tag whose manifest the registry lost: its link names a digest never pushed.
+    const link = join(info.dir, 'data/docker/registry/v2/repositories/e2e/tiny/_manifests/tags/broken/current');
+    mkdirSync(link, { recursive: true });
+    writeFileSync(join(link, 'link'), `sha256:${'0'.repeat(64)}`);
   });
   test.afterAll(() => {
     execFileSync('bash', ['scripts/registry.sh', 'stop', REGISTRY], { cwd: root });
@@ -83,7 +90,19 @@ test.describe('Registry: open an image straight from a registry', () => {
     // Tags of the repository, then back to v1.
     await section.getByRole('button', { name: 'Tags' }).click();
     const tags = section.getByLabel(`Tags of ${host}/e2e/tiny`);
-    await expect(tags.getByRole('button', { name: /^Show / })).toHaveCount(2);
+    await expect(tags.getByRole('button', { name: /^Show / })).toHaveCount(4);
+    // Each tag's digest, platforms and size, as skopeo reads its manifest; the lost one says so.
+    const rowOf = (tag: string) => tags.getByRole('row').filter({ has: page.getByRole('button', { name: `Show ${host}/e2e/tiny:${tag}`, exact: true }) });
+    const sizeOf = (m: { config: { size: number }; layers: Array<{ size: number }> }) => m.config.size + m.layers.reduce((sum, l) => sum + l.size, 0);
+    await expect(rowOf('v1').getByTitle(inspected.Digest, { exact: true })).toBeVisible();
+    await expect(rowOf('v1')).toContainText('single image');
+    await expect(rowOf('v1').getByRole('cell').last()).toHaveText(formatSize(sizeOf(raw as unknown as Parameters<typeof sizeOf>[0])));
+    const index = skopeo('--raw', `docker://${host}/e2e/tiny:multi`) as { manifests: Array<{ digest: string; platform: { os: string; architecture: string } }> };
+    const amd64 = index.manifests.find((d) => d.platform.architecture === 'amd64')!;
+    const amd64Raw = skopeo('--raw', `docker://${host}/e2e/tiny@${amd64.digest}`) as unknown as Parameters<typeof sizeOf>[0];
+    await expect(rowOf('multi')).toContainText(index.manifests.filter((d) => d.platform.os !== 'unknown').map((d) => `${d.platform.os}/${d.platform.architecture}`).join(', '));
+    await expect(rowOf('multi').getByRole('cell').last()).toHaveText(`${formatSize(sizeOf(amd64Raw))} (linux/amd64)`);
+    await expect(rowOf('broken')).toContainText('answered 404');
     await shot(page, '50b-registry-tags');
 
     // Open, through a relay slow enough (about 250 kB/s) to watch the layer come in: an image of
@@ -117,6 +136,58 @@ test.describe('Registry: open an image straight from a registry', () => {
     expect(detail.manifestDigest).toBe(freshDigest);
     expect(detail.layers.map((l) => l.digest)).toEqual(freshRaw.layers.map((l) => l.digest));
     await shot(page, '50d-registry-opened');
+  });
+
+  test("a layer's tree is browsable as soon as it is indexed, while the next layer still downloads", async ({ page }) => {
+    // Layer 0: a few folders and files; layer 1: random bytes, slow through the relay.
+    const first = [
+      { path: 'etc', type: 'dir' as const },
+      { path: 'etc/os-release', type: 'file' as const, content: Buffer.from('ID=peel-e2e\n') },
+      { path: 'etc/hostname', type: 'file' as const, content: Buffer.from('browse\n') },
+      { path: 'usr', type: 'dir' as const },
+      { path: 'usr/bin', type: 'dir' as const },
+      { path: 'usr/bin/hello', type: 'file' as const, content: Buffer.from('#!/bin/sh\necho hi\n') },
+    ];
+    const layer0 = tar(first);
+    const archive = join(mkdtempSync(join(tmpdir(), 'peel-e2e-registry-')), 'layers.tar');
+    writeFileSync(archive, layeredImage([first, [{ path: 'data', type: 'dir' }, { path: 'data/random.bin', type: 'file', content: randomBytes(1_500_000) }]], 'e2e/layers:1', 'generated: two layers'));
+    const ref = `${host}/e2e/layers:${Date.now()}`;
+    execFileSync('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${archive}`, `docker://${ref}`]);
+    rmSync(dirname(archive), { recursive: true, force: true });
+    // What GNU tar lists in layer 0: its top folders, and what /etc holds.
+    const names = execFileSync('tar', ['-t'], { input: layer0, encoding: 'utf8' }).trim().split('\n').map((n) => n.replace(/\/$/, ''));
+    const top = names.filter((n) => !n.includes('/'));
+    const inEtc = names.filter((n) => n.startsWith('etc/')).map((n) => n.slice(4));
+    const relay = await slowRelay(host, 100_000);
+    const slowRef = ref.replace(host, relay.host);
+    try {
+      await page.goto('/');
+      const section = page.getByRole('region', { name: 'Open from a registry' });
+      await section.getByRole('textbox', { name: 'Reference' }).fill(slowRef);
+      await section.getByRole('button', { name: 'Show', exact: true }).click();
+      await section.getByLabel(`Manifest of ${slowRef}`).getByRole('button', { name: 'Open' }).click();
+      const card = page.getByRole('region', { name: 'Opening from a registry' });
+      const rows = card.getByRole('list', { name: 'Layers' }).getByRole('listitem');
+      await expect(rows).toHaveCount(2);
+      // Layer 0 is indexed while layer 1 is still coming: Browse shows its tree.
+      await card.getByRole('button', { name: 'Browse layer 0' }).click({ timeout: 20_000 });
+      await expect(card.getByRole('button', { name: 'Browse layer 1' })).toHaveCount(0);
+      await expect(rows.nth(0)).toContainText('done, indexed');
+      const tree = card.getByRole('tree', { name: 'Files of layer 0' });
+      for (const name of top) await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();
+      await expect(tree.getByRole('treeitem')).toHaveCount(top.length);
+      await tree.getByRole('treeitem', { name: 'etc', exact: true }).click();
+      for (const name of inEtc) await expect(tree.getByRole('treeitem', { name, exact: true })).toBeVisible();
+      await expect(tree.getByRole('treeitem')).toHaveCount(top.length + inEtc.length);
+      // All that while layer 1 was still downloading, and the open still going on.
+      await expect(rows.nth(1)).toHaveAttribute('data-state', 'fetching', { timeout: 1 });
+      await expect(rows.nth(1)).toContainText(/kB\/s, .* left/, { timeout: 1 });
+      await shot(page, '50g-registry-browse-layer');
+      await expectAccessible(page);
+      await page.waitForURL(/\/images\/[^/]+\/layers/, { timeout: 60_000 });
+    } finally {
+      await relay.close();
+    }
   });
 
   test('a tag the registry does not have is said plainly', async ({ page }) => {

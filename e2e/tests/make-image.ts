@@ -50,24 +50,33 @@ export function tar(entries: Array<TarEntry | { path: string; type: 'plain'; con
  * whose history says `createdBy`.
  */
 export function singleLayerImage(entries: TarEntry[], tag: string, createdBy: string): Buffer {
-  const layer = tar(entries);
-  const diffId = `sha256:${createHash('sha256').update(layer).digest('hex')}`;
+  return layeredImage([entries], tag, createdBy);
+}
+
+/** A `docker save`-shaped archive with one layer per entry list, in order (each history step says `createdBy`). */
+export function layeredImage(layers: TarEntry[][], tag: string, createdBy: string): Buffer {
+  const tars = layers.map((entries) => tar(entries));
+  const diffIds = tars.map((layer) => `sha256:${createHash('sha256').update(layer).digest('hex')}`);
   const config = Buffer.from(
     JSON.stringify({
       architecture: 'amd64',
       os: 'linux',
       created: '2024-01-01T00:00:00Z',
       config: { Cmd: ['/bin/sh'] },
-      rootfs: { type: 'layers', diff_ids: [diffId] },
-      history: [{ created: '2024-01-01T00:00:00Z', created_by: createdBy }],
+      rootfs: { type: 'layers', diff_ids: diffIds },
+      history: tars.map(() => ({ created: '2024-01-01T00:00:00Z', created_by: createdBy })),
     }),
   );
   const configName = `${createHash('sha256').update(config).digest('hex')}.json`;
-  const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: ['layer/layer.tar'] }]));
+  // The first layer keeps the folder name a single-layer image always had.
+  const folders = tars.map((_, i) => (i === 0 ? 'layer' : `layer${i}`));
+  const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [tag], Layers: folders.map((f) => `${f}/layer.tar`) }]));
   return tar([
     { path: configName, type: 'plain', content: config },
-    { path: 'layer', type: 'dir' },
-    { path: 'layer/layer.tar', type: 'plain', content: layer },
+    ...tars.flatMap((layer, i): Array<TarEntry | { path: string; type: 'plain'; content: Buffer }> => [
+      { path: folders[i], type: 'dir' },
+      { path: `${folders[i]}/layer.tar`, type: 'plain', content: layer },
+    ]),
     { path: 'manifest.json', type: 'plain', content: manifest },
   ]);
 }

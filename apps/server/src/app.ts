@@ -166,7 +166,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(exportRoutes, { services });
   const registry = createRegistry(opts.registry ?? {}, services.ingest, store, (err, message) => app.log.error({ err }, message));
   app.addHook('onClose', () => registry.close());
-  await app.register(registryRoutes, { registry });
+  await app.register(registryRoutes, { registry, layerPages: services.fs.pages });
   await app.register(registryPushRoutes, { services, client: registry.service.client, logFailure: (err, message) => app.log.error({ err }, message) });
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
   await app.register(compareRoutes, { compare: services.compare, packages: new ComparePackagesService(services.compare, packages) });

@@ -51,6 +51,7 @@ const ROUTES = [
   'get /api/registry/tags',
   'post /api/registry/open-jobs',
   'get /api/registry/open-jobs/{id}',
+  'get /api/registry/open-jobs/{id}/layers/{n}/fs',
   'delete /api/registry/open-jobs/{id}',
   'get /api/registry/logins',
   'put /api/registry/logins',

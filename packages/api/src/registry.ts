@@ -7,9 +7,13 @@ import type * as S from './schemas/index.js';
 // A reference is `host[:port]/repository[:tag][@sha256:…]`; Docker Hub's short names work too.
 //   GET    /api/registry/manifest?ref=[&platform=os/arch]   RegistryManifest: media type, digest,
 //          platforms (an index) and the image manifest's config, history and layers with sizes
-//   GET    /api/registry/tags?repo=host/repo&paged=1[&limit=N][&cursor=C]   RegistryTagsPage
+//   GET    /api/registry/tags?repo=host/repo&paged=1[&limit=N][&cursor=C][&details=1]   RegistryTagsPage
+//          (details=1: each tag's digest, media type, platforms and size, or its own error)
 //   POST   /api/registry/open-jobs           { ref, platform? } → 202 RegistryOpenJob
 //   GET    /api/registry/open-jobs/:id       RegistryOpenJob (poll it: per-layer bytes; `done` with `image`, `failed` with `error`)
+//   GET    /api/registry/open-jobs/:id/layers/:n/fs?path=[&paged=1…]   FsEntry[] | FsPage: layer n's own
+//          folders while the open goes on, once the job says the layer is `indexed` (409 before, and
+//          once the open failed or was cancelled); the shape of /api/images/:id/fs?layer=n
 //   DELETE /api/registry/open-jobs/:id       cancel it (nothing of it is kept)
 //   GET    /api/registry/logins              RegistryLogin[]: registries with session credentials (never the secrets)
 //   PUT    /api/registry/logins              { registry, username, password } → 204: credentials for this server's session
@@ -33,6 +37,7 @@ export type RegistryHistoryStep = Static<typeof S.registryHistoryStepSchema>;
 /** `GET /api/registry/tags?paged=1` */
 export type RegistryTagsPage = Static<typeof S.registryTagsPageSchema>;
 export type RegistryTag = Static<typeof S.registryTagSchema>;
+export type RegistryTagDetails = Static<typeof S.registryTagDetailsSchema>;
 /** `POST /api/registry/open-jobs` body. */
 export type RegistryOpenRequest = Static<typeof S.registryOpenRequestSchema>;
 /** The progress of opening an image from a registry (a server-side ingest), layer by layer. */

@@ -13,10 +13,11 @@ import { buildCommand } from './commands/build.js';
 import { editCommand } from './commands/edit.js';
 import { diffCommand } from './commands/diff.js';
 import { packagesCommand } from './commands/packages.js';
+import { tagsCommand } from './commands/tags.js';
 
 export type AnyCommand = CommandSpec<OptionSpecs>;
 
-const BUILT_IN = [inspectCommand, lsCommand, catCommand, unpackCommand, buildCommand, editCommand, diffCommand, packagesCommand] as unknown as AnyCommand[];
+const BUILT_IN = [inspectCommand, lsCommand, catCommand, unpackCommand, buildCommand, editCommand, diffCommand, packagesCommand, tagsCommand] as unknown as AnyCommand[];
 
 /** Modules loaded when present: `./commands/<name>.js` exporting `command` (or default) as a CommandSpec. */
 const OPTIONAL = ['findings'];

@@ -14,7 +14,7 @@ describe('command registry', () => {
   it('picks up an optional findings module when its file exists, after the built-in commands', async () => {
     const dir = await tempDir('registry');
     const empty = (await loadCommands(pathToFileURL(`${dir}/`))).map((c) => c.name);
-    expect(empty).toEqual(['inspect', 'ls', 'cat', 'unpack', 'build', 'edit', 'diff', 'packages']);
+    expect(empty).toEqual(['inspect', 'ls', 'cat', 'unpack', 'build', 'edit', 'diff', 'packages', 'tags']);
     await writeFile(path.join(dir, 'findings.ts'), spec('findings'));
     const names = (await loadCommands(pathToFileURL(`${dir}/`))).map((c) => c.name);
     expect(names).toEqual([...empty, 'findings']);

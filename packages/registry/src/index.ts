@@ -11,3 +11,4 @@ export { hostPlatform, platformMatches, parsePlatform, formatPlatform, pickPlatf
 export { createRegistryClient, parseManifest, checkTarget, DEFAULT_REGISTRY_LIMITS, DEFAULT_UPLOAD_CHUNK_BYTES, type RegistryClientImpl } from './client.js';
 export * from './media-types.js';
 export { pushImage, type PushBlobSource, type PushBlobOutcome, type PushImageOptions, type PushedImage } from './push-image.js';
+export { describeManifest, describeTags, imageSize, indexImages, TAG_DETAILS_AT_ONCE, type TagDescription, type TagDetails } from './tags.js';

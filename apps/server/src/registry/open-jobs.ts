@@ -74,6 +74,21 @@ export class RegistryOpenJobs {
     return this.job(id).view;
   }
 
+  /**
+   * Layer `n` of a job, once its entries are stored: what a listing of its folders needs. 409
+   * before that, and once the job failed or was cancelled (what it stored is being removed).
+   */
+  indexedLayer(id: string, n: number): { layerDigest: string; layerIndex: number } {
+    const { view, abort } = this.job(id);
+    // A cancel answers before the job has wound down: its layers go from the moment it is asked for.
+    if (abort.signal.aborted || view.state === 'cancelled') throw new ApiError(409, 'OPEN_ENDED', `the open of ${view.ref} was cancelled: nothing of it is kept`);
+    if (view.state === 'failed') throw new ApiError(409, 'OPEN_ENDED', `the open of ${view.ref} failed: nothing of it is kept`);
+    const layer = view.layers[n];
+    if (!layer) throw notFound(view.state === 'resolving' ? `the open of ${view.ref} is still reading the manifest: its layers are not known yet` : `the open of ${view.ref} has no layer ${n} (${view.layers.length} layers)`);
+    if (!layer.indexed) throw new ApiError(409, 'LAYER_NOT_INDEXED', `layer ${n} of ${view.ref} is not indexed yet (${layer.loaded} of ${layer.size} bytes read); poll the job until its \`indexed\` is true`);
+    return { layerDigest: layer.digest, layerIndex: n };
+  }
+
   cancel(id: string): RegistryOpenJob {
     const job = this.job(id);
     job.abort.abort();
@@ -103,7 +118,7 @@ export class RegistryOpenJobs {
     const configPlatform = parseConfig(configBytes, config.digest).platform;
     view.digest = manifest.digest;
     view.platform = formatPlatform(configPlatform);
-    view.layers = layers.map((l) => ({ digest: l.digest, size: l.size, loaded: 0, state: 'waiting' }));
+    view.layers = layers.map((l) => ({ digest: l.digest, size: l.size, loaded: 0, state: 'waiting', indexed: false, diffId: null }));
     view.state = 'fetching';
     resolved();
     const blobs: LayoutBlob[] = [
@@ -120,7 +135,7 @@ export class RegistryOpenJobs {
     const body = Readable.from(afterLast(archive, () => {
       if (view.state === 'fetching') view.state = 'indexing';
     }), { objectMode: false });
-    return this.ingest.ingest({ body, name: view.ref, signal });
+    return this.ingest.ingest({ body, name: view.ref, signal, onLayerIndexed: (indexed) => markIndexed(view, indexed) });
   }
 
   /** A layer's bytes from the store when it holds them, else from the registry; counted either way. */
@@ -129,6 +144,15 @@ export class RegistryOpenJobs {
     progress.state = stored ? 'stored' : 'fetching';
     const source = stored ? this.store.open(layer.digest) : await this.registry.client.blob(ref, layer, signal);
     return counted(source, progress);
+  }
+}
+
+/** Every layer of the job with this blob digest (an image may list one layer twice) is browsable. */
+function markIndexed(view: RegistryOpenJob, indexed: { digest: string; diffId: string }): void {
+  for (const layer of view.layers) {
+    if (layer.digest !== indexed.digest) continue;
+    layer.indexed = true;
+    layer.diffId = indexed.diffId;
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
-import type { RegistryHistoryStep, RegistryImageManifest, RegistryManifest, RegistryPlatformChoice, RegistryTagsPage } from '@peel/api';
+import type { RegistryHistoryStep, RegistryImageManifest, RegistryManifest, RegistryPlatformChoice, RegistryTag, RegistryTagsPage } from '@peel/api';
+import { describeError } from '../http/error-handler.js';
 import {
-  formatPlatform, formatReference, hostPlatform, normalizeRegistry, parsePlatform, parseReference, parseRepository, pickPlatform,
+  describeTags, formatPlatform, formatReference, hostPlatform, imageSize, indexImages, normalizeRegistry, parsePlatform, parseReference, parseRepository, pickPlatform,
   type Credentials, type Descriptor, type FetchedManifest, type ImageReference, type Platform, type RegistryClient,
 } from '@peel/registry';
 import { ApiError, badRequest, notFound } from '../errors.js';
@@ -52,9 +53,7 @@ export class RegistryService {
       let platforms: RegistryPlatformChoice[] | null = null;
       let image: FetchedManifest | null = top.image ? top : null;
       if (top.index) {
-        platforms = top.index.manifests.filter((d) => d.platform && d.platform.os !== 'unknown').map((d) => ({
-          mediaType: d.mediaType, digest: d.digest, size: d.size, platform: d.platform!, name: formatPlatform(d.platform),
-        }));
+        platforms = indexPlatforms(top.index.manifests);
         const pick = pickPlatform(top.index.manifests, wanted ?? hostPlatform());
         if (!pick && wanted) throw notFound(`${formatReference(ref)} has no ${platformText} image (platforms: ${platforms.map((p) => p.name).join(', ') || 'none'})`);
         image = pick ? await this.client.manifest({ ...ref, tag: null, digest: pick.digest }, signal) : null;
@@ -75,12 +74,19 @@ export class RegistryService {
     });
   }
 
-  async tags(repoText: string, page: { limit: number; cursor?: string }, signal?: AbortSignal): Promise<RegistryTagsPage> {
+  /** A page of tags; with `details`, each tag's manifest is read too (TAG_DETAILS_AT_ONCE at a time). */
+  async tags(repoText: string, page: { limit: number; cursor?: string; details?: boolean }, signal?: AbortSignal): Promise<RegistryTagsPage> {
     const repo = parseWith(parseRepository, repoText);
     return registryError(async () => {
       const got = await this.client.tags(repo, { n: page.limit, last: page.cursor }, signal);
       const base = formatReference({ ...repo, tag: null, digest: null });
-      return { repository: base, items: got.tags.map((tag) => ({ tag, ref: `${base}:${tag}` })), next: got.next };
+      const items: RegistryTag[] = got.tags.map((tag) => ({ tag, ref: `${base}:${tag}` }));
+      if (page.details) {
+        // One tag that cannot be read says why in its own `error`: it never fails the page.
+        const described = await describeTags(this.client, repo, got.tags, signal);
+        described.forEach((d, i) => Object.assign(items[i], d.details ? { ...d.details, error: null } : { ...NO_DETAILS, error: errorOf(d.error) }));
+      }
+      return { repository: base, items, next: got.next };
     });
   }
 
@@ -99,12 +105,27 @@ export class RegistryService {
       platform: parsed.platform,
       config: { mediaType: config.mediaType, digest: config.digest, size: config.size },
       layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size })),
-      size: config.size + layers.reduce((sum, l) => sum + l.size, 0),
+      size: imageSize(m.image!),
       created: parsed.created,
       history: parsed.history,
     };
   }
 }
+
+/** A tag's own failure, as the API would answer it. */
+function errorOf(e: unknown): { code: string; message: string } {
+  const { code, message } = describeError(toApiError(e)).body.error;
+  return { code, message };
+}
+
+/** An index's images as the API lists them. */
+function indexPlatforms(manifests: readonly Descriptor[]): RegistryPlatformChoice[] {
+  return indexImages(manifests).map((d) => ({
+    mediaType: d.mediaType, digest: d.digest, size: d.size, platform: d.platform!, name: formatPlatform(d.platform),
+  }));
+}
+
+const NO_DETAILS = { digest: null, mediaType: null, platforms: null, size: null, sizePlatform: null };
 
 /** What the API shows of a config: its platform, created time and history. */
 export function parseConfig(bytes: Buffer, digest: string): { platform: Platform; created: string | null; history: RegistryHistoryStep[] } {

@@ -3,19 +3,22 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { PAGE_MAX_LIMIT } from '@peel/api';
-import {
+import { fsEntrySchema, fsPageSchema,
   registryLoginRequestSchema, registryLoginSchema, registryManifestSchema, registryOpenJobSchema, registryOpenRequestSchema, registryPlatformSchema,
   registryRefSchema, registryTagsPageSchema,
 } from '@peel/api/schemas';
 import type { RegistryContext } from '../registry/index.js';
-import { described, errorReplies, flag, noContent } from './schemas.js';
+import { allPages, type FsPageService } from '../services/fs-pages.js';
+import { pageQuery, pageRequest } from './page-params.js';
+import { described, errorReplies, flag, isOn, layerParam, noContent, pathQuery } from './schemas.js';
 
 const uuidParams = Type.Object({ id: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
 
 const registryErrors = errorReplies({
   400: 'a malformed reference or platform, or a registry Peel may not reach over plain HTTP',
   403: 'refused: foreign Host, or a page of another site (these routes reach other hosts)',
-  404: 'the registry has no such repository, tag, manifest or platform; or no such job',
+  404: 'the registry has no such repository, tag, manifest or platform; or no such job, layer or path',
+  409: 'the layer is not indexed yet, or the open failed or was cancelled',
   429: 'too many opens at once, or the registry asks to slow down',
   502: 'the registry failed, refused the credentials, or answered something refused (the message says what)',
 });
@@ -23,12 +26,15 @@ const registryErrors = errorReplies({
 export interface RegistryRoutesOptions {
   /** The app's registry client, open jobs and session logins (see createRegistry). */
   registry: RegistryContext;
+  /** Folder listings of stored layers: an open's layers are listed as an image's are. */
+  layerPages: FsPageService;
 }
 
 /** Images straight from a registry: a manifest before any download, tags, and open jobs. */
 export async function registryRoutes(base: FastifyInstance, opts: RegistryRoutesOptions): Promise<void> {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const { service, opens } = opts.registry;
+  const { layerPages } = opts;
 
   app.get('/api/registry/manifest', {
     schema: {
@@ -48,10 +54,11 @@ export async function registryRoutes(base: FastifyInstance, opts: RegistryRoutes
         paged: flag({ description: 'always paged (accepted as the other lists take it)' }),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: PAGE_MAX_LIMIT })),
         cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+        details: flag({ description: "each tag's digest, media type, platforms and size, read from its manifest (a tag that cannot be read carries its own `error`)" }),
       }),
       response: { 200: described(registryTagsPageSchema, 'one page of tags'), ...registryErrors(400, 403, 404, 429, 502) },
     },
-  }, async (req, reply) => service.tags(req.query.repo, { limit: req.query.limit ?? 100, cursor: req.query.cursor }, abortOnClose(reply.raw)));
+  }, async (req, reply) => service.tags(req.query.repo, { limit: req.query.limit ?? 100, cursor: req.query.cursor, details: isOn(req.query.details) }, abortOnClose(reply.raw)));
 
   app.post('/api/registry/open-jobs', {
     schema: {
@@ -65,6 +72,25 @@ export async function registryRoutes(base: FastifyInstance, opts: RegistryRoutes
   app.get('/api/registry/open-jobs/:id', {
     schema: { summary: 'An open-from-registry job: state, bytes of each layer, the image when done', tags: ['registry'], params: uuidParams, response: { 200: described(registryOpenJobSchema, 'the job'), ...registryErrors(403, 404) } },
   }, async (req) => opens.get(req.params.id));
+
+  app.get('/api/registry/open-jobs/:id/layers/:n/fs', {
+    schema: {
+      summary: "A folder of layer n's own entries while the open goes on, once the job says the layer is `indexed` (as /api/images/:id/fs?layer=n answers; with paged=1 one page of it)",
+      tags: ['registry'],
+      params: Type.Object({ id: uuidParams.properties.id, n: layerParam }),
+      querystring: Type.Object({ path: Type.Optional(pathQuery), ...pageQuery }),
+      response: {
+        200: Type.Union([Type.Array(fsEntrySchema), fsPageSchema], { description: 'the folder: every entry (FsEntry[]), or with paged=1 one page of them (FsPage)' }),
+        ...registryErrors(400, 403, 404, 409),
+      },
+    },
+  }, async (req) => {
+    const layer = opens.indexedLayer(req.params.id, req.params.n);
+    const page = pageRequest(req.query);
+    const label = `layer ${req.params.n} of the open ${req.params.id}`;
+    const list = (p: NonNullable<typeof page>) => layerPages.layerPage(layer, req.query.path ?? '/', label, p);
+    return page ? list(page) : allPages(list);
+  });
 
   app.delete('/api/registry/open-jobs/:id', {
     schema: { summary: 'Cancel an open-from-registry job (nothing of it is kept)', tags: ['registry'], params: uuidParams, response: { 200: described(registryOpenJobSchema, 'the job, cancelled'), ...registryErrors(403, 404) } },

@@ -72,13 +72,7 @@ export class FsPageService {
     if (opts.asOf !== undefined) return this.asOfPage(id, path, opts.asOf, opts.deleted, req);
     if (opts.layer !== undefined) {
       const layer = await this.layerOf(id, opts.layer);
-      if (path !== '') {
-        const stored = await this.store.fs.layerEntry(layer.layerDigest, path);
-        if (!stored) throw notFound(`layer ${opts.layer} of image ${id} has no ${toApiPath(path)}`);
-        if (stored.entry.type !== 'dir' && stored.entry.type !== 'opaque') throw badRequest('NOT_A_DIRECTORY', `${toApiPath(path)} is a ${stored.entry.type} in layer ${opts.layer}, not a directory`);
-      }
-      const feed: Feed = { source: 'layer', owner: { layerDigest: layer.layerDigest, layerIndex: opts.layer } };
-      return this.collect([feed], path, req, () => this.store.listing.count('layer', feed.owner, path));
+      return this.layerPage({ layerDigest: layer.layerDigest, layerIndex: opts.layer }, apiPath, `layer ${opts.layer} of image ${id}`, req);
     }
     await this.images.require(id);
     const owner = { image: id };
@@ -97,6 +91,21 @@ export class FsPageService {
     const nodes: Feed = { source: 'nodes', owner, params: { folderBytes: opts.folderBytes ?? true } };
     if (!opts.deleted) return this.collect([nodes], dir, req, live);
     return this.collect([nodes, shadowed], dir, req, async () => (await live()) + (await this.store.listing.count('shadowed', owner, dir)));
+  }
+
+  /**
+   * A folder of one stored layer's own entries, shown as layer `layerIndex`: a layer of an image,
+   * or one an open from a registry has indexed already. `label` names the layer in errors.
+   */
+  async layerPage(layer: { layerDigest: string; layerIndex: number }, apiPath: string, label: string, req: PageRequest): Promise<FsPage> {
+    const path = toEnginePath(apiPath);
+    if (path !== '') {
+      const stored = await this.store.fs.layerEntry(layer.layerDigest, path);
+      if (!stored) throw notFound(`${label} has no ${toApiPath(path)}`);
+      if (stored.entry.type !== 'dir' && stored.entry.type !== 'opaque') throw badRequest('NOT_A_DIRECTORY', `${toApiPath(path)} is a ${stored.entry.type} in layer ${layer.layerIndex}, not a directory`);
+    }
+    const feed: Feed = { source: 'layer', owner: layer };
+    return this.collect([feed], path, req, () => this.store.listing.count('layer', layer, path));
   }
 
   /**

@@ -35,6 +35,11 @@ export interface IngestRequest {
   contentLength?: number;
   /** Aborted when the client goes away: everything of this upload is then removed. */
   signal: AbortSignal;
+  /**
+   * Called with each layer (its blob digest) once its entries are stored, while the rest of the
+   * upload goes on: from then on the layer's own folders can be listed by its digest.
+   */
+  onLayerIndexed?: (layer: { digest: string; diffId: string }) => void;
 }
 
 /**
@@ -113,6 +118,7 @@ export class IngestService {
           writes.push(queue.run(async () => {
             try {
               await index.ingest.writeLayer(owned, facts, sorted ? tarOrder(sorted) : entries, opts);
+              req.onLayerIndexed?.({ digest: facts.digest, diffId: facts.diffId });
             } catch (e) {
               await index.ingest.releaseLayer(owned, facts.digest, opts).catch(() => undefined);
               throw e;

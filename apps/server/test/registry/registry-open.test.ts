@@ -1,10 +1,15 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { ImageDetail, RegistryManifest, RegistryOpenJob, RegistryTagsPage } from '@peel/api';
 import { build, fixture, getJson, removeDir, storeState, tempDir, upload } from '../helper.js';
 import { walkFs } from '../fs-walk.js';
-import { skopeoCopy, skopeoInspect, startRegistry, type TestRegistry } from './registry-server.js';
+import { skopeoCopy, skopeoInspect, skopeoRaw, startRegistry, type TestRegistry } from './registry-server.js';
 import { fakeImage, startFakeRegistry, type FakeImage } from './fake-registry.js';
 
 const FINISHED = new Set(['done', 'failed', 'cancelled']);
@@ -104,6 +109,47 @@ describe('opening images from a registry (Debian docker-registry, images put the
     const second = await getJson<RegistryTagsPage>(app, `/api/registry/tags?repo=${repo}&paged=1&limit=1&cursor=${encodeURIComponent(first.next!)}`);
     expect(second.items.map((t) => t.tag)).toEqual(['v2']);
     expect(second.next).toBeNull();
+  });
+
+  it("lists tags with each tag's digest, platforms and size as skopeo reads its manifest; a broken tag says why, alone", async () => {
+    const repo = `${registry.host}/details/app`;
+    await skopeoCopy(registry, fixture('tiny-docker-legacy'), `${repo}:single`);
+    await skopeoCopy(registry, fixture('tiny-multiarch-oci'), `${repo}:multi`, 'oci-archive', '--all');
+    // A tag whose manifest the registry does not have: its link names a digest never pushed.
+    const missing = `sha256:${'0'.repeat(64)}`;
+    const tagDir = join(registry.dir, 'data/docker/registry/v2/repositories/details/app/_manifests/tags/broken/current');
+    await mkdir(tagDir, { recursive: true });
+    await writeFile(join(tagDir, 'link'), missing);
+
+    const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    type Image = { mediaType: string; config: { size: number }; layers: Array<{ size: number }> };
+    const sizeOf = (m: Image) => m.config.size + m.layers.reduce((s, l) => s + l.size, 0);
+    const singleRaw = await skopeoRaw(registry, `${repo}:single`);
+    const multiRaw = await skopeoRaw(registry, `${repo}:multi`);
+    const index = JSON.parse(multiRaw.toString()) as { mediaType: string; manifests: Array<{ digest: string; platform: { os: string; architecture: string; variant?: string } }> };
+    const hostArch = ({ x64: 'amd64', arm64: 'arm64' } as Record<string, string>)[process.arch];
+    const host = index.manifests.find((d) => d.platform.os === 'linux' && d.platform.architecture === hostArch)!;
+    const hostRaw = await skopeoRaw(registry, `${repo}@${host.digest}`);
+
+    const page = await getJson<RegistryTagsPage>(app, `/api/registry/tags?repo=${encodeURIComponent(repo)}&paged=1&details=1`);
+    const byTag = new Map(page.items.map((t) => [t.tag, t]));
+    expect([...byTag.keys()].sort()).toEqual(['broken', 'multi', 'single']);
+    expect(byTag.get('single')).toEqual({
+      tag: 'single', ref: `${repo}:single`, digest: sha(singleRaw), mediaType: (JSON.parse(singleRaw.toString()) as Image).mediaType,
+      platforms: null, size: sizeOf(JSON.parse(singleRaw.toString()) as Image), sizePlatform: null, error: null,
+    });
+    expect(byTag.get('multi')).toEqual({
+      tag: 'multi', ref: `${repo}:multi`, digest: sha(multiRaw), mediaType: index.mediaType,
+      platforms: index.manifests.filter((d) => d.platform.os !== 'unknown').map((d) => [d.platform.os, d.platform.architecture, d.platform.variant].filter(Boolean).join('/')),
+      size: sizeOf(JSON.parse(hostRaw.toString()) as Image), sizePlatform: `linux/${hostArch}`, error: null,
+    });
+    expect(byTag.get('multi')!.platforms!.length).toBeGreaterThan(1);
+    const broken = byTag.get('broken')!;
+    expect(broken).toMatchObject({ digest: null, mediaType: null, platforms: null, size: null, sizePlatform: null });
+    expect(broken.error!.code).toBe('REGISTRY_NOT_FOUND');
+    // Without details=1 the page is as before: tags and references only.
+    const plain = await getJson<RegistryTagsPage>(app, `/api/registry/tags?repo=${encodeURIComponent(repo)}&paged=1`);
+    expect(plain.items.map((t) => Object.keys(t).sort())).toEqual(plain.items.map(() => ['ref', 'tag']));
   });
 
   it('fails a job for a tag the registry does not have, saying so, and stores nothing', async () => {
@@ -267,6 +313,38 @@ describe('opening from a hostile or slow registry (a hand-made one)', () => {
       expect(await storeState(app, dir)).toEqual(before);
     } finally {
       await fake.close();
+    }
+  });
+
+  it("reads a page's tag manifests four at a time, never more", async () => {
+    const tags = Array.from({ length: 12 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+    let inFlight = 0;
+    let most = 0;
+    const sockets = new Set<Socket>();
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path === '/v2/' || path === '/v2') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      if (path === '/v2/many/tags/tags/list') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ name: 'many/tags', tags }));
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': image.manifest.length, 'docker-content-digest': image.manifestDigest }).end(image.manifest);
+      }, 100);
+    });
+    server.on('connection', (c) => {
+      sockets.add(c);
+      c.on('close', () => sockets.delete(c));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const repo = `127.0.0.1:${(server.address() as AddressInfo).port}/many/tags`;
+      const page = await getJson<RegistryTagsPage>(app, `/api/registry/tags?repo=${encodeURIComponent(repo)}&paged=1&details=1`);
+      expect(page.items.map((t) => [t.tag, t.digest])).toEqual(tags.map((t) => [t, image.manifestDigest]));
+      expect(most).toBe(4);
+    } finally {
+      for (const c of sockets) c.destroy();
+      await new Promise((r) => server.close(r));
     }
   });
 

@@ -15,6 +15,8 @@ export interface TestRegistry {
   certDir: string | null;
   username: string | null;
   password: string | null;
+  /** The registry's own folder (its storage is `data/` below it). */
+  dir: string;
   stop(): Promise<void>;
 }
 
@@ -44,4 +46,10 @@ export async function skopeoCopy(reg: TestRegistry, archive: string, ref: string
 export async function skopeoInspect(reg: TestRegistry, ref: string, ...flags: string[]): Promise<Record<string, unknown>> {
   const { stdout } = await run('skopeo', ['inspect', ...skopeoFlags(reg), ...flags, `docker://${ref}`], { maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+/** The manifest's bytes exactly as the registry serves them (`skopeo inspect --raw`). */
+export async function skopeoRaw(reg: TestRegistry, ref: string): Promise<Buffer> {
+  const { stdout } = await run('skopeo', ['inspect', ...skopeoFlags(reg), '--raw', `docker://${ref}`], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
 }

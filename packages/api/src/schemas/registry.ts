@@ -60,10 +60,33 @@ export const registryManifestSchema = Type.Object({
   image: Nullable(registryImageManifestSchema),
 });
 
+/** Why one tag's details could not be read (the other tags of the page are unaffected). */
+export const registryTagErrorSchema = Type.Object({ code: str, message: str });
+
+/** What a tag points at, read from its manifest (`details=1`). */
+export const registryTagDetailsSchema = Type.Object({
+  /** The digest of the tag's manifest (an index's own for an index). Null when it could not be read. */
+  digest: Nullable(str),
+  mediaType: Nullable(str),
+  /** An index's platforms (`os/arch[/variant]`, attestations left out); null for an image manifest. */
+  platforms: Nullable(Type.Array(str)),
+  /**
+   * Bytes to download: the config and layers of the image manifest; for an index, of the image
+   * `sizePlatform` names (the one an open picks by default: the host's). Null when there is none.
+   */
+  size: Nullable(int),
+  /** For an index: the platform `size` is of (null when the index has no image for the host). Null for an image manifest. */
+  sizePlatform: Nullable(str),
+  /** Set when this tag's manifest could not be read (then the fields above are null). */
+  error: Nullable(registryTagErrorSchema),
+});
+
 export const registryTagSchema = Type.Object({
   tag: str,
   /** `registry/repository:tag`: what to open it by. */
   ref: str,
+  /** With `details=1`: */
+  ...Type.Partial(registryTagDetailsSchema).properties,
 });
 
 export const registryTagsPageSchema = Type.Object({
@@ -88,6 +111,13 @@ export const registryLayerProgressSchema = Type.Object({
   loaded: int,
   /** waiting; fetching (from the registry); stored (the store holds it: read locally, not downloaded); done. */
   state: registryLayerStateSchema,
+  /**
+   * The layer's entries are stored: its own folders can be listed at
+   * `/api/registry/open-jobs/:id/layers/:n/fs` while the rest of the image is still coming.
+   */
+  indexed: bool,
+  /** The digest of the layer's uncompressed tar, once indexed (null before). */
+  diffId: Nullable(str),
 });
 
 export const registryOpenJobSchema = Type.Object({

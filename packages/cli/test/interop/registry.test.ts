@@ -3,6 +3,9 @@
  * put there by skopeo from the fixtures; skopeo's own reading of the registry is the oracle.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, peel, repoRoot } from '../helpers/run.js';
@@ -18,10 +21,11 @@ async function skopeo(...args: string[]): Promise<Record<string, unknown>> {
 
 describe('peel with docker://REF (a registry instead of an archive)', () => {
   let host: string;
+  let dir: string;
   let ref: string;
   beforeAll(async () => {
     const { stdout } = await exec('bash', ['scripts/registry.sh', 'start', NAME, 'open'], { cwd: repoRoot });
-    host = (JSON.parse(stdout.trim().split('\n').pop()!) as { host: string }).host;
+    ({ host, dir } = JSON.parse(stdout.trim().split('\n').pop()!) as { host: string; dir: string });
     ref = `${host}/test/x:v1`;
     await exec('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${fixture('tiny-docker-legacy.tar')}`, `docker://${ref}`]);
     await exec('skopeo', ['copy', '--quiet', '--all', '--dest-tls-verify=false', `oci-archive:${fixture('tiny-multiarch-oci.tar')}`, `docker://${host}/test/multi:latest`]);
@@ -45,6 +49,49 @@ describe('peel with docker://REF (a registry instead of an archive)', () => {
     expect(report.history).toHaveLength(config.history.length);
     expect(report.platform).toMatchObject({ os: inspected.Os, architecture: inspected.Architecture });
     expect(report.tags).toEqual([ref]);
+  });
+
+  it("tags lists a repository's tags as skopeo does; --details gives each tag's digest, platforms and size, a lost tag a warning", async () => {
+    const repo = `${host}/test/tags`;
+    await exec('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `docker-archive:${fixture('tiny-docker-legacy.tar')}`, `docker://${repo}:single`]);
+    await exec('skopeo', ['copy', '--quiet', '--all', '--dest-tls-verify=false', `oci-archive:${fixture('tiny-multiarch-oci.tar')}`, `docker://${repo}:multi`]);
+    // A tag whose manifest the registry lost: its link names a digest never pushed.
+    const link = join(dir, 'data/docker/registry/v2/repositories/test/tags/_manifests/tags/lost/current');
+    await mkdir(link, { recursive: true });
+    await writeFile(join(link, 'link'), `sha256:${'0'.repeat(64)}`);
+    const listed = JSON.parse((await exec('skopeo', ['list-tags', '--tls-verify=false', `docker://${repo}`])).stdout) as { Tags: string[] };
+
+    const plain = await peel(['tags', `docker://${repo}`]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.out.trim().split('\n').slice(2).sort()).toEqual([...listed.Tags].sort());
+
+    const run = await peel(['tags', `docker://${repo}`, '--details', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    type Tag = { tag: string; digest: string | null; mediaType: string | null; platforms: string[] | null; size: number | null; sizePlatform: string | null; error: { code: string } | null };
+    const byTag = new Map((JSON.parse(run.out) as { tags: Tag[] }).tags.map((t) => [t.tag, t]));
+    expect([...byTag.keys()].sort()).toEqual([...listed.Tags].sort());
+    const rawOf = async (r: string) => (await exec('skopeo', ['inspect', '--tls-verify=false', '--raw', `docker://${r}`], { encoding: 'buffer' })).stdout;
+    const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    type Image = { mediaType: string; config: { size: number }; layers: Array<{ size: number }> };
+    const sizeOf = (m: Image) => m.config.size + m.layers.reduce((sum, l) => sum + l.size, 0);
+    const single = await rawOf(`${repo}:single`);
+    expect(byTag.get('single')).toMatchObject({ digest: sha(single), mediaType: (JSON.parse(single.toString()) as Image).mediaType, platforms: null, size: sizeOf(JSON.parse(single.toString()) as Image), sizePlatform: null, error: null });
+    const multi = await rawOf(`${repo}:multi`);
+    const index = JSON.parse(multi.toString()) as { manifests: Array<{ digest: string; platform: { os: string; architecture: string } }> };
+    const amd64 = index.manifests.find((d) => d.platform.architecture === 'amd64')!;
+    expect(byTag.get('multi')).toMatchObject({
+      digest: sha(multi), platforms: index.manifests.filter((d) => d.platform.os !== 'unknown').map((d) => `${d.platform.os}/${d.platform.architecture}`),
+      size: sizeOf(JSON.parse((await rawOf(`${repo}@${amd64.digest}`)).toString()) as Image), sizePlatform: 'linux/amd64', error: null,
+    });
+    expect(byTag.get('lost')).toMatchObject({ digest: null, size: null, error: { code: 'NOT_FOUND' } });
+    expect(run.stderr).toContain(`${repo}:lost`);
+
+    const text = await peel(['tags', `docker://${repo}`, '--details']);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(new RegExp(`^multi\\s+${sha(multi).slice(0, 19)}\\s+linux/amd64,linux/arm64\\s+`, 'm'));
+    expect(text.out).toMatch(/^lost\s+unreadable/m);
+    // Not a repository reference: a usage error.
+    expect((await peel(['tags', `${repo}`])).code).toBe(1);
   });
 
   it('cat and ls read the image from the registry like from its archive', async () => {

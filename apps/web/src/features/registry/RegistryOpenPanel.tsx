@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import type { RegistryLayerProgress } from '@peel/api';
+import { FileTree, useExpanded, type SortKey } from '../files/index.js';
 import { formatSize, formatSpeed } from '../../lib/format-size.js';
 import { formatDuration } from '../../lib/format-time.js';
 import type { TransferStats } from '../../lib/throughput.js';
@@ -26,11 +28,16 @@ export function RegistryOpenPanel({ state, onCancel, onDismiss }: { state: Regis
       </section>
     );
   }
+  return <RunningPanel state={state} onCancel={onCancel} />;
+}
+
+function RunningPanel({ state, onCancel }: { state: Extract<RegistryOpenState, { status: 'running' }>; onCancel: () => void }) {
+  const [browsing, setBrowsing] = useState<number | null>(null);
   const { job, total } = state;
   const indexing = job?.state === 'indexing';
   const title = !job || job.state === 'resolving' ? 'Reading the manifest of' : indexing ? 'Indexing' : 'Downloading';
   return (
-    <section className="upload-panel registry-progress" aria-label="Opening from a registry">
+    <section className={`upload-panel registry-progress${browsing !== null ? ' browsing' : ''}`} aria-label="Opening from a registry">
       <div className="upload-title">
         {title} <strong>{state.ref}</strong>
       </div>
@@ -49,16 +56,23 @@ export function RegistryOpenPanel({ state, onCancel, onDismiss }: { state: Regis
               <li key={layer.digest} data-state={layer.state}>
                 <span className="registry-layer-name">
                   Layer {i} <code title={layer.digest}>{layer.digest.slice(7, 19)}</code>
+                  {layer.indexed ? (
+                    <button type="button" className="button small" aria-pressed={browsing === i} onClick={() => setBrowsing(browsing === i ? null : i)}>
+                      {browsing === i ? 'Hide' : 'Browse'}
+                      <span className="visually-hidden"> layer {i}</span>
+                    </button>
+                  ) : null}
                 </span>
                 <Bar label={`Layer ${i}`} stats={stats} indeterminate={false} small />
                 <span className="registry-layer-stats">
-                  {formatSize(layer.loaded)} of {formatSize(layer.size)} · {layer.state === 'fetching' && stats ? `${formatSpeed(stats.speed)}, ${formatDuration(stats.eta)} left` : STATE_TEXT[layer.state]}
+                  {formatSize(layer.loaded)} of {formatSize(layer.size)} · {layer.state === 'fetching' && stats ? `${formatSpeed(stats.speed)}, ${formatDuration(stats.eta)} left` : `${STATE_TEXT[layer.state]}${layer.indexed ? ', indexed' : ''}`}
                 </span>
               </li>
             );
           })}
         </ol>
       ) : null}
+      {job && browsing !== null && job.layers[browsing]?.indexed ? <LayerBrowser jobId={job.id} layer={browsing} /> : null}
       <div className="upload-actions">
         <button type="button" className="button small" onClick={onCancel}>
           Cancel
@@ -80,6 +94,27 @@ function Bar({ label, stats, indeterminate, small }: { label: string; stats: Tra
       aria-valuenow={indeterminate ? undefined : Math.floor(percent)}
     >
       <div className="progress-fill" style={{ transform: `scaleX(${indeterminate ? 1 : percent / 100})` }} />
+    </div>
+  );
+}
+
+/** The folder tree of one layer the open has indexed, while the others still come in. */
+function LayerBrowser({ jobId, layer }: { jobId: string; layer: number }) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const [sort, setSort] = useState<SortKey>('name');
+  const expansion = useExpanded(null);
+  return (
+    <div className="registry-layer-browser">
+      <FileTree
+        key={layer}
+        scope={{ imageId: jobId, openJob: true, layer }}
+        label={`Files of layer ${layer}`}
+        selectedKey={selected}
+        sort={sort}
+        onSortChange={setSort}
+        onSelect={(entry) => setSelected(entry.path)}
+        expansion={expansion}
+      />
     </div>
   );
 }

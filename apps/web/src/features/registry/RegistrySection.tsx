@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import type { RegistryManifest } from '@peel/api';
+import type { RegistryManifest, RegistryTag } from '@peel/api';
 import { Digest } from '../../components/Digest.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { Loading } from '../../components/Loading.js';
 import { TextField } from '../../components/TextField.js';
+import { errorMessage } from '../../lib/api-client.js';
 import { formatSize } from '../../lib/format-size.js';
 import { formatDateTime } from '../../lib/format-time.js';
 import { plural } from '../../lib/plural.js';
@@ -188,6 +189,9 @@ function TagList({ repo, onPick, onClose }: { repo: string; onPick: (ref: string
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const cursor = cursors[cursors.length - 1];
   const page = useRegistryTags(repo, cursor);
+  // The list first; each tag's manifest (digest, platforms, size) is read after it, page by page.
+  const detailed = useRegistryTags(repo, cursor, true, page.isSuccess && page.data.items.length > 0);
+  const details = new Map((detailed.data?.items ?? []).map((t) => [t.tag, t]));
   return (
     <div className="registry-tags" aria-label={`Tags of ${repo}`}>
       <div className="registry-tags-head">
@@ -199,16 +203,25 @@ function TagList({ repo, onPick, onClose }: { repo: string; onPick: (ref: string
       {page.isPending ? <Loading lines={2} label="Listing tags" /> : null}
       {page.isError ? <ErrorNote error={page.error} title={`Could not list the tags of ${repo}`} onRetry={() => page.refetch()} /> : null}
       {page.data && page.data.items.length === 0 ? <p className="muted">No tags.</p> : null}
-      {page.data ? (
-        <ul className="tag-list">
-          {page.data.items.map((t) => (
-            <li key={t.tag}>
-              <button type="button" className="button small" onClick={() => onPick(t.ref)} aria-label={`Show ${t.ref}`}>
-                {t.tag}
-              </button>
-            </li>
-          ))}
-        </ul>
+      {detailed.isError ? <p className="muted small">Could not read the tags' manifests: {errorMessage(detailed.error)}</p> : null}
+      {page.data && page.data.items.length > 0 ? (
+        <table className="image-table registry-tag-table" aria-label="Tags">
+          <thead>
+            <tr>
+              <th scope="col">Tag</th>
+              <th scope="col">Digest</th>
+              <th scope="col">Platforms</th>
+              <th scope="col" className="num">
+                Size
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.data.items.map((t) => (
+              <TagRow key={t.tag} tag={t} details={details.get(t.tag)} reading={detailed.isFetching} onPick={onPick} />
+            ))}
+          </tbody>
+        </table>
       ) : null}
       <div className="registry-tags-pages">
         {cursors.length > 1 ? (
@@ -223,5 +236,39 @@ function TagList({ repo, onPick, onClose }: { repo: string; onPick: (ref: string
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** One tag: its name (to show it), then what its manifest says once read. */
+function TagRow({ tag, details, reading, onPick }: { tag: RegistryTag; details: RegistryTag | undefined; reading: boolean; onPick: (ref: string) => void }) {
+  const pending = <span className="muted small">{reading ? 'reading…' : '–'}</span>;
+  return (
+    <tr>
+      <td>
+        <button type="button" className="button small" onClick={() => onPick(tag.ref)} aria-label={`Show ${tag.ref}`}>
+          {tag.tag}
+        </button>
+      </td>
+      {details?.error ? (
+        <td colSpan={3} className="small registry-tag-error">
+          {details.error.message}
+        </td>
+      ) : (
+        <>
+          <td>{details ? <Digest value={details.digest} /> : pending}</td>
+          <td className="small">{details ? (details.platforms ? details.platforms.join(', ') : <span className="muted">single image</span>) : pending}</td>
+          <td className="num">
+            {details ? (
+              <>
+                {details.size == null ? <span className="muted">–</span> : formatSize(details.size)}
+                {details.sizePlatform ? <span className="muted small"> ({details.sizePlatform})</span> : null}
+              </>
+            ) : (
+              pending
+            )}
+          </td>
+        </>
+      )}
+    </tr>
   );
 }

@@ -17,6 +17,11 @@ export interface FsScope {
   draft?: boolean;
   /** The filesystem as of this layer (layers 0..N merged; with `deleted`, what layer N deleted too). */
   asOf?: number;
+  /**
+   * A layer of an image still being opened from a registry: `imageId` is then the open job's id
+   * and `layer` the layer's own tree, read from the job while the rest of the image comes in.
+   */
+  openJob?: boolean;
 }
 
 /** The rows of a folder loaded so far (in the server's order), and how many there are in all. */
@@ -26,6 +31,7 @@ export type DirListing = FsPage;
 export const FIRST_PAGE = 500;
 
 function dirUrl(scope: FsScope, path: string, extra: Record<string, string | number | undefined>): string {
+  if (scope.openJob) return apiUrl(`/api/registry/open-jobs/${encodeURIComponent(scope.imageId)}/layers/${scope.layer ?? 0}/fs`, { path, paged: 1, ...extra });
   return apiUrl(`/api/images/${encodeURIComponent(scope.imageId)}/fs`, {
     path,
     layer: scope.layer,

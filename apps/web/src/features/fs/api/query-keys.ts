@@ -4,6 +4,7 @@ import type { FsScope } from './get-dir.js';
 
 /** Which tree of an image a scope names, as key parts (the draft's listings share a prefix). */
 function treeKey(scope: FsScope): Array<string | number | boolean> {
+  if (scope.openJob) return ['open', scope.layer ?? 0];
   if (scope.layer !== undefined) return [scope.layer];
   if (scope.asOf !== undefined) return ['asOf', scope.asOf, !!scope.deleted];
   return [scope.draft ? 'draft' : 'merged', !!scope.deleted];

@@ -5,7 +5,7 @@ import { apiJson, apiUrl } from '../../../lib/api-client.js';
 export const registryKeys = {
   all: () => ['registry'] as const,
   manifest: (ref: string, platform: string | null) => ['registry', 'manifest', ref, platform] as const,
-  tags: (repo: string, cursor: string | null) => ['registry', 'tags', repo, cursor] as const,
+  tags: (repo: string, cursor: string | null, details: boolean) => ['registry', 'tags', repo, cursor, details] as const,
 };
 
 /** `GET /api/registry/manifest`: the manifest, config and layers, read before any download. */
@@ -19,12 +19,15 @@ export function useRegistryManifest(ref: string | null, platform: string | null)
   });
 }
 
-/** `GET /api/registry/tags?paged=1`: one page of a repository's tags. */
-export function useRegistryTags(repo: string | null, cursor: string | null) {
+/**
+ * `GET /api/registry/tags?paged=1`: one page of a repository's tags; with `details`, each tag's
+ * digest, platforms and size too (a manifest read per tag: slower, so asked for after the list).
+ */
+export function useRegistryTags(repo: string | null, cursor: string | null, details = false, enabled = true) {
   return useQuery({
-    queryKey: registryKeys.tags(repo ?? '', cursor),
-    queryFn: ({ signal }) => apiJson<RegistryTagsPage>(apiUrl('/api/registry/tags', { repo, paged: 1, cursor, limit: 50 }), { signal }),
-    enabled: repo !== null,
+    queryKey: registryKeys.tags(repo ?? '', cursor, details),
+    queryFn: ({ signal }) => apiJson<RegistryTagsPage>(apiUrl('/api/registry/tags', { repo, paged: 1, cursor, limit: 50, details: details ? 1 : null }), { signal }),
+    enabled: repo !== null && enabled,
     retry: false,
     staleTime: 30_000,
   });
