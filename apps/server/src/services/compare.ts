@@ -8,7 +8,7 @@ import { badRequest, notFound } from '../errors.js';
 import { toApiPath, toEnginePath } from '../store/image-path.js';
 import { decodeCursor, encodeCursor, KEY_SHAPES } from './page-key.js';
 import type { ImagesService } from './images.js';
-import { DraftTree, MergedTree, StoredTree, walkBelow, type SideTree } from './compare-sides.js';
+import { AsOfTree, DraftTree, StoredTree, walkBelow, type SideTree } from './compare-sides.js';
 import { viewOf, type DraftContext, type DraftLoader } from './draft-context.js';
 import { applyConfigPatch, imageContainerConfig } from './config-patch.js';
 import { lowerAscii } from './search-text.js';
@@ -82,8 +82,8 @@ class Comparison {
   private readonly views = new Map<string, unknown>();
   /**
    * Heap it holds, estimated from what it keeps: a record per change (with its row in the folder
-   * index) and the entries of the sides it holds, those of its changes or, for a side merged
-   * here, every entry of that side (its changes' entries are among them).
+   * index) and the entries of the sides its changes hold (no side holds more: each is read from
+   * the index as it is walked).
    */
   readonly bytes: number;
 
@@ -91,8 +91,8 @@ class Comparison {
     readonly result: ImageComparison,
     readonly trees: { a: SideTree; b: SideTree },
   ) {
-    const held = (tree: SideTree, side: 'a' | 'b') => tree.weight || result.changes.reduce((n, c) => (c[side] ? n + 1 : n), 0);
-    const nodes = held(trees.a, 'a') + (trees.b === trees.a ? 0 : held(trees.b, 'b'));
+    let nodes = 0;
+    for (const c of result.changes) nodes += (c.a ? 1 : 0) + (c.b ? 1 : 0);
     this.bytes = result.changes.length * BYTES_PER_CHANGE + nodes * BYTES_PER_NODE;
   }
 
@@ -339,8 +339,8 @@ export class CompareService {
   }
 
   /**
-   * The tree a side reads: the index's own merged filesystem for a whole image (nothing to merge
-   * or hold), else layers 0..top merged from their stored entries.
+   * The tree a side reads: the index's own merged filesystem for a whole image, or as of a layer
+   * the versions the index says were alive after it (nothing merged or held either way).
    */
   private async tree(s: ResolvedSide): Promise<SideTree> {
     if (s.draft) {
@@ -348,7 +348,7 @@ export class CompareService {
       return new DraftTree(ctx, await ctx.lookup.settle(() => viewOf(ctx)), s.layers.length);
     }
     if (s.top === s.layers.length - 1) return new StoredTree(this.store, s.image, s.layers);
-    return MergedTree.read(this.store, s.layers.slice(0, s.top + 1).map((l) => l.layerDigest));
+    return new AsOfTree(this.store, s.image, s.layers, s.top);
   }
 
   private async compute(a: ResolvedSide, b: ResolvedSide, includeMtime: boolean): Promise<Comparison> {
@@ -375,8 +375,9 @@ export class CompareService {
     const result = await compareImages({ ...factsA, nodes: () => source(treeA) }, { ...factsB, nodes: () => source(treeB) }, { includeMtime });
     if (touched !== null) {
       const part = result.summary;
-      // The whole of one side from its cheap totals (a draft's need a walk), the other's by the swap.
-      if (treeA instanceof DraftTree && !(treeB instanceof DraftTree)) {
+      // The whole of one side from its cheap totals (a whole image's; a draft's or an as-of side's
+      // need a walk), the other's by the swap.
+      if (!(treeA instanceof StoredTree) && treeB instanceof StoredTree) {
         const whole = await treeB.totals();
         part.entries = { a: whole.entries - part.entries.b + part.entries.a, b: whole.entries };
         part.bytes = { a: whole.bytes - part.bytes.b + part.bytes.a, b: whole.bytes };
