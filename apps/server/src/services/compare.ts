@@ -196,8 +196,8 @@ interface CacheEntry {
 
 /**
  * Most comparisons kept, and the bytes they may hold together (see Comparison.bytes): one of two
- * unrelated 100,000-file images holds about 26 MiB, so one such is kept beside the one computed
- * next, with room for several small ones.
+ * unrelated 100,000-file images holds about 26 MiB, so one such is kept (with room for several
+ * small ones), and let go before another is computed.
  */
 const CACHE_ENTRIES = 8;
 const CACHE_BYTES = 32 * 2 ** 20;
@@ -313,12 +313,13 @@ export class CompareService {
       // Most recently used last.
       this.cache.delete(key);
     } else {
-      // Room first: a comparison past the bound, kept only as the newest, goes before the next is computed.
-      this.trim(false);
+      // Room first: what is kept past half the bound goes before the next is computed, so that
+      // no large comparison is held while another is made.
+      this.trim(false, CACHE_BYTES / 2);
       const made: CacheEntry = (entry = { pending: this.compute(a, b, req.mtime), done: null });
       made.pending.then((c) => {
         made.done = c;
-        this.trim(true);
+        this.trim(true, CACHE_BYTES);
       }, () => this.cache.delete(key));
     }
     this.cache.set(key, entry);
@@ -326,10 +327,10 @@ export class CompareService {
   }
 
   /**
-   * Forgets the least recently used comparisons past the cache's bounds; `keepNewest`: the most
-   * recently used stays whatever it weighs (the pages of the comparison just asked for read it).
+   * Forgets the least recently used comparisons past the count and `bound` bytes; `keepNewest`:
+   * the most recently used stays whatever it weighs (the pages of the comparison just asked for read it).
    */
-  private trim(keepNewest: boolean): void {
+  private trim(keepNewest: boolean, bound: number): void {
     let bytes = 0;
     let done = 0;
     for (const e of this.cache.values()) {
@@ -338,7 +339,7 @@ export class CompareService {
       done++;
     }
     for (const [key, e] of this.cache) {
-      if (done === 0 || (keepNewest && done === 1) || (done <= CACHE_ENTRIES && bytes <= CACHE_BYTES)) break;
+      if (done === 0 || (keepNewest && done === 1) || (done <= CACHE_ENTRIES && bytes <= bound)) break;
       if (!e.done) continue;
       this.cache.delete(key);
       bytes -= e.done.bytes;
