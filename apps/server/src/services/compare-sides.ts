@@ -116,8 +116,10 @@ const xattrsOf = (x: Record<string, string> | null): Record<string, string> | nu
 export class AsOfTree implements SideTree {
   private readonly owner: ListingOwner;
   private readonly params: SourceParams;
-  /** Layers 0..L merged by the engine, for the rare hard link a later layer replaced (see linkNode). */
+  /** Layers 0..L merged by the engine, for the rare hard link a later layer replaced (see linkNode); let go by `release`. */
   private linkMerge: { layer: number; fs: MergedFs } | null = null;
+  /** Those hard links as resolved, by path (a few nodes: kept). */
+  private readonly links = new Map<string, CompareNode>();
 
   constructor(private readonly store: Store, private readonly image: StoredImage, private readonly layers: readonly ImageLayer[], private readonly asOf: number) {
     this.owner = { image: image.id };
@@ -220,6 +222,8 @@ export class AsOfTree implements SideTree {
    * (once per side and layer; such links are rare).
    */
   private async linkNode(path: string, layer: number): Promise<CompareNode> {
+    const known = this.links.get(path);
+    if (known) return known;
     if (this.linkMerge?.layer !== layer) {
       const fs = new MergedFs({ keepChanges: false, onShadowed: () => {} });
       for (const l of this.layers.slice(0, layer + 1)) {
@@ -232,7 +236,14 @@ export class AsOfTree implements SideTree {
     }
     const n = this.linkMerge.fs.get(path);
     if (!n) throw new Error(`layers 0..${layer} of image ${this.image.id} have no ${path}`);
-    return compareNodeOf(n);
+    const node = compareNodeOf(n);
+    this.links.set(path, node);
+    return node;
+  }
+
+  /** Lets go of what a walk merged for hard links (a kept comparison holds its sides). */
+  release(): void {
+    this.linkMerge = null;
   }
 }
 

@@ -416,6 +416,7 @@ export class CompareService {
       }
       part.net = part.bytes.b - part.bytes.a;
     }
+    for (const t of [treeA, treeB]) if (t instanceof AsOfTree) t.release();
     return new Comparison(result, table, { a: treeA, b: treeB });
   }
 
