@@ -1,7 +1,8 @@
 /**
  * `cd apps/server && node --expose-gc --import tsx ../../bench/src/compare-heap.ts A.tar B.tar` (from there so that
  * its dependencies resolve): the server's live heap after full GCs while comparisons of two
- * unrelated images (whole, then as of layer 0) go through its compare cache, in process.
+ * unrelated images (whole, then as of layer 0) go through its compare cache, in process. Live
+ * means the JS heap plus the ArrayBuffers' backing stores (typed arrays keep their bytes there).
  */
 import { createReadStream, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,16 +23,19 @@ try {
   const a = await up(fa);
   const b = await up(fb);
   gc();
-  const base = process.memoryUsage().heapUsed;
-  console.log(`baseline heap ${mib(base)} MiB, rss ${mib(process.memoryUsage().rss)} MiB`);
+  const live = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const base = live();
+  console.log(`baseline heap + array buffers ${mib(base)} MiB, rss ${mib(process.memoryUsage().rss)} MiB`);
   const step = async (label: string, url: string) => {
     const t0 = performance.now();
     const r = await app.inject(url);
     if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode} ${r.body.slice(0, 200)}`);
     const ms = performance.now() - t0;
     gc();
-    const m = process.memoryUsage();
-    console.log(`${label}: ${ms.toFixed(0)} ms; live heap +${mib(m.heapUsed - base)} MiB, rss ${mib(m.rss)} MiB`);
+    console.log(`${label}: ${ms.toFixed(0)} ms; live heap + array buffers +${mib(live() - base)} MiB, rss ${mib(process.memoryUsage().rss)} MiB`);
   };
   await step('unrelated a vs b', `/api/compare?a=${a}&b=${b}`);
   await step('  + a folder page', `/api/compare/fs?a=${a}&b=${b}&paged=1&path=/data&sort=delta`);

@@ -321,5 +321,21 @@ test('a folder of added files bigger than a page opens with its first page, scro
   await expect(treeItem(tree, 'f05500')).toBeInViewport();
   await expect(page.getByRole('region', { name: 'Selected path' }).getByRole('heading', { name: 'f05500' })).toBeVisible();
   await shot(page, '46-compare-paged-folder');
+
+  // The same path deep-linked from a search whose matches span several pages of the flat list:
+  // the list loads on until it holds the path, selects it and scrolls it into view.
+  const listed: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/api/compare/changes?')) listed.push(decodeURIComponent(r.url()));
+  });
+  await page.goto(`/compare?a=${original.id}&b=${wide.id}&q=big/f&path=/big/f05500`);
+  await expect(page.getByRole('status').filter({ hasText: 'match' })).toHaveText(`${count.toLocaleString('en-US')} changed paths match “big/f”`);
+  const matches = page.getByRole('listbox', { name: 'Matching changes' });
+  const option = matches.getByRole('option', { name: 'added /big/f05500', exact: true });
+  await expect(option).toHaveAttribute('aria-selected', 'true');
+  await expect(option).toBeInViewport();
+  await expect(page.getByRole('region', { name: 'Selected path' }).getByRole('heading', { name: 'f05500' })).toBeVisible();
+  expect(listed.length).toBeGreaterThan(1);
+  await shot(page, '47-compare-search-deep-link');
   await request.delete(`/api/images/${wide.id}`);
 });

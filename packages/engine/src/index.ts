@@ -9,7 +9,7 @@ export { FsBlobStore, digestHex, type BlobStore, type BlobFiles, type BlobReader
 export { formatBytes } from './archive/scan-errors.js';
 export { openImageArchive, hostPlatform, DEFAULT_LIMITS, type ImageArchive, type OpenOptions } from './archive/open.js';
 export { layoutArchive, type LayoutImage, type LayoutBlob } from './archive/layout-archive.js';
-export { mergeLayers, MergedFs, nodeSize, type FsNode, type ShadowedNode } from './fs/merge.js';
+export { mergeLayers, MergedFs, impliedDir, nodeSize, type FsNode, type ShadowedNode } from './fs/merge.js';
 export { layerChanges, type LayerChange } from './fs/changes.js';
 export { openEntryContent, resolvePath } from './fs/content.js';
 export { normalizePath, parentOf, baseName, joinPath, type NormalizedPath } from './layer/normalize.js';

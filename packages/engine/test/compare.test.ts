@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  alignHistory, alignLayers, compareImages, comparePaths, diffConfig, diffTrees, imageSide, mergeLayers, openImageArchive, postOrder,
+  alignHistory, alignLayers, ChangeTable, compareImages, comparePaths, diffConfig, diffTrees, imageSide, mergeLayers, openImageArchive, postOrder,
   treeOrderedNodes, compareNodeOf, type CompareNode, type HistoryStepRef, type ImageArchive, type LayerEntry, type MergedFs,
   type PathChange, type TreeDiffItem,
 } from '../src/index.js';
@@ -105,6 +105,37 @@ describe('compareImages: two images', () => {
     expect(r.layers.shared).toBe(1);
     expect(r.layers.text).toBe('layer 0 identical, then A has 1 layer, B has 2 layers');
     expect(r.layers.onlyB.map((l) => l.index)).toEqual([1, 2]);
+  });
+
+  it('onChange hands each change over instead of collecting it; a ChangeTable gives every one back as it was', async () => {
+    const a = await open([L0, LA]);
+    const b = await open([L0, LB1, LB2], HISTORY_B);
+    const collected = await compareImages(side(a), side(b), { includeMtime: true });
+    const table = new ChangeTable();
+    const handed = await compareImages(side(a), side(b), { includeMtime: true, onChange: (c) => table.push(c) });
+    expect(handed.changes).toEqual([]);
+    expect([handed.equal, handed.summary, handed.folders]).toEqual([collected.equal, collected.summary, collected.folders]);
+    expect(collected.changes.length).toBeGreaterThan(10);
+    expect(Array.from({ length: table.length }, (_, i) => table.get(i))).toEqual(collected.changes);
+    expect(Array.from({ length: table.length }, (_, i) => [table.path(i), table.kind(i), table.size(i, 'a'), table.size(i, 'b')]))
+      .toEqual(collected.changes.map((c) => [c.path, c.change, c.a?.size ?? 0, c.b?.size ?? 0]));
+  });
+
+  it('a ChangeTable keeps what few entries have: xattrs, devices, link targets, a digest of another form, big ids and times', () => {
+    const node = (over: Partial<CompareNode>): CompareNode => ({
+      path: 'x', type: 'file', mode: 0o644, uid: 0, gid: 0, mtime: 1_700_000_000, size: 3, digest: `sha256:${'ab'.repeat(32)}`,
+      linkTarget: null, device: null, xattrs: null, layer: 0, ...over,
+    });
+    const changes: PathChange[] = [
+      { path: 'x', change: 'metadata', fields: ['uid', 'xattrs'], mtimeOnly: false, a: node({ uid: 4_000_000_000 }), b: node({ xattrs: { 'user.k': 'dg==' }, layer: 3 }) },
+      { path: 'y', change: 'modified', fields: ['device'], mtimeOnly: false, a: node({ path: 'y', type: 'char', size: 0, digest: null, device: '1,3' }), b: node({ path: 'y', type: 'char', size: 0, digest: null, device: '1,5' }) },
+      { path: 'z', change: 'added', fields: [], mtimeOnly: false, a: null, b: node({ path: 'z', type: 'symlink', mode: 0o777, size: 0, digest: null, linkTarget: '../t' }) },
+      { path: 'w', change: 'modified', fields: ['content', 'mtime'], mtimeOnly: false, a: node({ path: 'w', digest: 'blob:1', mtime: 1.5e12 }), b: node({ path: 'w', size: 2 ** 40, digest: `sha256:${'0f'.repeat(32)}` }) },
+      { path: 'v', change: 'metadata', fields: ['mtime'], mtimeOnly: true, a: node({ path: 'v', mtime: 1 }), b: node({ path: 'v', mtime: 2 }) },
+    ];
+    const table = new ChangeTable();
+    for (const c of changes) table.push(c);
+    expect(changes.map((_, i) => table.get(i))).toEqual(changes);
   });
 
   it('lists mtime-only changes and counts them in folders only when asked', async () => {

@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { MergedFs, comparePaths, compareNodeOf, parentOf, type CompareNode, type DraftNode, type DraftView, type EntryType as EngineEntryType, type LayerEntry, type NodeSource } from '@peel/engine';
-import type { ImageLayer, LayerDigest, NodeFacts, Store, StoredImage } from '../store/index.js';
+import { MergedFs, baseName, comparePaths, compareNodeOf, impliedDir, joinPath, parentOf, type CompareNode, type DraftNode, type DraftView, type EntryType as EngineEntryType, type LayerEntry, type NodeSource } from '@peel/engine';
+import type { ImageLayer, ListingOwner, ListingRow, NodeFacts, SourceParams, Store, StoredImage } from '../store/index.js';
 import type { DraftContext } from './draft-context.js';
 
 /**
@@ -16,8 +16,6 @@ export interface SideTree {
   walk(): NodeSource;
   /** Entries and file bytes of the whole side. */
   totals(): Promise<{ entries: number; bytes: number }>;
-  /** Nodes held in memory (what a cached comparison weighs). */
-  readonly weight: number;
 }
 
 const byName = (x: CompareNode, y: CompareNode) => comparePaths(x.path, y.path);
@@ -42,8 +40,6 @@ export async function* walkBelow(tree: SideTree, dir: string): AsyncGenerator<Co
  * the bytes below each folder), so nothing is merged or held: every read is a query.
  */
 export class StoredTree implements SideTree {
-  readonly weight = 0;
-
   constructor(private readonly store: Store, private readonly image: StoredImage, private readonly layers: readonly ImageLayer[]) {}
 
   async node(path: string): Promise<CompareNode | undefined> {
@@ -78,18 +74,7 @@ export class StoredTree implements SideTree {
 
   /** As the engine's compareNodeOf: a hard link is the file it shares (that entry's bytes and attributes). */
   private async nodeOf(row: NodeFacts): Promise<CompareNode> {
-    if (row.type === 'hardlink') {
-      const layer = row.contentLayer === null ? undefined : this.layers[row.contentLayer];
-      const target = layer && row.contentSeq !== null ? (await this.store.fs.entryBySeq(layer.layerDigest, row.contentSeq))?.entry : undefined;
-      const e = target ?? row;
-      const bytes = target?.type === 'file';
-      return {
-        path: row.path, type: 'file', mode: e.mode, uid: e.uid, gid: e.gid, mtime: Math.floor(e.mtime),
-        size: bytes ? target.size : 0, digest: bytes ? target.digest : null, linkTarget: null, device: null,
-        xattrs: xattrsOf(e.xattrs), layer: row.layer,
-      };
-    }
-    return this.plainNode(row);
+    return row.type === 'hardlink' ? linkNodeOf(this.store, this.layers, row) : this.plainNode(row);
   }
 
   // mtimes are floored to whole seconds here too: see the engine's compareNodeOf.
@@ -106,85 +91,166 @@ export class StoredTree implements SideTree {
   }
 }
 
+/** A hard link of an image's merged view as the file it shares: the entry the index says holds its bytes. */
+async function linkNodeOf(store: Store, layers: readonly ImageLayer[], row: NodeFacts): Promise<CompareNode> {
+  const layer = row.contentLayer === null ? undefined : layers[row.contentLayer];
+  const target = layer && row.contentSeq !== null ? (await store.fs.entryBySeq(layer.layerDigest, row.contentSeq))?.entry : undefined;
+  const e = target ?? row;
+  const bytes = target?.type === 'file';
+  return {
+    path: row.path, type: 'file', mode: e.mode, uid: e.uid, gid: e.gid, mtime: Math.floor(e.mtime),
+    size: bytes ? target.size : 0, digest: bytes ? target.digest : null, linkTarget: null, device: null,
+    xattrs: xattrsOf(e.xattrs), layer: row.layer,
+  };
+}
+
 const xattrsOf = (x: Record<string, string> | null): Record<string, string> | null => (x && Object.keys(x).length ? x : null);
 
 /**
- * An image as of a layer below its top: the index holds only the final merge, so layers 0..N are
- * merged here from their stored entries (what was deleted or overwritten is dropped at once: a
- * comparison never shows it), then kept only as each folder's sorted CompareNodes — a merged
- * filesystem holds every layer entry whole, several times what a comparison reads of it.
+ * An image as of a layer below its top, read from the index folder by folder as a whole image
+ * is: per name the version alive after layer `asOf` (the as-of listing sources: the merged view's
+ * rows, and the versions a later layer deleted or overwrote), completed from the layers' own
+ * entries where those rows keep less than a comparison reads. Nothing is merged and nothing held
+ * but the folders a walk has open.
  */
-export class MergedTree implements SideTree {
-  private constructor(
-    private readonly kids: Map<string, CompareNode[]>,
-    private readonly summed: { entries: number; bytes: number },
-  ) {}
+export class AsOfTree implements SideTree {
+  private readonly owner: ListingOwner;
+  private readonly params: SourceParams;
+  /** Layers 0..L merged by the engine, for the rare hard link a later layer replaced (see linkNode); let go by `release`. */
+  private linkMerge: { layer: number; fs: MergedFs } | null = null;
+  /** Those hard links as resolved, by path (a few nodes: kept). */
+  private readonly links = new Map<string, CompareNode>();
 
-  /** Reads the layers' own entries a layer at a time, letting other requests in between. */
-  static async read(store: Store, layers: readonly LayerDigest[]): Promise<MergedTree> {
-    const fs = new MergedFs({ keepChanges: false, onShadowed: () => {} });
-    for (const digest of layers) {
-      const entries: LayerEntry[] = [];
-      for await (const e of store.fs.layerEntries(digest)) entries.push(e);
-      fs.applyLayer(entries);
-      await nextTurn();
-    }
-    const kids = new Map<string, CompareNode[]>();
-    let bytes = 0;
-    for (const n of fs.nodes()) {
-      const node = compareNodeOf(n);
-      bytes += node.size;
-      const dir = parentOf(node.path);
-      let list = kids.get(dir);
-      if (!list) kids.set(dir, (list = []));
-      list.push(node);
-    }
-    for (const list of kids.values()) list.sort(byName);
-    return new MergedTree(kids, { entries: fs.size, bytes });
-  }
-
-  get weight(): number {
-    return this.summed.entries;
+  constructor(private readonly store: Store, private readonly image: StoredImage, private readonly layers: readonly ImageLayer[], private readonly asOf: number) {
+    this.owner = { image: image.id };
+    this.params = { asOf };
   }
 
   async node(path: string): Promise<CompareNode | undefined> {
-    const list = this.kids.get(parentOf(path));
-    if (!list) return undefined;
-    // Bisection in the folder's sorted entries.
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const c = comparePaths(list[mid].path, path);
-      if (c === 0) return list[mid];
-      if (c < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return undefined;
+    const dir = parentOf(path);
+    const name = baseName(path);
+    const rows = await this.store.listing.named('asOfNodes', this.owner, dir, name, 'name', this.params);
+    const alive = rows.length ? rows : await this.store.listing.named('asOfShadowed', this.owner, dir, name, 'name', this.params);
+    if (!alive.length) return undefined;
+    return (await this.nodes(dir, [{ row: alive[0], live: rows.length > 0 }]))[0];
   }
 
   async children(dir: string): Promise<CompareNode[]> {
-    return this.kids.get(dir) ?? [];
-  }
-
-  /** Synchronous: the comparison reads it without a promise per node. */
-  *walk(): Generator<CompareNode> {
-    const stack: Array<{ kids: CompareNode[]; next: number }> = [{ kids: this.kids.get('') ?? [], next: 0 }];
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top.next === top.kids.length) {
-        stack.pop();
-        continue;
+    const rows: AsOfRow[] = [];
+    for (const [source, live] of [['asOfNodes', true], ['asOfShadowed', false]] as const) {
+      for (const group of [0, 1] as const) {
+        for (const row of await this.store.listing.page(source, 'name', group, this.owner, dir, null, Number.MAX_SAFE_INTEGER, this.params)) rows.push({ row, live });
       }
-      const node = top.kids[top.next++];
-      yield node;
-      if (node.type === 'dir') stack.push({ kids: this.kids.get(node.path) ?? [], next: 0 });
     }
+    return (await this.nodes(dir, rows)).sort(byName);
   }
 
-  async totals(): Promise<{ entries: number; bytes: number }> {
-    return this.summed;
+  walk(): AsyncGenerator<CompareNode> {
+    return walkBelow(this, '');
   }
+
+  /** A walk: the index keeps no totals as of a layer. */
+  async totals(): Promise<{ entries: number; bytes: number }> {
+    let entries = 0;
+    let bytes = 0;
+    for await (const n of this.walk()) {
+      entries++;
+      bytes += n.size;
+    }
+    return { entries, bytes };
+  }
+
+  /**
+   * The rows of folder `dir` as CompareNodes. A row of the merged view whose version is the one
+   * shown has every attribute; a version gone since keeps no device numbers or xattrs, and a folder
+   * a later layer declared again is stored with that layer's attributes: those are read from the
+   * layer the version is shown with, one read of the folder per layer.
+   */
+  private async nodes(dir: string, rows: readonly AsOfRow[]): Promise<CompareNode[]> {
+    const own = new Map<number, Map<string, LayerEntry>>();
+    for (const { row, live } of rows) {
+      const layer = row.entry.layer;
+      if ((live && row.recorded === layer) || own.has(layer)) continue;
+      own.set(layer, await this.layerFolder(layer, dir));
+    }
+    return Promise.all(rows.map(async ({ row, live }) => {
+      const e = row.entry;
+      const path = joinPath(dir, e.name);
+      if (e.type === 'hardlink') return live ? this.storedLinkNode(path) : this.linkNode(path, e.layer);
+      const complete = live && row.recorded === e.layer;
+      const entry = complete ? undefined : own.get(e.layer)!.get(e.name);
+      // A folder's attributes are those of the layer it is shown with (its entry there, or a
+      // folder that layer implied); a version gone since has its own but its xattrs and device.
+      const attrs = complete ? e : e.type === 'dir' ? (entry?.type === 'dir' ? entry : impliedDir(path)) : e;
+      const extra = complete ? e : e.type === 'dir' ? attrs : entry;
+      const t = e.type as EngineEntryType;
+      return {
+        path, type: t, mode: attrs.mode, uid: attrs.uid, gid: attrs.gid, mtime: Math.floor(attrs.mtime),
+        size: t === 'file' ? e.size : 0,
+        digest: t === 'file' ? (e.digest ?? null) : null,
+        linkTarget: t === 'symlink' ? e.linkTarget : null,
+        device: t === 'char' || t === 'block' ? `${extra?.devMajor ?? 0},${extra?.devMinor ?? 0}` : null,
+        xattrs: xattrsOf(extra?.xattrs ?? null),
+        layer: e.layer,
+      } satisfies CompareNode;
+    }));
+  }
+
+  /** A layer's entries in folder `dir` by name: the last a name has (a declared folder before an implied one). */
+  private async layerFolder(layer: number, dir: string): Promise<Map<string, LayerEntry>> {
+    const byName = new Map<string, LayerEntry>();
+    const implied = new Map<string, LayerEntry>();
+    for (const r of await this.store.fs.layerChildren(this.layers[layer].layerDigest, dir)) {
+      const e = r.entry;
+      if (e.type === 'whiteout' || e.type === 'opaque') continue;
+      (r.implicit ? implied : byName).set(baseName(e.path), e);
+    }
+    for (const [name, e] of implied) if (!byName.has(name)) byName.set(name, e);
+    return byName;
+  }
+
+  /** A hard link of the merged view: the file it shares is where the index says its bytes are. */
+  private async storedLinkNode(path: string): Promise<CompareNode> {
+    const row = await this.store.fs.node(this.image.id, path);
+    if (!row) throw new Error(`the index has no ${path} in image ${this.image.id}`);
+    return linkNodeOf(this.store, this.layers, row);
+  }
+
+  /**
+   * A hard link a later layer deleted or overwrote shares the file its target was when its layer
+   * was applied, which the index does not keep: layers 0..L are merged by the engine for it
+   * (once per side and layer; such links are rare).
+   */
+  private async linkNode(path: string, layer: number): Promise<CompareNode> {
+    const known = this.links.get(path);
+    if (known) return known;
+    if (this.linkMerge?.layer !== layer) {
+      const fs = new MergedFs({ keepChanges: false, onShadowed: () => {} });
+      for (const l of this.layers.slice(0, layer + 1)) {
+        const entries: LayerEntry[] = [];
+        for await (const e of this.store.fs.layerEntries(l.layerDigest)) entries.push(e);
+        fs.applyLayer(entries);
+        await nextTurn();
+      }
+      this.linkMerge = { layer, fs };
+    }
+    const n = this.linkMerge.fs.get(path);
+    if (!n) throw new Error(`layers 0..${layer} of image ${this.image.id} have no ${path}`);
+    const node = compareNodeOf(n);
+    this.links.set(path, node);
+    return node;
+  }
+
+  /** Lets go of what a walk merged for hard links (a kept comparison holds its sides). */
+  release(): void {
+    this.linkMerge = null;
+  }
+}
+
+/** A row of an as-of listing, and whether it is the merged view's (live) or a version gone since. */
+interface AsOfRow {
+  row: ListingRow;
+  live: boolean;
 }
 
 /**
@@ -193,8 +259,6 @@ export class MergedTree implements SideTree {
  * changed is in `draftLayer`, the layer an export would add.
  */
 export class DraftTree implements SideTree {
-  readonly weight = 0;
-
   constructor(private readonly ctx: DraftContext, private readonly view: DraftView, private readonly draftLayer: number) {}
 
   async node(path: string): Promise<CompareNode | undefined> {

@@ -1,14 +1,14 @@
 import type { CompareChange, CompareItem, CompareNode as ApiCompareNode, ComparePage, CompareSide as ApiCompareSide, CompareSort, CompareSummary } from '@peel/api';
 import {
-  alignLayers, compareImages, comparePaths, decodeName, encodeName, isBelow, parentOf, baseName, sideFacts,
-  type CompareNode, type FolderChanges, type ImageComparison, type ImageConfig, type NodeSource, type PathChange,
+  alignLayers, compareImages, comparePaths, decodeName, encodeName, isBelow, parentOf, baseName, sideFacts, ChangeTable,
+  type CompareNode, type FolderChanges, type ImageComparison, type ImageConfig, type NodeSource,
 } from '@peel/engine';
 import type { ImageLayer, LayerDigest, Store, StoredImage } from '../store/index.js';
 import { badRequest, notFound } from '../errors.js';
 import { toApiPath, toEnginePath } from '../store/image-path.js';
 import { decodeCursor, encodeCursor, KEY_SHAPES } from './page-key.js';
 import type { ImagesService } from './images.js';
-import { DraftTree, MergedTree, StoredTree, walkBelow, type SideTree } from './compare-sides.js';
+import { AsOfTree, DraftTree, StoredTree, walkBelow, type SideTree } from './compare-sides.js';
 import { viewOf, type DraftContext, type DraftLoader } from './draft-context.js';
 import { applyConfigPatch, imageContainerConfig } from './config-patch.js';
 import { lowerAscii } from './search-text.js';
@@ -65,35 +65,33 @@ export interface ResolvedSide {
 interface Row {
   path: string;
   name: string;
-  change: PathChange | null;
+  /** The change's row in the comparison's table; -1: none (a folder holding changes, or alike on both sides). */
+  change: number;
   below: FolderChanges | null;
+  /**
+   * Bytes that changed at and below it: its own (a change's sizes) and those of the changes
+   * below it. sort=delta orders by its magnitude.
+   */
+  delta: number;
 }
 
-/** The changes of the kinds asked for, with folder totals counting only them. */
+/** Folder totals counting only the changes of the kinds asked for. */
 interface KindView {
-  changes: PathChange[];
   folders: Map<string, FolderChanges>;
-  /** Rows of each folder holding changes, by folder path. */
-  rows: Map<string, Row[]>;
 }
 
 /** A computed comparison, kept while it is among the recently used. */
 class Comparison {
   private readonly views = new Map<string, unknown>();
-  /**
-   * Heap it holds, estimated from what it keeps: a record per change (with its row in the folder
-   * index) and the entries of the sides it holds, those of its changes or, for a side merged
-   * here, every entry of that side (its changes' entries are among them).
-   */
+  /** Heap it holds: its table of changes and its folder totals (no side holds any: each is read from the index as walked). */
   readonly bytes: number;
 
   constructor(
     readonly result: ImageComparison,
+    readonly table: ChangeTable,
     readonly trees: { a: SideTree; b: SideTree },
   ) {
-    const held = (tree: SideTree, side: 'a' | 'b') => tree.weight || result.changes.reduce((n, c) => (c[side] ? n + 1 : n), 0);
-    const nodes = held(trees.a, 'a') + (trees.b === trees.a ? 0 : held(trees.b, 'b'));
-    this.bytes = result.changes.length * BYTES_PER_CHANGE + nodes * BYTES_PER_NODE;
+    this.bytes = table.bytes + result.folders.length * BYTES_PER_FOLDER;
   }
 
   /** A derived listing, computed once (a few dozen are kept, the oldest forgotten). */
@@ -106,21 +104,75 @@ class Comparison {
   }
 
   kindView(kinds: CompareChange[] | null): KindView {
-    return this.view(`kinds:${kinds?.join(',') ?? '*'}`, () => {
-      const changes = kinds ? this.result.changes.filter((c) => kinds.includes(c.change)) : this.result.changes;
-      const folders = kinds ? folderTotals(changes) : new Map(this.result.folders.map((f) => [f.path, f]));
-      return { changes, folders, rows: folderRows(changes, folders) };
+    return this.view(`kinds:${kinds?.join(',') ?? '*'}`, () => ({
+      folders: kinds ? folderTotals(this.table, this.indices((i) => kinds.includes(this.table.kind(i)))) : new Map(this.result.folders.map((f) => [f.path, f])),
+    }));
+  }
+
+  /** The rows of changes in tree order that `keep` keeps. */
+  indices(keep: (i: number) => boolean, from = 0, to = this.table.length): Int32Array {
+    const out: number[] = [];
+    for (let i = from; i < to; i++) if (keep(i)) out.push(i);
+    return Int32Array.from(out);
+  }
+
+  /**
+   * The children of folder `dir` holding changes of the kinds asked for, in no order: the changes
+   * directly in it, and the folders with such changes below them. A folder's subtree is one run
+   * of the changes (tree order), found by bisection.
+   */
+  rows(dir: string, kinds: CompareChange[] | null): Row[] {
+    return this.view(`rows:${kinds?.join(',') ?? '*'}:${dir}`, () => {
+      const t = this.table;
+      const { folders } = this.kindView(kinds);
+      const rows: Row[] = [];
+      const changed = new Set<string>();
+      const [from, to] = subtreeRun(t, dir);
+      // Directly in `dir`: no `/` after its own (compared in place: a folder of the root scans every change).
+      const slash = dir === '' ? -1 : dir.length;
+      for (let i = from; i < to; i++) {
+        const path = t.path(i);
+        if (path.lastIndexOf('/') !== slash || (kinds && !kinds.includes(t.kind(i)))) continue;
+        const below = folders.get(path) ?? null;
+        changed.add(path);
+        rows.push({ path, name: baseName(path), change: i, below, delta: t.size(i, 'b') - t.size(i, 'a') + belowDelta(below) });
+      }
+      for (const f of folders.values()) {
+        if (f.path !== '' && parentOf(f.path) === dir && !changed.has(f.path)) rows.push({ path: f.path, name: baseName(f.path), change: -1, below: f, delta: belowDelta(f) });
+      }
+      return rows;
     });
   }
 }
 
+/** The run of the table's rows (tree order: `/` sorts first) that are below folder `dir`. */
+function subtreeRun(t: ChangeTable, dir: string): [number, number] {
+  if (dir === '') return [0, t.length];
+  const prefix = `${dir}/`;
+  const from = bisect(t.length, 0, (i) => comparePaths(t.path(i), prefix) < 0);
+  return [from, bisect(t.length, from, (i) => t.path(i).startsWith(prefix))];
+}
+
+/** The first index from `lo` where `before` turns false (it is true, then false). */
+function bisect(length: number, lo: number, before: (i: number) => boolean): number {
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const belowDelta = (f: FolderChanges | null) => (f ? f.bytesBelowB - f.bytesBelowA : 0);
+
 /** Folder totals of a subset of the changes (the engine's, recounted: every folder above each change). */
-function folderTotals(changes: readonly PathChange[]): Map<string, FolderChanges> {
+function folderTotals(t: ChangeTable, indices: Int32Array): Map<string, FolderChanges> {
   const folders = new Map<string, FolderChanges>();
-  for (const c of changes) {
-    const sizeA = c.a?.size ?? 0;
-    const sizeB = c.b?.size ?? 0;
-    let p = c.path;
+  for (const i of indices) {
+    const sizeA = t.size(i, 'a');
+    const sizeB = t.size(i, 'b');
+    let p = t.path(i);
     do {
       p = parentOf(p);
       let f = folders.get(p);
@@ -133,36 +185,8 @@ function folderTotals(changes: readonly PathChange[]): Map<string, FolderChanges
   return folders;
 }
 
-function folderRows(changes: readonly PathChange[], folders: ReadonlyMap<string, FolderChanges>): Map<string, Row[]> {
-  const rows = new Map<string, Row[]>();
-  const add = (r: Row) => {
-    const dir = parentOf(r.path);
-    let list = rows.get(dir);
-    if (!list) rows.set(dir, (list = []));
-    list.push(r);
-  };
-  const changed = new Set<string>();
-  for (const c of changes) {
-    changed.add(c.path);
-    add({ path: c.path, name: baseName(c.path), change: c, below: folders.get(c.path) ?? null });
-  }
-  for (const f of folders.values()) {
-    if (f.path !== '' && !changed.has(f.path)) add({ path: f.path, name: baseName(f.path), change: null, below: f });
-  }
-  return rows;
-}
-
-/**
- * Bytes that changed at and below a row: its own (a change's sizes) and those of the changes
- * below it. sort=delta orders by its magnitude.
- */
-function rowDelta(r: Row): number {
-  const own = r.change ? (r.change.b?.size ?? 0) - (r.change.a?.size ?? 0) : 0;
-  return own + (r.below ? r.below.bytesBelowB - r.below.bytesBelowA : 0);
-}
-
 const byRowName = (x: Row, y: Row) => comparePaths(x.name, y.name);
-const byRowDelta = (x: Row, y: Row) => Math.abs(rowDelta(y)) - Math.abs(rowDelta(x)) || byRowName(x, y);
+const byRowDelta = (x: Row, y: Row) => Math.abs(y.delta) - Math.abs(x.delta) || byRowName(x, y);
 
 /** A comparison being computed, or computed. */
 interface CacheEntry {
@@ -170,17 +194,15 @@ interface CacheEntry {
   done: Comparison | null;
 }
 
-/** Most comparisons kept, and the bytes they may hold together (estimated: see Comparison.bytes). */
-const CACHE_ENTRIES = 8;
-const CACHE_BYTES = 64 * 2 ** 20;
 /**
- * Heap a change's own record keeps (its PathChange, its row in the folder index and its folder
- * totals' share), and an entry of a side (a CompareNode with its path and digest): fitted to the
- * heap measured after full GCs, two unrelated 100k-file images (110,020 changes: +67.5 MiB) and
- * their sides as of layer 0 (50,000 changes, 100,102 merged entries: +35.6 MiB).
+ * Most comparisons kept, and the bytes they may hold together (see Comparison.bytes): one of two
+ * unrelated 100,000-file images holds about 26 MiB, so one such is kept (with room for several
+ * small ones), and let go before another is computed.
  */
-const BYTES_PER_CHANGE = 100;
-const BYTES_PER_NODE = 300;
+const CACHE_ENTRIES = 8;
+const CACHE_BYTES = 32 * 2 ** 20;
+/** Heap a folder's totals keep (its record and path, and its entry in the lookup by path). */
+const BYTES_PER_FOLDER = 200;
 /**
  * Past this many paths touched by the layers the sides do not share, a walk of both whole trees
  * costs less than looking each one up.
@@ -215,33 +237,30 @@ export class CompareService {
   async folderPage(req: CompareRequest, page: FolderPageRequest): Promise<ComparePage> {
     const { cmp } = await this.comparison(req);
     const dir = await this.folder(cmp, page.path);
-    const all = cmp.kindView(null).rows.get(dir) ?? [];
-    let rows = cmp.view(`fs:${page.kinds?.join(',') ?? '*'}:${page.sort}:${dir}`, () => {
-      const list = [...(cmp.kindView(page.kinds).rows.get(dir) ?? [])];
-      return list.sort(page.sort === 'delta' ? byRowDelta : byRowName);
-    });
+    const all = cmp.rows(dir, null);
+    let rows = cmp.view(`fs:${page.kinds?.join(',') ?? '*'}:${page.sort}:${dir}`, () => [...cmp.rows(dir, page.kinds)].sort(page.sort === 'delta' ? byRowDelta : byRowName));
     // Entries the sides have alike are read from the sides when asked for (they are never kept).
-    const kids = page.unchanged || rows.some((r) => r.change === null) ? await bothChildren(cmp, dir) : null;
+    const kids = page.unchanged || rows.some((r) => r.change < 0) ? await bothChildren(cmp, dir) : null;
     if (page.unchanged) {
       const listed = new Set(all.map((r) => r.path));
-      const same = [...new Set([...kids!.a.keys(), ...kids!.b.keys()])].filter((p) => !listed.has(p)).map((p) => ({ path: p, name: baseName(p), change: null, below: null }));
+      const same = [...new Set([...kids!.a.keys(), ...kids!.b.keys()])].filter((p) => !listed.has(p)).map((p): Row => ({ path: p, name: baseName(p), change: -1, below: null, delta: 0 }));
       rows = [...rows, ...same].sort(page.sort === 'delta' ? byRowDelta : byRowName);
     }
     const sort = page.sort;
-    const keyOf = (r: Row) => (sort === 'delta' ? [-Math.abs(rowDelta(r)), r.name] as const : [0, r.name] as const);
+    const keyOf = (r: Row) => (sort === 'delta' ? [-Math.abs(r.delta), r.name] as const : [0, r.name] as const);
     const after = page.cursor === undefined ? null : sort === 'delta' ? parseKey(KEY_SHAPES.compareDelta, page.cursor) : parseKey(KEY_SHAPES.compareName, page.cursor);
-    const start = after === null ? 0 : firstAfter(rows, (r) => {
-      const [d, name] = keyOf(r);
-      return d - after.n || comparePaths(name, after.name);
+    const start = after === null ? 0 : bisect(rows.length, 0, (k) => {
+      const [d, name] = keyOf(rows[k]);
+      return (d - after.n || comparePaths(name, after.name)) <= 0;
     });
     const slice = rows.slice(start, start + page.limit);
     const last = slice[slice.length - 1];
     const more = start + page.limit < rows.length;
     return {
-      items: slice.map((r) => itemOf(r, kids)),
+      items: slice.map((r) => itemOf(cmp.table, r, kids)),
       total: rows.length,
-      next: more && last ? (sort === 'delta' ? encodeCursor(KEY_SHAPES.compareDelta, [-Math.abs(rowDelta(last)), encodeName(last.name)]) : encodeCursor(KEY_SHAPES.compareName, [encodeName(last.name)])) : null,
-      counts: countKinds(all.map((r) => r.change?.change ?? null)),
+      next: more && last ? (sort === 'delta' ? encodeCursor(KEY_SHAPES.compareDelta, [-Math.abs(last.delta), encodeName(last.name)]) : encodeCursor(KEY_SHAPES.compareName, [encodeName(last.name)])) : null,
+      counts: countKinds(all.map((r) => (r.change < 0 ? null : cmp.table.kind(r.change)))),
     };
   }
 
@@ -250,21 +269,28 @@ export class CompareService {
     const { cmp } = await this.comparison(req);
     const prefix = page.path === undefined ? null : await this.folder(cmp, page.path);
     const q = page.q === undefined ? null : lowerAscii(page.q);
-    const inScope = (c: PathChange) => (prefix === null || prefix === '' || c.path === prefix || isBelow(prefix, c.path))
-      && (q === null || lowerAscii(`/${c.path}`).includes(q));
+    const t = cmp.table;
+    const inScope = (i: number) => {
+      const path = t.path(i);
+      return (prefix === null || prefix === '' || path === prefix || isBelow(prefix, path)) && (q === null || lowerAscii(`/${path}`).includes(q));
+    };
     const scope = JSON.stringify([prefix, q]);
-    const scoped = cmp.view(`changes:${scope}`, () => cmp.result.changes.filter(inScope));
-    const view = cmp.kindView(page.kinds);
-    const list = page.kinds ? cmp.view(`changes:${scope}:${page.kinds.join(',')}`, () => view.changes.filter(inScope)) : scoped;
+    const scoped = cmp.view(`changes:${scope}`, () => cmp.indices(inScope));
+    const kinds = page.kinds;
+    const list = kinds ? cmp.view(`changes:${scope}:${kinds.join(',')}`, () => scoped.filter((i) => kinds.includes(t.kind(i)))) : scoped;
+    const view = cmp.kindView(kinds);
     const after = page.cursor === undefined ? null : decodeName(decodeCursor(KEY_SHAPES.comparePath, page.cursor)[0] as Buffer);
-    const start = after === null ? 0 : firstAfter(list, (c) => comparePaths(c.path, after));
-    const slice = list.slice(start, start + page.limit);
-    const last = slice[slice.length - 1];
+    const start = after === null ? 0 : bisect(list.length, 0, (k) => comparePaths(t.path(list[k]), after) <= 0);
+    const slice = list.subarray(start, start + page.limit);
+    const last = slice.length ? t.path(slice[slice.length - 1]) : null;
     return {
-      items: slice.map((c) => itemOf({ path: c.path, name: baseName(c.path), change: c, below: view.folders.get(c.path) ?? null }, null)),
+      items: Array.from(slice, (i) => {
+        const path = t.path(i);
+        return itemOf(t, { path, name: baseName(path), change: i, below: view.folders.get(path) ?? null, delta: 0 }, null);
+      }),
       total: list.length,
-      next: start + page.limit < list.length && last ? encodeCursor(KEY_SHAPES.comparePath, [encodeName(last.path)]) : null,
-      counts: countKinds(scoped.map((c) => c.change)),
+      next: start + page.limit < list.length && last !== null ? encodeCursor(KEY_SHAPES.comparePath, [encodeName(last)]) : null,
+      counts: countKinds(Array.from(scoped, (i) => t.kind(i))),
     };
   }
 
@@ -287,12 +313,13 @@ export class CompareService {
       // Most recently used last.
       this.cache.delete(key);
     } else {
-      // Room first: a comparison past the bound, kept only as the newest, goes before the next is computed.
-      this.trim(false);
+      // Room first: what is kept past half the bound goes before the next is computed, so that
+      // no large comparison is held while another is made.
+      this.trim(false, CACHE_BYTES / 2);
       const made: CacheEntry = (entry = { pending: this.compute(a, b, req.mtime), done: null });
       made.pending.then((c) => {
         made.done = c;
-        this.trim(true);
+        this.trim(true, CACHE_BYTES);
       }, () => this.cache.delete(key));
     }
     this.cache.set(key, entry);
@@ -300,10 +327,10 @@ export class CompareService {
   }
 
   /**
-   * Forgets the least recently used comparisons past the cache's bounds; `keepNewest`: the most
-   * recently used stays whatever it weighs (the pages of the comparison just asked for read it).
+   * Forgets the least recently used comparisons past the count and `bound` bytes; `keepNewest`:
+   * the most recently used stays whatever it weighs (the pages of the comparison just asked for read it).
    */
-  private trim(keepNewest: boolean): void {
+  private trim(keepNewest: boolean, bound: number): void {
     let bytes = 0;
     let done = 0;
     for (const e of this.cache.values()) {
@@ -312,7 +339,7 @@ export class CompareService {
       done++;
     }
     for (const [key, e] of this.cache) {
-      if (done === 0 || (keepNewest && done === 1) || (done <= CACHE_ENTRIES && bytes <= CACHE_BYTES)) break;
+      if (done === 0 || (keepNewest && done === 1) || (done <= CACHE_ENTRIES && bytes <= bound)) break;
       if (!e.done) continue;
       this.cache.delete(key);
       bytes -= e.done.bytes;
@@ -339,8 +366,8 @@ export class CompareService {
   }
 
   /**
-   * The tree a side reads: the index's own merged filesystem for a whole image (nothing to merge
-   * or hold), else layers 0..top merged from their stored entries.
+   * The tree a side reads: the index's own merged filesystem for a whole image, or as of a layer
+   * the versions the index says were alive after it (nothing merged or held either way).
    */
   private async tree(s: ResolvedSide): Promise<SideTree> {
     if (s.draft) {
@@ -348,7 +375,7 @@ export class CompareService {
       return new DraftTree(ctx, await ctx.lookup.settle(() => viewOf(ctx)), s.layers.length);
     }
     if (s.top === s.layers.length - 1) return new StoredTree(this.store, s.image, s.layers);
-    return MergedTree.read(this.store, s.layers.slice(0, s.top + 1).map((l) => l.layerDigest));
+    return new AsOfTree(this.store, s.image, s.layers, s.top);
   }
 
   private async compute(a: ResolvedSide, b: ResolvedSide, includeMtime: boolean): Promise<Comparison> {
@@ -372,11 +399,13 @@ export class CompareService {
       ? await this.touchedRoots([...layers.onlyA.flatMap((l) => stored(a, l.index)), ...layers.onlyB.flatMap((l) => stored(b, l.index))], edited)
       : null;
     const source = (tree: SideTree): NodeSource => (touched === null ? tree.walk() : touchedNodes(tree, touched));
-    const result = await compareImages({ ...factsA, nodes: () => source(treeA) }, { ...factsB, nodes: () => source(treeB) }, { includeMtime });
+    const table = new ChangeTable();
+    const result = await compareImages({ ...factsA, nodes: () => source(treeA) }, { ...factsB, nodes: () => source(treeB) }, { includeMtime, onChange: (c) => table.push(c) });
     if (touched !== null) {
       const part = result.summary;
-      // The whole of one side from its cheap totals (a draft's need a walk), the other's by the swap.
-      if (treeA instanceof DraftTree && !(treeB instanceof DraftTree)) {
+      // The whole of one side from its cheap totals (a whole image's; a draft's or an as-of side's
+      // need a walk), the other's by the swap.
+      if (!(treeA instanceof StoredTree) && treeB instanceof StoredTree) {
         const whole = await treeB.totals();
         part.entries = { a: whole.entries - part.entries.b + part.entries.a, b: whole.entries };
         part.bytes = { a: whole.bytes - part.bytes.b + part.bytes.a, b: whole.bytes };
@@ -387,11 +416,8 @@ export class CompareService {
       }
       part.net = part.bytes.b - part.bytes.a;
     }
-    keepOnce(result.changes);
-    const cmp = new Comparison(result, { a: treeA, b: treeB });
-    // Every folder page reads the index of folders to their rows: made once, here.
-    cmp.kindView(null);
-    return cmp;
+    for (const t of [treeA, treeB]) if (t instanceof AsOfTree) t.release();
+    return new Comparison(result, table, { a: treeA, b: treeB });
   }
 
   /**
@@ -427,25 +453,6 @@ export class CompareService {
       cover = subtree ? path : null;
     }
     return roots;
-  }
-}
-
-/**
- * Makes the changes kept share what they hold alike: the path and equal digest both sides' entries
- * read separately, and the lists of changed fields (a few distinct ones, each grown by pushes to
- * a backing store several times its length): a fifth of a comparison's heap.
- */
-function keepOnce(changes: PathChange[]): void {
-  const fieldLists = new Map<string, PathChange['fields']>();
-  for (const c of changes) {
-    if (c.a && c.b) {
-      c.b.path = c.a.path;
-      if (c.b.digest === c.a.digest) c.b.digest = c.a.digest;
-    }
-    const key = c.fields.join();
-    const shared = fieldLists.get(key);
-    if (shared) c.fields = shared;
-    else fieldLists.set(key, c.fields);
   }
 }
 
@@ -499,8 +506,8 @@ function apiNode(n: CompareNode | null | undefined): ApiCompareNode | null {
   };
 }
 
-function itemOf(r: Row, kids: { a: Map<string, CompareNode>; b: Map<string, CompareNode> } | null): CompareItem {
-  const c = r.change;
+function itemOf(t: ChangeTable, r: Row, kids: { a: Map<string, CompareNode>; b: Map<string, CompareNode> } | null): CompareItem {
+  const c = r.change < 0 ? null : t.get(r.change);
   return {
     name: r.name,
     path: toApiPath(r.path),
@@ -519,18 +526,6 @@ function countKinds(changes: Iterable<CompareChange | null>): ComparePage['count
   const counts = { added: 0, removed: 0, modified: 0, type: 0, metadata: 0 };
   for (const c of changes) if (c) counts[c]++;
   return counts;
-}
-
-/** The index of the first element ordered after the cursor (`cmp` < 0: before it), by bisection. */
-function firstAfter<T>(list: readonly T[], cmp: (x: T) => number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cmp(list[mid]) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** A folder page's cursor: the ordering number (0 by name; −|delta|) and the name. */

@@ -83,6 +83,11 @@ export interface CompareOptions {
   root?: string;
   /** Count mtime-only changes as changes (listed, in folder totals, in `equal`). Default false. */
   includeMtime?: boolean;
+  /**
+   * Hands each change to this as it is found (in the sources' order) instead of collecting it in
+   * `changes`, which stays empty: for a caller that keeps them in a form of its own.
+   */
+  onChange?: (change: PathChange) => void;
 }
 
 export interface ImageComparison {
@@ -98,7 +103,7 @@ export interface ImageComparison {
   layers: LayerAlignment;
   config: ConfigChange[];
   history: HistoryRow[];
-  /** Changed paths in pre-order (a folder, then what is below it; siblings by name). */
+  /** Changed paths in pre-order (a folder, then what is below it; siblings by name); empty with `onChange`. */
   changes: PathChange[];
   /** Folders with changes below them, in pre-order ('' is the root, first). */
   folders: FolderChanges[];
@@ -114,10 +119,14 @@ export async function compareImages(a: CompareSide, b: CompareSide, options: Com
   const folders: FolderChanges[] = [];
   // The same layer stack builds the same filesystem: it is merged once (and walked for the sizes).
   const diff = diffTrees(a.nodes(root), sameLayers ? a.nodes(root) : b.nodes(root), { includeMtime: options.includeMtime, order });
+  const keep = options.onChange ?? ((c: PathChange) => void changes.push(c));
+  let count = 0;
   let step = await diff.next();
   while (!step.done) {
-    if (step.value.kind === 'change') changes.push(step.value.change);
-    else folders.push(step.value.folder);
+    if (step.value.kind === 'change') {
+      keep(step.value.change);
+      count++;
+    } else folders.push(step.value.folder);
     step = await diff.next();
   }
   folders.sort((x, y) => comparePaths(x.path, y.path));
@@ -126,7 +135,7 @@ export async function compareImages(a: CompareSide, b: CompareSide, options: Com
   const config = whole ? diffConfig(a.config, b.config) : [];
   const history = whole ? alignHistory(a.history, b.history) : [];
   return {
-    equal: changes.length === 0 && config.length === 0,
+    equal: count === 0 && config.length === 0,
     sameLayers,
     summary: step.value,
     layers,

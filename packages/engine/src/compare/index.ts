@@ -6,3 +6,4 @@ export { alignLayers } from './layers.js';
 export { diffConfig, platformOf } from './config.js';
 export { alignHistory } from './history.js';
 export { compareImages, imageSide, sideFacts, type SideFacts, type SideImage, type CompareSide, type CompareOptions, type ImageComparison } from './compare-images.js';
+export { ChangeTable } from './change-table.js';

@@ -1,4 +1,5 @@
-import type { CompareItem } from '@peel/api';
+import { useEffect } from 'react';
+import { PAGE_MAX_LIMIT, type CompareItem } from '@peel/api';
 import { PagedList, type PagedListOption } from '../../components/PagedList.js';
 import { formatSizeDelta } from '../../lib/format-size.js';
 import { sizeDelta } from './compare-text.js';
@@ -14,6 +15,12 @@ interface Props {
 
 /** The changed paths that match a search, in tree order, virtualised; rows not loaded yet show as "Loading…". */
 export function CompareList({ items, total, selected, onSelect, onNeedRows }: Props) {
+  // A selected path past the loaded rows (a deep link, a reload far down): load the pages that
+  // follow until it is there; the list then brings it into view.
+  const missing = selected !== undefined && items.length < total && !items.some((i) => i.path === selected);
+  useEffect(() => {
+    if (missing) onNeedRows(items.length + PAGE_MAX_LIMIT);
+  });
   return <PagedList items={items} total={total} selected={selected} label="Matching changes" onSelect={onSelect} onNeedRows={onNeedRows} option={compareOption} />;
 }
 
