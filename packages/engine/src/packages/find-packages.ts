@@ -185,28 +185,34 @@ interface Owners {
 async function ownersOf(image: PackageImage, tracked: Tracked[], options: FindPackagesOptions, warnings: Warnings): Promise<Owners> {
   const max = options.maxOwnedPaths ?? DEFAULT_FIND_OPTIONS.maxOwnedPaths;
   const o: Owners = { exact: new Map(), more: new Map(), trees: new Map() };
-  // Every folder the packages name, resolved once (a merged-/usr image: /bin → /usr/bin).
+  // Each folder the packages name is resolved once (a merged-/usr image: /bin → /usr/bin).
   const realDirs = new Map<string, string | null>();
-  for (const t of tracked) {
-    if (t.removedIn !== null) continue;
-    if (t.tree !== null) realDirs.set(t.tree, null);
-    for (const path of t.record.files) realDirs.set(folderOf(path), null);
-  }
-  for (const dir of realDirs.keys()) realDirs.set(dir, await image.realDir(dir));
-  const real = (dir: string) => realDirs.get(dir) ?? null;
+  const real = async (dir: string): Promise<string | null> => {
+    let r = realDirs.get(dir);
+    if (r === undefined) realDirs.set(dir, (r = await image.realDir(dir)));
+    return r;
+  };
   let full = false;
   for (let i = 0; i < tracked.length && !full; i++) {
     const t = tracked[i];
     if (t.removedIn !== null) continue;
     if (t.tree !== null) {
-      const root = real(t.tree);
+      const root = await real(t.tree);
       if (root !== null) o.trees.set(root, i);
     }
+    // A list names its paths folder by folder: the folder of the path before is usually this one's.
+    let prefix = ''; // the folder of the path before, with its trailing `/`
+    let folder = '';
+    let dir: string | null = null;
     for (const path of t.record.files) {
-      const folder = folderOf(path);
-      const dir = real(folder);
+      const slash = path.lastIndexOf('/');
+      if (slash + 1 !== prefix.length || !path.startsWith(prefix)) {
+        prefix = path.slice(0, slash + 1);
+        folder = slash <= 0 ? '/' : path.slice(0, slash);
+        dir = await real(folder);
+      }
       if (dir === null) continue;
-      const key = dir === folder ? path : dir === '/' ? path.slice(folder.length) : dir + path.slice(path.lastIndexOf('/'));
+      const key = dir === folder ? path : dir === '/' ? path.slice(slash) : dir + path.slice(slash);
       const first = o.exact.get(key);
       if (first === undefined) {
         if (o.exact.size >= max) {
@@ -280,12 +286,6 @@ function treeOwner(trees: Map<string, number>, path: string): number | undefined
     if (i !== undefined) return i;
   }
   return undefined;
-}
-
-/** `/usr/bin/ls` → `/usr/bin`, `/x` → `/`. */
-function folderOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash <= 0 ? '/' : path.slice(0, slash);
 }
 
 /** `/a/b/c/d` → `/a/b`. */
