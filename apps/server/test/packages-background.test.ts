@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import type { PackagesProgress, PackagesResponse } from '@peel/api';
 import { build, getJson, removeDir, tempDir, upload } from './helper.js';
 import { makeDpkgImage, type DpkgImage } from './dpkg-image.js';
+import { generateDockerArchive } from './generate-image.js';
+import { unpackImage } from './gnu-tar-image.js';
+import { PackagesService } from '../src/services/packages.js';
 
 async function uploaded(app: FastifyInstance, archive: string): Promise<string> {
   const res = await upload(app, archive);
@@ -162,3 +167,82 @@ describe('packages computed in the background after an ingest', () => {
     }
   });
 });
+
+describe('an image without a package database', () => {
+  let dir: string;
+  let archive: string;
+  /** The final filesystem's regular files grouped by folder, as GNU tar extracts the layers in order. */
+  let expected: { files: number; bytes: number; folders: Map<string, { files: number; bytes: number }> };
+
+  beforeAll(async () => {
+    dir = await tempDir('peel-packages-none-');
+    archive = join(dir, 'none.tar');
+    // No whiteouts: GNU tar extracting the layers one over the other gives the final filesystem.
+    await generateDockerArchive(archive, [
+      { files: [{ path: 'bin/busybox', size: 70_000, fill: 'random' }, { path: 'etc/passwd', content: 'root:x:0:0::/root:/bin/sh\n' }, { path: 'etc/motd', content: 'hi\n' }] },
+      { files: [{ path: 'etc/motd', content: 'hello there\n' }, { path: 'app/a.js', size: 3000, fill: 'text' }, { path: 'app/lib/b.js', size: 500, fill: 'text' }, { path: 'app/bin', symlink: '../bin' }] },
+    ], 'peel-test/no-database:latest');
+    const tarImage = unpackImage(archive, join(dir, 'tar'));
+    const root = join(dir, 'root');
+    mkdirSync(root);
+    for (const layer of manifestLayers(join(dir, 'tar', 'outer'))) execFileSync('tar', ['-xf', layer, '-C', root, '--no-same-owner']);
+    expect(tarImage.layers).toHaveLength(2);
+    expected = { files: 0, bytes: 0, folders: new Map() };
+    for (const line of execFileSync('find', [root, '-type', 'f', '-printf', '%s %P\\n'], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+      const [size, path] = [Number(line.slice(0, line.indexOf(' '))), line.slice(line.indexOf(' ') + 1)];
+      const folder = `/${path}`.slice(0, `/${path}`.lastIndexOf('/')) || '/';
+      const f = expected.folders.get(folder) ?? { files: 0, bytes: 0 };
+      f.files++;
+      f.bytes += size;
+      expected.folders.set(folder, f);
+      expected.files++;
+      expected.bytes += size;
+    }
+  });
+  afterAll(() => removeDir(dir));
+
+  it('finishes its background inventory without walking the final files; the first request that answers the unowned files walks them, once', async () => {
+    const app = await build(join(dir, 'app'), { packagesAfterIngest: false });
+    const { index, store, services } = app.peel;
+    const service = new PackagesService(index, store, services.images, services.fs.pages);
+    try {
+      const seen = watch(app, -1);
+      const id = await uploaded(app, archive);
+      service.prepare(id);
+      await service.settled(id);
+      expect(seen.fileWalks).toBe(0);
+      // Asked with wait=0, the walk starts and is reported as the last step of the computation.
+      expect(await service.progress(id)).toEqual({ state: 'computing', layer: 2, layers: 2 });
+      const page = await service.page(id, { limit: 10, sort: 'name' });
+      expect(page.items).toEqual([]);
+      expect(page.layers.map((l) => l.installed)).toEqual([0, 0]);
+      expect({ files: page.unowned.files, bytes: page.unowned.bytes }).toEqual({ files: expected.files, bytes: expected.bytes });
+      expect(new Map(page.unowned.folders.map((f) => [f.path, { files: f.files, bytes: f.bytes }]))).toEqual(expected.folders);
+      expect((await service.get(id)).unowned).toEqual(page.unowned);
+      expect(await service.progress(id)).toBeNull();
+      expect(seen.fileWalks).toBe(1);
+    } finally {
+      await service.close();
+      await app.close();
+    }
+  });
+
+  it('answers the same through the route, computed in the background after the upload', async () => {
+    const app = await build(join(dir, 'route'));
+    try {
+      const id = await uploaded(app, archive);
+      const { body } = await pollReady(app, `/api/images/${id}/packages?paged=1`);
+      const page = JSON.parse(body) as { items: unknown[]; unowned: { files: number; bytes: number; folders: Array<{ path: string; files: number; bytes: number }> } };
+      expect(page.items).toEqual([]);
+      expect({ files: page.unowned.files, bytes: page.unowned.bytes }).toEqual({ files: expected.files, bytes: expected.bytes });
+      expect(new Map(page.unowned.folders.map((f) => [f.path, { files: f.files, bytes: f.bytes }]))).toEqual(expected.folders);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+/** The layer tars manifest.json names, in order, under an unpacked archive. */
+function manifestLayers(outer: string): string[] {
+  return (JSON.parse(readFileSync(join(outer, 'manifest.json'), 'utf8')) as Array<{ Layers: string[] }>)[0].Layers.map((l) => join(outer, l));
+}

@@ -10,7 +10,7 @@ import { packageReaders } from './readers.js';
 import { LANGUAGE_MANIFEST_NAMES, languageLocationOf, readLanguagePackage, type LanguageLocation } from './language.js';
 import type {
   Ecosystem, ImagePackage, LayerFiles, LayerPackageCounts, PackageDatabaseReader, PackageImage, PackageInventory,
-  PackageLimits, PackageRecord, ParsedDatabase, UnownedFolder,
+  PackageLimits, PackageRecord, ParsedDatabase, UnownedFiles, UnownedFolder,
 } from './types.js';
 
 export const DEFAULT_PACKAGE_LIMITS: PackageLimits = {
@@ -76,6 +76,21 @@ interface Tracked {
 }
 
 export async function findPackages(image: PackageImage, options: FindPackagesOptions = {}): Promise<PackageInventory> {
+  const found = await findPackagesLazily(image, options);
+  if (found.unowned !== null) return found as PackageInventory;
+  const { unowned, warnings } = await unownedFiles(image, options);
+  return { ...found, unowned, warnings: [...found.warnings, ...warnings] };
+}
+
+/**
+ * What findPackagesLazily found: findPackages's answer, except that `unowned` is null when no
+ * database listed a package — then every file is unowned and nothing needs sizing, so the walk of
+ * the final files was left out (`unownedFiles` lists them when someone asks).
+ */
+export type LazyPackageInventory = Omit<PackageInventory, 'unowned'> & { unowned: UnownedFiles | null };
+
+/** findPackages, without the walk of the final files when no database listed a package. */
+export async function findPackagesLazily(image: PackageImage, options: FindPackagesOptions = {}): Promise<LazyPackageInventory> {
   const limits: PackageLimits = { ...DEFAULT_PACKAGE_LIMITS, ...options.limits };
   const warnings = new Warnings();
   const databases: Database[] = (options.readers ?? packageReaders).map((r) => ({
@@ -119,12 +134,21 @@ export async function findPackages(image: PackageImage, options: FindPackagesOpt
     options.onLayer?.(layer, image.layerCount);
   }
 
+  // No package: nothing to size, and every file is unowned — the walk is left to whoever asks.
+  if (tracked.length === 0) return { packages: [], layers: layerCounts(image.layerCount, []), unowned: null, warnings: warnings.list() };
   // In the order of the answer, so that indexes handed to onOwnedFile are the answer's.
   tracked.sort((a, b) => byIdentity(imagePackageOf(a), imagePackageOf(b)));
   const owners = await ownersOf(image, tracked, options, warnings);
   const unowned = await measureFinalFiles(image, tracked, owners, options, warnings);
   const packages = tracked.map(imagePackageOf);
   return { packages, layers: layerCounts(image.layerCount, packages), unowned, warnings: warnings.list() };
+}
+
+/** The final filesystem's regular files grouped by folder, as unowned files of an image without packages. */
+export async function unownedFiles(image: PackageImage, options: Pick<FindPackagesOptions, 'maxUnownedFolders' | 'signal'> = {}): Promise<{ unowned: UnownedFiles; warnings: string[] }> {
+  const warnings = new Warnings();
+  const unowned = await measureFinalFiles(image, [], { exact: new Map(), more: new Map(), trees: new Map() }, options, warnings);
+  return { unowned, warnings: warnings.list() };
 }
 
 /** The candidate manifests findByName gives, as language package locations (bounded). */
@@ -234,7 +258,7 @@ async function ownersOf(image: PackageImage, tracked: Tracked[], options: FindPa
 }
 
 /** One pass over the final regular files: each package's size and count, and what no package owns. */
-async function measureFinalFiles(image: PackageImage, tracked: Tracked[], o: Owners, options: FindPackagesOptions, warnings: Warnings): Promise<PackageInventory['unowned']> {
+async function measureFinalFiles(image: PackageImage, tracked: Tracked[], o: Owners, options: Pick<FindPackagesOptions, 'maxUnownedFolders' | 'signal' | 'onOwnedFile'>, warnings: Warnings): Promise<PackageInventory['unowned']> {
   const groups = new Map<string, UnownedFolder>();
   let files = 0;
   let bytes = 0;

@@ -1,6 +1,6 @@
 /** Package databases in an image, attributed layer by layer. */
 export * from './types.js';
-export { findPackages, packageVersionAt, DEFAULT_PACKAGE_LIMITS, DEFAULT_FIND_OPTIONS, type FindPackagesOptions } from './find-packages.js';
+export { findPackages, findPackagesLazily, unownedFiles, packageVersionAt, DEFAULT_PACKAGE_LIMITS, DEFAULT_FIND_OPTIONS, type FindPackagesOptions, type LazyPackageInventory } from './find-packages.js';
 export { packageReaders } from './readers.js';
 export { dpkgReader, readDpkg, parseStanzas, parseFileList, dpkgPackageOf, type Stanza } from './dpkg.js';
 export { languageLocationOf, readLanguagePackage, npmPackageOf, pypiPackageOf, parseRecord, LANGUAGE_MANIFEST_NAMES, type LanguageLocation } from './language.js';
