@@ -246,3 +246,59 @@ describe('an image without a package database', () => {
 function manifestLayers(outer: string): string[] {
   return (JSON.parse(readFileSync(join(outer, 'manifest.json'), 'utf8')) as Array<{ Layers: string[] }>)[0].Layers.map((l) => join(outer, l));
 }
+
+describe('an inventory being computed', () => {
+  let dir: string;
+  let archive: string;
+  const STANZAS = 40_000;
+
+  beforeAll(async () => {
+    dir = await tempDir('peel-packages-busy-');
+    archive = join(dir, 'big-status.tar');
+    const stanza = (i: number) => `Package: pkg${i}\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1.${i}\nInstalled-Size: ${i % 900}\nDescription: package ${i}\n spanning\n lines\n`;
+    await generateDockerArchive(archive, [{ files: [{ path: 'var/lib/dpkg/status', content: Array.from({ length: STANZAS }, (_, i) => stanza(i)).join('\n') }] }], 'peel-test/big-status:latest');
+  });
+  afterAll(() => removeDir(dir));
+
+  it('leaves the server answering other requests: /api/health, asked as the database is read, answers before the inventory is done', async () => {
+    const app = await build(join(dir, 'app'), { packagesAfterIngest: false });
+    const { index, store, services } = app.peel;
+    // Uploaded before listening: injected requests name no port, a listening server wants its own.
+    const id = await uploaded(app, archive);
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const order: string[] = [];
+    let health: Promise<void> | undefined;
+    // The store as the computation reads it: once the status's bytes are read (its parsing and
+    // attribution are all that is left), /api/health is asked over a socket — answered only when
+    // the event loop gets a turn, which microtasks never give.
+    const reading: typeof store = Object.create(store);
+    reading.openReader = async (digest) => {
+      const reader = await store.openReader(digest);
+      return {
+        read: async (...args) => {
+          const got = await reader.read(...args);
+          health ??= fetch(`${base}/api/health`).then(async (res) => {
+            expect(res.status).toBe(200);
+            order.push('health');
+          });
+          return got;
+        },
+        close: () => reader.close(),
+      };
+    };
+    const service = new PackagesService(index, reading, services.images, services.fs.pages);
+    try {
+      service.prepare(id);
+      await service.settled(id);
+      order.push('inventory');
+      expect(health).toBeDefined();
+      await health;
+      expect(order).toEqual(['health', 'inventory']);
+      const page = await service.page(id, { limit: 1, sort: 'name' });
+      expect(page.total).toBe(STANZAS);
+    } finally {
+      await service.close();
+      await app.close();
+    }
+  });
+});

@@ -43,8 +43,8 @@ interface Inventory {
    */
   unowned: Promise<PackagesResponse> | null;
   sorted: Record<PackageSort, ImagePackage[]>;
-  /** The packages owning each owned file of the final filesystem, by absolute path. */
-  owners: Map<string, ImagePackage[]>;
+  /** The packages owning each owned file of the final filesystem (indexes in `found.packages`), by absolute path. */
+  owners: Map<string, number[]>;
 }
 
 /** An inventory being computed: how far it has come, and how to drop it. */
@@ -192,7 +192,7 @@ export class PackagesService {
     const { sorted, owners } = inventory;
     const response = await this.responseOf(id, inventory);
     const order = sorted[req.sort];
-    const owning = req.path === undefined ? null : new Set(owners.get(toApiPath(toEnginePath(req.path))) ?? []);
+    const owning = req.path === undefined ? null : new Set((owners.get(toApiPath(toEnginePath(req.path))) ?? []).map((i) => response.packages[i]));
     const q = req.q === undefined ? null : lowerAscii(req.q);
     const keep = (p: ImagePackage) => (q === null || lowerAscii(p.name).includes(q))
       && (req.layer === undefined || p.layer === req.layer || p.removedIn === req.layer || p.upgrades.some((u) => u.layer === req.layer))
@@ -258,10 +258,9 @@ export class PackagesService {
     } finally {
       await source.close();
     }
-    const owners = new Map([...ownedBy].map(([path, indexes]) => [path, indexes.map((i) => found.packages[i])]));
     const byName = [...found.packages].sort(byNameOrder);
     const bySize = [...byName].sort((a, b) => b.size - a.size);
-    return { found, unowned: null, sorted: { name: byName, size: bySize }, owners };
+    return { found, unowned: null, sorted: { name: byName, size: bySize }, owners: ownedBy };
   }
 }
 

@@ -7,6 +7,7 @@
  * Sizes come from one streamed pass over the final filesystem's regular files.
  */
 import { packageReaders } from './readers.js';
+import { nextSlice, sliceDue } from './slices.js';
 import { LANGUAGE_MANIFEST_NAMES, languageLocationOf, readLanguagePackage, type LanguageLocation } from './language.js';
 import type {
   Ecosystem, ImagePackage, LayerFiles, LayerPackageCounts, PackageDatabaseReader, PackageImage, PackageInventory,
@@ -105,7 +106,7 @@ export async function findPackagesLazily(image: PackageImage, options: FindPacka
     }
   }
 
-  const cache = new ReadCache(image, options.maxCachedBytes ?? DEFAULT_FIND_OPTIONS.maxCachedBytes);
+  const cache = new ReadCache(image, options.maxCachedBytes ?? DEFAULT_FIND_OPTIONS.maxCachedBytes, options.signal);
   const tracked: Tracked[] = [];
   // Per database: key → index in `tracked` of what its last read copy listed.
   const alive: Array<Map<string, number>> = databases.map(() => new Map());
@@ -114,6 +115,7 @@ export async function findPackagesLazily(image: PackageImage, options: FindPacka
     let files: LayerFiles | null = null;
     for (let d = 0; d < databases.length; d++) {
       const db = databases[d];
+      if (sliceDue()) await nextSlice(options.signal);
       if (!(await image.touches(layer, db.watches))) continue;
       files ??= cache.view(layer, image.asOf(layer));
       let parsed: ParsedDatabase | null;
@@ -229,6 +231,7 @@ async function ownersOf(image: PackageImage, tracked: Tracked[], options: FindPa
     let folder = '';
     let dir: string | null = null;
     for (const path of t.record.files) {
+      if (sliceDue()) await nextSlice(options.signal);
       const slash = path.lastIndexOf('/');
       if (slash + 1 !== prefix.length || !path.startsWith(prefix)) {
         prefix = path.slice(0, slash + 1);
@@ -258,17 +261,13 @@ async function ownersOf(image: PackageImage, tracked: Tracked[], options: FindPa
 }
 
 /** One pass over the final regular files: each package's size and count, and what no package owns. */
-async function measureFinalFiles(image: PackageImage, tracked: Tracked[], o: Owners, options: Pick<FindPackagesOptions, 'maxUnownedFolders' | 'signal' | 'onOwnedFile'>, warnings: Warnings): Promise<PackageInventory['unowned']> {
+async function measureFinalFiles(image: PackageImage, tracked: Tracked[], o: Owners, options: Pick<FindPackagesOptions, 'maxUnownedFolders' | 'onOwnedFile' | 'signal'>, warnings: Warnings): Promise<UnownedFiles> {
   const groups = new Map<string, UnownedFolder>();
   let files = 0;
   let bytes = 0;
-  let seen = 0;
   let regrouped = false;
   for await (const f of image.finalFiles()) {
-    if (++seen % 5000 === 0) {
-      options.signal?.throwIfAborted();
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    if (sliceDue()) await nextSlice(options.signal);
     const ownedBy: number[] = [];
     const first = o.exact.get(f.path);
     if (first !== undefined) ownedBy.push(first, ...(o.more.get(f.path) ?? []));
@@ -375,12 +374,14 @@ function layerCounts(layerCount: number, packages: ImagePackage[]): LayerPackage
 class ReadCache {
   private readonly kept = new Map<string, { layer: number; bytes: Buffer }>();
   private bytes = 0;
-  constructor(private readonly image: PackageImage, private readonly maxBytes: number) {}
+  constructor(private readonly image: PackageImage, private readonly maxBytes: number, private readonly signal?: AbortSignal) {}
 
   view(layer: number, files: LayerFiles): LayerFiles {
     return {
       list: (dir) => files.list(dir),
       read: async (path, maxBytes) => {
+        // Every database file read passes here: the readers' parsing between reads is sliced too.
+        if (sliceDue()) await nextSlice(this.signal);
         const hit = this.kept.get(path);
         if (hit && hit.bytes.length <= maxBytes && (await this.untouched(path, hit.layer, layer))) {
           hit.layer = layer;

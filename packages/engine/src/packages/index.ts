@@ -9,4 +9,5 @@ export { readBounded, bounded, checkUtf8, linesOf, normaliseOwnedPath } from './
 export { apkReader, parseApkInstalled, APK_INSTALLED, APK_INSTALLED_USR } from './apk.js';
 export { rpmReader, readRpmSqlite, RPM_DB_FOLDERS } from './rpm.js';
 export { compareVersions } from './versions.js';
+export { sliceDue, nextSlice } from './slices.js';
 export { comparePackages, type PackageSide, type PackageState, type PackageChange, type PackageChangeKind, type PackageComparison } from './compare-packages.js';
