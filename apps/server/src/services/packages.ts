@@ -68,6 +68,8 @@ export class PackagesService {
   /** Images waiting for their computation in the background, in ingest order. */
   private readonly queued = new Set<string>();
   private background: Promise<void> | null = null;
+  /** The image the background computation is on (from before its computation is registered). */
+  private preparing: { id: string; done: Promise<void> } | null = null;
   /** The failure of an image's last computation, for the next `progress` (a poll would otherwise start it again and again). */
   private readonly failures = new Map<string, unknown>();
   private closed = false;
@@ -101,7 +103,8 @@ export class PackagesService {
 
   /** Resolves once an image is neither waiting for nor in its background computation. */
   async settled(id: string): Promise<void> {
-    while (this.queued.has(id) || this.computing.has(id)) await (this.computing.get(id)?.done.catch(() => undefined) ?? nextTurn());
+    while (this.queued.has(id)) await nextTurn();
+    if (this.preparing?.id === id) await this.preparing.done;
   }
 
   private async drain(): Promise<void> {
@@ -110,9 +113,11 @@ export class PackagesService {
         await nextTurn();
         const next = this.queued.values().next();
         if (next.done || this.closed) return;
-        this.queued.delete(next.value);
         // Its failure stays for `progress` (see failures); a deleted image has nothing to compute.
-        await this.inventory(next.value).catch(() => undefined);
+        this.preparing = { id: next.value, done: this.inventory(next.value).then(() => undefined, () => undefined) };
+        this.queued.delete(next.value);
+        await this.preparing.done;
+        this.preparing = null;
       }
     } finally {
       this.background = null;
