@@ -227,6 +227,35 @@ describe('an image without a package database', () => {
     }
   });
 
+  it('a walk that fails is the error of the request that waits for it; wait=0 then stops answering 202, and the next request walks again', async () => {
+    const app = await build(join(dir, 'failing'), { packagesAfterIngest: false });
+    const { index, store, services } = app.peel;
+    const service = new PackagesService(index, store, services.images, services.fs.pages);
+    const fs = index.fs;
+    const walk = fs.nodesOfTypes.bind(fs);
+    let failing = true;
+    fs.nodesOfTypes = async (id, types, after, limit) => {
+      if (failing && types.includes('file')) throw new Error('the index is unreadable');
+      return walk(id, types, after, limit);
+    };
+    try {
+      const id = await uploaded(app, archive);
+      service.prepare(id);
+      await service.settled(id);
+      expect(await service.progress(id)).toEqual({ state: 'computing', layer: 2, layers: 2 });
+      await expect(service.get(id)).rejects.toThrow('the index is unreadable');
+      // Not 202 for ever: the request it lets through walks again, and fails with the error.
+      expect(await service.progress(id)).toBeNull();
+      await expect(service.page(id, { limit: 1, sort: 'name' })).rejects.toThrow('the index is unreadable');
+      failing = false;
+      expect((await service.get(id)).unowned.files).toBe(expected.files);
+      expect(await service.progress(id)).toBeNull();
+    } finally {
+      await service.close();
+      await app.close();
+    }
+  });
+
   it('answers the same through the route, computed in the background after the upload', async () => {
     const app = await build(join(dir, 'route'));
     try {

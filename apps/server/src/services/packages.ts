@@ -42,6 +42,8 @@ interface Inventory {
    * the first request that answers them: the background computation leaves it out.
    */
   unowned: Promise<PackagesResponse> | null;
+  /** The last walk failed: the next `progress` lets the request it answers try again (and fail with the error). */
+  unownedFailed: boolean;
   sorted: Record<PackageSort, ImagePackage[]>;
   /** The packages owning each owned file of the final filesystem (indexes in `found.packages`), by absolute path. */
   owners: Map<string, number[]>;
@@ -144,6 +146,10 @@ export class PackagesService {
     }
     const inventory = await ready;
     if (inventory.found.unowned !== null) return null;
+    if (inventory.unownedFailed && !inventory.unowned) {
+      inventory.unownedFailed = false;
+      return null;
+    }
     // The answer holds the unowned files: walk them now, and say so meanwhile (the final files
     // are being measured).
     this.responseOf(image.id, inventory).catch(() => undefined);
@@ -176,6 +182,7 @@ export class PackagesService {
       return response;
     }, (e: unknown) => {
       inventory.unowned = null;
+      inventory.unownedFailed = true;
       throw e;
     });
     return inventory.unowned;
@@ -265,7 +272,7 @@ export class PackagesService {
     }
     const byName = [...found.packages].sort(byNameOrder);
     const bySize = [...byName].sort((a, b) => b.size - a.size);
-    return { found, unowned: null, sorted: { name: byName, size: bySize }, owners: ownedBy };
+    return { found, unowned: null, unownedFailed: false, sorted: { name: byName, size: bySize }, owners: ownedBy };
   }
 }
 
