@@ -62,11 +62,29 @@ describe('peel packages', () => {
     expect(input.stderr).toContain(`no layer ${img.stages.length}`);
   });
 
-  it('inspect --json --packages has the packages too; --packages alone is a usage error', async () => {
-    expect((await peel(['inspect', archive, '--packages'])).code).toBe(1);
-    expect(JSON.parse((await peel(['inspect', archive, '--json'])).out)).not.toHaveProperty('packages');
-    const r = await peel(['inspect', archive, '--json', '--packages']);
+  it('inspect --json has the packages by default: peel packages --json\'s and dpkg-query\'s; --no-packages leaves them out', async () => {
+    const r = await peel(['inspect', archive, '--json']);
     expect(r.code).toBe(0);
-    expect(byName((JSON.parse(r.out) as { packages: PackageInventory }).packages.packages).map(view)).toEqual(expected.map(view));
+    const inspected = (JSON.parse(r.out) as { packages: PackageInventory }).packages;
+    expect(byName(inspected.packages).map(view)).toEqual(expected.map(view));
+    const listed = JSON.parse((await peel(['packages', archive, '--json'])).out) as PackageInventory & { source: string };
+    const { source: _source, ...inventory } = listed;
+    expect(inspected).toEqual(inventory);
+    // --packages (the default now) is still accepted, and gives the same document.
+    const asked = await peel(['inspect', archive, '--json', '--packages']);
+    expect(asked.code).toBe(0);
+    expect((JSON.parse(asked.out) as { packages: PackageInventory }).packages).toEqual(inspected);
+    const without = await peel(['inspect', archive, '--json', '--no-packages']);
+    expect(without.code).toBe(0);
+    const { packages: _packages, ...rest } = JSON.parse(r.out) as Record<string, unknown>;
+    expect(JSON.parse(without.out)).toEqual(rest);
+  });
+
+  it('inspect: --packages or --no-packages without --json, or both together, are usage errors (exit 1)', async () => {
+    for (const args of [['--packages'], ['--no-packages'], ['--json', '--packages', '--no-packages']]) {
+      const r = await peel(['inspect', archive, ...args]);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe('');
+    }
   });
 });

@@ -1,5 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { MAX_LINK_HOPS, openEntryContent, resolveLinks, type BlobFiles, type BlobReader, type BlobStore, type FinalFile, type LayerEntry, type LayerFiles, type PackageImage } from '@peel/engine';
+import { MAX_LINK_HOPS, nextSlice, openEntryContent, sliceDue, resolveLinks, type BlobFiles, type BlobReader, type BlobStore, type FinalFile, type LayerEntry, type LayerFiles, type PackageImage } from '@peel/engine';
 import type { EntryType, FsEntry } from '@peel/api';
 import type { ImageLayer, LayerEntryRecord, NodeKey, NodeSketch, Store, StoredImage } from '../store/index.js';
 import { linkTargetPath, splitPath, toApiPath, toEnginePath } from '../store/image-path.js';
@@ -47,7 +46,7 @@ export class StoredPackageImage implements PackageImage {
     // of SQLite answer at once, so awaiting them alone never lets a request in).
     if (n !== this.layerRead) {
       this.layerRead = n;
-      await nextTurn();
+      await nextSlice();
     }
     const digest = this.layers[n].layerDigest;
     const children = async (dir: string) => (await this.layerFolder(digest, dir)).entries;
@@ -139,14 +138,14 @@ export class StoredPackageImage implements PackageImage {
     }
   }
 
-  /** Merged nodes of some types, in pages of WALK_PAGE rows (other requests are served between two). */
+  /** Merged nodes of some types, in pages of WALK_PAGE rows (other requests are served between two once a slice has run). */
   private async *walk(types: readonly EntryType[]): AsyncGenerator<NodeSketch> {
     for (let after: NodeKey | null = null; ;) {
       const page = await this.index.fs.nodesOfTypes(this.image.id, types, after, WALK_PAGE);
       yield* page;
       if (page.length < WALK_PAGE) return;
       after = splitPath(page[page.length - 1].path);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (sliceDue()) await nextSlice();
     }
   }
 
@@ -177,8 +176,8 @@ export class StoredPackageImage implements PackageImage {
   }
 }
 
-/** Rows per page of a walk of the whole image. */
-const WALK_PAGE = 5000;
+/** Rows per page of a walk of the whole image: one page is one synchronous query on SQLite, kept short. */
+const WALK_PAGE = 1000;
 
 /** One layer's view: each path it resolves is asked of the index once. */
 class AsOfLayer implements LayerFiles {

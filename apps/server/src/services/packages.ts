@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ImagePackage, PackageEcosystem, PackageSort, PackagesPage, PackagesProgress, PackagesResponse } from '@peel/api';
-import { findPackages, type BlobFiles, type BlobStore } from '@peel/engine';
+import { findPackagesLazily, unownedFiles, type BlobFiles, type BlobStore, type UnownedFiles } from '@peel/engine';
 import { notFound } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { FsPageService } from './fs-pages.js';
@@ -35,10 +35,18 @@ export interface PackagesPageRequest {
 
 /** An image's inventory with its packages in each order a page can ask for. */
 interface Inventory {
-  response: PackagesResponse;
+  /** Its `unowned` is null until walked when no package was found (see unowned). */
+  found: Omit<PackagesResponse, 'unowned'> & { unowned: UnownedFiles | null };
+  /**
+   * The walk of the final files of an image without packages (all of them unowned), started by
+   * the first request that answers them: the background computation leaves it out.
+   */
+  unowned: Promise<PackagesResponse> | null;
+  /** The last walk failed: the next `progress` lets the request it answers try again (and fail with the error). */
+  unownedFailed: boolean;
   sorted: Record<PackageSort, ImagePackage[]>;
-  /** The packages owning each owned file of the final filesystem, by absolute path. */
-  owners: Map<string, ImagePackage[]>;
+  /** The packages owning each owned file of the final filesystem (indexes in `found.packages`), by absolute path. */
+  owners: Map<string, number[]>;
 }
 
 /** An inventory being computed: how far it has come, and how to drop it. */
@@ -62,9 +70,13 @@ export class PackagesService {
   /** Images waiting for their computation in the background, in ingest order. */
   private readonly queued = new Set<string>();
   private background: Promise<void> | null = null;
+  /** The image the background computation is on (from before its computation is registered). */
+  private preparing: { id: string; done: Promise<void> } | null = null;
   /** The failure of an image's last computation, for the next `progress` (a poll would otherwise start it again and again). */
   private readonly failures = new Map<string, unknown>();
   private closed = false;
+  /** Walks of unowned files running, waited for by close. */
+  private readonly walks = new Set<Promise<unknown>>();
 
   constructor(
     private readonly index: Store,
@@ -91,15 +103,23 @@ export class PackagesService {
     this.background ??= this.drain();
   }
 
+  /** Resolves once an image is neither waiting for nor in its background computation. */
+  async settled(id: string): Promise<void> {
+    while (this.queued.has(id)) await nextTurn();
+    if (this.preparing?.id === id) await this.preparing.done;
+  }
+
   private async drain(): Promise<void> {
     try {
       for (;;) {
         await nextTurn();
         const next = this.queued.values().next();
         if (next.done || this.closed) return;
-        this.queued.delete(next.value);
         // Its failure stays for `progress` (see failures); a deleted image has nothing to compute.
-        await this.inventory(next.value).catch(() => undefined);
+        this.preparing = { id: next.value, done: this.inventory(next.value).then(() => undefined, () => undefined) };
+        this.queued.delete(next.value);
+        await this.preparing.done;
+        this.preparing = null;
       }
     } finally {
       this.background = null;
@@ -124,8 +144,16 @@ export class PackagesService {
       ready.catch(() => undefined);
       return { state: 'computing', ...running.progress };
     }
-    await ready;
-    return null;
+    const inventory = await ready;
+    if (inventory.found.unowned !== null) return null;
+    if (inventory.unownedFailed && !inventory.unowned) {
+      inventory.unownedFailed = false;
+      return null;
+    }
+    // The answer holds the unowned files: walk them now, and say so meanwhile (the final files
+    // are being measured).
+    this.responseOf(image.id, inventory).catch(() => undefined);
+    return { state: 'computing', layer: image.layerCount, layers: image.layerCount };
   }
 
   /** Stops the background work (the computations running are abandoned) and waits for it. */
@@ -134,17 +162,49 @@ export class PackagesService {
     this.queued.clear();
     const running = [...this.computing.values()];
     for (const c of running) c.abort.abort();
-    await Promise.allSettled([this.background, ...running.map((c) => c.done)]);
+    await Promise.allSettled([this.background, ...running.map((c) => c.done), ...this.walks]);
   }
 
   async get(id: string): Promise<PackagesResponse> {
-    return (await this.inventory(id)).response;
+    return this.responseOf(id, await this.inventory(id));
+  }
+
+  /** The whole answer, the final files walked first if they were left out. */
+  private responseOf(id: string, inventory: Inventory): Promise<PackagesResponse> {
+    const { found } = inventory;
+    if (found.unowned !== null) return Promise.resolve(found as PackagesResponse);
+    if (inventory.unowned) return inventory.unowned;
+    const walk = this.walkUnowned(id, found);
+    this.walks.add(walk);
+    void walk.catch(() => undefined).finally(() => this.walks.delete(walk));
+    inventory.unowned = walk.then((response) => {
+      inventory.found = response;
+      return response;
+    }, (e: unknown) => {
+      inventory.unowned = null;
+      inventory.unownedFailed = true;
+      throw e;
+    });
+    return inventory.unowned;
+  }
+
+  private async walkUnowned(id: string, found: Inventory['found']): Promise<PackagesResponse> {
+    const image = await this.images.require(id);
+    const source = new StoredPackageImage(this.index, this.blobs, this.pages, image, await this.index.images.layers(image.id));
+    try {
+      const { unowned, warnings } = await unownedFiles(source);
+      return { ...found, unowned, warnings: [...found.warnings, ...warnings] };
+    } finally {
+      await source.close();
+    }
   }
 
   async page(id: string, req: PackagesPageRequest): Promise<PackagesPage> {
-    const { response, sorted, owners } = await this.inventory(id);
+    const inventory = await this.inventory(id);
+    const { sorted, owners } = inventory;
+    const response = await this.responseOf(id, inventory);
     const order = sorted[req.sort];
-    const owning = req.path === undefined ? null : new Set(owners.get(toApiPath(toEnginePath(req.path))) ?? []);
+    const owning = req.path === undefined ? null : new Set((owners.get(toApiPath(toEnginePath(req.path))) ?? []).map((i) => response.packages[i]));
     const q = req.q === undefined ? null : lowerAscii(req.q);
     const keep = (p: ImagePackage) => (q === null || lowerAscii(p.name).includes(q))
       && (req.layer === undefined || p.layer === req.layer || p.removedIn === req.layer || p.upgrades.some((u) => u.layer === req.layer))
@@ -197,9 +257,9 @@ export class PackagesService {
     const layers = await this.index.images.layers(image.id);
     const source = new StoredPackageImage(this.index, this.blobs, this.pages, image, layers);
     const ownedBy = new Map<string, number[]>();
-    let response: PackagesResponse;
+    let found: Inventory['found'];
     try {
-      response = await findPackages(source, {
+      found = await findPackagesLazily(source, {
         signal: abort.signal,
         onLayer: (layer, count) => {
           progress.layer = layer + 1;
@@ -210,10 +270,9 @@ export class PackagesService {
     } finally {
       await source.close();
     }
-    const owners = new Map([...ownedBy].map(([path, indexes]) => [path, indexes.map((i) => response.packages[i])]));
-    const byName = [...response.packages].sort(byNameOrder);
+    const byName = [...found.packages].sort(byNameOrder);
     const bySize = [...byName].sort((a, b) => b.size - a.size);
-    return { response, sorted: { name: byName, size: bySize }, owners };
+    return { found, unowned: null, unownedFailed: false, sorted: { name: byName, size: bySize }, owners: ownedBy };
   }
 }
 

@@ -48,12 +48,17 @@ export function* linesOf(bytes: Buffer, maxLineBytes: number): Generator<Line> {
   }
 }
 
+/** What a normal absolute path never holds: `//`, a `.` or `..` part, a trailing `/` (besides `/` itself). */
+const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|.\/$/;
+
 /**
  * An absolute path written by a database (`/usr/bin/ls`, or relative to `base`), normalised:
  * `.` and empty parts dropped, `..` applied. Null when it climbs above the root (a `..` cycle
  * or an escape), which no package can own.
  */
 export function normaliseOwnedPath(raw: string, base = '/'): string | null {
+  // Nearly every path a database lists is normal already: no need to split it.
+  if (raw.startsWith('/') && !NOT_NORMAL.test(raw)) return raw;
   const parts: string[] = [];
   const full = raw.startsWith('/') ? raw : `${base}/${raw}`;
   for (const part of full.split('/')) {

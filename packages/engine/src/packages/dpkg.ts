@@ -6,6 +6,7 @@
  * not read — `license` is null.
  */
 import { bounded, checkUtf8, linesOf, normaliseOwnedPath, readBounded } from './db-text.js';
+import { nextSlice, sliceDue } from './slices.js';
 import type { LayerFiles, PackageDatabaseReader, PackageLimits, PackageRecord, ParsedDatabase } from './types.js';
 
 export const DPKG_STATUS = '/var/lib/dpkg/status';
@@ -26,22 +27,32 @@ export type Stanza = Map<string, string>;
  * dropped with a warning; so is a stanza past `maxStanzas`.
  */
 export function parseStanzas(bytes: Buffer, path: string, limits: Pick<PackageLimits, 'maxLineBytes'>, maxStanzas: number, warnings: string[]): Stanza[] {
+  return [...stanzasOf(bytes, path, limits, maxStanzas, warnings)];
+}
+
+/** parseStanzas one stanza at a time (a status of thousands is read in slices); the warnings come at the end. */
+export function* stanzasOf(bytes: Buffer, path: string, limits: Pick<PackageLimits, 'maxLineBytes'>, maxStanzas: number, warnings: string[]): Generator<Stanza> {
   checkUtf8(bytes, path, warnings);
-  const stanzas: Stanza[] = [];
+  let kept = 0;
   let current: Stanza = new Map();
   let lastField: string | null = null;
   let broken = false;
   let longLines = 0;
   let lineNo = 0;
   let tooMany = false;
-  const finish = () => {
+  /** The stanza just ended, when it is kept. */
+  const finish = (): Stanza | null => {
+    let done: Stanza | null = null;
     if (!broken && current.size > 0) {
-      if (stanzas.length < maxStanzas) stanzas.push(current);
-      else tooMany = true;
+      if (kept < maxStanzas) {
+        kept++;
+        done = current;
+      } else tooMany = true;
     }
     current = new Map();
     lastField = null;
     broken = false;
+    return done;
   };
   for (const line of linesOf(bytes, limits.maxLineBytes)) {
     lineNo++;
@@ -51,7 +62,8 @@ export function parseStanzas(bytes: Buffer, path: string, limits: Pick<PackageLi
       continue;
     }
     if (line.trim() === '') {
-      finish();
+      const done = finish();
+      if (done) yield done;
       continue;
     }
     if (line.startsWith(' ') || line.startsWith('\t')) {
@@ -75,10 +87,10 @@ export function parseStanzas(bytes: Buffer, path: string, limits: Pick<PackageLi
     lastField = line.slice(0, colon).trim().toLowerCase();
     current.set(lastField, line.slice(colon + 1).trim());
   }
-  finish();
+  const last = finish();
+  if (last) yield last;
   if (longLines > 1) warnings.push(`${path}: ${longLines} lines or fields longer than ${limits.maxLineBytes} bytes in all; their stanzas are skipped`);
   if (tooMany) warnings.push(`${path}: more than ${maxStanzas} packages; only the first ${maxStanzas} are kept`);
-  return stanzas;
 }
 
 /** The package a stanza describes, without its files; null when it is not installed. */
@@ -158,7 +170,8 @@ export async function readDpkg(files: LayerFiles, limits: PackageLimits): Promis
   if (status !== null) {
     const bytes = bounded(status, DPKG_STATUS, limits, warnings);
     if (bytes !== null) {
-      for (const stanza of parseStanzas(bytes, DPKG_STATUS, limits, budget, warnings)) {
+      for (const stanza of stanzasOf(bytes, DPKG_STATUS, limits, budget, warnings)) {
+        if (sliceDue()) await nextSlice();
         const pkg = dpkgPackageOf(stanza, true);
         if (pkg) packages.push(pkg);
       }

@@ -7,10 +7,11 @@
  * Sizes come from one streamed pass over the final filesystem's regular files.
  */
 import { packageReaders } from './readers.js';
+import { nextSlice, sliceDue } from './slices.js';
 import { LANGUAGE_MANIFEST_NAMES, languageLocationOf, readLanguagePackage, type LanguageLocation } from './language.js';
 import type {
   Ecosystem, ImagePackage, LayerFiles, LayerPackageCounts, PackageDatabaseReader, PackageImage, PackageInventory,
-  PackageLimits, PackageRecord, ParsedDatabase, UnownedFolder,
+  PackageLimits, PackageRecord, ParsedDatabase, UnownedFiles, UnownedFolder,
 } from './types.js';
 
 export const DEFAULT_PACKAGE_LIMITS: PackageLimits = {
@@ -76,6 +77,21 @@ interface Tracked {
 }
 
 export async function findPackages(image: PackageImage, options: FindPackagesOptions = {}): Promise<PackageInventory> {
+  const found = await findPackagesLazily(image, options);
+  if (found.unowned !== null) return found as PackageInventory;
+  const { unowned, warnings } = await unownedFiles(image, options);
+  return { ...found, unowned, warnings: [...found.warnings, ...warnings] };
+}
+
+/**
+ * What findPackagesLazily found: findPackages's answer, except that `unowned` is null when no
+ * database listed a package — then every file is unowned and nothing needs sizing, so the walk of
+ * the final files was left out (`unownedFiles` lists them when someone asks).
+ */
+export type LazyPackageInventory = Omit<PackageInventory, 'unowned'> & { unowned: UnownedFiles | null };
+
+/** findPackages, without the walk of the final files when no database listed a package. */
+export async function findPackagesLazily(image: PackageImage, options: FindPackagesOptions = {}): Promise<LazyPackageInventory> {
   const limits: PackageLimits = { ...DEFAULT_PACKAGE_LIMITS, ...options.limits };
   const warnings = new Warnings();
   const databases: Database[] = (options.readers ?? packageReaders).map((r) => ({
@@ -90,7 +106,7 @@ export async function findPackages(image: PackageImage, options: FindPackagesOpt
     }
   }
 
-  const cache = new ReadCache(image, options.maxCachedBytes ?? DEFAULT_FIND_OPTIONS.maxCachedBytes);
+  const cache = new ReadCache(image, options.maxCachedBytes ?? DEFAULT_FIND_OPTIONS.maxCachedBytes, options.signal);
   const tracked: Tracked[] = [];
   // Per database: key → index in `tracked` of what its last read copy listed.
   const alive: Array<Map<string, number>> = databases.map(() => new Map());
@@ -99,6 +115,7 @@ export async function findPackages(image: PackageImage, options: FindPackagesOpt
     let files: LayerFiles | null = null;
     for (let d = 0; d < databases.length; d++) {
       const db = databases[d];
+      if (sliceDue()) await nextSlice(options.signal);
       if (!(await image.touches(layer, db.watches))) continue;
       files ??= cache.view(layer, image.asOf(layer));
       let parsed: ParsedDatabase | null;
@@ -119,12 +136,21 @@ export async function findPackages(image: PackageImage, options: FindPackagesOpt
     options.onLayer?.(layer, image.layerCount);
   }
 
+  // No package: nothing to size, and every file is unowned — the walk is left to whoever asks.
+  if (tracked.length === 0) return { packages: [], layers: layerCounts(image.layerCount, []), unowned: null, warnings: warnings.list() };
   // In the order of the answer, so that indexes handed to onOwnedFile are the answer's.
   tracked.sort((a, b) => byIdentity(imagePackageOf(a), imagePackageOf(b)));
   const owners = await ownersOf(image, tracked, options, warnings);
   const unowned = await measureFinalFiles(image, tracked, owners, options, warnings);
   const packages = tracked.map(imagePackageOf);
   return { packages, layers: layerCounts(image.layerCount, packages), unowned, warnings: warnings.list() };
+}
+
+/** The final filesystem's regular files grouped by folder, as unowned files of an image without packages. */
+export async function unownedFiles(image: PackageImage, options: Pick<FindPackagesOptions, 'maxUnownedFolders' | 'signal'> = {}): Promise<{ unowned: UnownedFiles; warnings: string[] }> {
+  const warnings = new Warnings();
+  const unowned = await measureFinalFiles(image, [], { exact: new Map(), more: new Map(), trees: new Map() }, options, warnings);
+  return { unowned, warnings: warnings.list() };
 }
 
 /** The candidate manifests findByName gives, as language package locations (bounded). */
@@ -185,28 +211,35 @@ interface Owners {
 async function ownersOf(image: PackageImage, tracked: Tracked[], options: FindPackagesOptions, warnings: Warnings): Promise<Owners> {
   const max = options.maxOwnedPaths ?? DEFAULT_FIND_OPTIONS.maxOwnedPaths;
   const o: Owners = { exact: new Map(), more: new Map(), trees: new Map() };
-  // Every folder the packages name, resolved once (a merged-/usr image: /bin → /usr/bin).
+  // Each folder the packages name is resolved once (a merged-/usr image: /bin → /usr/bin).
   const realDirs = new Map<string, string | null>();
-  for (const t of tracked) {
-    if (t.removedIn !== null) continue;
-    if (t.tree !== null) realDirs.set(t.tree, null);
-    for (const path of t.record.files) realDirs.set(folderOf(path), null);
-  }
-  for (const dir of realDirs.keys()) realDirs.set(dir, await image.realDir(dir));
-  const real = (dir: string) => realDirs.get(dir) ?? null;
+  const real = async (dir: string): Promise<string | null> => {
+    let r = realDirs.get(dir);
+    if (r === undefined) realDirs.set(dir, (r = await image.realDir(dir)));
+    return r;
+  };
   let full = false;
   for (let i = 0; i < tracked.length && !full; i++) {
     const t = tracked[i];
     if (t.removedIn !== null) continue;
     if (t.tree !== null) {
-      const root = real(t.tree);
+      const root = await real(t.tree);
       if (root !== null) o.trees.set(root, i);
     }
+    // A list names its paths folder by folder: the folder of the path before is usually this one's.
+    let prefix = ''; // the folder of the path before, with its trailing `/`
+    let folder = '';
+    let dir: string | null = null;
     for (const path of t.record.files) {
-      const folder = folderOf(path);
-      const dir = real(folder);
+      if (sliceDue()) await nextSlice(options.signal);
+      const slash = path.lastIndexOf('/');
+      if (slash + 1 !== prefix.length || !path.startsWith(prefix)) {
+        prefix = path.slice(0, slash + 1);
+        folder = slash <= 0 ? '/' : path.slice(0, slash);
+        dir = await real(folder);
+      }
       if (dir === null) continue;
-      const key = dir === folder ? path : dir === '/' ? path.slice(folder.length) : dir + path.slice(path.lastIndexOf('/'));
+      const key = dir === folder ? path : dir === '/' ? path.slice(slash) : dir + path.slice(slash);
       const first = o.exact.get(key);
       if (first === undefined) {
         if (o.exact.size >= max) {
@@ -228,17 +261,13 @@ async function ownersOf(image: PackageImage, tracked: Tracked[], options: FindPa
 }
 
 /** One pass over the final regular files: each package's size and count, and what no package owns. */
-async function measureFinalFiles(image: PackageImage, tracked: Tracked[], o: Owners, options: FindPackagesOptions, warnings: Warnings): Promise<PackageInventory['unowned']> {
+async function measureFinalFiles(image: PackageImage, tracked: Tracked[], o: Owners, options: Pick<FindPackagesOptions, 'maxUnownedFolders' | 'onOwnedFile' | 'signal'>, warnings: Warnings): Promise<UnownedFiles> {
   const groups = new Map<string, UnownedFolder>();
   let files = 0;
   let bytes = 0;
-  let seen = 0;
   let regrouped = false;
   for await (const f of image.finalFiles()) {
-    if (++seen % 5000 === 0) {
-      options.signal?.throwIfAborted();
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    if (sliceDue()) await nextSlice(options.signal);
     const ownedBy: number[] = [];
     const first = o.exact.get(f.path);
     if (first !== undefined) ownedBy.push(first, ...(o.more.get(f.path) ?? []));
@@ -280,12 +309,6 @@ function treeOwner(trees: Map<string, number>, path: string): number | undefined
     if (i !== undefined) return i;
   }
   return undefined;
-}
-
-/** `/usr/bin/ls` → `/usr/bin`, `/x` → `/`. */
-function folderOf(path: string): string {
-  const slash = path.lastIndexOf('/');
-  return slash <= 0 ? '/' : path.slice(0, slash);
 }
 
 /** `/a/b/c/d` → `/a/b`. */
@@ -351,12 +374,14 @@ function layerCounts(layerCount: number, packages: ImagePackage[]): LayerPackage
 class ReadCache {
   private readonly kept = new Map<string, { layer: number; bytes: Buffer }>();
   private bytes = 0;
-  constructor(private readonly image: PackageImage, private readonly maxBytes: number) {}
+  constructor(private readonly image: PackageImage, private readonly maxBytes: number, private readonly signal?: AbortSignal) {}
 
   view(layer: number, files: LayerFiles): LayerFiles {
     return {
       list: (dir) => files.list(dir),
       read: async (path, maxBytes) => {
+        // Every database file read passes here: the readers' parsing between reads is sliced too.
+        if (sliceDue()) await nextSlice(this.signal);
         const hit = this.kept.get(path);
         if (hit && hit.bytes.length <= maxBytes && (await this.untouched(path, hit.layer, layer))) {
           hit.layer = layer;

@@ -1,5 +1,6 @@
 import { RpmHeaderError, parseRpmHeader } from './rpm-header.js';
 import { SqliteFile, SqliteFormatError } from './sqlite-file.js';
+import { nextSlice, sliceDue } from './slices.js';
 import type { LayerFiles, PackageDatabaseReader, PackageLimits, PackageRecord, ParsedDatabase } from './types.js';
 
 /**
@@ -28,7 +29,9 @@ export const rpmReader: PackageDatabaseReader = {
       const data = await files.read(location, limits.maxDatabaseBytes);
       if (data === null) continue;
       if (!Buffer.isBuffer(data)) return unread(location, `${location} is ${data.tooBig} bytes, over the limit of ${limits.maxDatabaseBytes}; not read`);
-      const parsed = readRpmSqlite(data, location, limits);
+      // A database of thousands of headers is read in slices, so a server stays responsive.
+      const parsed: ParsedDatabase = { location, packages: [], warnings: [] };
+      for (const steps = rpmRows(data, limits, parsed); !steps.next().done;) if (sliceDue()) await nextSlice();
       const wal = await files.read(`${location}-wal`, 0);
       if (wal !== null && !Buffer.isBuffer(wal)) {
         parsed.warnings.push(`${location}-wal holds ${wal.tooBig} bytes of write-ahead log not yet copied into the database; packages changed by the last transactions may be missing or stale`);
@@ -55,8 +58,14 @@ function unread(location: string, warning: string): ParsedDatabase {
 
 /** The packages of an rpmdb.sqlite: each row of its `Packages` table (hnum, blob) is one header. */
 export function readRpmSqlite(data: Buffer, location: string, limits: PackageLimits): ParsedDatabase {
-  const packages: PackageRecord[] = [];
-  const warnings: string[] = [];
+  const parsed: ParsedDatabase = { location, packages: [], warnings: [] };
+  for (const steps = rpmRows(data, limits, parsed); !steps.next().done;);
+  return parsed;
+}
+
+/** readRpmSqlite into `out`, one step a row. */
+function* rpmRows(data: Buffer, limits: PackageLimits, out: ParsedDatabase): Generator<void> {
+  const { location, packages, warnings } = out;
   // Counted, with the first few named: a hostile database may hold any number of bad rows.
   let badHeaders = 0;
   const badExamples: string[] = [];
@@ -66,8 +75,12 @@ export function readRpmSqlite(data: Buffer, location: string, limits: PackageLim
   try {
     const db = new SqliteFile(data);
     const root = db.tableRoot('Packages');
-    if (root === null) return unread(location, `${location} has no Packages table; not an rpm database`);
+    if (root === null) {
+      warnings.push(`${location} has no Packages table; not an rpm database`);
+      return;
+    }
     for (const row of db.rows(root)) {
+      yield;
       if (packages.length >= limits.maxPackages) {
         warnings.push(`${location}: more than ${limits.maxPackages} packages; only the first ${limits.maxPackages} are kept`);
         break;
@@ -91,7 +104,6 @@ export function readRpmSqlite(data: Buffer, location: string, limits: PackageLim
   if (badHeaders > 0) {
     warnings.push(`${location}: ${badHeaders} package header(s) unreadable and skipped (${badExamples.join('; ')}${badHeaders > 5 ? '; …' : ''})`);
   }
-  return { location, packages, warnings };
 }
 
 function recordOf(header: ReturnType<typeof parseRpmHeader>): PackageRecord {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPackages, packageVersionAt, type PackageInventory } from '../../src/index.js';
+import { findPackages, findPackagesLazily, packageVersionAt, unownedFiles, type PackageInventory } from '../../src/index.js';
 import type { TarItem } from '../build.js';
 import { packageImageOf } from './archive-image.js';
 
@@ -116,5 +116,54 @@ describe('findPackages over a built image', () => {
     expect(inv.unowned.folders.map((f) => f.path).sort()).toEqual(['/app', '/app/x', '/var/lib/dpkg', '/var/lib/dpkg/info']);
     expect(inv.unowned.bytes).toBe(1005 + dbBytes(0) + inv.unowned.folders.find((f) => f.path === '/var/lib/dpkg/info')!.bytes);
     expect(inv.warnings).toEqual([]);
+  });
+});
+
+describe('findPackagesLazily over an image without a package database', () => {
+  const NO_DATABASE: TarItem[][] = [
+    [file('bin/busybox', 900), file('etc/passwd', 30)],
+    [file('app/a.js', 200), file('app/lib/b.js', 50), { name: 'etc/.wh.passwd' }],
+  ];
+
+  it('says so after the layers without walking the final files; unownedFiles lists them when asked', async () => {
+    const built = await packageImageOf(NO_DATABASE);
+    try {
+      let walks = 0;
+      const image = { ...built.image, layerCount: built.image.layerCount, asOf: built.image.asOf, finalFiles: () => {
+        walks++;
+        return built.image.finalFiles();
+      } };
+      const lazy = await findPackagesLazily(image);
+      expect(lazy).toEqual({ packages: [], layers: [0, 1].map((layer) => ({ layer, installed: 0, upgraded: 0, removed: 0, bytes: 0 })), unowned: null, warnings: [] });
+      expect(walks).toBe(0);
+      const { unowned, warnings } = await unownedFiles(image);
+      expect(walks).toBe(1);
+      expect(warnings).toEqual([]);
+      expect(unowned).toEqual({ files: 3, bytes: 1150, folders: [
+        { path: '/bin', files: 1, bytes: 900 },
+        { path: '/app', files: 1, bytes: 200 },
+        { path: '/app/lib', files: 1, bytes: 50 },
+      ] });
+      // findPackages answers the same in one call.
+      expect(await findPackages(image)).toEqual({ ...lazy, unowned });
+    } finally {
+      await built.dispose();
+    }
+  });
+
+  it('walks the final files at once when a database lists packages', async () => {
+    const built = await packageImageOf(LAYERS.slice(0, 2));
+    try {
+      let walks = 0;
+      const image = { ...built.image, layerCount: built.image.layerCount, asOf: built.image.asOf, finalFiles: () => {
+        walks++;
+        return built.image.finalFiles();
+      } };
+      const lazy = await findPackagesLazily(image);
+      expect(walks).toBe(1);
+      expect(lazy.unowned?.folders.map((f) => f.path)).toContain('/app');
+    } finally {
+      await built.dispose();
+    }
   });
 });
