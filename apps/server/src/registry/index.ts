@@ -28,10 +28,10 @@ export interface RegistryContext {
   close(): Promise<void>;
 }
 
-/** `logFailure`: where a job's failure that is Peel's own fault (a 5xx) is logged. */
 /**
  * One client for opening and pushing, so that credentials typed in for the session serve both.
  * Uploads go in chunks of PUSH_CHUNK_BYTES (measured a little steadier than the client's default).
+ * `logFailure`: where a job's failure that is Peel's own fault (a 5xx) is logged.
  */
 export function createRegistry(opts: RegistryOptions, ingest: IngestService, store: BlobStore, logFailure: (err: unknown, message: string) => void): RegistryContext {
   const ca = opts.caFile ? readCa(opts.caFile) : undefined;

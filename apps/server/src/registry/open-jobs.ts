@@ -4,21 +4,13 @@ import type { ImageSummary, RegistryLayerProgress, RegistryOpenJob } from '@peel
 import { layoutArchive, type BlobStore, type LayoutBlob } from '@peel/engine';
 import { formatPlatform, formatReference, type Descriptor, type ImageReference } from '@peel/registry';
 import type { IngestService } from '../services/ingest.js';
-import { describeError } from '../http/error-handler.js';
 import { ApiError, notFound } from '../errors.js';
+import { BackgroundJobs, type BackgroundJob } from '../services/background-jobs.js';
 import { toApiError } from './errors.js';
 import { parseConfig, platformOf, type RegistryService } from './service.js';
 
-interface Job {
-  view: RegistryOpenJob;
-  abort: AbortController;
-  /** Settles with the stored image (and whether it was new), or rejects with the failure. */
-  done: Promise<{ summary: ImageSummary; created: boolean }>;
-}
-
-/** Finished jobs are kept this long for a late poll, then forgotten. */
-const KEEP_MS = 10 * 60 * 1000;
-const MAX_RUNNING = 4;
+type Opened = { summary: ImageSummary; created: boolean };
+export type RegistryOpenJobHandle = BackgroundJob<RegistryOpenJob, Opened>;
 
 /**
  * Opening an image from a registry is an upload the server makes to itself: the image manifest,
@@ -28,50 +20,42 @@ const MAX_RUNNING = 4;
  * A blob the store holds already (same digest) is read from the store instead of the registry.
  */
 export class RegistryOpenJobs {
-  private readonly jobs = new Map<string, Job>();
+  private readonly jobs: BackgroundJobs<RegistryOpenJob, Opened>;
 
   constructor(
     private readonly registry: RegistryService,
     private readonly ingest: IngestService,
     private readonly store: BlobStore,
-    private readonly logFailure: (err: unknown, message: string) => void,
-  ) {}
+    logFailure: (err: unknown, message: string) => void,
+  ) {
+    this.jobs = new BackgroundJobs({
+      noun: 'open-from-registry job',
+      maxRunning: 4,
+      busyCode: 'TOO_MANY_OPENS',
+      busyMessage: (n) => `${n} images are being opened from registries already; wait for one to finish`,
+      succeeded: (view, result) => {
+        view.state = 'done';
+        view.image = result.summary;
+      },
+      toApiError,
+      logInternal: (err, view) => logFailure(err, `opening ${view.ref} from its registry failed`),
+    });
+  }
 
   /** Starts a job; resolves once the manifest is read (the layers are then listed) or the job failed. */
-  async start(refText: string, platformText?: string): Promise<Job> {
+  async start(refText: string, platformText?: string): Promise<RegistryOpenJobHandle> {
     const ref = this.registry.parse(refText);
     const platform = platformText ? platformOf(platformText) : undefined;
-    const running = [...this.jobs.values()].filter((j) => !isFinished(j.view.state)).length;
-    if (running >= MAX_RUNNING) throw new ApiError(429, 'TOO_MANY_OPENS', `${running} images are being opened from registries already; wait for one to finish`);
-    const abort = new AbortController();
     const view: RegistryOpenJob = { id: randomUUID(), ref: formatReference(ref), state: 'resolving', digest: null, platform: null, layers: [], image: null, error: null };
     let resolved = () => {};
     const known = new Promise<void>((resolve) => (resolved = resolve));
-    const done = this.run(view, ref, platform, abort.signal, resolved).then(
-      (result) => {
-        view.state = 'done';
-        view.image = result.summary;
-        return result;
-      },
-      (err: unknown) => {
-        view.state = abort.signal.aborted ? 'cancelled' : 'failed';
-        const described = describeError(toApiError(err));
-        view.error = abort.signal.aborted ? { code: 'CANCELLED', message: 'the open was cancelled' } : described.body.error;
-        // The job's view says "see the server log" for a fault of Peel's own: the log must have it.
-        if (!abort.signal.aborted && described.body.error.code === 'INTERNAL') this.logFailure(err, `opening ${view.ref} from its registry failed`);
-        throw err;
-      },
-    );
-    // A background job's failure is read from its view; only a waiting caller gets the rejection.
-    done.catch(() => {}).finally(() => setTimeout(() => this.jobs.delete(view.id), KEEP_MS).unref());
-    const job = { view, abort, done };
-    this.jobs.set(view.id, job);
-    await Promise.race([known, done.catch(() => {})]);
+    const job = this.jobs.start(view, (signal) => this.run(view, ref, platform, signal, resolved));
+    await Promise.race([known, job.done.catch(() => {})]);
     return job;
   }
 
   get(id: string): RegistryOpenJob {
-    return this.job(id).view;
+    return this.jobs.get(id);
   }
 
   /**
@@ -79,7 +63,7 @@ export class RegistryOpenJobs {
    * before that, and once the job failed or was cancelled (what it stored is being removed).
    */
   indexedLayer(id: string, n: number): { layerDigest: string; layerIndex: number } {
-    const { view, abort } = this.job(id);
+    const { view, abort } = this.jobs.job(id);
     // A cancel answers before the job has wound down: its layers go from the moment it is asked for.
     if (abort.signal.aborted || view.state === 'cancelled') throw new ApiError(409, 'OPEN_ENDED', `the open of ${view.ref} was cancelled: nothing of it is kept`);
     if (view.state === 'failed') throw new ApiError(409, 'OPEN_ENDED', `the open of ${view.ref} failed: nothing of it is kept`);
@@ -90,21 +74,12 @@ export class RegistryOpenJobs {
   }
 
   cancel(id: string): RegistryOpenJob {
-    const job = this.job(id);
-    job.abort.abort();
-    return job.view;
+    return this.jobs.cancel(id);
   }
 
   /** Cancels every job in flight (server shutdown). */
-  cancelAll(): Promise<unknown> {
-    for (const job of this.jobs.values()) job.abort.abort();
-    return Promise.allSettled([...this.jobs.values()].map((j) => j.done));
-  }
-
-  private job(id: string): Job {
-    const job = this.jobs.get(id);
-    if (!job) throw notFound(`no open-from-registry job ${id}`);
-    return job;
+  cancelAll(): Promise<void> {
+    return this.jobs.cancelAll();
   }
 
   private async run(view: RegistryOpenJob, ref: ImageReference, platform: ReturnType<typeof platformOf> | undefined, signal: AbortSignal, resolved: () => void): Promise<{ summary: ImageSummary; created: boolean }> {
@@ -171,4 +146,3 @@ async function* afterLast(source: AsyncIterable<Buffer>, last: () => void): Asyn
   last();
 }
 
-const isFinished = (state: RegistryOpenJob['state']) => state === 'done' || state === 'failed' || state === 'cancelled';

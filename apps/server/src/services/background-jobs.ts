@@ -95,7 +95,8 @@ export class BackgroundJobs<View extends JobView, Result> {
     await Promise.allSettled([...this.jobs.values()].map((j) => j.done));
   }
 
-  private job(id: string): BackgroundJob<View, Result> {
+  /** The job itself (404 when unknown or forgotten): its view, abort and outcome. */
+  job(id: string): BackgroundJob<View, Result> {
     const job = this.jobs.get(id);
     if (!job) throw notFound(`no ${this.o.noun} ${id}`);
     return job;

@@ -22,10 +22,11 @@ const JOB_API = {
 export function useDockerOpen() {
   const [state, setState] = useState<DockerOpenState>({ status: 'idle' });
   const job = useImageJob(JOB_API);
-  const { run } = job;
+  const { run, busy } = job;
 
   const start = useCallback(
     async (ref: string, name: string) => {
+      if (busy()) return;
       const meter = new ThroughputMeter();
       meter.add({ loaded: 0, at: performance.now() });
       setState({ status: 'streaming', name, stats: meter.stats(0) });
@@ -36,7 +37,7 @@ export function useDockerOpen() {
       if (end.outcome === 'failed') setState({ status: 'error', name, message: end.message });
       else if (end.outcome !== 'left') setState({ status: 'idle' });
     },
-    [run],
+    [run, busy],
   );
 
   const dismiss = useCallback(() => setState({ status: 'idle' }), []);

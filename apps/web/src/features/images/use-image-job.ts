@@ -77,5 +77,8 @@ export function useImageJob<J extends ImageJobView>(api: ImageJobApi<J>) {
     if (job.current) void cancelJob(job.current).catch(() => undefined);
   }, [cancelJob]);
 
-  return { run, cancel };
+  /** Whether a job is running: one at a time, so a second start is ignored. */
+  const busy = useCallback(() => job.current !== null, []);
+
+  return { run, cancel, busy };
 }
