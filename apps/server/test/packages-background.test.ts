@@ -10,6 +10,7 @@ import { makeDpkgImage, type DpkgImage } from './dpkg-image.js';
 import { generateDockerArchive } from './generate-image.js';
 import { unpackImage } from './gnu-tar-image.js';
 import { PackagesService } from '../src/services/packages.js';
+import { ComparePackagesService } from '../src/services/compare-packages.js';
 
 async function uploaded(app: FastifyInstance, archive: string): Promise<string> {
   const res = await upload(app, archive);
@@ -210,6 +211,10 @@ describe('an image without a package database', () => {
       const id = await uploaded(app, archive);
       service.prepare(id);
       await service.settled(id);
+      expect(seen.fileWalks).toBe(0);
+      // Comparing packages needs no unowned files: it walks nothing either.
+      const compared = await new ComparePackagesService(services.compare, service).changes({ a: { id }, b: { id }, mtime: false });
+      expect(compared.items).toEqual([]);
       expect(seen.fileWalks).toBe(0);
       // Asked with wait=0, the walk starts and is reported as the last step of the computation.
       expect(await service.progress(id)).toEqual({ state: 'computing', layer: 2, layers: 2 });

@@ -12,7 +12,7 @@ export class ComparePackagesService {
 
   async changes(req: CompareRequest): Promise<ComparePackages> {
     const [a, b] = await this.compare.sides(req);
-    const [inA, inB] = await Promise.all([this.packages.get(a.image.id), this.packages.get(b.image.id)]);
+    const [inA, inB] = await Promise.all([this.packages.list(a.image.id), this.packages.list(b.image.id)]);
     const result = comparePackages(
       { packages: inA.packages, top: topOf(a), whole: a.asOf === null },
       { packages: inB.packages, top: topOf(b), whole: b.asOf === null },

@@ -169,6 +169,12 @@ export class PackagesService {
     return this.responseOf(id, await this.inventory(id));
   }
 
+  /** The packages and their databases' warnings, without the files no package owns (no walk of the final files). */
+  async list(id: string): Promise<Pick<PackagesResponse, 'packages' | 'warnings'>> {
+    const { found } = await this.inventory(id);
+    return { packages: found.packages, warnings: found.warnings };
+  }
+
   /** The whole answer, the final files walked first if they were left out. */
   private responseOf(id: string, inventory: Inventory): Promise<PackagesResponse> {
     const { found } = inventory;
