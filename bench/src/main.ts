@@ -94,7 +94,9 @@ async function writeReport(results: ImageResult[], target: string): Promise<void
   log(`wrote ${target}`);
 }
 
+/** The image results kept in `dir` (the registry, compare and scale benches keep theirs beside them, in other shapes). */
 async function allResults(dir: string): Promise<ImageResult[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
-  return Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as ImageResult));
+  const read = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as Partial<ImageResult>));
+  return read.filter((r): r is ImageResult => r.image !== undefined && r.kind !== undefined);
 }
