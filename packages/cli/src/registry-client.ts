@@ -5,9 +5,9 @@
  * over plain HTTP (loopback always).
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createRegistryClient, dockerConfigCredentials, type RegistryClientImpl } from '@peel/registry';
 import { InputError } from './exit-codes.js';
-import { resolveFrom } from './image-source.js';
 
 export interface RegistryClientOptions {
   /** Blobs up to this size go up in one PUT, bigger ones in PATCHes of this size. */
@@ -27,7 +27,7 @@ export function registryClient(env: Record<string, string | undefined>, cwd: str
 
 function readCa(file: string | undefined, cwd: string): Buffer | undefined {
   if (!file) return undefined;
-  const path = resolveFrom(cwd, file);
+  const path = resolve(cwd, file);
   try {
     return readFileSync(path);
   } catch (e) {
