@@ -13,7 +13,22 @@ const HIT_COLS = {
     NULL::integer AS deleted_by, NULL::integer AS overwritten_by`,
   shadowed: 'parent, name, 1, seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, NULL, deleted_by, overwritten_by',
 };
-const SUBSTRING = `position(${asChars('$2::bytea')} IN ${lowerBytes(ABS_PATH)}) > 0`;
+/** How a substring search finds its rows: see index.ts's pathSearchOf. */
+export type PathSearch = 'trigram' | 'scan';
+/**
+ * The same match either way, its pattern in $2. 'trigram' is a LIKE on the indexed expression
+ * (the migration's peel_lower_path, whose body is lowerBytes(ABS_PATH)), its pattern a text
+ * parameter so that the planner sees it (an expression built in SQL would hide it and scan);
+ * 'scan' is position(), cheaper per row than calling that SQL function.
+ */
+const SUBSTRING: Record<PathSearch, { where: string; arg: (pattern: string) => Buffer | string }> = {
+  trigram: {
+    where: `peel_lower_path(parent, name) LIKE $2::text`,
+    // Each byte one LATIN1 character, as convert_from(…, 'LATIN1') reads it; LIKE's %, _ and \ escaped.
+    arg: (pattern) => `%${encodeName(pattern).toString('latin1').replace(/[\\%_]/g, '\\$&')}%`,
+  },
+  scan: { where: `position(${asChars('$2::bytea')} IN ${lowerBytes(ABS_PATH)}) > 0`, arg: encodeName },
+};
 
 /** Bytes of file content of the nodes `where` selects (hard links count their target's size). */
 const contentBytes = (where: string) => `SELECT coalesce(sum(CASE WHEN n.type = 'file' THEN n.size ELSE (
@@ -25,7 +40,7 @@ const contentBytes = (where: string) => `SELECT coalesce(sum(CASE WHEN n.type = 
 export class PgFs implements FsRepo {
   private readonly keys: Keys;
 
-  constructor(private readonly c: PgConn) {
+  constructor(private readonly c: PgConn, private readonly pathSearch: PathSearch) {
     this.keys = new Keys(c);
   }
 
@@ -129,14 +144,16 @@ export class PgFs implements FsRepo {
     const image = await this.keys.image(id);
     if (image === undefined) return { hits: [], total: 0 };
     if (q.mode !== 'substring') return this.globSearch(image, q);
-    const where = `image = $1 AND ${SUBSTRING}`;
+    const substring = SUBSTRING[this.pathSearch];
+    const where = `image = $1 AND ${substring.where}`;
+    const pattern = substring.arg(q.pattern);
     const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}
       UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $3::boolean AND ${where}
-      ORDER BY 1, 2, 3, 4 LIMIT $4 OFFSET $5`, [image, encodeName(q.pattern), q.deleted, q.limit, q.offset]);
+      ORDER BY 1, 2, 3, 4 LIMIT $4 OFFSET $5`, [image, pattern, q.deleted, q.limit, q.offset]);
     // A page that is not full is the last one: its end is the total, no second scan needed.
     const last = rows.length < q.limit && (rows.length > 0 || q.offset === 0);
     const total = last ? q.offset + rows.length : (await this.c.one<{ n: number }>(`SELECT (SELECT count(*) FROM fs_nodes WHERE ${where})
-      + (SELECT count(*) FROM fs_shadowed WHERE $3::boolean AND ${where}) AS n`, [image, encodeName(q.pattern), q.deleted]))!.n;
+      + (SELECT count(*) FROM fs_shadowed WHERE $3::boolean AND ${where}) AS n`, [image, pattern, q.deleted]))!.n;
     return { hits: rows.map(searchHitOf), total };
   }
 
