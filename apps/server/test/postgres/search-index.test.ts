@@ -71,6 +71,26 @@ async function expectExactMatches(pool: PgPool, image: string, search: PathSearc
     expect(await searchAll(fs, image, pattern, false), pattern).toEqual(want);
     expect(await searchAll(fs, image, pattern, true), pattern).toEqual([...want, ...want].sort());
   }
+  // Globs (case-sensitive, on the decoded name, or the whole path when they hold a '/'): read
+  // through the substring index by their longest literal run, then matched exactly.
+  const name = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+  const globs: Array<[string, (path: string) => boolean]> = [
+    ['file-1*', (p) => name(p).startsWith('file-1')],
+    ['*pkg17/file-1???.txt', (p) => /^usr\/share\/pkg17\/file-1\d\d\d\.txt$/.test(p)],
+    ['*100%_*', (p) => name(p).includes('100%_')],
+    ['*_D*', (p) => name(p).includes('_D')],
+    ['[ab]b?c', (p) => ['abXc', 'ab_c'].includes(name(p))],
+    ['/o?t/Weird/*', (p) => p.startsWith('opt/Weird/')],
+    ['/o?t/WEIRD/*', () => false],
+    [`*${decodeName(Buffer.from([0xff]))}*`, (p) => p.includes(decodeName(Buffer.from([0xff])))],
+    ['*', () => true],
+  ];
+  for (const [glob, wanted] of globs) {
+    const want = expected('').filter(wanted);
+    const { hits, total } = await fs.search(image, { pattern: glob, mode: glob.includes('/') ? 'glob-path' : 'glob-name', deleted: false, limit: 100_000, offset: 0 });
+    expect(hits.map((h) => h.path).sort(), glob).toEqual(want);
+    expect(total, glob).toBe(want.length);
+  }
   // A page past the first: the total is counted, not the page's length.
   const page = await fs.search(image, { pattern: 'file-1', mode: 'substring', deleted: false, limit: 10, offset: 20 });
   expect(page.hits).toHaveLength(10);

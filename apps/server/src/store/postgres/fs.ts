@@ -159,17 +159,40 @@ export class PgFs implements FsRepo {
 
   /**
    * Glob patterns match decoded names (non-UTF-8 bytes as the engine's lone surrogates), one
-   * character per `?` as SQLite's GLOB: matched here, not by a PostgreSQL regex over bytes.
+   * character per `?` as SQLite's GLOB: matched here, not by a PostgreSQL regex over bytes. The
+   * rows read are those whose path holds the glob's longest literal run (ASCII lowered, as the
+   * substring search matches it): every match holds it, and the substring search's index finds them.
    */
   private async globSearch(image: number, q: SearchQuery): Promise<{ hits: SearchHit[]; total: number }> {
     const re = globToRegExp(q.pattern);
-    const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE image = $1
-      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $2::boolean AND image = $1
-      ORDER BY 1, 2, 3, 4`, [image, q.deleted]);
+    const literal = longestLiteral(q.pattern).replace(/[A-Z]/g, (c) => c.toLowerCase());
+    const substring = SUBSTRING[this.pathSearch];
+    const [where, values] = literal === ''
+      ? ['image = $1', [image, q.deleted]]
+      : [`image = $1 AND ${substring.where}`, [image, substring.arg(literal), q.deleted]];
+    const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}
+      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $${values.length}::boolean AND ${where}
+      ORDER BY 1, 2, 3, 4`, values);
     const matches = rows.filter((r) => {
       const name = decodeName(r.name);
       return re.test(q.mode === 'glob-name' ? name : `/${joinPath(decodeName(r.parent), name)}`);
     });
     return { hits: matches.slice(q.offset, q.offset + q.limit).map(searchHitOf), total: matches.length };
   }
+}
+
+/** The longest run of a glob's characters that match only themselves (outside `*`, `?` and `[…]`, as globToRegExp reads them). */
+function longestLiteral(glob: string): string {
+  let best = '';
+  let run = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    const end = c === '[' ? glob.indexOf(']', i + 2) : -1;
+    if (c === '*' || c === '?' || end >= 0) {
+      if (run.length > best.length) best = run;
+      run = '';
+      if (end >= 0) i = end;
+    } else run += c;
+  }
+  return run.length > best.length ? run : best;
 }
