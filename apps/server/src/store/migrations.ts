@@ -448,19 +448,15 @@ export const MIGRATIONS: readonly Migration[] = [
   { sqlite: `
   -- Nothing: the substring search's trigram index is PostgreSQL's (SQLite scans the image's rows).
   `, postgres: `
-  -- The text the substring search matches: the absolute path's bytes as LATIN1 characters (any
-  -- bytes round-trip), ASCII letters lowered (lower() under "C" changes nothing else), as
-  -- postgres/text-match.ts's lowerBytes. IMMUTABLE so that an index can hold it: convert_from is
-  -- only STABLE in general, but a database's encoding never changes.
-  CREATE FUNCTION peel_lower_path(parent BYTEA, name BYTEA) RETURNS TEXT LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
-    SELECT lower(convert_from('\\x2f'::bytea || CASE WHEN length(parent) = 0 THEN name ELSE parent || '\\x2f'::bytea || name END, 'LATIN1') COLLATE "C")
-  $fn$;
-
-  -- A trigram index on it answers LIKE '%…%'. pg_trgm ships with PostgreSQL's contrib and is a
-  -- trusted extension (the database's owner may create it), but a server may lack it or refuse:
-  -- then there is no index, and the store scans as before (postgres/index.ts looks for the index).
+  -- A trigram index answers LIKE '%…%' on the text the substring search matches, written as
+  -- IMMUTABLE built-ins (convert_from is only STABLE): the absolute path's bytes through
+  -- encode(…, 'escape') (NUL and bytes above 0x7f as \\ooo, a backslash doubled, the rest as is),
+  -- ASCII letters lowered (lower() under "C" changes nothing else), as postgres/text-match.ts's
+  -- escapedLower. pg_trgm ships with PostgreSQL's contrib and is a trusted extension (the
+  -- database's owner may create it), but a server may lack it or refuse: then there is no index,
+  -- and the store scans as before (postgres/index.ts looks for the index).
   DO $do$
-  DECLARE trgm NAME;
+  DECLARE trgm NAME; tbl TEXT;
   BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')
        AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
@@ -473,8 +469,10 @@ export const MIGRATIONS: readonly Migration[] = [
     -- Installed earlier, it may live in another schema: its operator class is named with it.
     SELECT n.nspname INTO trgm FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
     IF trgm IS NOT NULL THEN
-      EXECUTE format('CREATE INDEX fs_nodes_by_lower_path ON fs_nodes USING gin (peel_lower_path(parent, name) %I.gin_trgm_ops)', trgm);
-      EXECUTE format('CREATE INDEX fs_shadowed_by_lower_path ON fs_shadowed USING gin (peel_lower_path(parent, name) %I.gin_trgm_ops)', trgm);
+      FOREACH tbl IN ARRAY ARRAY['fs_nodes', 'fs_shadowed'] LOOP
+        EXECUTE format($sql$CREATE INDEX %I ON %I USING gin (lower(encode('\\x2f'::bytea || CASE WHEN length(parent) = 0 THEN name
+          ELSE parent || '\\x2f'::bytea || name END, 'escape') COLLATE "C") %I.gin_trgm_ops)$sql$, tbl || '_by_lower_path', tbl, trgm);
+      END LOOP;
     END IF;
   END
   $do$;

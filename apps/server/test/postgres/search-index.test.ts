@@ -25,7 +25,7 @@ afterEach(async () => {
 const raw = (...parts: Array<string | number[] | Buffer>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p as number[]))));
 /** (parent, name) rows: many ordinary ones, and names with LIKE's own characters, upper case, non-UTF-8 bytes. */
 const ROWS: Array<[Buffer, Buffer]> = [
-  ...Array.from({ length: 20_000 }, (_, i): [Buffer, Buffer] => [raw(`usr/share/pkg${i % 400}`), raw(`file-${i}.txt`)]),
+  ...Array.from({ length: 100_000 }, (_, i): [Buffer, Buffer] => [raw(`usr/share/pkg${i % 400}`), raw(`file-${i}.txt`)]),
   [raw('opt/Weird'), raw('100%_Done\\x')],
   [raw('opt/Weird'), raw('100X_Done')],
   [raw('opt/Weird'), raw('ab_c')],
@@ -36,7 +36,8 @@ const ROWS: Array<[Buffer, Buffer]> = [
 const lowerAscii = (b: Buffer) => Buffer.from(b.map((c) => (c >= 0x41 && c <= 0x5a ? c + 32 : c)));
 const absPath = ([parent, name]: [Buffer, Buffer]) => raw('/', ...(parent.length ? [parent, '/'] : []), name);
 const expected = (pattern: string) => ROWS.filter((r) => lowerAscii(absPath(r)).includes(encodeName(pattern))).map(([p, n]) => (p.length ? `${decodeName(p)}/${decodeName(n)}` : decodeName(n))).sort();
-const PATTERNS = ['pkg17/file-1', '100%_', '%', '_', '\\x', 'b_c', 'caf', decodeName(Buffer.from([0xff])), 'opt/weird/', 'no such thing'];
+// '311' and '377' are in the escaped text of bytes 0xc9 and 0xff (\311, \377) but in no path.
+const PATTERNS = ['311', '377', 'f\\3', 'pkg17/file-1', '100%_', '%', '_', '\\x', 'b_c', 'caf', decodeName(Buffer.from([0xff])), 'opt/weird/', 'no such thing'];
 
 async function seeded(url: string): Promise<{ pool: PgPool; image: string }> {
   const pool = openPool(url);
@@ -59,7 +60,7 @@ async function seeded(url: string): Promise<{ pool: PgPool; image: string }> {
 }
 
 async function searchAll(fs: PgFs, image: string, pattern: string, deleted: boolean) {
-  const { hits, total } = await fs.search(image, { pattern, mode: 'substring', deleted, limit: 100_000, offset: 0 });
+  const { hits, total } = await fs.search(image, { pattern, mode: 'substring', deleted, limit: 1_000_000, offset: 0 });
   expect(total).toBe(hits.length);
   return hits.map((h) => h.path).sort();
 }
@@ -87,7 +88,7 @@ async function expectExactMatches(pool: PgPool, image: string, search: PathSearc
   ];
   for (const [glob, wanted] of globs) {
     const want = expected('').filter(wanted);
-    const { hits, total } = await fs.search(image, { pattern: glob, mode: glob.includes('/') ? 'glob-path' : 'glob-name', deleted: false, limit: 100_000, offset: 0 });
+    const { hits, total } = await fs.search(image, { pattern: glob, mode: glob.includes('/') ? 'glob-path' : 'glob-name', deleted: false, limit: 1_000_000, offset: 0 });
     expect(hits.map((h) => h.path).sort(), glob).toEqual(want);
     expect(total, glob).toBe(want.length);
   }
@@ -116,13 +117,13 @@ describe('substring search on PostgreSQL', () => {
     const sql = texts.find((t) => t.includes('LIKE'))!;
     expect(sql).toBeDefined();
     const key = (await pool.query<{ key: number }>('SELECT key FROM images WHERE id = $1', [image])).rows[0].key;
-    const args = [key, '%pkg17/file-1%', true, 50, 0];
+    const args = [key, true, 50, 0, '%pkg17/file-1%', encodeName('pkg17/file-1')];
     const client = await pool.connect();
     try {
       const custom = (await client.query({ text: `EXPLAIN ${sql}`, values: args, rowMode: 'array' })).rows.join('\n');
       await client.query(`PREPARE search_plan AS ${sql}`);
       await client.query('SET plan_cache_mode = force_generic_plan');
-      const generic = (await client.query({ text: `EXPLAIN EXECUTE search_plan(${key}, '%pkg17/file-1%', true, 50, 0)`, rowMode: 'array' })).rows.join('\n');
+      const generic = (await client.query({ text: `EXPLAIN EXECUTE search_plan(${key}, true, 50, 0, '%pkg17/file-1%', '\\x${encodeName('pkg17/file-1').toString('hex')}')`, rowMode: 'array' })).rows.join('\n');
       for (const plan of [custom, generic]) {
         expect(plan).toContain('fs_nodes_by_lower_path');
         expect(plan).toContain('fs_shadowed_by_lower_path');

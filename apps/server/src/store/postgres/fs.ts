@@ -6,7 +6,7 @@ import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, Node
 import { FACT_COLS, sketchOf, factsOf, layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
-import { ABS_PATH, asChars, lowerBytes } from './text-match.js';
+import { ABS_PATH, asChars, escapedBytes, escapedLower, lowerBytes } from './text-match.js';
 
 const HIT_COLS = {
   nodes: `parent, name, 0 AS deleted, 0 AS seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, child_count,
@@ -15,19 +15,23 @@ const HIT_COLS = {
 };
 /** How a substring search finds its rows: see index.ts's pathSearchOf. */
 export type PathSearch = 'trigram' | 'scan';
+/** The exact match: the lowered absolute path holds the pattern's bytes (in parameter $p). */
+const exact = (p: number) => `position(${asChars(`$${p}::bytea`)} IN ${lowerBytes(ABS_PATH)}) > 0`;
 /**
- * The same match either way, its pattern in $2. 'trigram' is a LIKE on the indexed expression
- * (the migration's peel_lower_path, whose body is lowerBytes(ABS_PATH)), its pattern a text
- * parameter so that the planner sees it (an expression built in SQL would hide it and scan);
- * 'scan' is position(), cheaper per row than calling that SQL function.
+ * The substring match with its pattern in parameters from $p on ('args' gives them). 'trigram'
+ * first narrows by a LIKE on the indexed expression (the migration's, escapedLower(ABS_PATH)),
+ * its pattern a text parameter so that the planner sees it, %, _ and backslash escaped; escaping
+ * may match more (the pattern "200" in the \200 of byte 0x80), so the exact match follows.
  */
-const SUBSTRING: Record<PathSearch, { where: string; arg: (pattern: string) => Buffer | string }> = {
+const SUBSTRING: Record<PathSearch, { where: (p: number) => string; args: (pattern: string) => unknown[] }> = {
   trigram: {
-    where: `peel_lower_path(parent, name) LIKE $2::text`,
-    // Each byte one LATIN1 character, as convert_from(…, 'LATIN1') reads it; LIKE's %, _ and \ escaped.
-    arg: (pattern) => `%${encodeName(pattern).toString('latin1').replace(/[\\%_]/g, '\\$&')}%`,
+    where: (p) => `${escapedLower(ABS_PATH)} LIKE $${p}::text AND ${exact(p + 1)}`,
+    args: (pattern) => {
+      const bytes = encodeName(pattern);
+      return [`%${escapedBytes(bytes).replace(/[\\%_]/g, '\\$&')}%`, bytes];
+    },
   },
-  scan: { where: `position(${asChars('$2::bytea')} IN ${lowerBytes(ABS_PATH)}) > 0`, arg: encodeName },
+  scan: { where: exact, args: (pattern) => [encodeName(pattern)] },
 };
 
 /** Bytes of file content of the nodes `where` selects (hard links count their target's size). */
@@ -145,15 +149,15 @@ export class PgFs implements FsRepo {
     if (image === undefined) return { hits: [], total: 0 };
     if (q.mode !== 'substring') return this.globSearch(image, q);
     const substring = SUBSTRING[this.pathSearch];
-    const where = `image = $1 AND ${substring.where}`;
-    const pattern = substring.arg(q.pattern);
-    const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}
-      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $3::boolean AND ${where}
-      ORDER BY 1, 2, 3, 4 LIMIT $4 OFFSET $5`, [image, pattern, q.deleted, q.limit, q.offset]);
+    const args = substring.args(q.pattern);
+    const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE image = $1 AND ${substring.where(5)}
+      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $2::boolean AND image = $1 AND ${substring.where(5)}
+      ORDER BY 1, 2, 3, 4 LIMIT $3 OFFSET $4`, [image, q.deleted, q.limit, q.offset, ...args]);
     // A page that is not full is the last one: its end is the total, no second scan needed.
     const last = rows.length < q.limit && (rows.length > 0 || q.offset === 0);
+    const where = `image = $1 AND ${substring.where(3)}`;
     const total = last ? q.offset + rows.length : (await this.c.one<{ n: number }>(`SELECT (SELECT count(*) FROM fs_nodes WHERE ${where})
-      + (SELECT count(*) FROM fs_shadowed WHERE $3::boolean AND ${where}) AS n`, [image, pattern, q.deleted]))!.n;
+      + (SELECT count(*) FROM fs_shadowed WHERE $2::boolean AND ${where}) AS n`, [image, q.deleted, ...args]))!.n;
     return { hits: rows.map(searchHitOf), total };
   }
 
@@ -166,13 +170,10 @@ export class PgFs implements FsRepo {
   private async globSearch(image: number, q: SearchQuery): Promise<{ hits: SearchHit[]; total: number }> {
     const re = globToRegExp(q.pattern);
     const literal = longestLiteral(q.pattern).replace(/[A-Z]/g, (c) => c.toLowerCase());
-    const substring = SUBSTRING[this.pathSearch];
-    const [where, values] = literal === ''
-      ? ['image = $1', [image, q.deleted]]
-      : [`image = $1 AND ${substring.where}`, [image, substring.arg(literal), q.deleted]];
+    const where = literal === '' ? 'image = $1' : `image = $1 AND ${SUBSTRING[this.pathSearch].where(3)}`;
     const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}
-      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $${values.length}::boolean AND ${where}
-      ORDER BY 1, 2, 3, 4`, values);
+      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $2::boolean AND ${where}
+      ORDER BY 1, 2, 3, 4`, [image, q.deleted, ...(literal === '' ? [] : SUBSTRING[this.pathSearch].args(literal))]);
     const matches = rows.filter((r) => {
       const name = decodeName(r.name);
       return re.test(q.mode === 'glob-name' ? name : `/${joinPath(decodeName(r.parent), name)}`);
