@@ -445,5 +445,37 @@ export const MIGRATIONS: readonly Migration[] = [
     json ${TEXT} NOT NULL
   );
   ` },
+  { sqlite: `
+  -- Nothing: the substring search's trigram index is PostgreSQL's (SQLite scans the image's rows).
+  `, postgres: `
+  -- A trigram index answers LIKE '%…%' on the text the substring search matches, written as
+  -- IMMUTABLE built-ins (convert_from is only STABLE): the absolute path's bytes through
+  -- encode(…, 'escape') (NUL and bytes above 0x7f as \\ooo, a backslash doubled, the rest as is),
+  -- ASCII letters lowered (lower() under "C" changes nothing else), as postgres/text-match.ts's
+  -- escapedLower. pg_trgm ships with PostgreSQL's contrib and is a trusted extension (the
+  -- database's owner may create it), but a server may lack it or refuse: then there is no index,
+  -- and the store scans as before (postgres/index.ts looks for the index).
+  DO $do$
+  DECLARE trgm NAME; tbl TEXT;
+  BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm')
+       AND EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
+      BEGIN
+        CREATE EXTENSION pg_trgm;
+      EXCEPTION WHEN insufficient_privilege OR undefined_file THEN
+        RAISE NOTICE 'pg_trgm not created (%): the substring search scans', SQLERRM;
+      END;
+    END IF;
+    -- Installed earlier, it may live in another schema: its operator class is named with it.
+    SELECT n.nspname INTO trgm FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm';
+    IF trgm IS NOT NULL THEN
+      FOREACH tbl IN ARRAY ARRAY['fs_nodes', 'fs_shadowed'] LOOP
+        EXECUTE format($sql$CREATE INDEX %I ON %I USING gin (lower(encode('\\x2f'::bytea || CASE WHEN length(parent) = 0 THEN name
+          ELSE parent || '\\x2f'::bytea || name END, 'escape') COLLATE "C") %I.gin_trgm_ops)$sql$, tbl || '_by_lower_path', tbl, trgm);
+      END LOOP;
+    END IF;
+  END
+  $do$;
+  ` },
 ];
 

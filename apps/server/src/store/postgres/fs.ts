@@ -6,14 +6,33 @@ import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, Node
 import { FACT_COLS, sketchOf, factsOf, layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
-import { ABS_PATH, asChars, lowerBytes } from './text-match.js';
+import { ABS_PATH, asChars, escapedBytes, escapedLower, lowerBytes } from './text-match.js';
 
 const HIT_COLS = {
   nodes: `parent, name, 0 AS deleted, 0 AS seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, child_count,
     NULL::integer AS deleted_by, NULL::integer AS overwritten_by`,
   shadowed: 'parent, name, 1, seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, NULL, deleted_by, overwritten_by',
 };
-const SUBSTRING = `position(${asChars('$2::bytea')} IN ${lowerBytes(ABS_PATH)}) > 0`;
+/** How a substring search finds its rows: see index.ts's pathSearchOf. */
+export type PathSearch = 'trigram' | 'scan';
+/** The exact match: the lowered absolute path holds the pattern's bytes (in parameter $p). */
+const exact = (p: number) => `position(${asChars(`$${p}::bytea`)} IN ${lowerBytes(ABS_PATH)}) > 0`;
+/**
+ * The substring match with its pattern in parameters from $p on ('args' gives them). 'trigram'
+ * first narrows by a LIKE on the indexed expression (the migration's, escapedLower(ABS_PATH)),
+ * its pattern a text parameter so that the planner sees it, %, _ and backslash escaped; escaping
+ * may match more (the pattern "200" in the \200 of byte 0x80), so the exact match follows.
+ */
+const SUBSTRING: Record<PathSearch, { where: (p: number) => string; args: (pattern: string) => unknown[] }> = {
+  trigram: {
+    where: (p) => `${escapedLower(ABS_PATH)} LIKE $${p}::text AND ${exact(p + 1)}`,
+    args: (pattern) => {
+      const bytes = encodeName(pattern);
+      return [`%${escapedBytes(bytes).replace(/[\\%_]/g, '\\$&')}%`, bytes];
+    },
+  },
+  scan: { where: exact, args: (pattern) => [encodeName(pattern)] },
+};
 
 /** Bytes of file content of the nodes `where` selects (hard links count their target's size). */
 const contentBytes = (where: string) => `SELECT coalesce(sum(CASE WHEN n.type = 'file' THEN n.size ELSE (
@@ -25,7 +44,7 @@ const contentBytes = (where: string) => `SELECT coalesce(sum(CASE WHEN n.type = 
 export class PgFs implements FsRepo {
   private readonly keys: Keys;
 
-  constructor(private readonly c: PgConn) {
+  constructor(private readonly c: PgConn, private readonly pathSearch: PathSearch) {
     this.keys = new Keys(c);
   }
 
@@ -129,30 +148,52 @@ export class PgFs implements FsRepo {
     const image = await this.keys.image(id);
     if (image === undefined) return { hits: [], total: 0 };
     if (q.mode !== 'substring') return this.globSearch(image, q);
-    const where = `image = $1 AND ${SUBSTRING}`;
-    const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}
-      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $3::boolean AND ${where}
-      ORDER BY 1, 2, 3, 4 LIMIT $4 OFFSET $5`, [image, encodeName(q.pattern), q.deleted, q.limit, q.offset]);
+    const substring = SUBSTRING[this.pathSearch];
+    const args = substring.args(q.pattern);
+    const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE image = $1 AND ${substring.where(5)}
+      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $2::boolean AND image = $1 AND ${substring.where(5)}
+      ORDER BY 1, 2, 3, 4 LIMIT $3 OFFSET $4`, [image, q.deleted, q.limit, q.offset, ...args]);
     // A page that is not full is the last one: its end is the total, no second scan needed.
     const last = rows.length < q.limit && (rows.length > 0 || q.offset === 0);
+    const where = `image = $1 AND ${substring.where(3)}`;
     const total = last ? q.offset + rows.length : (await this.c.one<{ n: number }>(`SELECT (SELECT count(*) FROM fs_nodes WHERE ${where})
-      + (SELECT count(*) FROM fs_shadowed WHERE $3::boolean AND ${where}) AS n`, [image, encodeName(q.pattern), q.deleted]))!.n;
+      + (SELECT count(*) FROM fs_shadowed WHERE $2::boolean AND ${where}) AS n`, [image, q.deleted, ...args]))!.n;
     return { hits: rows.map(searchHitOf), total };
   }
 
   /**
    * Glob patterns match decoded names (non-UTF-8 bytes as the engine's lone surrogates), one
-   * character per `?` as SQLite's GLOB: matched here, not by a PostgreSQL regex over bytes.
+   * character per `?` as SQLite's GLOB: matched here, not by a PostgreSQL regex over bytes. The
+   * rows read are those whose path holds the glob's longest literal run (ASCII lowered, as the
+   * substring search matches it): every match holds it, and the substring search's index finds them.
    */
   private async globSearch(image: number, q: SearchQuery): Promise<{ hits: SearchHit[]; total: number }> {
     const re = globToRegExp(q.pattern);
-    const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE image = $1
-      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $2::boolean AND image = $1
-      ORDER BY 1, 2, 3, 4`, [image, q.deleted]);
+    const literal = longestLiteral(q.pattern).replace(/[A-Z]/g, (c) => c.toLowerCase());
+    const where = literal === '' ? 'image = $1' : `image = $1 AND ${SUBSTRING[this.pathSearch].where(3)}`;
+    const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}
+      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $2::boolean AND ${where}
+      ORDER BY 1, 2, 3, 4`, [image, q.deleted, ...(literal === '' ? [] : SUBSTRING[this.pathSearch].args(literal))]);
     const matches = rows.filter((r) => {
       const name = decodeName(r.name);
       return re.test(q.mode === 'glob-name' ? name : `/${joinPath(decodeName(r.parent), name)}`);
     });
     return { hits: matches.slice(q.offset, q.offset + q.limit).map(searchHitOf), total: matches.length };
   }
+}
+
+/** The longest run of a glob's characters that match only themselves (outside `*`, `?` and `[…]`, as globToRegExp reads them). */
+function longestLiteral(glob: string): string {
+  let best = '';
+  let run = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    const end = c === '[' ? glob.indexOf(']', i + 2) : -1;
+    if (c === '*' || c === '?' || end >= 0) {
+      if (run.length > best.length) best = run;
+      run = '';
+      if (end >= 0) i = end;
+    } else run += c;
+  }
+  return run.length > best.length ? run : best;
 }

@@ -6,17 +6,17 @@ import { PgChanges } from './changes.js';
 import { PgConn } from './conn.js';
 import { PgDrafts } from './drafts.js';
 import { PgFindings } from './findings.js';
-import { PgFs } from './fs.js';
+import { PgFs, type PathSearch } from './fs.js';
 import { PgImages } from './images.js';
 import { PgIngest } from './ingest.js';
 import { PgListing } from './listing.js';
 import { migratePostgres } from './migrate.js';
 import { inTransaction, openPool, type PgPool } from './pool.js';
 
-function repos(c: PgConn): Repos {
+function repos(c: PgConn, search: PathSearch): Repos {
   return {
     images: new PgImages(c),
-    fs: new PgFs(c),
+    fs: new PgFs(c, search),
     listing: new PgListing(c),
     changes: new PgChanges(c),
     archive: new PgArchive(c),
@@ -35,12 +35,12 @@ function repos(c: PgConn): Repos {
 export class PostgresStore extends RepoSet implements Store {
   readonly kind = 'postgres';
 
-  constructor(private readonly pool: PgPool) {
-    super(repos(new PgConn(pool, null)));
+  constructor(private readonly pool: PgPool, private readonly search: PathSearch) {
+    super(repos(new PgConn(pool, null), search));
   }
 
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
-    return inTransaction(this.pool, (client) => fn(repos(new PgConn(this.pool, client))));
+    return inTransaction(this.pool, (client) => fn(repos(new PgConn(this.pool, client), this.search)));
   }
 
   async close(): Promise<void> {
@@ -48,12 +48,22 @@ export class PostgresStore extends RepoSet implements Store {
   }
 }
 
+/**
+ * How the substring search finds its rows: through the trigram indexes when the migration could
+ * create them (pg_trgm present and allowed), else by scanning the image's rows.
+ */
+export async function pathSearchOf(pool: PgPool): Promise<PathSearch> {
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_indexes
+    WHERE schemaname = current_schema() AND indexname IN ('fs_nodes_by_lower_path', 'fs_shadowed_by_lower_path')`);
+  return rows[0].n === 2 ? 'trigram' : 'scan';
+}
+
 /** Connects to `url` and brings the schema up to date (once, whichever process starts first). */
 export async function openPostgresStore(url: string): Promise<PostgresStore> {
   const pool = openPool(url);
   try {
     await migratePostgres(pool, MIGRATIONS.map((m) => m.postgres));
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, await pathSearchOf(pool));
   } catch (e) {
     await pool.end();
     throw e;

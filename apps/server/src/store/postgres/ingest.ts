@@ -24,6 +24,9 @@ import { dropUnusedLayers, DROPPING, finishDrop, purgeImage, WRITING } from './p
  */
 
 /** $1 the image's key, $2 its id, then READY_IMAGE_COLS. */
+/** An image with this many merged rows has its tables' statistics refreshed at once (see writeMergeRows). */
+const ANALYZE_AFTER_ROWS = 10_000;
+
 const FLIP_TO_READY = `UPDATE images SET id = $2, state = 'ready', ${READY_IMAGE_COLS.map((c, i) => `${c} = $${i + 3}`).join(', ')},
   owner_pid = NULL, owner_host = NULL, owner_started = NULL, heartbeat_at = NULL WHERE key = $1 AND state = 'pending'`;
 
@@ -148,9 +151,12 @@ export class PgIngest implements IngestRepo {
       else if (r.kind === 'shadowed') await shadowed.add(shadowedValues(image, r.row));
       else await changes.add(changeValues(image, r.row));
     }
-    await nodes.end();
-    await shadowed.end();
+    const written = await nodes.end() + await shadowed.end();
     await changes.end();
+    // Statistics that predate these rows would plan a search of this image as a filter over its
+    // rows (each path lowered by a function call) instead of through the trigram index:
+    // autovacuum would refresh them, but only later. ANALYZE samples a bounded number of rows.
+    if (written >= ANALYZE_AFTER_ROWS) await this.c.run('ANALYZE fs_nodes, fs_shadowed');
   }
 
   async finish(pending: PendingImage, facts: ImageFacts, opts: WriteOptions): Promise<{ created: boolean; released: string[] }> {
