@@ -13,6 +13,7 @@ function jobs(logged: unknown[] = []) {
     maxRunning: 2,
     busyCode: 'TOO_MANY_TESTS',
     busyMessage: (n) => `${n} running`,
+    cancelledMessage: 'the test was cancelled',
     succeeded: (view, result) => {
       view.state = 'done';
       view.result = result;
@@ -50,7 +51,7 @@ describe('BackgroundJobs', () => {
     const cancelled = j.start(view('a'), untilAborted);
     expect(j.cancel('a').id).toBe('a');
     await expect(cancelled.done).rejects.toThrow('stopped');
-    expect(j.get('a')).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' } });
+    expect(j.get('a')).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED', message: 'the test was cancelled' } });
 
     const refused = j.start(view('b'), async () => {
       throw new ApiError(400, 'BAD_THING', 'the thing was bad');

@@ -27,6 +27,7 @@ export class OpenJobs {
       maxRunning: 4,
       busyCode: 'TOO_MANY_OPENS',
       busyMessage: (n) => `${n} images are being opened from Docker already; wait for one to finish`,
+      cancelledMessage: 'the open from Docker was cancelled',
       succeeded: (view, result) => {
         view.state = 'done';
         view.image = result.summary;

@@ -33,6 +33,7 @@ export class RegistryOpenJobs {
       maxRunning: 4,
       busyCode: 'TOO_MANY_OPENS',
       busyMessage: (n) => `${n} images are being opened from registries already; wait for one to finish`,
+      cancelledMessage: 'the open was cancelled',
       succeeded: (view, result) => {
         view.state = 'done';
         view.image = result.summary;

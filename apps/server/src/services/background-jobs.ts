@@ -23,6 +23,8 @@ export interface BackgroundJobsOptions<View extends JobView, Result> {
   busyCode: string;
   /** The 429's message, given how many run. */
   busyMessage: (running: number) => string;
+  /** A cancelled job's error message: "the push was cancelled". */
+  cancelledMessage: string;
   /** Sets the view's finished state from the result. */
   succeeded: (view: View, result: Result) => void;
   /** The failure as the API tells it (e.g. a registry's error mapped to its status). */
@@ -60,7 +62,7 @@ export class BackgroundJobs<View extends JobView, Result> {
         const v: JobView = view;
         if (abort.signal.aborted) {
           v.state = 'cancelled';
-          v.error = { code: 'CANCELLED', message: `the ${this.o.noun.replace(/ job$/, '')} was cancelled` };
+          v.error = { code: 'CANCELLED', message: this.o.cancelledMessage };
         } else {
           v.state = 'failed';
           v.error = describeError(this.o.toApiError ? this.o.toApiError(err) : err).body.error;

@@ -37,6 +37,7 @@ export class RegistryPushJobs {
       maxRunning: 4,
       busyCode: 'TOO_MANY_PUSHES',
       busyMessage: (n) => `${n} pushes are running already; wait for one to finish`,
+      cancelledMessage: 'the push was cancelled',
       succeeded: (view) => {
         view.state = 'done';
       },
