@@ -4,7 +4,9 @@
  * gunzip, sha256), the engine's in-memory merge (`arrays`) and its streaming merge (`stream`),
  * each in a process of its own, peak RSS by GNU time; `server`: an upload to a fresh server (the
  * bundle `pnpm start` runs), peak RSS its VmHWM. Prints a markdown table and writes
- * out/results/scale.json. Options: --only=files-3m,files-10m, --runs=N, --modes=floor,arrays,stream,server.
+ * out/results/scale.json. Options: --only=files-3m,files-10m, --runs=N, --modes=floor,arrays,stream,server,
+ * --api=N: after the first server ingest of each image, the bench's API calls (bench/src/measure/api.ts)
+ * on the stored image, N timed requests each.
  */
 import { cpus, loadavg } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -13,6 +15,7 @@ import { generateImage } from './gen/generate.js';
 import type { ImageKind } from './gen/images.js';
 import { floor, nodeProgram } from './measure/tools.js';
 import { ingestOnce } from './measure/ingest.js';
+import { apiCalls, measureApi, type ApiStat } from './measure/api.js';
 import { log } from './util/log.js';
 
 const benchDir = resolve(import.meta.dirname, '..');
@@ -22,6 +25,8 @@ const kinds = opt('only', 'files-3m').split(',') as ImageKind[];
 const modes = opt('modes', 'floor,arrays,stream,server').split(',');
 const repo = resolve(benchDir, '..');
 const runs = Number(opt('runs', '1'));
+const apiRequests = Number(opt('api', '0'));
+const api: Array<{ kind: string; stats: ApiStat[] }> = [];
 
 interface Row { kind: string; mode: string; run: number; ms: number; scanMs: number; mergeMs: number; peakMiB: number; entries: number; nodes: number; changes: number; shadowed: number; load: number }
 const rows: Row[] = [];
@@ -39,7 +44,15 @@ for (const kind of kinds) {
         else if (mode === 'server') {
           const done = await ingestOnce({ repo, work: store, webDist: join(store, 'no-web') }, img.legacy, kind);
           r = { ms: done.run.ms, peakMiB: done.run.peakMiB, out: { entries: img.entries } };
-          await done.dispose();
+          try {
+            if (apiRequests > 0 && run === 0) {
+              const stats = await measureApi(done.server.address, apiCalls(done.imageId, img.facts, img.layers.map((l) => l.entries)), apiRequests);
+              api.push({ kind, stats });
+              for (const a of stats) log(`${kind} API ${a.name}: p50 ${a.p50.toFixed(1)} ms, p95 ${a.p95.toFixed(1)} ms, ${a.items} items`);
+            }
+          } finally {
+            await done.dispose();
+          }
         } else r = await nodeProgram(benchDir, 'engine/merge.ts', [img.legacy, store, mode]);
         const o = { scanMs: NaN, mergeMs: NaN, entries: img.entries, nodes: NaN, changes: NaN, shadowed: NaN, ...r.out };
         rows.push({ kind, mode, run, ms: r.ms, scanMs: o.scanMs, mergeMs: o.mergeMs, peakMiB: r.peakMiB, entries: o.entries, nodes: o.nodes, changes: o.changes, shadowed: o.shadowed, load });
@@ -54,10 +67,16 @@ for (const kind of kinds) {
   }
 }
 await mkdir(join(out, 'results'), { recursive: true });
-await writeFile(join(out, 'results', 'scale.json'), JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, rows }, null, 1));
+await writeFile(join(out, 'results', 'scale.json'), JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, rows, api }, null, 1));
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
 console.log('| image | merge | entries | total s | scan s | merge s | entries/s | peak RSS MiB | nodes | changes | shadowed | load |');
 console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
 for (const r of rows) {
   console.log(`| ${r.kind} | ${r.mode} | ${r.entries.toLocaleString('en')} | ${fmt(r.ms / 1000)} | ${fmt(r.scanMs / 1000)} | ${fmt(r.mergeMs / 1000)} | ${Number.isFinite(r.ms) ? Math.round(r.entries / (r.ms / 1000)).toLocaleString('en') : '—'} | ${fmt(r.peakMiB, 0)} | ${Number.isFinite(r.nodes) ? r.nodes.toLocaleString('en') : '—'} | ${Number.isFinite(r.changes) ? r.changes.toLocaleString('en') : '—'} | ${Number.isFinite(r.shadowed) ? r.shadowed.toLocaleString('en') : '—'} | ${r.load.toFixed(1)} |`);
+}
+for (const { kind, stats } of api) {
+  console.log(`\n${kind}, API (${apiRequests} requests each, after the ingest):\n`);
+  console.log('| call | p50 ms | p95 ms | items |');
+  console.log('|---|--:|--:|--:|');
+  for (const a of stats) console.log(`| ${a.name}${a.extra ? ' (context)' : ''} | ${a.p50.toFixed(1)} | ${a.p95.toFixed(1)} | ${a.items.toLocaleString('en')} |`);
 }

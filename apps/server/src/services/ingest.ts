@@ -171,9 +171,9 @@ export class IngestService {
   }
 }
 
-/** A layer's entries in tar order, read back from its sorted runs. */
-async function* tarOrder(runs: SortedRuns): AsyncGenerator<LayerEntry> {
-  for await (const batch of runs.entries()) for (const r of batch) yield r.entry;
+/** A layer's entries in tar order, read back from its sorted runs, in batches. */
+async function* tarOrder(runs: SortedRuns): AsyncGenerator<LayerEntry[]> {
+  for await (const batch of runs.entries()) yield batch.map((r) => r.entry);
 }
 
 /** The archive-wide entry cap, with the setting that raises it. */

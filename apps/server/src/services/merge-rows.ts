@@ -13,37 +13,39 @@ export async function writeMerged(ingest: IngestRepo, pending: PendingImage, lay
   return { fileCount: merge.nodeCount, problems: merge.problems };
 }
 
-async function* mergeRows(items: AsyncIterable<MergeItem[]>): AsyncGenerator<MergeRow> {
+async function* mergeRows(items: AsyncIterable<MergeItem[]>): AsyncGenerator<MergeRow[]> {
   // A shadowed row's `seq` counts across layers: what one path lost keeps the order it was lost in.
   let shadowSeq = 0;
   // A change's `seq` is its position in its layer's list.
   const changeSeq: number[] = [];
   for await (const batch of items) {
+    const rows: MergeRow[] = [];
     for (const item of batch) {
       if (item.kind === 'node') {
         const { node: n, childCount, bytesBelow } = item;
         const c = n.content;
-        yield {
+        rows.push({
           kind: 'node',
           row: { path: n.path, entry: n.entry, layer: n.layer, implicit: n.implicit, childCount, bytesBelow,
             digest: c ? c.entry.digest : n.entry.digest, contentLayer: c ? c.layer : null, contentSeq: c ? (c.seq ?? null) : null },
-        };
+        });
       } else if (item.kind === 'shadowed') {
         const n = item.node;
-        yield {
+        rows.push({
           kind: 'shadowed',
           row: { path: n.path, seq: shadowSeq++, entry: n.entry, layer: n.layer, deletedBy: n.deletedBy, overwrittenBy: n.overwrittenBy,
             digest: n.content ? n.content.entry.digest : n.entry.digest },
-        };
+        });
       } else {
         const c = item.change;
         const seq = (changeSeq[item.layer] = (changeSeq[item.layer] ?? -1) + 1);
-        yield {
+        rows.push({
           kind: 'change',
           row: { layer: item.layer, seq, path: c.path, change: c.change, type: c.type, size: c.size, previousLayer: c.previousLayer,
             metadataOnly: c.metadataOnly, previousSize: c.previousSize ?? null },
-        };
+        });
       }
     }
+    yield rows;
   }
 }

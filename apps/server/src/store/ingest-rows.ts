@@ -102,11 +102,21 @@ export class LayerRows {
     })(this);
   }
 
-  private async *rowsAsync(entries: AsyncIterable<LayerEntry>): AsyncGenerator<LayerEntryInsert> {
-    for await (const e of entries) yield this.see(e);
-    yield* this.impliedFolders();
+  private async *rowsAsync(entries: AsyncIterable<readonly LayerEntry[]>): AsyncGenerator<LayerEntryInsert[]> {
+    for await (const batch of entries) yield batch.map((e) => this.see(e));
+    let implied: LayerEntryInsert[] = [];
+    for (const row of this.impliedFolders()) {
+      implied.push(row);
+      if (implied.length === IMPLIED_BATCH) {
+        yield implied;
+        implied = [];
+      }
+    }
+    if (implied.length) yield implied;
   }
 }
+
+const IMPLIED_BATCH = 256;
 
 const impliedFolder = (path: string): LayerEntry => ({
   path, type: 'dir', mode: 0o755, uid: 0, gid: 0, uname: '', gname: '', size: 0, mtime: 0, linkTarget: null,

@@ -2,8 +2,25 @@ import type { EntryType, LayerChange, Platform, PlatformChoice, Problem } from '
 import { decodeName, encodeName, type DataRegion, type DraftOp, type HistoryStep, type LayerEntry, type LayerEntryType } from '@peel/engine';
 import { joinPath, splitPath } from './image-path.js';
 import type {
-  ArchiveEntryRecord, ChangeRecord, FsNodeRecord, ImageLayer, ImageRecord, LayerEntryRecord, NodeFacts, NodeSketch, OpSummary, SearchHit, ShadowedRecord, StoredDraft,
+  ArchiveEntryRecord, ChangeRecord, FsNodeRecord, ImageLayer, ImageRecord, LayerEntryRecord, NodeFacts, NodeSketch, OpSummary, Rows, SearchHit, ShadowedRecord, StoredDraft,
 } from './types.js';
+
+/** Rows as batches: an asynchronous source's as they come, a synchronous source's `size` at a time. */
+export async function* rowBatches<T>(rows: Rows<T>, size = 256): AsyncGenerator<readonly T[]> {
+  if (Symbol.asyncIterator in rows) {
+    yield* rows;
+    return;
+  }
+  let batch: T[] = [];
+  for (const r of rows) {
+    batch.push(r);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
 
 /**
  * Stored rows (snake_case, bytes, JSON text) ↔ the store's domain types. Both stores keep the same

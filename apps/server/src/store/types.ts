@@ -344,7 +344,11 @@ export interface ChangeRow {
 /** One row of the merge's single stream: its merged nodes, changes and shadowed versions interleaved. */
 export type MergeRow = { kind: 'node'; row: MergedNodeRow } | { kind: 'change'; row: ChangeRow } | { kind: 'shadowed'; row: ShadowedRow };
 
-export type Rows<T> = Iterable<T> | AsyncIterable<T>;
+/**
+ * Rows to write: a synchronous iterable a row at a time, or an asynchronous one in batches (a
+ * stream read from disk or computed in steps), so that waiting costs a turn per batch, not per row.
+ */
+export type Rows<T> = Iterable<T> | AsyncIterable<readonly T[]>;
 
 // ---------------------------------------------------------------------------------------------
 // Repositories

@@ -90,6 +90,8 @@ const KEEP_IN_MEMORY = 1024;
 /** Per run being read (a 3-million-entry image has about a hundred runs). */
 const READ_BUFFER = 32 * 1024;
 const BATCH = 256;
+/** Records decoded at a time from a run file. */
+const READ_BATCH = 32;
 
 /**
  * One layer's records, sorted in bounded memory: records collect in a chunk; a full chunk is
@@ -228,6 +230,10 @@ function decodeRecord(line: string): LayerRecord {
   return { kind: 'entry', seq: a[0] as number, path: entry.path, entry };
 }
 
+/**
+ * A run's records in small batches, each decoded only when it is asked for: a merge of a hundred
+ * runs holds a batch of each, and a record held that long outlives the young generation.
+ */
 async function* readRun(file: string): AsyncGenerator<LayerRecord[]> {
   let rest = '';
   let batch: LayerRecord[] = [];
@@ -237,12 +243,12 @@ async function* readRun(file: string): AsyncGenerator<LayerRecord[]> {
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       batch.push(decodeRecord(text.slice(start, nl)));
       start = nl + 1;
+      if (batch.length === READ_BATCH) {
+        yield batch;
+        batch = [];
+      }
     }
     rest = text.slice(start);
-    if (batch.length >= BATCH) {
-      yield batch;
-      batch = [];
-    }
   }
   if (rest.length) batch.push(decodeRecord(rest));
   if (batch.length) yield batch;

@@ -97,7 +97,7 @@ export class PgConn {
 function mapRows<T>(rows: Rows<T>, bind: (row: T) => unknown[]): Iterable<unknown[]> | AsyncIterable<unknown[]> {
   if (Symbol.asyncIterator in rows) {
     return (async function* () {
-      for await (const r of rows) yield bind(r);
+      for await (const batch of rows) for (const r of batch) yield bind(r);
     })();
   }
   return (function* () {

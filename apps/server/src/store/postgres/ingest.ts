@@ -6,7 +6,7 @@ import {
   READY_IMAGE_COLS, readyImageValues, SHADOWED_COLS, shadowedValues,
 } from '../ingest-rows.js';
 import { isLeftOver } from '../owner.js';
-import { LEFTOVER_COLS, type LeftoverRow } from '../rows.js';
+import { LEFTOVER_COLS, rowBatches, type LeftoverRow } from '../rows.js';
 import type { ImageFacts, IngestOwner, IngestRepo, LayerFacts, MergeRow, PendingImage, Rows, WriteOptions } from '../types.js';
 import { BulkInsert } from './bulk.js';
 import type { PgConn } from './conn.js';
@@ -146,10 +146,12 @@ export class PgIngest implements IngestRepo {
     const nodes = new BulkInsert(this.c.db, 'fs_nodes', NODE_COLS, opts);
     const shadowed = new BulkInsert(this.c.db, 'fs_shadowed', SHADOWED_COLS, opts);
     const changes = new BulkInsert(this.c.db, 'layer_changes', CHANGE_INSERT_COLS, opts);
-    for await (const r of rows) {
-      if (r.kind === 'node') await nodes.add(nodeValues(image, r.row));
-      else if (r.kind === 'shadowed') await shadowed.add(shadowedValues(image, r.row));
-      else await changes.add(changeValues(image, r.row));
+    for await (const batch of rowBatches(rows)) {
+      for (const r of batch) {
+        if (r.kind === 'node') await nodes.add(nodeValues(image, r.row));
+        else if (r.kind === 'shadowed') await shadowed.add(shadowedValues(image, r.row));
+        else await changes.add(changeValues(image, r.row));
+      }
     }
     const written = await nodes.end() + await shadowed.end();
     await changes.end();

@@ -116,24 +116,55 @@ export class Conn {
     }
   }
 
-  private async runChunkedAsync<T>(rows: AsyncIterable<T>, run: (row: T) => void, chunk: number, check?: () => void): Promise<number> {
-    let batch: T[] = [];
-    let count = 0;
-    const flush = async () => {
-      const rowsNow = batch;
-      batch = [];
-      await this.write(() => {
-        for (const r of rowsNow) run(r);
-      });
-      count += rowsNow.length;
-      check?.();
-    };
-    for await (const r of rows) {
-      batch.push(r);
-      if (batch.length >= chunk) await flush();
+  /**
+   * Batches from an asynchronous source are written as they arrive, inside one transaction held
+   * (with the write lock) across the waits for the source until `chunk` rows are in: nothing is
+   * buffered, so each row dies young. The source must not write on this connection itself.
+   */
+  private async runChunkedAsync<T>(batches: AsyncIterable<readonly T[]>, run: (row: T) => void, chunk: number, check?: () => void): Promise<number> {
+    if (this.inTransaction) {
+      let count = 0;
+      for await (const batch of batches) {
+        for (const r of batch) run(r);
+        count += batch.length;
+        check?.();
+      }
+      return count;
     }
-    if (batch.length > 0) await flush();
-    return count;
+    let count = 0;
+    let inChunk = 0;
+    let release: (() => void) | null = null;
+    const commit = () => {
+      this.db.exec('COMMIT');
+      release!();
+      release = null;
+      inChunk = 0;
+    };
+    try {
+      for await (const batch of batches) {
+        if (!batch.length) continue;
+        if (!release) {
+          release = await this.lock.acquire();
+          this.db.exec('BEGIN IMMEDIATE');
+        }
+        for (const r of batch) run(r);
+        count += batch.length;
+        inChunk += batch.length;
+        if (inChunk >= chunk) {
+          commit();
+          await nextTick();
+          check?.();
+        }
+      }
+      if (release) commit();
+      check?.();
+      return count;
+    } finally {
+      if (release) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        (release as () => void)();
+      }
+    }
   }
 
   /** Deletes the rows `where` selects, `chunk` at a time (keyed by the table's primary key). */
