@@ -198,6 +198,13 @@ describe('paged listings', () => {
     expect(exact.items).toEqual([whole.find((c) => c.path === '/wide/f0042')]);
     // The old limit/offset form still answers an array.
     expect(await getJson<LayerChange[]>(app, `/api/images/${wide}/layers/0/changes?limit=3&offset=2`)).toEqual(whole.slice(2, 5));
+    // The unpaged list is read and sent a chunk of 1,000 at a time: across a chunk's end, and past the list's.
+    expect(whole.length).toBeGreaterThan(1200);
+    expect(await getJson<LayerChange[]>(app, `/api/images/${wide}/layers/0/changes?limit=1100&offset=100`)).toEqual(whole.slice(100, 1200));
+    expect(await getJson<LayerChange[]>(app, `/api/images/${wide}/layers/0/changes?offset=1000`)).toEqual(whole.slice(1000));
+    expect(await getJson<LayerChange[]>(app, `/api/images/${wide}/layers/0/changes?limit=1000`)).toEqual(whole.slice(0, 1000));
+    expect(await getJson<LayerChange[]>(app, `/api/images/${wide}/layers/0/changes?offset=${whole.length}`)).toEqual([]);
+    expect((await app.inject(`/api/images/${wide}/layers/9/changes`)).statusCode).toBe(404);
   });
 
   it('refuses bad paging parameters with a clear 400', async () => {

@@ -2,11 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { changesPageSchema, fsEntrySchema, fsPageSchema, layerChangeSchema, searchResultSchema } from '@peel/api/schemas';
+import type { LayerChange } from '@peel/api';
 import type { Services } from '../services/index.js';
 import { SEARCH_MAX_LIMIT } from '../services/fs.js';
 import { badRequest } from '../errors.js';
 import { pageQuery, pageRequest, changesPageQuery, changesPageRequest } from './page-params.js';
 import { safeContentType, sendContent } from '../http/send-content.js';
+import { jsonArray } from '../http/json-array.js';
 import { binaryResponse, described, errors, flag, idParam, idParams, isOn, layerParam, noContent, pathQuery } from './schemas.js';
 
 const fsListSchema = Type.Array(fsEntrySchema);
@@ -75,12 +77,14 @@ export async function fsRoutes(base: FastifyInstance, { services }: { services: 
       }),
       response: { 200: Type.Union([changesListSchema, changesPageSchema], { description: "the layer's changes (LayerChange[]), or with paged=1 one page of them (ChangesPage)" }), ...errors(400, 404) },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const p = req.params;
     const q = req.query;
     const page = changesPageRequest(q);
     if (page) return services.fs.changesPage(p.id, p.n, page);
-    return services.fs.changes(p.id, p.n, q.limit ?? -1, q.offset ?? 0);
+    const body = jsonArray(await services.fs.changes(p.id, p.n, q.limit ?? -1, q.offset ?? 0));
+    // The same LayerChange[] as JSON text, streamed: the type provider only knows the parsed shape.
+    return reply.type('application/json; charset=utf-8').send(body as unknown as LayerChange[]);
   });
 
   app.get('/api/images/:id/search', {

@@ -15,6 +15,9 @@ export interface ListOptions {
 }
 
 export const SEARCH_MAX_LIMIT = 1000;
+/** Changes read at a time for an unpaged list. */
+const CHANGES_CHUNK = 1000;
+const ALL_CHANGE_KINDS: ChangeKind[] = ['added', 'modified', 'deleted'];
 /** Layers whose change counts are kept (a few numbers each). */
 const COUNTS_KEPT = 1024;
 
@@ -51,9 +54,27 @@ export class FsService {
     return allPages((req) => this.pages.page(id, apiPath, { layer: opts.layer, deleted: opts.deleted === true }, req));
   }
 
-  async changes(id: string, n: number, limit: number, offset: number): Promise<LayerChange[]> {
+  /**
+   * A layer's changes in order, `limit` of them (< 0: all) from `offset`, read a chunk at a time:
+   * the unpaged list of a layer of a million files is never held whole. Checks the layer and
+   * reads the first chunk before it resolves, so that those errors are the request's.
+   */
+  async changes(id: string, n: number, limit: number, offset: number): Promise<AsyncIterable<LayerChange[]>> {
     await this.layerOf(id, n);
-    return (await this.store.changes.list(id, n, limit, offset)).map(changeOf);
+    const wanted = limit < 0 ? Number.POSITIVE_INFINITY : limit;
+    const first = await this.store.changes.list(id, n, Math.min(wanted, CHANGES_CHUNK), offset);
+    return this.changesAfter(id, n, first, wanted);
+  }
+
+  private async *changesAfter(id: string, n: number, first: ChangeRecord[], wanted: number): AsyncGenerator<LayerChange[]> {
+    let rows = first;
+    let left = wanted;
+    for (;;) {
+      if (rows.length) yield rows.map(changeOf);
+      left -= rows.length;
+      if (rows.length < CHANGES_CHUNK || left <= 0) return;
+      rows = await this.store.changes.page(id, n, { q: null, path: null, kinds: ALL_CHANGE_KINDS }, rows[rows.length - 1].seq, Math.min(left, CHANGES_CHUNK));
+    }
   }
 
   /** One page of a layer's changes (`paged=1`), in the layer's order, filtered by kind, path substring or exact path. */
