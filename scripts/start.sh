@@ -10,4 +10,6 @@ pnpm --filter @peel/web run build >/dev/null
 node apps/server/scripts/build.mjs
 # The server takes this process's place (no pnpm or sh in between that would swallow a TERM):
 # Ctrl-C, a process manager or `docker stop` reaches Node, which closes the server and exits.
-exec node --max-semi-space-size=4 apps/server/dist/main.mjs
+# Two malloc arenas (see apps/server/README.md): buffers made on the inflate and I/O threads and
+# freed on the main one otherwise leave each thread's arena at its high-water mark.
+MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} exec node --max-semi-space-size=4 apps/server/dist/main.mjs

@@ -32,7 +32,7 @@ export async function startServer(o: ServerOptions): Promise<Server> {
   const args = [...SERVER_NODE_FLAGS, ...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : []), 'apps/server/dist/main.mjs'];
   const child = spawn(process.execPath, args, {
     cwd: o.repo,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PEEL_DATA_DIR: o.dataDir, PEEL_WEB_DIST: o.webDist, LOG_LEVEL: 'warn', PEEL_DATABASE_URL: o.databaseUrl ?? '' },
+    env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? SERVER_MALLOC_ARENAS, PORT: '0', HOST: '127.0.0.1', PEEL_DATA_DIR: o.dataDir, PEEL_WEB_DIST: o.webDist, LOG_LEVEL: 'warn', PEEL_DATABASE_URL: o.databaseUrl ?? '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -60,6 +60,8 @@ export async function startServer(o: ServerOptions): Promise<Server> {
 
 /** The node flags of `start` in apps/server/package.json (keep the two alike). */
 const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
+/** As scripts/start.sh and `pnpm start` run it. */
+const SERVER_MALLOC_ARENAS = '2';
 
 let built = false;
 
