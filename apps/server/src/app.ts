@@ -59,6 +59,8 @@ export interface AppOptions {
   registry?: RegistryOptions;
   /** Seconds since 1970 (SOURCE_DATE_EPOCH): the created time of every export; default the image's own newest time. */
   sourceDateEpoch?: number;
+  /** Layer entries above which an image's findings are refused (PEEL_MAX_FINDINGS_ENTRIES; see services/findings.ts). */
+  findingsMaxEntries?: number;
   /** Compute each ingested image's packages in the background (default true). */
   packagesAfterIngest?: boolean;
   /** Check every JSON reply against its route's schema (the tests do; see http/reply-check.ts). */
@@ -170,7 +172,7 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
   await app.register(registryPushRoutes, { services, client: registry.service.client, logFailure: (err, message) => app.log.error({ err }, message) });
   await app.register(dockerRoutes, { services, host: opts.host, docker: opts.docker });
   await app.register(compareRoutes, { compare: services.compare, packages: new ComparePackagesService(services.compare, packages) });
-  await app.register(findingsRoutes, { findings: new FindingsService(index, store, services.images) });
+  await app.register(findingsRoutes, { findings: new FindingsService(index, store, services.images, opts.findingsMaxEntries) });
   await app.register(packagesRoutes, { packages });
   await registerWeb(app, opts.webDist ?? null);
   return app;

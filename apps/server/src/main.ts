@@ -10,6 +10,13 @@ import { archiveLimitsFromEnv, hardeningFromEnv } from './http/hardening-env.js'
 function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: string } {
   const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   const here = dirname(fileURLToPath(import.meta.url));
+  const count = (name: string): number | undefined => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    return n;
+  };
   const bytes = (name: string): number | undefined => {
     const v = env[name];
     if (v === undefined || v === '') return undefined;
@@ -46,6 +53,7 @@ function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: str
       insecure: (env.PEEL_REGISTRY_INSECURE ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     },
     sourceDateEpoch: epoch ? Number(epoch) : undefined,
+    findingsMaxEntries: count('PEEL_MAX_FINDINGS_ENTRIES'),
   };
 }
 

@@ -89,3 +89,39 @@ describe('GET /api/images/:id/findings', () => {
     expect(ids).toEqual([multi]);
   });
 });
+
+describe('findings of an image with more layer entries than PEEL_MAX_FINDINGS_ENTRIES', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await tempDir();
+  });
+  afterAll(async () => {
+    await removeDir(dir);
+  });
+
+  it('are refused with 413 before anything is read, up to the limit they are computed', async () => {
+    // The layers' own entries, each layer once (the analysis reads a layer used twice once).
+    const entriesOf = async (app: FastifyInstance, id: string) => {
+      const { layers } = await getJson<{ layers: Array<{ digest: string; entryCount: number }> }>(app, `/api/images/${id}`);
+      return [...new Map(layers.map((l) => [l.digest, l.entryCount])).values()].reduce((a, b) => a + b, 0);
+    };
+    const probe = await build(dir);
+    const id = await ingest(probe, 'multi-docker-legacy');
+    const entries = await entriesOf(probe, id);
+    await probe.close();
+    expect(entries).toBeGreaterThan(10);
+
+    const below = await build(dir, { findingsMaxEntries: entries - 1 });
+    const refused = await below.inject(`/api/images/${id}/findings`);
+    expect(refused.statusCode).toBe(413);
+    const error = (refused.json() as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('LIMIT_EXCEEDED');
+    expect(error.message).toContain(`have ${entries.toLocaleString('en')} entries`);
+    expect(error.message).toContain('PEEL_MAX_FINDINGS_ENTRIES');
+    await below.close();
+
+    const at = await build(dir, { findingsMaxEntries: entries });
+    expect((await getJson<FindingsResponse>(at, `/api/images/${id}/findings`)).imageId).toBe(id);
+    await at.close();
+  });
+});

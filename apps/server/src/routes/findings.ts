@@ -11,7 +11,7 @@ export async function findingsRoutes(base: FastifyInstance, { findings }: { find
       summary: 'Sizes, waste and baked-in secrets (deleted ones included); computed on first request, then cached',
       tags: ['findings'],
       params: idParams,
-      response: { 200: described(findingsResponseSchema, 'the findings'), ...errors(404) },
+      response: { 200: described(findingsResponseSchema, 'the findings'), ...errors(404, 413) },
     },
   }, async (req) => findings.get(req.params.id));
 }

@@ -1,9 +1,17 @@
 import type { FindingsResponse } from '@peel/api';
 import { analyzeImage, type BlobStore, type Findings } from '@peel/engine';
 import type { Store } from '../store/index.js';
+import { ApiError } from '../errors.js';
 import { readFindingsInput } from './findings-input.js';
 import { findingsToApi } from './findings-shape.js';
 import type { ImagesService } from './images.js';
+
+/**
+ * Layer entries an image may have for its findings: the analysis holds every layer's entries in
+ * memory (about 1 KiB each: files-3m's 3 million took the server to 3.2 GiB), unlike the ingest
+ * and browsing, which stream. Above it the request is refused (PEEL_MAX_FINDINGS_ENTRIES).
+ */
+export const DEFAULT_FINDINGS_MAX_ENTRIES = 1_000_000;
 
 /** Bump when the engine's analysis changes what it reports: cached rows of older versions are recomputed. */
 export const FINDINGS_VERSION = 2;
@@ -17,7 +25,12 @@ export const FINDINGS_VERSION = 2;
 export class FindingsService {
   private readonly running = new Map<string, Promise<FindingsResponse>>();
 
-  constructor(private readonly index: Store, private readonly store: BlobStore, private readonly images: ImagesService) {}
+  constructor(
+    private readonly index: Store,
+    private readonly store: BlobStore,
+    private readonly images: ImagesService,
+    private readonly maxEntries = DEFAULT_FINDINGS_MAX_ENTRIES,
+  ) {}
 
   async get(id: string): Promise<FindingsResponse> {
     const image = await this.images.require(id);
@@ -33,7 +46,13 @@ export class FindingsService {
 
   private async compute(id: string): Promise<FindingsResponse> {
     const image = await this.images.require(id);
-    const input = await readFindingsInput(this.index, image, await this.index.images.layers(id));
+    const layers = await this.index.images.layers(id);
+    // A layer used twice is read once.
+    const entries = [...new Map(layers.map((l) => [l.layerDigest, l.entryCount])).values()].reduce((a, b) => a + b, 0);
+    if (entries > this.maxEntries) {
+      throw new ApiError(413, 'LIMIT_EXCEEDED', `findings are computed in memory, and this image's layers have ${entries.toLocaleString('en')} entries: more than the limit of ${this.maxEntries.toLocaleString('en')} (PEEL_MAX_FINDINGS_ENTRIES; about 1 KiB of memory per entry)`);
+    }
+    const input = await readFindingsInput(this.index, image, layers);
     const findings: Findings = await analyzeImage({ ...input, store: this.store });
     const response = findingsToApi(id, findings, new Date().toISOString());
     // The image may have been deleted while its files were read: then the store keeps nothing.
