@@ -4,26 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { buildApp, type AppOptions } from './app.js';
 import { DataFolderInUseError } from './store/folder-lock.js';
 import { redactUrl } from './store/index.js';
-import { archiveLimitsFromEnv, hardeningFromEnv } from './http/hardening-env.js';
+import { archiveLimitsFromEnv, hardeningFromEnv, positiveInteger } from './http/hardening-env.js';
 
 /** Reads the environment, builds the app and listens. Nothing else lives here. */
 function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: string } {
   const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
   const here = dirname(fileURLToPath(import.meta.url));
-  const count = (name: string): number | undefined => {
-    const v = env[name];
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(v)}`);
-    return n;
-  };
-  const bytes = (name: string): number | undefined => {
-    const v = env[name];
-    if (v === undefined || v === '') return undefined;
-    const n = Number(v);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive number of bytes, got ${JSON.stringify(v)}`);
-    return n;
-  };
+  const bytes = (name: string): number | undefined => positiveInteger(env, name, 'a positive number of bytes');
   const host = env.HOST || '127.0.0.1';
   const epoch = env.SOURCE_DATE_EPOCH;
   if (epoch !== undefined && epoch !== '' && !/^\d+$/.test(epoch)) throw new Error(`SOURCE_DATE_EPOCH must be seconds since 1970, got ${JSON.stringify(epoch)}`);
@@ -53,7 +40,7 @@ function fromEnv(env: NodeJS.ProcessEnv): AppOptions & { port: number; host: str
       insecure: (env.PEEL_REGISTRY_INSECURE ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     },
     sourceDateEpoch: epoch ? Number(epoch) : undefined,
-    findingsMaxEntries: count('PEEL_MAX_FINDINGS_ENTRIES'),
+    findingsMaxEntries: positiveInteger(env, 'PEEL_MAX_FINDINGS_ENTRIES'),
   };
 }
 

@@ -33,17 +33,18 @@ export function archiveLimitsFromEnv(env: NodeJS.ProcessEnv): { maxExpansionRati
     if (!Number.isFinite(n) || n < 0) throw new Error(`PEEL_MAX_EXPANSION_RATIO must be 0 or more, got ${JSON.stringify(ratio)}`);
     out.maxExpansionRatio = n;
   }
-  const entries = env.PEEL_MAX_ENTRIES_PER_LAYER;
-  if (entries !== undefined && entries !== '') {
-    const n = Number(entries);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`PEEL_MAX_ENTRIES_PER_LAYER must be a positive integer, got ${JSON.stringify(entries)}`);
-    out.maxEntriesPerLayer = n;
-  }
-  const perArchive = env.PEEL_MAX_ENTRIES_PER_ARCHIVE;
-  if (perArchive !== undefined && perArchive !== '') {
-    const n = Number(perArchive);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`PEEL_MAX_ENTRIES_PER_ARCHIVE must be a positive integer, got ${JSON.stringify(perArchive)}`);
-    out.maxEntriesPerArchive = n;
-  }
+  const entries = positiveInteger(env, 'PEEL_MAX_ENTRIES_PER_LAYER');
+  if (entries !== undefined) out.maxEntriesPerLayer = entries;
+  const perArchive = positiveInteger(env, 'PEEL_MAX_ENTRIES_PER_ARCHIVE');
+  if (perArchive !== undefined) out.maxEntriesPerArchive = perArchive;
   return out;
+}
+
+/** A positive whole number from the environment (unset or empty: undefined); `what` names it in the error. */
+export function positiveInteger(env: NodeJS.ProcessEnv, name: string, what = 'a positive integer'): number | undefined {
+  const v = env[name];
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be ${what}, got ${JSON.stringify(v)}`);
+  return n;
 }

@@ -23,10 +23,10 @@ import { dropUnusedLayers, DROPPING, finishDrop, purgeImage, WRITING } from './p
  *   meets the unique id and answers with the first one's.
  */
 
-/** $1 the image's key, $2 its id, then READY_IMAGE_COLS. */
 /** An image with this many merged rows has its tables' statistics refreshed at once (see writeMergeRows). */
 const ANALYZE_AFTER_ROWS = 10_000;
 
+/** $1 the image's key, $2 its id, then READY_IMAGE_COLS. */
 const FLIP_TO_READY = `UPDATE images SET id = $2, state = 'ready', ${READY_IMAGE_COLS.map((c, i) => `${c} = $${i + 3}`).join(', ')},
   owner_pid = NULL, owner_host = NULL, owner_started = NULL, heartbeat_at = NULL WHERE key = $1 AND state = 'pending'`;
 
