@@ -166,6 +166,16 @@ describe('export', () => {
     expect(link).toMatchObject({ type: 'file', size: 13, linkTarget: null, digest: target.digest });
   });
 
+  it('a flatten keeps a hard link a hard link (to the first path of its group)', async () => {
+    // An image no other test here edits: the export is of the image as it is.
+    const id = await ingest(app, 'multi-skopeo-docker-archive');
+    const res = await app.inject({ method: 'POST', url: `/api/images/${id}/export/save?mode=flatten` });
+    expect(res.statusCode, res.body).toBe(201);
+    const folder = await getJson<FsEntry[]>(app, `/api/images/${(res.json() as ImageSummary).id}/fs?path=/opt/app/conf`);
+    expect(folder.find((e) => e.name === 'data.bin')).toMatchObject({ type: 'file', size: 13 });
+    expect(folder.find((e) => e.name === 'data.hardlink')).toMatchObject({ type: 'hardlink', linkTarget: 'opt/app/conf/data.bin' });
+  });
+
   it('the draft itself survives an export (nothing is consumed)', async () => {
     // An image of its own: its draft is this test's alone, whatever ran before.
     const id = await ingest(app, 'multi-oci');

@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { FsBlobStore, openImageArchive, type ExportSource, type ImageArchive } from '@peel/engine';
+import { FsBlobStore, openImageArchive, type ImageArchive, type InMemorySource } from '@peel/engine';
 
 export interface Opened {
   archive: ImageArchive;
   store: FsBlobStore;
-  source: ExportSource;
+  source: InMemorySource;
 }
 
 /** The engine alone (no server, no database): one pass over the file into a blob store. */
@@ -12,7 +12,7 @@ export async function openWithEngine(file: string, storeDir: string): Promise<Op
   const store = await new FsBlobStore(storeDir).init();
   const archive = await openImageArchive(createReadStream(file, { highWaterMark: 1 << 20 }), store);
   const image = archive.image;
-  const source: ExportSource = {
+  const source: InMemorySource = {
     image: {
       configRaw: image.configRaw,
       platform: image.platform,

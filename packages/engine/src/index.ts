@@ -9,7 +9,7 @@ export { FsBlobStore, digestHex, type BlobStore, type BlobFiles, type BlobReader
 export { formatBytes } from './archive/scan-errors.js';
 export { openImageArchive, hostPlatform, DEFAULT_LIMITS, type ImageArchive, type OpenOptions } from './archive/open.js';
 export { layoutArchive, type LayoutImage, type LayoutBlob } from './archive/layout-archive.js';
-export { mergeLayers, MergedFs, impliedDir, nodeSize, type FsNode, type ShadowedNode } from './fs/merge.js';
+export { mergeLayers, MergedFs, impliedDir, nodeSize, type ContentRef, type FsNode, type ShadowedNode } from './fs/merge.js';
 export { layerChanges, type LayerChange } from './fs/changes.js';
 export { openEntryContent, resolvePath } from './fs/content.js';
 export { normalizePath, parentOf, baseName, joinPath, type NormalizedPath } from './layer/normalize.js';
@@ -17,7 +17,7 @@ export { resolveLinks, MAX_LINK_HOPS, type LinkStep, type LinkResolution, type R
 export { DraftView, fromBase, type FsLookup } from './draft/view.js';
 export { emptyDraft, type Draft, type DraftOp, type DraftNode, type DraftChange, type DraftSource } from './draft/types.js';
 export { exportImage, type ExportOptions, type ExportResult } from './export/export-image.js';
-export { scratchSource, type ExportSource } from './export/source.js';
+export { loadedLookup, scratchSource, type ExportIndex, type ExportImage, type ExportSource, type InMemorySource, type IndexedSource, type LoadingFsLookup } from './export/source.js';
 export { archiveFileName, qualifyTag } from './export/tags.js';
 export type { ExportMode } from './export/config.js';
 export { TarParser, TarWriter, decodeName, encodeName, type TarHeader, type TarWriteHeader, type ByteSink, readableSink } from './tar/index.js';

@@ -1,27 +1,15 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Compression, ExportMode, ExportSource, LayerEntry } from '@peel/engine';
-import type { LayerDigest, Store } from '../store/index.js';
+import type { Compression, IndexedSource } from '@peel/engine';
+import type { Store } from '../store/index.js';
 import type { DraftContext } from './draft-context.js';
 
 /**
- * What the engine's export reads, from the store: the config bytes as uploaded, the layer
- * blobs and their uncompressed tars, and the merged filesystem as the indexed lookup (it reads
- * only the paths the export asks for: the draft's own). Every layer's own entries in tar order
- * are read up front — a layer at a time, letting other requests in between — for a flatten or a
- * rewrite, which use them all; an append asks for them only to re-encode a zstd layer or to date
- * an image whose config records no time (its newest file), and cannot wait for the store then.
+ * What the engine's export reads, from the store: the config bytes as uploaded, the layer blobs
+ * and their uncompressed tars, the merged filesystem as the draft's indexed lookup (a flatten
+ * walks it a folder at a time, letting each go), and each layer's own entries in tar order, read
+ * a page at a time when a rewrite (or a zstd layer's re-encoding, or dating an image by its
+ * newest file) asks for them. Nothing holds every entry of the image.
  */
-export async function exportSource(store: Store, ctx: DraftContext, mode: ExportMode): Promise<ExportSource> {
-  const readLayer = async (layer: LayerDigest): Promise<LayerEntry[]> => {
-    const out: LayerEntry[] = [];
-    for await (const e of store.fs.layerEntries(layer)) out.push(e);
-    await nextTurn();
-    return out;
-  };
-  const layers: LayerEntry[][] = [];
-  if (mode !== 'append' || ctx.layers.some((l) => l.compression === 'zstd') || !hasOwnTime(ctx.image.configRaw)) {
-    for (const l of ctx.layers) layers.push(await readLayer(l.layerDigest));
-  }
+export function exportSource(store: Store, ctx: DraftContext): IndexedSource {
   return {
     image: {
       configRaw: ctx.image.configRaw,
@@ -36,14 +24,10 @@ export async function exportSource(store: Store, ctx: DraftContext, mode: Export
         size: l.size,
       })),
     },
-    layers,
-    lookup: ctx.lookup,
+    index: {
+      lookup: ctx.lookup,
+      entries: (n) => store.fs.layerEntries(ctx.layers[n].layerDigest),
+      linkedContent: () => store.fs.linkedContent(ctx.image.id),
+    },
   };
-}
-
-/** Whether the config (or its history) records a time, as the engine dates an export (else by its newest file). */
-function hasOwnTime(configRaw: Buffer): boolean {
-  const cfg = JSON.parse(configRaw.toString('utf8')) as { created?: unknown; history?: unknown };
-  const history = Array.isArray(cfg.history) ? (cfg.history as Array<{ created?: unknown } | null>) : [];
-  return [cfg.created, ...history.map((h) => h?.created)].some((t) => typeof t === 'string' && Date.parse(t) >= 0);
 }

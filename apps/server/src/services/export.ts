@@ -57,8 +57,8 @@ export class ExportService {
     const tracked = trackCommits(this.store);
     let result: ExportResult;
     try {
-      if (req.mode === 'append') await warmForAppend(ctx);
-      result = await exportImage(await exportSource(this.index, ctx, req.mode), draftOf(ctx), {
+      if (req.mode !== 'flatten') await warmForChangesLayer(ctx);
+      result = await exportImage(exportSource(this.index, ctx), draftOf(ctx), {
         mode: req.mode, store: tracked.store, tag, compression: req.compression, signal: opts.signal, created: this.created,
       });
     } catch (e) {
@@ -98,13 +98,13 @@ export class ExportService {
 }
 
 /**
- * An append reads the image through the draft's lookup, synchronously, while it builds the new
- * layer: everything it will ask is loaded first by asking the same (the changes, what a moved
- * folder holds, the parents of what changed). A moved folder is walked a level at a time, the
- * level's listings fetched together: each listing not loaded yet reruns only its own lookup, not
- * the walk so far.
+ * The layer of an append's (and a rewrite's) changes is planned from the draft's lookup in one
+ * synchronous pass, which the engine runs again for each answer not loaded yet: what it will ask
+ * is loaded first (the changes, what a moved folder holds, the parents of what changed). A moved
+ * folder is walked a level at a time, the level's listings fetched together: each listing not
+ * loaded yet reruns only its own lookup, not the walk so far.
  */
-async function warmForAppend(ctx: DraftContext): Promise<void> {
+async function warmForChangesLayer(ctx: DraftContext): Promise<void> {
   const { view, level } = await ctx.lookup.settle(() => {
     const view = viewOf(ctx);
     const trees: string[] = [];

@@ -1,4 +1,4 @@
-import type { FsLookup, FsNode, LayerEntry } from '@peel/engine';
+import type { FsNode, LayerEntry, LoadingFsLookup } from '@peel/engine';
 import { parentOf } from '@peel/engine';
 import type { FsNodeRecord, ImageId, ImageLayer, Store } from '../store/index.js';
 
@@ -16,7 +16,7 @@ class NotLoaded extends Error {
  * fetches the answer and runs the engine's work again (it is pure, and every answer is kept for
  * the life of the object — one request — so each is fetched once).
  */
-export class ImageFsLookup implements FsLookup {
+export class ImageFsLookup implements LoadingFsLookup {
   private readonly nodes = new Map<string, FsNode | undefined>();
   private readonly kids = new Map<string, FsNode[]>();
   private readonly rows = new Map<string, FsNodeRecord | undefined>();
@@ -83,16 +83,35 @@ export class ImageFsLookup implements FsLookup {
     const list = this.kids.get(dir);
     if (list) return list;
     throw new NotLoaded(async () => {
-      const rows = await this.store.fs.children(this.image, dir);
-      for (const row of rows) this.rows.set(row.path, row);
-      // Content entries of the children's files, fetched together.
-      await Promise.all(rows.map((row) => this.loadContent(row)));
+      // With each file's content entry, in one read: a flatten reads every folder of the image.
+      const listed = await this.store.fs.childrenWithContent(this.image, dir);
+      const rows = listed.map(({ node, content }) => {
+        this.rows.set(node.path, node);
+        if (content) this.contents.set(`${node.contentLayer}/${node.contentSeq}`, content);
+        return node;
+      });
       this.kids.set(dir, rows.map((row) => {
         const node = this.nodes.get(row.path) ?? this.toNode(row);
         this.nodes.set(row.path, node);
         return node;
       }));
     });
+  }
+
+  /**
+   * Forgets a folder's listing and what was loaded with it (its children's rows, nodes and
+   * content entries): a walk over the whole image (a flatten) holds one folder at a time.
+   */
+  release(dir: string): void {
+    const kids = this.kids.get(dir);
+    if (!kids) return;
+    this.kids.delete(dir);
+    for (const node of kids) {
+      const row = this.rows.get(node.path);
+      if (row?.contentLayer != null && row.contentSeq !== null) this.contents.delete(`${row.contentLayer}/${row.contentSeq}`);
+      this.rows.delete(node.path);
+      this.nodes.delete(node.path);
+    }
   }
 
   hasShadowed(path: string): boolean {

@@ -176,6 +176,58 @@ export function factsOf(dir: string, r: unknown[]): NodeFacts {
   };
 }
 
+/**
+ * A folder's nodes with the layer entry that holds each one's bytes, in one read: FACT_COLS, the
+ * rest of a node's columns, then the entry's (as nodeWithContentOf takes them). What a walk of
+ * the whole image (a flatten) reads per folder.
+ */
+export const NODE_WITH_CONTENT_SQL = (p: (n: number) => string) => `SELECT ${FACT_COLS.split(', ').map((c) => `n.${c}`).join(', ')},
+    n.uname, n.gname, n.implicit, n.child_count,
+    e.parent, e.name, e.type, e.mode, e.uid, e.gid, e.uname, e.gname, e.size, e.mtime, e.link_target, e.digest, e.dev_major, e.dev_minor,
+    e.xattrs, e.data_offset, e.header_offset, e.sparse
+  FROM fs_nodes n
+  LEFT JOIN image_layers il ON il.image = n.image AND il.idx = n.content_layer
+  LEFT JOIN layer_entries e ON e.layer = il.layer AND e.seq = n.content_seq
+  WHERE n.image = ${p(1)} AND n.parent = ${p(2)} ORDER BY n.name`;
+
+/** A row of NODE_WITH_CONTENT_SQL: the node (in folder `dir`) and its content entry (null: none). */
+export function nodeWithContentOf(dir: string, r: unknown[], parents: Map<string, string>): { node: FsNodeRecord; content: LayerEntry | null } {
+  const facts = factsOf(dir, r);
+  const node: FsNodeRecord = Object.assign(facts, {
+    contentSeq: facts.contentSeq === null ? null : Number(facts.contentSeq),
+    uname: r[16] as string,
+    gname: r[17] as string,
+    implicit: Number(r[18]) === 1,
+    childCount: r[19] as number,
+  });
+  if (r[20] === null || node.contentSeq === null) return { node, content: null };
+  // Most contents are in the node's own folder: each folder name is decoded once per read.
+  const raw = r[20] as Buffer;
+  const key = raw.toString('latin1');
+  let parent = parents.get(key);
+  if (parent === undefined) parents.set(key, (parent = decodeName(raw)));
+  const content: LayerEntry = {
+    path: joinPath(parent, decodeName(r[21] as Buffer)),
+    type: r[22] as LayerEntryType,
+    mode: r[23] as number,
+    uid: r[24] as number,
+    gid: r[25] as number,
+    uname: r[26] as string,
+    gname: r[27] as string,
+    size: Number(r[28]),
+    mtime: Number(r[29]),
+    linkTarget: textOf(r[30] as Buffer | null),
+    digest: r[31] as string | null,
+    devMajor: r[32] as number,
+    devMinor: r[33] as number,
+    xattrs: xattrsOf(r[34] as string | null),
+    dataOffset: Number(r[35]),
+    headerOffset: Number(r[36]),
+    sparse: dataRegions(r[37] as string | null),
+  };
+  return { node, content };
+}
+
 /** A stored layer entry back as the engine's LayerEntry (to read its bytes with the engine). */
 export function layerEntryOf(row: LayerEntryRow): LayerEntryRecord {
   const entry: LayerEntry = {

@@ -378,6 +378,8 @@ export interface FsRepo {
   children(id: ImageId, dir: string): Promise<FsNodeRecord[]>;
   /** A folder's children in name (byte) order, as a comparison reads them (NodeFacts). */
   childFacts(id: ImageId, dir: string): Promise<NodeFacts[]>;
+  /** A folder's nodes by name, each with the layer entry that holds its bytes (files, hard links). */
+  childrenWithContent(id: ImageId, dir: string): Promise<Array<{ node: FsNodeRecord; content: LayerEntry | null }>>;
   /** What a folder held and a later layer deleted or overwrote, by name then seq. */
   shadowedIn(id: ImageId, dir: string): Promise<ShadowedRecord[]>;
   /** True when a lower layer held `path` and a later one deleted or overwrote it. */
@@ -392,6 +394,8 @@ export interface FsRepo {
   nodesOfTypes(id: ImageId, types: readonly EntryType[], after: NodeKey | null, limit: number): Promise<NodeSketch[]>;
   /** Paths of regular files (live, or deleted or overwritten since) named one of `names`, each once, in path byte order, at most `limit`. */
   filesNamed(id: ImageId, names: readonly string[], limit: number): Promise<string[]>;
+  /** The layer entries that hold the bytes of the image's hard links, each once, with their layer index. */
+  linkedContent(id: ImageId): Promise<Array<{ layer: number; entry: LayerEntry }>>;
 
   /** The entry a layer has for a path (the last one when the tar repeats it; real before implicit). */
   layerEntry(layer: LayerDigest, path: string): Promise<LayerEntryRecord | undefined>;
@@ -399,8 +403,9 @@ export interface FsRepo {
   layerChildren(layer: LayerDigest, dir: string): Promise<LayerEntryRecord[]>;
   entryBySeq(layer: LayerDigest, seq: number): Promise<LayerEntryRecord | undefined>;
   /**
-   * A layer's own entries in tar order (the implicit folders left out). `lean`: only what the
-   * findings analysis reads (owner names, mtime, device numbers and xattrs left empty).
+   * A layer's own entries in tar order (the implicit folders left out), read a page at a time as
+   * they are consumed. `lean`: only what the findings analysis reads (owner names, mtime, device
+   * numbers and xattrs left empty).
    */
   layerEntries(layer: LayerDigest, opts?: { lean?: boolean }): AsyncIterable<LayerEntry>;
 }

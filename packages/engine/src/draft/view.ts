@@ -68,6 +68,11 @@ export class DraftView {
     return [...out.values()];
   }
 
+  /** The image folder whose listing children(dir) reads (null: none, the folder is the draft's own). */
+  listedFrom(dir: string): string | null {
+    return this.behind(clean(dir), true)[0];
+  }
+
   /**
    * The image folder that folder `dir` shows as it is, from elsewhere: a folder moved (or inside
    * one) in which the draft changed nothing since. Null for any other folder.

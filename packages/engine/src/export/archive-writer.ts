@@ -8,7 +8,7 @@ import type { BlobStore } from '../store/blob-store.js';
 import { digestHex } from '../store/blob-store.js';
 import type { Platform } from '../types.js';
 import type { QualifiedTag } from './tags.js';
-import type { TarPlan } from './tar-plan.js';
+import type { LayerTar } from './tar-plan.js';
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 export const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
@@ -19,7 +19,7 @@ export interface ArchiveLayer {
   size: number;
   mediaType: string;
   /** A layer that is not stored: its tar is written from this plan while the archive streams. */
-  plan?: TarPlan;
+  plan?: LayerTar;
 }
 
 export interface ArchivePlan {

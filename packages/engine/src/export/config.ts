@@ -35,7 +35,7 @@ export function buildConfig(configRaw: Buffer, patch: Record<string, unknown>, d
  * never the clock, so the same draft exported again gives the same bytes. Times before 1970
  * (Go's zero time, which some builders write) count as unset: a tar mtime cannot hold them.
  */
-export function imageTime(configRaw: Buffer, layers: () => LayerEntry[][]): Date {
+export async function imageTime(configRaw: Buffer, layers: ReadonlyArray<() => AsyncIterable<LayerEntry>>): Promise<Date> {
   const cfg = JSON.parse(configRaw.toString('utf8')) as { created?: unknown; history?: unknown };
   const history = Array.isArray(cfg.history) ? (cfg.history as Array<{ created?: unknown } | null>) : [];
   let newest = -1;
@@ -45,7 +45,7 @@ export function imageTime(configRaw: Buffer, layers: () => LayerEntry[][]): Date
   }
   if (newest >= 0) return new Date(newest);
   let mtime = 0;
-  for (const layer of layers()) for (const e of layer) if (e.mtime > mtime) mtime = e.mtime;
+  for (const entries of layers) for await (const e of entries()) if (e.mtime > mtime) mtime = e.mtime;
   return new Date(mtime * 1000);
 }
 

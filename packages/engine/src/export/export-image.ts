@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { EngineError } from '../errors.js';
-import { mergeLayers } from '../fs/merge.js';
 import { DraftView } from '../draft/view.js';
 import type { Draft } from '../draft/types.js';
 import type { BlobStore } from '../store/blob-store.js';
@@ -8,10 +7,11 @@ import type { ByteSink } from '../tar/writer.js';
 import { archiveSize, planArchive, writeArchive, writeLayerBlob, type ArchiveLayer } from './archive-writer.js';
 import { buildConfig, describeDraft, imageTime, originalHistory, type ExportMode, type HistoryEntry } from './config.js';
 import { buildFlatLayer, planFlatLayer } from './flatten.js';
+import type { LayerTar } from './tar-plan.js';
 import { OCI_LAYER, OCI_LAYER_GZIP, type BuiltLayer, type OutputCompression } from './layer-builder.js';
 import { buildChangesLayer } from './new-layer.js';
 import { rewriteLayer, type Purge } from './rewrite.js';
-import type { ExportSource } from './source.js';
+import { layerEntries, mergedBase, type ExportSource } from './source.js';
 import { qualifyTag } from './tags.js';
 
 export interface ExportOptions {
@@ -56,16 +56,16 @@ export interface ExportResult {
  * rewrite — every layer without the deleted or replaced paths, plus one layer with the rest.
  */
 export async function exportImage(source: ExportSource, draft: Draft, options: ExportOptions): Promise<ExportResult> {
-  const created = options.created ?? imageTime(source.image.configRaw, () => source.layers);
+  const created = options.created ?? (await imageTime(source.image.configRaw, source.image.layers.map((_, i) => () => layerEntries(source, i))));
   const mtime = Math.floor(created.getTime() / 1000);
   const compression = options.compression ?? 'gzip';
   const { mode } = options;
   const store = watchedStore(options);
-  // Append asks only for the draft's own paths: an indexed lookup answers those without reading
-  // every entry. Flatten walks everything: merging the entries in memory is lighter than a
-  // memoising lookup of every path (fewer objects for the collector to trace while streaming).
-  const view = new DraftView(mode === 'append' && source.lookup ? source.lookup : mergeLayers(source.layers), draft, mtime);
-  const changes = view.changes();
+  // An indexed source answers what the draft asks without reading every entry; a flatten walks
+  // it a folder at a time (planFlatLayer), letting each go once planned.
+  const base = mergedBase(source);
+  const view = await base.lookup.settle(() => new DraftView(base.lookup, draft, mtime));
+  const changes = await base.lookup.settle(() => view.changes());
   const configKeys = Object.keys(draft.config).sort();
   const tagText = options.tag ?? draft.tag ?? source.image.tags[0];
   let tags;
@@ -85,7 +85,7 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
   let history: HistoryEntry[];
 
   if (mode === 'flatten') {
-    layers.push(await flatLayer(view, source, options, store, compression, mtime));
+    layers.push(await flatLayer(planFlatLayer(view, source, base, mtime), source, options, store, compression));
     history = [{ created: created.toISOString(), created_by: options.createdBy ?? `peel flatten: ${source.image.layers.length} layer${source.image.layers.length === 1 ? '' : 's'} merged into one${changes.length ? `, ${changes.length} change${changes.length === 1 ? '' : 's'} applied` : ''}`, comment: options.comment ?? 'FROM scratch + COPY . . of the edited filesystem' }];
   } else {
     const old = originalHistory(source.image.configRaw);
@@ -96,13 +96,13 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
         layers.push(r === 'unchanged' ? keep(i) : fresh(r));
       }
     } else {
-      const purge = purgeOf(view, changes);
+      const purge = await base.lookup.settle(() => purgeOf(view, changes));
       for (let i = 0; i < source.image.layers.length; i++) {
         const r = await rewriteLayer(source, i, purge, store, options.signal);
         layers.push(r === 'unchanged' ? keep(i) : fresh(r));
       }
     }
-    const added = await buildChangesLayer(view, source, store, compression, { whiteouts: mode === 'append', mtime, signal: options.signal });
+    const added = await buildChangesLayer(view, base.lookup, source, store, compression, { whiteouts: mode === 'append', mtime, signal: options.signal });
     if (added) layers.push(fresh(added));
     history = [...old];
     if (added) history.push(step(false));
@@ -136,12 +136,11 @@ export async function exportImage(source: ExportSource, draft: Draft, options: E
  * once and streaming it back from the page cache; compressed layers are always written once, as
  * compressing twice would cost more still.
  */
-async function flatLayer(view: DraftView, source: ExportSource, options: ExportOptions, store: BlobStore, compression: OutputCompression, mtime: number): Promise<ArchiveLayer & { diffId: string; reused: boolean }> {
+async function flatLayer(plan: LayerTar, source: ExportSource, options: ExportOptions, store: BlobStore, compression: OutputCompression): Promise<ArchiveLayer & { diffId: string; reused: boolean }> {
   if (compression === 'gzip' || readsInflatedLayers(source, store)) {
-    const built = await buildFlatLayer(view, source, store, compression, mtime, options.signal);
+    const built = await buildFlatLayer(plan, store, compression, options.signal);
     return { blob: built.blob, size: built.size, diffId: built.diffId, mediaType: built.mediaType, reused: false };
   }
-  const plan = planFlatLayer(view, source, mtime);
   const hash = createHash('sha256');
   let total = 0;
   const size = await plan.write(store, {

@@ -1,29 +1,47 @@
 import type { BlobStore } from '../store/blob-store.js';
 import type { DraftView } from '../draft/view.js';
 import { LayerBuilder, type BuiltLayer, type OutputCompression } from './layer-builder.js';
-import { contentItem, headerOf, type ExportSource } from './source.js';
-import { TarPlan, type TarItem } from './tar-plan.js';
+import { contentItem, contentKey, headerOf, type ExportSource, type LoadingFsLookup, type MergedBase } from './source.js';
+import { TarPlan, type LayerTar, type TarItem } from './tar-plan.js';
+
+/** Entries of the walk planned at a time: what one window of the flat layer holds in memory. */
+const WINDOW = 16_384;
 
 /**
- * The flat layer as a plan: every entry's header and where its bytes are (a range of a layer
- * tar or a draft blob, or a stream for sparse files), in an order that reads each layer tar
- * front to back:
- * 1. folders, symlinks, devices, fifos and the files the draft wrote, depth-first (parents
- *    before children, names in byte order), so every folder exists before anything lands in it
- *    (and an image built from a folder, `peel build`, is in plain walk order);
- * 2. files with bytes in the image, by (layer, offset): neighbouring entries of a layer tar share
- *    one large read, where path order would jump between layers and places in them;
- * 3. hard links, after the file they link to (the first path of each group, in walk order).
+ * The flat layer, planned a window of the walk at a time so that an image of millions of entries
+ * is never planned whole. The walk is depth-first (parents before children, names in byte order),
+ * so every folder exists before anything lands in it (and an image built from a folder, `peel
+ * build`, is in plain walk order). Each window holds:
+ * 1. its folders, symlinks, devices, fifos and the files the draft wrote, in walk order;
+ * 2. its files with bytes in the image, by (layer, offset): neighbouring entries of a layer tar
+ *    share one large read, where path order would jump between layers and places in them.
+ * Hard links come last, after the file they link to (the first path of each group in walk order):
+ * only the content hard links share is remembered, not every file's.
  */
-export function planFlatLayer(view: DraftView, source: ExportSource, mtime?: number): TarPlan {
-  const tree: TarItem[] = [];
-  const stored: Array<{ item: TarItem; layer: number; offset: number }> = [];
-  const links: TarItem[] = [];
+export function planFlatLayer(view: DraftView, source: ExportSource, base: MergedBase, mtime?: number, window = WINDOW): LayerTar {
+  return {
+    async write(store, sink, options = {}) {
+      let total = 0;
+      const linkKeys = new Set((await base.linkedContent()).map((c) => contentKey(c.layer, c.entry)));
+      const links: TarItem[] = [];
+      for await (const items of flatWindows(view, source, base.lookup, linkKeys, links, mtime, window)) {
+        total += await new TarPlan(items, false).write(store, sink, options);
+      }
+      return total + (await new TarPlan(links).write(store, sink, options));
+    },
+  };
+}
+
+async function* flatWindows(view: DraftView, source: ExportSource, lookup: LoadingFsLookup, linkKeys: ReadonlySet<string>, links: TarItem[], mtime: number | undefined, window: number): AsyncIterable<TarItem[]> {
+  let tree: TarItem[] = [];
+  let stored: Array<{ item: TarItem; layer: number; offset: number }> = [];
   const linked = new Map<string, string>();
   const stack = [''];
   while (stack.length) {
     const dir = stack.pop()!;
-    const kids = view.children(dir).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const kids = (await lookup.settle(() => view.children(dir))).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const listed = view.listedFrom(dir);
+    if (listed !== null) lookup.release(listed);
     const subdirs: string[] = [];
     for (const node of kids) {
       const header = headerOf(node, node.path, node.edited ? mtime : undefined);
@@ -33,32 +51,43 @@ export function planFlatLayer(view: DraftView, source: ExportSource, mtime?: num
         continue;
       }
       const from = node.source;
-      const key = from.kind === 'image' ? `${from.layer}:${from.entry.headerOffset}` : null;
-      const first = key ? linked.get(key) : undefined;
-      if (first !== undefined) {
-        links.push({ header: { ...header, type: 'hardlink', size: 0, linkName: first } });
-        continue;
+      const key = from.kind === 'image' ? contentKey(from.layer, from.entry) : null;
+      if (key !== null && linkKeys.has(key)) {
+        const first = linked.get(key);
+        if (first !== undefined) {
+          links.push({ header: { ...header, type: 'hardlink', size: 0, linkName: first } });
+          continue;
+        }
+        linked.set(key, node.path);
       }
-      if (key) linked.set(key, node.path);
       const item = contentItem(source, node, header);
       if (from.kind === 'image') stored.push({ item, layer: from.layer, offset: from.entry.dataOffset });
       else tree.push(item);
     }
     // Depth-first, in order: push in reverse so the first subfolder is written next.
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
+    if (tree.length + stored.length >= window) {
+      yield windowItems(tree, stored);
+      tree = [];
+      stored = [];
+    }
   }
+  yield windowItems(tree, stored);
+}
+
+function windowItems(tree: TarItem[], stored: Array<{ item: TarItem; layer: number; offset: number }>): TarItem[] {
   stored.sort((a, b) => a.layer - b.layer || a.offset - b.offset);
-  return new TarPlan([...tree, ...stored.map((s) => s.item), ...links]);
+  return [...tree, ...stored.map((s) => s.item)];
 }
 
 /**
  * The whole edited filesystem as one layer (`FROM scratch` + `COPY . .`), in the order of
- * planFlatLayer; hard-link groups stay linked inside the layer. The plan reads file bytes in large coalesced positional reads (one file handle per layer
- * tar) and writes the layer in 1 MiB chunks: a per-file stream cost ~40 µs of open/read/close
- * round trips per file, most of a 100k-file flatten.
+ * planFlatLayer; hard-link groups stay linked inside the layer. The plan reads file bytes in
+ * large coalesced positional reads (one file handle per layer tar) and writes the layer in 1 MiB
+ * chunks: a per-file stream cost ~40 µs of open/read/close round trips per file, most of a
+ * 100k-file flatten.
  */
-export async function buildFlatLayer(view: DraftView, source: ExportSource, store: BlobStore, compression: OutputCompression, mtime?: number, signal?: AbortSignal): Promise<BuiltLayer> {
-  const plan = planFlatLayer(view, source, mtime);
+export async function buildFlatLayer(plan: LayerTar, store: BlobStore, compression: OutputCompression, signal?: AbortSignal): Promise<BuiltLayer> {
   const layer = new LayerBuilder(store, compression);
   try {
     await plan.write(store, { write: (chunk) => layer.write(chunk) }, { signal, consumes: layer.consumes });

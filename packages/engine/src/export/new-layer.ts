@@ -3,7 +3,7 @@ import type { DraftView } from '../draft/view.js';
 import type { DraftNode } from '../draft/types.js';
 import { baseName, joinPath, parentOf } from '../layer/normalize.js';
 import { LayerBuilder, type BuiltLayer, type OutputCompression } from './layer-builder.js';
-import { comparePaths, contentItem, headerOf, type ExportSource } from './source.js';
+import { comparePaths, contentItem, headerOf, type ExportSource, type LoadingFsLookup } from './source.js';
 import { TarPlan, type TarItem } from './tar-plan.js';
 import type { TarWriteHeader } from '../tar/header-encode.js';
 
@@ -16,7 +16,21 @@ import type { TarWriteHeader } from '../tar/header-encode.js';
  * - no hard link points outside this layer (every file is written with its bytes).
  * Returns null when the draft changes no file (a config-only edit adds no layer).
  */
-export async function buildChangesLayer(view: DraftView, source: ExportSource, store: BlobStore, compression: OutputCompression, options: { whiteouts: boolean; mtime?: number; signal?: AbortSignal }): Promise<BuiltLayer | null> {
+export async function buildChangesLayer(view: DraftView, lookup: LoadingFsLookup, source: ExportSource, store: BlobStore, compression: OutputCompression, options: { whiteouts: boolean; mtime?: number; signal?: AbortSignal }): Promise<BuiltLayer | null> {
+  const items = await lookup.settle(() => planChangesLayer(view, source, options));
+  if (items === null) return null;
+  const layer = new LayerBuilder(store, compression);
+  try {
+    await new TarPlan(items).write(store, { write: (chunk) => layer.write(chunk) }, { signal: options.signal, consumes: layer.consumes });
+    return await layer.finish(true);
+  } catch (e) {
+    await layer.abort();
+    throw e;
+  }
+}
+
+/** The changes layer's entries, in order (null: nothing to write). Asks the view synchronously. */
+function planChangesLayer(view: DraftView, source: ExportSource, options: { whiteouts: boolean; mtime?: number }): TarItem[] | null {
   const written = new Map<string, DraftNode | 'whiteout'>();
   for (const change of view.changes()) {
     if (change.kind === 'deleted') {
@@ -59,14 +73,7 @@ export async function buildChangesLayer(view: DraftView, source: ExportSource, s
     items.push(header.type === 'file' ? contentItem(source, item, header) : { header });
     if (item.type === 'dir' && item.edited && view.isHidden(joinPath(path, '_'))) items.push({ header: marker(joinPath(path, '.wh..wh..opq'), 0o755, options.mtime) });
   }
-  const layer = new LayerBuilder(store, compression);
-  try {
-    await new TarPlan(items).write(store, { write: (chunk) => layer.write(chunk) }, { signal: options.signal, consumes: layer.consumes });
-    return await layer.finish(true);
-  } catch (e) {
-    await layer.abort();
-    throw e;
-  }
+  return items;
 }
 
 /** A whiteout or opaque marker: an empty file whose name is the message. */

@@ -2,24 +2,98 @@ import type { Compression, LayerEntry, Platform } from '../types.js';
 import { openEntryContent } from '../fs/content.js';
 import type { DraftNode } from '../draft/types.js';
 import type { FsLookup } from '../draft/view.js';
+import { mergeLayers, type ContentRef } from '../fs/merge.js';
 import type { TarWriteHeader } from '../tar/writer.js';
 import type { TarItem } from './tar-plan.js';
 
-/** What an export reads: the image's config and layers, and every layer's indexed entries. */
-export interface ExportSource {
-  image: {
-    configRaw: Buffer;
-    platform: Platform;
-    tags: string[];
-    layers: Array<{ blob: string; tarBlob: string; diffId: string; mediaType: string; compression: Compression; size: number }>;
-  };
-  /**
-   * Entries of each layer in tar order, as indexed (offsets into the layer's tarBlob). With a
-   * `lookup`, only rewrite (and re-encoding a zstd layer) reads them: a lazy getter saves loading them.
-   */
+/** The image an export starts from: its config as uploaded, and its layers' blobs and tars. */
+export interface ExportImage {
+  configRaw: Buffer;
+  platform: Platform;
+  tags: string[];
+  layers: Array<{ blob: string; tarBlob: string; diffId: string; mediaType: string; compression: Compression; size: number }>;
+}
+
+/**
+ * What an export reads: the image, and every layer's indexed entries — either in memory (an
+ * archive opened whole, the CLI) or from an index that reads them as asked (the server's store),
+ * so that an image of millions of entries is never held whole.
+ */
+export type ExportSource = InMemorySource | IndexedSource;
+
+export interface InMemorySource {
+  image: ExportImage;
+  /** Entries of each layer in tar order, as indexed (offsets into the layer's tarBlob). */
   layers: LayerEntry[][];
-  /** The merged filesystem when the caller has it indexed (answers only the paths asked for). */
-  lookup?: FsLookup;
+}
+
+export interface IndexedSource {
+  image: ExportImage;
+  index: ExportIndex;
+}
+
+/** An image's index, read as an export asks. */
+export interface ExportIndex {
+  /** The merged filesystem. */
+  lookup: LoadingFsLookup;
+  /** One layer's entries in tar order, read as they are consumed (again for each pass). */
+  entries(layer: number): AsyncIterable<LayerEntry>;
+  /** Where the bytes of the merged filesystem's hard links are: each (layer, entry) once. */
+  linkedContent(): Promise<ContentRef[]>;
+}
+
+/**
+ * A merged filesystem loaded as asked. The engine asks it synchronously; work that does runs
+ * inside `settle`, which loads what the work asked for and runs it again until it completes.
+ */
+export interface LoadingFsLookup extends FsLookup {
+  settle<T>(work: () => T): Promise<T>;
+  /** A walk is done with this folder's listing: what was loaded for it may be dropped. */
+  release(dir: string): void;
+}
+
+/** A lookup that has everything in memory: work runs at once, nothing is dropped. */
+export function loadedLookup(fs: FsLookup): LoadingFsLookup {
+  return {
+    get: (path) => fs.get(path),
+    children: (dir) => fs.children(dir),
+    ...(fs.hasShadowed ? { hasShadowed: (path: string) => fs.hasShadowed!(path) } : {}),
+    ...(fs.subtreeSize ? { subtreeSize: (path: string) => fs.subtreeSize!(path) } : {}),
+    ...(fs.childCount ? { childCount: (path: string) => fs.childCount!(path) } : {}),
+    settle: async (work) => work(),
+    release: () => {},
+  };
+}
+
+/** Layer `n`'s entries in tar order. */
+export async function* layerEntries(source: ExportSource, n: number): AsyncIterable<LayerEntry> {
+  if ('index' in source) yield* source.index.entries(n);
+  else yield* source.layers[n] ?? [];
+}
+
+/** An image's merged filesystem as an export walks it, and the content its hard links share. */
+export interface MergedBase {
+  lookup: LoadingFsLookup;
+  linkedContent(): Promise<ContentRef[]>;
+}
+
+/** The merged filesystem of the source: its index's, or merged here from the layers in memory. */
+export function mergedBase(source: ExportSource): MergedBase {
+  if ('index' in source) return { lookup: source.index.lookup, linkedContent: () => source.index.linkedContent() };
+  const fs = mergeLayers(source.layers);
+  return {
+    lookup: loadedLookup(fs),
+    linkedContent: async () => {
+      const seen = new Map<string, ContentRef>();
+      for (const node of fs.nodes()) if (node.entry.type === 'hardlink' && node.content) seen.set(contentKey(node.content.layer, node.content.entry), node.content);
+      return [...seen.values()];
+    },
+  };
+}
+
+/** What names one copy of file bytes in an image: its layer and place in that layer's tar. */
+export function contentKey(layer: number, entry: LayerEntry): string {
+  return `${layer}:${entry.headerOffset}`;
 }
 
 /** An empty image: what `FROM scratch` starts from. */

@@ -18,8 +18,13 @@ export interface TarItem {
   stream?: (store: BlobStore) => Readable;
 }
 
+/** A layer tar that is written from a plan as often as asked, byte for byte alike. */
+export interface LayerTar {
+  write(store: BlobStore, sink: ByteSink, options?: { signal?: AbortSignal; consumes?: boolean }): Promise<number>;
+}
+
 /** A tar to write, with the reads that serve it planned once (writing it twice reads alike). */
-export class TarPlan {
+export class TarPlan implements LayerTar {
   readonly reads: ReadPlan;
 
   constructor(readonly items: TarItem[], readonly end = true) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
-import { emptyDraft, exportImage, mergeLayers, openImageArchive, resolvePath, openEntryContent, type Draft, type ExportMode, type ExportSource, type FsBlobStore, type ImageArchive } from '../../src/index.js';
+import { emptyDraft, exportImage, mergeLayers, openImageArchive, resolvePath, openEntryContent, type Draft, type ExportMode, type InMemorySource, type FsBlobStore, type ImageArchive } from '../../src/index.js';
 import { fixture, listing, mergedOf, openFixture, tempStore } from '../helpers.js';
 import { dockerArchive } from '../build.js';
 
@@ -10,7 +10,7 @@ let dispose: () => Promise<void>;
 beforeAll(async () => ({ store, dispose } = await tempStore()));
 afterAll(() => dispose());
 
-const sourceOf = (a: ImageArchive): ExportSource => ({ image: a.image, layers: a.image.layers.map((l) => a.layerScans.get(l.blob)!.entries) });
+const sourceOf = (a: ImageArchive): InMemorySource => ({ image: a.image, layers: a.image.layers.map((l) => a.layerScans.get(l.blob)!.entries) });
 
 async function putBlob(text: string): Promise<{ blob: string; size: number }> {
   const w = store.create();
@@ -109,6 +109,22 @@ describe('rewrite removes a deleted secret from every layer', () => {
 });
 
 describe('draft edge cases the layer writer must get right', () => {
+  it.each(MODES)('%s: a hard link whose file is deleted keeps the bytes (rewrite: as a copy, no link to a purged path)', async (mode) => {
+    const a = await openFixture('multi-docker-legacy.tar', store);
+    const before = await readText(a, 'opt/app/conf/data.hardlink');
+    expect(before?.length).toBe(13);
+    const { bytes } = await exportToBuffer(a, { ...emptyDraft(), ops: [{ op: 'delete', path: 'opt/app/conf/data.bin' }] }, mode);
+    const b = await openImageArchive([bytes], store);
+    expect(mergedOf(b).get('opt/app/conf/data.bin')).toBeUndefined();
+    expect(await readText(b, 'opt/app/conf/data.hardlink')).toBe(before);
+    if (mode === 'rewrite') {
+      for (const l of b.image.layers) {
+        for (const e of b.layerScans.get(l.blob)!.entries) expect(e.type === 'hardlink' && e.linkTarget === 'opt/app/conf/data.bin', `${e.path} in layer ${l.digest}`).toBe(false);
+      }
+    }
+  });
+
+
   it('a folder deleted and made again ships as folder + opaque marker; a rename moves a tree', async () => {
     const a = await openFixture('multi-docker-legacy.tar', store);
     const draft: Draft = { ...emptyDraft(), ops: [

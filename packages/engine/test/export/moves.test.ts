@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DraftView, emptyDraft, exportImage, mergeLayers, openImageArchive, type Draft, type DraftOp, type ExportMode, type ExportSource, type FsBlobStore, type ImageArchive, type MergedFs } from '../../src/index.js';
+import { DraftView, emptyDraft, exportImage, mergeLayers, openImageArchive, type Draft, type DraftOp, type ExportMode, type InMemorySource, type FsBlobStore, type ImageArchive, type MergedFs } from '../../src/index.js';
 import { readFileSync } from 'node:fs';
 import { byteOrder, fixture, mergedOf, openFixture, random, tempStore } from '../helpers.js';
 import { DraftModel, offer } from '../draft-model.js';
@@ -9,7 +9,7 @@ let dispose: () => Promise<void>;
 beforeAll(async () => ({ store, dispose } = await tempStore()));
 afterAll(() => dispose());
 
-const sourceOf = (a: ImageArchive): ExportSource => ({ image: a.image, layers: a.image.layers.map((l) => a.layerScans.get(l.blob)!.entries) });
+const sourceOf = (a: ImageArchive): InMemorySource => ({ image: a.image, layers: a.image.layers.map((l) => a.layerScans.get(l.blob)!.entries) });
 const MODES: ExportMode[] = ['append', 'flatten', 'rewrite'];
 
 /** What a filesystem shows, one line per path: type (hard links as files), mode, size, target, digest. */

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DraftView, emptyDraft, exportImage, mergeLayers, TarWriter, type BlobStore, type ExportSource, type FsBlobStore, type ImageArchive } from '../../src/index.js';
+import { DraftView, emptyDraft, exportImage, mergeLayers, TarWriter, type BlobStore, type InMemorySource, type FsBlobStore, type ImageArchive } from '../../src/index.js';
 import { ReadPlan, RangeReader } from '../../src/store/range-reader.js';
 import { TarPlan } from '../../src/export/tar-plan.js';
 import { planFlatLayer } from '../../src/export/flatten.js';
+import { mergedBase } from '../../src/export/source.js';
 import { writeNode } from './write-node.js';
 import { openFixture, tempStore } from '../helpers.js';
 import { TarParser, type TarHeader } from '../../src/tar/reader.js';
@@ -34,7 +35,7 @@ let dispose: () => Promise<void>;
 beforeAll(async () => ({ store, dispose } = await tempStore()));
 afterAll(() => dispose());
 
-const sourceOf = (a: ImageArchive): ExportSource => ({ image: a.image, layers: a.image.layers.map((l) => a.layerScans.get(l.blob)!.entries) });
+const sourceOf = (a: ImageArchive): InMemorySource => ({ image: a.image, layers: a.image.layers.map((l) => a.layerScans.get(l.blob)!.entries) });
 
 async function putBytes(b: Buffer): Promise<string> {
   const w = store.create();
@@ -107,7 +108,7 @@ describe('flatten from a plan', () => {
       }
       await tar.finish();
       const planned: Buffer[] = [];
-      await planFlatLayer(view, source).write(store, { write: async (c) => void planned.push(Buffer.from(c)) });
+      await planFlatLayer(view, source, mergedBase(source)).write(store, { write: async (c) => void planned.push(Buffer.from(c)) });
       const reference = listTar(Buffer.concat(chunks));
       const got = listTar(Buffer.concat(planned));
       expect(got.length, name).toBe(reference.length);
@@ -129,7 +130,7 @@ describe('flatten from a plan', () => {
     const source = sourceOf(a);
     const result = await exportImage(source, emptyDraft(), { mode: 'flatten', store, compression: 'none', tag: 'x:1', created: new Date(1_700_000_000_000) });
     const h = createHash('sha256');
-    const size = await planFlatLayer(new DraftView(mergeLayers(source.layers), emptyDraft()), source).write(store, { write: async (c) => void h.update(c) }, { consumes: true });
+    const size = await planFlatLayer(new DraftView(mergeLayers(source.layers), emptyDraft()), source, mergedBase(source)).write(store, { write: async (c) => void h.update(c) }, { consumes: true });
     expect(`sha256:${h.digest('hex')}`).toBe(result.layers[0].diffId);
     expect(size).toBe(result.layers[0].size);
   });

@@ -3,10 +3,13 @@ import { globToRegExp } from '../glob.js';
 import { joinPath, splitPath } from '../image-path.js';
 import type { EntryType } from '@peel/api';
 import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, NodeFacts, NodeKey, NodeSketch, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
-import { FACT_COLS, sketchOf, factsOf, layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
+import { FACT_COLS, NODE_WITH_CONTENT_SQL, nodeWithContentOf, sketchOf, factsOf, layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
 import { ABS_PATH, asChars, escapedBytes, escapedLower, lowerBytes } from './text-match.js';
+
+/** Rows of a layer read per query by layerEntries. */
+const ENTRIES_PAGE = 8192;
 
 const HIT_COLS = {
   nodes: `parent, name, 0 AS deleted, 0 AS seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, child_count,
@@ -60,6 +63,13 @@ export class PgFs implements FsRepo {
       WHERE i.id = $1 AND i.state = 'ready' AND n.parent = $2 ORDER BY n.name`, [id, encodeName(dir)])).map(nodeOf);
   }
 
+  async childrenWithContent(id: ImageId, dir: string): Promise<Array<{ node: FsNodeRecord; content: LayerEntry | null }>> {
+    const image = await this.keys.image(id);
+    if (image === undefined) return [];
+    const parents = new Map<string, string>();
+    return (await this.c.arrays(NODE_WITH_CONTENT_SQL((n) => `$${n}`), [image, encodeName(dir)])).map((r) => nodeWithContentOf(dir, r, parents));
+  }
+
   async childFacts(id: ImageId, dir: string): Promise<NodeFacts[]> {
     const image = await this.keys.image(id);
     if (image === undefined) return [];
@@ -77,6 +87,16 @@ export class PgFs implements FsRepo {
       FROM fs_nodes n WHERE n.image = $1 AND n.type = ANY($2::text[]) AND (n.parent, n.name) > ($3::bytea, $4::bytea)
       ORDER BY n.parent, n.name LIMIT $5`, [image, types, encodeName(after?.parent ?? ''), after ? encodeName(after.name) : Buffer.alloc(0), limit]);
     return rows.map(sketchOf);
+  }
+
+  async linkedContent(id: ImageId): Promise<Array<{ layer: number; entry: LayerEntry }>> {
+    const image = await this.keys.image(id);
+    if (image === undefined) return [];
+    const rows = await this.c.rows<LayerEntryRow & { content_layer: number }>(`SELECT DISTINCT n.content_layer AS content_layer, e.* FROM fs_nodes n
+      JOIN image_layers il ON il.image = n.image AND il.idx = n.content_layer
+      JOIN layer_entries e ON e.layer = il.layer AND e.seq = n.content_seq
+      WHERE n.image = $1 AND n.type = 'hardlink'`, [image]);
+    return rows.map((r) => ({ layer: Number(r.content_layer), entry: layerEntryOf(r).entry }));
   }
 
   async filesNamed(id: ImageId, names: readonly string[], limit: number): Promise<string[]> {
@@ -137,11 +157,19 @@ export class PgFs implements FsRepo {
     const key = await this.keys.layer(layer);
     if (key === undefined) return;
     const cols = opts.lean
-      ? `parent, name, type, mode, uid, gid, size, link_target, digest, data_offset, header_offset, sparse, 0 AS seq, '' AS uname, '' AS gname,
+      ? `parent, name, type, mode, uid, gid, size, link_target, digest, data_offset, header_offset, sparse, seq, '' AS uname, '' AS gname,
          0 AS mtime, 0 AS dev_major, 0 AS dev_minor, NULL AS xattrs, implicit`
       : '*';
-    const rows = await this.c.rows<LayerEntryRow>(`SELECT ${cols} FROM layer_entries WHERE layer = $1 AND implicit = 0 ORDER BY seq`, [key]);
-    for (const row of rows) yield layerEntryOf(row).entry;
+    // By keyset, a page at a time: a layer of a million entries is never held whole.
+    for (let after = -1; ;) {
+      const rows = await this.c.rows<LayerEntryRow>(`SELECT ${cols} FROM layer_entries WHERE layer = $1 AND seq > $2 AND implicit = 0 ORDER BY seq LIMIT ${ENTRIES_PAGE}`, [key, after]);
+      for (const row of rows) {
+        const record = layerEntryOf(row);
+        after = record.seq;
+        yield record.entry;
+      }
+      if (rows.length < ENTRIES_PAGE) return;
+    }
   }
 
   async search(id: ImageId, q: SearchQuery): Promise<{ hits: SearchHit[]; total: number }> {

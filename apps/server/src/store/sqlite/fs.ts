@@ -7,7 +7,7 @@ import type { Conn } from './conn.js';
 import type { Db } from './db.js';
 import { Keys } from './keys.js';
 import { LAYER_BY_DIR } from './layer-by-dir.js';
-import { FACT_COLS, sketchOf, dataRegions, factsOf, layerEntryOf, nodeOf, xattrsOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
+import { FACT_COLS, NODE_WITH_CONTENT_SQL, nodeWithContentOf, sketchOf, dataRegions, factsOf, layerEntryOf, nodeOf, xattrsOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
 import { SubtreeSizes } from './subtree-size.js';
 
 const ABS_PATH = `('/' || CASE WHEN length(parent) = 0 THEN CAST(name AS TEXT) ELSE parent || '/' || name END)`;
@@ -24,9 +24,16 @@ const MATCH = {
 } as const;
 type MatchMode = keyof typeof MATCH;
 
-const LEAN_COLS = 'parent, name, type, mode, uid, gid, size, link_target, digest, data_offset, header_offset, sparse';
+const LEAN_COLS = 'seq, parent, name, type, mode, uid, gid, size, link_target, digest, data_offset, header_offset, sparse';
 /** A row of LEAN_COLS, then (all columns) uname, gname, mtime, dev_major, dev_minor, xattrs. */
-type EntryRow = [Buffer, Buffer, string, number, number, number, number, Buffer | null, string | null, number, number, string | null, string?, string?, number?, number?, number?, (string | null)?];
+type EntryRow = [number, Buffer, Buffer, string, number, number, number, number, Buffer | null, string | null, number, number, string | null, string?, string?, number?, number?, number?, (string | null)?];
+/**
+ * Rows of a layer read per statement: the statement finishes before the caller's next await (an
+ * open iterator would keep the connection busy across it), and a layer of a million entries is
+ * never held whole.
+ */
+const ENTRIES_PAGE = 8192;
+
 
 /** Indexed lookups into an image's merged filesystem and its layers' own entries. */
 export class SqliteFs implements FsRepo {
@@ -65,6 +72,11 @@ export class SqliteFs implements FsRepo {
       filesNamed: db.prepare(`SELECT parent, name FROM fs_nodes WHERE image = @image AND type = 'file' AND CAST(name AS TEXT) IN (SELECT value FROM json_each(@names))
         UNION SELECT parent, name FROM fs_shadowed WHERE image = @image AND type = 'file' AND CAST(name AS TEXT) IN (SELECT value FROM json_each(@names))
         ORDER BY 1, 2 LIMIT @limit`).raw(),
+      linkedContent: db.prepare(`SELECT DISTINCT n.content_layer AS content_layer, e.* FROM fs_nodes n
+      JOIN image_layers il ON il.image = n.image AND il.idx = n.content_layer
+      JOIN layer_entries e ON e.layer = il.layer AND e.seq = n.content_seq
+      WHERE n.image = ? AND n.type = 'hardlink'`),
+      childrenWithContent: db.prepare(NODE_WITH_CONTENT_SQL(() => '?')).raw(),
       childFacts: db.prepare(`SELECT ${FACT_COLS} FROM fs_nodes WHERE image = ? AND parent = ? ORDER BY name`).raw(),
       shadowed: db.prepare(`SELECT * FROM fs_shadowed WHERE image = ? AND parent = ? ORDER BY name, seq`),
       hasShadowed: db.prepare(`SELECT 1 FROM fs_shadowed WHERE image = ? AND parent = ? AND name = ? LIMIT 1`).pluck(),
@@ -75,8 +87,8 @@ export class SqliteFs implements FsRepo {
       // A layer's entries as arrays (an object per row, and every row's parent decoded, were most
       // of the cost): every column an entry has, or (lean) only those the findings analysis reads.
       entries: db.prepare(`SELECT ${LEAN_COLS}, uname, gname, mtime, dev_major, dev_minor, xattrs
-        FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`).raw(true),
-      leanEntries: db.prepare(`SELECT ${LEAN_COLS} FROM layer_entries WHERE layer = ? AND implicit = 0 ORDER BY seq`).raw(true),
+        FROM layer_entries WHERE layer = ? AND seq > ? AND implicit = 0 ORDER BY seq LIMIT ${ENTRIES_PAGE}`).raw(true),
+      leanEntries: db.prepare(`SELECT ${LEAN_COLS} FROM layer_entries WHERE layer = ? AND seq > ? AND implicit = 0 ORDER BY seq LIMIT ${ENTRIES_PAGE}`).raw(true),
       search: Object.fromEntries(Object.keys(MATCH).map((m) => [m, search(m as MatchMode)])) as Record<MatchMode, ReturnType<typeof search>>,
     };
   }
@@ -93,6 +105,13 @@ export class SqliteFs implements FsRepo {
     const image = this.keys.image(id);
     if (image === undefined) return [];
     return (this.s.children.all(image, encodeName(dir)) as NodeRow[]).map(nodeOf);
+  }
+
+  async childrenWithContent(id: ImageId, dir: string): Promise<Array<{ node: FsNodeRecord; content: LayerEntry | null }>> {
+    const image = this.keys.image(id);
+    if (image === undefined) return [];
+    const parents = new Map<string, string>();
+    return (this.s.childrenWithContent.all(image, encodeName(dir)) as unknown[][]).map((r) => nodeWithContentOf(dir, r, parents));
   }
 
   async childFacts(id: ImageId, dir: string): Promise<NodeFacts[]> {
@@ -123,6 +142,12 @@ export class SqliteFs implements FsRepo {
       parent: encodeName(after?.parent ?? ''), name: after ? encodeName(after.name) : Buffer.alloc(0),
     }) as unknown[][];
     return rows.map(sketchOf);
+  }
+
+  async linkedContent(id: ImageId): Promise<Array<{ layer: number; entry: LayerEntry }>> {
+    const image = this.keys.image(id);
+    if (image === undefined) return [];
+    return (this.s.linkedContent.all(image) as Array<LayerEntryRow & { content_layer: number }>).map((r) => ({ layer: r.content_layer, entry: layerEntryOf(r).entry }));
   }
 
   async filesNamed(id: ImageId, names: readonly string[], limit: number): Promise<string[]> {
@@ -160,22 +185,28 @@ export class SqliteFs implements FsRepo {
   async *layerEntries(layer: LayerDigest, opts: { lean?: boolean } = {}): AsyncIterable<LayerEntry> {
     const key = this.keys.layer(layer);
     if (key === undefined) return;
-    // Read whole before yielding: an open iterator would keep the connection busy across awaits.
     const parents = new Map<string, string>();
-    const out: LayerEntry[] = [];
-    for (const r of (opts.lean ? this.s.leanEntries : this.s.entries).iterate(key) as IterableIterator<EntryRow>) {
-      const [parentRaw, name, type, mode, uid, gid, size, link, digest, dataOffset, headerOffset, sparse, uname = '', gname = '', mtime = 0, devMajor = 0, devMinor = 0, xattrs = null] = r;
-      // Each folder name is decoded once.
-      const pk = parentRaw.toString('latin1');
-      let parent = parents.get(pk);
-      if (parent === undefined) parents.set(pk, (parent = decodeName(parentRaw)));
-      out.push({
-        path: joinPath(parent, decodeName(name)), type: type as LayerEntry['type'], mode, uid, gid, uname, gname, size, mtime,
-        linkTarget: link === null ? null : decodeName(link), devMajor, devMinor, xattrs: xattrsOf(xattrs), dataOffset, headerOffset, digest,
-        sparse: dataRegions(sparse),
-      });
+    const st = opts.lean ? this.s.leanEntries : this.s.entries;
+    for (let after = -1; ;) {
+      const rows = st.all(key, after) as EntryRow[];
+      const out: LayerEntry[] = [];
+      for (const r of rows) {
+        const [seq, parentRaw, name, type, mode, uid, gid, size, link, digest, dataOffset, headerOffset, sparse, uname = '', gname = '', mtime = 0, devMajor = 0, devMinor = 0, xattrs = null] = r;
+        after = seq;
+        // Each folder name is decoded once (per page: a layer's folders come together in tar order).
+        const pk = parentRaw.toString('latin1');
+        let parent = parents.get(pk);
+        if (parent === undefined) parents.set(pk, (parent = decodeName(parentRaw)));
+        out.push({
+          path: joinPath(parent, decodeName(name)), type: type as LayerEntry['type'], mode, uid, gid, uname, gname, size, mtime,
+          linkTarget: link === null ? null : decodeName(link), devMajor, devMinor, xattrs: xattrsOf(xattrs), dataOffset, headerOffset, digest,
+          sparse: dataRegions(sparse),
+        });
+      }
+      parents.clear();
+      yield* out;
+      if (rows.length < ENTRIES_PAGE) return;
     }
-    yield* out;
   }
 
   async search(id: ImageId, q: SearchQuery): Promise<{ hits: SearchHit[]; total: number }> {
