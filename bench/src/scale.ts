@@ -6,7 +6,9 @@
  * bundle `pnpm start` runs), peak RSS its VmHWM. Prints a markdown table and writes
  * out/results/scale.json. Options: --only=files-3m,files-10m, --runs=N, --modes=floor,arrays,stream,server,
  * --api=N: after the first server ingest of each image, the bench's API calls (bench/src/measure/api.ts)
- * on the stored image, N timed requests each.
+ * on the stored image, N timed requests each. --exports: after the first server ingest of each
+ * image, the one-file edit, then each export kind once, body to a file, the server's peak RSS
+ * (VmHWM, reset before each) with it.
  */
 import { cpus, loadavg } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +18,7 @@ import type { ImageKind } from './gen/images.js';
 import { floor, nodeProgram } from './measure/tools.js';
 import { ingestOnce } from './measure/ingest.js';
 import { apiCalls, measureApi, type ApiStat } from './measure/api.js';
+import { downloadExport, editOneFile, type ExportKind } from './measure/export.js';
 import { log } from './util/log.js';
 
 const benchDir = resolve(import.meta.dirname, '..');
@@ -27,6 +30,8 @@ const repo = resolve(benchDir, '..');
 const runs = Number(opt('runs', '1'));
 const apiRequests = Number(opt('api', '0'));
 const api: Array<{ kind: string; stats: ApiStat[] }> = [];
+const measureExports = process.argv.includes('--exports');
+const exports: Array<{ kind: string; export: ExportKind; ms: number; bytes: number; rssBeforeMiB: number; peakMiB: number }> = [];
 
 interface Row { kind: string; mode: string; run: number; ms: number; scanMs: number; mergeMs: number; peakMiB: number; entries: number; nodes: number; changes: number; shadowed: number; load: number }
 const rows: Row[] = [];
@@ -50,6 +55,20 @@ for (const kind of kinds) {
               api.push({ kind, stats });
               for (const a of stats) log(`${kind} API ${a.name}: p50 ${a.p50.toFixed(1)} ms, p95 ${a.p95.toFixed(1)} ms, ${a.items} items`);
             }
+            if (measureExports && run === 0) {
+              const { server } = done;
+              await editOneFile(server.address, done.imageId, img.facts.editPath);
+              for (const e of ['rewrite', 'flatten-none', 'flatten', 'append'] as ExportKind[]) {
+                // VmHWM from here on: what this export took, not the ingest before it.
+                await writeFile(`/proc/${server.pid}/clear_refs`, '5');
+                const rssBeforeMiB = server.rssMiB();
+                const dest = join(store, `export-${e}.tar`);
+                const got = await downloadExport(server.address, done.imageId, e, dest);
+                await rm(dest, { force: true });
+                exports.push({ kind, export: e, ms: got.ms, bytes: got.bytes, rssBeforeMiB, peakMiB: server.peakMiB() });
+                log(`${kind} export ${e}: ${(got.ms / 1000).toFixed(1)} s, ${got.bytes} B, RSS ${rssBeforeMiB.toFixed(0)} → peak ${server.peakMiB().toFixed(0)} MiB`);
+              }
+            }
           } finally {
             await done.dispose();
           }
@@ -67,7 +86,7 @@ for (const kind of kinds) {
   }
 }
 await mkdir(join(out, 'results'), { recursive: true });
-await writeFile(join(out, 'results', 'scale.json'), JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, rows, api }, null, 1));
+await writeFile(join(out, 'results', 'scale.json'), JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, rows, api, exports }, null, 1));
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
 console.log('| image | merge | entries | total s | scan s | merge s | entries/s | peak RSS MiB | nodes | changes | shadowed | load |');
 console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
@@ -79,4 +98,10 @@ for (const { kind, stats } of api) {
   console.log('| call | p50 ms | p95 ms | items |');
   console.log('|---|--:|--:|--:|');
   for (const a of stats) console.log(`| ${a.name}${a.extra ? ' (context)' : ''} | ${a.p50.toFixed(1)} | ${a.p95.toFixed(1)} | ${a.items.toLocaleString('en')} |`);
+}
+if (exports.length) {
+  console.log('\nExports (one-file edit; peak RSS: VmHWM reset before each):\n');
+  console.log('| image | export | s | bytes | RSS before MiB | peak RSS MiB |');
+  console.log('|---|---|--:|--:|--:|--:|');
+  for (const e of exports) console.log(`| ${e.kind} | ${e.export} | ${(e.ms / 1000).toFixed(1)} | ${e.bytes.toLocaleString('en')} | ${e.rssBeforeMiB.toFixed(0)} | ${e.peakMiB.toFixed(0)} |`);
 }
