@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FindingsResponse, ImageSummary } from '@peel/api';
 import { clearDraft, expect, fixturePath, shot, test, treeItem, uploadViaApi } from './helpers.js';
 import { bytesFoundIn } from './secret-search.js';
+import { startPeel } from './peel-server.js';
 
 /** The fixture's fake secrets, as bytes to look for. */
 const SECRETS = ['sk_test_FIXTURE_0123456789abcdef', 'correct-horse-battery-staple'];
@@ -122,4 +123,23 @@ test('a clean image: no secrets, nothing wasted', async ({ page, request }) => {
   await page.goto(`/images/${tiny.id}/findings`);
   await expect(page.getByRole('region', { name: 'Findings' })).toContainText('No secrets found in any layer');
   await expect(page.getByLabel('How waste is counted')).toContainText('Efficiency = unique ÷ shipped = 100%');
+});
+
+test('an image past the findings limit: the page says which limit and how to raise it, and offers no retry', async ({ page }) => {
+  // A server of its own with a limit the fixture is past (it has 140 layer entries).
+  const peel = await startPeel({ DOCKER_HOST: 'unix:///nonexistent/peel-e2e/docker.sock', PEEL_MAX_FINDINGS_ENTRIES: '10' });
+  try {
+    const res = await page.request.post(`${peel.url}/api/images?name=multi-docker-legacy.tar`, { data: readFileSync(fixturePath('multi-docker-legacy.tar')), headers: { 'content-type': 'application/x-tar' } });
+    expect(res.status()).toBe(201);
+    const { id } = (await res.json()) as ImageSummary;
+    await page.goto(`${peel.url}/images/${id}/findings`);
+    const alert = page.getByRole('region', { name: 'Findings' }).getByRole('alert');
+    await expect(alert).toContainText('Could not compute the findings');
+    await expect(alert).toContainText('PEEL_MAX_FINDINGS_ENTRIES');
+    await expect(alert).toContainText('413 LIMIT_EXCEEDED');
+    await expect(alert.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+    await shot(page, '37-findings-limit');
+  } finally {
+    await peel.stop();
+  }
 });

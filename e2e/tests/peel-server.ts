@@ -22,9 +22,9 @@ export interface PeelServer {
 /**
  * A Peel server of this test's own, on a free loopback port, serving the UI the shared test
  * server built, with its own data and the DOCKER_HOST given (a Docker test must not depend on
- * the environment the shared server happened to start with).
+ * the environment the shared server happened to start with), and any other variables given.
  */
-export async function startPeel(env: { DOCKER_HOST: string }): Promise<PeelServer> {
+export async function startPeel(env: { DOCKER_HOST: string } & Record<string, string>): Promise<PeelServer> {
   const data = await mkdtemp(join(tmpdir(), 'peel-e2e-docker-'));
   const child = spawn(join(root, 'apps/server/node_modules/.bin/tsx'), ['--conditions=source', 'src/main.ts'], {
     cwd: join(root, 'apps/server'),

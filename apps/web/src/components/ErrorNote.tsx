@@ -12,6 +12,8 @@ interface Props {
 /** An API error shown where it happened, with the server's own message (and its technical detail, folded). */
 export function ErrorNote({ error, title, onRetry, onDismiss, compact }: Props) {
   const status = error instanceof ApiError && error.status > 0 ? `${error.status} ${error.code}` : null;
+  // A limit (413) meets the same request the same way again: trying again cannot help.
+  const retryable = !(error instanceof ApiError && error.status === 413);
   return (
     <div className={compact ? 'error-note compact' : 'error-note'} role="alert">
       <div className="error-text">
@@ -20,7 +22,7 @@ export function ErrorNote({ error, title, onRetry, onDismiss, compact }: Props) 
         {status ? <span className="error-status"> ({status})</span> : null}
         <ErrorDetail error={error} />
       </div>
-      {onRetry ? (
+      {onRetry && retryable ? (
         <button type="button" className="button small" onClick={onRetry}>
           Try again
         </button>
