@@ -17,7 +17,7 @@ export { resolveLinks, MAX_LINK_HOPS, type LinkStep, type LinkResolution, type R
 export { DraftView, fromBase, type FsLookup } from './draft/view.js';
 export { emptyDraft, type Draft, type DraftOp, type DraftNode, type DraftChange, type DraftSource } from './draft/types.js';
 export { exportImage, type ExportOptions, type ExportResult } from './export/export-image.js';
-export { loadedLookup, scratchSource, type ExportIndex, type ExportImage, type ExportSource, type InMemorySource, type IndexedSource, type LoadingFsLookup } from './export/source.js';
+export { scratchSource, type ExportIndex, type ExportImage, type ExportSource, type InMemorySource, type IndexedSource, type LoadingFsLookup } from './export/source.js';
 export { archiveFileName, qualifyTag } from './export/tags.js';
 export type { ExportMode } from './export/config.js';
 export { TarParser, TarWriter, decodeName, encodeName, type TarHeader, type TarWriteHeader, type ByteSink, readableSink } from './tar/index.js';

@@ -87,7 +87,7 @@ export class ImageFsLookup implements LoadingFsLookup {
       const listed = await this.store.fs.childrenWithContent(this.image, dir);
       const rows = listed.map(({ node, content }) => {
         this.rows.set(node.path, node);
-        if (content) this.contents.set(`${node.contentLayer}/${node.contentSeq}`, content);
+        if (content) this.contents.set(contentKeyOf(node)!, content);
         return node;
       });
       this.kids.set(dir, rows.map((row) => {
@@ -107,8 +107,8 @@ export class ImageFsLookup implements LoadingFsLookup {
     if (!kids) return;
     this.kids.delete(dir);
     for (const node of kids) {
-      const row = this.rows.get(node.path);
-      if (row?.contentLayer != null && row.contentSeq !== null) this.contents.delete(`${row.contentLayer}/${row.contentSeq}`);
+      const key = contentKeyOf(this.rows.get(node.path));
+      if (key !== null) this.contents.delete(key);
       this.rows.delete(node.path);
       this.nodes.delete(node.path);
     }
@@ -143,7 +143,7 @@ export class ImageFsLookup implements LoadingFsLookup {
 
   private async loadContent(row: FsNodeRecord): Promise<void> {
     if (row.contentLayer === null || row.contentSeq === null) return;
-    const key = `${row.contentLayer}/${row.contentSeq}`;
+    const key = contentKeyOf(row)!;
     if (this.contents.has(key)) return;
     const layer = this.layers[row.contentLayer];
     const stored = layer && (await this.store.fs.entryBySeq(layer.layerDigest, row.contentSeq));
@@ -153,10 +153,8 @@ export class ImageFsLookup implements LoadingFsLookup {
 
   private toNode(row: FsNodeRecord): FsNode {
     const entry = ownEntry(row);
-    let content: FsNode['content'] = null;
-    if (row.contentLayer !== null && row.contentSeq !== null) {
-      content = { layer: row.contentLayer, entry: this.contents.get(`${row.contentLayer}/${row.contentSeq}`)! };
-    }
+    const key = contentKeyOf(row);
+    const content: FsNode['content'] = key === null ? null : { layer: row.contentLayer!, entry: this.contents.get(key)! };
     return {
       path: row.path,
       name: row.name,
@@ -167,6 +165,11 @@ export class ImageFsLookup implements LoadingFsLookup {
       implicit: row.implicit,
     };
   }
+}
+
+/** Where a node's bytes are, as the key of `contents` (null: it has none). */
+function contentKeyOf(row: FsNodeRecord | undefined): string | null {
+  return row && row.contentLayer !== null && row.contentSeq !== null ? `${row.contentLayer}/${row.contentSeq}` : null;
 }
 
 function ownEntry(row: FsNodeRecord): LayerEntry {

@@ -374,8 +374,6 @@ export interface ImagesRepo {
 /** An image's merged filesystem and its layers' own entries. */
 export interface FsRepo {
   node(id: ImageId, path: string): Promise<FsNodeRecord | undefined>;
-  /** A folder's children in name (byte) order. */
-  children(id: ImageId, dir: string): Promise<FsNodeRecord[]>;
   /** A folder's children in name (byte) order, as a comparison reads them (NodeFacts). */
   childFacts(id: ImageId, dir: string): Promise<NodeFacts[]>;
   /** A folder's nodes by name, each with the layer entry that holds its bytes (files, hard links). */

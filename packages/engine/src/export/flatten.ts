@@ -19,10 +19,12 @@ const WINDOW = 16_384;
  * only the content hard links share is remembered, not every file's.
  */
 export function planFlatLayer(view: DraftView, source: ExportSource, base: MergedBase, mtime?: number, window = WINDOW): LayerTar {
+  // Read once: an uncompressed flatten is written twice (hashed, then streamed).
+  let linked: Promise<Set<string>> | null = null;
   return {
     async write(store, sink, options = {}) {
       let total = 0;
-      const linkKeys = new Set((await base.linkedContent()).map((c) => contentKey(c.layer, c.entry)));
+      const linkKeys = await (linked ??= base.linkedContent().then((refs) => new Set(refs.map((c) => contentKey(c.layer, c.entry)))));
       const links: TarItem[] = [];
       for await (const items of flatWindows(view, source, base.lookup, linkKeys, links, mtime, window)) {
         total += await new TarPlan(items, false).write(store, sink, options);

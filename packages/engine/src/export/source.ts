@@ -32,12 +32,15 @@ export interface IndexedSource {
   index: ExportIndex;
 }
 
-/** An image's index, read as an export asks. */
-export interface ExportIndex {
-  /** The merged filesystem. */
-  lookup: LoadingFsLookup;
+/** An image's index, read as an export asks: its merged filesystem and each layer's entries. */
+export interface ExportIndex extends MergedBase {
   /** One layer's entries in tar order, read as they are consumed (again for each pass). */
   entries(layer: number): AsyncIterable<LayerEntry>;
+}
+
+/** An image's merged filesystem as an export walks it, and the content its hard links share. */
+export interface MergedBase {
+  lookup: LoadingFsLookup;
   /** Where the bytes of the merged filesystem's hard links are: each (layer, entry) once. */
   linkedContent(): Promise<ContentRef[]>;
 }
@@ -71,15 +74,10 @@ export async function* layerEntries(source: ExportSource, n: number): AsyncItera
   else yield* source.layers[n] ?? [];
 }
 
-/** An image's merged filesystem as an export walks it, and the content its hard links share. */
-export interface MergedBase {
-  lookup: LoadingFsLookup;
-  linkedContent(): Promise<ContentRef[]>;
-}
 
 /** The merged filesystem of the source: its index's, or merged here from the layers in memory. */
 export function mergedBase(source: ExportSource): MergedBase {
-  if ('index' in source) return { lookup: source.index.lookup, linkedContent: () => source.index.linkedContent() };
+  if ('index' in source) return source.index;
   const fs = mergeLayers(source.layers);
   return {
     lookup: loadedLookup(fs),

@@ -58,11 +58,6 @@ export class PgFs implements FsRepo {
     return row && nodeOf(row);
   }
 
-  async children(id: ImageId, dir: string): Promise<FsNodeRecord[]> {
-    return (await this.c.rows<NodeRow>(`SELECT n.* FROM images i JOIN fs_nodes n ON n.image = i.key
-      WHERE i.id = $1 AND i.state = 'ready' AND n.parent = $2 ORDER BY n.name`, [id, encodeName(dir)])).map(nodeOf);
-  }
-
   async childrenWithContent(id: ImageId, dir: string): Promise<Array<{ node: FsNodeRecord; content: LayerEntry | null }>> {
     const image = await this.keys.image(id);
     if (image === undefined) return [];

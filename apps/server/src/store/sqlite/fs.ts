@@ -62,7 +62,6 @@ export class SqliteFs implements FsRepo {
     });
     this.s = {
       node: db.prepare(`SELECT * FROM fs_nodes WHERE image = ? AND parent = ? AND name = ?`),
-      children: db.prepare(`SELECT * FROM fs_nodes WHERE image = ? AND parent = ? ORDER BY name`),
       // Raw rows of the columns a comparison reads: no object per row, no parent bytes per row.
       nodesOfTypes: db.prepare(`SELECT n.parent, n.name, n.type, CASE WHEN n.type = 'hardlink' THEN (SELECT le.size FROM image_layers il JOIN layer_entries le ON le.layer = il.layer AND le.seq = n.content_seq
      WHERE il.image = n.image AND il.idx = n.content_layer AND le.type = 'file') ELSE n.size END AS size, n.link_target
@@ -99,12 +98,6 @@ export class SqliteFs implements FsRepo {
     const { parent, name } = splitPath(path);
     const row = this.s.node.get(image, encodeName(parent), encodeName(name)) as NodeRow | undefined;
     return row && nodeOf(row);
-  }
-
-  async children(id: ImageId, dir: string): Promise<FsNodeRecord[]> {
-    const image = this.keys.image(id);
-    if (image === undefined) return [];
-    return (this.s.children.all(image, encodeName(dir)) as NodeRow[]).map(nodeOf);
   }
 
   async childrenWithContent(id: ImageId, dir: string): Promise<Array<{ node: FsNodeRecord; content: LayerEntry | null }>> {
