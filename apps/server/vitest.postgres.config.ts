@@ -19,6 +19,10 @@ export default defineConfig({
     setupFiles: ['test/postgres/setup.ts'],
     // Every query is a round trip to a server here: the page-by-page walks take longer than on SQLite.
     testTimeout: 300_000,
+    // Two files at a time even on two cores (vitest would run one): a file here mostly waits on
+    // PostgreSQL, so the suite took 425 s alone and 245 s two at a time (each file has its own
+    // databases and data folders; the servers they start listen on ports the OS picks).
+    maxWorkers: 2,
     hookTimeout: 300_000,
     allowOnly: false,
   },
