@@ -1,29 +1,35 @@
-import type { AnalyzeInput, ImageConfig, LayerEntry } from '@peel/engine';
+import type { AnalyzeInput, FindingsLayer, ImageConfig, LayerEntry } from '@peel/engine';
 import type { ImageLayer, Store, StoredImage } from '../store/index.js';
 
+const BATCH = 1024;
+
 /**
- * The engine's analysis input, read back from the store: each layer's own entries in tar order
- * (the directories the store adds for browsing left out; only the columns the analysis uses),
- * the layers' sizes and tars, the history and the config. A layer used twice is read once;
- * layer by layer, letting other requests in between (a large image has 100k+ rows).
+ * The engine's analysis input, read from the store: each layer's own entries in tar order (the
+ * directories the store adds for browsing left out; only the columns the analysis uses), read
+ * by keyset pages each time the analysis asks, never held whole; the layers' sizes and tars, the
+ * history and the config.
  */
-export async function readFindingsInput(store: Store, image: StoredImage, layers: ImageLayer[]): Promise<Omit<AnalyzeInput, 'store' | 'options'>> {
-  const byDigest = new Map<string, LayerEntry[]>();
-  const entries: LayerEntry[][] = [];
-  for (const l of layers) {
-    let list = byDigest.get(l.layerDigest);
-    if (!list) {
-      list = [];
-      for await (const e of store.fs.layerEntries(l.layerDigest, { lean: true })) list.push(e);
-      byDigest.set(l.layerDigest, list);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    entries.push(list);
-  }
+export function readFindingsInput(store: Store, image: StoredImage, layers: ImageLayer[]): Omit<AnalyzeInput, 'store' | 'options'> {
   return {
-    layers: entries,
+    layers: layers.map((l) => storedLayer(store, l.layerDigest)),
     layerFacts: layers.map((l) => ({ size: l.size, uncompressedSize: l.uncompressedSize, tarBlob: l.tarBlob })),
     history: image.history,
     config: JSON.parse(image.configRaw.toString('utf8')) as ImageConfig,
+  };
+}
+
+function storedLayer(store: Store, digest: string): FindingsLayer {
+  return {
+    async *entries() {
+      let batch: LayerEntry[] = [];
+      for await (const e of store.fs.layerEntries(digest, { lean: true })) {
+        batch.push(e);
+        if (batch.length === BATCH) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
+    },
   };
 }

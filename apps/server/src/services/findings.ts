@@ -7,11 +7,11 @@ import { findingsToApi } from './findings-shape.js';
 import type { ImagesService } from './images.js';
 
 /**
- * Layer entries an image may have for its findings: the analysis holds every layer's entries in
- * memory (about 1 KiB each: files-3m's 3 million took the server to 3.2 GiB), unlike the ingest
- * and browsing, which stream. Above it the request is refused (PEEL_MAX_FINDINGS_ENTRIES).
+ * Layer entries an image may have for its findings, when an operator sets PEEL_MAX_FINDINGS_ENTRIES:
+ * none by default. The analysis reads every entry of every layer (sorted on disk, in bounded
+ * memory), so its time follows the entries: a limit bounds that time, not memory.
  */
-export const DEFAULT_FINDINGS_MAX_ENTRIES = 1_000_000;
+export const DEFAULT_FINDINGS_MAX_ENTRIES = Number.POSITIVE_INFINITY;
 
 /** Bump when the engine's analysis changes what it reports: cached rows of older versions are recomputed. */
 export const FINDINGS_VERSION = 2;
@@ -47,12 +47,11 @@ export class FindingsService {
   private async compute(id: string): Promise<FindingsResponse> {
     const image = await this.images.require(id);
     const layers = await this.index.images.layers(id);
-    // A layer used twice is read once.
-    const entries = [...new Map(layers.map((l) => [l.layerDigest, l.entryCount])).values()].reduce((a, b) => a + b, 0);
+    const entries = layers.reduce((sum, l) => sum + l.entryCount, 0);
     if (entries > this.maxEntries) {
-      throw new ApiError(413, 'LIMIT_EXCEEDED', `findings are computed in memory, and this image's layers have ${entries.toLocaleString('en')} entries: more than the limit of ${this.maxEntries.toLocaleString('en')} (PEEL_MAX_FINDINGS_ENTRIES; about 1 KiB of memory per entry)`);
+      throw new ApiError(413, 'LIMIT_EXCEEDED', `findings read every layer entry, and this image's layers have ${entries.toLocaleString('en')} entries: more than the limit of ${this.maxEntries.toLocaleString('en')} set for them (PEEL_MAX_FINDINGS_ENTRIES)`);
     }
-    const input = await readFindingsInput(this.index, image, layers);
+    const input = readFindingsInput(this.index, image, layers);
     const findings: Findings = await analyzeImage({ ...input, store: this.store });
     const response = findingsToApi(id, findings, new Date().toISOString());
     // The image may have been deleted while its files were read: then the store keeps nothing.

@@ -1,5 +1,5 @@
 /** `peel findings`: sizes, waste and baked-in secrets of an image; `--fail-on` for CI (exit 3). */
-import { analyzeImage, withAbsolutePaths, type Findings } from '@peel/engine';
+import { analyzeImage, layersFromArrays, withAbsolutePaths, type Findings } from '@peel/engine';
 import { defineCommand } from '../command.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { humanSize, printable, table } from '../format.js';
@@ -38,12 +38,11 @@ layer and unique the distinct contents of the final filesystem; efficiency = uni
     const checks = values['fail-on'] === undefined ? [] : parseFailOn(values['fail-on']);
     const img = await ctx.openImage(positionals[0]);
     const f = withAbsolutePaths(await analyzeImage({
-      layers: img.layers,
+      layers: layersFromArrays(img.layers),
       layerFacts: img.image.layers,
       history: img.image.history,
       config: img.image.config,
       store: img.store,
-      fs: img.merged(),
       options: { signal: ctx.signal },
     }));
     const results = checks.map((c) => ({ check: c.text, ...c.test(f) }));

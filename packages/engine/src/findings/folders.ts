@@ -51,6 +51,19 @@ export class FolderSizes {
     return top.result();
   }
 
+  /** Each folder's folders that hold files, by the folder's path. */
+  subfolders(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const dir of this.sums().keys()) {
+      if (dir === '') continue;
+      const parent = parentOf(dir);
+      const list = out.get(parent);
+      if (list) list.push(dir);
+      else out.set(parent, [dir]);
+    }
+    return out;
+  }
+
   private sums(): Map<string, Sum> {
     if (this.totals) return this.totals;
     const totals = new Map<string, Sum>();

@@ -1,8 +1,7 @@
-import type { HistoryStep } from '../types.js';
-import type { MergedFs } from '../fs/merge.js';
-import type { CopyLedger } from './copies.js';
+import type { HistoryStep, LayerEntry } from '../types.js';
+import type { Copy, Owner } from './copies.js';
 import { FolderSizes, TopK } from './folders.js';
-import { sizeTree } from './size-tree.js';
+import { sizeTree, TreeFiles } from './size-tree.js';
 import type { LayerSize, SizeReport } from './types.js';
 
 export interface LayerFacts {
@@ -22,69 +21,75 @@ export interface SizeLimits {
 }
 
 /**
- * Sizes of the image, its layers and its final filesystem. Every layer's contribution is
- * (bytes it wrote) − (bytes whose last path it removed), so the contributions add up to the
- * final filesystem's size exactly.
+ * Sizes of the image, its layers and its final filesystem, tallied as the copies are traced.
+ * Every layer's contribution is (bytes it wrote) − (bytes whose last path it removed), so the
+ * contributions add up to the final filesystem's size exactly. Memory follows the number of
+ * folders (their totals), not of files.
  */
-export function measureSizes(ledger: CopyLedger, fs: MergedFs, facts: readonly LayerFacts[], history: readonly HistoryStep[], baseLayers: number, limits: SizeLimits): SizeReport {
-  const layers: LayerSize[] = facts.map((f, index) => {
-    const step = history.findIndex((h) => h.layer === index);
-    return {
-      index,
-      stored: f.size,
-      uncompressed: f.uncompressedSize,
-      content: 0,
-      files: 0,
-      contribution: 0,
-      survives: 0,
-      removedLater: 0,
-      biggestFiles: [],
-      biggestDirs: [],
-      historyStep: step < 0 ? null : step,
-      createdBy: step < 0 ? null : history[step].createdBy,
-      fromBase: index < baseLayers,
-    };
-  });
-  const perLayerFiles = facts.map(() => new TopK(limits.biggestPerLayer));
-  const perLayerDirs = facts.map(() => new FolderSizes());
-  for (const c of ledger.copies) {
-    const l = layers[c.layer];
-    const size = c.entry.size;
-    l.content += size;
-    l.files++;
-    l.contribution += size;
-    if (c.endedIn === null) l.survives += size;
-    else {
-      l.removedLater += size;
-      layers[c.endedIn].contribution -= size;
-    }
-    perLayerFiles[c.layer].push({ path: c.entry.path, size, layer: c.layer, type: 'file' });
-    perLayerDirs[c.layer].add(c.entry.path, size);
-  }
-  layers.forEach((l, i) => {
-    l.biggestFiles = perLayerFiles[i].result();
-    l.biggestDirs = perLayerDirs[i].biggest(limits.biggestPerLayer);
-  });
+export class SizeTally {
+  private readonly layers: Array<Pick<LayerSize, 'content' | 'files' | 'contribution' | 'survives' | 'removedLater'>>;
+  private readonly perLayerFiles: TopK[];
+  private readonly perLayerDirs: FolderSizes[];
+  private readonly folders = new FolderSizes();
+  private readonly finalFiles: TopK;
+  private readonly treeFiles: TreeFiles;
 
-  const folders = new FolderSizes();
-  const finalFiles = new TopK(limits.biggest);
-  const owned = new Map<string, number>();
-  for (const c of ledger.reachable()) {
-    const owner = c.owner!;
-    folders.add(owner.path, c.entry.size);
-    owned.set(owner.path, c.entry.size);
-    finalFiles.push({ path: owner.path, size: c.entry.size, layer: c.layer, type: 'file' });
+  constructor(layerCount: number, private readonly limits: SizeLimits) {
+    this.layers = Array.from({ length: layerCount }, () => ({ content: 0, files: 0, contribution: 0, survives: 0, removedLater: 0 }));
+    this.perLayerFiles = this.layers.map(() => new TopK(limits.biggestPerLayer));
+    this.perLayerDirs = this.layers.map(() => new FolderSizes());
+    this.finalFiles = new TopK(limits.biggest);
+    this.treeFiles = new TreeFiles(limits);
   }
-  const shipped = layers.reduce((s, l) => s + l.content, 0);
-  const final = folders.get('').size;
-  return {
-    stored: facts.reduce((s, f) => s + f.size, 0),
-    uncompressed: facts.reduce((s, f) => s + f.uncompressedSize, 0),
-    shipped,
-    final,
-    layers,
-    biggestFiles: finalFiles.result(),
-    biggestDirs: folders.biggest(limits.biggest),
-    tree: sizeTree(fs, folders, owned, limits),
-  };
+
+  wrote(entry: LayerEntry, layer: number): void {
+    const l = this.layers[layer];
+    l.content += entry.size;
+    l.files++;
+    l.contribution += entry.size;
+    this.perLayerFiles[layer].push({ path: entry.path, size: entry.size, layer, type: 'file' });
+    this.perLayerDirs[layer].add(entry.path, entry.size);
+  }
+
+  reachable(copy: Copy, owner: Owner): void {
+    const size = copy.entry.size;
+    this.layers[copy.layer].survives += size;
+    this.folders.add(owner.path, size);
+    this.finalFiles.push({ path: owner.path, size, layer: copy.layer, type: 'file' });
+    this.treeFiles.add(owner, size);
+  }
+
+  ended(copy: Copy): void {
+    const size = copy.entry.size;
+    this.layers[copy.layer].removedLater += size;
+    this.layers[copy.endedIn ?? copy.layer].contribution -= size;
+  }
+
+  report(facts: readonly LayerFacts[], history: readonly HistoryStep[], baseLayers: number): SizeReport {
+    const limits = this.limits;
+    const layers: LayerSize[] = facts.map((f, index) => {
+      const step = history.findIndex((h) => h.layer === index);
+      return {
+        index,
+        stored: f.size,
+        uncompressed: f.uncompressedSize,
+        ...this.layers[index],
+        biggestFiles: this.perLayerFiles[index].result(),
+        biggestDirs: this.perLayerDirs[index].biggest(limits.biggestPerLayer),
+        historyStep: step < 0 ? null : step,
+        createdBy: step < 0 ? null : history[step].createdBy,
+        fromBase: index < baseLayers,
+      };
+    });
+    return {
+      stored: facts.reduce((s, f) => s + f.size, 0),
+      uncompressed: facts.reduce((s, f) => s + f.uncompressedSize, 0),
+      shipped: layers.reduce((s, l) => s + l.content, 0),
+      final: this.folders.get('').size,
+      layers,
+      biggestFiles: this.finalFiles.result(),
+      biggestDirs: this.folders.biggest(limits.biggest),
+      tree: sizeTree(this.folders, this.treeFiles, limits),
+    };
+  }
 }

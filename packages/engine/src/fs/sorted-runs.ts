@@ -149,7 +149,7 @@ export class SortedRuns {
       yield* sources[0];
       return;
     }
-    yield* mergeSorted(sources);
+    yield* mergeSorted(sources, compareRecords);
   }
 
   /** The layer's entries in tar order, in batches (one run in memory at a time). */
@@ -288,15 +288,17 @@ export class RecordCursor<T> {
   }
 }
 
-/** k-way merge of sorted record streams (a binary heap on their heads). */
-async function* mergeSorted(sources: Array<AsyncIterable<LayerRecord[]>>): AsyncGenerator<LayerRecord[]> {
-  const heap: Array<RecordCursor<LayerRecord>> = [];
+/** k-way merge of sorted batch streams (a binary heap on their heads); ties keep the sources' order. */
+export async function* mergeSorted<T>(sources: Array<AsyncIterable<T[]>>, compare: (a: T, b: T) => number): AsyncGenerator<T[]> {
+  const heap: Array<RecordCursor<T>> = [];
+  const rank = new Map<RecordCursor<T>, number>();
   for (const s of sources) {
     const c = new RecordCursor(s);
+    rank.set(c, rank.size);
     await c.fill();
-    if (c.head) heap.push(c);
+    if (c.head !== undefined) heap.push(c);
   }
-  const less = (a: RecordCursor<LayerRecord>, b: RecordCursor<LayerRecord>) => compareRecords(a.head!, b.head!) < 0;
+  const less = (a: RecordCursor<T>, b: RecordCursor<T>) => (compare(a.head!, b.head!) || rank.get(a)! - rank.get(b)!) < 0;
   const down = (i: number) => {
     for (;;) {
       const l = 2 * i + 1;
@@ -310,7 +312,7 @@ async function* mergeSorted(sources: Array<AsyncIterable<LayerRecord[]>>): Async
     }
   };
   for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
-  let out: LayerRecord[] = [];
+  let out: T[] = [];
   while (heap.length) {
     const top = heap[0];
     out.push(top.head!);

@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
-import { openImageArchive, analyzeImage, type AnalyzeOptions, type BlobStore, type FsBlobStore, type Findings, type ImageArchive } from '../../src/index.js';
+import { openImageArchive, analyzeImage, layersFromArrays, type AnalyzeOptions, type BlobStore, type FsBlobStore, type Findings, type ImageArchive } from '../../src/index.js';
 import { dockerArchive, type ImageSpec } from '../build.js';
-import { mergedOf, openFixture } from '../helpers.js';
+import { openFixture } from '../helpers.js';
 
 /** Findings of an opened archive, the way the server computes them. */
 export function analyzeArchive(a: ImageArchive, store: BlobStore, options?: AnalyzeOptions): Promise<Findings> {
   return analyzeImage({
-    layers: a.image.layers.map((l) => a.layerScans.get(l.blob)!.entries),
+    layers: layersFromArrays(a.image.layers.map((l) => a.layerScans.get(l.blob)!.entries)),
     layerFacts: a.image.layers,
     history: a.image.history,
     config: a.image.config,
     store,
-    fs: mergedOf(a),
     options,
   });
 }

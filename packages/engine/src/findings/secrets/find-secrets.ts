@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { HistoryStep, ImageConfig } from '../../types.js';
 import type { BlobStore } from '../../store/blob-store.js';
-import type { CopyLedger } from '../copies.js';
+import type { Copy } from '../copies.js';
 import type { ScanStats, SecretFinding } from '../types.js';
 import { fixFor } from './fixes.js';
 import { scanConfig } from './scan-config.js';
 import { scanFiles, type FileScanLimits } from './scan-files.js';
 
 export interface SecretScanInput {
-  ledger: CopyLedger;
+  /** The copies that may hold a secret (chosen by path), in layer and tar order, with their fates. */
+  copies: readonly Copy[];
   tarBlobs: readonly string[];
   store: BlobStore;
   config: ImageConfig;
@@ -26,7 +27,7 @@ export async function findSecrets(input: SecretScanInput): Promise<SecretFinding
     return i < 0 ? null : i;
   };
   const out: SecretFinding[] = [];
-  for (const hit of await scanFiles(input.ledger, input.tarBlobs, input.store, input.limits, input.stats)) {
+  for (const hit of await scanFiles(input.copies, input.tarBlobs, input.store, input.limits, input.stats)) {
     const { copy } = hit;
     const step = stepOf(copy.layer);
     const partial = {

@@ -1,5 +1,5 @@
 import type { BlobStore } from '../../store/blob-store.js';
-import type { Copy, CopyLedger } from '../copies.js';
+import type { Copy } from '../copies.js';
 import type { ScanStats } from '../types.js';
 import { LineDetector } from './detector.js';
 import { classifyPath, isCredentialStore, type FileClass } from './names.js';
@@ -47,9 +47,9 @@ const BATCH = { fileMax: 64 * 1024, gapMax: 64 * 1024, spanMax: 1024 * 1024 };
  * included. Only candidates are read (chosen by path and size, see names.ts), each identical
  * content once per class, in layer and offset order so the layer tars are read forward.
  */
-export async function scanFiles(ledger: CopyLedger, tarBlobs: readonly string[], store: BlobStore, limits: FileScanLimits, stats: ScanStats): Promise<FileHit[]> {
+export async function scanFiles(copies: readonly Copy[], tarBlobs: readonly string[], store: BlobStore, limits: FileScanLimits, stats: ScanStats): Promise<FileHit[]> {
   const jobs = new Map<string, Job>();
-  for (const copy of ledger.copies) {
+  for (const copy of copies) {
     if (copy.entry.size === 0) continue;
     const cls = classifyPath(copy.entry.path);
     if (!cls) continue;
