@@ -8,7 +8,9 @@
  * --api=N: after the first server ingest of each image, the bench's API calls (bench/src/measure/api.ts)
  * on the stored image, N timed requests each. --exports: after the first server ingest of each
  * image, the one-file edit, then each export kind once, body to a file, the server's peak RSS
- * (VmHWM, reset before each) with it.
+ * (VmHWM, reset before each) with it. --findings: after the first server ingest of each image,
+ * its findings (GET …/findings, computed on that first request), time and peak RSS (VmHWM reset
+ * before), with the figures they report.
  */
 import { cpus, loadavg } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -32,6 +34,8 @@ const apiRequests = Number(opt('api', '0'));
 const api: Array<{ kind: string; stats: ApiStat[] }> = [];
 const measureExports = process.argv.includes('--exports');
 const exports: Array<{ kind: string; export: ExportKind; ms: number; bytes: number; rssBeforeMiB: number; peakMiB: number }> = [];
+const measureFindings = process.argv.includes('--findings');
+const findings: Array<{ kind: string; ms: number; rssBeforeMiB: number; peakMiB: number; wasteBytes: number; wasteItems: number; finalBytes: number }> = [];
 
 interface Row { kind: string; mode: string; run: number; ms: number; scanMs: number; mergeMs: number; peakMiB: number; entries: number; nodes: number; changes: number; shadowed: number; load: number }
 const rows: Row[] = [];
@@ -54,6 +58,18 @@ for (const kind of kinds) {
               const stats = await measureApi(done.server.address, apiCalls(done.imageId, img.facts, img.layers.map((l) => l.entries)), apiRequests);
               api.push({ kind, stats });
               for (const a of stats) log(`${kind} API ${a.name}: p50 ${a.p50.toFixed(1)} ms, p95 ${a.p95.toFixed(1)} ms, ${a.items} items`);
+            }
+            if (measureFindings && run === 0) {
+              const { server } = done;
+              await writeFile(`/proc/${server.pid}/clear_refs`, '5');
+              const rssBeforeMiB = server.rssMiB();
+              const started = performance.now();
+              const res = await fetch(new URL(`/api/images/${done.imageId}/findings`, server.address));
+              if (!res.ok) throw new Error(`findings: ${res.status} ${await res.text()}`);
+              const f = (await res.json()) as { waste: { bytes: number; itemCount: number }; sizes: { final: number } };
+              const ms = performance.now() - started;
+              findings.push({ kind, ms, rssBeforeMiB, peakMiB: server.peakMiB(), wasteBytes: f.waste.bytes, wasteItems: f.waste.itemCount, finalBytes: f.sizes.final });
+              log(`${kind} findings: ${(ms / 1000).toFixed(1)} s, RSS ${rssBeforeMiB.toFixed(0)} → peak ${server.peakMiB().toFixed(0)} MiB`);
             }
             if (measureExports && run === 0) {
               const { server } = done;
@@ -86,7 +102,7 @@ for (const kind of kinds) {
   }
 }
 await mkdir(join(out, 'results'), { recursive: true });
-await writeFile(join(out, 'results', 'scale.json'), JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, rows, api, exports }, null, 1));
+await writeFile(join(out, 'results', 'scale.json'), JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, rows, api, exports, findings }, null, 1));
 const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '—');
 console.log('| image | merge | entries | total s | scan s | merge s | entries/s | peak RSS MiB | nodes | changes | shadowed | load |');
 console.log('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
@@ -104,4 +120,10 @@ if (exports.length) {
   console.log('| image | export | s | bytes | RSS before MiB | peak RSS MiB |');
   console.log('|---|---|--:|--:|--:|--:|');
   for (const e of exports) console.log(`| ${e.kind} | ${e.export} | ${(e.ms / 1000).toFixed(1)} | ${e.bytes.toLocaleString('en')} | ${e.rssBeforeMiB.toFixed(0)} | ${e.peakMiB.toFixed(0)} |`);
+}
+if (findings.length) {
+  console.log('\nFindings (computed on the first request; peak RSS: VmHWM reset before):\n');
+  console.log('| image | s | RSS before MiB | peak RSS MiB | waste bytes | waste items | final bytes |');
+  console.log('|---|--:|--:|--:|--:|--:|--:|');
+  for (const f of findings) console.log(`| ${f.kind} | ${(f.ms / 1000).toFixed(1)} | ${f.rssBeforeMiB.toFixed(0)} | ${f.peakMiB.toFixed(0)} | ${f.wasteBytes.toLocaleString('en')} | ${f.wasteItems.toLocaleString('en')} | ${f.finalBytes.toLocaleString('en')} |`);
 }

@@ -48,7 +48,7 @@ export interface CopySink {
    * What the final filesystem has at `path`, told for every path one of whose copies ended or
    * was removed (right after its copies; folders after what they hold); `node` null when nothing.
    */
-  survivor?(path: string, node: { layer: number; size: number } | null): void;
+  survivor(path: string, node: { layer: number; size: number } | null): void;
 }
 
 export interface TraceOptions {
@@ -165,7 +165,7 @@ class Tracer {
       const top = open[open.length - 1];
       if (path !== null && (path === top.path || isBelow(top.path, path))) return;
       open.pop();
-      this.sink.survivor?.(top.path, top.node);
+      this.sink.survivor(top.path, top.node);
     }
   }
 
