@@ -5,7 +5,7 @@ import { traceCopies, type Copy, type CopySink, type FindingsLayer } from './cop
 import { classifyPath } from './secrets/names.js';
 import { findSecrets } from './secrets/find-secrets.js';
 import { SizeTally, type LayerFacts } from './sizes.js';
-import type { Findings, ScanStats } from './types.js';
+import type { Findings, ScanStats, WasteReport } from './types.js';
 import { WasteTally } from './waste.js';
 
 export interface AnalyzeOptions {
@@ -76,7 +76,7 @@ export async function analyzeImage(input: AnalyzeInput): Promise<Findings> {
     },
     survivor: (path, node) => waste.survivor(path, node),
   };
-  let wasteReport;
+  let wasteReport: WasteReport;
   try {
     await traceCopies(input.layers, sink, { tempRoot: o.tempRoot, chunkRecords: o.runRows });
     o.signal?.throwIfAborted();

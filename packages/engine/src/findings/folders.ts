@@ -85,23 +85,35 @@ export class FolderSizes {
 
 const bySizeThenPath = (a: SizedPath, b: SizedPath): number => b.size - a.size || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-/** The `limit` largest rows seen, largest first; ties by path so results are stable. Memory stays `limit` rows. */
-export class TopK {
-  private readonly rows: SizedPath[] = [];
+/** The `limit` first rows seen in `order`; ties keep the order they came in. Memory stays `limit` rows. */
+export class Best<T> {
+  private readonly rows: T[] = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number, private readonly order: (a: T, b: T) => number) {}
 
-  push(row: SizedPath): void {
+  push(row: T): void {
     if (this.limit <= 0) return;
-    const full = this.rows.length >= this.limit;
-    if (full && bySizeThenPath(row, this.rows[this.rows.length - 1]) >= 0) return;
-    let i = this.rows.length;
-    while (i > 0 && bySizeThenPath(row, this.rows[i - 1]) < 0) i--;
-    this.rows.splice(i, 0, row);
-    if (this.rows.length > this.limit) this.rows.pop();
+    const rows = this.rows;
+    if (rows.length >= this.limit && this.order(row, rows[rows.length - 1]) >= 0) return;
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.order(rows[mid], row) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    rows.splice(lo, 0, row);
+    if (rows.length > this.limit) rows.pop();
   }
 
-  result(): SizedPath[] {
+  result(): T[] {
     return [...this.rows];
+  }
+}
+
+/** The `limit` largest rows seen, largest first; ties by path so results are stable. */
+export class TopK extends Best<SizedPath> {
+  constructor(limit: number) {
+    super(limit, bySizeThenPath);
   }
 }

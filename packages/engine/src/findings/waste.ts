@@ -1,6 +1,7 @@
 import type { LayerEntry } from '../types.js';
 import { ExternalSort } from '../fs/external-sort.js';
 import type { Copy, Owner } from './copies.js';
+import { Best } from './folders.js';
 import type { RemovedCopy, WasteItem, WasteReport } from './types.js';
 
 /** The definition, shown to people next to the numbers. */
@@ -164,32 +165,6 @@ export class WasteTally {
   dispose(): void {
     this.removedRows.dispose();
     this.contentRows.dispose();
-  }
-}
-
-/** The `limit` first rows in `order` seen so far; memory stays `limit` rows. */
-class Best<T> {
-  private readonly rows: T[] = [];
-
-  constructor(private readonly limit: number, private readonly order: (a: T, b: T) => number) {}
-
-  push(row: T): void {
-    if (this.limit <= 0) return;
-    const rows = this.rows;
-    if (rows.length >= this.limit && this.order(row, rows[rows.length - 1]) >= 0) return;
-    let lo = 0;
-    let hi = rows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.order(rows[mid], row) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    rows.splice(lo, 0, row);
-    if (rows.length > this.limit) rows.pop();
-  }
-
-  result(): T[] {
-    return [...this.rows];
   }
 }
 

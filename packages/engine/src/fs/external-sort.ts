@@ -1,6 +1,5 @@
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { inBatches, readRun, RunFiles } from './run-files.js';
 import { mergeSorted } from './sorted-runs.js';
 
 export interface ExternalSortOptions<T> {
@@ -26,15 +25,13 @@ const BATCH = 256;
  */
 export class ExternalSort<T> {
   private chunk: T[] = [];
-  private readonly files: string[] = [];
-  private dir: string | null = null;
+  private readonly runs: RunFiles;
   private readonly chunkRows: number;
-  private readonly tempRoot: string;
   count = 0;
 
   constructor(private readonly o: ExternalSortOptions<T>) {
     this.chunkRows = Math.max(2, o.chunkRows ?? DEFAULT_CHUNK_ROWS);
-    this.tempRoot = o.tempRoot ?? tmpdir();
+    this.runs = new RunFiles(o.tempRoot ?? tmpdir(), 'peel-sort-');
   }
 
   add(row: T): void {
@@ -47,62 +44,26 @@ export class ExternalSort<T> {
   async *sorted(): AsyncGenerator<T[]> {
     // Array.prototype.sort is stable: equal rows keep the order they were added in.
     this.chunk.sort(this.o.compare);
-    const sources: Array<AsyncIterable<T[]>> = this.files.map((f) => this.readRun(f));
-    if (this.chunk.length) sources.push(inBatches(this.chunk));
+    const decode = (line: string) => this.o.decode(JSON.parse(line) as unknown[]);
+    const sources: Array<AsyncIterable<T[]>> = this.runs.files.map((f) => readRun(f, decode, { buffer: READ_BUFFER, batch: BATCH }));
+    if (this.chunk.length) sources.push(inBatches(this.chunk, BATCH));
     if (sources.length === 1) yield* sources[0];
     else if (sources.length > 1) yield* mergeSorted(sources, this.o.compare);
   }
 
   dispose(): void {
     this.chunk = [];
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
-    this.dir = null;
-    this.files.length = 0;
+    this.runs.dispose();
   }
 
   private spill(): void {
     const chunk = this.chunk;
     this.chunk = [];
     chunk.sort(this.o.compare);
-    this.dir ??= mkdtempSync(join(this.tempRoot, 'peel-sort-'));
-    const file = join(this.dir, `run-${this.files.length}.ndjson`);
-    const fd = openSync(file, 'w');
-    try {
-      let lines: string[] = [];
-      for (const row of chunk) {
-        lines.push(`${JSON.stringify(this.o.encode(row))}\n`);
-        if (lines.length === 1024) {
-          writeSync(fd, lines.join(''));
-          lines = [];
-        }
-      }
-      if (lines.length) writeSync(fd, lines.join(''));
-    } finally {
-      closeSync(fd);
-    }
-    this.files.push(file);
+    this.runs.write(this.lines(chunk));
   }
 
-  private async *readRun(file: string): AsyncGenerator<T[]> {
-    let rest = '';
-    let batch: T[] = [];
-    for await (const chunk of createReadStream(file, { highWaterMark: READ_BUFFER, encoding: 'utf8' }) as AsyncIterable<string>) {
-      const text = rest + chunk;
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        batch.push(this.o.decode(JSON.parse(text.slice(start, nl)) as unknown[]));
-        start = nl + 1;
-        if (batch.length === BATCH) {
-          yield batch;
-          batch = [];
-        }
-      }
-      rest = text.slice(start);
-    }
-    if (batch.length) yield batch;
+  private *lines(rows: readonly T[]): Generator<string> {
+    for (const row of rows) yield `${JSON.stringify(this.o.encode(row))}\n`;
   }
-}
-
-async function* inBatches<T>(all: readonly T[]): AsyncGenerator<T[]> {
-  for (let i = 0; i < all.length; i += BATCH) yield all.slice(i, i + BATCH);
 }

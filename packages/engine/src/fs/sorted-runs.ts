@@ -1,9 +1,8 @@
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { LayerEntry } from '../types.js';
 import { joinPath } from '../layer/normalize.js';
 import { comparePaths } from './path-order.js';
+import { inBatches, readRun, RunFiles } from './run-files.js';
 
 /** A layer entry with its position in the layer's tar (what `seq` means everywhere else too). */
 export interface EntryRecord {
@@ -101,10 +100,8 @@ const READ_BATCH = 32;
  */
 export class SortedRuns {
   private chunk: LayerRecord[] = [];
-  private readonly files: string[] = [];
+  private readonly runs: RunFiles;
   private readonly chunkRecords: number;
-  private dir: string | null = null;
-  private readonly tempRoot: string;
   private finished = false;
   private readonly recorder: LayerRecorder;
   /** Hard-link targets of this layer (the merge resolves links against them). */
@@ -112,7 +109,7 @@ export class SortedRuns {
 
   constructor(options: SortedRunsOptions = {}) {
     this.chunkRecords = Math.max(2, options.chunkRecords ?? DEFAULT_CHUNK_RECORDS);
-    this.tempRoot = options.tempRoot ?? tmpdir();
+    this.runs = new RunFiles(options.tempRoot ?? tmpdir(), 'peel-runs-');
     this.recorder = new LayerRecorder((r) => {
       this.chunk.push(r);
       if (this.chunk.length >= this.chunkRecords) this.spill();
@@ -137,14 +134,14 @@ export class SortedRuns {
   }
 
   get runCount(): number {
-    return this.files.length + (this.chunk.length ? 1 : 0);
+    return this.runs.files.length + (this.chunk.length ? 1 : 0);
   }
 
   /** The layer's records in path order (then tar order), in batches. Can be read more than once. */
   async *records(): AsyncGenerator<LayerRecord[]> {
     this.finish();
-    const sources = this.files.map((f) => readRun(f));
-    if (this.chunk.length) sources.push(sliced(this.chunk));
+    const sources = this.runs.files.map((f) => readRecords(f));
+    if (this.chunk.length) sources.push(inBatches(this.chunk, BATCH));
     if (sources.length === 1) {
       yield* sources[0];
       return;
@@ -155,8 +152,8 @@ export class SortedRuns {
   /** The layer's entries in tar order, in batches (one run in memory at a time). */
   async *entries(): AsyncGenerator<EntryRecord[]> {
     this.finish();
-    const runs: Array<() => AsyncIterable<LayerRecord[]>> = this.files.map((f) => () => readRun(f));
-    if (this.chunk.length) runs.push(() => sliced(this.chunk));
+    const runs: Array<() => AsyncIterable<LayerRecord[]>> = this.runs.files.map((f) => () => readRecords(f));
+    if (this.chunk.length) runs.push(() => inBatches(this.chunk, BATCH));
     for (const open of runs) {
       const all: EntryRecord[] = [];
       for await (const batch of open()) for (const r of batch) if (r.kind === 'entry') all.push(r);
@@ -168,34 +165,20 @@ export class SortedRuns {
   /** Removes the run files. */
   dispose(): void {
     this.chunk = [];
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
-    this.dir = null;
-    this.files.length = 0;
+    this.runs.dispose();
   }
 
   private spill(): void {
     const chunk = this.chunk;
     this.chunk = [];
     chunk.sort(compareRecords);
-    this.dir ??= mkdtempSync(join(this.tempRoot, 'peel-runs-'));
-    const file = join(this.dir, `run-${this.files.length}.ndjson`);
-    const fd = openSync(file, 'w');
-    try {
-      // Written synchronously: the indexer hands entries over from inside the tar parser.
-      let lines: string[] = [];
-      for (const r of chunk) {
-        lines.push(encodeRecord(r));
-        if (lines.length === 4096) {
-          writeSync(fd, lines.join(''));
-          lines = [];
-        }
-      }
-      if (lines.length) writeSync(fd, lines.join(''));
-    } finally {
-      closeSync(fd);
-    }
-    this.files.push(file);
+    // Written synchronously: the indexer hands entries over from inside the tar parser.
+    this.runs.write(encoded(chunk));
   }
+}
+
+function* encoded(chunk: readonly LayerRecord[]): Generator<string> {
+  for (const r of chunk) yield encodeRecord(r);
 }
 
 /** Sorted records of in-memory entries (tests, small layers): what SortedRuns yields, without files. */
@@ -204,10 +187,6 @@ export function sortedRecords(entries: readonly LayerEntry[]): LayerRecord[] {
   const recorder = new LayerRecorder((r) => out.push(r));
   for (const e of entries) recorder.add(e);
   return out.sort(compareRecords);
-}
-
-async function* sliced<T>(all: readonly T[]): AsyncGenerator<T[]> {
-  for (let i = 0; i < all.length; i += BATCH) yield all.slice(i, i + BATCH);
 }
 
 // One JSON array per line; JSON escapes every newline, so lines split safely.
@@ -230,29 +209,8 @@ function decodeRecord(line: string): LayerRecord {
   return { kind: 'entry', seq: a[0] as number, path: entry.path, entry };
 }
 
-/**
- * A run's records in small batches, each decoded only when it is asked for: a merge of a hundred
- * runs holds a batch of each, and a record held that long outlives the young generation.
- */
-async function* readRun(file: string): AsyncGenerator<LayerRecord[]> {
-  let rest = '';
-  let batch: LayerRecord[] = [];
-  for await (const chunk of createReadStream(file, { highWaterMark: READ_BUFFER, encoding: 'utf8' }) as AsyncIterable<string>) {
-    const text = rest + chunk;
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      batch.push(decodeRecord(text.slice(start, nl)));
-      start = nl + 1;
-      if (batch.length === READ_BATCH) {
-        yield batch;
-        batch = [];
-      }
-    }
-    rest = text.slice(start);
-  }
-  if (rest.length) batch.push(decodeRecord(rest));
-  if (batch.length) yield batch;
-}
+/** A run's records in small batches (see readRun). */
+const readRecords = (file: string): AsyncGenerator<LayerRecord[]> => readRun(file, decodeRecord, { buffer: READ_BUFFER, batch: READ_BATCH });
 
 /** A batch stream read one record at a time; `head` is sync, refills are awaited only at batch ends. */
 export class RecordCursor<T> {
