@@ -106,7 +106,9 @@ describe('folder bytes and the filesystem as of a layer', () => {
     db.exec(`ALTER TABLE fs_nodes DROP COLUMN bytes_below;
       ALTER TABLE images DROP COLUMN owner_pid; ALTER TABLE images DROP COLUMN owner_host;
       ALTER TABLE images DROP COLUMN owner_started; ALTER TABLE images DROP COLUMN heartbeat_at;
-      ALTER TABLE drafts DROP COLUMN revision; PRAGMA user_version = 3`);
+      ALTER TABLE drafts DROP COLUMN revision;
+      DROP TABLE fs_folders; DROP TABLE fs_names;
+      PRAGMA user_version = 3`);
     db.close();
     app = await build(join(dir, 'data'));
     expect((await page('path=/')).items).toEqual(before);

@@ -119,7 +119,9 @@ export async function storeState(app: FastifyInstance, dataDir: string): Promise
   const blobs = (await readdir(join(dataDir, 'blobs', 'sha256'))).sort();
   const temp = await readdir(join(dataDir, 'blobs', 'tmp'));
   const rows: Record<string, number> = {};
-  for (const t of ['images', 'layers', 'image_layers', 'layer_entries', 'fs_nodes', 'fs_shadowed', 'layer_changes', 'archive_entries', 'image_blobs']) {
+  // The SQLite store's search index has tables of its own (PostgreSQL's is an index).
+  const searchIndex = databases.get(app) ? [] : ['fs_folders', 'fs_names'];
+  for (const t of ['images', 'layers', 'image_layers', 'layer_entries', 'fs_nodes', 'fs_shadowed', 'layer_changes', 'archive_entries', 'image_blobs', ...searchIndex]) {
     rows[t] = await count(app, `SELECT count(*) AS n FROM ${t}`);
   }
   return { blobs, temp, rows };

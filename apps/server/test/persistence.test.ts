@@ -43,6 +43,37 @@ describe('restart', () => {
     }
   });
 
+  it('gives images stored before the search index theirs, and the same answers', async () => {
+    const first = await build(dir);
+    const ids = (await first.inject('/api/images').then((r) => r.json() as Array<{ id: string }>)).map((i) => i.id);
+    expect(ids.length).toBe(3);
+    const queries = ['bin', 'BIN/', '/etc/pass', 'conf', 'opt/app/conf/d', 'no-such-thing', '*.conf'];
+    const answers = async (app: FastifyInstance) => {
+      const out: string[] = [];
+      for (const id of ids) for (const q of queries) out.push((await app.inject(`/api/images/${id}/search?q=${encodeURIComponent(q)}&limit=1000`)).body);
+      return out;
+    };
+    const before = await answers(first);
+    expect(before.filter((b) => (JSON.parse(b) as { total: number }).total > 0).length).toBeGreaterThan(10);
+    const state = await storeState(first, dir);
+    await first.close();
+
+    // As written before the search index: no lists of folders and names.
+    const db = openDatabase(join(dir, 'peel.db'));
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.exec(`DROP TABLE fs_folders; DROP TABLE fs_names;
+      PRAGMA user_version = ${version - 1}`);
+    db.close();
+
+    const second = await build(dir);
+    try {
+      expect(await answers(second)).toEqual(before);
+      expect(await storeState(second, dir)).toEqual(state);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('finishes what a killed process left: half-written images, orphan blobs, temp files', async () => {
     const app = await build(dir);
     const state = await storeState(app, dir);

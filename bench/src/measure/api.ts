@@ -38,6 +38,8 @@ export function apiCalls(id: string, f: ImageFacts, layerEntries: number[]): Api
   const most = layerEntries.indexOf(Math.max(...layerEntries));
   const wide = `${img}/fs?path=${encodePathParam(f.wideDir)}`;
   const entries = f.wideDirEntries.toLocaleString('en');
+  const wideName = f.wideDir.slice(f.wideDir.lastIndexOf('/') + 1);
+  const [endFolder, endName] = f.endFile.split('/').slice(-2);
   return [
     { name: 'merged root listing (first page)', url: `${img}/fs?path=/&${FIRST_PAGE}` },
     { name: `directory of ${entries} entries (first page)`, url: `${wide}&${FIRST_PAGE}` },
@@ -49,6 +51,10 @@ export function apiCalls(id: string, f: ImageFacts, layerEntries: number[]): Api
     { name: `file at the end of the largest layer (${f.largestLayer})`, url: `${img}/content?path=${encodePathParam(f.endFile)}&layer=${f.largestLayer}` },
     { name: 'search (substring, one match)', url: `${img}/search?q=${encodeURIComponent(f.search)}` },
     { name: 'search (glob, first 100)', url: `${img}/search?q=${encodeURIComponent('*.json')}`, extra: true },
+    // Where a pattern can lie besides a name: a folder's part of the path, across the last '/'.
+    { name: 'search (a folder\'s part of the path)', url: `${img}/search?q=${encodeURIComponent(`${wideName}/`)}`, extra: true },
+    { name: 'search (across the last /)', url: `${img}/search?q=${encodeURIComponent(`${endFolder}/${endName.slice(0, 3)}`)}`, extra: true },
+    { name: 'search (glob on the name)', url: `${img}/search?q=${encodeURIComponent(`${f.search}*`)}`, extra: true },
   ];
 }
 

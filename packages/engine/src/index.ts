@@ -23,6 +23,7 @@ export type { ExportMode } from './export/config.js';
 export { TarParser, TarWriter, decodeName, encodeName, type TarHeader, type TarWriteHeader, type ByteSink, readableSink } from './tar/index.js';
 export * from './findings/index.js';
 export { comparePaths, isBelow } from './fs/path-order.js';
+export { ExternalSort, type ExternalSortOptions } from './fs/external-sort.js';
 export { SortedRuns, sortedRecords, type LayerRecord, type EntryRecord, type BelowRecord, type SortedRunsOptions } from './fs/sorted-runs.js';
 export { StreamMerge, mergeSourceOf, type MergeItem, type MergeLayerSource } from './fs/stream-merge.js';
 export * from './compare/index.js';

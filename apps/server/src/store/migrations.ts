@@ -477,5 +477,29 @@ export const MIGRATIONS: readonly Migration[] = [
   END
   $do$;
   ` },
+  { sqlite: `
+  -- The substring search's index (PostgreSQL's is the trigram index above). A path is
+  -- '/' parent '/' name, and a name holds no '/': a pattern lies within the folder part, within
+  -- the name, or ends in the folder part's last '/' and goes on into the name. So the search
+  -- matches an image's distinct folders and distinct names (few beside its rows: folders of many
+  -- files, names such as index.js in every package), then seeks the rows by primary key: every
+  -- row of a matching folder, and (folder, name) for the matching names.
+  CREATE TABLE fs_folders (
+    image INTEGER NOT NULL,
+    folder BLOB NOT NULL,
+    PRIMARY KEY (image, folder)
+  ) WITHOUT ROWID;
+  CREATE TABLE fs_names (
+    image INTEGER NOT NULL,
+    name BLOB NOT NULL,
+    PRIMARY KEY (image, name)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO fs_folders (image, folder) SELECT DISTINCT image, parent FROM fs_nodes;
+  INSERT OR IGNORE INTO fs_folders (image, folder) SELECT DISTINCT image, parent FROM fs_shadowed;
+  INSERT OR IGNORE INTO fs_names (image, name) SELECT DISTINCT image, name FROM fs_nodes;
+  INSERT OR IGNORE INTO fs_names (image, name) SELECT DISTINCT image, name FROM fs_shadowed;
+  `, postgres: `
+  -- Nothing: the trigram index above answers the substring search.
+  ` },
 ];
 

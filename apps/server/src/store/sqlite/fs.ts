@@ -24,6 +24,12 @@ const MATCH = {
 } as const;
 type MatchMode = keyof typeof MATCH;
 
+/** A search hit's columns (a SearchRow), live and shadowed, ordered by path then deleted then seq. */
+const SEARCH_NODE_COLS = `parent, name, 0 AS deleted, 0 AS seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, child_count,
+  NULL AS deleted_by, NULL AS overwritten_by`;
+const SEARCH_SHADOWED_COLS = `parent, name, 1 AS deleted, seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, NULL AS child_count,
+  deleted_by, overwritten_by`;
+
 const LEAN_COLS = 'seq, parent, name, type, mode, uid, gid, size, link_target, digest, data_offset, header_offset, sparse';
 /** A row of LEAN_COLS, then (all columns) uname, gname, mtime, dev_major, dev_minor, xattrs. */
 type EntryRow = [number, Buffer, Buffer, string, number, number, number, number, Buffer | null, string | null, number, number, string | null, string?, string?, number?, number?, number?, (string | null)?];
@@ -40,6 +46,7 @@ export class SqliteFs implements FsRepo {
   private readonly s;
   private readonly keys: Keys;
   private readonly db: Db;
+  private readonly conn: Conn;
   /** Prepared on first use: a range scan below a folder, not a read of one folder. */
   private subtrees: SubtreeSizes | undefined;
 
@@ -48,14 +55,12 @@ export class SqliteFs implements FsRepo {
     registerGlob(db);
     this.keys = new Keys(c);
     this.db = db;
+    this.conn = c;
     const search = (mode: MatchMode) => ({
       page: db.prepare(`
-        SELECT parent, name, 0 AS deleted, 0 AS seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, child_count,
-               NULL AS deleted_by, NULL AS overwritten_by
-          FROM fs_nodes WHERE image = @image AND ${MATCH[mode]}
+        SELECT ${SEARCH_NODE_COLS} FROM fs_nodes WHERE image = @image AND ${MATCH[mode]}
         UNION ALL
-        SELECT parent, name, 1, seq, type, mode, uid, gid, size, mtime, link_target, digest, layer, NULL, deleted_by, overwritten_by
-          FROM fs_shadowed WHERE @deleted AND image = @image AND ${MATCH[mode]}
+        SELECT ${SEARCH_SHADOWED_COLS} FROM fs_shadowed WHERE @deleted AND image = @image AND ${MATCH[mode]}
         ORDER BY 1, 2, 3, 4 LIMIT @limit OFFSET @offset`),
       count: db.prepare(`SELECT (SELECT count(*) FROM fs_nodes WHERE image = @image AND ${MATCH[mode]})
         + (SELECT count(*) FROM fs_shadowed WHERE @deleted AND image = @image AND ${MATCH[mode]})`).pluck(),
@@ -206,9 +211,12 @@ export class SqliteFs implements FsRepo {
     const image = this.keys.image(id);
     if (image === undefined) return { hits: [], total: 0 };
     const raw = q.mode !== 'substring' && /[\uDC80-\uDCFF]/.test(q.pattern);
-    const st = this.s.search[raw ? (`raw-${q.mode}` as MatchMode) : q.mode];
+    const mode: MatchMode = raw ? (`raw-${q.mode}` as MatchMode) : q.mode;
     const pattern = encodeName(q.pattern);
     const deleted = q.deleted ? 1 : 0;
+    const indexed = this.searchIndexed(image, mode, pattern, deleted, q);
+    if (indexed) return indexed;
+    const st = this.s.search[mode];
     const rows = st.page.all({ image, pattern, deleted, limit: q.limit, offset: q.offset }) as SearchRow[];
     // A page that is not full is the last one: its end is the total, no second scan needed
     // (each scan of a 100k-entry image costs ~20 ms; a rare match is a whole scan already).
@@ -216,6 +224,97 @@ export class SqliteFs implements FsRepo {
     const total = last ? q.offset + rows.length : (st.count.get({ image, pattern, deleted }) as number);
     return { hits: rows.map(searchHitOf), total };
   }
+
+  /**
+   * The search through fs_folders and fs_names (see migrations.ts) when the pattern allows it and
+   * its rows are few; undefined otherwise, and the caller scans the image's rows (as quick as a
+   * page of hits gets when nearly every path matches).
+   */
+  private searchIndexed(image: number, mode: MatchMode, pattern: Buffer, deleted: number, q: SearchQuery): { hits: SearchHit[]; total: number } | undefined {
+    const terms = searchTerms(mode, pattern);
+    if (terms === undefined) return undefined;
+    const params: Record<string, unknown> = { image, pattern, deleted, ...terms.params };
+    if (terms.names) {
+      // Each (folder, name) pair is one seek of the primary key.
+      const folders = this.conn.stmt(`SELECT count(*) FROM fs_folders WHERE image = @image AND ${terms.nameFolders}`).pluck().get(params) as number;
+      const names = this.conn.stmt(`SELECT count(*) FROM fs_names WHERE image = @image AND ${terms.names}`).pluck().get(params) as number;
+      if (folders * names > SEARCH_INDEXED_MAX_SEEKS) return undefined;
+    }
+    // The hits' keys without an order (so the statement stops at the bound), sorted here; then
+    // the page's rows by primary key.
+    const keys = this.conn.stmt(`${searchUnion(mode, terms)} LIMIT ${SEARCH_INDEXED_MAX_HITS + 1}`).raw().all(params) as SearchKey[];
+    if (keys.length > SEARCH_INDEXED_MAX_HITS) return undefined;
+    keys.sort(bySearchOrder);
+    const node = this.conn.stmt(`SELECT ${SEARCH_NODE_COLS} FROM fs_nodes WHERE image = ? AND parent = ? AND name = ?`);
+    const shadowed = this.conn.stmt(`SELECT ${SEARCH_SHADOWED_COLS} FROM fs_shadowed WHERE image = ? AND parent = ? AND name = ? AND seq = ?`);
+    const rows = keys.slice(q.offset, q.offset + q.limit).map(([parent, name, gone, seq]) =>
+      (gone ? shadowed.get(image, parent, name, seq) : node.get(image, parent, name)) as SearchRow);
+    return { hits: rows.map(searchHitOf), total: keys.length };
+  }
+}
+
+/** A hit's key: parent, name, deleted (0 or 1), seq (0 for a live node). */
+type SearchKey = [Buffer, Buffer, number, number];
+/** The search's order (the scan's ORDER BY 1, 2, 3, 4): bytes of the parent, of the name, live first, then seq. */
+const bySearchOrder = (a: SearchKey, b: SearchKey): number => Buffer.compare(a[0], b[0]) || Buffer.compare(a[1], b[1]) || a[2] - b[2] || a[3] - b[3];
+
+/** Above this many hits the indexed search gives way to a scan: it sorts its hits for a page. */
+const SEARCH_INDEXED_MAX_HITS = 20_000;
+/** Above this many (folder, name) seeks a pattern that names match is scanned for. */
+const SEARCH_INDEXED_MAX_SEEKS = 50_000;
+
+/** A folder's part of an absolute path, '/' folder '/' (the root's: '/'), lowered as the scan lowers. */
+const FOLDER_PART = `CAST(lower(CASE WHEN length(folder) = 0 THEN '/' ELSE '/' || folder || '/' END) AS BLOB)`;
+
+/**
+ * A pattern's rows, in terms that never both hold for one row (so their rows add up without a
+ * dedupe, and a count can stop early): the rows of the folders whose part holds the pattern;
+ * then, in the other folders, the rows whose name matches — for a pattern with a '/', a folder
+ * part that ends with the pattern up to its last '/' (@head) and a name that starts with the
+ * rest (@tail).
+ */
+interface SearchTerms {
+  /** Folders whose every row matches (null: none do, as for a glob on the name). */
+  folders: string | null;
+  /** The other folders, where rows match by name (with `names`). */
+  nameFolders: string;
+  /** Names that match in `nameFolders` (null: none). */
+  names: string | null;
+  params: Record<string, Buffer>;
+}
+
+/** How the index finds a pattern's rows, or undefined when it cannot (a glob over the whole path). */
+function searchTerms(mode: MatchMode, pattern: Buffer): SearchTerms | undefined {
+  if (mode === 'glob-name') return { folders: null, nameFolders: '1', names: `CAST(name AS TEXT) GLOB CAST(@pattern AS TEXT)`, params: {} };
+  if (mode === 'raw-glob-name') return { folders: null, nameFolders: '1', names: `peel_glob_name(@pattern, name)`, params: {} };
+  if (mode !== 'substring') return undefined;
+  const folders = `instr(${FOLDER_PART}, @pattern) > 0`;
+  const others = `NOT (${folders})`;
+  const slash = pattern.lastIndexOf(0x2f);
+  if (slash < 0) return { folders, nameFolders: others, names: `instr(CAST(lower(name) AS BLOB), @pattern) > 0`, params: {} };
+  const tail = pattern.subarray(slash + 1);
+  if (tail.length === 0) return { folders, nameFolders: others, names: null, params: {} };
+  return {
+    folders,
+    nameFolders: `${others} AND substr(${FOLDER_PART}, -length(@head)) = @head`,
+    names: `substr(CAST(lower(name) AS BLOB), 1, length(@tail)) = @tail`,
+    params: { head: pattern.subarray(0, slash + 1), tail },
+  };
+}
+
+/** The keys (SearchKey) of the rows the terms name, each once, unordered. */
+function searchUnion(mode: MatchMode, t: SearchTerms): string {
+  const selects: string[] = [];
+  for (const [table, cols, only] of [['fs_nodes', 'parent, name, 0, 0', ''], ['fs_shadowed', 'parent, name, 1, seq', '@deleted AND ']] as const) {
+    // Matched again row by row: the pattern's rows are the scan's, whatever the terms found.
+    const where = `${only}image = @image AND ${MATCH[mode]}`;
+    if (t.folders) selects.push(`SELECT ${cols} FROM ${table} WHERE ${where} AND parent IN (SELECT folder FROM fs_folders WHERE image = @image AND ${t.folders})`);
+    if (t.names) {
+      selects.push(`SELECT ${cols} FROM ${table} WHERE ${where} AND parent IN (SELECT folder FROM fs_folders WHERE image = @image AND ${t.nameFolders})
+        AND name IN (SELECT name FROM fs_names WHERE image = @image AND ${t.names})`);
+    }
+  }
+  return selects.join('\n  UNION ALL ');
 }
 
 /** peel_glob(pattern, subject): SQLite GLOB semantics on decoded (lossless) names and paths. */

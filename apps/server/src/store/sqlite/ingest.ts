@@ -9,6 +9,7 @@ import { LEFTOVER_COLS, type LeftoverRow } from '../rows.js';
 import type { ImageFacts, IngestOwner, IngestRepo, LayerFacts, MergeRow, PendingImage, Rows, WriteOptions } from '../types.js';
 import type { Conn } from './conn.js';
 import { dropUnusedLayers, purgeImage } from './purge.js';
+import { SearchIndexWriter } from './search-index.js';
 
 /*
  * An ingest stores its image in steps: begin makes a 'pending' image row under a temporary id,
@@ -27,6 +28,9 @@ import { dropUnusedLayers, purgeImage } from './purge.js';
  */
 const insertSql = (table: string, columns: readonly string[]): string =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+
+/** Where the parent (the name next) is in a node's and a shadowed row's values: both lists start image, parent, name. */
+const PARENT_COL = NODE_COLS.indexOf('parent');
 
 const LAYER_ENTRY_INSERT = insertSql('layer_entries', LAYER_ENTRY_COLS);
 const NODE_INSERT = insertSql('fs_nodes', NODE_COLS);
@@ -125,11 +129,21 @@ export class SqliteIngest implements IngestRepo {
     const node = this.c.stmt(NODE_INSERT);
     const shadowed = this.c.stmt(SHADOWED_INSERT);
     const change = this.c.stmt(CHANGE_INSERT);
-    await this.c.runChunked(rows, (r) => {
-      if (r.kind === 'node') node.run(nodeValues(image, r.row));
-      else if (r.kind === 'shadowed') shadowed.run(shadowedValues(image, r.row));
-      else change.run(changeValues(image, r.row));
-    }, opts.chunkRows, opts.check);
+    const search = new SearchIndexWriter(this.c, image);
+    try {
+      await this.c.runChunked(rows, (r) => {
+        if (r.kind === 'change') {
+          change.run(changeValues(image, r.row));
+          return;
+        }
+        const values = r.kind === 'node' ? nodeValues(image, r.row) : shadowedValues(image, r.row);
+        (r.kind === 'node' ? node : shadowed).run(values);
+        search.note(values[PARENT_COL] as Buffer, values[PARENT_COL + 1] as Buffer);
+      }, opts.chunkRows, opts.check);
+      await search.writeNames(opts.check);
+    } finally {
+      search.dispose();
+    }
   }
 
   async finish(pending: PendingImage, facts: ImageFacts, opts: WriteOptions): Promise<{ created: boolean; released: string[] }> {

@@ -1,6 +1,12 @@
 import { IMAGE_BLOBS, IMAGE_BULK_TABLES, IMAGE_LAST_DELETES } from '../purge-order.js';
 import type { Conn } from './conn.js';
 
+/** The substring search's index of an image (SQLite's own: see migrations.ts). */
+const SEARCH_INDEX_TABLES = [
+  { table: 'fs_folders', key: 'image, folder' },
+  { table: 'fs_names', key: 'image, name' },
+] as const;
+
 /**
  * Removes an image's rows (its draft and cached findings too), and the layers no other image
  * uses, in chunks (in the order of purge-order.ts). Returns the blob digests the image and its
@@ -9,6 +15,7 @@ import type { Conn } from './conn.js';
 export async function purgeImage(c: Conn, key: number, chunk: number): Promise<string[]> {
   await c.write(() => c.stmt(`UPDATE images SET state = 'deleting' WHERE key = ? AND state <> 'deleting'`).run(key));
   for (const t of IMAGE_BULK_TABLES) await c.deleteChunked(t.table, t.key, 'image = ?', [key], chunk);
+  for (const t of SEARCH_INDEX_TABLES) await c.deleteChunked(t.table, t.key, 'image = ?', [key], chunk);
 
   const layerKeys = c.stmt(`SELECT DISTINCT layer FROM image_layers WHERE image = ?`).pluck().all(key) as number[];
   await c.write(() => c.stmt(`DELETE FROM image_layers WHERE image = ?`).run(key));

@@ -1,0 +1,192 @@
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { decodeName } from '@peel/engine';
+import { encodePathParam, type SearchResult } from '@peel/api';
+import { build, getJson, ingest, removeDir, sql, tempDir, upload } from './helper.js';
+import { generateDockerArchive, type GenFile } from './generate-image.js';
+
+/**
+ * The search answers what a byte search over every stored path answers, whichever way the store
+ * finds its rows (SQLite: its folders and names first; PostgreSQL: a trigram index) and wherever
+ * a pattern lies: in a folder, in a name, across the last '/', at the root, in upper case, in
+ * bytes that are not UTF-8, in paths that only deleted entries still have. The oracle reads the
+ * image's rows back from its database and searches their bytes here.
+ */
+interface Row { parent: Buffer; name: Buffer; deleted: boolean; seq: number }
+
+const lowerAscii = (b: Buffer): Buffer => Buffer.from(b.map((c) => (c >= 0x41 && c <= 0x5a ? c + 32 : c)));
+const absPath = (r: Row): Buffer => Buffer.concat([Buffer.from('/'), ...(r.parent.length ? [r.parent, Buffer.from('/')] : []), r.name]);
+const pathOf = (r: Row): string => decodeName(absPath(r));
+const byPath = (a: Row, b: Row): number =>
+  Buffer.compare(a.parent, b.parent) || Buffer.compare(a.name, b.name) || Number(a.deleted) - Number(b.deleted) || a.seq - b.seq;
+
+/** Deterministic choices (a fixed-seed LCG): the same patterns every run. */
+function chooser(seed: number): (n: number) => number {
+  let s = seed;
+  return (n) => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s % n;
+  };
+}
+
+const nonUtf8Dir = Buffer.concat([Buffer.from('Lib'), Buffer.from([0xe9]), Buffer.from('s')]);
+const nonUtf8Name = Buffer.concat([Buffer.from('Caf'), Buffer.from([0xc9, 0xff]), Buffer.from('.TXT')]);
+
+/** Folders of many files with names repeated across them, upper and lower case, a deleted folder, overwrites. */
+function layers(): Parameters<typeof generateDockerArchive>[1] {
+  const base: GenFile[] = [];
+  for (const pkg of ['alpha', 'Beta', 'gamma/nested', 'gamma/nested/deeper', 'usr/lib/node_modules/left-pad']) {
+    for (const name of ['index.js', 'package.json', 'README.md', 'Readme.MD', 'lib.so.1', `${pkg.split('/').pop()}.conf`]) {
+      base.push({ path: `${pkg}/${name}`, content: `${pkg}/${name}\n` });
+    }
+  }
+  base.push({ path: 'top.txt', content: 'top\n' }, { path: 'doomed/inside/a.txt', content: 'a\n' }, { path: 'doomed/b.txt', content: 'b\n' });
+  base.push({ path: Buffer.concat([nonUtf8Dir, Buffer.from('/'), nonUtf8Name]), content: 'raw\n' });
+  return [
+    { files: base },
+    {
+      files: [{ path: 'alpha/index.js', content: 'overwritten\n' }, { path: 'Beta/NEW-in-layer-1.txt', content: 'new\n' }],
+      whiteouts: ['doomed', 'gamma/nested/deeper/README.md'],
+    },
+  ];
+}
+
+describe('search answers what a byte search over every path answers', () => {
+  let dir: string;
+  let app: FastifyInstance;
+  const images: Array<{ id: string; rows: Row[] }> = [];
+
+  async function rowsOf(id: string): Promise<Row[]> {
+    const [{ key }] = await sql<{ key: number }>(app, 'SELECT key FROM images WHERE id = ?', id);
+    const live = await sql<{ parent: Buffer; name: Buffer }>(app, 'SELECT parent, name FROM fs_nodes WHERE image = ?', key);
+    const gone = await sql<{ parent: Buffer; name: Buffer; seq: number }>(app, 'SELECT parent, name, seq FROM fs_shadowed WHERE image = ?', key);
+    return [
+      ...live.map((r) => ({ parent: Buffer.from(r.parent), name: Buffer.from(r.name), deleted: false, seq: 0 })),
+      ...gone.map((r) => ({ parent: Buffer.from(r.parent), name: Buffer.from(r.name), deleted: true, seq: Number(r.seq) })),
+    ].filter((r) => r.name.length > 0);
+  }
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    const tar = join(dir, 'search.tar');
+    await generateDockerArchive(tar, layers());
+    app = await build(join(dir, 'data'));
+    const res = await upload(app, tar);
+    expect(res.statusCode, res.body).toBe(201);
+    // Names unlike each other (content hashes, as in a git object store), more than the store
+    // keeps in memory while it sorts them: the sort spills runs to disk.
+    const hashed = join(dir, 'hashed.tar');
+    const hash = (i: number) => createHash('sha1').update(String(i)).digest('hex');
+    await generateDockerArchive(hashed, [
+      { files: Array.from({ length: 40_000 }, (_, i) => ({ path: `objects/${hash(i).slice(0, 2)}/${hash(i).slice(2)}`, content: '' })) },
+      { files: [], whiteouts: Array.from({ length: 50 }, (_, i) => `objects/${hash(i).slice(0, 2)}/${hash(i).slice(2)}`) },
+    ]);
+    const hashedUpload = await upload(app, hashed);
+    expect(hashedUpload.statusCode, hashedUpload.body).toBe(201);
+    for (const id of [res.json().id as string, await ingest(app, 'multi-docker-legacy'), hashedUpload.json().id as string]) images.push({ id, rows: await rowsOf(id) });
+  });
+  afterAll(async () => {
+    await app.close();
+    await removeDir(dir);
+  });
+
+  async function search(id: string, q: string, query: string): Promise<SearchResult> {
+    return getJson<SearchResult>(app, `/api/images/${id}/search?q=${encodePathParam(q)}&${query}`);
+  }
+
+  /** Every hit of `q` through the API, in pages of `limit`, as the oracle's lines. */
+  async function allHits(id: string, q: string, deleted: boolean, limit: number): Promise<{ lines: string[]; totals: number[] }> {
+    const lines: string[] = [];
+    const totals: number[] = [];
+    for (let offset = 0; ; offset += limit) {
+      const page = await search(id, q, `deleted=${deleted ? 1 : 0}&limit=${limit}&offset=${offset}`);
+      totals.push(page.total);
+      lines.push(...page.items.map((i) => `${i.path}${i.deleted ? ' (deleted)' : ''}`));
+      if (page.items.length < limit) return { lines, totals };
+    }
+  }
+
+  /** The oracle's answer: the rows whose lowered path holds the lowered bytes of `q`, in the search's order. */
+  const lowered = new Map<Row[], Array<{ row: Row; path: Buffer; line: string }>>();
+  const expected = (rows: Row[], q: string, deleted: boolean): string[] => {
+    let paths = lowered.get(rows);
+    if (!paths) {
+      paths = [...rows].sort(byPath).map((row) => ({ row, path: lowerAscii(absPath(row)), line: `${pathOf(row)}${row.deleted ? ' (deleted)' : ''}` }));
+      lowered.set(rows, paths);
+    }
+    const needle = lowerAscii(Buffer.from(q));
+    return paths.filter((p) => (deleted || !p.row.deleted) && p.path.includes(needle)).map((p) => p.line);
+  };
+
+  it('substrings of every kind, live and deleted, paged', async () => {
+    for (const { id, rows } of images) {
+      const pick = chooser(rows.length);
+      // The hashed image's 40,000 rows: a sample of them, and no pattern that matches them all.
+      const big = rows.length > 1000;
+      const patterns = new Set(big ? ['no-such-thing', 'objects/ff/', '/0'] : ['/', 'no-such-thing', 'README', 'readme.md', '.conf', 'nested/', '/nested/',
+        'gamma/nested/dee', 'ta/index', 'left-pad/pack', '/top', 'doomed', 'doomed/inside/a.txt', '.js', 'e']);
+      // Cut from real paths: wholly in the folder part, across the last '/', in the name, whole.
+      for (let k = 0; k < Math.min(rows.length, big ? 40 : 150); k++) {
+        const p = pathOf(rows[big ? pick(rows.length) : k]);
+        if (!/^[\x20-\x7e]+$/.test(p)) continue;
+        const slash = p.lastIndexOf('/');
+        const a = pick(slash + 1);
+        patterns.add(p.slice(a, slash + 1));
+        patterns.add(p.slice(a, slash + 2 + pick(p.length - slash - 1)));
+        patterns.add(p.slice(slash + 1 + pick(p.length - slash - 1)));
+        patterns.add(p.toUpperCase());
+      }
+      expect(patterns.size).toBeGreaterThan(big ? 40 : 60);
+      for (const q of patterns) {
+        for (const deleted of [false, true]) {
+          const want = expected(rows, q, deleted);
+          const got = await allHits(id, q, deleted, 1000);
+          expect(got.lines, `${q} deleted=${deleted}`).toEqual(want);
+          expect(new Set(got.totals), q).toEqual(new Set([want.length]));
+        }
+      }
+      // Pages of 3 add up to the whole list, each telling the same total.
+      for (const q of big ? ['objects/0a/'] : ['index', '/', 'e', 'nested/']) {
+        const want = expected(rows, q, true);
+        const paged = await allHits(id, q, true, 3);
+        expect(paged.lines, q).toEqual(want);
+        expect(new Set(paged.totals), q).toEqual(new Set([want.length]));
+      }
+    }
+  });
+
+  it('bytes that are not UTF-8, in the folder and in the name', async () => {
+    const { id, rows } = images[0];
+    const asQuery = (b: Buffer) => decodeName(b);
+    const cases: Array<[Buffer, number]> = [
+      // The folder and the file in it.
+      [Buffer.concat([Buffer.from('lib'), Buffer.from([0xe9])]), 2],
+      [Buffer.from([0xc9, 0xff]), 1],
+      [Buffer.concat([Buffer.from([0xe9]), Buffer.from('s/caf'), Buffer.from([0xc9])]), 1],
+      [Buffer.from([0xe9, 0xe9]), 0],
+    ];
+    for (const [bytes, n] of cases) {
+      const got = await search(id, asQuery(bytes), 'deleted=1');
+      const want = rows.filter((r) => lowerAscii(absPath(r)).includes(lowerAscii(bytes))).sort(byPath).map(pathOf);
+      expect(want.length).toBe(n);
+      expect(got.items.map((i) => i.path)).toEqual(want);
+      expect(got.total).toBe(n);
+    }
+  });
+
+  it('globs on the name, and on the whole path', async () => {
+    const { id, rows } = images[0];
+    const names = (pattern: RegExp, deleted: boolean) => rows.filter((r) => (deleted || !r.deleted) && pattern.test(decodeName(r.name))).sort(byPath).map(pathOf);
+    for (const [glob, re] of [['*.MD', /\.MD$/], ['readme.*', /^readme\./], ['[Rr]eadme.m?', /^[Rr]eadme\.m.$/], ['*.conf', /\.conf$/], ['lib.so.[0-9]', /^lib\.so\.[0-9]$/]] as const) {
+      for (const deleted of [false, true]) {
+        const got = await search(id, glob, `deleted=${deleted ? 1 : 0}&limit=1000`);
+        expect(got.items.map((i) => i.path), glob).toEqual(names(re, deleted));
+        expect(got.total, glob).toBe(names(re, deleted).length);
+      }
+    }
+    const path = await search(id, '/gamma/*/README.md', 'deleted=1&limit=1000');
+    expect(path.items.map((i) => `${i.path}${i.deleted ? ' (deleted)' : ''}`)).toEqual(['/gamma/nested/README.md', '/gamma/nested/deeper/README.md (deleted)']);
+  });
+});
