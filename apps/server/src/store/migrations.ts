@@ -484,9 +484,12 @@ export const MIGRATIONS: readonly Migration[] = [
   -- matches an image's distinct folders and distinct names (few beside its rows: folders of many
   -- files, names such as index.js in every package), then seeks the rows by primary key: every
   -- row of a matching folder, and (folder, name) for the matching names.
+  -- live, shadowed: whether fs_nodes, fs_shadowed have rows in the folder (1 or 0).
   CREATE TABLE fs_folders (
     image INTEGER NOT NULL,
     folder BLOB NOT NULL,
+    live INTEGER NOT NULL,
+    shadowed INTEGER NOT NULL,
     PRIMARY KEY (image, folder)
   ) WITHOUT ROWID;
   CREATE TABLE fs_names (
@@ -494,8 +497,9 @@ export const MIGRATIONS: readonly Migration[] = [
     name BLOB NOT NULL,
     PRIMARY KEY (image, name)
   ) WITHOUT ROWID;
-  INSERT OR IGNORE INTO fs_folders (image, folder) SELECT DISTINCT image, parent FROM fs_nodes;
-  INSERT OR IGNORE INTO fs_folders (image, folder) SELECT DISTINCT image, parent FROM fs_shadowed;
+  INSERT INTO fs_folders (image, folder, live, shadowed) SELECT DISTINCT image, parent, 1, 0 FROM fs_nodes;
+  INSERT INTO fs_folders (image, folder, live, shadowed) SELECT DISTINCT image, parent, 0, 1 FROM fs_shadowed WHERE true
+    ON CONFLICT (image, folder) DO UPDATE SET shadowed = 1;
   INSERT OR IGNORE INTO fs_names (image, name) SELECT DISTINCT image, name FROM fs_nodes;
   INSERT OR IGNORE INTO fs_names (image, name) SELECT DISTINCT image, name FROM fs_shadowed;
   `, postgres: `

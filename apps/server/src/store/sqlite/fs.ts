@@ -236,7 +236,8 @@ export class SqliteFs implements FsRepo {
     const params: Record<string, unknown> = { image, pattern, deleted, ...terms.params };
     if (terms.names) {
       // Each (folder, name) pair is one seek of the primary key.
-      const folders = this.conn.stmt(`SELECT count(*) FROM fs_folders WHERE image = @image AND ${terms.nameFolders}`).pluck().get(params) as number;
+      const folders = this.conn.stmt(`SELECT sum(live) + (CASE WHEN @deleted THEN sum(shadowed) ELSE 0 END) FROM fs_folders WHERE image = @image AND ${terms.nameFolders}`)
+        .pluck().get(params) as number | null ?? 0;
       const names = this.conn.stmt(`SELECT count(*) FROM fs_names WHERE image = @image AND ${terms.names}`).pluck().get(params) as number;
       if (folders * names > SEARCH_INDEXED_MAX_SEEKS) return undefined;
     }
@@ -305,12 +306,14 @@ function searchTerms(mode: MatchMode, pattern: Buffer): SearchTerms | undefined 
 /** The keys (SearchKey) of the rows the terms name, each once, unordered. */
 function searchUnion(mode: MatchMode, t: SearchTerms): string {
   const selects: string[] = [];
-  for (const [table, cols, only] of [['fs_nodes', 'parent, name, 0, 0', ''], ['fs_shadowed', 'parent, name, 1, seq', '@deleted AND ']] as const) {
+  // Each table's rows are looked for in the folders that hold some of them (fs_folders.live, .shadowed).
+  for (const [table, cols, only, has] of [['fs_nodes', 'parent, name, 0, 0', '', 'live'], ['fs_shadowed', 'parent, name, 1, seq', '@deleted AND ', 'shadowed']] as const) {
     // Matched again row by row: the pattern's rows are the scan's, whatever the terms found.
     const where = `${only}image = @image AND ${MATCH[mode]}`;
-    if (t.folders) selects.push(`SELECT ${cols} FROM ${table} WHERE ${where} AND parent IN (SELECT folder FROM fs_folders WHERE image = @image AND ${t.folders})`);
+    const folders = (which: string) => `parent IN (SELECT folder FROM fs_folders WHERE image = @image AND ${has} AND ${which})`;
+    if (t.folders) selects.push(`SELECT ${cols} FROM ${table} WHERE ${where} AND ${folders(t.folders)}`);
     if (t.names) {
-      selects.push(`SELECT ${cols} FROM ${table} WHERE ${where} AND parent IN (SELECT folder FROM fs_folders WHERE image = @image AND ${t.nameFolders})
+      selects.push(`SELECT ${cols} FROM ${table} WHERE ${where} AND ${folders(t.nameFolders)}
         AND name IN (SELECT name FROM fs_names WHERE image = @image AND ${t.names})`);
     }
   }

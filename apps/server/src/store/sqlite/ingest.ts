@@ -138,7 +138,7 @@ export class SqliteIngest implements IngestRepo {
         }
         const values = r.kind === 'node' ? nodeValues(image, r.row) : shadowedValues(image, r.row);
         (r.kind === 'node' ? node : shadowed).run(values);
-        search.note(values[PARENT_COL] as Buffer, values[PARENT_COL + 1] as Buffer);
+        search.note(values[PARENT_COL] as Buffer, values[PARENT_COL + 1] as Buffer, r.kind === 'shadowed');
       }, opts.chunkRows, opts.check);
       await search.writeNames(opts.check);
     } finally {

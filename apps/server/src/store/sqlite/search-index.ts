@@ -15,7 +15,8 @@ const NAMES_CHUNK = 4096;
  * are sorted on disk, and written in order, each once, after the rows.
  */
 export class SearchIndexWriter {
-  private lastFolder: Buffer | undefined;
+  private lastLiveFolder: Buffer | undefined;
+  private lastShadowedFolder: Buffer | undefined;
   private readonly recentNames = new Set<string>();
   /** Names as latin1 strings: one character per byte, so that string order is byte order. */
   private readonly names = new ExternalSort<string>({
@@ -26,11 +27,15 @@ export class SearchIndexWriter {
 
   constructor(private readonly c: Conn, private readonly image: number) {}
 
-  /** Called for every fs_nodes and fs_shadowed row, inside the transaction that writes it. */
-  note(parent: Buffer, name: Buffer): void {
-    if (this.lastFolder === undefined || !this.lastFolder.equals(parent)) {
-      this.c.stmt(`INSERT OR IGNORE INTO fs_folders (image, folder) VALUES (?, ?)`).run(this.image, parent);
-      this.lastFolder = parent;
+  /** Called for every fs_nodes row and (`shadowed`) fs_shadowed row, inside the transaction that writes it. */
+  note(parent: Buffer, name: Buffer, shadowed: boolean): void {
+    const last = shadowed ? this.lastShadowedFolder : this.lastLiveFolder;
+    if (last === undefined || !last.equals(parent)) {
+      this.c.stmt(`INSERT INTO fs_folders (image, folder, live, shadowed) VALUES (?, ?, ?, ?)
+        ON CONFLICT (image, folder) DO UPDATE SET live = max(live, excluded.live), shadowed = max(shadowed, excluded.shadowed)`)
+        .run(this.image, parent, shadowed ? 0 : 1, shadowed ? 1 : 0);
+      if (shadowed) this.lastShadowedFolder = parent;
+      else this.lastLiveFolder = parent;
     }
     const key = name.toString('latin1');
     if (this.recentNames.has(key)) return;
