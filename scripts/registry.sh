@@ -19,7 +19,16 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 TOKEN_SERVER="$REPO/packages/registry/test/token-server.mjs"
 CDN_SERVER="$REPO/packages/registry/test/cdn-server.mjs"
 
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Whether the process a pidfile names runs, and is ours: its command line names the pidfile's
+# folder. A pidfile left by a killed run may hold a pid the system has since given to another
+# process, which `stop` must not kill.
+alive() {
+  [ -f "$1" ] || return 1
+  local pid
+  pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$(dirname "$1")/"
+}
 
 # Waits for "listening on …PORT" in a log and prints PORT.
 port_of() {
