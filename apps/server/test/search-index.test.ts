@@ -6,6 +6,7 @@ import { decodeName } from '@peel/engine';
 import { encodePathParam, type SearchResult } from '@peel/api';
 import { build, getJson, ingest, removeDir, sql, tempDir, upload } from './helper.js';
 import { generateDockerArchive, type GenFile } from './generate-image.js';
+import { absolutePath, lowerAsciiBytes } from './byte-search.js';
 
 /**
  * The search answers what a byte search over every stored path answers, whichever way the store
@@ -16,8 +17,7 @@ import { generateDockerArchive, type GenFile } from './generate-image.js';
  */
 interface Row { parent: Buffer; name: Buffer; deleted: boolean; seq: number }
 
-const lowerAscii = (b: Buffer): Buffer => Buffer.from(b.map((c) => (c >= 0x41 && c <= 0x5a ? c + 32 : c)));
-const absPath = (r: Row): Buffer => Buffer.concat([Buffer.from('/'), ...(r.parent.length ? [r.parent, Buffer.from('/')] : []), r.name]);
+const absPath = (r: Row): Buffer => absolutePath(r.parent, r.name);
 const pathOf = (r: Row): string => decodeName(absPath(r));
 const byPath = (a: Row, b: Row): number =>
   Buffer.compare(a.parent, b.parent) || Buffer.compare(a.name, b.name) || Number(a.deleted) - Number(b.deleted) || a.seq - b.seq;
@@ -113,10 +113,10 @@ describe('search answers what a byte search over every path answers', () => {
   const expected = (rows: Row[], q: string, deleted: boolean): string[] => {
     let paths = lowered.get(rows);
     if (!paths) {
-      paths = [...rows].sort(byPath).map((row) => ({ row, path: lowerAscii(absPath(row)), line: `${pathOf(row)}${row.deleted ? ' (deleted)' : ''}` }));
+      paths = [...rows].sort(byPath).map((row) => ({ row, path: lowerAsciiBytes(absPath(row)), line: `${pathOf(row)}${row.deleted ? ' (deleted)' : ''}` }));
       lowered.set(rows, paths);
     }
-    const needle = lowerAscii(Buffer.from(q));
+    const needle = lowerAsciiBytes(Buffer.from(q));
     return paths.filter((p) => (deleted || !p.row.deleted) && p.path.includes(needle)).map((p) => p.line);
   };
 
@@ -169,7 +169,7 @@ describe('search answers what a byte search over every path answers', () => {
     ];
     for (const [bytes, n] of cases) {
       const got = await search(id, asQuery(bytes), 'deleted=1');
-      const want = rows.filter((r) => lowerAscii(absPath(r)).includes(lowerAscii(bytes))).sort(byPath).map(pathOf);
+      const want = rows.filter((r) => lowerAsciiBytes(absPath(r)).includes(lowerAsciiBytes(bytes))).sort(byPath).map(pathOf);
       expect(want.length).toBe(n);
       expect(got.items.map((i) => i.path)).toEqual(want);
       expect(got.total).toBe(n);

@@ -498,6 +498,7 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (image, name)
   ) WITHOUT ROWID;
   INSERT INTO fs_folders (image, folder, live, shadowed) SELECT DISTINCT image, parent, 1, 0 FROM fs_nodes;
+  -- (WHERE true: an upsert from a SELECT needs a WHERE, else SQLite reads ON as a join's.)
   INSERT INTO fs_folders (image, folder, live, shadowed) SELECT DISTINCT image, parent, 0, 1 FROM fs_shadowed WHERE true
     ON CONFLICT (image, folder) DO UPDATE SET shadowed = 1;
   INSERT OR IGNORE INTO fs_names (image, name) SELECT DISTINCT image, name FROM fs_nodes;

@@ -9,6 +9,7 @@ import { pathSearchOf } from '../../src/store/postgres/index.js';
 import { insertRows } from '../../src/store/postgres/bulk.js';
 import { migratePostgres } from '../../src/store/postgres/migrate.js';
 import { openPool, type PgPool } from '../../src/store/postgres/pool.js';
+import { absolutePath, lowerAsciiBytes } from '../byte-search.js';
 import { databaseFor } from './databases.js';
 
 const PG_MIGRATIONS = MIGRATIONS.map((m) => m.postgres);
@@ -33,9 +34,7 @@ const ROWS: Array<[Buffer, Buffer]> = [
   [raw('opt/Weird'), raw('Caf', [0xc9], '-', [0xff, 0xfe])],
   [raw(''), raw('opt')],
 ];
-const lowerAscii = (b: Buffer) => Buffer.from(b.map((c) => (c >= 0x41 && c <= 0x5a ? c + 32 : c)));
-const absPath = ([parent, name]: [Buffer, Buffer]) => raw('/', ...(parent.length ? [parent, '/'] : []), name);
-const expected = (pattern: string) => ROWS.filter((r) => lowerAscii(absPath(r)).includes(encodeName(pattern))).map(([p, n]) => (p.length ? `${decodeName(p)}/${decodeName(n)}` : decodeName(n))).sort();
+const expected = (pattern: string) => ROWS.filter(([parent, name]) => lowerAsciiBytes(absolutePath(parent, name)).includes(encodeName(pattern))).map(([p, n]) => (p.length ? `${decodeName(p)}/${decodeName(n)}` : decodeName(n))).sort();
 // '311' and '377' are in the escaped text of bytes 0xc9 and 0xff (\311, \377) but in no path.
 const PATTERNS = ['311', '377', 'f\\3', 'pkg17/file-1', '100%_', '%', '_', '\\x', 'b_c', 'caf', decodeName(Buffer.from([0xff])), 'opt/weird/', 'no such thing'];
 

@@ -29,8 +29,9 @@ import { SearchIndexWriter } from './search-index.js';
 const insertSql = (table: string, columns: readonly string[]): string =>
   `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
 
-/** Where the parent (the name next) is in a node's and a shadowed row's values: both lists start image, parent, name. */
+/** Where the parent and the name are in a node's and a shadowed row's values (both lists start image, parent, name). */
 const PARENT_COL = NODE_COLS.indexOf('parent');
+const NAME_COL = NODE_COLS.indexOf('name');
 
 const LAYER_ENTRY_INSERT = insertSql('layer_entries', LAYER_ENTRY_COLS);
 const NODE_INSERT = insertSql('fs_nodes', NODE_COLS);
@@ -138,7 +139,7 @@ export class SqliteIngest implements IngestRepo {
         }
         const values = r.kind === 'node' ? nodeValues(image, r.row) : shadowedValues(image, r.row);
         (r.kind === 'node' ? node : shadowed).run(values);
-        search.note(values[PARENT_COL] as Buffer, values[PARENT_COL + 1] as Buffer, r.kind === 'shadowed');
+        search.note(values[PARENT_COL] as Buffer, values[NAME_COL] as Buffer, r.kind === 'shadowed');
       }, opts.chunkRows, opts.check);
       await search.writeNames(opts.check);
     } finally {
