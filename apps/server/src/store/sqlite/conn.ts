@@ -1,6 +1,7 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import type { Statement } from 'better-sqlite3';
 import type { Rows } from '../types.js';
+import type { BatchedInsert } from './batched-insert.js';
 import type { Db } from './db.js';
 
 /** One writer at a time on the connection: a store transaction holds it across its awaits. */
@@ -85,13 +86,16 @@ export class Conn {
    * a synchronous iterable are pulled one at a time inside the transaction: none outlives its
    * insert, so none is promoted to the old generation (a big ingest makes hundreds of thousands).
    */
-  async insertChunked<T>(stmt: Statement, rows: Rows<T>, bind: (row: T) => unknown, chunk: number, check?: () => void): Promise<number> {
-    return this.runChunked(rows, (r) => stmt.run(bind(r)), chunk, check);
+  async insertChunked<T>(insert: BatchedInsert, rows: Rows<T>, bind: (row: T) => readonly unknown[], chunk: number, check?: () => void): Promise<number> {
+    return this.runChunked(rows, (r) => insert.add(bind(r)), chunk, check, () => insert.flush());
   }
 
-  /** As insertChunked, with `run` writing each row (e.g. rows of several tables in one stream). */
-  async runChunked<T>(rows: Rows<T>, run: (row: T) => void, chunk: number, check?: () => void): Promise<number> {
-    if (!(Symbol.iterator in rows)) return this.runChunkedAsync(rows, run, chunk, check);
+  /**
+   * As insertChunked, with `run` writing each row (e.g. rows of several tables in one stream) and
+   * `flush` writing what `run` held back, before each commit.
+   */
+  async runChunked<T>(rows: Rows<T>, run: (row: T) => void, chunk: number, check?: () => void, flush?: () => void): Promise<number> {
+    if (!(Symbol.iterator in rows)) return this.runChunkedAsync(rows, run, chunk, check, flush);
     const it = rows[Symbol.iterator]();
     let done = false;
     const runChunk = (): number => {
@@ -105,6 +109,7 @@ export class Conn {
         run(r.value);
         n++;
       }
+      flush?.();
       return n;
     };
     let count = 0;
@@ -121,7 +126,8 @@ export class Conn {
    * (with the write lock) across the waits for the source until `chunk` rows are in: nothing is
    * buffered, so each row dies young. The source must not write on this connection itself.
    */
-  private async runChunkedAsync<T>(batches: AsyncIterable<readonly T[]>, run: (row: T) => void, chunk: number, check?: () => void): Promise<number> {
+  private async runChunkedAsync<T>(batches: AsyncIterable<readonly T[]>, run: (row: T) => void, chunk: number, check?: () => void,
+    flush?: () => void): Promise<number> {
     if (this.inTransaction) {
       let count = 0;
       for await (const batch of batches) {
@@ -129,12 +135,14 @@ export class Conn {
         count += batch.length;
         check?.();
       }
+      flush?.();
       return count;
     }
     let count = 0;
     let inChunk = 0;
     let release: (() => void) | null = null;
     const commit = () => {
+      flush?.();
       this.db.exec('COMMIT');
       release!();
       release = null;

@@ -7,6 +7,7 @@ import {
 import { isLeftOver } from '../owner.js';
 import { LEFTOVER_COLS, type LeftoverRow } from '../rows.js';
 import type { ImageFacts, IngestOwner, IngestRepo, LayerFacts, MergeRow, PendingImage, Rows, WriteOptions } from '../types.js';
+import { BatchedInsert } from './batched-insert.js';
 import type { Conn } from './conn.js';
 import { dropUnusedLayers, purgeImage } from './purge.js';
 import { SearchIndexWriter } from './search-index.js';
@@ -21,23 +22,10 @@ import { SearchIndexWriter } from './search-index.js';
  * cleanup removes with every layer only it used.
  */
 
-/**
- * `INSERT INTO table (columns) VALUES (?, …)`: the bulk rows bind arrays in the order of the
- * column list (better-sqlite3 binds an array faster than an object of named parameters, which
- * was a fifth of an ingest's time).
- */
-const insertSql = (table: string, columns: readonly string[]): string =>
-  `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-
 /** Where the parent and the name are in a node's and a shadowed row's values (both lists start image, parent, name). */
 const PARENT_COL = NODE_COLS.indexOf('parent');
 const NAME_COL = NODE_COLS.indexOf('name');
 
-const LAYER_ENTRY_INSERT = insertSql('layer_entries', LAYER_ENTRY_COLS);
-const NODE_INSERT = insertSql('fs_nodes', NODE_COLS);
-const SHADOWED_INSERT = insertSql('fs_shadowed', SHADOWED_COLS);
-const CHANGE_INSERT = insertSql('layer_changes', CHANGE_INSERT_COLS);
-const ARCHIVE_INSERT = insertSql('archive_entries', ARCHIVE_INSERT_COLS);
 const FLIP_TO_READY = `UPDATE images SET id = ?, state = 'ready', ${READY_IMAGE_COLS.map((c) => `${c} = ?`).join(', ')},
   owner_pid = NULL, owner_host = NULL, owner_started = NULL, heartbeat_at = NULL WHERE key = ?`;
 
@@ -85,7 +73,7 @@ export class SqliteIngest implements IngestRepo {
     // The link above keeps the half-written layer ours: a failure purges it with the pending image.
     const rows = new LayerRows();
     let seq = 0;
-    await this.c.insertChunked(this.c.stmt(LAYER_ENTRY_INSERT), rows.rows(entries), (r) => layerEntryValues(layerKey, seq++, r), opts.chunkRows, opts.check);
+    await this.c.insertChunked(new BatchedInsert(this.c, 'layer_entries', LAYER_ENTRY_COLS), rows.rows(entries), (r) => layerEntryValues(layerKey, seq++, r), opts.chunkRows, opts.check);
     // Marked complete, the layer is linked by other uploads of it: never by an upload that failed meanwhile.
     opts.check?.();
     await this.c.write(() => this.c.stmt(`UPDATE layers SET entry_count = ?, content_size = ? WHERE key = ?`).run(rows.entries, rows.content, layerKey));
@@ -127,20 +115,24 @@ export class SqliteIngest implements IngestRepo {
 
   async writeMergeRows(pending: PendingImage, rows: Rows<MergeRow>, opts: WriteOptions): Promise<void> {
     const image = this.key(pending);
-    const node = this.c.stmt(NODE_INSERT);
-    const shadowed = this.c.stmt(SHADOWED_INSERT);
-    const change = this.c.stmt(CHANGE_INSERT);
+    const node = new BatchedInsert(this.c, 'fs_nodes', NODE_COLS);
+    const shadowed = new BatchedInsert(this.c, 'fs_shadowed', SHADOWED_COLS);
+    const change = new BatchedInsert(this.c, 'layer_changes', CHANGE_INSERT_COLS);
     const search = new SearchIndexWriter(this.c, image);
     try {
       await this.c.runChunked(rows, (r) => {
         if (r.kind === 'change') {
-          change.run(changeValues(image, r.row));
+          change.add(changeValues(image, r.row));
           return;
         }
         const values = r.kind === 'node' ? nodeValues(image, r.row) : shadowedValues(image, r.row);
-        (r.kind === 'node' ? node : shadowed).run(values);
+        (r.kind === 'node' ? node : shadowed).add(values);
         search.note(values[PARENT_COL] as Buffer, values[NAME_COL] as Buffer, r.kind === 'shadowed');
-      }, opts.chunkRows, opts.check);
+      }, opts.chunkRows, opts.check, () => {
+        node.flush();
+        shadowed.flush();
+        change.flush();
+      });
       await search.writeNames(opts.check);
     } finally {
       search.dispose();
@@ -154,7 +146,7 @@ export class SqliteIngest implements IngestRepo {
     // Being deleted while the same archive came in again: finish the delete, then store anew.
     const released = existing ? await purgeImage(this.c, existing.key, opts.chunkRows) : [];
     let seq = 0;
-    await this.c.insertChunked(this.c.stmt(ARCHIVE_INSERT), facts.archive.entries, (e) => archiveEntryValues(key, seq++, e), opts.chunkRows, opts.check);
+    await this.c.insertChunked(new BatchedInsert(this.c, 'archive_entries', ARCHIVE_INSERT_COLS), facts.archive.entries, (e) => archiveEntryValues(key, seq++, e), opts.chunkRows, opts.check);
     opts.check?.();
     await this.c.write(() => this.c.stmt(FLIP_TO_READY).run(facts.id, ...readyImageValues(facts), key));
     return { created: true, released };
