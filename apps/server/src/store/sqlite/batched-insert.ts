@@ -23,11 +23,13 @@ const insertSql = (table: string, columns: readonly string[], rows: number): str
  */
 export class BatchedInsert {
   private readonly full: Statement;
+  private readonly one: Statement;
   private readonly params: unknown[];
   private rows = 0;
 
   constructor(private readonly c: Conn, private readonly table: string, private readonly columns: readonly string[]) {
     this.full = c.stmt(insertSql(table, columns, ROWS_PER_STATEMENT));
+    this.one = c.stmt(insertSql(table, columns, 1));
     this.params = new Array<unknown>(ROWS_PER_STATEMENT * columns.length);
   }
 
@@ -42,11 +44,10 @@ export class BatchedInsert {
     }
   }
 
-  /** Inserts the rows of a statement not yet full. */
+  /** Inserts the rows of a statement not yet full, one at a time (a statement per count would be prepared and kept for each). */
   flush(): void {
-    if (this.rows === 0) return;
-    const n = this.rows;
+    const width = this.columns.length;
+    for (let r = 0; r < this.rows; r++) this.one.run(this.params.slice(r * width, (r + 1) * width));
     this.rows = 0;
-    this.c.stmt(insertSql(this.table, this.columns, n)).run(this.params.slice(0, n * this.columns.length));
   }
 }
