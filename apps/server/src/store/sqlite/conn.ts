@@ -81,10 +81,11 @@ export class Conn {
   }
 
   /**
-   * Runs `stmt` over `rows` in transactions of `chunk` rows, yielding to the event loop between
-   * them so that reads of other images keep being served while a big image is written. Rows of
-   * a synchronous iterable are pulled one at a time inside the transaction: none outlives its
-   * insert, so none is promoted to the old generation (a big ingest makes hundreds of thousands).
+   * Inserts `rows` through `insert` in transactions of `chunk` rows, yielding to the event loop
+   * between them so that reads of other images keep being served while a big image is written.
+   * Rows of a synchronous iterable are pulled one at a time inside the transaction: none outlives
+   * its statement (a few dozen rows), so none is promoted to the old generation (a big ingest
+   * makes hundreds of thousands).
    */
   async insertChunked<T>(insert: BatchedInsert, rows: Rows<T>, bind: (row: T) => readonly unknown[], chunk: number, check?: () => void): Promise<number> {
     return this.runChunked(rows, (r) => insert.add(bind(r)), chunk, check, () => insert.flush());
