@@ -27,6 +27,7 @@ import { registryRoutes } from './routes/registry.js';
 import { registryPushRoutes } from './routes/registry-push.js';
 import { FindingsService } from './services/findings.js';
 import { PackagesService } from './services/packages.js';
+import { SearchIndexService } from './services/search-index.js';
 import { ComparePackagesService } from './services/compare-packages.js';
 import { packagesRoutes } from './routes/packages.js';
 import type { DockerOptions } from './docker/index.js';
@@ -63,6 +64,11 @@ export interface AppOptions {
   findingsMaxEntries?: number;
   /** Compute each ingested image's packages in the background (default true). */
   packagesAfterIngest?: boolean;
+  /**
+   * Build the search's index of each stored image in the background, after its ingest and at
+   * start for those without one (default true; see SearchIndexRepo).
+   */
+  buildSearchIndex?: boolean;
   /** Check every JSON reply against its route's schema (the tests do; see http/reply-check.ts). */
   checkReplies?: boolean;
 }
@@ -73,7 +79,7 @@ export interface PeelContext {
   /** The blobs. */
   store: FsBlobStore;
   services: Services;
-  /** Resolves when queued writes and blob deletions have finished (for tests and shutdown). */
+  /** Resolves when queued writes, blob deletions and search index builds have finished (for tests and shutdown). */
   idle(): Promise<void>;
 }
 
@@ -136,6 +142,11 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
     http: httpServerOptions(hardening),
   });
   app.setSerializerCompiler(replySerializer(opts.checkReplies ?? false));
+  const searchIndex = new SearchIndexService(index, chunkRows, (err, message) => app.log.error({ err }, message));
+  if (opts.buildSearchIndex !== false) {
+    services.ingest.onIngested((id) => searchIndex.prepare(id));
+    await searchIndex.resume();
+  }
   app.decorate('peel', {
     index,
     store,
@@ -143,9 +154,11 @@ async function serve(opts: AppOptions, hardening: HardeningOptions, lock: DataFo
     idle: async () => {
       await services.queue.idle();
       await services.collector.release([]);
+      await searchIndex.idle();
     },
   } satisfies PeelContext);
   app.addHook('onClose', async () => {
+    await searchIndex.close();
     await packages.close();
     await services.queue.idle();
     await services.collector.close();

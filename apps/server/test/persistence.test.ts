@@ -58,11 +58,11 @@ describe('restart', () => {
     const state = await storeState(first, dir);
     await first.close();
 
-    // As written before the search index: no lists of folders and names.
+    // As written before the search index: no lists of folders and names, no rows by name.
     const db = openDatabase(join(dir, 'peel.db'));
     const version = db.pragma('user_version', { simple: true }) as number;
-    db.exec(`DROP TABLE fs_folders; DROP TABLE fs_names;
-      PRAGMA user_version = ${version - 1}`);
+    db.exec(`DROP TABLE fs_folders; DROP TABLE fs_names; DROP TABLE fs_by_name; DROP TABLE fs_by_name_ready;
+      PRAGMA user_version = ${version - 2}`);
     db.close();
 
     const second = await build(dir);

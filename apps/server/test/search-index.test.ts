@@ -7,6 +7,7 @@ import { encodePathParam, type SearchResult } from '@peel/api';
 import { build, getJson, ingest, removeDir, sql, tempDir, upload } from './helper.js';
 import { generateDockerArchive, type GenFile } from './generate-image.js';
 import { absolutePath, lowerAsciiBytes } from './byte-search.js';
+import { testServerUrl } from './postgres/databases.js';
 
 /**
  * The search answers what a byte search over every stored path answers, whichever way the store
@@ -53,7 +54,16 @@ function layers(): Parameters<typeof generateDockerArchive>[1] {
   ];
 }
 
-describe('search answers what a byte search over every path answers', () => {
+/**
+ * SQLite answers through its folders and names until an image's rows by name are built (in the
+ * background after the ingest), then through those: both ways are checked. PostgreSQL has one.
+ */
+const modes = testServerUrl() ? [{ built: true, label: '' }] : [
+  { built: false, label: ' (SQLite, before the rows by name are built)' },
+  { built: true, label: ' (SQLite, with the rows by name)' },
+];
+
+for (const { built, label } of modes) describe(`search answers what a byte search over every path answers${label}`, () => {
   let dir: string;
   let app: FastifyInstance;
   const images: Array<{ id: string; rows: Row[] }> = [];
@@ -72,7 +82,7 @@ describe('search answers what a byte search over every path answers', () => {
     dir = await tempDir();
     const tar = join(dir, 'search.tar');
     await generateDockerArchive(tar, layers());
-    app = await build(join(dir, 'data'));
+    app = await build(join(dir, 'data'), { buildSearchIndex: built });
     const res = await upload(app, tar);
     expect(res.statusCode, res.body).toBe(201);
     // Names unlike each other (content hashes, as in a git object store), more than the store
@@ -86,6 +96,16 @@ describe('search answers what a byte search over every path answers', () => {
     const hashedUpload = await upload(app, hashed);
     expect(hashedUpload.statusCode, hashedUpload.body).toBe(201);
     for (const id of [res.json().id as string, await ingest(app, 'multi-docker-legacy'), hashedUpload.json().id as string]) images.push({ id, rows: await rowsOf(id) });
+    await app.peel.idle();
+    if (!testServerUrl()) {
+      // Every row of each image by name once built, none before.
+      for (const { id, rows } of images) {
+        const [{ key }] = await sql<{ key: number }>(app, 'SELECT key FROM images WHERE id = ?', id);
+        const [{ n }] = await sql<{ n: number }>(app, 'SELECT count(*) AS n FROM fs_by_name WHERE image = ? AND length(name) > 0', key);
+        const [{ ready }] = await sql<{ ready: number }>(app, 'SELECT count(*) AS ready FROM fs_by_name_ready WHERE image = ?', key);
+        expect([n, ready], id).toEqual(built ? [rows.length, 1] : [0, 0]);
+      }
+    }
   });
   afterAll(async () => {
     await app.close();

@@ -506,5 +506,24 @@ export const MIGRATIONS: readonly Migration[] = [
   `, postgres: `
   -- Nothing: the trigram index above answers the substring search.
   ` },
+  { sqlite: `
+  -- The search's rows by name: a name found in every folder is then one range of this table, not a
+  -- seek per folder. Built after an ingest, in the background (the image is browsable and searched
+  -- through fs_folders meanwhile); fs_by_name_ready lists the images whose rows are all in.
+  -- deleted: 0 for an fs_nodes row, 1 for an fs_shadowed row (seq: its seq; 0 for a node).
+  CREATE TABLE fs_by_name (
+    image INTEGER NOT NULL,
+    name BLOB NOT NULL,
+    parent BLOB NOT NULL,
+    deleted INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (image, name, parent, deleted, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE fs_by_name_ready (
+    image INTEGER PRIMARY KEY
+  );
+  `, postgres: `
+  -- Nothing: the trigram index answers the substring search.
+  ` },
 ];
 

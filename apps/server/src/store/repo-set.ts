@@ -1,4 +1,4 @@
-import type { ArchiveRepo, ChangesRepo, DraftsRepo, FindingsRepo, FsRepo, ImagesRepo, IngestRepo, ListingRepo, Repos } from './types.js';
+import type { ArchiveRepo, ChangesRepo, DraftsRepo, FindingsRepo, FsRepo, ImagesRepo, IngestRepo, ListingRepo, Repos, SearchIndexRepo } from './types.js';
 
 /** A store's repositories outside a transaction, as its implementation built them. */
 export class RepoSet implements Repos {
@@ -10,6 +10,7 @@ export class RepoSet implements Repos {
   readonly drafts: DraftsRepo;
   readonly findings: FindingsRepo;
   readonly ingest: IngestRepo;
+  readonly searchIndex: SearchIndexRepo;
 
   constructor(r: Repos) {
     this.images = r.images;
@@ -20,5 +21,6 @@ export class RepoSet implements Repos {
     this.drafts = r.drafts;
     this.findings = r.findings;
     this.ingest = r.ingest;
+    this.searchIndex = r.searchIndex;
   }
 }

@@ -500,6 +500,21 @@ export interface IngestRepo {
 }
 
 /** The repositories, as seen inside and outside a transaction. */
+/**
+ * What a store builds for its search once an image is stored, in the background. SQLite: the
+ * image's rows by name (its search seeks each folder for a name until then); PostgreSQL: nothing,
+ * its trigram index is written with the rows.
+ */
+export interface SearchIndexRepo {
+  /** Stored images whose search index is not built yet, oldest first. */
+  pending(): Promise<ImageId[]>;
+  /**
+   * Builds image `id`'s index, a transaction of `chunkRows` rows at a time; returns quietly when
+   * the image is deleted meanwhile (or was never stored), rejects when `signal` aborts.
+   */
+  build(id: ImageId, opts: { signal: AbortSignal; chunkRows: number }): Promise<void>;
+}
+
 export interface Repos {
   images: ImagesRepo;
   fs: FsRepo;
@@ -509,6 +524,7 @@ export interface Repos {
   drafts: DraftsRepo;
   findings: FindingsRepo;
   ingest: IngestRepo;
+  searchIndex: SearchIndexRepo;
 }
 
 export interface Store extends Repos {

@@ -1,6 +1,6 @@
 import { MIGRATIONS } from '../migrations.js';
 import { RepoSet } from '../repo-set.js';
-import type { Repos, Store } from '../types.js';
+import type { Repos, SearchIndexRepo, Store } from '../types.js';
 import { PgArchive } from './archive.js';
 import { PgChanges } from './changes.js';
 import { PgConn } from './conn.js';
@@ -13,6 +13,12 @@ import { PgListing } from './listing.js';
 import { migratePostgres } from './migrate.js';
 import { inTransaction, openPool, type PgPool } from './pool.js';
 
+/** Nothing to build: the trigram index on the paths is written with the rows. */
+const PG_SEARCH_INDEX: SearchIndexRepo = {
+  pending: async () => [],
+  build: async () => {},
+};
+
 function repos(c: PgConn, search: PathSearch): Repos {
   return {
     images: new PgImages(c),
@@ -23,6 +29,7 @@ function repos(c: PgConn, search: PathSearch): Repos {
     drafts: new PgDrafts(c),
     findings: new PgFindings(c),
     ingest: new PgIngest(c),
+    searchIndex: PG_SEARCH_INDEX,
   };
 }
 

@@ -234,16 +234,27 @@ export class SqliteFs implements FsRepo {
     const terms = searchTerms(mode, pattern);
     if (terms === undefined) return undefined;
     const params: Record<string, unknown> = { image, pattern, deleted, ...terms.params };
+    let byName = false;
     if (terms.names) {
-      // Each (folder, name) pair is one seek of the primary key.
-      const folders = this.conn.stmt(`SELECT sum(live) + (CASE WHEN @deleted THEN sum(shadowed) ELSE 0 END) FROM fs_folders WHERE image = @image AND ${terms.nameFolders}`)
-        .pluck().get(params) as number | null ?? 0;
+      // Each (folder, name) pair is one seek of the primary key (about 5–10 µs each at 3 million rows).
+      const folders = this.conn.stmt(`SELECT sum(live) + (CASE WHEN @deleted THEN sum(shadowed) ELSE 0 END) FROM fs_folders
+        WHERE image = @image AND ${terms.nameFolders('folder')}`).pluck().get(params) as number | null ?? 0;
       const names = this.conn.stmt(`SELECT count(*) FROM fs_names WHERE image = @image AND ${terms.names}`).pluck().get(params) as number;
-      if (folders * names > SEARCH_INDEXED_MAX_SEEKS) return undefined;
+      const seeks = folders * names;
+      // A row of fs_by_name read in its range costs far less than a seek: read them when they are
+      // few beside the seeks (a name in every folder), not when a folder narrows the seeks to a few.
+      if (this.conn.stmt(`SELECT 1 FROM fs_by_name_ready WHERE image = ?`).pluck().get(image) === 1) {
+        // Counted up to the bound: a count costs what reading the rows would.
+        const bound = Math.min(SEARCH_INDEXED_MAX_SEEKS, BY_NAME_ROWS_PER_SEEK * seeks);
+        const rows = this.conn.stmt(`SELECT count(*) FROM (SELECT 1 FROM fs_by_name WHERE image = @image AND ${namesIn(terms.names)} LIMIT @bound)`)
+          .pluck().get({ ...params, bound: bound + 1 }) as number;
+        byName = rows <= bound;
+      }
+      if (!byName && seeks > SEARCH_INDEXED_MAX_SEEKS) return undefined;
     }
     // The hits' keys without an order (so the statement stops at the bound), sorted here; then
     // the page's rows by primary key.
-    const keys = this.conn.stmt(`${searchUnion(mode, terms)} LIMIT ${SEARCH_INDEXED_MAX_HITS + 1}`).raw().all(params) as SearchKey[];
+    const keys = this.conn.stmt(`${searchUnion(mode, terms, byName)} LIMIT ${SEARCH_INDEXED_MAX_HITS + 1}`).raw().all(params) as SearchKey[];
     if (keys.length > SEARCH_INDEXED_MAX_HITS) return undefined;
     keys.sort(bySearchOrder);
     const node = this.conn.stmt(`SELECT ${SEARCH_NODE_COLS} FROM fs_nodes WHERE image = ? AND parent = ? AND name = ?`);
@@ -261,11 +272,13 @@ const bySearchOrder = (a: SearchKey, b: SearchKey): number => Buffer.compare(a[0
 
 /** Above this many hits the indexed search gives way to a scan: it sorts its hits for a page. */
 const SEARCH_INDEXED_MAX_HITS = 20_000;
-/** Above this many (folder, name) seeks a pattern that names match is scanned for. */
+/** Above this many (folder, name) seeks (or rows by name) a pattern that names match is scanned for. */
 const SEARCH_INDEXED_MAX_SEEKS = 50_000;
+/** Rows by name read instead of each seek, at most. */
+const BY_NAME_ROWS_PER_SEEK = 4;
 
-/** A folder's part of an absolute path, '/' folder '/' (the root's: '/'), lowered as the scan lowers. */
-const FOLDER_PART = `CAST(lower(CASE WHEN length(folder) = 0 THEN '/' ELSE '/' || folder || '/' END) AS BLOB)`;
+/** A folder's part of an absolute path, '/' folder '/' (the root's: '/'), lowered as the scan lowers; `col` holds the folder. */
+const folderPart = (col: string): string => `CAST(lower(CASE WHEN length(${col}) = 0 THEN '/' ELSE '/' || ${col} || '/' END) AS BLOB)`;
 
 /**
  * A pattern's rows, in terms that never both hold for one row (so their rows add up without a
@@ -275,10 +288,10 @@ const FOLDER_PART = `CAST(lower(CASE WHEN length(folder) = 0 THEN '/' ELSE '/' |
  * rest (@tail).
  */
 interface SearchTerms {
-  /** Folders whose every row matches (null: none do, as for a glob on the name). */
-  folders: string | null;
+  /** Folders (in column `col`) whose every row matches (null: none do, as for a glob on the name). */
+  folders: ((col: string) => string) | null;
   /** The other folders, where rows match by name (with `names`). */
-  nameFolders: string;
+  nameFolders: (col: string) => string;
   /** Names that match in `nameFolders` (null: none). */
   names: string | null;
   params: Record<string, Buffer>;
@@ -286,36 +299,43 @@ interface SearchTerms {
 
 /** How the index finds a pattern's rows, or undefined when it cannot (a glob over the whole path). */
 function searchTerms(mode: MatchMode, pattern: Buffer): SearchTerms | undefined {
-  if (mode === 'glob-name') return { folders: null, nameFolders: '1', names: `CAST(name AS TEXT) GLOB CAST(@pattern AS TEXT)`, params: {} };
-  if (mode === 'raw-glob-name') return { folders: null, nameFolders: '1', names: `peel_glob_name(@pattern, name)`, params: {} };
+  if (mode === 'glob-name') return { folders: null, nameFolders: () => '1', names: `CAST(name AS TEXT) GLOB CAST(@pattern AS TEXT)`, params: {} };
+  if (mode === 'raw-glob-name') return { folders: null, nameFolders: () => '1', names: `peel_glob_name(@pattern, name)`, params: {} };
   if (mode !== 'substring') return undefined;
-  const folders = `instr(${FOLDER_PART}, @pattern) > 0`;
-  const others = `NOT (${folders})`;
+  const folders = (col: string) => `instr(${folderPart(col)}, @pattern) > 0`;
+  const others = (col: string) => `NOT (${folders(col)})`;
   const slash = pattern.lastIndexOf(0x2f);
   if (slash < 0) return { folders, nameFolders: others, names: `instr(CAST(lower(name) AS BLOB), @pattern) > 0`, params: {} };
   const tail = pattern.subarray(slash + 1);
   if (tail.length === 0) return { folders, nameFolders: others, names: null, params: {} };
   return {
     folders,
-    nameFolders: `${others} AND substr(${FOLDER_PART}, -length(@head)) = @head`,
+    nameFolders: (col) => `${others(col)} AND substr(${folderPart(col)}, -length(@head)) = @head`,
     names: `substr(CAST(lower(name) AS BLOB), 1, length(@tail)) = @tail`,
     params: { head: pattern.subarray(0, slash + 1), tail },
   };
 }
 
-/** The keys (SearchKey) of the rows the terms name, each once, unordered. */
-function searchUnion(mode: MatchMode, t: SearchTerms): string {
+/** The matching names of an image (`names`: SearchTerms.names). */
+const namesIn = (names: string): string => `name IN (SELECT name FROM fs_names WHERE image = @image AND ${names})`;
+
+/**
+ * The keys (SearchKey) of the rows the terms name, each once, unordered. `byName`: the rows of the
+ * matching names are read from fs_by_name (one range per name) instead of sought folder by folder.
+ */
+function searchUnion(mode: MatchMode, t: SearchTerms, byName: boolean): string {
   const selects: string[] = [];
+  // Matched again row by row: the pattern's rows are the scan's, whatever the terms found.
+  const match = `image = @image AND ${MATCH[mode]}`;
   // Each table's rows are looked for in the folders that hold some of them (fs_folders.live, .shadowed).
   for (const [table, cols, only, has] of [['fs_nodes', 'parent, name, 0, 0', '', 'live'], ['fs_shadowed', 'parent, name, 1, seq', '@deleted AND ', 'shadowed']] as const) {
-    // Matched again row by row: the pattern's rows are the scan's, whatever the terms found.
-    const where = `${only}image = @image AND ${MATCH[mode]}`;
     const folders = (which: string) => `parent IN (SELECT folder FROM fs_folders WHERE image = @image AND ${has} AND ${which})`;
-    if (t.folders) selects.push(`SELECT ${cols} FROM ${table} WHERE ${where} AND ${folders(t.folders)}`);
-    if (t.names) {
-      selects.push(`SELECT ${cols} FROM ${table} WHERE ${where} AND ${folders(t.nameFolders)}
-        AND name IN (SELECT name FROM fs_names WHERE image = @image AND ${t.names})`);
-    }
+    if (t.folders) selects.push(`SELECT ${cols} FROM ${table} WHERE ${only}${match} AND ${folders(t.folders('folder'))}`);
+    if (t.names && !byName) selects.push(`SELECT ${cols} FROM ${table} WHERE ${only}${match} AND ${folders(t.nameFolders('folder'))} AND ${namesIn(t.names)}`);
+  }
+  if (t.names && byName) {
+    selects.push(`SELECT parent, name, deleted, seq FROM fs_by_name WHERE (@deleted OR deleted = 0) AND ${match} AND ${t.nameFolders('parent')}
+      AND ${namesIn(t.names)}`);
   }
   return selects.join('\n  UNION ALL ');
 }

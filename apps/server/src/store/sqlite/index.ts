@@ -10,6 +10,7 @@ import { SqliteFs } from './fs.js';
 import { SqliteImages } from './images.js';
 import { SqliteIngest } from './ingest.js';
 import { SqliteListing } from './listing.js';
+import { SqliteSearchIndex } from './search-index.js';
 
 function repos(c: Conn, shared?: Pick<Repos, 'fs' | 'listing' | 'changes'>): Repos {
   return {
@@ -22,6 +23,7 @@ function repos(c: Conn, shared?: Pick<Repos, 'fs' | 'listing' | 'changes'>): Rep
     drafts: new SqliteDrafts(c),
     findings: new SqliteFindings(c),
     ingest: new SqliteIngest(c),
+    searchIndex: new SqliteSearchIndex(c),
   };
 }
 
