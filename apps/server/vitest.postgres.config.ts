@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
  * tests and the two-process test: on the server PEEL_TEST_DATABASE_URL names (scripts/postgres.sh
  * start prints one); every app data folder gets its own database (test/postgres/databases.ts),
  * dropped when its file ends. Left out: what tests SQLite itself (its query plans, its folder
- * lock, its subtree-size statement, a crash as it leaves a SQLite file, its reuse of a deleted
+ * lock, its subtree-size statement, a crash as it leaves a SQLite file, its held-back inserts, its reuse of a deleted
  * image's row key, which PostgreSQL's sequences never do), and what needs a Docker engine.
  */
 export default defineConfig({
@@ -13,7 +13,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['test/interop/**', 'test/docker/docker-interop.test.ts', 'test/query-plans.test.ts', 'test/folder-lock.test.ts',
-      'test/subtree-size.test.ts', 'test/persistence.test.ts', 'test/key-reuse.test.ts',
+      'test/subtree-size.test.ts', 'test/persistence.test.ts', 'test/key-reuse.test.ts', 'test/batched-insert.test.ts',
       // It checks pushes with `docker pull` and `docker run`: the interop step, which starts Docker, runs it.
       'test/registry/registry-push.test.ts'],
     setupFiles: ['test/postgres/setup.ts'],

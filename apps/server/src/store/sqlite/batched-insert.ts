@@ -18,8 +18,9 @@ const insertSql = (table: string, columns: readonly string[], rows: number): str
 /**
  * A bulk table's rows, inserted a statement of several rows at a time. The values are bound as
  * one array in the order of `columns` (better-sqlite3 binds an array faster than an object of
- * named parameters, which was a fifth of an ingest's time). A row added is in the table once a
- * statement is full or `flush` runs: the writer flushes inside the transaction that adds it.
+ * named parameters, which was a fifth of an ingest's time). Rows are added inside a transaction
+ * of the Conn; those of a statement not yet full are written by the Conn before that transaction
+ * commits (or dropped if it rolls back).
  */
 export class BatchedInsert {
   private readonly full: Statement;
@@ -41,13 +42,23 @@ export class BatchedInsert {
     if (++this.rows === ROWS_PER_STATEMENT) {
       this.full.run(this.params);
       this.rows = 0;
+    } else if (this.rows === 1) {
+      this.c.hold(this);
     }
   }
 
-  /** Inserts the rows of a statement not yet full, one at a time (a statement per count would be prepared and kept for each). */
+  /**
+   * Inserts the rows of a statement not yet full, one at a time (a statement per count would be
+   * prepared and kept for each). The Conn calls it before a commit.
+   */
   flush(): void {
     const width = this.columns.length;
     for (let r = 0; r < this.rows; r++) this.one.run(this.params.slice(r * width, (r + 1) * width));
+    this.rows = 0;
+  }
+
+  /** Forgets the rows not yet written: the Conn calls it when their transaction rolls back. */
+  discard(): void {
     this.rows = 0;
   }
 }

@@ -33,10 +33,29 @@ export class Conn {
     private readonly lock: WriteLock,
     readonly inTransaction: boolean,
     private readonly statements = new Map<string, Statement>(),
+    private readonly holding = new Set<BatchedInsert>(),
   ) {}
 
   static open(db: Db): Conn {
     return new Conn(db, new WriteLock(), false);
+  }
+
+  /**
+   * `insert` holds rows not yet written: they are written before the transaction they were added
+   * in commits, whoever commits it, and dropped with it if it rolls back.
+   */
+  hold(insert: BatchedInsert): void {
+    this.holding.add(insert);
+  }
+
+  private writeHeld(): void {
+    for (const insert of this.holding) insert.flush();
+    this.holding.clear();
+  }
+
+  private dropHeld(): void {
+    for (const insert of this.holding) insert.discard();
+    this.holding.clear();
   }
 
   /** Prepared once per connection and SQL text. */
@@ -51,7 +70,14 @@ export class Conn {
     if (this.inTransaction) return fn();
     const release = await this.lock.acquire();
     try {
-      return this.db.transaction(fn)();
+      return this.db.transaction(() => {
+        const result = fn();
+        this.writeHeld();
+        return result;
+      })();
+    } catch (e) {
+      this.dropHeld();
+      throw e;
     } finally {
       release();
     }
@@ -65,9 +91,11 @@ export class Conn {
       this.db.exec('BEGIN IMMEDIATE');
       try {
         const result = await fn(this.inside());
+        this.writeHeld();
         this.db.exec('COMMIT');
         return result;
       } catch (e) {
+        this.dropHeld();
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         throw e;
       }
@@ -77,7 +105,7 @@ export class Conn {
   }
 
   private inside(): Conn {
-    return (this.insideConn ??= new Conn(this.db, this.lock, true, this.statements));
+    return (this.insideConn ??= new Conn(this.db, this.lock, true, this.statements, this.holding));
   }
 
   /**
@@ -88,15 +116,12 @@ export class Conn {
    * makes hundreds of thousands).
    */
   async insertChunked<T>(insert: BatchedInsert, rows: Rows<T>, bind: (row: T) => readonly unknown[], chunk: number, check?: () => void): Promise<number> {
-    return this.runChunked(rows, (r) => insert.add(bind(r)), chunk, check, () => insert.flush());
+    return this.runChunked(rows, (r) => insert.add(bind(r)), chunk, check);
   }
 
-  /**
-   * As insertChunked, with `run` writing each row (e.g. rows of several tables in one stream) and
-   * `flush` writing what `run` held back, before each commit.
-   */
-  async runChunked<T>(rows: Rows<T>, run: (row: T) => void, chunk: number, check?: () => void, flush?: () => void): Promise<number> {
-    if (!(Symbol.iterator in rows)) return this.runChunkedAsync(rows, run, chunk, check, flush);
+  /** As insertChunked, with `run` writing each row (e.g. rows of several tables in one stream). */
+  async runChunked<T>(rows: Rows<T>, run: (row: T) => void, chunk: number, check?: () => void): Promise<number> {
+    if (!(Symbol.iterator in rows)) return this.runChunkedAsync(rows, run, chunk, check);
     const it = rows[Symbol.iterator]();
     let done = false;
     const runChunk = (): number => {
@@ -110,7 +135,6 @@ export class Conn {
         run(r.value);
         n++;
       }
-      flush?.();
       return n;
     };
     let count = 0;
@@ -127,8 +151,7 @@ export class Conn {
    * (with the write lock) across the waits for the source until `chunk` rows are in: nothing is
    * buffered, so each row dies young. The source must not write on this connection itself.
    */
-  private async runChunkedAsync<T>(batches: AsyncIterable<readonly T[]>, run: (row: T) => void, chunk: number, check?: () => void,
-    flush?: () => void): Promise<number> {
+  private async runChunkedAsync<T>(batches: AsyncIterable<readonly T[]>, run: (row: T) => void, chunk: number, check?: () => void): Promise<number> {
     if (this.inTransaction) {
       let count = 0;
       for await (const batch of batches) {
@@ -136,14 +159,13 @@ export class Conn {
         count += batch.length;
         check?.();
       }
-      flush?.();
       return count;
     }
     let count = 0;
     let inChunk = 0;
     let release: (() => void) | null = null;
     const commit = () => {
-      flush?.();
+      this.writeHeld();
       this.db.exec('COMMIT');
       release!();
       release = null;
@@ -170,6 +192,7 @@ export class Conn {
       return count;
     } finally {
       if (release) {
+        this.dropHeld();
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
         (release as () => void)();
       }

@@ -128,11 +128,7 @@ export class SqliteIngest implements IngestRepo {
         const values = r.kind === 'node' ? nodeValues(image, r.row) : shadowedValues(image, r.row);
         (r.kind === 'node' ? node : shadowed).add(values);
         search.note(values[PARENT_COL] as Buffer, values[NAME_COL] as Buffer, r.kind === 'shadowed');
-      }, opts.chunkRows, opts.check, () => {
-        node.flush();
-        shadowed.flush();
-        change.flush();
-      });
+      }, opts.chunkRows, opts.check);
       await search.writeNames(opts.check);
     } finally {
       search.dispose();

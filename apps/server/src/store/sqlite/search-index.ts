@@ -136,7 +136,6 @@ export class SqliteSearchIndex implements SearchIndexRepo {
         return this.c.write(() => {
           if (!stored()) return false;
           for (const [name, parent, deleted, seq] of rows) insert.add([key, Buffer.from(name, 'latin1'), Buffer.from(parent, 'latin1'), deleted, seq]);
-          insert.flush();
           return true;
         });
       };
