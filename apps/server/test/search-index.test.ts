@@ -85,17 +85,23 @@ for (const { built, label } of modes) describe(`search answers what a byte searc
     app = await build(join(dir, 'data'), { buildSearchIndex: built });
     const res = await upload(app, tar);
     expect(res.statusCode, res.body).toBe(201);
+    const ids = [res.json().id as string, await ingest(app, 'multi-docker-legacy')];
     // Names unlike each other (content hashes, as in a git object store), more than the store
-    // keeps in memory while it sorts them: the sort spills runs to disk.
-    const hashed = join(dir, 'hashed.tar');
-    const hash = (i: number) => createHash('sha1').update(String(i)).digest('hex');
-    await generateDockerArchive(hashed, [
-      { files: Array.from({ length: 40_000 }, (_, i) => ({ path: `objects/${hash(i).slice(0, 2)}/${hash(i).slice(2)}`, content: '' })) },
-      { files: [], whiteouts: Array.from({ length: 50 }, (_, i) => `objects/${hash(i).slice(0, 2)}/${hash(i).slice(2)}`) },
-    ]);
-    const hashedUpload = await upload(app, hashed);
-    expect(hashedUpload.statusCode, hashedUpload.body).toBe(201);
-    for (const id of [res.json().id as string, await ingest(app, 'multi-docker-legacy'), hashedUpload.json().id as string]) images.push({ id, rows: await rowsOf(id) });
+    // keeps in memory while it sorts them: both sorts spill runs to disk, the ingest's of the
+    // names and the build's of the rows by name. Its ingest is the same in both modes, so the
+    // run before the build leaves it out.
+    if (built) {
+      const hashed = join(dir, 'hashed.tar');
+      const hash = (i: number) => createHash('sha1').update(String(i)).digest('hex');
+      await generateDockerArchive(hashed, [
+        { files: Array.from({ length: 40_000 }, (_, i) => ({ path: `objects/${hash(i).slice(0, 2)}/${hash(i).slice(2)}`, content: '' })) },
+        { files: [], whiteouts: Array.from({ length: 50 }, (_, i) => `objects/${hash(i).slice(0, 2)}/${hash(i).slice(2)}`) },
+      ]);
+      const hashedUpload = await upload(app, hashed);
+      expect(hashedUpload.statusCode, hashedUpload.body).toBe(201);
+      ids.push(hashedUpload.json().id as string);
+    }
+    for (const id of ids) images.push({ id, rows: await rowsOf(id) });
     await app.peel.idle();
     if (!testServerUrl()) {
       // Every row of each image by name once built, none before.
