@@ -37,11 +37,17 @@ export DOCKER_HOST
 
 logs=$(mktemp -d)
 passed=0; failed=0; tests_passed=0; tests_failed=0; tests_skipped=0; failures=()
+# The machine's busy and total CPU ticks so far (user, nice, system, irq, softirq; + idle, iowait).
+cpu_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat; }
 step() {
   local name=$1; shift
   echo "=== $name: $*"
-  local ok=1 p f s
+  local ok=1 p f s start=$SECONDS busy0 total0 busy1 total1
+  read -r busy0 total0 < <(cpu_ticks)
   "$@" 2>&1 | tee "$logs/$name.log" || ok=0
+  read -r busy1 total1 < <(cpu_ticks)
+  # How long each step took and how busy it kept the machine's cores: where npm test's time goes.
+  echo "=== $name: $((SECONDS - start)) s, cores busy $(( (busy1 - busy0) * 100 / (total1 - total0 > 0 ? total1 - total0 : 1) ))%"
   read -r p f s < <(count_tests "$logs/$name.log")
   if [ "$s" -gt 0 ]; then echo "$name: $s test(s) skipped: a test that does not run is a failure here"; ok=0; fi
   if [ "$ok" = 1 ]; then passed=$((passed+1)); else failed=$((failed+1)); failures+=("$name"); fi
@@ -62,6 +68,7 @@ rm -rf "$logs"
 # The private PostgreSQL is ours alone (nothing else starts it): it goes with its data.
 bash scripts/postgres.sh stop
 [ ${#failures[@]} -gt 0 ] && echo "failed steps: ${failures[*]}"
+echo "time: $SECONDS s"
 echo "skipped tests: $tests_skipped"
 echo "steps: $passed passed, $failed failed"
 echo "tests: $tests_passed passed, $tests_failed failed"
