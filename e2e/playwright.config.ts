@@ -24,11 +24,8 @@ export default defineConfig({
   outputDir: './test-results',
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  // A spec's tests run in order in one worker; two specs at a time share the server and the
-  // Docker engine (each spec opens and names its own images): 12.8 minutes against 13.3–15.2 one
-  // at a time on two cores.
   fullyParallel: false,
-  workers: 2,
+  workers: 1,
   retries: 0,
   // A stray `test.only` fails the run instead of silently skipping the rest.
   forbidOnly: true,
