@@ -17,6 +17,13 @@ export interface ExternalSortOptions<T> {
 const DEFAULT_CHUNK_ROWS = 32_768;
 const READ_BUFFER = 64 * 1024;
 const BATCH = 256;
+/**
+ * What the merge may hold in read buffers across all runs: a sort of millions of rows has
+ * hundreds of runs, each read at once, so a fixed buffer per run grows with the row count.
+ */
+const MERGE_READ_BUDGET = 4 * 1024 * 1024;
+const MIN_READ_BUFFER = 4 * 1024;
+const MIN_BATCH = 16;
 
 /**
  * Rows of any kind sorted in bounded memory: rows collect in a chunk; a full chunk is sorted and
@@ -45,7 +52,10 @@ export class ExternalSort<T> {
     // Array.prototype.sort is stable: equal rows keep the order they were added in.
     this.chunk.sort(this.o.compare);
     const decode = (line: string) => this.o.decode(JSON.parse(line) as unknown[]);
-    const sources: Array<AsyncIterable<T[]>> = this.runs.files.map((f) => readRun(f, decode, { buffer: READ_BUFFER, batch: BATCH }));
+    const runs = Math.max(1, this.runs.files.length);
+    const buffer = Math.max(MIN_READ_BUFFER, Math.min(READ_BUFFER, Math.floor(MERGE_READ_BUDGET / runs)));
+    const batch = Math.max(MIN_BATCH, Math.min(BATCH, Math.floor((BATCH * buffer) / READ_BUFFER)));
+    const sources: Array<AsyncIterable<T[]>> = this.runs.files.map((f) => readRun(f, decode, { buffer, batch }));
     if (this.chunk.length) sources.push(inBatches(this.chunk, BATCH));
     if (sources.length === 1) yield* sources[0];
     else if (sources.length > 1) yield* mergeSorted(sources, this.o.compare);
