@@ -5,8 +5,9 @@ import { defineConfig } from 'vitest/config';
  * tests and the two-process test: on the server PEEL_TEST_DATABASE_URL names (scripts/postgres.sh
  * start prints one); every app data folder gets its own database (test/postgres/databases.ts),
  * dropped when its file ends. Left out: what tests SQLite itself (its query plans, its folder
- * lock, its subtree-size statement, a crash as it leaves a SQLite file, its held-back inserts, its reuse of a deleted
- * image's row key, which PostgreSQL's sequences never do), and what needs a Docker engine.
+ * lock, its subtree-size statement, a crash as it leaves a SQLite file, its held-back inserts,
+ * its reuse of a deleted image's row key, which PostgreSQL's sequences never do), and what needs
+ * a Docker engine.
  */
 export default defineConfig({
   resolve: { conditions: ['source'] },
