@@ -149,9 +149,10 @@ for (const { built, label } of modes) describe(`search answers what a byte searc
   it('substrings of every kind, live and deleted, paged', async () => {
     for (const { id, rows } of images) {
       const pick = chooser(rows.length);
-      // The hashed image's 40,000 rows: a sample of them, and no pattern that matches them all.
+      // The hashed image's 40,000 rows: a sample of them, and on SQLite a folder part that all of
+      // them are in (more hits than the rows by name it sorts: it counts the folders' rows instead).
       const big = rows.length > 1000;
-      const patterns = new Set(big ? ['no-such-thing', 'objects/ff/', '/0'] : ['/', 'no-such-thing', 'README', 'readme.md', '.conf', 'nested/', '/nested/',
+      const patterns = new Set(big ? ['no-such-thing', 'objects/ff/', '/0', ...(testServerUrl() ? [] : ['objects/'])] : ['/', 'no-such-thing', 'README', 'readme.md', '.conf', 'nested/', '/nested/',
         'gamma/nested/dee', 'ta/index', 'left-pad/pack', '/top', 'doomed', 'doomed/inside/a.txt', '.js', 'e']);
       // Cut from real paths: wholly in the folder part, across the last '/', in the name, whole.
       for (let k = 0; k < Math.min(rows.length, big ? 40 : 150); k++) {
@@ -174,7 +175,7 @@ for (const { built, label } of modes) describe(`search answers what a byte searc
         }
       }
       // Pages of 3 add up to the whole list, each telling the same total.
-      for (const q of big ? ['objects/0a/'] : ['index', '/', 'e', 'nested/']) {
+      for (const q of big ? ['objects/0a/'] : ['index', '/', 'e', 'nested/', 'a/']) {
         const want = expected(rows, q, true);
         const paged = await allHits(id, q, true, 3);
         expect(paged.lines, q).toEqual(want);

@@ -40,6 +40,7 @@ export function apiCalls(id: string, f: ImageFacts, layerEntries: number[]): Api
   const entries = f.wideDirEntries.toLocaleString('en');
   const wideName = f.wideDir.slice(f.wideDir.lastIndexOf('/') + 1);
   const [endFolder, endName] = f.endFile.split('/').slice(-2);
+  const topFolder = f.editPath.replace(/^\//, '').split('/')[0];
   return [
     { name: 'merged root listing (first page)', url: `${img}/fs?path=/&${FIRST_PAGE}` },
     { name: `directory of ${entries} entries (first page)`, url: `${wide}&${FIRST_PAGE}` },
@@ -53,6 +54,8 @@ export function apiCalls(id: string, f: ImageFacts, layerEntries: number[]): Api
     { name: 'search (glob, first 100)', url: `${img}/search?q=${encodeURIComponent('*.json')}`, extra: true },
     // Where a pattern can lie besides a name: a folder's part of the path, across the last '/'.
     { name: 'search (a folder\'s part of the path)', url: `${img}/search?q=${encodeURIComponent(`${wideName}/`)}`, extra: true },
+    // The top folder of the edited file: every folder below it holds the pattern in its part.
+    { name: `search (a folder part every folder below /${topFolder} holds)`, url: `${img}/search?q=${encodeURIComponent(`${topFolder}/`)}`, extra: true },
     { name: 'search (across the last /)', url: `${img}/search?q=${encodeURIComponent(`${endFolder}/${endName.slice(0, 3)}`)}`, extra: true },
     { name: 'search (glob on the name)', url: `${img}/search?q=${encodeURIComponent(`${f.search}*`)}`, extra: true },
   ];

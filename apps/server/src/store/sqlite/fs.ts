@@ -227,20 +227,25 @@ export class SqliteFs implements FsRepo {
 
   /**
    * The search through fs_folders and fs_names (see migrations.ts) when the pattern allows it and
-   * its rows are few; undefined otherwise, and the caller scans the image's rows (as quick as a
-   * page of hits gets when nearly every path matches).
+   * its rows by name are few; undefined otherwise, and the caller scans the image's rows (as quick
+   * as a page of hits gets when nearly every path matches). The folders whose part holds the
+   * pattern are counted, not read: every row in them matches, so their rows are read only where
+   * they fall on the page.
    */
   private searchIndexed(image: number, mode: MatchMode, pattern: Buffer, deleted: number, q: SearchQuery): { hits: SearchHit[]; total: number } | undefined {
     const terms = searchTerms(mode, pattern);
     if (terms === undefined) return undefined;
     const params: Record<string, unknown> = { image, pattern, deleted, ...terms.params };
-    let byName = false;
+    const folders = terms.folders ? this.matchingFolders(image, terms.folders('folder'), deleted, params) : [];
+    if (folders === undefined) return undefined;
+    let keys: SearchKey[] = [];
     if (terms.names) {
+      let byName = false;
       // Each (folder, name) pair is one seek of the primary key (about 5–10 µs each at 3 million rows).
-      const folders = this.conn.stmt(`SELECT sum(live) + (CASE WHEN @deleted THEN sum(shadowed) ELSE 0 END) FROM fs_folders
+      const nameFolders = this.conn.stmt(`SELECT sum(live) + (CASE WHEN @deleted THEN sum(shadowed) ELSE 0 END) FROM fs_folders
         WHERE image = @image AND ${terms.nameFolders('folder')}`).pluck().get(params) as number | null ?? 0;
       const names = this.conn.stmt(`SELECT count(*) FROM fs_names WHERE image = @image AND ${terms.names}`).pluck().get(params) as number;
-      const seeks = folders * names;
+      const seeks = nameFolders * names;
       // A row of fs_by_name read in its range costs far less than a seek: read them when they are
       // few beside the seeks (a name in every folder), not when a folder narrows the seeks to a few.
       if (this.conn.stmt(`SELECT 1 FROM fs_by_name_ready WHERE image = ?`).pluck().get(image) === 1) {
@@ -251,18 +256,80 @@ export class SqliteFs implements FsRepo {
         byName = rows <= bound;
       }
       if (!byName && seeks > SEARCH_INDEXED_MAX_SEEKS) return undefined;
+      // The name hits' keys without an order (so the statement stops at the bound), sorted here.
+      keys = this.conn.stmt(`${nameHits(mode, terms, byName)} LIMIT ${SEARCH_INDEXED_MAX_HITS + 1}`).raw().all(params) as SearchKey[];
+      if (keys.length > SEARCH_INDEXED_MAX_HITS) return undefined;
+      keys.sort(bySearchOrder);
     }
-    // The hits' keys without an order (so the statement stops at the bound), sorted here; then
-    // the page's rows by primary key.
-    const keys = this.conn.stmt(`${searchUnion(mode, terms, byName)} LIMIT ${SEARCH_INDEXED_MAX_HITS + 1}`).raw().all(params) as SearchKey[];
-    if (keys.length > SEARCH_INDEXED_MAX_HITS) return undefined;
-    keys.sort(bySearchOrder);
+    return this.searchPage(image, deleted, folders, keys, q);
+  }
+
+  /**
+   * The folders whose every row matches (`where`, on column `folder`), in byte order, each with
+   * its rows counted: the live ones are its node's child count (one seek), the deleted ones a
+   * count of its range. Undefined when there are too many to list.
+   */
+  private matchingFolders(image: number, where: string, deleted: number, params: Record<string, unknown>): FolderHits[] | undefined {
+    const found = this.conn.stmt(`SELECT folder, live, shadowed FROM fs_folders WHERE image = @image AND (live OR (@deleted AND shadowed)) AND ${where}
+      ORDER BY folder LIMIT ${SEARCH_INDEXED_MAX_FOLDERS + 1}`).raw().all(params) as Array<[Buffer, number, number]>;
+    if (found.length > SEARCH_INDEXED_MAX_FOLDERS) return undefined;
+    const childCount = this.conn.stmt(`SELECT child_count FROM fs_nodes WHERE image = ? AND parent = ? AND name = ?`).pluck();
+    const liveRows = this.conn.stmt(`SELECT count(*) FROM fs_nodes WHERE image = ? AND parent = ?`).pluck();
+    const shadowedRows = this.conn.stmt(`SELECT count(*) FROM fs_shadowed WHERE image = ? AND parent = ?`).pluck();
+    return found.map(([folder, live, shadowed]) => {
+      let rows = 0;
+      if (live) {
+        const slash = folder.lastIndexOf(0x2f);
+        const own = folder.length === 0 ? undefined : childCount.get(image, slash < 0 ? EMPTY : folder.subarray(0, slash), folder.subarray(slash + 1)) as number | undefined;
+        rows += own ?? (liveRows.get(image, folder) as number);
+      }
+      if (deleted && shadowed) rows += shadowedRows.get(image, folder) as number;
+      return { folder, rows };
+    });
+  }
+
+  /**
+   * The page of hits `q` asks for, out of the counted folders and the sorted name hits (never in
+   * the same folder), in the search's order; total: all of them.
+   */
+  private searchPage(image: number, deleted: number, folders: readonly FolderHits[], keys: readonly SearchKey[], q: SearchQuery): { hits: SearchHit[]; total: number } {
     const node = this.conn.stmt(`SELECT ${SEARCH_NODE_COLS} FROM fs_nodes WHERE image = ? AND parent = ? AND name = ?`);
     const shadowed = this.conn.stmt(`SELECT ${SEARCH_SHADOWED_COLS} FROM fs_shadowed WHERE image = ? AND parent = ? AND name = ? AND seq = ?`);
-    const rows = keys.slice(q.offset, q.offset + q.limit).map(([parent, name, gone, seq]) =>
-      (gone ? shadowed.get(image, parent, name, seq) : node.get(image, parent, name)) as SearchRow);
-    return { hits: rows.map(searchHitOf), total: keys.length };
+    const inFolder = this.conn.stmt(deleted
+      ? `SELECT ${SEARCH_NODE_COLS} FROM fs_nodes WHERE image = @image AND parent = @folder
+         UNION ALL SELECT ${SEARCH_SHADOWED_COLS} FROM fs_shadowed WHERE image = @image AND parent = @folder
+         ORDER BY 2, 3, 4 LIMIT @limit OFFSET @offset`
+      : `SELECT ${SEARCH_NODE_COLS} FROM fs_nodes WHERE image = @image AND parent = @folder ORDER BY name LIMIT @limit OFFSET @offset`);
+    const rows: SearchRow[] = [];
+    const end = q.offset + q.limit;
+    let at = 0;
+    let k = 0;
+    const takeKeys = (before: Buffer | null) => {
+      for (; k < keys.length && (before === null || Buffer.compare(keys[k][0], before) < 0); k++, at++) {
+        if (at < q.offset || at >= end) continue;
+        const [parent, name, gone, seq] = keys[k];
+        rows.push((gone ? shadowed.get(image, parent, name, seq) : node.get(image, parent, name)) as SearchRow);
+      }
+    };
+    for (const f of folders) {
+      takeKeys(f.folder);
+      if (at + f.rows > q.offset && at < end) {
+        const offset = Math.max(0, q.offset - at);
+        rows.push(...inFolder.all({ image, folder: f.folder, offset, limit: Math.min(f.rows, end - at) - offset }) as SearchRow[]);
+      }
+      at += f.rows;
+    }
+    takeKeys(null);
+    return { hits: rows.map(searchHitOf), total: at };
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A folder whose every row is a hit, and how many rows it has (the deleted ones if asked for). */
+interface FolderHits {
+  folder: Buffer;
+  rows: number;
 }
 
 /** A hit's key: parent, name, deleted (0 or 1), seq (0 for a live node). */
@@ -270,8 +337,10 @@ type SearchKey = [Buffer, Buffer, number, number];
 /** The search's order (the scan's ORDER BY 1, 2, 3, 4): bytes of the parent, of the name, live first, then seq. */
 const bySearchOrder = (a: SearchKey, b: SearchKey): number => Buffer.compare(a[0], b[0]) || Buffer.compare(a[1], b[1]) || a[2] - b[2] || a[3] - b[3];
 
-/** Above this many hits the indexed search gives way to a scan: it sorts its hits for a page. */
+/** Above this many hits by name the indexed search gives way to a scan: it sorts them for a page. */
 const SEARCH_INDEXED_MAX_HITS = 20_000;
+/** Above this many folders that match whole the search gives way to a scan. */
+const SEARCH_INDEXED_MAX_FOLDERS = 100_000;
 /** Above this many (folder, name) seeks (or rows by name) a pattern that names match is scanned for. */
 const SEARCH_INDEXED_MAX_SEEKS = 50_000;
 /** Rows by name read instead of each seek, at most. */
@@ -320,24 +389,22 @@ function searchTerms(mode: MatchMode, pattern: Buffer): SearchTerms | undefined 
 const namesIn = (names: string): string => `name IN (SELECT name FROM fs_names WHERE image = @image AND ${names})`;
 
 /**
- * The keys (SearchKey) of the rows the terms name, each once, unordered. `byName`: the rows of the
- * matching names are read from fs_by_name (one range per name) instead of sought folder by folder.
+ * The keys (SearchKey) of the rows that match by name in the folders that do not match whole,
+ * each once, unordered. `byName`: read from fs_by_name (one range per name) instead of sought
+ * folder by folder.
  */
-function searchUnion(mode: MatchMode, t: SearchTerms, byName: boolean): string {
-  const selects: string[] = [];
+function nameHits(mode: MatchMode, t: SearchTerms, byName: boolean): string {
   // Matched again row by row: the pattern's rows are the scan's, whatever the terms found.
   const match = `image = @image AND ${MATCH[mode]}`;
+  if (byName) {
+    return `SELECT parent, name, deleted, seq FROM fs_by_name WHERE (@deleted OR deleted = 0) AND ${match} AND ${t.nameFolders('parent')}
+      AND ${namesIn(t.names!)}`;
+  }
   // Each table's rows are looked for in the folders that hold some of them (fs_folders.live, .shadowed).
-  for (const [table, cols, only, has] of [['fs_nodes', 'parent, name, 0, 0', '', 'live'], ['fs_shadowed', 'parent, name, 1, seq', '@deleted AND ', 'shadowed']] as const) {
-    const folders = (which: string) => `parent IN (SELECT folder FROM fs_folders WHERE image = @image AND ${has} AND ${which})`;
-    if (t.folders) selects.push(`SELECT ${cols} FROM ${table} WHERE ${only}${match} AND ${folders(t.folders('folder'))}`);
-    if (t.names && !byName) selects.push(`SELECT ${cols} FROM ${table} WHERE ${only}${match} AND ${folders(t.nameFolders('folder'))} AND ${namesIn(t.names)}`);
-  }
-  if (t.names && byName) {
-    selects.push(`SELECT parent, name, deleted, seq FROM fs_by_name WHERE (@deleted OR deleted = 0) AND ${match} AND ${t.nameFolders('parent')}
-      AND ${namesIn(t.names)}`);
-  }
-  return selects.join('\n  UNION ALL ');
+  return [['fs_nodes', 'parent, name, 0, 0', '', 'live'], ['fs_shadowed', 'parent, name, 1, seq', '@deleted AND ', 'shadowed']]
+    .map(([table, cols, only, has]) => `SELECT ${cols} FROM ${table} WHERE ${only}${match}
+      AND parent IN (SELECT folder FROM fs_folders WHERE image = @image AND ${has} AND ${t.nameFolders('folder')}) AND ${namesIn(t.names!)}`)
+    .join('\n  UNION ALL ');
 }
 
 /** peel_glob(pattern, subject): SQLite GLOB semantics on decoded (lossless) names and paths. */
