@@ -107,7 +107,7 @@ describe('folder bytes and the filesystem as of a layer', () => {
       ALTER TABLE images DROP COLUMN owner_pid; ALTER TABLE images DROP COLUMN owner_host;
       ALTER TABLE images DROP COLUMN owner_started; ALTER TABLE images DROP COLUMN heartbeat_at;
       ALTER TABLE drafts DROP COLUMN revision;
-      DROP TABLE fs_folders; DROP TABLE fs_names; DROP TABLE fs_by_name; DROP TABLE fs_by_name_ready;
+      DROP TABLE fs_folders; DROP TABLE fs_names; DROP TABLE fs_by_name; DROP TABLE fs_by_name_ready; DROP TABLE fs_name_counts;
       PRAGMA user_version = 3`);
     db.close();
     app = await build(join(dir, 'data'));

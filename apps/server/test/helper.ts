@@ -120,7 +120,7 @@ export async function storeState(app: FastifyInstance, dataDir: string): Promise
   const temp = await readdir(join(dataDir, 'blobs', 'tmp'));
   const rows: Record<string, number> = {};
   // The SQLite store's search index has tables of its own (PostgreSQL's is an index).
-  const searchIndex = databases.get(app) ? [] : ['fs_folders', 'fs_names', 'fs_by_name', 'fs_by_name_ready'];
+  const searchIndex = databases.get(app) ? [] : ['fs_folders', 'fs_names', 'fs_by_name', 'fs_by_name_ready', 'fs_name_counts'];
   for (const t of ['images', 'layers', 'image_layers', 'layer_entries', 'fs_nodes', 'fs_shadowed', 'layer_changes', 'archive_entries', 'image_blobs', ...searchIndex]) {
     rows[t] = await count(app, `SELECT count(*) AS n FROM ${t}`);
   }

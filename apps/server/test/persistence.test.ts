@@ -61,8 +61,8 @@ describe('restart', () => {
     // As written before the search index: no lists of folders and names, no rows by name.
     const db = openDatabase(join(dir, 'peel.db'));
     const version = db.pragma('user_version', { simple: true }) as number;
-    db.exec(`DROP TABLE fs_folders; DROP TABLE fs_names; DROP TABLE fs_by_name; DROP TABLE fs_by_name_ready;
-      PRAGMA user_version = ${version - 2}`);
+    db.exec(`DROP TABLE fs_folders; DROP TABLE fs_names; DROP TABLE fs_by_name; DROP TABLE fs_by_name_ready; DROP TABLE fs_name_counts;
+      PRAGMA user_version = ${version - 3}`);
     db.close();
 
     const second = await build(dir);

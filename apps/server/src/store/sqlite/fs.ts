@@ -240,6 +240,10 @@ export class SqliteFs implements FsRepo {
     if (folders === undefined) return undefined;
     let keys: SearchKey[] = [];
     if (terms.names) {
+      const ready = this.conn.stmt(`SELECT 1 FROM fs_by_name_ready WHERE image = ?`).pluck().get(image) === 1;
+      // Too many name hits to sort: counted by name instead, the page read in order by the scan's
+      // statement (which stops at the page's end).
+      const counted = () => (ready && terms.namesEverywhere ? this.countedSearch(image, mode, terms, folders, params, q) : undefined);
       let byName = false;
       // Each (folder, name) pair is one seek of the primary key (about 5–10 µs each at 3 million rows).
       const nameFolders = this.conn.stmt(`SELECT sum(live) + (CASE WHEN @deleted THEN sum(shadowed) ELSE 0 END) FROM fs_folders
@@ -248,20 +252,48 @@ export class SqliteFs implements FsRepo {
       const seeks = nameFolders * names;
       // A row of fs_by_name read in its range costs far less than a seek: read them when they are
       // few beside the seeks (a name in every folder), not when a folder narrows the seeks to a few.
-      if (this.conn.stmt(`SELECT 1 FROM fs_by_name_ready WHERE image = ?`).pluck().get(image) === 1) {
+      if (ready) {
         // Counted up to the bound: a count costs what reading the rows would.
         const bound = Math.min(SEARCH_INDEXED_MAX_SEEKS, BY_NAME_ROWS_PER_SEEK * seeks);
         const rows = this.conn.stmt(`SELECT count(*) FROM (SELECT 1 FROM fs_by_name WHERE image = @image AND ${namesIn(terms.names)} LIMIT @bound)`)
           .pluck().get({ ...params, bound: bound + 1 }) as number;
         byName = rows <= bound;
+        // More rows by name than it sorts: counted, when it can be, without reading their keys.
+        if (byName && rows > SEARCH_INDEXED_MAX_HITS) {
+          const found = counted();
+          if (found) return found;
+        }
       }
-      if (!byName && seeks > SEARCH_INDEXED_MAX_SEEKS) return undefined;
+      if (!byName && seeks > SEARCH_INDEXED_MAX_SEEKS) return counted();
       // The name hits' keys without an order (so the statement stops at the bound), sorted here.
       keys = this.conn.stmt(`${nameHits(mode, terms, byName)} LIMIT ${SEARCH_INDEXED_MAX_HITS + 1}`).raw().all(params) as SearchKey[];
-      if (keys.length > SEARCH_INDEXED_MAX_HITS) return undefined;
+      if (keys.length > SEARCH_INDEXED_MAX_HITS) return counted();
       keys.sort(bySearchOrder);
     }
     return this.searchPage(image, deleted, folders, keys, q);
+  }
+
+  /**
+   * A search whose names match in every folder (`namesEverywhere`), from the rows each name has
+   * (fs_name_counts, complete once the rows by name are): the total is the matching folders' rows
+   * and the matching names' rows, less the latter's rows in the former (read when those folders
+   * are few); the page is the scan's, which walks the rows in order and stops at the page's end
+   * (a page deep into sparse hits walks far).
+   */
+  private countedSearch(image: number, mode: MatchMode, terms: SearchTerms, folders: readonly FolderHits[], params: Record<string, unknown>, q: SearchQuery): { hits: SearchHit[]; total: number } | undefined {
+    const folderRows = folders.reduce((n, f) => n + f.rows, 0);
+    if (folderRows > SEARCH_INDEXED_MAX_HITS) return undefined;
+    const named = this.conn.stmt(`SELECT coalesce(sum(live) + (CASE WHEN @deleted THEN sum(shadowed) ELSE 0 END), 0) FROM fs_name_counts
+      WHERE image = @image AND ${terms.names}`).pluck().get(params) as number;
+    const liveNamed = this.conn.stmt(`SELECT count(*) FROM fs_nodes WHERE image = @image AND parent = @folder AND ${terms.names}`).pluck();
+    const shadowedNamed = this.conn.stmt(`SELECT count(*) FROM fs_shadowed WHERE image = @image AND parent = @folder AND ${terms.names}`).pluck();
+    let namedInFolders = 0;
+    for (const { folder } of folders) {
+      namedInFolders += liveNamed.get({ ...params, folder }) as number;
+      if (params.deleted) namedInFolders += shadowedNamed.get({ ...params, folder }) as number;
+    }
+    const rows = this.s.search[mode].page.all({ image, pattern: params.pattern, deleted: params.deleted, limit: q.limit, offset: q.offset }) as SearchRow[];
+    return { hits: rows.map(searchHitOf), total: folderRows + named - namedInFolders };
   }
 
   /**
@@ -363,24 +395,27 @@ interface SearchTerms {
   nameFolders: (col: string) => string;
   /** Names that match in `nameFolders` (null: none). */
   names: string | null;
+  /** Whether `nameFolders` is every folder but those that match whole (no other condition on the folder). */
+  namesEverywhere: boolean;
   params: Record<string, Buffer>;
 }
 
 /** How the index finds a pattern's rows, or undefined when it cannot (a glob over the whole path). */
 function searchTerms(mode: MatchMode, pattern: Buffer): SearchTerms | undefined {
-  if (mode === 'glob-name') return { folders: null, nameFolders: () => '1', names: `CAST(name AS TEXT) GLOB CAST(@pattern AS TEXT)`, params: {} };
-  if (mode === 'raw-glob-name') return { folders: null, nameFolders: () => '1', names: `peel_glob_name(@pattern, name)`, params: {} };
+  if (mode === 'glob-name') return { folders: null, nameFolders: () => '1', names: `CAST(name AS TEXT) GLOB CAST(@pattern AS TEXT)`, namesEverywhere: true, params: {} };
+  if (mode === 'raw-glob-name') return { folders: null, nameFolders: () => '1', names: `peel_glob_name(@pattern, name)`, namesEverywhere: true, params: {} };
   if (mode !== 'substring') return undefined;
   const folders = (col: string) => `instr(${folderPart(col)}, @pattern) > 0`;
   const others = (col: string) => `NOT (${folders(col)})`;
   const slash = pattern.lastIndexOf(0x2f);
-  if (slash < 0) return { folders, nameFolders: others, names: `instr(CAST(lower(name) AS BLOB), @pattern) > 0`, params: {} };
+  if (slash < 0) return { folders, nameFolders: others, names: `instr(CAST(lower(name) AS BLOB), @pattern) > 0`, namesEverywhere: true, params: {} };
   const tail = pattern.subarray(slash + 1);
-  if (tail.length === 0) return { folders, nameFolders: others, names: null, params: {} };
+  if (tail.length === 0) return { folders, nameFolders: others, names: null, namesEverywhere: false, params: {} };
   return {
     folders,
     nameFolders: (col) => `${others(col)} AND substr(${folderPart(col)}, -length(@head)) = @head`,
     names: `substr(CAST(lower(name) AS BLOB), 1, length(@tail)) = @tail`,
+    namesEverywhere: false,
     params: { head: pattern.subarray(0, slash + 1), tail },
   };
 }

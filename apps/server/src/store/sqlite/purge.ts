@@ -6,6 +6,7 @@ const SEARCH_INDEX_TABLES = [
   { table: 'fs_folders', key: 'image, folder' },
   { table: 'fs_names', key: 'image, name' },
   { table: 'fs_by_name', key: 'image, name, parent, deleted, seq' },
+  { table: 'fs_name_counts', key: 'image, name' },
   { table: 'fs_by_name_ready', key: 'image' },
 ] as const;
 

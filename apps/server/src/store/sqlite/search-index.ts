@@ -93,7 +93,8 @@ const SORT_RUN_ROWS = 16_384;
 /**
  * Builds an image's fs_by_name after its ingest: its rows read in key order a page at a time,
  * sorted on disk by name, written in order (a b-tree filled in key order; written as the merge
- * emitted them, the same rows cost SQLite a random insert each). Each transaction first checks
+ * emitted them, the same rows cost SQLite a random insert each), and each name's rows counted
+ * into fs_name_counts as they go by. Each transaction first checks
  * that the image is still the stored one, so a delete midway stops the build, and the ready
  * mark is written last.
  */
@@ -115,6 +116,7 @@ export class SqliteSearchIndex implements SearchIndexRepo {
     if (this.c.stmt(`SELECT 1 FROM fs_by_name_ready WHERE image = ?`).pluck().get(key) === 1) return;
     // A build a stop interrupted left some rows: start again from none.
     await this.c.deleteChunked('fs_by_name', 'image, name, parent, deleted, seq', 'image = ?', [key], opts.chunkRows);
+    await this.c.deleteChunked('fs_name_counts', 'image, name', 'image = ?', [key], opts.chunkRows);
     const sort = new ExternalSort<ByName>({
       compare: byNameOrder,
       encode: (r) => r,
@@ -125,8 +127,13 @@ export class SqliteSearchIndex implements SearchIndexRepo {
       await this.readRows(key, sort, opts.signal, stored);
       if (!stored()) return;
       const insert = new BatchedInsert(this.c, 'fs_by_name', ['image', 'name', 'parent', 'deleted', 'seq']);
+      const insertCount = new BatchedInsert(this.c, 'fs_name_counts', ['image', 'name', 'live', 'shadowed']);
       let chunk: ByName[] = [];
-      const flush = async (): Promise<boolean> => {
+      // The name whose rows are being counted (its rows come one after another), and its counts.
+      let name: string | null = null;
+      let nameBytes = Buffer.alloc(0);
+      let counts = [0, 0];
+      const flush = async (last: boolean): Promise<boolean> => {
         // Requests are served between transactions: the lock alone would hand the connection
         // straight back to the build.
         await nextTick();
@@ -135,15 +142,25 @@ export class SqliteSearchIndex implements SearchIndexRepo {
         chunk = [];
         return this.c.write(() => {
           if (!stored()) return false;
-          for (const [name, parent, deleted, seq] of rows) insert.add([key, Buffer.from(name, 'latin1'), Buffer.from(parent, 'latin1'), deleted, seq]);
+          for (const [rowName, parent, deleted, seq] of rows) {
+            if (rowName !== name) {
+              if (name !== null) insertCount.add([key, nameBytes, counts[0], counts[1]]);
+              name = rowName;
+              nameBytes = Buffer.from(rowName, 'latin1');
+              counts = [0, 0];
+            }
+            counts[deleted]++;
+            insert.add([key, nameBytes, Buffer.from(parent, 'latin1'), deleted, seq]);
+          }
+          if (last && name !== null) insertCount.add([key, nameBytes, counts[0], counts[1]]);
           return true;
         });
       };
       for await (const batch of sort.sorted()) {
         for (const r of batch) chunk.push(r);
-        if (chunk.length >= opts.chunkRows && !(await flush())) return;
+        if (chunk.length >= opts.chunkRows && !(await flush(false))) return;
       }
-      if (!(await flush())) return;
+      if (!(await flush(true))) return;
       await this.c.write(() => {
         if (stored()) this.c.stmt(`INSERT OR IGNORE INTO fs_by_name_ready (image) VALUES (?)`).run(key);
       });
