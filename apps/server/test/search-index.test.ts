@@ -104,7 +104,7 @@ for (const { built, label } of modes) describe(`search answers what a byte searc
     for (const id of ids) images.push({ id, rows: await rowsOf(id) });
     await app.peel.idle();
     if (!testServerUrl()) {
-      // Every row of each image by name once built, none before.
+      // Every row of each image by name once built, none before; the rows of each name and of each folder counted.
       for (const { id, rows } of images) {
         const [{ key }] = await sql<{ key: number }>(app, 'SELECT key FROM images WHERE id = ?', id);
         const [{ n }] = await sql<{ n: number }>(app, 'SELECT count(*) AS n FROM fs_by_name WHERE image = ? AND length(name) > 0', key);
@@ -119,6 +119,15 @@ for (const { built, label } of modes) describe(`search answers what a byte searc
         }
         const counts = await sql<{ name: string; live: number; shadowed: number }>(app, 'SELECT hex(name) AS name, live, shadowed FROM fs_name_counts WHERE image = ? AND length(name) > 0', key);
         expect(new Map(counts.map((c) => [c.name.toLowerCase(), [c.live, c.shadowed]])), id).toEqual(built ? want : new Map());
+        // Each folder's rows, live and deleted, counted as the merged rows are written.
+        const inFolder = new Map<string, [number, number]>();
+        for (const r of rows) {
+          const c = inFolder.get(r.parent.toString('hex')) ?? [0, 0];
+          c[r.deleted ? 1 : 0]++;
+          inFolder.set(r.parent.toString('hex'), c);
+        }
+        const folders = await sql<{ folder: string; live: number; shadowed: number }>(app, 'SELECT hex(folder) AS folder, live_rows AS live, shadowed_rows AS shadowed FROM fs_folders WHERE image = ?', key);
+        expect(new Map(folders.map((f) => [f.folder.toLowerCase(), [f.live, f.shadowed]])), id).toEqual(inFolder);
       }
     }
   });

@@ -526,6 +526,12 @@ export const MIGRATIONS: readonly Migration[] = [
   -- Nothing: the trigram index answers the substring search.
   ` },
   { sqlite: `
+  -- How many rows each folder holds (live_rows: in fs_nodes; shadowed_rows: in fs_shadowed),
+  -- written with fs_folders: the search counts a matching folder's hits without reading them.
+  ALTER TABLE fs_folders ADD COLUMN live_rows INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE fs_folders ADD COLUMN shadowed_rows INTEGER NOT NULL DEFAULT 0;
+  UPDATE fs_folders SET live_rows = (SELECT count(*) FROM fs_nodes n WHERE n.image = fs_folders.image AND n.parent = fs_folders.folder) WHERE live;
+  UPDATE fs_folders SET shadowed_rows = (SELECT count(*) FROM fs_shadowed s WHERE s.image = fs_folders.image AND s.parent = fs_folders.folder) WHERE shadowed;
   -- How many rows each name has (live: in fs_nodes; shadowed: in fs_shadowed), written with the
   -- rows by name: a name found in millions of rows (f0001.txt, index.js) then tells the search's
   -- total without counting them. Complete for the images in fs_by_name_ready.

@@ -236,7 +236,7 @@ export class SqliteFs implements FsRepo {
     const terms = searchTerms(mode, pattern);
     if (terms === undefined) return undefined;
     const params: Record<string, unknown> = { image, pattern, deleted, ...terms.params };
-    const folders = terms.folders ? this.matchingFolders(image, terms.folders('folder'), deleted, params) : [];
+    const folders = terms.folders ? this.matchingFolders(terms.folders('folder'), params) : [];
     if (folders === undefined) return undefined;
     let keys: SearchKey[] = [];
     if (terms.names) {
@@ -253,10 +253,10 @@ export class SqliteFs implements FsRepo {
       // A row of fs_by_name read in its range costs far less than a seek: read them when they are
       // few beside the seeks (a name in every folder), not when a folder narrows the seeks to a few.
       if (ready) {
-        // Counted up to the bound: a count costs what reading the rows would.
+        // The rows by name of the matching names (live and deleted: a range holds both).
         const bound = Math.min(SEARCH_INDEXED_MAX_SEEKS, BY_NAME_ROWS_PER_SEEK * seeks);
-        const rows = this.conn.stmt(`SELECT count(*) FROM (SELECT 1 FROM fs_by_name WHERE image = @image AND ${namesIn(terms.names)} LIMIT @bound)`)
-          .pluck().get({ ...params, bound: bound + 1 }) as number;
+        const rows = this.conn.stmt(`SELECT coalesce(sum(live + shadowed), 0) FROM fs_name_counts WHERE image = @image AND ${terms.names}`)
+          .pluck().get(params) as number;
         byName = rows <= bound;
         // More rows by name than it sorts: counted, when it can be, without reading their keys.
         if (byName && rows > SEARCH_INDEXED_MAX_HITS) {
@@ -298,26 +298,14 @@ export class SqliteFs implements FsRepo {
 
   /**
    * The folders whose every row matches (`where`, on column `folder`), in byte order, each with
-   * its rows counted: the live ones are its node's child count (one seek), the deleted ones a
-   * count of its range. Undefined when there are too many to list.
+   * its rows (the deleted ones too if asked for). Undefined when there are too many to list.
    */
-  private matchingFolders(image: number, where: string, deleted: number, params: Record<string, unknown>): FolderHits[] | undefined {
-    const found = this.conn.stmt(`SELECT folder, live, shadowed FROM fs_folders WHERE image = @image AND (live OR (@deleted AND shadowed)) AND ${where}
-      ORDER BY folder LIMIT ${SEARCH_INDEXED_MAX_FOLDERS + 1}`).raw().all(params) as Array<[Buffer, number, number]>;
+  private matchingFolders(where: string, params: Record<string, unknown>): FolderHits[] | undefined {
+    const found = this.conn.stmt(`SELECT folder, live_rows + (CASE WHEN @deleted THEN shadowed_rows ELSE 0 END) FROM fs_folders
+      WHERE image = @image AND (live OR (@deleted AND shadowed)) AND ${where}
+      ORDER BY folder LIMIT ${SEARCH_INDEXED_MAX_FOLDERS + 1}`).raw().all(params) as Array<[Buffer, number]>;
     if (found.length > SEARCH_INDEXED_MAX_FOLDERS) return undefined;
-    const childCount = this.conn.stmt(`SELECT child_count FROM fs_nodes WHERE image = ? AND parent = ? AND name = ?`).pluck();
-    const liveRows = this.conn.stmt(`SELECT count(*) FROM fs_nodes WHERE image = ? AND parent = ?`).pluck();
-    const shadowedRows = this.conn.stmt(`SELECT count(*) FROM fs_shadowed WHERE image = ? AND parent = ?`).pluck();
-    return found.map(([folder, live, shadowed]) => {
-      let rows = 0;
-      if (live) {
-        const slash = folder.lastIndexOf(0x2f);
-        const own = folder.length === 0 ? undefined : childCount.get(image, slash < 0 ? EMPTY : folder.subarray(0, slash), folder.subarray(slash + 1)) as number | undefined;
-        rows += own ?? (liveRows.get(image, folder) as number);
-      }
-      if (deleted && shadowed) rows += shadowedRows.get(image, folder) as number;
-      return { folder, rows };
-    });
+    return found.map(([folder, rows]) => ({ folder, rows }));
   }
 
   /**
@@ -355,8 +343,6 @@ export class SqliteFs implements FsRepo {
     return { hits: rows.map(searchHitOf), total: at };
   }
 }
-
-const EMPTY = Buffer.alloc(0);
 
 /** A folder whose every row is a hit, and how many rows it has (the deleted ones if asked for). */
 interface FolderHits {

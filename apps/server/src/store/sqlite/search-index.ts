@@ -18,8 +18,8 @@ const NAMES_CHUNK = 4096;
  * are sorted on disk, and written in order, each once, after the rows.
  */
 export class SearchIndexWriter {
-  private lastLiveFolder: Buffer | undefined;
-  private lastShadowedFolder: Buffer | undefined;
+  /** The folder of the live and of the shadowed rows being noted, and how many rows it has had so far in this run. */
+  private readonly runs = [{ folder: undefined as Buffer | undefined, rows: 0 }, { folder: undefined as Buffer | undefined, rows: 0 }];
   private readonly recentNames = new Set<string>();
   /** Names as latin1 strings: one character per byte, so that string order is byte order. */
   private readonly names = new ExternalSort<string>({
@@ -30,16 +30,14 @@ export class SearchIndexWriter {
 
   constructor(private readonly c: Conn, private readonly image: number) {}
 
-  /** Called for every fs_nodes row and (`shadowed`) fs_shadowed row, inside the transaction that writes it. */
+  /** Called for every fs_nodes row and (`shadowed`) fs_shadowed row, inside a transaction of the rows' writer. */
   note(parent: Buffer, name: Buffer, shadowed: boolean): void {
-    const last = shadowed ? this.lastShadowedFolder : this.lastLiveFolder;
-    if (last === undefined || !last.equals(parent)) {
-      this.c.stmt(`INSERT INTO fs_folders (image, folder, live, shadowed) VALUES (?, ?, ?, ?)
-        ON CONFLICT (image, folder) DO UPDATE SET live = max(live, excluded.live), shadowed = max(shadowed, excluded.shadowed)`)
-        .run(this.image, parent, shadowed ? 0 : 1, shadowed ? 1 : 0);
-      if (shadowed) this.lastShadowedFolder = parent;
-      else this.lastLiveFolder = parent;
+    const run = this.runs[shadowed ? 1 : 0];
+    if (run.folder === undefined || !run.folder.equals(parent)) {
+      this.endRun(shadowed ? 1 : 0);
+      run.folder = parent;
     }
+    run.rows++;
     const key = name.toString('latin1');
     if (this.recentNames.has(key)) return;
     if (this.recentNames.size >= RECENT_NAMES) this.recentNames.clear();
@@ -47,8 +45,24 @@ export class SearchIndexWriter {
     this.names.add(key);
   }
 
-  /** Once every row is written. */
+  /** A folder's run of rows of one kind (0: live, 1: shadowed) counted into fs_folders (a folder's rows may come in several runs). */
+  private endRun(kind: 0 | 1): void {
+    const run = this.runs[kind];
+    if (run.folder === undefined) return;
+    this.c.stmt(`INSERT INTO fs_folders (image, folder, live, shadowed, live_rows, shadowed_rows) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT (image, folder) DO UPDATE SET live = max(live, excluded.live), shadowed = max(shadowed, excluded.shadowed),
+        live_rows = live_rows + excluded.live_rows, shadowed_rows = shadowed_rows + excluded.shadowed_rows`)
+      .run(this.image, run.folder, 1 - kind, kind, kind === 0 ? run.rows : 0, kind === 1 ? run.rows : 0);
+    run.folder = undefined;
+    run.rows = 0;
+  }
+
+  /** Once every row is written: the last runs' folders, then the names. */
   async writeNames(check?: () => void): Promise<void> {
+    await this.c.write(() => {
+      this.endRun(0);
+      this.endRun(1);
+    });
     const insert = this.c.stmt(`INSERT OR IGNORE INTO fs_names (image, name) VALUES (?, ?)`);
     let chunk: Buffer[] = [];
     const flush = async () => {
