@@ -23,6 +23,18 @@ const pathOf = (r: Row): string => decodeName(absPath(r));
 const byPath = (a: Row, b: Row): number =>
   Buffer.compare(a.parent, b.parent) || Buffer.compare(a.name, b.name) || Number(a.deleted) - Number(b.deleted) || a.seq - b.seq;
 
+/** Rows counted by a key's bytes (hex, lower case): [live, deleted]. */
+function liveAndDeleted(rows: Row[], key: (r: Row) => Buffer): Map<string, [number, number]> {
+  const out = new Map<string, [number, number]>();
+  for (const r of rows) {
+    const k = key(r).toString('hex');
+    const c = out.get(k) ?? [0, 0];
+    c[r.deleted ? 1 : 0]++;
+    out.set(k, c);
+  }
+  return out;
+}
+
 /** Deterministic choices (a fixed-seed LCG): the same patterns every run. */
 function chooser(seed: number): (n: number) => number {
   let s = seed;
@@ -111,21 +123,11 @@ for (const { built, label } of modes) describe(`search answers what a byte searc
         const [{ ready }] = await sql<{ ready: number }>(app, 'SELECT count(*) AS ready FROM fs_by_name_ready WHERE image = ?', key);
         expect([n, ready], id).toEqual(built ? [rows.length, 1] : [0, 0]);
         // Each name's rows, live and deleted, counted as the rows by name are written.
-        const want = new Map<string, [number, number]>();
-        for (const r of rows) {
-          const c = want.get(r.name.toString('hex')) ?? [0, 0];
-          c[r.deleted ? 1 : 0]++;
-          want.set(r.name.toString('hex'), c);
-        }
+        const want = liveAndDeleted(rows, (r) => r.name);
         const counts = await sql<{ name: string; live: number; shadowed: number }>(app, 'SELECT hex(name) AS name, live, shadowed FROM fs_name_counts WHERE image = ? AND length(name) > 0', key);
         expect(new Map(counts.map((c) => [c.name.toLowerCase(), [c.live, c.shadowed]])), id).toEqual(built ? want : new Map());
         // Each folder's rows, live and deleted, counted as the merged rows are written.
-        const inFolder = new Map<string, [number, number]>();
-        for (const r of rows) {
-          const c = inFolder.get(r.parent.toString('hex')) ?? [0, 0];
-          c[r.deleted ? 1 : 0]++;
-          inFolder.set(r.parent.toString('hex'), c);
-        }
+        const inFolder = liveAndDeleted(rows, (r) => r.parent);
         const folders = await sql<{ folder: string; live: number; shadowed: number }>(app, 'SELECT hex(folder) AS folder, live_rows AS live, shadowed_rows AS shadowed FROM fs_folders WHERE image = ?', key);
         expect(new Map(folders.map((f) => [f.folder.toLowerCase(), [f.live, f.shadowed]])), id).toEqual(inFolder);
       }
