@@ -266,7 +266,7 @@ export class SqliteFs implements FsRepo {
       }
       if (!byName && seeks > SEARCH_INDEXED_MAX_SEEKS) return counted();
       // The name hits' keys without an order (so the statement stops at the bound), sorted here.
-      keys = this.conn.stmt(`${nameHits(mode, terms, byName)} LIMIT ${SEARCH_INDEXED_MAX_HITS + 1}`).raw().all(params) as SearchKey[];
+      keys = this.conn.stmt(`${nameHits(mode, terms.nameFolders, terms.names, byName)} LIMIT ${SEARCH_INDEXED_MAX_HITS + 1}`).raw().all(params) as SearchKey[];
       if (keys.length > SEARCH_INDEXED_MAX_HITS) return counted();
       keys.sort(bySearchOrder);
     }
@@ -414,17 +414,17 @@ const namesIn = (names: string): string => `name IN (SELECT name FROM fs_names W
  * each once, unordered. `byName`: read from fs_by_name (one range per name) instead of sought
  * folder by folder.
  */
-function nameHits(mode: MatchMode, t: SearchTerms, byName: boolean): string {
+function nameHits(mode: MatchMode, nameFolders: SearchTerms['nameFolders'], names: string, byName: boolean): string {
   // Matched again row by row: the pattern's rows are the scan's, whatever the terms found.
   const match = `image = @image AND ${MATCH[mode]}`;
   if (byName) {
-    return `SELECT parent, name, deleted, seq FROM fs_by_name WHERE (@deleted OR deleted = 0) AND ${match} AND ${t.nameFolders('parent')}
-      AND ${namesIn(t.names!)}`;
+    return `SELECT parent, name, deleted, seq FROM fs_by_name WHERE (@deleted OR deleted = 0) AND ${match} AND ${nameFolders('parent')}
+      AND ${namesIn(names)}`;
   }
   // Each table's rows are looked for in the folders that hold some of them (fs_folders.live, .shadowed).
   return [['fs_nodes', 'parent, name, 0, 0', '', 'live'], ['fs_shadowed', 'parent, name, 1, seq', '@deleted AND ', 'shadowed']]
     .map(([table, cols, only, has]) => `SELECT ${cols} FROM ${table} WHERE ${only}${match}
-      AND parent IN (SELECT folder FROM fs_folders WHERE image = @image AND ${has} AND ${t.nameFolders('folder')}) AND ${namesIn(t.names!)}`)
+      AND parent IN (SELECT folder FROM fs_folders WHERE image = @image AND ${has} AND ${nameFolders('folder')}) AND ${namesIn(names)}`)
     .join('\n  UNION ALL ');
 }
 
