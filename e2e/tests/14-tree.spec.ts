@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FsEntry, FsPage, ImageSummary } from '@peel/api';
 import { docker, dockerLoad, uniqueTag } from './docker.js';
 import { clearDraft, expect, fixturePath, shot, test, treeItem, uploadViaApi } from './helpers.js';
+import { layeredImage } from './make-image.js';
 
 // multi-docker-legacy.tar (fixtures/README.md), layers numbered from 0: layer 3 deletes
 // /opt/app/conf/old.conf, layer 5 adds /opt/app/.env and layer 6 deletes it, layer 7 adds the
@@ -163,6 +164,29 @@ test('a filter says how many deleted matches it hides, and shows them on request
   await page.getByRole('button', { name: 'show' }).click();
   await expect(page).toHaveURL(/deleted=1/);
   await expect(page.getByRole('tree', { name: 'Matching paths' }).getByRole('treeitem', { name: 'old.conf' })).toContainText('deleted by layer 3');
+});
+
+test('a filter lists the live matches first, however many deleted ones sort before them', async ({ page, request }) => {
+  // /a-old's 600 logs (deleted by the second layer) come before /z-new's 3 in path order: a page
+  // of matches read with the deleted ones would hold none of the 3.
+  const old = Array.from({ length: 600 }, (_, i) => ({ path: `a-old/f${String(i).padStart(3, '0')}.log`, type: 'file' as const }));
+  const archive = layeredImage([
+    [{ path: 'a-old', type: 'dir' }, ...old, { path: 'z-new', type: 'dir' }, ...['one', 'two', 'three'].map((n) => ({ path: `z-new/${n}.log`, type: 'file' as const }))],
+    [{ path: '.wh.a-old', type: 'file' }],
+  ], 'e2e/deleted-first:latest', 'generated');
+  const response = await request.post('/api/images?name=deleted-first.tar', { data: archive, headers: { 'Content-Type': 'application/x-tar' } });
+  expect([200, 201], await response.text()).toContain(response.status());
+  const id = ((await response.json()) as ImageSummary).id;
+  await page.goto(`/images/${id}/files?q=.log`);
+  const matches = page.getByRole('tree', { name: 'Matching paths' });
+  await expect(page.getByText('3 matches · 600 deleted matches hidden')).toBeVisible();
+  await expect(matches.getByRole('treeitem')).toHaveText([/\/z-new\/one\.log/, /\/z-new\/three\.log/, /\/z-new\/two\.log/]);
+  await expect(page.getByRole('button', { name: 'Load more matches' })).toHaveCount(0);
+  await shot(page, '14-filter-live-first');
+  await page.getByRole('button', { name: 'show' }).click();
+  await expect(page).toHaveURL(/deleted=1/);
+  await expect(page.getByText(/^500 matches among the first 500 of 603 in the image/)).toBeVisible();
+  await expect(matches.getByRole('treeitem', { name: 'f000.log' })).toContainText('deleted by layer 1');
 });
 
 test('the tree has the keyboard on arrival, and typing a name jumps to it', async ({ page, request }) => {

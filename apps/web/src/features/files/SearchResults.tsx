@@ -3,7 +3,7 @@ import { ErrorNote } from '../../components/ErrorNote.js';
 import { Icon } from '../../components/Icon.js';
 import { Loading } from '../../components/Loading.js';
 import { formatSize } from '../../lib/format-size.js';
-import { useSearchPaths } from './api/search-paths.js';
+import { useSearchPaths, useSearchTotal } from './api/search-paths.js';
 import { displayName, iconFor } from './entry-labels.js';
 import { entryKey, filterMatches } from './tree-rows.js';
 import { goneLabel } from './TreeRowView.js';
@@ -25,13 +25,20 @@ interface Props {
 
 /** Paths matching the filter, as a flat list of full paths. */
 export function SearchResults({ imageId, query, layer, asOf, includeGone, onShowGone, selectedKey, onSelect }: Props) {
-  const search = useSearchPaths(imageId, query);
+  // The merged view without what is gone asks for the live paths only (in an image where most
+  // matches were deleted, pages of them would show next to nothing), and for the total with the
+  // deleted ones apart, to say how many it hides.
+  const liveOnly = layer === undefined && asOf === undefined && !includeGone;
+  const search = useSearchPaths(imageId, query, !liveOnly);
+  const withGone = useSearchTotal(imageId, query, liveOnly);
   const { fetchNextPage, hasNextPage, isFetchingNextPage, isFetchNextPageError, error } = search;
   if (search.isPending) return <Loading lines={4} label="Searching" />;
   if (search.isError) return <ErrorNote error={search.error} title="Search failed" />;
   const all = search.data.pages.flatMap((page) => page.items);
   const total = search.data.pages[0]?.total ?? 0;
-  const { shown: items, goneHidden } = filterMatches(all, { layer, asOf, includeGone });
+  const filtered = filterMatches(all, { layer, asOf, includeGone });
+  const items = filtered.shown;
+  const goneHidden = liveOnly ? Math.max(0, (withGone.data ?? total) - total) : filtered.goneHidden;
   const where = layer !== undefined ? ` in layer ${layer}` : asOf !== undefined ? ` as of layer ${asOf}` : '';
   return (
     <div className="search-results tree-scroll">

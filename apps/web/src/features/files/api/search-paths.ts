@@ -1,19 +1,22 @@
-import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { SearchResult } from '@peel/api';
 import { apiJson, apiUrl } from '../../../lib/api-client.js';
 import { filesKeys } from './query-keys.js';
 
 export const SEARCH_PAGE = 500;
 
-/** `GET /api/images/:id/search?q=&offset=&limit=`: merged (and deleted) paths matching a substring or glob. */
-export function searchPaths(imageId: string, q: string, offset = 0): Promise<SearchResult> {
-  return apiJson<SearchResult>(apiUrl(`/api/images/${encodeURIComponent(imageId)}/search`, { q, offset, limit: SEARCH_PAGE }));
+/**
+ * `GET /api/images/:id/search?q=&deleted=&offset=&limit=`: merged paths matching a substring or
+ * glob, and with `deleted` the deleted and overwritten ones too.
+ */
+export function searchPaths(imageId: string, q: string, deleted: boolean, offset = 0, limit = SEARCH_PAGE): Promise<SearchResult> {
+  return apiJson<SearchResult>(apiUrl(`/api/images/${encodeURIComponent(imageId)}/search`, { q, deleted: deleted ? 1 : 0, offset, limit }));
 }
 
-export const searchQueryOptions = (imageId: string, q: string) =>
+export const searchQueryOptions = (imageId: string, q: string, deleted: boolean) =>
   infiniteQueryOptions({
-    queryKey: filesKeys.search(imageId, q),
-    queryFn: ({ pageParam }) => searchPaths(imageId, q, pageParam),
+    queryKey: filesKeys.search(imageId, q, deleted),
+    queryFn: ({ pageParam }) => searchPaths(imageId, q, deleted, pageParam),
     initialPageParam: 0,
     getNextPageParam: (last) => (last.offset + last.items.length < last.total && last.items.length > 0 ? last.offset + last.items.length : undefined),
     staleTime: Number.POSITIVE_INFINITY,
@@ -21,6 +24,18 @@ export const searchQueryOptions = (imageId: string, q: string) =>
   });
 
 /** The matches page by page; `fetchNextPage` asks for the next page. */
-export function useSearchPaths(imageId: string, q: string) {
-  return useInfiniteQuery({ ...searchQueryOptions(imageId, q), enabled: q.trim() !== '', placeholderData: keepPreviousData });
+export function useSearchPaths(imageId: string, q: string, deleted: boolean) {
+  return useInfiniteQuery({ ...searchQueryOptions(imageId, q, deleted), enabled: q.trim() !== '', placeholderData: keepPreviousData });
+}
+
+/** How many paths match, the deleted and overwritten ones included (the total of a page of one). */
+export function useSearchTotal(imageId: string, q: string, enabled: boolean) {
+  return useQuery({
+    queryKey: filesKeys.searchTotal(imageId, q),
+    queryFn: () => searchPaths(imageId, q, true, 0, 1),
+    select: (result) => result.total,
+    enabled: enabled && q.trim() !== '',
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
 }
