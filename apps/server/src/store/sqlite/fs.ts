@@ -240,23 +240,28 @@ export class SqliteFs implements FsRepo {
     if (folders === undefined) return undefined;
     let keys: SearchKey[] = [];
     if (terms.names) {
+      const names = terms.names;
       const ready = this.conn.stmt(`SELECT 1 FROM fs_by_name_ready WHERE image = ?`).pluck().get(image) === 1;
+      // The matching names, and once the rows by name are built (with their counts) their rows.
+      const named = ready
+        ? this.conn.stmt(`SELECT count(*) AS names, coalesce(sum(live), 0) AS live, coalesce(sum(shadowed), 0) AS shadowed FROM fs_name_counts
+            WHERE image = @image AND ${names}`).get(params) as { names: number; live: number; shadowed: number }
+        : { names: this.conn.stmt(`SELECT count(*) FROM fs_names WHERE image = @image AND ${names}`).pluck().get(params) as number, live: 0, shadowed: 0 };
       // Too many name hits to sort: counted by name instead, the page read in order by the scan's
       // statement (which stops at the page's end).
-      const counted = () => (ready && terms.namesEverywhere ? this.countedSearch(image, mode, terms, folders, params, q) : undefined);
+      const counted = () => (ready && terms.namesEverywhere
+        ? this.countedSearch(mode, folders, named.live + (deleted ? named.shadowed : 0), names, params, q) : undefined);
       let byName = false;
       // Each (folder, name) pair is one seek of the primary key (about 5–10 µs each at 3 million rows).
       const nameFolders = this.conn.stmt(`SELECT sum(live) + (CASE WHEN @deleted THEN sum(shadowed) ELSE 0 END) FROM fs_folders
         WHERE image = @image AND ${terms.nameFolders('folder')}`).pluck().get(params) as number | null ?? 0;
-      const names = this.conn.stmt(`SELECT count(*) FROM fs_names WHERE image = @image AND ${terms.names}`).pluck().get(params) as number;
-      const seeks = nameFolders * names;
+      const seeks = nameFolders * named.names;
       // A row of fs_by_name read in its range costs far less than a seek: read them when they are
       // few beside the seeks (a name in every folder), not when a folder narrows the seeks to a few.
       if (ready) {
         // The rows by name of the matching names (live and deleted: a range holds both).
         const bound = Math.min(SEARCH_INDEXED_MAX_SEEKS, BY_NAME_ROWS_PER_SEEK * seeks);
-        const rows = this.conn.stmt(`SELECT coalesce(sum(live + shadowed), 0) FROM fs_name_counts WHERE image = @image AND ${terms.names}`)
-          .pluck().get(params) as number;
+        const rows = named.live + named.shadowed;
         byName = rows <= bound;
         // More rows by name than it sorts: counted, when it can be, without reading their keys.
         if (byName && rows > SEARCH_INDEXED_MAX_HITS) {
@@ -266,7 +271,7 @@ export class SqliteFs implements FsRepo {
       }
       if (!byName && seeks > SEARCH_INDEXED_MAX_SEEKS) return counted();
       // The name hits' keys without an order (so the statement stops at the bound), sorted here.
-      keys = this.conn.stmt(`${nameHits(mode, terms.nameFolders, terms.names, byName)} LIMIT ${SEARCH_INDEXED_MAX_HITS + 1}`).raw().all(params) as SearchKey[];
+      keys = this.conn.stmt(`${nameHits(mode, terms.nameFolders, names, byName)} LIMIT ${SEARCH_INDEXED_MAX_HITS + 1}`).raw().all(params) as SearchKey[];
       if (keys.length > SEARCH_INDEXED_MAX_HITS) return counted();
       keys.sort(bySearchOrder);
     }
@@ -274,25 +279,24 @@ export class SqliteFs implements FsRepo {
   }
 
   /**
-   * A search whose names match in every folder (`namesEverywhere`), from the rows each name has
-   * (fs_name_counts, complete once the rows by name are): the total is the matching folders' rows
+   * A search whose names (`names`) match in every folder (`namesEverywhere`), from the rows each
+   * name has (`named`: their sum in fs_name_counts, complete once the rows by name are, the
+   * deleted ones if asked for): the total is the matching folders' rows
    * and the matching names' rows, less the latter's rows in the former (read when those folders
    * are few); the page is the scan's, which walks the rows in order and stops at the page's end
    * (a page deep into sparse hits walks far).
    */
-  private countedSearch(image: number, mode: MatchMode, terms: SearchTerms, folders: readonly FolderHits[], params: Record<string, unknown>, q: SearchQuery): { hits: SearchHit[]; total: number } | undefined {
+  private countedSearch(mode: MatchMode, folders: readonly FolderHits[], named: number, names: string, params: Record<string, unknown>, q: SearchQuery): { hits: SearchHit[]; total: number } | undefined {
     const folderRows = folders.reduce((n, f) => n + f.rows, 0);
     if (folderRows > SEARCH_INDEXED_MAX_HITS) return undefined;
-    const named = this.conn.stmt(`SELECT coalesce(sum(live) + (CASE WHEN @deleted THEN sum(shadowed) ELSE 0 END), 0) FROM fs_name_counts
-      WHERE image = @image AND ${terms.names}`).pluck().get(params) as number;
-    const liveNamed = this.conn.stmt(`SELECT count(*) FROM fs_nodes WHERE image = @image AND parent = @folder AND ${terms.names}`).pluck();
-    const shadowedNamed = this.conn.stmt(`SELECT count(*) FROM fs_shadowed WHERE image = @image AND parent = @folder AND ${terms.names}`).pluck();
+    const liveNamed = this.conn.stmt(`SELECT count(*) FROM fs_nodes WHERE image = @image AND parent = @folder AND ${names}`).pluck();
+    const shadowedNamed = this.conn.stmt(`SELECT count(*) FROM fs_shadowed WHERE image = @image AND parent = @folder AND ${names}`).pluck();
     let namedInFolders = 0;
     for (const { folder } of folders) {
       namedInFolders += liveNamed.get({ ...params, folder }) as number;
       if (params.deleted) namedInFolders += shadowedNamed.get({ ...params, folder }) as number;
     }
-    const rows = this.s.search[mode].page.all({ image, pattern: params.pattern, deleted: params.deleted, limit: q.limit, offset: q.offset }) as SearchRow[];
+    const rows = this.s.search[mode].page.all({ image: params.image, pattern: params.pattern, deleted: params.deleted, limit: q.limit, offset: q.offset }) as SearchRow[];
     return { hits: rows.map(searchHitOf), total: folderRows + named - namedInFolders };
   }
 
