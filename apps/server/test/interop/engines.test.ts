@@ -17,7 +17,7 @@ import { build, fixture, FIXTURES, ingest, removeDir, tempDir } from '../helper.
 import { downloadExport, editDraft } from './api.js';
 import { applyEdits, sendEdits, type Edit } from './edit-model.js';
 import { unpackExport } from './export-archive.js';
-import { startContainerd, startPodman, podmanListing, type CtrCli, type PodmanCli } from './engines.js';
+import { podmanListing, runWhole, startContainerd, startPodman, type CtrCli, type PodmanCli } from './engines.js';
 import { rootfsListing } from './fs-views.js';
 
 const ALPYNE = await readFile(path.join(FIXTURES, 'tiny-alpyne-expected.txt'));
@@ -118,9 +118,10 @@ describe.each(CASES)('export of $fixture', (c) => {
         await ctr.run(['containers', 'rm', container]).catch(() => undefined);
       }
     };
-    expect((await ctrRun(['cat', '/etc/os-release'])).toString()).toBe(ALPYNE.toString());
-    expect((await ctrRun([])).toString()).toBe(`peel cmd 42\n${ALPYNE}`);
-    expect((await ctrRun(['/bin/sh', '-c', ABSENT, 'sh', ...gone])).toString()).toBe('checked\n');
+    const ctrOutput = (args: string[], expected: string) => runWhole(() => ctrRun(args), expected);
+    expect(await ctrOutput(['cat', '/etc/os-release'], ALPYNE.toString())).toBe(ALPYNE.toString());
+    expect(await ctrOutput([], `peel cmd 42\n${ALPYNE}`)).toBe(`peel cmd 42\n${ALPYNE}`);
+    expect(await ctrOutput(['/bin/sh', '-c', ABSENT, 'sh', ...gone], 'checked\n')).toBe('checked\n');
     // The image's layers as containerd's snapshotter stacked them, mounted read-only and walked.
     const mountpoint = path.join(dir, 'containerd-mount');
     await mkdir(mountpoint);

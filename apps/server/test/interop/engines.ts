@@ -41,6 +41,22 @@ export async function startContainerd(namespace: string) {
 }
 export type CtrCli = Awaited<ReturnType<typeof startContainerd>>;
 
+/**
+ * Runs a short-lived container until its output is `expected`, at most `tries` times, and returns
+ * the last output. `ctr run` can lose the tail of a container's output when the process exits
+ * right after writing (its copy of the task's stdio races the exit), which shows as a strict
+ * prefix of what was written; anything else, or the same short output every time, is returned
+ * for the caller's assertion to fail on.
+ */
+export async function runWhole(runOnce: () => Promise<Buffer>, expected: string, tries = 3): Promise<string> {
+  let output = '';
+  for (let attempt = 1; attempt <= tries; attempt++) {
+    output = (await runOnce()).toString();
+    if (output === expected || !expected.startsWith(output)) return output;
+  }
+  return output;
+}
+
 /** podman's view: `podman export` of a created (never started) container, listed by GNU tar. */
 export async function podmanListing(podman: PodmanCli, tag: string, file: string): Promise<FsListing> {
   const id = (await podman.text(['create', tag])).trim();
