@@ -1,4 +1,4 @@
-import type { ImageSummary } from '@peel/api';
+import type { ImageSummary, SearchResult } from '@peel/api';
 import { wideImage } from './make-image.js';
 import { expect, shot, test, treeItem } from './helpers.js';
 
@@ -86,7 +86,7 @@ test('a directory with 50,000 entries opens, scrolls and navigates smoothly', as
   console.log(`50k directory: open ${openMs} ms, End+Up keys ${endMs} ms, ${rendered} rows in the DOM`);
 });
 
-test('filtering finds paths across the image', async ({ page }) => {
+test('filtering finds paths across the image', async ({ page, request }) => {
   await page.goto(`/images/${image.id}/files?q=f4999*`);
   const results = page.getByRole('tree', { name: 'Matching paths' });
   await expect(results.getByRole('treeitem')).toHaveCount(10);
@@ -96,8 +96,17 @@ test('filtering finds paths across the image', async ({ page }) => {
   await expect(page).toHaveURL(/q=%2Fbig%2Ff0\*|q=\/big\/f0\*/);
   await expect(results.getByRole('treeitem')).toHaveCount(500);
   await expect(page.getByText('500 matches among the first 500 of 10,000 in the image')).toBeVisible();
+  const pages: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/search?')) pages.push(new URL(r.url()).search);
+  });
   await page.getByRole('button', { name: 'Load more matches' }).click();
   await expect(results.getByRole('treeitem')).toHaveCount(1000);
+  // The second page follows the first's cursor (sought, however deep) and goes on where it ended.
+  expect(pages.filter((q) => q.includes('deleted=0'))).toEqual([expect.stringMatching(/[?&]cursor=[\w-]+/)]);
+  const hit = async (offset: number) => ((await (await request.get(`/api/images/${image.id}/search?q=${encodeURIComponent('/big/f0*')}&deleted=0&limit=1&offset=${offset}`)).json()) as SearchResult).items[0].path;
+  await expect(results.getByRole('treeitem').nth(500)).toHaveAccessibleDescription(await hit(500));
+  await expect(results.getByRole('treeitem').nth(999)).toHaveAccessibleDescription(await hit(999));
   await page.getByRole('searchbox', { name: 'Filter paths' }).fill('');
   await expect(page).not.toHaveURL(/q=/);
   await expect(treeItem(page.getByRole('tree', { name: 'Merged filesystem' }), 'f49990')).toHaveAttribute('aria-selected', 'true');

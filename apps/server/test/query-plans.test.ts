@@ -69,4 +69,19 @@ describe('query plans of folder reads', () => {
       db.close();
     }
   });
+
+  it("a search's page after a cursor seeks past the cursor's key in both tables", async () => {
+    const db = openDatabase(join(dir, 'peel-search.db'));
+    try {
+      const after = (await preparedSql(db)).filter((sql) => sql.includes('(parent, name) > (@parent, @name)') && sql.includes('fs_shadowed'));
+      // One statement per way of matching (substring, globs, raw bytes).
+      expect(after.length).toBeGreaterThanOrEqual(5);
+      for (const sql of after) {
+        const lines = plan(db, sql).filter((l) => /^(SEARCH|SCAN) /.test(l));
+        expect(lines, sql).toEqual(['SEARCH fs_nodes USING PRIMARY KEY (image=? AND (parent,name)>(?,?))', 'SEARCH fs_shadowed USING PRIMARY KEY (image=? AND (parent,name,seq)>(?,?,?))']);
+      }
+    } finally {
+      db.close();
+    }
+  });
 });

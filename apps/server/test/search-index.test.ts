@@ -219,6 +219,54 @@ for (const { built, label } of modes) describe(`search answers what a byte searc
     }
   });
 
+  it('pages followed by their cursors hold what pages by offset hold, however each search is read', async () => {
+    const line = (i: SearchResult['items'][number]) => `${i.path}${i.deleted ? ' (deleted)' : ''}`;
+    /** Every hit through `next` cursors, checking each page's offset and that `next` ends the list. */
+    const byCursor = async (id: string, q: string, deleted: boolean, limit: number) => {
+      const lines: string[] = [];
+      let page = await search(id, q, `deleted=${deleted ? 1 : 0}&limit=${limit}`);
+      for (;;) {
+        expect(page.offset, q).toBe(lines.length);
+        lines.push(...page.items.map(line));
+        if (page.next === null) break;
+        expect(page.items.length, q).toBe(limit);
+        page = await search(id, q, `deleted=${deleted ? 1 : 0}&limit=${limit}&cursor=${page.next}`);
+      }
+      expect(lines.length, q).toBe(page.total);
+      return lines;
+    };
+    const small = images[0];
+    // Pages of one: a cursor on every hit, a live path's versions that are gone just after it
+    // (alpha/index.js), a folder that matches whole; globs on the path are read by the scan.
+    for (const q of ['index', 'a/', 'e', '*.js', '/gamma/*/README.md', '/*/index.js', '/*']) {
+      for (const deleted of [false, true]) {
+        const want = (await allHits(small.id, q, deleted, 1000)).lines;
+        expect(want.length, q).toBeGreaterThan(0);
+        expect(await byCursor(small.id, q, deleted, 1), `${q} deleted=${deleted}`).toEqual(want);
+      }
+    }
+    // The hashed image on SQLite: names in more rows than it sorts, their pages read by the scan
+    // from the cursor; and a folder part every row is in.
+    const big = images.find((i) => i.rows.length > 1000);
+    if (big && !testServerUrl()) {
+      for (const q of ['a', 'objects/']) {
+        const want = expected(big.rows, q, true);
+        expect(await byCursor(big.id, q, true, 1000), q).toEqual(want);
+      }
+    }
+    // The last page has no cursor; a cursor from another listing, or beside an offset, is refused.
+    const last = await search(small.id, 'index', 'deleted=1&limit=1000');
+    expect(last.next).toBeNull();
+    const first = await search(small.id, 'index', 'deleted=1&limit=1');
+    expect(first.next).toEqual(expect.any(String));
+    for (const [query, code] of [[`cursor=${first.next}&offset=1`, 'BAD_QUERY'], ['cursor=bm9wZQ', 'BAD_CURSOR'], [`cursor=${Buffer.from('["c",1]').toString('base64url')}`, 'BAD_CURSOR'],
+      [`cursor=${Buffer.from('["h",-1,"","",0,0]').toString('base64url')}`, 'BAD_CURSOR']] as const) {
+      const res = await app.inject({ method: 'GET', url: `/api/images/${small.id}/search?q=index&${query}` });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json().error.code, query).toBe(code);
+    }
+  });
+
   it('bytes that are not UTF-8, in the folder and in the name', async () => {
     const { id, rows } = images[0];
     const asQuery = (b: Buffer) => decodeName(b);

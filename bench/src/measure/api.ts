@@ -9,6 +9,8 @@ export interface ApiCall {
   extra?: boolean;
   /** A paged listing read to its end: one timing is every page, each following the last one's `next`. */
   allPages?: boolean;
+  /** The page after this many hits, asked for by the cursor a page ending there gave (fetched before timing). */
+  cursorAt?: number;
 }
 
 export interface ApiStat {
@@ -26,6 +28,10 @@ export interface ApiStat {
 
 /** What the web UI asks for when a folder opens or a changes list shows: the first page (apps/web FIRST_PAGE). */
 const FIRST_PAGE = `paged=1&limit=${PAGE_DEFAULT_LIMIT}`;
+/** The page the Files tab asks for as its search results scroll (apps/web SEARCH_PAGE). */
+const SEARCH_PAGE = 500;
+/** How deep into a search's hits the deep pages are. */
+const DEEP = 10_000;
 
 /**
  * The calls the issue lists, as the web UI makes them (the first page of a folder or of a
@@ -41,6 +47,8 @@ export function apiCalls(id: string, f: ImageFacts, layerEntries: number[]): Api
   const wideName = f.wideDir.slice(f.wideDir.lastIndexOf('/') + 1);
   const [endFolder, endName] = f.endFile.split('/').slice(-2);
   const topFolder = f.editPath.replace(/^\//, '').split('/')[0];
+  // The one-match search less its last character: ten times the hits, spread through the image.
+  const sparse = encodeURIComponent(f.search.slice(0, -1));
   return [
     { name: 'merged root listing (first page)', url: `${img}/fs?path=/&${FIRST_PAGE}` },
     { name: `directory of ${entries} entries (first page)`, url: `${wide}&${FIRST_PAGE}` },
@@ -58,6 +66,9 @@ export function apiCalls(id: string, f: ImageFacts, layerEntries: number[]): Api
     { name: `search (a folder part every folder below /${topFolder} holds)`, url: `${img}/search?q=${encodeURIComponent(`${topFolder}/`)}`, extra: true },
     { name: 'search (across the last /)', url: `${img}/search?q=${encodeURIComponent(`${endFolder}/${endName.slice(0, 3)}`)}`, extra: true },
     { name: 'search (glob on the name)', url: `${img}/search?q=${encodeURIComponent(`${f.search}*`)}`, extra: true },
+    // As the Files tab scrolls down a long list of sparse matches: its pages follow cursors.
+    { name: `search (${sparse}), the page of ${SEARCH_PAGE} after ${DEEP.toLocaleString('en')} hits by offset`, url: `${img}/search?q=${sparse}&limit=${SEARCH_PAGE}&offset=${DEEP}`, extra: true },
+    { name: `search (${sparse}), the same page by cursor`, url: `${img}/search?q=${sparse}&limit=${SEARCH_PAGE}`, cursorAt: DEEP, extra: true },
   ];
 }
 
@@ -65,7 +76,15 @@ export function apiCalls(id: string, f: ImageFacts, layerEntries: number[]): Api
 export async function measureApi(address: string, calls: ApiCall[], n: number, warmup = 3): Promise<ApiStat[]> {
   const out: ApiStat[] = [];
   for (const call of calls) {
-    const url = new URL(call.url, address).href;
+    let url = new URL(call.url, address).href;
+    if (call.cursorAt !== undefined) {
+      // The page of one hit ending where the deep page starts gives that page's cursor.
+      const before = new URL(url);
+      before.searchParams.set('limit', '1');
+      before.searchParams.set('offset', String(call.cursorAt - 1));
+      const { next } = (await (await fetch(before)).json()) as { next: string | null };
+      url = next === null ? `${url}&offset=${call.cursorAt}` : `${url}&cursor=${next}`;
+    }
     const times: number[] = [];
     let bytes = 0;
     let items = 0;

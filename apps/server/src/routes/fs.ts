@@ -89,23 +89,25 @@ export async function fsRoutes(base: FastifyInstance, { services }: { services: 
 
   app.get('/api/images/:id/search', {
     schema: {
-      summary: 'Paths of the merged filesystem (and deleted ones) containing q, or matching q as a glob',
+      summary: "Paths of the merged filesystem (and deleted ones) containing q, or matching q as a glob; a page by offset, or the one after a reply's next passed as cursor",
       tags: ['filesystem'],
       params: idParams,
       querystring: Type.Object({
         q: Type.String({ minLength: 1, maxLength: 4096 }),
         deleted: flag(),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_MAX_LIMIT })),
-        offset: Type.Optional(Type.Integer({ minimum: 0 })),
+        offset: Type.Optional(Type.Integer({ minimum: 0, description: 'hits to skip (a walk past them); not with cursor' })),
+        cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200_000, description: "the page after the one whose reply gave this `next` (a seek, however deep); not with offset" })),
       }),
       response: { 200: described(searchResultSchema, 'the matching entries, a page of them'), ...errors(400, 404) },
     },
   }, async (req) => {
     const q = req.query;
+    if (q.cursor !== undefined && q.offset !== undefined) throw badRequest('BAD_QUERY', 'give offset or cursor, not both (the cursor holds its position)');
     return services.fs.search(req.params.id, q.q, {
       deleted: q.deleted === undefined ? true : isOn(q.deleted),
       limit: q.limit ?? 100,
-      offset: q.offset ?? 0,
+      page: q.cursor !== undefined ? { cursor: q.cursor } : { offset: q.offset ?? 0 },
     });
   });
 }

@@ -1,6 +1,7 @@
 import type { ChangesPage, ChangeKind, FsEntry, LayerChange, SearchResult } from '@peel/api';
-import type { ChangeRecord, ImageLayer, SearchQuery, Store } from '../store/index.js';
-import { toEnginePath } from '../store/image-path.js';
+import { decodeName, encodeName } from '@peel/engine';
+import type { ChangeRecord, ImageLayer, SearchHit, SearchQuery, Store } from '../store/index.js';
+import { splitPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
 import { searchEntry } from './entries.js';
 import type { ImagesService } from './images.js';
@@ -105,20 +106,33 @@ export class FsService {
    * that contain `q` (ASCII case-insensitive) or, when `q` has `*`, `?` or `[`, match it as a
    * glob: against the name, or against the absolute path when the pattern has a `/`.
    */
-  async search(id: string, q: string, opts: { deleted: boolean; limit: number; offset: number }): Promise<SearchResult> {
+  async search(id: string, q: string, opts: { deleted: boolean; limit: number; page: { offset: number } | { cursor: string } }): Promise<SearchResult> {
     await this.images.require(id);
     if (q.length === 0) throw badRequest('BAD_QUERY', 'the search query is empty');
     const glob = /[*?[]/.test(q);
+    // A cursor is the last hit a page held, with its position: the next page seeks past it.
+    const key = 'cursor' in opts.page ? decodeCursor(KEY_SHAPES.search, opts.page.cursor) : null;
+    if (key && ((key[0] as number) < 0 || (key[3] !== 0 && key[3] !== 1) || (key[4] as number) < 0)) throw badRequest('BAD_CURSOR', 'cursor is not one this search gave (pass the reply\'s "next" back unchanged)');
     const query: SearchQuery = {
       pattern: glob ? q : lowerAscii(q),
       mode: glob ? (q.includes('/') ? 'glob-path' : 'glob-name') : 'substring',
       deleted: opts.deleted,
       limit: Math.min(opts.limit, SEARCH_MAX_LIMIT),
-      offset: opts.offset,
+      offset: key ? (key[0] as number) + 1 : (opts.page as { offset: number }).offset,
+      ...(key && { after: { parent: decodeName(key[1] as Buffer), name: decodeName(key[2] as Buffer), deleted: key[3] === 1, seq: key[4] as number } }),
     };
     const { hits, total } = await this.store.fs.search(id, query);
-    return { items: hits.map(searchEntry), total, offset: query.offset, limit: query.limit };
+    const last = hits.at(-1);
+    const end = query.offset + hits.length;
+    const next = last && end < total ? searchCursor(end - 1, last) : null;
+    return { items: hits.map(searchEntry), total, offset: query.offset, limit: query.limit, next };
   }
+}
+
+/** The cursor after `hit`, the search's hit at `position`. */
+function searchCursor(position: number, hit: SearchHit): string {
+  const { parent, name } = splitPath(hit.path);
+  return encodeCursor(KEY_SHAPES.search, [position, encodeName(parent), encodeName(name), hit.deleted ? 1 : 0, hit.seq]);
 }
 
 /** The stored change without its position. */

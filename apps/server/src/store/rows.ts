@@ -77,6 +77,8 @@ export interface LayerEntryRow extends EntryCols {
 
 export interface SearchRow extends EntryCols {
   deleted: number;
+  /** fs_shadowed.seq, 0 for a live node (a string where the store's driver reads BIGINT as one). */
+  seq: number | string;
   layer: number;
   child_count: number | null;
   deleted_by: number | null;
@@ -139,7 +141,7 @@ export function shadowedOf(row: ShadowedRow): ShadowedRecord {
 }
 
 export function searchHitOf(row: SearchRow): SearchHit {
-  return { ...attrs(row), deleted: row.deleted === 1, layer: row.layer, childCount: row.child_count, deletedBy: row.deleted_by, overwrittenBy: row.overwritten_by };
+  return { ...attrs(row), deleted: row.deleted === 1, seq: Number(row.seq), layer: row.layer, childCount: row.child_count, deletedBy: row.deleted_by, overwrittenBy: row.overwritten_by };
 }
 
 /** A raw row of (parent, name, type, size, link_target) → NodeSketch. */

@@ -148,6 +148,8 @@ export interface LayerEntryRecord {
 /** A search hit: a live node or (deleted = true) a shadowed version. */
 export interface SearchHit extends EntryAttrs {
   deleted: boolean;
+  /** For a version that is gone, its position among the path's versions (fs_shadowed.seq); 0 for a live node. */
+  seq: number;
   layer: number;
   childCount: number | null;
   deletedBy: number | null;
@@ -160,7 +162,22 @@ export interface SearchQuery {
   mode: 'substring' | 'glob-name' | 'glob-path';
   deleted: boolean;
   limit: number;
+  /** Hits skipped before the page. */
   offset: number;
+  /**
+   * The hit just before the page (the one at `offset` − 1), when the caller knows it: a store may
+   * seek past it instead of walking `offset` hits. Hits are in (parent, name) byte order, a live
+   * node before its versions that are gone, those by seq.
+   */
+  after?: SearchAfter;
+}
+
+/** A search hit's place in the search's order (see SearchQuery.after). */
+export interface SearchAfter {
+  parent: string;
+  name: string;
+  deleted: boolean;
+  seq: number;
 }
 
 /** A layer change as stored at ingest, with its position in the layer's list. */

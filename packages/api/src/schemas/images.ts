@@ -170,6 +170,11 @@ export const searchResultSchema = Type.Object({
   total: int,
   offset: int,
   limit: int,
+  /**
+   * The next page: pass it back as `cursor` (with the same q and deleted) and the page is sought,
+   * not walked past like a deep `offset`. Null on the last page.
+   */
+  next: Nullable(str),
 });
 
 export const apiErrorBodySchema = Type.Object({

@@ -62,6 +62,13 @@ export class SqliteFs implements FsRepo {
         UNION ALL
         SELECT ${SEARCH_SHADOWED_COLS} FROM fs_shadowed WHERE @deleted AND image = @image AND ${MATCH[mode]}
         ORDER BY 1, 2, 3, 4 LIMIT @limit OFFSET @offset`),
+      // The page after a hit (@parent, @name, and @seq: the hit's seq if it is gone, −1 if live):
+      // a seek, where the OFFSET above walks every hit before the page.
+      pageAfter: db.prepare(`
+        SELECT ${SEARCH_NODE_COLS} FROM fs_nodes WHERE image = @image AND (parent, name) > (@parent, @name) AND ${MATCH[mode]}
+        UNION ALL
+        SELECT ${SEARCH_SHADOWED_COLS} FROM fs_shadowed WHERE @deleted AND image = @image AND (parent, name, seq) > (@parent, @name, @seq) AND ${MATCH[mode]}
+        ORDER BY 1, 2, 3, 4 LIMIT @limit`),
       count: db.prepare(`SELECT (SELECT count(*) FROM fs_nodes WHERE image = @image AND ${MATCH[mode]})
         + (SELECT count(*) FROM fs_shadowed WHERE @deleted AND image = @image AND ${MATCH[mode]})`).pluck(),
     });
@@ -217,7 +224,7 @@ export class SqliteFs implements FsRepo {
     const indexed = this.searchIndexed(image, mode, pattern, deleted, q);
     if (indexed) return indexed;
     const st = this.s.search[mode];
-    const rows = st.page.all({ image, pattern, deleted, limit: q.limit, offset: q.offset }) as SearchRow[];
+    const rows = this.scanPage(mode, { image, pattern, deleted }, q);
     // A page that is not full is the last one: its end is the total, no second scan needed
     // (each scan of a 100k-entry image costs ~20 ms; a rare match is a whole scan already).
     const last = rows.length < q.limit && (rows.length > 0 || q.offset === 0);
@@ -296,8 +303,17 @@ export class SqliteFs implements FsRepo {
       namedInFolders += liveNamed.get({ ...params, folder }) as number;
       if (params.deleted) namedInFolders += shadowedNamed.get({ ...params, folder }) as number;
     }
-    const rows = this.s.search[mode].page.all({ image: params.image, pattern: params.pattern, deleted: params.deleted, limit: q.limit, offset: q.offset }) as SearchRow[];
+    const rows = this.scanPage(mode, params, q);
     return { hits: rows.map(searchHitOf), total: folderRows + named - namedInFolders };
+  }
+
+  /** A page of the scan's hits in order: sought past `q.after` when given, else `q.offset` hits walked. */
+  private scanPage(mode: MatchMode, params: Record<string, unknown>, q: SearchQuery): SearchRow[] {
+    const st = this.s.search[mode];
+    const { image, pattern, deleted } = params;
+    if (q.after === undefined) return st.page.all({ image, pattern, deleted, limit: q.limit, offset: q.offset }) as SearchRow[];
+    const { parent, name, deleted: gone, seq } = q.after;
+    return st.pageAfter.all({ image, pattern, deleted, limit: q.limit, parent: encodeName(parent), name: encodeName(name), seq: gone ? seq : -1 }) as SearchRow[];
   }
 
   /**

@@ -6,19 +6,21 @@ import { filesKeys } from './query-keys.js';
 export const SEARCH_PAGE = 500;
 
 /**
- * `GET /api/images/:id/search?q=&deleted=&offset=&limit=`: merged paths matching a substring or
- * glob, and with `deleted` the deleted and overwritten ones too.
+ * `GET /api/images/:id/search?q=&deleted=&limit=` and `offset=` or `cursor=` (a reply's `next`):
+ * merged paths matching a substring or glob, and with `deleted` the deleted and overwritten ones too.
  */
-export function searchPaths(imageId: string, q: string, deleted: boolean, offset = 0, limit = SEARCH_PAGE): Promise<SearchResult> {
-  return apiJson<SearchResult>(apiUrl(`/api/images/${encodeURIComponent(imageId)}/search`, { q, deleted: deleted ? 1 : 0, offset, limit }));
+export function searchPaths(imageId: string, q: string, deleted: boolean, page: { offset: number } | { cursor: string } = { offset: 0 }, limit = SEARCH_PAGE): Promise<SearchResult> {
+  return apiJson<SearchResult>(apiUrl(`/api/images/${encodeURIComponent(imageId)}/search`, { q, deleted: deleted ? 1 : 0, ...page, limit }));
 }
 
+// Pages after the first follow the reply's cursor: the server seeks to it, where an offset deep
+// into a long list of sparse matches would be walked.
 export const searchQueryOptions = (imageId: string, q: string, deleted: boolean) =>
   infiniteQueryOptions({
     queryKey: filesKeys.search(imageId, q, deleted),
-    queryFn: ({ pageParam }) => searchPaths(imageId, q, deleted, pageParam),
-    initialPageParam: 0,
-    getNextPageParam: (last) => (last.offset + last.items.length < last.total && last.items.length > 0 ? last.offset + last.items.length : undefined),
+    queryFn: ({ pageParam }) => searchPaths(imageId, q, deleted, pageParam === null ? { offset: 0 } : { cursor: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => (last.items.length > 0 ? last.next ?? undefined : undefined),
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
   });
@@ -32,7 +34,7 @@ export function useSearchPaths(imageId: string, q: string, deleted: boolean) {
 export function useSearchTotal(imageId: string, q: string, enabled: boolean) {
   return useQuery({
     queryKey: filesKeys.searchTotal(imageId, q),
-    queryFn: () => searchPaths(imageId, q, true, 0, 1),
+    queryFn: () => searchPaths(imageId, q, true, { offset: 0 }, 1),
     select: (result) => result.total,
     enabled: enabled && q.trim() !== '',
     staleTime: Number.POSITIVE_INFINITY,
