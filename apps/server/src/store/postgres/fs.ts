@@ -188,22 +188,41 @@ export class PgFs implements FsRepo {
    * Glob patterns match decoded names (non-UTF-8 bytes as the engine's lone surrogates), one
    * character per `?` as SQLite's GLOB: matched here, not by a PostgreSQL regex over bytes. The
    * rows read are those whose path holds the glob's longest literal run (ASCII lowered, as the
-   * substring search matches it): every match holds it, and the substring search's index finds them.
+   * substring search matches it): every match holds it, and the substring search's index finds
+   * them. They come through a cursor, a batch at a time, and only the page's hits are kept:
+   * the count reads every candidate, but a glob that most of millions of paths match holds no
+   * more in memory than one that matches a few.
    */
   private async globSearch(image: number, q: SearchQuery): Promise<{ hits: SearchHit[]; total: number }> {
     const re = globToRegExp(q.pattern);
     const literal = longestLiteral(q.pattern).replace(/[A-Z]/g, (c) => c.toLowerCase());
     const where = literal === '' ? 'image = $1' : `image = $1 AND ${SUBSTRING[this.pathSearch].where(3)}`;
-    const rows = await this.c.rows<SearchRow>(`SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}
-      UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $2::boolean AND ${where}
-      ORDER BY 1, 2, 3, 4`, [image, q.deleted, ...(literal === '' ? [] : SUBSTRING[this.pathSearch].args(literal))]);
-    const matches = rows.filter((r) => {
-      const name = decodeName(r.name);
-      return re.test(q.mode === 'glob-name' ? name : `/${joinPath(decodeName(r.parent), name)}`);
+    return this.c.tx(async (t) => {
+      // Every row is read: planned as the query it is, not for a quick first few (a cursor's default).
+      await t.run('SET LOCAL cursor_tuple_fraction = 1');
+      await t.run(`DECLARE peel_glob_hits NO SCROLL CURSOR FOR SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}
+        UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $2::boolean AND ${where}
+        ORDER BY 1, 2, 3, 4`, [image, q.deleted, ...(literal === '' ? [] : SUBSTRING[this.pathSearch].args(literal))]);
+      const hits: SearchRow[] = [];
+      let total = 0;
+      for (;;) {
+        const rows = await t.rows<SearchRow>(`FETCH ${GLOB_BATCH} FROM peel_glob_hits`);
+        for (const r of rows) {
+          const name = decodeName(r.name);
+          if (!re.test(q.mode === 'glob-name' ? name : `/${joinPath(decodeName(r.parent), name)}`)) continue;
+          if (total >= q.offset && hits.length < q.limit) hits.push(r);
+          total++;
+        }
+        if (rows.length < GLOB_BATCH) break;
+      }
+      await t.run('CLOSE peel_glob_hits');
+      return { hits: hits.map(searchHitOf), total };
     });
-    return { hits: matches.slice(q.offset, q.offset + q.limit).map(searchHitOf), total: matches.length };
   }
 }
+
+/** Candidate rows of a glob search fetched at a time. */
+const GLOB_BATCH = 4096;
 
 /** The longest run of a glob's characters that match only themselves (outside `*`, `?` and `[…]`, as globToRegExp reads them). */
 function longestLiteral(glob: string): string {
