@@ -254,13 +254,20 @@ for (const { built, label } of modes) describe(`search answers what a byte searc
         expect(await byCursor(big.id, q, true, 1000), q).toEqual(want);
       }
     }
+    // A glob most of the hashed image's names match: on PostgreSQL, pages after the first stop
+    // reading candidates at the page's end (the cursor tells the total).
+    if (big) {
+      const want = big.rows.filter((r) => /a/.test(decodeName(r.name))).sort(byPath).map((r) => `${pathOf(r)}${r.deleted ? ' (deleted)' : ''}`);
+      expect(await byCursor(big.id, '*a*', true, 1000)).toEqual(want);
+    }
     // The last page has no cursor; a cursor from another listing, or beside an offset, is refused.
     const last = await search(small.id, 'index', 'deleted=1&limit=1000');
     expect(last.next).toBeNull();
     const first = await search(small.id, 'index', 'deleted=1&limit=1');
     expect(first.next).toEqual(expect.any(String));
     for (const [query, code] of [[`cursor=${first.next}&offset=1`, 'BAD_QUERY'], ['cursor=bm9wZQ', 'BAD_CURSOR'], [`cursor=${Buffer.from('["c",1]').toString('base64url')}`, 'BAD_CURSOR'],
-      [`cursor=${Buffer.from('["h",-1,"","",0,0]').toString('base64url')}`, 'BAD_CURSOR']] as const) {
+      [`cursor=${Buffer.from('["h",-1,5,"","",0,0]').toString('base64url')}`, 'BAD_CURSOR'],
+      [`cursor=${Buffer.from('["h",5,5,"","",0,0]').toString('base64url')}`, 'BAD_CURSOR']] as const) {
       const res = await app.inject({ method: 'GET', url: `/api/images/${small.id}/search?q=index&${query}` });
       expect(res.statusCode, query).toBe(400);
       expect(res.json().error.code, query).toBe(code);

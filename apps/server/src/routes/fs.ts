@@ -97,7 +97,7 @@ export async function fsRoutes(base: FastifyInstance, { services }: { services: 
         deleted: flag(),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SEARCH_MAX_LIMIT })),
         offset: Type.Optional(Type.Integer({ minimum: 0, description: 'hits to skip (a walk past them); not with cursor' })),
-        cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200_000, description: "the page after the one whose reply gave this `next` (a seek, however deep); not with offset" })),
+        cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200_000, description: "the page after the one whose reply gave this `next` (on SQLite found by a seek, not by walking the hits before it; the total is not counted again); not with offset" })),
       }),
       response: { 200: described(searchResultSchema, 'the matching entries, a page of them'), ...errors(400, 404) },
     },

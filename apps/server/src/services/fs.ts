@@ -1,6 +1,6 @@
 import type { ChangesPage, ChangeKind, FsEntry, LayerChange, SearchResult } from '@peel/api';
 import { decodeName, encodeName } from '@peel/engine';
-import type { ChangeRecord, ImageLayer, SearchHit, SearchQuery, Store } from '../store/index.js';
+import type { ChangeRecord, ImageLayer, SearchAfter, SearchHit, SearchQuery, Store } from '../store/index.js';
 import { splitPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
 import { searchEntry } from './entries.js';
@@ -110,29 +110,36 @@ export class FsService {
     await this.images.require(id);
     if (q.length === 0) throw badRequest('BAD_QUERY', 'the search query is empty');
     const glob = /[*?[]/.test(q);
-    // A cursor is the last hit a page held, with its position: the next page seeks past it.
-    const key = 'cursor' in opts.page ? decodeCursor(KEY_SHAPES.search, opts.page.cursor) : null;
-    if (key && ((key[0] as number) < 0 || (key[3] !== 0 && key[3] !== 1) || (key[4] as number) < 0)) throw badRequest('BAD_CURSOR', 'cursor is not one this search gave (pass the reply\'s "next" back unchanged)');
+    // A cursor is the last hit a page held, with its position and the search's total: the next
+    // page seeks past it, and the total is not counted again.
+    const key = 'cursor' in opts.page ? searchKey(opts.page.cursor) : null;
     const query: SearchQuery = {
       pattern: glob ? q : lowerAscii(q),
       mode: glob ? (q.includes('/') ? 'glob-path' : 'glob-name') : 'substring',
       deleted: opts.deleted,
       limit: Math.min(opts.limit, SEARCH_MAX_LIMIT),
-      offset: key ? (key[0] as number) + 1 : (opts.page as { offset: number }).offset,
-      ...(key && { after: { parent: decodeName(key[1] as Buffer), name: decodeName(key[2] as Buffer), deleted: key[3] === 1, seq: key[4] as number } }),
+      offset: key ? key.position + 1 : (opts.page as { offset: number }).offset,
+      ...(key && { after: key.after, total: key.total }),
     };
     const { hits, total } = await this.store.fs.search(id, query);
     const last = hits.at(-1);
     const end = query.offset + hits.length;
-    const next = last && end < total ? searchCursor(end - 1, last) : null;
+    const next = last && end < total ? searchCursor(end - 1, total, last) : null;
     return { items: hits.map(searchEntry), total, offset: query.offset, limit: query.limit, next };
   }
 }
 
-/** The cursor after `hit`, the search's hit at `position`. */
-function searchCursor(position: number, hit: SearchHit): string {
+/** The cursor after `hit`, the search's hit at `position` of `total`. */
+function searchCursor(position: number, total: number, hit: SearchHit): string {
   const { parent, name } = splitPath(hit.path);
-  return encodeCursor(KEY_SHAPES.search, [position, encodeName(parent), encodeName(name), hit.deleted ? 1 : 0, hit.seq]);
+  return encodeCursor(KEY_SHAPES.search, [position, total, encodeName(parent), encodeName(name), hit.deleted ? 1 : 0, hit.seq]);
+}
+
+/** What a search's cursor holds; a 400 for one the search cannot have given. */
+function searchKey(cursor: string): { position: number; total: number; after: SearchAfter } {
+  const [position, total, parent, name, deleted, seq] = decodeCursor(KEY_SHAPES.search, cursor) as [number, number, Buffer, Buffer, number, number];
+  if (position < 0 || total <= position || (deleted !== 0 && deleted !== 1) || seq < 0) throw badRequest('BAD_CURSOR', 'cursor is not one this search gave (pass the reply\'s "next" back unchanged)');
+  return { position, total, after: { parent: decodeName(parent), name: decodeName(name), deleted: deleted === 1, seq } };
 }
 
 /** The stored change without its position. */

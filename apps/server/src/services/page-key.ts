@@ -22,8 +22,8 @@ export const KEY_SHAPES = {
   compareDelta: 'd-nb',
   /** compare changes: [path] */
   comparePath: 'p-b',
-  /** search: [position of the hit, parent, name, gone (1) or live (0), seq of a version that is gone] */
-  search: 'h-nbbnn',
+  /** search: [position of the hit, the search's total, parent, name, gone (1) or live (0), seq of a version that is gone] */
+  search: 'h-nnbbnn',
   /** packages: [position in the inventory's order for the sort asked] */
   packages: 'k-n',
 } as const;

@@ -170,6 +170,8 @@ export interface SearchQuery {
    * node before its versions that are gone, those by seq.
    */
   after?: SearchAfter;
+  /** The search's total, when an earlier page of the same search told it: a store need not count again. */
+  total?: number;
 }
 
 /** A search hit's place in the search's order (see SearchQuery.after). */

@@ -179,7 +179,7 @@ export class PgFs implements FsRepo {
     // A page that is not full is the last one: its end is the total, no second scan needed.
     const last = rows.length < q.limit && (rows.length > 0 || q.offset === 0);
     const where = `image = $1 AND ${substring.where(3)}`;
-    const total = last ? q.offset + rows.length : (await this.c.one<{ n: number }>(`SELECT (SELECT count(*) FROM fs_nodes WHERE ${where})
+    const total = last ? q.offset + rows.length : q.total ?? (await this.c.one<{ n: number }>(`SELECT (SELECT count(*) FROM fs_nodes WHERE ${where})
       + (SELECT count(*) FROM fs_shadowed WHERE $2::boolean AND ${where}) AS n`, [image, q.deleted, ...args]))!.n;
     return { hits: rows.map(searchHitOf), total };
   }
@@ -190,37 +190,50 @@ export class PgFs implements FsRepo {
    * rows read are those whose path holds the glob's longest literal run (ASCII lowered, as the
    * substring search matches it): every match holds it, and the substring search's index finds
    * them. They come through a cursor, a batch at a time, and only the page's hits are kept:
-   * the count reads every candidate, but a glob that most of millions of paths match holds no
-   * more in memory than one that matches a few.
+   * the count reads every candidate (unless an earlier page told it), but a glob that most of
+   * millions of paths match holds no more in memory than one that matches a few.
    */
   private async globSearch(image: number, q: SearchQuery): Promise<{ hits: SearchHit[]; total: number }> {
     const re = globToRegExp(q.pattern);
     const literal = longestLiteral(q.pattern).replace(/[A-Z]/g, (c) => c.toLowerCase());
     const where = literal === '' ? 'image = $1' : `image = $1 AND ${SUBSTRING[this.pathSearch].where(3)}`;
+    // Named for this call (the transaction may be a caller's, with another search's cursor open);
+    // so its statements are not prepared by name, which would keep one per call.
+    const cursor = `peel_glob_hits_${++globCursors}`;
     return this.c.tx(async (t) => {
+      const run = (text: string, values: unknown[] = []) => t.db.query<SearchRow>({ text, values });
       // Every row is read: planned as the query it is, not for a quick first few (a cursor's default).
       await t.run('SET LOCAL cursor_tuple_fraction = 1');
-      await t.run(`DECLARE peel_glob_hits NO SCROLL CURSOR FOR SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}
+      await run(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}
         UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $2::boolean AND ${where}
         ORDER BY 1, 2, 3, 4`, [image, q.deleted, ...(literal === '' ? [] : SUBSTRING[this.pathSearch].args(literal))]);
       const hits: SearchRow[] = [];
       let total = 0;
       for (;;) {
-        const rows = await t.rows<SearchRow>(`FETCH ${GLOB_BATCH} FROM peel_glob_hits`);
+        const { rows } = await run(`FETCH ${GLOB_BATCH} FROM ${cursor}`);
         for (const r of rows) {
           const name = decodeName(r.name);
           if (!re.test(q.mode === 'glob-name' ? name : `/${joinPath(decodeName(r.parent), name)}`)) continue;
           if (total >= q.offset && hits.length < q.limit) hits.push(r);
           total++;
         }
+        // An earlier page told the total: nothing past this page is needed.
+        if (q.total !== undefined && hits.length === q.limit) {
+          total = q.total;
+          break;
+        }
         if (rows.length < GLOB_BATCH) break;
       }
-      await t.run('CLOSE peel_glob_hits');
+      // A failed statement ends the transaction, and its rollback closes the cursor.
+      await run(`CLOSE ${cursor}`);
+      await t.run('SET LOCAL cursor_tuple_fraction = DEFAULT');
       return { hits: hits.map(searchHitOf), total };
     });
   }
 }
 
+/** Glob searches so far: each names its cursor by its number. */
+let globCursors = 0;
 /** Candidate rows of a glob search fetched at a time. */
 const GLOB_BATCH = 4096;
 

@@ -228,7 +228,7 @@ export class SqliteFs implements FsRepo {
     // A page that is not full is the last one: its end is the total, no second scan needed
     // (each scan of a 100k-entry image costs ~20 ms; a rare match is a whole scan already).
     const last = rows.length < q.limit && (rows.length > 0 || q.offset === 0);
-    const total = last ? q.offset + rows.length : (st.count.get({ image, pattern, deleted }) as number);
+    const total = last ? q.offset + rows.length : q.total ?? (st.count.get({ image, pattern, deleted }) as number);
     return { hits: rows.map(searchHitOf), total };
   }
 
