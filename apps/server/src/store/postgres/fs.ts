@@ -196,19 +196,26 @@ export class PgFs implements FsRepo {
   private async globSearch(image: number, q: SearchQuery): Promise<{ hits: SearchHit[]; total: number }> {
     const re = globToRegExp(q.pattern);
     const literal = longestLiteral(q.pattern).replace(/[A-Z]/g, (c) => c.toLowerCase());
-    const where = literal === '' ? 'image = $1' : `image = $1 AND ${SUBSTRING[this.pathSearch].where(3)}`;
+    // A later page of a search whose total an earlier page told: its candidates start past the
+    // hit before the page (q.after) and are read only to the page's end.
+    const later = q.after !== undefined && q.total !== undefined;
+    const after = later ? { nodes: ' AND (parent, name) > ($3, $4)', shadowed: ' AND (parent, name, seq) > ($3, $4, $5)' } : { nodes: '', shadowed: '' };
+    const key = q.after && later ? [encodeName(q.after.parent), encodeName(q.after.name), q.after.deleted ? q.after.seq : -1] : [];
+    const where = literal === '' ? 'image = $1' : `image = $1 AND ${SUBSTRING[this.pathSearch].where(3 + key.length)}`;
     // Named for this call (the transaction may be a caller's, with another search's cursor open);
     // so its statements are not prepared by name, which would keep one per call.
     const cursor = `peel_glob_hits_${++globCursors}`;
     return this.c.tx(async (t) => {
       const run = (text: string, values: unknown[] = []) => t.db.query<SearchRow>({ text, values });
-      // Every row is read: planned as the query it is, not for a quick first few (a cursor's default).
-      await t.run('SET LOCAL cursor_tuple_fraction = 1');
-      await run(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}
-        UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $2::boolean AND ${where}
-        ORDER BY 1, 2, 3, 4`, [image, q.deleted, ...(literal === '' ? [] : SUBSTRING[this.pathSearch].args(literal))]);
+      // Every row is read when counting: planned as the query it is, not for a quick first few
+      // (a cursor's default, kept for a later page, which stops at its end).
+      if (!later) await t.run('SET LOCAL cursor_tuple_fraction = 1');
+      await run(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${HIT_COLS.nodes} FROM fs_nodes WHERE ${where}${after.nodes}
+        UNION ALL SELECT ${HIT_COLS.shadowed} FROM fs_shadowed WHERE $2::boolean AND ${where}${after.shadowed}
+        ORDER BY 1, 2, 3, 4`, [image, q.deleted, ...key, ...(literal === '' ? [] : SUBSTRING[this.pathSearch].args(literal))]);
       const hits: SearchRow[] = [];
-      let total = 0;
+      // The hits before the first candidate: none, or (past q.after) the page's offset.
+      let total = later ? q.offset : 0;
       for (;;) {
         const { rows } = await run(`FETCH ${GLOB_BATCH} FROM ${cursor}`);
         for (const r of rows) {
@@ -217,17 +224,12 @@ export class PgFs implements FsRepo {
           if (total >= q.offset && hits.length < q.limit) hits.push(r);
           total++;
         }
-        // An earlier page told the total: nothing past this page is needed.
-        if (q.total !== undefined && hits.length === q.limit) {
-          total = q.total;
-          break;
-        }
-        if (rows.length < GLOB_BATCH) break;
+        if ((later && hits.length === q.limit) || rows.length < GLOB_BATCH) break;
       }
       // A failed statement ends the transaction, and its rollback closes the cursor.
       await run(`CLOSE ${cursor}`);
-      await t.run('SET LOCAL cursor_tuple_fraction = DEFAULT');
-      return { hits: hits.map(searchHitOf), total };
+      if (!later) await t.run('SET LOCAL cursor_tuple_fraction = DEFAULT');
+      return { hits: hits.map(searchHitOf), total: later ? q.total! : total };
     });
   }
 }
