@@ -6,7 +6,7 @@ import { badRequest, notFound } from '../errors.js';
 import { searchEntry } from './entries.js';
 import type { ImagesService } from './images.js';
 import { allPages, FsPageService } from './fs-pages.js';
-import { decodeCursor, encodeCursor, KEY_SHAPES } from './page-key.js';
+import { decodeCursor, decodeCursorOf, encodeCursor, KEY_SHAPES } from './page-key.js';
 import { Memo } from './memo.js';
 import { lowerAscii } from './search-text.js';
 
@@ -16,6 +16,8 @@ export interface ListOptions {
 }
 
 export const SEARCH_MAX_LIMIT = 1000;
+/** Bytes of a hit's path a search cursor carries at most (about 1.8 times as many characters). */
+const SEARCH_CURSOR_MAX_PATH = 2048;
 /** Changes read at a time for an unpaged list. */
 const CHANGES_CHUNK = 1000;
 const ALL_CHANGE_KINDS: ChangeKind[] = ['added', 'modified', 'deleted'];
@@ -119,7 +121,7 @@ export class FsService {
       deleted: opts.deleted,
       limit: Math.min(opts.limit, SEARCH_MAX_LIMIT),
       offset: key ? key.position + 1 : (opts.page as { offset: number }).offset,
-      ...(key && { after: key.after, total: key.total }),
+      ...(key && { total: key.total, ...(key.after && { after: key.after }) }),
     };
     const { hits, total } = await this.store.fs.search(id, query);
     const last = hits.at(-1);
@@ -129,17 +131,26 @@ export class FsService {
   }
 }
 
-/** The cursor after `hit`, the search's hit at `position` of `total`. */
+/**
+ * The cursor after `hit`, the search's hit at `position` of `total`. A hit whose path is longer
+ * than SEARCH_CURSOR_MAX_PATH gives one with the position alone (the next page walks to it), so
+ * that a URL holding it stays within a request's headers (Node's 16 KiB).
+ */
 function searchCursor(position: number, total: number, hit: SearchHit): string {
   const { parent, name } = splitPath(hit.path);
-  return encodeCursor(KEY_SHAPES.search, [position, total, encodeName(parent), encodeName(name), hit.deleted ? 1 : 0, hit.seq]);
+  const [parentBytes, nameBytes] = [encodeName(parent), encodeName(name)];
+  if (parentBytes.length + nameBytes.length > SEARCH_CURSOR_MAX_PATH) return encodeCursor(KEY_SHAPES.searchAt, [position, total]);
+  return encodeCursor(KEY_SHAPES.search, [position, total, parentBytes, nameBytes, hit.deleted ? 1 : 0, hit.seq]);
 }
 
 /** What a search's cursor holds; a 400 for one the search cannot have given. */
-function searchKey(cursor: string): { position: number; total: number; after: SearchAfter } {
-  const [position, total, parent, name, deleted, seq] = decodeCursor(KEY_SHAPES.search, cursor) as [number, number, Buffer, Buffer, number, number];
-  if (position < 0 || total <= position || (deleted !== 0 && deleted !== 1) || seq < 0) throw badRequest('BAD_CURSOR', 'cursor is not one this search gave (pass the reply\'s "next" back unchanged)');
-  return { position, total, after: { parent: decodeName(parent), name: decodeName(name), deleted: deleted === 1, seq } };
+function searchKey(cursor: string): { position: number; total: number; after?: SearchAfter } {
+  const { shape, key } = decodeCursorOf([KEY_SHAPES.search, KEY_SHAPES.searchAt], cursor);
+  const [position, total, parent, name, deleted, seq] = key as [number, number, Buffer?, Buffer?, number?, number?];
+  const bad = position < 0 || total <= position || (shape === KEY_SHAPES.search && ((deleted !== 0 && deleted !== 1) || seq! < 0));
+  if (bad) throw badRequest('BAD_CURSOR', 'cursor is not one this search gave (pass the reply\'s "next" back unchanged)');
+  if (shape === KEY_SHAPES.searchAt) return { position, total };
+  return { position, total, after: { parent: decodeName(parent!), name: decodeName(name!), deleted: deleted === 1, seq: seq! } };
 }
 
 /** The stored change without its position. */

@@ -24,6 +24,8 @@ export const KEY_SHAPES = {
   comparePath: 'p-b',
   /** search: [position of the hit, the search's total, parent, name, gone (1) or live (0), seq of a version that is gone] */
   search: 'h-nnbbnn',
+  /** search, after a hit whose path is too long to carry in a cursor: [position of the hit, the search's total] */
+  searchAt: 'j-nn',
   /** packages: [position in the inventory's order for the sort asked] */
   packages: 'k-n',
 } as const;
@@ -47,6 +49,11 @@ export function encodeCursor(shape: KeyShape, key: PageKey): string {
 
 /** The key a cursor holds; a 400 for a cursor that is not one of this listing's. */
 export function decodeCursor(shape: KeyShape, cursor: string): PageKey {
+  return decodeCursorOf([shape], cursor).key;
+}
+
+/** The key a cursor of one of `shapes` holds, and which shape it is; a 400 for any other cursor. */
+export function decodeCursorOf<S extends KeyShape>(shapes: readonly S[], cursor: string): { shape: S; key: PageKey } {
   const bad = () => badRequest('BAD_CURSOR', 'cursor is not one this listing gave (pass the reply\'s "next" back unchanged, with the same sort and filters)');
   let parsed: unknown;
   try {
@@ -54,12 +61,14 @@ export function decodeCursor(shape: KeyShape, cursor: string): PageKey {
   } catch {
     throw bad();
   }
-  const types = shape.slice(2);
-  if (!Array.isArray(parsed) || parsed[0] !== shape[0] || parsed.length !== types.length + 1) throw bad();
-  return types.split('').map((t, i) => {
+  const shape = Array.isArray(parsed) ? shapes.find((s) => parsed[0] === s[0]) : undefined;
+  const types = shape?.slice(2) ?? '';
+  if (!shape || !Array.isArray(parsed) || parsed.length !== types.length + 1) throw bad();
+  const key = types.split('').map((t, i) => {
     const v: unknown = parsed[i + 1];
     if (t === 'n' && typeof v === 'number' && Number.isSafeInteger(v)) return v;
     if (t === 'b' && typeof v === 'string' && /^[A-Za-z0-9_-]*$/.test(v)) return Buffer.from(v, 'base64url');
     throw bad();
   });
+  return { shape, key };
 }
