@@ -1,6 +1,6 @@
 import type { ChangesPage, ChangeKind, FsEntry, LayerChange, SearchResult } from '@peel/api';
 import { decodeName, encodeName } from '@peel/engine';
-import type { ChangeRecord, ImageLayer, SearchAfter, SearchHit, SearchQuery, Store } from '../store/index.js';
+import type { ChangeRecord, ImageLayer, SearchHit, SearchQuery, Store } from '../store/index.js';
 import { splitPath, toEnginePath } from '../store/image-path.js';
 import { badRequest, notFound } from '../errors.js';
 import { searchEntry } from './entries.js';
@@ -112,16 +112,12 @@ export class FsService {
     await this.images.require(id);
     if (q.length === 0) throw badRequest('BAD_QUERY', 'the search query is empty');
     const glob = /[*?[]/.test(q);
-    // A cursor is the last hit a page held, with its position and the search's total: the next
-    // page seeks past it, and the total is not counted again.
-    const key = 'cursor' in opts.page ? searchKey(opts.page.cursor) : null;
     const query: SearchQuery = {
       pattern: glob ? q : lowerAscii(q),
       mode: glob ? (q.includes('/') ? 'glob-path' : 'glob-name') : 'substring',
       deleted: opts.deleted,
       limit: Math.min(opts.limit, SEARCH_MAX_LIMIT),
-      offset: key ? key.position + 1 : (opts.page as { offset: number }).offset,
-      ...(key && { total: key.total, ...(key.after && { after: key.after }) }),
+      ...('cursor' in opts.page ? pageAfterCursor(opts.page.cursor) : { offset: opts.page.offset }),
     };
     const { hits, total } = await this.store.fs.search(id, query);
     const last = hits.at(-1);
@@ -143,14 +139,18 @@ function searchCursor(position: number, total: number, hit: SearchHit): string {
   return encodeCursor(KEY_SHAPES.search, [position, total, parentBytes, nameBytes, hit.deleted ? 1 : 0, hit.seq]);
 }
 
-/** What a search's cursor holds; a 400 for one the search cannot have given. */
-function searchKey(cursor: string): { position: number; total: number; after?: SearchAfter } {
+/**
+ * The page after a search's cursor: the last hit a page held, with its position and the search's
+ * total, so the store seeks past the hit and does not count again. A 400 for a cursor the search
+ * cannot have given.
+ */
+function pageAfterCursor(cursor: string): Pick<SearchQuery, 'offset' | 'total' | 'after'> {
   const { shape, key } = decodeCursorOf([KEY_SHAPES.search, KEY_SHAPES.searchAt], cursor);
   const [position, total, parent, name, deleted, seq] = key as [number, number, Buffer?, Buffer?, number?, number?];
   const bad = position < 0 || total <= position || (shape === KEY_SHAPES.search && ((deleted !== 0 && deleted !== 1) || seq! < 0));
   if (bad) throw badRequest('BAD_CURSOR', 'cursor is not one this search gave (pass the reply\'s "next" back unchanged)');
-  if (shape === KEY_SHAPES.searchAt) return { position, total };
-  return { position, total, after: { parent: decodeName(parent!), name: decodeName(name!), deleted: deleted === 1, seq: seq! } };
+  if (shape === KEY_SHAPES.searchAt) return { offset: position + 1, total };
+  return { offset: position + 1, total, after: { parent: decodeName(parent!), name: decodeName(name!), deleted: deleted === 1, seq: seq! } };
 }
 
 /** The stored change without its position. */

@@ -175,12 +175,16 @@ export interface SearchQuery {
 }
 
 /** A search hit's place in the search's order (see SearchQuery.after). */
-export interface SearchAfter {
-  parent: string;
-  name: string;
+export interface SearchAfter extends NodeKey {
   deleted: boolean;
   seq: number;
 }
+
+/**
+ * The seq past which a seek after `a` starts reading a path's versions that are gone: all of them
+ * after its live node (seqs are ≥ 0), those after it after a gone one.
+ */
+export const shadowedSeqAfter = (a: SearchAfter): number => (a.deleted ? a.seq : -1);
 
 /** A layer change as stored at ingest, with its position in the layer's list. */
 export interface ChangeRecord extends LayerChange {

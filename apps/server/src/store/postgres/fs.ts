@@ -2,7 +2,7 @@ import { decodeName, encodeName, type LayerEntry } from '@peel/engine';
 import { globToRegExp } from '../glob.js';
 import { joinPath, splitPath } from '../image-path.js';
 import type { EntryType } from '@peel/api';
-import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, NodeFacts, NodeKey, NodeSketch, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
+import { shadowedSeqAfter, type FsNodeRecord, type FsRepo, type ImageId, type LayerDigest, type LayerEntryRecord, type NodeFacts, type NodeKey, type NodeSketch, type SearchHit, type SearchQuery, type ShadowedRecord } from '../types.js';
 import { FACT_COLS, NODE_WITH_CONTENT_SQL, nodeWithContentOf, sketchOf, factsOf, layerEntryOf, nodeOf, searchHitOf, shadowedOf, type LayerEntryRow, type NodeRow, type SearchRow, type ShadowedRow } from '../rows.js';
 import type { PgConn } from './conn.js';
 import { Keys } from './keys.js';
@@ -199,8 +199,8 @@ export class PgFs implements FsRepo {
     // A later page of a search whose total an earlier page told: its candidates start past the
     // hit before the page (q.after) and are read only to the page's end.
     const later = q.after !== undefined && q.total !== undefined;
+    const key = later ? [encodeName(q.after!.parent), encodeName(q.after!.name), shadowedSeqAfter(q.after!)] : [];
     const after = later ? { nodes: ' AND (parent, name) > ($3, $4)', shadowed: ' AND (parent, name, seq) > ($3, $4, $5)' } : { nodes: '', shadowed: '' };
-    const key = q.after && later ? [encodeName(q.after.parent), encodeName(q.after.name), q.after.deleted ? q.after.seq : -1] : [];
     const where = literal === '' ? 'image = $1' : `image = $1 AND ${SUBSTRING[this.pathSearch].where(3 + key.length)}`;
     // Named for this call (the transaction may be a caller's, with another search's cursor open);
     // so its statements are not prepared by name, which would keep one per call.

@@ -2,7 +2,7 @@ import { decodeName, encodeName, type LayerEntry } from '@peel/engine';
 import { globToRegExp } from '../glob.js';
 import { joinPath, splitPath } from '../image-path.js';
 import type { EntryType } from '@peel/api';
-import type { FsNodeRecord, FsRepo, ImageId, LayerDigest, LayerEntryRecord, NodeFacts, NodeKey, NodeSketch, SearchHit, SearchQuery, ShadowedRecord } from '../types.js';
+import { shadowedSeqAfter, type FsNodeRecord, type FsRepo, type ImageId, type LayerDigest, type LayerEntryRecord, type NodeFacts, type NodeKey, type NodeSketch, type SearchHit, type SearchQuery, type ShadowedRecord } from '../types.js';
 import type { Conn } from './conn.js';
 import type { Db } from './db.js';
 import { Keys } from './keys.js';
@@ -56,19 +56,17 @@ export class SqliteFs implements FsRepo {
     this.keys = new Keys(c);
     this.db = db;
     this.conn = c;
+    // The scan's hits in order: each table's rows (`nodes`, `shadowed`: more conditions), then `tail`.
+    const scan = (mode: MatchMode, nodes: string, shadowed: string, tail: string) => `
+        SELECT ${SEARCH_NODE_COLS} FROM fs_nodes WHERE image = @image${nodes} AND ${MATCH[mode]}
+        UNION ALL
+        SELECT ${SEARCH_SHADOWED_COLS} FROM fs_shadowed WHERE @deleted AND image = @image${shadowed} AND ${MATCH[mode]}
+        ORDER BY 1, 2, 3, 4 ${tail}`;
     const search = (mode: MatchMode) => ({
-      page: db.prepare(`
-        SELECT ${SEARCH_NODE_COLS} FROM fs_nodes WHERE image = @image AND ${MATCH[mode]}
-        UNION ALL
-        SELECT ${SEARCH_SHADOWED_COLS} FROM fs_shadowed WHERE @deleted AND image = @image AND ${MATCH[mode]}
-        ORDER BY 1, 2, 3, 4 LIMIT @limit OFFSET @offset`),
-      // The page after a hit (@parent, @name, and @seq: the hit's seq if it is gone, −1 if live):
-      // a seek, where the OFFSET above walks every hit before the page.
-      pageAfter: db.prepare(`
-        SELECT ${SEARCH_NODE_COLS} FROM fs_nodes WHERE image = @image AND (parent, name) > (@parent, @name) AND ${MATCH[mode]}
-        UNION ALL
-        SELECT ${SEARCH_SHADOWED_COLS} FROM fs_shadowed WHERE @deleted AND image = @image AND (parent, name, seq) > (@parent, @name, @seq) AND ${MATCH[mode]}
-        ORDER BY 1, 2, 3, 4 LIMIT @limit`),
+      page: db.prepare(scan(mode, '', '', 'LIMIT @limit OFFSET @offset')),
+      // The page after a hit (@parent, @name, @seq: shadowedSeqAfter): a seek, where the OFFSET
+      // above walks every hit before the page.
+      pageAfter: db.prepare(scan(mode, ' AND (parent, name) > (@parent, @name)', ' AND (parent, name, seq) > (@parent, @name, @seq)', 'LIMIT @limit')),
       count: db.prepare(`SELECT (SELECT count(*) FROM fs_nodes WHERE image = @image AND ${MATCH[mode]})
         + (SELECT count(*) FROM fs_shadowed WHERE @deleted AND image = @image AND ${MATCH[mode]})`).pluck(),
     });
@@ -312,8 +310,7 @@ export class SqliteFs implements FsRepo {
     const st = this.s.search[mode];
     const { image, pattern, deleted } = params;
     if (q.after === undefined) return st.page.all({ image, pattern, deleted, limit: q.limit, offset: q.offset }) as SearchRow[];
-    const { parent, name, deleted: gone, seq } = q.after;
-    return st.pageAfter.all({ image, pattern, deleted, limit: q.limit, parent: encodeName(parent), name: encodeName(name), seq: gone ? seq : -1 }) as SearchRow[];
+    return st.pageAfter.all({ image, pattern, deleted, limit: q.limit, parent: encodeName(q.after.parent), name: encodeName(q.after.name), seq: shadowedSeqAfter(q.after) }) as SearchRow[];
   }
 
   /**

@@ -20,7 +20,7 @@ export const searchQueryOptions = (imageId: string, q: string, deleted: boolean)
     queryKey: filesKeys.search(imageId, q, deleted),
     queryFn: ({ pageParam }) => searchPaths(imageId, q, deleted, pageParam === null ? { offset: 0 } : { cursor: pageParam }),
     initialPageParam: null as string | null,
-    getNextPageParam: (last) => (last.items.length > 0 ? last.next ?? undefined : undefined),
+    getNextPageParam: (last) => last.next ?? undefined,
     staleTime: Number.POSITIVE_INFINITY,
     retry: false,
   });
